@@ -1,0 +1,176 @@
+package io.frameloop.pipeline;
+
+import io.frameloop.pipeline.ops.BlurOp;
+import io.frameloop.pipeline.ops.CannyOp;
+import io.frameloop.pipeline.ops.FacesOp;
+import io.frameloop.pipeline.ops.FlipOp;
+import io.frameloop.pipeline.ops.GrayOp;
+import io.frameloop.pipeline.ops.ResizeOp;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+
+/**
+ * The ops a server knows, by name: the built-ins, the plug-ins found by {@link ServiceLoader}, and
+ * any registered in code. It turns a client's pipeline JSON into a {@link PipelineSpec}, checking
+ * every op and parameter, and creates op instances for workers.
+ */
+public final class OpRegistry {
+
+  public static final int MIN_QUALITY = 1;
+  public static final int MAX_QUALITY = 100;
+
+  // Copy-on-write: registration happens at start-up, lookups on every event loop and worker.
+  private volatile Map<String, FrameOpFactory> factories = Map.of();
+
+  /** An empty registry. */
+  public OpRegistry() {
+  }
+
+  /**
+   * The built-in ops plus every {@link FrameOpFactory} on the class path's
+   * {@code META-INF/services}.
+   *
+   * @param faceCascade the Haar cascade XML file of the {@code faces} op
+   */
+  public static OpRegistry withDefaults(Path faceCascade) {
+    OpRegistry registry = new OpRegistry()
+      .register(new ResizeOp.Factory())
+      .register(new FlipOp.Factory())
+      .register(new GrayOp.Factory())
+      .register(new BlurOp.Factory())
+      .register(new CannyOp.Factory())
+      .register(new FacesOp.Factory(faceCascade));
+    ServiceLoader.load(FrameOpFactory.class).forEach(registry::register);
+    return registry;
+  }
+
+  /** Adds an op, replacing one of the same name. */
+  public synchronized OpRegistry register(FrameOpFactory factory) {
+    Map<String, FrameOpFactory> copy = new LinkedHashMap<>(factories);
+    copy.put(factory.name(), factory);
+    factories = copy;
+    return this;
+  }
+
+  public FrameOpFactory get(String name) {
+    return factories.get(name);
+  }
+
+  /** Every op with its parameters and availability, as sent in {@code hello}. */
+  public JsonArray describe() {
+    JsonArray ops = new JsonArray();
+    for (FrameOpFactory factory : factories.values()) {
+      JsonArray params = new JsonArray();
+      factory.params().forEach(p -> params.add(p.toJson()));
+      JsonObject op = new JsonObject()
+        .put("op", factory.name())
+        .put("description", factory.description())
+        .put("params", params);
+      factory.unavailableReason().ifPresentOrElse(
+        reason -> op.put("available", false).put("reason", reason),
+        () -> op.put("available", true));
+      ops.add(op);
+    }
+    return ops;
+  }
+
+  /**
+   * Checks and normalizes a pipeline: {@code ops} is a list of {@code {"op": name, ...params}}.
+   *
+   * @throws PipelineException saying what is wrong, and the known ops where the op is unknown
+   */
+  public PipelineSpec parse(JsonArray ops, int quality) {
+    if (quality < MIN_QUALITY || quality > MAX_QUALITY) {
+      throw new PipelineException("quality must be between " + MIN_QUALITY + " and " + MAX_QUALITY + ", got " + quality);
+    }
+    List<PipelineSpec.Step> steps = new ArrayList<>();
+    for (int i = 0; i < ops.size(); i++) {
+      Object entry = ops.getValue(i);
+      if (!(entry instanceof JsonObject json)) {
+        throw new PipelineException("ops[" + i + "] must be an object like {\"op\":\"flip\"}, got " + entry);
+      }
+      steps.add(parseStep(i, json));
+    }
+    return new PipelineSpec(steps, quality);
+  }
+
+  /**
+   * Parses a {@code pipeline} control message or a configured pipeline:
+   * {@code {"ops":[...], "quality": N}}; a missing {@code quality} keeps {@code defaultQuality}.
+   */
+  public PipelineSpec parse(JsonObject pipeline, int defaultQuality) {
+    Object ops = pipeline.getValue("ops");
+    if (!(ops instanceof JsonArray array)) {
+      throw new PipelineException("'ops' must be a list of ops, got " + ops);
+    }
+    Object quality = pipeline.getValue("quality", defaultQuality);
+    if (!(quality instanceof Integer || quality instanceof Long)) {
+      throw new PipelineException("quality must be an integer, got " + quality);
+    }
+    return parse(array, ((Number) quality).intValue());
+  }
+
+  private PipelineSpec.Step parseStep(int index, JsonObject json) {
+    Object name = json.getValue("op");
+    FrameOpFactory factory = name instanceof String s ? factories.get(s) : null;
+    if (factory == null) {
+      throw new PipelineException("ops[" + index + "]: unknown op " + (name == null ? "(missing \"op\")" : "'" + name + "'")
+        + "; known ops: " + String.join(", ", factories.keySet()));
+    }
+    String prefix = "ops[" + index + "] (" + factory.name() + "): ";
+    factory.unavailableReason().ifPresent(reason -> {
+      throw new PipelineException(prefix + "op is unavailable on this server: " + reason);
+    });
+    JsonObject params = new JsonObject();
+    List<String> known = new ArrayList<>();
+    for (OpParam param : factory.params()) {
+      known.add(param.name());
+      Object value = json.getValue(param.name());
+      try {
+        if (value != null) {
+          params.put(param.name(), param.normalize(value));
+        } else if (param.defaultValue() != null) {
+          params.put(param.name(), param.defaultValue());
+        }
+      } catch (IllegalArgumentException e) {
+        throw new PipelineException(prefix + e.getMessage());
+      }
+    }
+    for (String key : json.fieldNames()) {
+      if (!key.equals("op") && !known.contains(key)) {
+        throw new PipelineException(prefix + "unknown parameter '" + key + "'; parameters: "
+          + (known.isEmpty() ? "none" : String.join(", ", known)));
+      }
+    }
+    try {
+      factory.validate(params);
+    } catch (IllegalArgumentException e) {
+      throw new PipelineException(prefix + e.getMessage());
+    }
+    return new PipelineSpec.Step(factory.name(), params);
+  }
+
+  /** Creates the op instances of a pipeline, for one worker. */
+  public List<FrameOp> create(PipelineSpec spec) {
+    List<FrameOp> ops = new ArrayList<>();
+    try {
+      for (PipelineSpec.Step step : spec.steps()) {
+        FrameOpFactory factory = factories.get(step.op());
+        if (factory == null) {
+          throw new PipelineException("op '" + step.op() + "' is not registered on this worker");
+        }
+        ops.add(factory.create(step.params()));
+      }
+      return ops;
+    } catch (RuntimeException e) {
+      ops.forEach(FrameOp::close);
+      throw e;
+    }
+  }
+}

@@ -1,0 +1,30 @@
+package io.frameloop.pipeline;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+
+/**
+ * A validated, normalized pipeline: the ops in order and the output JPEG quality. Immutable, so one
+ * instance is shared by a session and the workers that process its frames.
+ */
+public record PipelineSpec(List<Step> steps, int quality) {
+
+  /** One op with all of its parameters, defaults filled in. */
+  public record Step(String op, JsonObject params) {
+    public JsonObject toJson() {
+      return new JsonObject().put("op", op).mergeIn(params);
+    }
+  }
+
+  public PipelineSpec {
+    steps = List.copyOf(steps);
+  }
+
+  /** {@code {"ops":[...],"quality":N}}, the form clients send and receive. */
+  public JsonObject toJson() {
+    JsonArray ops = new JsonArray();
+    steps.forEach(step -> ops.add(step.toJson()));
+    return new JsonObject().put("ops", ops).put("quality", quality);
+  }
+}

@@ -1,0 +1,62 @@
+package io.frameloop.pipeline.ops;
+
+import io.frameloop.pipeline.FrameOp;
+import io.frameloop.pipeline.FrameOpFactory;
+import io.frameloop.pipeline.NativeMats;
+import io.frameloop.pipeline.OpParam;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import org.opencv.core.Mat;
+import org.opencv.core.Size;
+import org.opencv.imgproc.Imgproc;
+
+/** Gaussian blur with a square kernel. */
+public final class BlurOp implements FrameOp {
+
+  private final Size kernel;
+  private final Mat out = NativeMats.create();
+
+  BlurOp(int kernelSize) {
+    this.kernel = new Size(kernelSize, kernelSize);
+  }
+
+  @Override
+  public Mat apply(Mat image) {
+    Imgproc.GaussianBlur(image, out, kernel, 0);
+    return out;
+  }
+
+  @Override
+  public void close() {
+    NativeMats.release(out);
+  }
+
+  public static final class Factory implements FrameOpFactory {
+    @Override
+    public String name() {
+      return "blur";
+    }
+
+    @Override
+    public String description() {
+      return "Gaussian blur";
+    }
+
+    @Override
+    public List<OpParam> params() {
+      return List.of(OpParam.intParam("kernel", 9, 1, 99, "kernel size in pixels, an odd number"));
+    }
+
+    @Override
+    public void validate(JsonObject params) {
+      if (params.getInteger("kernel") % 2 == 0) {
+        throw new IllegalArgumentException("parameter 'kernel' must be odd, got " + params.getInteger("kernel"));
+      }
+    }
+
+    @Override
+    public FrameOp create(JsonObject params) {
+      return new BlurOp(params.getInteger("kernel"));
+    }
+  }
+}

@@ -1,0 +1,60 @@
+package io.frameloop.pipeline.ops;
+
+import io.frameloop.pipeline.FrameOp;
+import io.frameloop.pipeline.FrameOpFactory;
+import io.frameloop.pipeline.NativeMats;
+import io.frameloop.pipeline.OpParam;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import org.opencv.core.Core;
+import org.opencv.core.Mat;
+
+/** Mirrors the image: horizontal (a selfie view), vertical, or both. */
+public final class FlipOp implements FrameOp {
+
+  private final int flipCode;
+  private final Mat out = NativeMats.create();
+
+  FlipOp(int flipCode) {
+    this.flipCode = flipCode;
+  }
+
+  @Override
+  public Mat apply(Mat image) {
+    Core.flip(image, out, flipCode);
+    return out;
+  }
+
+  @Override
+  public void close() {
+    NativeMats.release(out);
+  }
+
+  public static final class Factory implements FrameOpFactory {
+    @Override
+    public String name() {
+      return "flip";
+    }
+
+    @Override
+    public String description() {
+      return "Mirror the image";
+    }
+
+    @Override
+    public List<OpParam> params() {
+      return List.of(OpParam.choiceParam("axis", "horizontal", List.of("horizontal", "vertical", "both"),
+        "horizontal mirrors left-right, vertical upside-down"));
+    }
+
+    @Override
+    public FrameOp create(JsonObject params) {
+      int code = switch (params.getString("axis")) {
+        case "vertical" -> 0;
+        case "both" -> -1;
+        default -> 1;
+      };
+      return new FlipOp(code);
+    }
+  }
+}

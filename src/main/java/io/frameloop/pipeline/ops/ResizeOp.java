@@ -1,0 +1,83 @@
+package io.frameloop.pipeline.ops;
+
+import io.frameloop.pipeline.FrameOp;
+import io.frameloop.pipeline.FrameOpFactory;
+import io.frameloop.pipeline.NativeMats;
+import io.frameloop.pipeline.OpParam;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import org.opencv.core.Mat;
+import org.opencv.core.Size;
+import org.opencv.imgproc.Imgproc;
+
+/** Scales to a width and/or height, keeping the aspect ratio (both given: fit inside the box). */
+public final class ResizeOp implements FrameOp {
+
+  public static final int MAX_SIDE = 8192;
+
+  private final Integer width;
+  private final Integer height;
+  private final Mat out = NativeMats.create();
+
+  ResizeOp(Integer width, Integer height) {
+    this.width = width;
+    this.height = height;
+  }
+
+  @Override
+  public Mat apply(Mat image) {
+    double scale;
+    if (width != null && height != null) {
+      scale = Math.min((double) width / image.cols(), (double) height / image.rows());
+    } else if (width != null) {
+      scale = (double) width / image.cols();
+    } else {
+      scale = (double) height / image.rows();
+    }
+    int w = Math.max(1, (int) Math.round(image.cols() * scale));
+    int h = Math.max(1, (int) Math.round(image.rows() * scale));
+    if (w == image.cols() && h == image.rows()) {
+      return image;
+    }
+    // INTER_AREA avoids aliasing when shrinking; INTER_LINEAR is the usual choice for enlarging.
+    int interpolation = scale < 1 ? Imgproc.INTER_AREA : Imgproc.INTER_LINEAR;
+    Imgproc.resize(image, out, new Size(w, h), 0, 0, interpolation);
+    return out;
+  }
+
+  @Override
+  public void close() {
+    NativeMats.release(out);
+  }
+
+  public static final class Factory implements FrameOpFactory {
+    @Override
+    public String name() {
+      return "resize";
+    }
+
+    @Override
+    public String description() {
+      return "Scale to a width and/or height in pixels, keeping the aspect ratio";
+    }
+
+    @Override
+    public List<OpParam> params() {
+      return List.of(
+        OpParam.intParam("width", null, 1, MAX_SIDE, "target width; height follows the aspect ratio"),
+        OpParam.intParam("height", null, 1, MAX_SIDE, "target height; width follows the aspect ratio"));
+    }
+
+    @Override
+    public void validate(JsonObject params) {
+      if (!params.containsKey("width") && !params.containsKey("height")) {
+        throw new IllegalArgumentException("give 'width', 'height' or both");
+      }
+    }
+
+    @Override
+    public FrameOp create(JsonObject params) {
+      return new ResizeOp(params.getInteger("width"), params.getInteger("height"));
+    }
+  }
+}

@@ -1,0 +1,88 @@
+package io.frameloop.protocol;
+
+import io.vertx.core.buffer.Buffer;
+
+/**
+ * The binary wire format of protocol v1.
+ *
+ * <p>A binary WebSocket message is one frame, in one of two forms:
+ * <ul>
+ *   <li>framed: a 16-byte big-endian header ({@code "FL"}, version 1, flags 0, u32 sequence,
+ *       i64 timestamp) followed by the JPEG bytes;</li>
+ *   <li>bare: the JPEG bytes alone, recognised by the SOI marker {@code FF D8}.</li>
+ * </ul>
+ * A reply has the same form as its request: the same header, then the processed JPEG.
+ * Decoding slices the payload out of the message; it never copies the JPEG bytes.
+ */
+public final class FrameCodec {
+
+  public static final int HEADER_LENGTH = 16;
+  public static final byte MAGIC_0 = 0x46; // 'F'
+  public static final byte MAGIC_1 = 0x4C; // 'L'
+  public static final byte VERSION = 1;
+
+  private FrameCodec() {
+  }
+
+  /**
+   * Splits a binary message into its optional header and its JPEG payload.
+   *
+   * @throws FrameFormatException naming what is wrong with the message
+   */
+  public static InboundFrame decode(Buffer message) {
+    int length = message.length();
+    if (length == 0) {
+      throw new FrameFormatException("empty binary message: expected a JPEG or a 16-byte FL header followed by a JPEG");
+    }
+    if (length >= 2 && message.getUnsignedByte(0) == 0xFF && message.getUnsignedByte(1) == 0xD8) {
+      return new InboundFrame(null, message);
+    }
+    if (length >= 2 && message.getByte(0) == MAGIC_0 && message.getByte(1) == MAGIC_1) {
+      if (length < HEADER_LENGTH) {
+        throw new FrameFormatException("truncated header: " + length + " bytes, a framed message needs 16 header bytes");
+      }
+      byte version = message.getByte(2);
+      if (version != VERSION) {
+        throw new FrameFormatException("unsupported protocol version " + version + " (this server speaks version " + VERSION + ")");
+      }
+      byte flags = message.getByte(3);
+      if (flags != 0) {
+        throw new FrameFormatException("unsupported header flags 0x" + Integer.toHexString(flags & 0xFF) + " (version 1 defines none)");
+      }
+      FrameHeader header = new FrameHeader(message.getUnsignedInt(4), message.getLong(8));
+      if (length == HEADER_LENGTH) {
+        throw new FrameFormatException("header without payload: the JPEG bytes are missing", header);
+      }
+      return new InboundFrame(header, message.slice(HEADER_LENGTH, length));
+    }
+    throw new FrameFormatException("not a frame: a binary message must start with the JPEG marker FF D8 or the header magic 46 4C (\"FL\"), got "
+      + hexPrefix(message));
+  }
+
+  /** The reply to a frame: the request's header, if it had one, then the processed JPEG. */
+  public static Buffer encodeReply(FrameHeader header, Buffer jpeg) {
+    if (header == null) {
+      return jpeg;
+    }
+    return encode(header, jpeg);
+  }
+
+  /** A framed message: header, then payload. */
+  public static Buffer encode(FrameHeader header, Buffer jpeg) {
+    Buffer out = Buffer.buffer(HEADER_LENGTH + jpeg.length());
+    out.appendByte(MAGIC_0).appendByte(MAGIC_1).appendByte(VERSION).appendByte((byte) 0)
+      .appendUnsignedInt(header.sequence()).appendLong(header.timestamp());
+    return out.appendBuffer(jpeg);
+  }
+
+  private static String hexPrefix(Buffer message) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < Math.min(4, message.length()); i++) {
+      if (i > 0) {
+        sb.append(' ');
+      }
+      sb.append(String.format("%02X", message.getUnsignedByte(i)));
+    }
+    return sb.toString();
+  }
+}

@@ -1,0 +1,284 @@
+package io.frameloop.server;
+
+import io.frameloop.pipeline.ImageLimits;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * Everything a FrameLoop server can be configured with. Fluent setters, and JSON conversion with
+ * the same field names as {@code config.json}; a field missing from the JSON keeps its default.
+ */
+public class FrameLoopOptions {
+
+  public static final String DEFAULT_HOST = "127.0.0.1";
+  public static final int DEFAULT_PORT = 8080;
+  public static final String DEFAULT_FRAMES_PATH = "/frames";
+  public static final String DEFAULT_WEBROOT = "webroot";
+  /** 0 means one worker per available processor. */
+  public static final int DEFAULT_WORKER_INSTANCES = 0;
+  /** The original design's work: resize to 700 wide, mirror, JPEG quality 80. */
+  public static final JsonObject DEFAULT_PIPELINE = new JsonObject()
+    .put("ops", new JsonArray()
+      .add(new JsonObject().put("op", "resize").put("width", 700))
+      .add(new JsonObject().put("op", "flip").put("axis", "horizontal")))
+    .put("quality", 80);
+  public static final int DEFAULT_MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
+  public static final int DEFAULT_MAX_TEXT_MESSAGE_BYTES = 16 * 1024;
+  public static final int DEFAULT_MAX_WIDTH = 4096;
+  public static final int DEFAULT_MAX_HEIGHT = 4096;
+  /** 3840x2160, a 4K UHD frame. */
+  public static final long DEFAULT_MAX_PIXELS = 3840L * 2160;
+  public static final int DEFAULT_MAX_FPS = 60;
+  /** About four 700-wide replies: more queued bytes would only be more lag. */
+  public static final int DEFAULT_WRITE_QUEUE_MAX_BYTES = 256 * 1024;
+  public static final long DEFAULT_PROCESS_TIMEOUT_MS = 10_000;
+  public static final long DEFAULT_STATS_INTERVAL_MS = 1_000;
+  public static final String DEFAULT_FACE_CASCADE = "/usr/share/opencv4/haarcascades/haarcascade_frontalface_default.xml";
+
+  private String host = DEFAULT_HOST;
+  private int port = DEFAULT_PORT;
+  private String framesPath = DEFAULT_FRAMES_PATH;
+  private String webroot = DEFAULT_WEBROOT;
+  private int workerInstances = DEFAULT_WORKER_INSTANCES;
+  private JsonObject pipeline = DEFAULT_PIPELINE.copy();
+  private int maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES;
+  private int maxTextMessageBytes = DEFAULT_MAX_TEXT_MESSAGE_BYTES;
+  private int maxWidth = DEFAULT_MAX_WIDTH;
+  private int maxHeight = DEFAULT_MAX_HEIGHT;
+  private long maxPixels = DEFAULT_MAX_PIXELS;
+  private int maxFps = DEFAULT_MAX_FPS;
+  private int writeQueueMaxBytes = DEFAULT_WRITE_QUEUE_MAX_BYTES;
+  private long processTimeoutMs = DEFAULT_PROCESS_TIMEOUT_MS;
+  private long statsIntervalMs = DEFAULT_STATS_INTERVAL_MS;
+  private String faceCascade = DEFAULT_FACE_CASCADE;
+
+  public FrameLoopOptions() {
+  }
+
+  public FrameLoopOptions(FrameLoopOptions other) {
+    this(other.toJson());
+  }
+
+  public FrameLoopOptions(JsonObject json) {
+    host = json.getString("host", host);
+    port = json.getInteger("port", port);
+    framesPath = json.getString("framesPath", framesPath);
+    webroot = json.getString("webroot", webroot);
+    workerInstances = json.getInteger("workerInstances", workerInstances);
+    Object configured = json.getValue("pipeline");
+    if (configured instanceof JsonObject object) {
+      pipeline = object.copy();
+    } else if (configured instanceof String text) {
+      pipeline = new JsonObject(text);
+    }
+    maxMessageBytes = json.getInteger("maxMessageBytes", maxMessageBytes);
+    maxTextMessageBytes = json.getInteger("maxTextMessageBytes", maxTextMessageBytes);
+    maxWidth = json.getInteger("maxWidth", maxWidth);
+    maxHeight = json.getInteger("maxHeight", maxHeight);
+    maxPixels = json.getLong("maxPixels", maxPixels);
+    maxFps = json.getInteger("maxFps", maxFps);
+    writeQueueMaxBytes = json.getInteger("writeQueueMaxBytes", writeQueueMaxBytes);
+    processTimeoutMs = json.getLong("processTimeoutMs", processTimeoutMs);
+    statsIntervalMs = json.getLong("statsIntervalMs", statsIntervalMs);
+    faceCascade = json.getString("faceCascade", faceCascade);
+  }
+
+  public JsonObject toJson() {
+    return new JsonObject()
+      .put("host", host)
+      .put("port", port)
+      .put("framesPath", framesPath)
+      .put("webroot", webroot)
+      .put("workerInstances", workerInstances)
+      .put("pipeline", pipeline.copy())
+      .put("maxMessageBytes", maxMessageBytes)
+      .put("maxTextMessageBytes", maxTextMessageBytes)
+      .put("maxWidth", maxWidth)
+      .put("maxHeight", maxHeight)
+      .put("maxPixels", maxPixels)
+      .put("maxFps", maxFps)
+      .put("writeQueueMaxBytes", writeQueueMaxBytes)
+      .put("processTimeoutMs", processTimeoutMs)
+      .put("statsIntervalMs", statsIntervalMs)
+      .put("faceCascade", faceCascade);
+  }
+
+  /** The limits a client is told about in {@code hello}. */
+  public JsonObject limitsJson() {
+    return new JsonObject()
+      .put("maxMessageBytes", maxMessageBytes)
+      .put("maxTextMessageBytes", maxTextMessageBytes)
+      .put("maxWidth", maxWidth)
+      .put("maxHeight", maxHeight)
+      .put("maxPixels", maxPixels)
+      .put("maxFps", maxFps);
+  }
+
+  public ImageLimits imageLimits() {
+    return new ImageLimits(maxWidth, maxHeight, maxPixels);
+  }
+
+  /** Server options that carry frames of up to {@code maxMessageBytes}; use them when you mount FrameLoop yourself. */
+  public HttpServerOptions httpServerOptions() {
+    return new HttpServerOptions()
+      .setHost(host)
+      .setPort(port)
+      .setMaxWebSocketMessageSize(maxMessageBytes)
+      .setMaxWebSocketFrameSize(maxMessageBytes)
+      // JPEG does not deflate: compression would only burn CPU on both ends.
+      .setPerMessageWebSocketCompressionSupported(false)
+      .setPerFrameWebSocketCompressionSupported(false);
+  }
+
+  /** The number of worker verticles: {@code workerInstances}, or one per available processor when it is 0. */
+  public int effectiveWorkerInstances() {
+    return workerInstances > 0 ? workerInstances : Runtime.getRuntime().availableProcessors();
+  }
+
+  public String getHost() {
+    return host;
+  }
+
+  public FrameLoopOptions setHost(String host) {
+    this.host = host;
+    return this;
+  }
+
+  public int getPort() {
+    return port;
+  }
+
+  public FrameLoopOptions setPort(int port) {
+    this.port = port;
+    return this;
+  }
+
+  public String getFramesPath() {
+    return framesPath;
+  }
+
+  public FrameLoopOptions setFramesPath(String framesPath) {
+    this.framesPath = framesPath;
+    return this;
+  }
+
+  public String getWebroot() {
+    return webroot;
+  }
+
+  public FrameLoopOptions setWebroot(String webroot) {
+    this.webroot = webroot;
+    return this;
+  }
+
+  public int getWorkerInstances() {
+    return workerInstances;
+  }
+
+  public FrameLoopOptions setWorkerInstances(int workerInstances) {
+    this.workerInstances = workerInstances;
+    return this;
+  }
+
+  public JsonObject getPipeline() {
+    return pipeline;
+  }
+
+  /** The pipeline new sessions start with: {@code {"ops":[...],"quality":N}}. */
+  public FrameLoopOptions setPipeline(JsonObject pipeline) {
+    this.pipeline = pipeline;
+    return this;
+  }
+
+  public int getMaxMessageBytes() {
+    return maxMessageBytes;
+  }
+
+  public FrameLoopOptions setMaxMessageBytes(int maxMessageBytes) {
+    this.maxMessageBytes = maxMessageBytes;
+    return this;
+  }
+
+  public int getMaxTextMessageBytes() {
+    return maxTextMessageBytes;
+  }
+
+  public FrameLoopOptions setMaxTextMessageBytes(int maxTextMessageBytes) {
+    this.maxTextMessageBytes = maxTextMessageBytes;
+    return this;
+  }
+
+  public int getMaxWidth() {
+    return maxWidth;
+  }
+
+  public FrameLoopOptions setMaxWidth(int maxWidth) {
+    this.maxWidth = maxWidth;
+    return this;
+  }
+
+  public int getMaxHeight() {
+    return maxHeight;
+  }
+
+  public FrameLoopOptions setMaxHeight(int maxHeight) {
+    this.maxHeight = maxHeight;
+    return this;
+  }
+
+  public long getMaxPixels() {
+    return maxPixels;
+  }
+
+  public FrameLoopOptions setMaxPixels(long maxPixels) {
+    this.maxPixels = maxPixels;
+    return this;
+  }
+
+  public int getMaxFps() {
+    return maxFps;
+  }
+
+  /** Frames per second a session may send; more are dropped as {@code rate_limited}. 0: no limit. */
+  public FrameLoopOptions setMaxFps(int maxFps) {
+    this.maxFps = maxFps;
+    return this;
+  }
+
+  public int getWriteQueueMaxBytes() {
+    return writeQueueMaxBytes;
+  }
+
+  public FrameLoopOptions setWriteQueueMaxBytes(int writeQueueMaxBytes) {
+    this.writeQueueMaxBytes = writeQueueMaxBytes;
+    return this;
+  }
+
+  public long getProcessTimeoutMs() {
+    return processTimeoutMs;
+  }
+
+  public FrameLoopOptions setProcessTimeoutMs(long processTimeoutMs) {
+    this.processTimeoutMs = processTimeoutMs;
+    return this;
+  }
+
+  public long getStatsIntervalMs() {
+    return statsIntervalMs;
+  }
+
+  public FrameLoopOptions setStatsIntervalMs(long statsIntervalMs) {
+    this.statsIntervalMs = statsIntervalMs;
+    return this;
+  }
+
+  public String getFaceCascade() {
+    return faceCascade;
+  }
+
+  public FrameLoopOptions setFaceCascade(String faceCascade) {
+    this.faceCascade = faceCascade;
+    return this;
+  }
+}

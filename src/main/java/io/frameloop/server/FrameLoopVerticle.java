@@ -1,0 +1,74 @@
+package io.frameloop.server;
+
+import io.frameloop.pipeline.OpRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.ext.web.Router;
+import java.nio.file.Path;
+
+/**
+ * FrameLoop with its own HTTP server: the page at {@code /}, frames at {@code /frames}. Deploy it
+ * with options, or without and give the options as the deployment's JSON config.
+ */
+public class FrameLoopVerticle extends VerticleBase {
+
+  private final FrameLoopOptions givenOptions;
+  private final OpRegistry givenRegistry;
+  private FrameLoop frameLoop;
+  private HttpServer server;
+
+  /** Options from the deployment's config ({@link FrameLoopOptions} JSON). */
+  public FrameLoopVerticle() {
+    this(null, null);
+  }
+
+  public FrameLoopVerticle(FrameLoopOptions options) {
+    this(options, null);
+  }
+
+  /** @param registry the ops to offer; {@code null} for the built-ins and class-path plug-ins */
+  public FrameLoopVerticle(FrameLoopOptions options, OpRegistry registry) {
+    this.givenOptions = options;
+    this.givenRegistry = registry;
+  }
+
+  @Override
+  public Future<?> start() {
+    FrameLoopOptions options = givenOptions != null ? givenOptions : new FrameLoopOptions(config());
+    OpRegistry registry = givenRegistry != null ? givenRegistry : OpRegistry.withDefaults(Path.of(options.getFaceCascade()));
+    return FrameLoop.deploy(vertx, options, registry)
+      .compose(loop -> {
+        frameLoop = loop;
+        Router router = loop.mount(Router.router(vertx));
+        return vertx.createHttpServer(options.httpServerOptions()).requestHandler(router).listen();
+      })
+      .onSuccess(listening -> {
+        server = listening;
+        System.out.println("FrameLoop listening on http://" + displayHost(options.getHost()) + ":" + server.actualPort()
+          + "/ (frames at ws://" + displayHost(options.getHost()) + ":" + server.actualPort() + options.getFramesPath() + ")");
+      });
+  }
+
+  private static String displayHost(String host) {
+    if (host.equals("0.0.0.0")) {
+      return "localhost";
+    }
+    return host.contains(":") ? "[" + host + "]" : host;
+  }
+
+  @Override
+  public Future<?> stop() {
+    Future<Void> closed = server == null ? Future.succeededFuture() : server.close();
+    return closed.compose(v -> frameLoop == null ? Future.succeededFuture() : frameLoop.close());
+  }
+
+  /** The port the server listens on (useful with port 0). */
+  public int actualPort() {
+    return server.actualPort();
+  }
+
+  public FrameLoop frameLoop() {
+    return frameLoop;
+  }
+}

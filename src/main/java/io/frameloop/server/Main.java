@@ -1,0 +1,73 @@
+package io.frameloop.server;
+
+import io.vertx.core.Vertx;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The command line: {@code java -jar frameloop.jar [serve] [--config config.json] [--port N]}. */
+@Command(name = "frameloop", mixinStandardHelpOptions = true, version = "FrameLoop 0.1",
+  description = "Streams webcam frames over a WebSocket and processes them with OpenCV.",
+  subcommands = {Main.Serve.class})
+public final class Main implements Callable<Integer> {
+
+  @CommandLine.Mixin
+  Serve serve = new Serve();
+
+  public static void main(String[] args) {
+    int exit = new CommandLine(new Main()).execute(args);
+    if (exit != 0) {
+      System.exit(exit);
+    }
+  }
+
+  /** With no subcommand, serve. */
+  @Override
+  public Integer call() throws Exception {
+    return serve.call();
+  }
+
+  @Command(name = "serve", mixinStandardHelpOptions = true,
+    description = "Run the server (the default command). Configuration: built-in defaults, then the config file, "
+      + "then -Dframeloop.<field>=value, then FRAMELOOP_<FIELD> environment variables, then these options.")
+  static final class Serve implements Callable<Integer> {
+
+    @Option(names = "--config", defaultValue = "config.json", description = "JSON configuration file (default: ${DEFAULT-VALUE}; optional)")
+    String config;
+
+    @Option(names = "--host", description = "address to listen on (overrides the configuration)")
+    String host;
+
+    @Option(names = "--port", description = "port to listen on, 0 for any free port (overrides the configuration)")
+    Integer port;
+
+    @Override
+    public Integer call() throws Exception {
+      Vertx vertx = Vertx.vertx();
+      CountDownLatch stopped = new CountDownLatch(1);
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> vertx.close().onComplete(ar -> stopped.countDown())));
+      try {
+        ConfigLoader.load(vertx, config)
+          .map(options -> {
+            if (host != null) {
+              options.setHost(host);
+            }
+            if (port != null) {
+              options.setPort(port);
+            }
+            return options;
+          })
+          .compose(options -> vertx.deployVerticle(new FrameLoopVerticle(options)))
+          .await();
+      } catch (Exception e) {
+        System.err.println("FrameLoop failed to start: " + e.getMessage());
+        vertx.close();
+        return 1;
+      }
+      stopped.await();
+      return 0;
+    }
+  }
+}

@@ -1,0 +1,218 @@
+package io.frameloop.session;
+
+import io.frameloop.pipeline.FrameJob;
+import io.frameloop.pipeline.PipelineException;
+import io.frameloop.pipeline.PipelineSpec;
+import io.frameloop.pipeline.ProcessedFrame;
+import io.frameloop.protocol.ControlMessages;
+import io.frameloop.protocol.FrameCodec;
+import io.frameloop.protocol.FrameFormatException;
+import io.frameloop.protocol.InboundFrame;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.http.WebSocketBase;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.util.function.Function;
+
+/**
+ * The state of one WebSocket connection: its pipeline, its frame slots and its counters.
+ *
+ * <p>Drop policy: at most one frame in processing and one waiting. A frame that arrives while one
+ * waits replaces it (the old one is dropped as {@code stale}), so a slow pipeline or network can
+ * never build up lag. All state is touched only on the session's own context (event loop).
+ */
+public final class FrameSession {
+
+  /** The failure code a worker uses for a frame it cannot process. */
+  public static final int BAD_FRAME_FAILURE = 400;
+
+  private final WebSocketBase socket;
+  private final Context context;
+  private final SessionConfig config;
+  private final FrameScheduler scheduler;
+  private final Function<FrameJob, Future<ProcessedFrame>> processor;
+  private final SessionStats stats = new SessionStats();
+  private final RateLimiter rateLimiter;
+
+  private PipelineSpec pipeline;
+  private Pending waiting;
+  private boolean processing;
+  private boolean queued;
+  private boolean closed;
+  private long statsTimer = -1;
+
+  private record Pending(InboundFrame frame, long arrivedNanos) {
+  }
+
+  public FrameSession(WebSocketBase socket, Context context, SessionConfig config, FrameScheduler scheduler,
+                      Function<FrameJob, Future<ProcessedFrame>> processor) {
+    this.socket = socket;
+    this.context = context;
+    this.config = config;
+    this.scheduler = scheduler;
+    this.processor = processor;
+    this.pipeline = config.defaultPipeline();
+    this.rateLimiter = new RateLimiter(config.maxFps());
+  }
+
+  /**
+   * Wires the socket's message handlers, sends {@code hello} and starts the periodic
+   * {@code stats}. The owner calls {@link #close} when the socket closes.
+   */
+  public void start(Vertx vertx) {
+    socket.binaryMessageHandler(this::onBinary);
+    socket.textMessageHandler(this::onText);
+    sendJson(ControlMessages.hello(config.registry().describe(), pipeline.toJson(), config.limits()));
+    statsTimer = vertx.setPeriodic(config.statsIntervalMs(), id -> sendJson(statsMessage()));
+  }
+
+  void onBinary(Buffer message) {
+    stats.framesIn++;
+    stats.bytesIn += message.length();
+    if (!rateLimiter.tryAcquire(System.nanoTime())) {
+      stats.drop(DropReason.RATE_LIMITED);
+      return;
+    }
+    InboundFrame frame;
+    try {
+      frame = FrameCodec.decode(message);
+    } catch (FrameFormatException e) {
+      stats.errors++;
+      long seq = e.header() == null ? -1 : e.header().sequence();
+      sendJson(ControlMessages.frameError(seq, e.getMessage()));
+      return;
+    }
+    if (waiting != null) {
+      stats.drop(DropReason.STALE);
+    }
+    waiting = new Pending(frame, System.nanoTime());
+    if (!processing && !queued) {
+      queued = true;
+      scheduler.enqueue(this);
+    }
+  }
+
+  void onText(String text) {
+    if (text.length() > config.maxTextMessageBytes()
+      && text.getBytes(StandardCharsets.UTF_8).length > config.maxTextMessageBytes()) {
+      sendJson(ControlMessages.error(ControlMessages.BAD_MESSAGE,
+        "control message too large: the limit is " + config.maxTextMessageBytes() + " bytes"));
+      return;
+    }
+    JsonObject message;
+    try {
+      message = new JsonObject(text);
+    } catch (DecodeException | ClassCastException e) {
+      sendJson(ControlMessages.error(ControlMessages.BAD_MESSAGE, "malformed JSON: expected an object like {\"type\":\"pipeline\",...}"));
+      return;
+    }
+    Object type = message.getValue("type");
+    if ("pipeline".equals(type)) {
+      try {
+        pipeline = config.registry().parse(message, pipeline.quality());
+        sendJson(ControlMessages.pipeline(pipeline.toJson()));
+      } catch (PipelineException e) {
+        sendJson(ControlMessages.error(ControlMessages.BAD_PIPELINE, e.getMessage()));
+      }
+    } else {
+      sendJson(ControlMessages.error(ControlMessages.BAD_MESSAGE,
+        "unknown message type " + (type == null ? "(missing \"type\")" : "'" + type + "'") + "; known types: pipeline"));
+    }
+  }
+
+  /** Called by the scheduler when this session's turn has come; runs on the session's context. */
+  void dispatch() {
+    if (Vertx.currentContext() == context) {
+      dispatchNow();
+    } else {
+      context.runOnContext(v -> dispatchNow());
+    }
+  }
+
+  private void dispatchNow() {
+    queued = false;
+    Pending next = waiting;
+    waiting = null;
+    if (closed || next == null) {
+      scheduler.release();
+      return;
+    }
+    processing = true;
+    processor.apply(new FrameJob(next.frame().jpeg(), pipeline))
+      .onComplete(result -> onProcessed(next, result));
+  }
+
+  private void onProcessed(Pending frame, AsyncResult<ProcessedFrame> result) {
+    processing = false;
+    scheduler.release();
+    if (closed) {
+      return;
+    }
+    if (result.succeeded()) {
+      ProcessedFrame processed = result.result();
+      long total = System.nanoTime() - frame.arrivedNanos();
+      stats.recordTimes(processed.processingNanos(), total - processed.processingNanos());
+      if (socket.writeQueueFull()) {
+        stats.drop(DropReason.SLOW_CLIENT);
+      } else {
+        Buffer reply = FrameCodec.encodeReply(frame.frame().header(), processed.jpeg());
+        stats.framesOut++;
+        stats.bytesOut += reply.length();
+        socket.writeBinaryMessage(reply);
+      }
+    } else {
+      onFailure(frame, result.cause());
+    }
+    if (waiting != null && !queued) {
+      queued = true;
+      scheduler.enqueue(this);
+    }
+  }
+
+  private void onFailure(Pending frame, Throwable cause) {
+    long seq = frame.frame().sequence();
+    if (cause instanceof ReplyException reply && reply.failureType() != ReplyFailure.RECIPIENT_FAILURE) {
+      // Timeout or no handler: no worker answered. Not the frame's fault, so not an error.
+      stats.drop(DropReason.WORKER_LOST);
+      return;
+    }
+    stats.errors++;
+    boolean badFrame = cause instanceof ReplyException reply && reply.failureCode() == BAD_FRAME_FAILURE;
+    sendJson(ControlMessages.frameError(seq, badFrame ? cause.getMessage() : "processing failed: " + cause.getMessage()));
+  }
+
+  private JsonObject statsMessage() {
+    int pending = (processing ? 1 : 0) + (waiting != null ? 1 : 0);
+    return stats.snapshot(pending);
+  }
+
+  private void sendJson(JsonObject message) {
+    if (!closed) {
+      socket.writeTextMessage(message.encode());
+    }
+  }
+
+  /** Forgets the waiting frame and stops the timer; a frame in processing is let go when it returns. */
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    waiting = null;
+    scheduler.remove(this);
+    if (statsTimer >= 0) {
+      context.owner().cancelTimer(statsTimer);
+    }
+  }
+
+  public boolean isClosed() {
+    return closed;
+  }
+}

@@ -1,0 +1,37 @@
+package io.frameloop.session;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A token bucket: {@code perSecond} frames a second on average, bursts of up to one second's
+ * worth. Not thread-safe: one per session, used on its event loop.
+ */
+final class RateLimiter {
+
+  private final double perNano;
+  private final double burst;
+  private double tokens;
+  private long lastNanos = -1;
+
+  /** @param perSecond the average rate; 0 means no limit */
+  RateLimiter(int perSecond) {
+    this.perNano = perSecond / (double) TimeUnit.SECONDS.toNanos(1);
+    this.burst = perSecond;
+    this.tokens = perSecond;
+  }
+
+  boolean tryAcquire(long nowNanos) {
+    if (burst == 0) {
+      return true;
+    }
+    if (lastNanos >= 0) {
+      tokens = Math.min(burst, tokens + (nowNanos - lastNanos) * perNano);
+    }
+    lastNanos = nowNanos;
+    if (tokens >= 1) {
+      tokens--;
+      return true;
+    }
+    return false;
+  }
+}

@@ -1,0 +1,16 @@
+package io.frameloop.session;
+
+import io.frameloop.pipeline.OpRegistry;
+import io.frameloop.pipeline.PipelineSpec;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * What every session of one server shares.
+ *
+ * @param limits the limits as announced in {@code hello}
+ * @param maxFps frames per second a session may send before frames are dropped as
+ *               {@code rate_limited}; 0 for no limit
+ */
+public record SessionConfig(OpRegistry registry, PipelineSpec defaultPipeline, JsonObject limits,
+                            long statsIntervalMs, int maxFps, int maxTextMessageBytes) {
+}

@@ -1,0 +1,151 @@
+package io.frameloop.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.frameloop.protocol.FrameCodec;
+import io.frameloop.protocol.FrameHeader;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.ClientWebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/** A real WebSocket client for tests: records what the server sends, in queues the test polls. */
+public final class FrameClient implements AutoCloseable {
+
+  public static final Duration TIMEOUT = Duration.ofSeconds(20);
+
+  private final WebSocketClient client;
+  private final ClientWebSocket socket;
+  private final BlockingQueue<Buffer> binary = new LinkedBlockingQueue<>();
+  private final BlockingQueue<JsonObject> json = new LinkedBlockingQueue<>();
+  private final JsonObject hello;
+  private volatile Short closeStatus;
+  private volatile String closeReason;
+
+  private FrameClient(Vertx vertx, int port, String path) {
+    client = vertx.createWebSocketClient(new WebSocketClientOptions()
+      .setMaxFrameSize(16 * 1024 * 1024)
+      .setMaxMessageSize(16 * 1024 * 1024));
+    socket = client.webSocket();
+    socket.binaryMessageHandler(binary::add);
+    socket.textMessageHandler(text -> json.add(new JsonObject(text)));
+    socket.closeHandler(v -> {
+      closeStatus = socket.closeStatusCode();
+      closeReason = socket.closeReason();
+    });
+    Await.await(socket.connect(port, "127.0.0.1", path));
+    hello = next("hello");
+  }
+
+  public static FrameClient connect(Vertx vertx, int port) {
+    return new FrameClient(vertx, port, "/frames");
+  }
+
+  public static FrameClient connect(Vertx vertx, int port, String path) {
+    return new FrameClient(vertx, port, path);
+  }
+
+  public JsonObject hello() {
+    return hello;
+  }
+
+  public void sendFramed(long sequence, long timestamp, Buffer jpeg) {
+    socket.writeBinaryMessage(FrameCodec.encode(new FrameHeader(sequence, timestamp), jpeg));
+  }
+
+  public void sendBinary(Buffer message) {
+    socket.writeBinaryMessage(message);
+  }
+
+  public void sendJson(JsonObject message) {
+    socket.writeTextMessage(message.encode());
+  }
+
+  public void sendText(String message) {
+    socket.writeTextMessage(message);
+  }
+
+  /** Sends a pipeline and returns the server's answer: the normalized pipeline or an error. */
+  public JsonObject setPipeline(JsonObject pipeline) {
+    sendJson(pipeline.copy().put("type", "pipeline"));
+    return nextOf("pipeline", "error");
+  }
+
+  /** The next binary message. */
+  public Buffer nextBinary() {
+    return poll(binary, "a binary reply");
+  }
+
+  public Buffer pollBinary(Duration timeout) {
+    try {
+      return binary.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
+  /** The next JSON message of one of these types; others (e.g. periodic stats) are skipped. */
+  public JsonObject nextOf(String... types) {
+    long deadline = System.nanoTime() + TIMEOUT.toNanos();
+    while (System.nanoTime() < deadline) {
+      JsonObject message = pollJson(Duration.ofNanos(deadline - System.nanoTime()));
+      if (message != null && java.util.List.of(types).contains(message.getString("type"))) {
+        return message;
+      }
+    }
+    throw new AssertionError("no message of type " + String.join("/", types) + " within " + TIMEOUT);
+  }
+
+  public JsonObject next(String type) {
+    return nextOf(type);
+  }
+
+  private JsonObject pollJson(Duration timeout) {
+    try {
+      return json.poll(Math.max(1, timeout.toMillis()), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
+  private static <T> T poll(BlockingQueue<T> queue, String what) {
+    try {
+      T value = queue.poll(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      assertThat(value).as(what + " within " + TIMEOUT).isNotNull();
+      return value;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
+  public int pendingBinary() {
+    return binary.size();
+  }
+
+  public boolean isClosed() {
+    return socket.isClosed();
+  }
+
+  public Short closeStatus() {
+    return closeStatus;
+  }
+
+  public String closeReason() {
+    return closeReason;
+  }
+
+  @Override
+  public void close() {
+    Await.await(socket.close());
+    client.close();
+  }
+}

@@ -1,0 +1,87 @@
+package io.frameloop.testing;
+
+import io.frameloop.server.OpenCvLoader;
+import io.vertx.core.buffer.Buffer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.opencv.core.Core;
+import org.opencv.core.CvType;
+import org.opencv.core.Mat;
+import org.opencv.core.MatOfByte;
+import org.opencv.core.MatOfInt;
+import org.opencv.core.Rect;
+import org.opencv.core.Scalar;
+import org.opencv.imgcodecs.Imgcodecs;
+
+/** Real JPEGs for tests, made and read with OpenCV. */
+public final class Images {
+
+  public static final Scalar RED = new Scalar(0, 0, 255);
+  public static final Scalar BLUE = new Scalar(255, 0, 0);
+  public static final Scalar WHITE = new Scalar(255, 255, 255);
+  public static final Scalar BLACK = new Scalar(0, 0, 0);
+  /** The shared fixtures: real 640x480 photos. */
+  public static final Path FIXTURES = Path.of("..", "shared", "fixtures");
+
+  static {
+    OpenCvLoader.load();
+  }
+
+  private Images() {
+  }
+
+  /** A width x height image filled with {@code background}, with {@code marked} painted {@code mark}. */
+  public static Mat canvas(int width, int height, Scalar background, Rect marked, Scalar mark) {
+    Mat image = new Mat(height, width, CvType.CV_8UC3, background);
+    if (marked != null) {
+      image.submat(marked).setTo(mark);
+    }
+    return image;
+  }
+
+  /** A 640x480 frame: left half red, right half blue. */
+  public static Buffer leftRedRightBlue() {
+    return jpeg(canvas(640, 480, BLUE, new Rect(0, 0, 320, 480), RED));
+  }
+
+  /** Encodes (quality 95) and releases the image. */
+  public static Buffer jpeg(Mat image) {
+    MatOfByte out = new MatOfByte();
+    try {
+      Imgcodecs.imencode(".jpg", image, out, new MatOfInt(Imgcodecs.IMWRITE_JPEG_QUALITY, 95));
+      return Buffer.buffer(out.toArray());
+    } finally {
+      out.release();
+      image.release();
+    }
+  }
+
+  /** Decodes a JPEG as it is (1 channel for greyscale JPEGs, 3 for colour). */
+  public static Mat decode(Buffer jpeg) {
+    Mat image = Imgcodecs.imdecode(new MatOfByte(jpeg.getBytes()), Imgcodecs.IMREAD_UNCHANGED);
+    if (image.empty()) {
+      throw new AssertionError("reply is not a decodable JPEG (" + jpeg.length() + " bytes)");
+    }
+    return image;
+  }
+
+  /** The mean colour (B, G, R) of a region. */
+  public static double[] mean(Mat image, Rect region) {
+    Mat sub = image.submat(region);
+    try {
+      return Core.mean(sub).val;
+    } finally {
+      sub.release();
+    }
+  }
+
+  public static Buffer fixture(String name) {
+    try {
+      return Buffer.buffer(Files.readAllBytes(FIXTURES.resolve(name)));
+    } catch (IOException e) {
+      throw new UncheckedIOException("missing fixture " + FIXTURES.resolve(name).toAbsolutePath(), e);
+    }
+  }
+}
