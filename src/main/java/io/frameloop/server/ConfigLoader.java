@@ -6,6 +6,8 @@ import io.vertx.config.ConfigStoreOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
 
@@ -13,7 +15,7 @@ import java.util.Map;
  * Reads the server configuration with vertx-config, later sources winning:
  * <ol>
  *   <li>the built-in defaults ({@link FrameLoopOptions});</li>
- *   <li>the JSON file (default {@code config.json}), if it exists;</li>
+ *   <li>the JSON file (default {@code config.json}), if it exists (a malformed one is an error);</li>
  *   <li>system properties {@code -Dframeloop.<field>=value}, e.g. {@code -Dframeloop.port=9090};</li>
  *   <li>environment variables {@code FRAMELOOP_<FIELD>}, e.g. {@code FRAMELOOP_PORT=9090} or
  *       {@code FRAMELOOP_WORKER_INSTANCES=4}.</li>
@@ -28,13 +30,17 @@ public final class ConfigLoader {
   }
 
   public static Future<FrameLoopOptions> load(Vertx vertx, String file) {
-    ConfigRetriever retriever = ConfigRetriever.create(vertx, new ConfigRetrieverOptions()
+    ConfigRetrieverOptions stores = new ConfigRetrieverOptions()
       .setIncludeDefaultStores(false)
-      .addStore(new ConfigStoreOptions().setType("json").setConfig(new FrameLoopOptions().toJson()))
-      .addStore(new ConfigStoreOptions().setType("file").setFormat("json").setOptional(true)
-        .setConfig(new JsonObject().put("path", file)))
+      .addStore(new ConfigStoreOptions().setType("json").setConfig(new FrameLoopOptions().toJson()));
+    // An optional store would also hide a malformed file; only a missing one may be skipped.
+    if (Files.exists(Path.of(file))) {
+      stores.addStore(new ConfigStoreOptions().setType("file").setFormat("json").setConfig(new JsonObject().put("path", file)));
+    }
+    stores
       .addStore(new ConfigStoreOptions().setType("sys").setConfig(new JsonObject().put("hierarchical", true)))
-      .addStore(new ConfigStoreOptions().setType("env")));
+      .addStore(new ConfigStoreOptions().setType("env"));
+    ConfigRetriever retriever = ConfigRetriever.create(vertx, stores);
     return retriever.getConfig()
       .map(ConfigLoader::applyOverrides)
       .map(FrameLoopOptions::new)

@@ -30,9 +30,6 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class FrameLoop {
 
-  /** The event-bus address the workers consume frames from. */
-  public static final String PROCESS_ADDRESS = "frameloop.process";
-
   private static final System.Logger LOG = System.getLogger(FrameLoop.class.getName());
 
   private final Vertx vertx;
@@ -78,7 +75,7 @@ public final class FrameLoop {
       .setWorkerPoolSize(instances);
     SessionConfig sessionConfig = new SessionConfig(registry, defaultPipeline, copy.limitsJson(),
       copy.getStatsIntervalMs(), copy.getMaxFps(), copy.getMaxTextMessageBytes());
-    return vertx.deployVerticle(() -> new WorkerVerticle(PROCESS_ADDRESS, registry, copy.imageLimits()), workers)
+    return vertx.deployVerticle(() -> new WorkerVerticle(copy.getAddress(), registry, copy.imageLimits()), workers)
       .map(id -> {
         LOG.log(System.Logger.Level.INFO, "FrameLoop: {0} worker verticles, default pipeline {1}",
           instances, defaultPipeline.toJson().encode());
@@ -122,7 +119,7 @@ public final class FrameLoop {
   }
 
   private Future<ProcessedFrame> process(FrameJob job) {
-    return vertx.eventBus().<ProcessedFrame>request(PROCESS_ADDRESS, job, deliveryOptions).map(Message::body);
+    return vertx.eventBus().<ProcessedFrame>request(options.getAddress(), job, deliveryOptions).map(Message::body);
   }
 
   public FrameLoopOptions options() {

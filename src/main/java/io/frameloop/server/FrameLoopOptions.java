@@ -34,6 +34,8 @@ public class FrameLoopOptions {
   public static final int DEFAULT_WRITE_QUEUE_MAX_BYTES = 256 * 1024;
   public static final long DEFAULT_PROCESS_TIMEOUT_MS = 10_000;
   public static final long DEFAULT_STATS_INTERVAL_MS = 1_000;
+  /** Where front ends send frames and workers consume them. */
+  public static final String DEFAULT_ADDRESS = "frameloop.process";
   public static final String DEFAULT_FACE_CASCADE = "/usr/share/opencv4/haarcascades/haarcascade_frontalface_default.xml";
 
   private String host = DEFAULT_HOST;
@@ -52,6 +54,7 @@ public class FrameLoopOptions {
   private long processTimeoutMs = DEFAULT_PROCESS_TIMEOUT_MS;
   private long statsIntervalMs = DEFAULT_STATS_INTERVAL_MS;
   private String faceCascade = DEFAULT_FACE_CASCADE;
+  private String address = DEFAULT_ADDRESS;
 
   public FrameLoopOptions() {
   }
@@ -82,6 +85,7 @@ public class FrameLoopOptions {
     processTimeoutMs = json.getLong("processTimeoutMs", processTimeoutMs);
     statsIntervalMs = json.getLong("statsIntervalMs", statsIntervalMs);
     faceCascade = json.getString("faceCascade", faceCascade);
+    address = json.getString("address", address);
   }
 
   public JsonObject toJson() {
@@ -101,7 +105,8 @@ public class FrameLoopOptions {
       .put("writeQueueMaxBytes", writeQueueMaxBytes)
       .put("processTimeoutMs", processTimeoutMs)
       .put("statsIntervalMs", statsIntervalMs)
-      .put("faceCascade", faceCascade);
+      .put("faceCascade", faceCascade)
+      .put("address", address);
   }
 
   /** The limits a client is told about in {@code hello}. */
@@ -279,6 +284,19 @@ public class FrameLoopOptions {
 
   public FrameLoopOptions setFaceCascade(String faceCascade) {
     this.faceCascade = faceCascade;
+    return this;
+  }
+
+  public String getAddress() {
+    return address;
+  }
+
+  /**
+   * The event-bus address of this server's workers. Two FrameLoops in one Vert.x instance with
+   * different ops need different addresses; in a cluster, fronts and workers share one.
+   */
+  public FrameLoopOptions setAddress(String address) {
+    this.address = address;
     return this;
   }
 }

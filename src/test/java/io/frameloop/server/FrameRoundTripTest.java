@@ -142,12 +142,7 @@ class FrameRoundTripTest {
 
   /** Waits for a stats message that has seen every frame and has none pending. */
   static JsonObject awaitQuiet(FrameClient client, long framesIn) {
-    while (true) {
-      JsonObject stats = client.next("stats");
-      if (stats.getLong("in") == framesIn && stats.getInteger("pending") == 0) {
-        return stats;
-      }
-    }
+    return client.nextStats(stats -> stats.getLong("in") == framesIn && stats.getInteger("pending") == 0);
   }
 
   private static void assertMirroredAt700(Buffer jpeg) {

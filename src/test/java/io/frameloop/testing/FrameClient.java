@@ -103,6 +103,18 @@ public final class FrameClient implements AutoCloseable {
     throw new AssertionError("no message of type " + String.join("/", types) + " within " + TIMEOUT);
   }
 
+  /** The next {@code stats} message that satisfies {@code condition} (earlier ones are skipped). */
+  public JsonObject nextStats(java.util.function.Predicate<JsonObject> condition) {
+    long deadline = System.nanoTime() + TIMEOUT.toNanos();
+    while (System.nanoTime() < deadline) {
+      JsonObject stats = next("stats");
+      if (condition.test(stats)) {
+        return stats;
+      }
+    }
+    throw new AssertionError("no stats message as expected within " + TIMEOUT);
+  }
+
   public JsonObject next(String type) {
     return nextOf(type);
   }

@@ -1,0 +1,66 @@
+package io.frameloop.server;
+
+import static io.frameloop.testing.Await.await;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+@ExtendWith(VertxExtension.class)
+class ConfigLoaderTest {
+
+  @Test
+  void projectConfigJsonMatchesTheBuiltInDefaults(Vertx vertx) {
+    FrameLoopOptions fromFile = await(ConfigLoader.load(vertx, "config.json"));
+    assertThat(fromFile.toJson()).isEqualTo(new FrameLoopOptions().toJson());
+  }
+
+  @Test
+  void fileThenSystemPropertiesOverride(Vertx vertx, @TempDir Path dir) throws Exception {
+    Path file = dir.resolve("frameloop.json");
+    Files.writeString(file, new JsonObject().put("port", 9100).put("maxFps", 5).encode());
+    System.setProperty("frameloop.maxFps", "12");
+    try {
+      FrameLoopOptions options = await(ConfigLoader.load(vertx, file.toString()));
+      assertThat(options.getPort()).isEqualTo(9100);
+      assertThat(options.getMaxFps()).isEqualTo(12);
+      assertThat(options.getHost()).isEqualTo(FrameLoopOptions.DEFAULT_HOST);
+    } finally {
+      System.clearProperty("frameloop.maxFps");
+    }
+  }
+
+  @Test
+  void missingFileMeansDefaults(Vertx vertx) {
+    assertThat(await(ConfigLoader.load(vertx, "no-such-file.json")).toJson()).isEqualTo(new FrameLoopOptions().toJson());
+  }
+
+  @Test
+  void malformedFileIsAClearError(Vertx vertx, @TempDir Path dir) throws Exception {
+    Path file = dir.resolve("broken.json");
+    Files.writeString(file, "{ \"port\": ");
+    assertThatThrownBy(() -> await(ConfigLoader.load(vertx, file.toString())))
+      .hasMessageContaining("cannot read configuration").hasMessageContaining("broken.json");
+  }
+
+  @Test
+  void environmentNamesMapToFields() {
+    assertThat(ConfigLoader.camelCase("WORKER_INSTANCES")).isEqualTo("workerInstances");
+    JsonObject merged = new JsonObject().put("port", 1).put("FRAMELOOP_PORT", 2).put("PATH", "/bin");
+    assertThat(ConfigLoader.applyOverrides(merged).getInteger("port")).isEqualTo(2);
+  }
+
+  @Test
+  void optionsSurviveAJsonRoundTrip() {
+    FrameLoopOptions options = new FrameLoopOptions().setPort(1234).setMaxFps(7).setAddress("a.b")
+      .setPipeline(new JsonObject().put("ops", new io.vertx.core.json.JsonArray()).put("quality", 50));
+    assertThat(new FrameLoopOptions(options.toJson()).toJson()).isEqualTo(options.toJson());
+  }
+}

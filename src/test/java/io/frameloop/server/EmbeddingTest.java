@@ -1,0 +1,77 @@
+package io.frameloop.server;
+
+import static io.frameloop.testing.Await.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.frameloop.protocol.FrameCodec;
+import io.frameloop.testing.FrameClient;
+import io.frameloop.testing.Images;
+import io.frameloop.testing.TestServers;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.junit5.VertxExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.opencv.core.Mat;
+
+/** The two ways to embed FrameLoop in another Vert.x application. */
+@ExtendWith(VertxExtension.class)
+class EmbeddingTest {
+
+  @Test
+  void deployedAsAVerticleWithJsonConfig(Vertx vertx) {
+    JsonObject config = TestServers.options()
+      .setPipeline(new JsonObject().put("ops", new io.vertx.core.json.JsonArray()
+        .add(new JsonObject().put("op", "resize").put("width", 320))).put("quality", 70))
+      .toJson();
+    FrameLoopVerticle verticle = new FrameLoopVerticle();
+    await(vertx.deployVerticle(verticle, new DeploymentOptions().setConfig(config)));
+
+    try (FrameClient client = FrameClient.connect(vertx, verticle.actualPort())) {
+      assertThat(client.hello().getInteger("quality")).isEqualTo(70);
+      client.sendFramed(1, 0, Images.leftRedRightBlue());
+      Mat image = Images.decode(FrameCodec.decode(client.nextBinary()).jpeg());
+      assertThat(image.cols()).isEqualTo(320);
+    }
+    await(vertx.undeploy(verticle.deploymentID()));
+    assertThat(vertx.deploymentIDs()).as("workers undeployed with their parent").isEmpty();
+  }
+
+  @Test
+  void mountedOnTheApplicationsOwnRouter(Vertx vertx) {
+    FrameLoopOptions options = TestServers.options().setFramesPath("/video/frames");
+    FrameLoop frameLoop = await(FrameLoop.deploy(vertx, options));
+    Router router = Router.router(vertx);
+    router.get("/api/status").handler(ctx -> ctx.end("app is up"));
+    frameLoop.mount(router);
+    HttpServer server = await(vertx.createHttpServer(options.httpServerOptions())
+      .requestHandler(router).listen(0, "127.0.0.1"));
+    int port = server.actualPort();
+
+    try (FrameClient client = FrameClient.connect(vertx, port, "/video/frames")) {
+      client.sendFramed(1, 0, Images.leftRedRightBlue());
+      Mat image = Images.decode(FrameCodec.decode(client.nextBinary()).jpeg());
+      assertThat(image.cols()).isEqualTo(700);
+      assertThat(frameLoop.sessionCount()).isEqualTo(1);
+    }
+    HttpClient http = vertx.createHttpClient();
+    assertThat(get(http, port, "/api/status")).isEqualTo("app is up");
+    assertThat(get(http, port, "/index.html")).contains("FrameLoop");
+
+    await(frameLoop.close());
+    await(server.close());
+  }
+
+  private static String get(HttpClient http, int port, String path) {
+    return await(http.request(HttpMethod.GET, port, "127.0.0.1", path)
+      .compose(request -> request.send())
+      .compose(HttpClientResponse::body))
+      .toString();
+  }
+}
