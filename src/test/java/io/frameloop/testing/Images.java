@@ -23,7 +23,7 @@ public final class Images {
   public static final Scalar WHITE = new Scalar(255, 255, 255);
   public static final Scalar BLACK = new Scalar(0, 0, 0);
   /** The shared fixtures: real 640x480 photos. */
-  public static final Path FIXTURES = Path.of("..", "shared", "fixtures");
+  public static final Path FIXTURES = Path.of("src", "test", "resources", "fixtures");
 
   static {
     OpenCvLoader.load();
