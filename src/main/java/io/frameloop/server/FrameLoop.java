@@ -20,6 +20,8 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.StaticHandler;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -30,6 +32,9 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class FrameLoop {
 
+  /** The close reason sessions get when the server stops. */
+  public static final String SHUTDOWN_REASON = "server shutting down";
+
   private static final System.Logger LOG = System.getLogger(FrameLoop.class.getName());
 
   private final Vertx vertx;
@@ -39,6 +44,7 @@ public final class FrameLoop {
   private final DeliveryOptions deliveryOptions;
   private final String workerDeployment;
   private final Set<FrameSession> sessions = ConcurrentHashMap.newKeySet();
+  private volatile boolean closed;
 
   private FrameLoop(Vertx vertx, FrameLoopOptions options, SessionConfig sessionConfig, String workerDeployment) {
     this.vertx = vertx;
@@ -101,13 +107,23 @@ public final class FrameLoop {
 
   /** A route handler that upgrades the request to a FrameLoop WebSocket session. */
   public Handler<RoutingContext> webSocketRouteHandler() {
-    return ctx -> ctx.request().toWebSocket()
-      .onSuccess(this::accept)
-      .onFailure(ctx::fail);
+    return ctx -> {
+      if (closed) {
+        ctx.response().setStatusCode(503).end("FrameLoop is shutting down");
+        return;
+      }
+      ctx.request().toWebSocket()
+        .onSuccess(this::accept)
+        .onFailure(ctx::fail);
+    };
   }
 
   /** Starts a session on an accepted WebSocket. */
   public void accept(ServerWebSocket socket) {
+    if (closed) {
+      socket.close((short) 1001, SHUTDOWN_REASON);
+      return;
+    }
     socket.setWriteQueueMaxSize(options.getWriteQueueMaxBytes());
     FrameSession session = new FrameSession(socket, vertx.getOrCreateContext(), sessionConfig, scheduler, this::process);
     sessions.add(session);
@@ -134,11 +150,17 @@ public final class FrameLoop {
     return sessions.size();
   }
 
-  /** Closes every session and undeploys the workers. */
+  /**
+   * Refuses new sessions, closes every open one with 1001 (going away), then undeploys the
+   * workers. A frame in processing is let go: its session is already closed.
+   */
   public Future<Void> close() {
-    sessions.forEach(FrameSession::close);
+    closed = true;
+    List<Future<Void>> closing = new ArrayList<>();
+    sessions.forEach(session -> closing.add(session.shutdown(SHUTDOWN_REASON).otherwiseEmpty()));
     sessions.clear();
     // The workers may already be gone when FrameLoopVerticle (their parent) is undeployed.
-    return vertx.undeploy(workerDeployment).otherwiseEmpty();
+    return Future.join(closing).otherwiseEmpty()
+      .compose(v -> vertx.undeploy(workerDeployment).otherwiseEmpty());
   }
 }

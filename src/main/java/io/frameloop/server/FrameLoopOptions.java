@@ -2,6 +2,9 @@ package io.frameloop.server;
 
 import io.frameloop.pipeline.ImageLimits;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.PfxOptions;
+import io.vertx.core.net.SelfSignedCertificate;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -55,6 +58,11 @@ public class FrameLoopOptions {
   private long statsIntervalMs = DEFAULT_STATS_INTERVAL_MS;
   private String faceCascade = DEFAULT_FACE_CASCADE;
   private String address = DEFAULT_ADDRESS;
+  private boolean tlsSelfSigned;
+  private String tlsCertPath;
+  private String tlsKeyPath;
+  private String tlsKeyStorePath;
+  private String tlsKeyStorePassword;
 
   public FrameLoopOptions() {
   }
@@ -86,6 +94,11 @@ public class FrameLoopOptions {
     statsIntervalMs = json.getLong("statsIntervalMs", statsIntervalMs);
     faceCascade = json.getString("faceCascade", faceCascade);
     address = json.getString("address", address);
+    tlsSelfSigned = json.getBoolean("tlsSelfSigned", tlsSelfSigned);
+    tlsCertPath = json.getString("tlsCertPath", tlsCertPath);
+    tlsKeyPath = json.getString("tlsKeyPath", tlsKeyPath);
+    tlsKeyStorePath = json.getString("tlsKeyStorePath", tlsKeyStorePath);
+    tlsKeyStorePassword = json.getString("tlsKeyStorePassword", tlsKeyStorePassword);
   }
 
   public JsonObject toJson() {
@@ -106,7 +119,12 @@ public class FrameLoopOptions {
       .put("processTimeoutMs", processTimeoutMs)
       .put("statsIntervalMs", statsIntervalMs)
       .put("faceCascade", faceCascade)
-      .put("address", address);
+      .put("address", address)
+      .put("tlsSelfSigned", tlsSelfSigned)
+      .put("tlsCertPath", tlsCertPath)
+      .put("tlsKeyPath", tlsKeyPath)
+      .put("tlsKeyStorePath", tlsKeyStorePath)
+      .put("tlsKeyStorePassword", tlsKeyStorePassword);
   }
 
   /** The limits a client is told about in {@code hello}. */
@@ -124,9 +142,12 @@ public class FrameLoopOptions {
     return new ImageLimits(maxWidth, maxHeight, maxPixels);
   }
 
-  /** Server options that carry frames of up to {@code maxMessageBytes}; use them when you mount FrameLoop yourself. */
+  /**
+   * Server options that carry frames of up to {@code maxMessageBytes}, with TLS when configured;
+   * use them when you mount FrameLoop on your own server.
+   */
   public HttpServerOptions httpServerOptions() {
-    return new HttpServerOptions()
+    HttpServerOptions server = new HttpServerOptions()
       .setHost(host)
       .setPort(port)
       .setMaxWebSocketMessageSize(maxMessageBytes)
@@ -134,6 +155,23 @@ public class FrameLoopOptions {
       // JPEG does not deflate: compression would only burn CPU on both ends.
       .setPerMessageWebSocketCompressionSupported(false)
       .setPerFrameWebSocketCompressionSupported(false);
+    if (tlsKeyStorePath != null) {
+      server.setSsl(true).setKeyCertOptions(new PfxOptions().setPath(tlsKeyStorePath).setPassword(tlsKeyStorePassword));
+    } else if (tlsCertPath != null || tlsKeyPath != null) {
+      if (tlsCertPath == null || tlsKeyPath == null) {
+        throw new IllegalArgumentException("TLS with PEM files needs both tlsCertPath and tlsKeyPath");
+      }
+      server.setSsl(true).setKeyCertOptions(new PemKeyCertOptions().setCertPath(tlsCertPath).setKeyPath(tlsKeyPath));
+    } else if (tlsSelfSigned) {
+      // A development certificate, new at every start: browsers will warn about it.
+      server.setSsl(true).setKeyCertOptions(SelfSignedCertificate.create("localhost").keyCertOptions());
+    }
+    return server;
+  }
+
+  /** Whether {@link #httpServerOptions} serves HTTPS and WSS. */
+  public boolean isTls() {
+    return tlsSelfSigned || tlsCertPath != null || tlsKeyPath != null || tlsKeyStorePath != null;
   }
 
   /** The number of worker verticles: {@code workerInstances}, or one per available processor when it is 0. */
@@ -297,6 +335,55 @@ public class FrameLoopOptions {
    */
   public FrameLoopOptions setAddress(String address) {
     this.address = address;
+    return this;
+  }
+
+  public boolean isTlsSelfSigned() {
+    return tlsSelfSigned;
+  }
+
+  /** Serve HTTPS with a self-signed certificate made at start-up: for development on a LAN. */
+  public FrameLoopOptions setTlsSelfSigned(boolean tlsSelfSigned) {
+    this.tlsSelfSigned = tlsSelfSigned;
+    return this;
+  }
+
+  public String getTlsCertPath() {
+    return tlsCertPath;
+  }
+
+  /** PEM certificate (chain) file; goes with {@link #setTlsKeyPath}. */
+  public FrameLoopOptions setTlsCertPath(String tlsCertPath) {
+    this.tlsCertPath = tlsCertPath;
+    return this;
+  }
+
+  public String getTlsKeyPath() {
+    return tlsKeyPath;
+  }
+
+  /** PEM private key file (PKCS#8 or PKCS#1). */
+  public FrameLoopOptions setTlsKeyPath(String tlsKeyPath) {
+    this.tlsKeyPath = tlsKeyPath;
+    return this;
+  }
+
+  public String getTlsKeyStorePath() {
+    return tlsKeyStorePath;
+  }
+
+  /** PKCS#12 key store with the key and certificate; instead of PEM files. */
+  public FrameLoopOptions setTlsKeyStorePath(String tlsKeyStorePath) {
+    this.tlsKeyStorePath = tlsKeyStorePath;
+    return this;
+  }
+
+  public String getTlsKeyStorePassword() {
+    return tlsKeyStorePassword;
+  }
+
+  public FrameLoopOptions setTlsKeyStorePassword(String tlsKeyStorePassword) {
+    this.tlsKeyStorePassword = tlsKeyStorePassword;
     return this;
   }
 }

@@ -45,8 +45,11 @@ public class FrameLoopVerticle extends VerticleBase {
       })
       .onSuccess(listening -> {
         server = listening;
-        System.out.println("FrameLoop listening on http://" + displayHost(options.getHost()) + ":" + server.actualPort()
-          + "/ (frames at ws://" + displayHost(options.getHost()) + ":" + server.actualPort() + options.getFramesPath() + ")");
+        String authority = displayHost(options.getHost()) + ":" + server.actualPort();
+        String http = options.isTls() ? "https" : "http";
+        String ws = options.isTls() ? "wss" : "ws";
+        System.out.println("FrameLoop listening on " + http + "://" + authority + "/ (frames at " + ws + "://" + authority
+          + options.getFramesPath() + ")");
       });
   }
 
@@ -57,10 +60,11 @@ public class FrameLoopVerticle extends VerticleBase {
     return host.contains(":") ? "[" + host + "]" : host;
   }
 
+  /** Sessions first, so that each gets a 1001 close with a reason, then the HTTP server. */
   @Override
   public Future<?> stop() {
-    Future<Void> closed = server == null ? Future.succeededFuture() : server.close();
-    return closed.compose(v -> frameLoop == null ? Future.succeededFuture() : frameLoop.close());
+    Future<Void> sessionsClosed = frameLoop == null ? Future.succeededFuture() : frameLoop.close();
+    return sessionsClosed.compose(v -> server == null ? Future.succeededFuture() : server.close());
   }
 
   /** The port the server listens on (useful with port 0). */

@@ -212,6 +212,12 @@ public final class FrameSession {
     }
   }
 
+  /** Closes the WebSocket with 1001 (going away) and the reason, e.g. at server shutdown. */
+  public Future<Void> shutdown(String reason) {
+    close();
+    return socket.close((short) 1001, reason);
+  }
+
   public boolean isClosed() {
     return closed;
   }
