@@ -8,6 +8,9 @@ import io.frameloop.pipeline.ProcessedFrame;
 import io.frameloop.session.FrameScheduler;
 import io.frameloop.session.FrameSession;
 import io.frameloop.session.SessionConfig;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -15,15 +18,23 @@ import io.vertx.core.ThreadingModel;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.healthchecks.HealthChecks;
+import io.vertx.ext.healthchecks.Status;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.StaticHandler;
+import io.vertx.ext.web.healthchecks.HealthCheckHandler;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.opencv.core.Core;
 
 /**
  * The FrameLoop service, embeddable in any Vert.x application: the worker pool, the scheduler and
@@ -39,20 +50,31 @@ public final class FrameLoop {
 
   private final Vertx vertx;
   private final FrameLoopOptions options;
-  private final SessionConfig sessionConfig;
   private final FrameScheduler scheduler;
   private final DeliveryOptions deliveryOptions;
   private final String workerDeployment;
+  private final MeterRegistry meterRegistry;
+  private final FrameLoopMetrics metrics;
+  private final SessionConfig sessionConfig;
+  private final OriginPolicy originPolicy;
   private final Set<FrameSession> sessions = ConcurrentHashMap.newKeySet();
+  // Counts upgrades in progress too, so that concurrent upgrades cannot pass maxSessions.
+  private final AtomicInteger admitted = new AtomicInteger();
+  private final AtomicLong sessionIds = new AtomicLong();
   private volatile boolean closed;
 
-  private FrameLoop(Vertx vertx, FrameLoopOptions options, SessionConfig sessionConfig, String workerDeployment) {
+  private FrameLoop(Vertx vertx, FrameLoopOptions options, OpRegistry registry, PipelineSpec defaultPipeline,
+                    MeterRegistry meterRegistry, String workerDeployment) {
     this.vertx = vertx;
     this.options = options;
-    this.sessionConfig = sessionConfig;
     this.workerDeployment = workerDeployment;
+    this.meterRegistry = meterRegistry;
     this.scheduler = new FrameScheduler(options.effectiveWorkerInstances());
     this.deliveryOptions = new DeliveryOptions().setSendTimeout(options.getProcessTimeoutMs());
+    this.metrics = new FrameLoopMetrics(meterRegistry, sessions::size, scheduler, options.effectiveWorkerInstances());
+    this.sessionConfig = new SessionConfig(registry, defaultPipeline, options.limitsJson(), options.getStatsIntervalMs(),
+      options.getMaxFps(), options.getMaxTextMessageBytes(), options.getIdleTimeoutSeconds(), metrics);
+    this.originPolicy = new OriginPolicy(options.getAllowedOrigins());
   }
 
   /** Deploys the service with the built-in ops and the plug-ins found on the class path. */
@@ -60,8 +82,18 @@ public final class FrameLoop {
     return deploy(vertx, options, OpRegistry.withDefaults(Path.of(options.getFaceCascade())));
   }
 
-  /** Deploys the service with the ops of {@code registry}: the worker verticles, then the handler. */
+  /** Deploys the service with the ops of {@code registry} and its own Prometheus meter registry. */
   public static Future<FrameLoop> deploy(Vertx vertx, FrameLoopOptions options, OpRegistry registry) {
+    return deploy(vertx, options, registry, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+  }
+
+  /**
+   * Deploys the service: the worker verticles, then the handler. Meters go to
+   * {@code meterRegistry}; {@link #mount} serves them at {@code metricsPath} when it is a
+   * {@link PrometheusMeterRegistry}.
+   */
+  public static Future<FrameLoop> deploy(Vertx vertx, FrameLoopOptions options, OpRegistry registry,
+                                         MeterRegistry meterRegistry) {
     FrameLoopOptions copy = new FrameLoopOptions(options);
     PipelineSpec defaultPipeline;
     try {
@@ -79,13 +111,11 @@ public final class FrameLoop {
       .setInstances(instances)
       .setWorkerPoolName("frameloop-workers")
       .setWorkerPoolSize(instances);
-    SessionConfig sessionConfig = new SessionConfig(registry, defaultPipeline, copy.limitsJson(),
-      copy.getStatsIntervalMs(), copy.getMaxFps(), copy.getMaxTextMessageBytes());
     return vertx.deployVerticle(() -> new WorkerVerticle(copy.getAddress(), registry, copy.imageLimits()), workers)
       .map(id -> {
-        LOG.log(System.Logger.Level.INFO, "FrameLoop: {0} worker verticles, default pipeline {1}",
-          instances, defaultPipeline.toJson().encode());
-        return new FrameLoop(vertx, copy, sessionConfig, id);
+        LOG.log(System.Logger.Level.INFO, "FrameLoop: {0} worker verticles, OpenCV {1}, default pipeline {2}",
+          instances, Core.VERSION, defaultPipeline.toJson().encode());
+        return new FrameLoop(vertx, copy, registry, defaultPipeline, meterRegistry, id);
       });
   }
 
@@ -98,38 +128,94 @@ public final class FrameLoop {
     }
   }
 
-  /** Adds the {@code /frames} WebSocket route and the static page (webroot) to a router. */
+  /**
+   * Adds to a router: the {@code /frames} WebSocket route, {@code /metrics} (Prometheus text),
+   * {@code /health}, and the page (webroot).
+   */
   public Router mount(Router router) {
     router.route(options.getFramesPath()).handler(webSocketRouteHandler());
+    if (!options.getMetricsPath().isEmpty() && meterRegistry instanceof PrometheusMeterRegistry prometheus) {
+      router.get(options.getMetricsPath()).handler(ctx -> ctx.response()
+        .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")
+        .end(prometheus.scrape()));
+    }
+    if (!options.getHealthPath().isEmpty()) {
+      router.get(options.getHealthPath()).handler(HealthCheckHandler.createWithHealthChecks(healthChecks()));
+    }
     router.route("/*").handler(StaticHandler.create(options.getWebroot()));
     return router;
   }
 
-  /** A route handler that upgrades the request to a FrameLoop WebSocket session. */
+  /** {@code workers}: up while the worker verticles are deployed; {@code opencv}: the loaded version. */
+  public HealthChecks healthChecks() {
+    return HealthChecks.create(vertx)
+      .register("workers", promise -> {
+        boolean up = !closed && vertx.deploymentIDs().contains(workerDeployment);
+        JsonObject data = new JsonObject().put("workers", options.effectiveWorkerInstances())
+          .put("busy", scheduler.inFlight()).put("sessions", sessions.size());
+        promise.complete(up ? Status.OK(data) : Status.KO(data));
+      })
+      .register("opencv", promise -> promise.complete(Status.OK(new JsonObject().put("version", Core.VERSION))));
+  }
+
+  /**
+   * A route handler that upgrades the request to a FrameLoop session, after checking the Origin
+   * (403) and the session limit (503).
+   */
   public Handler<RoutingContext> webSocketRouteHandler() {
     return ctx -> {
+      String origin = ctx.request().getHeader(HttpHeaders.ORIGIN);
       if (closed) {
-        ctx.response().setStatusCode(503).end("FrameLoop is shutting down");
-        return;
+        reject(ctx, 503, "shutting_down", "FrameLoop is shutting down");
+      } else if (!originPolicy.allows(origin, ctx.request().getHeader(HttpHeaders.HOST))) {
+        reject(ctx, 403, "origin", "origin " + origin + " is not allowed to open a FrameLoop session");
+      } else if (admitted.incrementAndGet() > options.getMaxSessions()) {
+        admitted.decrementAndGet();
+        reject(ctx, 503, "max_sessions", "too many sessions: the limit is " + options.getMaxSessions());
+      } else {
+        ctx.request().toWebSocket()
+          .onSuccess(this::start)
+          .onFailure(e -> {
+            admitted.decrementAndGet();
+            ctx.fail(400, e);
+          });
       }
-      ctx.request().toWebSocket()
-        .onSuccess(this::accept)
-        .onFailure(ctx::fail);
     };
   }
 
-  /** Starts a session on an accepted WebSocket. */
+  private void reject(RoutingContext ctx, int status, String reason, String message) {
+    metrics.rejected(reason);
+    LOG.log(System.Logger.Level.INFO, "session refused status={0} reason={1} remote={2}", status, reason,
+      ctx.request().remoteAddress());
+    ctx.response().setStatusCode(status).end(message);
+  }
+
+  /**
+   * Starts a session on a WebSocket accepted elsewhere (no Origin check here; the session limit
+   * applies: over it, the socket is closed with 1013, try again later).
+   */
   public void accept(ServerWebSocket socket) {
     if (closed) {
       socket.close((short) 1001, SHUTDOWN_REASON);
-      return;
+    } else if (admitted.incrementAndGet() > options.getMaxSessions()) {
+      admitted.decrementAndGet();
+      metrics.rejected("max_sessions");
+      socket.close((short) 1013, "too many sessions: the limit is " + options.getMaxSessions());
+    } else {
+      start(socket);
     }
+  }
+
+  private void start(ServerWebSocket socket) {
     socket.setWriteQueueMaxSize(options.getWriteQueueMaxBytes());
-    FrameSession session = new FrameSession(socket, vertx.getOrCreateContext(), sessionConfig, scheduler, this::process);
+    FrameSession session = new FrameSession(Long.toString(sessionIds.incrementAndGet()), socket, vertx.getOrCreateContext(),
+      sessionConfig, scheduler, this::process);
     sessions.add(session);
     socket.closeHandler(v -> {
-      session.close();
+      session.close(socket.closeStatusCode() == null ? "connection closed"
+        : "client closed " + socket.closeStatusCode() + (socket.closeReason() == null ? "" : " " + socket.closeReason()));
       sessions.remove(session);
+      admitted.decrementAndGet();
     });
     session.start(vertx);
   }
@@ -146,6 +232,10 @@ public final class FrameLoop {
     return scheduler;
   }
 
+  public MeterRegistry meterRegistry() {
+    return meterRegistry;
+  }
+
   public int sessionCount() {
     return sessions.size();
   }
@@ -158,7 +248,6 @@ public final class FrameLoop {
     closed = true;
     List<Future<Void>> closing = new ArrayList<>();
     sessions.forEach(session -> closing.add(session.shutdown(SHUTDOWN_REASON).otherwiseEmpty()));
-    sessions.clear();
     // The workers may already be gone when FrameLoopVerticle (their parent) is undeployed.
     return Future.join(closing).otherwiseEmpty()
       .compose(v -> vertx.undeploy(workerDeployment).otherwiseEmpty());

@@ -5,6 +5,7 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PfxOptions;
 import io.vertx.core.net.SelfSignedCertificate;
+import java.util.List;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -37,6 +38,13 @@ public class FrameLoopOptions {
   public static final int DEFAULT_WRITE_QUEUE_MAX_BYTES = 256 * 1024;
   public static final long DEFAULT_PROCESS_TIMEOUT_MS = 10_000;
   public static final long DEFAULT_STATS_INTERVAL_MS = 1_000;
+  public static final int DEFAULT_MAX_SESSIONS = 200;
+  public static final int DEFAULT_IDLE_TIMEOUT_SECONDS = 60;
+  /** The page's own origin is always allowed; these are allowed too (any port). */
+  public static final List<String> DEFAULT_ALLOWED_ORIGINS = List.of(
+    "http://localhost", "https://localhost", "http://127.0.0.1", "https://127.0.0.1", "http://[::1]", "https://[::1]");
+  public static final String DEFAULT_METRICS_PATH = "/metrics";
+  public static final String DEFAULT_HEALTH_PATH = "/health";
   /** Where front ends send frames and workers consume them. */
   public static final String DEFAULT_ADDRESS = "frameloop.process";
   public static final String DEFAULT_FACE_CASCADE = "/usr/share/opencv4/haarcascades/haarcascade_frontalface_default.xml";
@@ -58,6 +66,11 @@ public class FrameLoopOptions {
   private long statsIntervalMs = DEFAULT_STATS_INTERVAL_MS;
   private String faceCascade = DEFAULT_FACE_CASCADE;
   private String address = DEFAULT_ADDRESS;
+  private int maxSessions = DEFAULT_MAX_SESSIONS;
+  private int idleTimeoutSeconds = DEFAULT_IDLE_TIMEOUT_SECONDS;
+  private List<String> allowedOrigins = DEFAULT_ALLOWED_ORIGINS;
+  private String metricsPath = DEFAULT_METRICS_PATH;
+  private String healthPath = DEFAULT_HEALTH_PATH;
   private boolean tlsSelfSigned;
   private String tlsCertPath;
   private String tlsKeyPath;
@@ -94,6 +107,17 @@ public class FrameLoopOptions {
     statsIntervalMs = json.getLong("statsIntervalMs", statsIntervalMs);
     faceCascade = json.getString("faceCascade", faceCascade);
     address = json.getString("address", address);
+    maxSessions = json.getInteger("maxSessions", maxSessions);
+    idleTimeoutSeconds = json.getInteger("idleTimeoutSeconds", idleTimeoutSeconds);
+    Object origins = json.getValue("allowedOrigins");
+    if (origins instanceof String text) { // from an environment variable: a JSON list or comma-separated
+      origins = text.trim().startsWith("[") ? new JsonArray(text) : new JsonArray(List.of((Object[]) text.split("\\s*,\\s*")));
+    }
+    if (origins instanceof JsonArray list) {
+      allowedOrigins = list.stream().map(String::valueOf).toList();
+    }
+    metricsPath = json.getString("metricsPath", metricsPath);
+    healthPath = json.getString("healthPath", healthPath);
     tlsSelfSigned = json.getBoolean("tlsSelfSigned", tlsSelfSigned);
     tlsCertPath = json.getString("tlsCertPath", tlsCertPath);
     tlsKeyPath = json.getString("tlsKeyPath", tlsKeyPath);
@@ -120,6 +144,11 @@ public class FrameLoopOptions {
       .put("statsIntervalMs", statsIntervalMs)
       .put("faceCascade", faceCascade)
       .put("address", address)
+      .put("maxSessions", maxSessions)
+      .put("idleTimeoutSeconds", idleTimeoutSeconds)
+      .put("allowedOrigins", new JsonArray(allowedOrigins))
+      .put("metricsPath", metricsPath)
+      .put("healthPath", healthPath)
       .put("tlsSelfSigned", tlsSelfSigned)
       .put("tlsCertPath", tlsCertPath)
       .put("tlsKeyPath", tlsKeyPath)
@@ -135,7 +164,9 @@ public class FrameLoopOptions {
       .put("maxWidth", maxWidth)
       .put("maxHeight", maxHeight)
       .put("maxPixels", maxPixels)
-      .put("maxFps", maxFps);
+      .put("maxFps", maxFps)
+      .put("maxSessions", maxSessions)
+      .put("idleTimeoutSeconds", idleTimeoutSeconds);
   }
 
   public ImageLimits imageLimits() {
@@ -384,6 +415,59 @@ public class FrameLoopOptions {
 
   public FrameLoopOptions setTlsKeyStorePassword(String tlsKeyStorePassword) {
     this.tlsKeyStorePassword = tlsKeyStorePassword;
+    return this;
+  }
+
+  public int getMaxSessions() {
+    return maxSessions;
+  }
+
+  /** Concurrent sessions; the next upgrade is refused with HTTP 503. */
+  public FrameLoopOptions setMaxSessions(int maxSessions) {
+    this.maxSessions = maxSessions;
+    return this;
+  }
+
+  public int getIdleTimeoutSeconds() {
+    return idleTimeoutSeconds;
+  }
+
+  /** A session that sends nothing for this long is closed (1000, with the reason); 0: never. */
+  public FrameLoopOptions setIdleTimeoutSeconds(int idleTimeoutSeconds) {
+    this.idleTimeoutSeconds = idleTimeoutSeconds;
+    return this;
+  }
+
+  public List<String> getAllowedOrigins() {
+    return allowedOrigins;
+  }
+
+  /**
+   * Browser origins allowed to open a session besides the page's own, e.g.
+   * {@code https://app.example.com}; without a port, any port; {@code "*"} for any origin.
+   */
+  public FrameLoopOptions setAllowedOrigins(List<String> allowedOrigins) {
+    this.allowedOrigins = List.copyOf(allowedOrigins);
+    return this;
+  }
+
+  public String getMetricsPath() {
+    return metricsPath;
+  }
+
+  /** Where {@link FrameLoop#mount} serves Prometheus metrics; empty: not served. */
+  public FrameLoopOptions setMetricsPath(String metricsPath) {
+    this.metricsPath = metricsPath;
+    return this;
+  }
+
+  public String getHealthPath() {
+    return healthPath;
+  }
+
+  /** Where {@link FrameLoop#mount} serves the health check; empty: not served. */
+  public FrameLoopOptions setHealthPath(String healthPath) {
+    this.healthPath = healthPath;
     return this;
   }
 }

@@ -19,6 +19,7 @@ import io.vertx.core.http.WebSocketBase;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
@@ -32,13 +33,18 @@ public final class FrameSession {
 
   /** The failure code a worker uses for a frame it cannot process. */
   public static final int BAD_FRAME_FAILURE = 400;
+  /** Close code for a session closed for sending nothing (1000: normal closure, with a reason). */
+  public static final short IDLE_CLOSE_CODE = 1000;
 
+  private static final System.Logger LOG = System.getLogger(FrameSession.class.getName());
+
+  private final String id;
   private final WebSocketBase socket;
   private final Context context;
   private final SessionConfig config;
   private final FrameScheduler scheduler;
   private final Function<FrameJob, Future<ProcessedFrame>> processor;
-  private final SessionStats stats = new SessionStats();
+  private final SessionStats stats;
   private final RateLimiter rateLimiter;
 
   private PipelineSpec pipeline;
@@ -47,17 +53,20 @@ public final class FrameSession {
   private boolean queued;
   private boolean closed;
   private long statsTimer = -1;
+  private long lastMessageNanos = System.nanoTime();
 
   private record Pending(InboundFrame frame, long arrivedNanos) {
   }
 
-  public FrameSession(WebSocketBase socket, Context context, SessionConfig config, FrameScheduler scheduler,
+  public FrameSession(String id, WebSocketBase socket, Context context, SessionConfig config, FrameScheduler scheduler,
                       Function<FrameJob, Future<ProcessedFrame>> processor) {
+    this.id = id;
     this.socket = socket;
     this.context = context;
     this.config = config;
     this.scheduler = scheduler;
     this.processor = processor;
+    this.stats = new SessionStats(config.listener());
     this.pipeline = config.defaultPipeline();
     this.rateLimiter = new RateLimiter(config.maxFps());
   }
@@ -69,14 +78,26 @@ public final class FrameSession {
   public void start(Vertx vertx) {
     socket.binaryMessageHandler(this::onBinary);
     socket.textMessageHandler(this::onText);
+    LOG.log(System.Logger.Level.INFO, "session opened id={0} remote={1}", id, socket.remoteAddress());
     sendJson(ControlMessages.hello(config.registry().describe(), pipeline.toJson(), config.limits()));
-    statsTimer = vertx.setPeriodic(config.statsIntervalMs(), id -> sendJson(statsMessage()));
+    statsTimer = vertx.setPeriodic(config.statsIntervalMs(), timer -> tick());
+  }
+
+  private void tick() {
+    long idleNanos = System.nanoTime() - lastMessageNanos;
+    if (config.idleTimeoutSeconds() > 0 && idleNanos > TimeUnit.SECONDS.toNanos(config.idleTimeoutSeconds())) {
+      String reason = "idle timeout: no message for " + config.idleTimeoutSeconds() + " s";
+      close(reason);
+      socket.close(IDLE_CLOSE_CODE, reason);
+      return;
+    }
+    sendJson(stats.snapshot((processing ? 1 : 0) + (waiting != null ? 1 : 0)));
   }
 
   void onBinary(Buffer message) {
-    stats.framesIn++;
-    stats.bytesIn += message.length();
-    if (!rateLimiter.tryAcquire(System.nanoTime())) {
+    lastMessageNanos = System.nanoTime();
+    stats.frameIn(message.length());
+    if (!rateLimiter.tryAcquire(lastMessageNanos)) {
       stats.drop(DropReason.RATE_LIMITED);
       return;
     }
@@ -84,15 +105,15 @@ public final class FrameSession {
     try {
       frame = FrameCodec.decode(message);
     } catch (FrameFormatException e) {
-      stats.errors++;
       long seq = e.header() == null ? -1 : e.header().sequence();
+      stats.frameError(ControlMessages.BAD_FRAME);
       sendJson(ControlMessages.frameError(seq, e.getMessage()));
       return;
     }
     if (waiting != null) {
       stats.drop(DropReason.STALE);
     }
-    waiting = new Pending(frame, System.nanoTime());
+    waiting = new Pending(frame, lastMessageNanos);
     if (!processing && !queued) {
       queued = true;
       scheduler.enqueue(this);
@@ -100,17 +121,17 @@ public final class FrameSession {
   }
 
   void onText(String text) {
+    lastMessageNanos = System.nanoTime();
     if (text.length() > config.maxTextMessageBytes()
       && text.getBytes(StandardCharsets.UTF_8).length > config.maxTextMessageBytes()) {
-      sendJson(ControlMessages.error(ControlMessages.BAD_MESSAGE,
-        "control message too large: the limit is " + config.maxTextMessageBytes() + " bytes"));
+      controlError(ControlMessages.BAD_MESSAGE, "control message too large: the limit is " + config.maxTextMessageBytes() + " bytes");
       return;
     }
     JsonObject message;
     try {
       message = new JsonObject(text);
     } catch (DecodeException | ClassCastException e) {
-      sendJson(ControlMessages.error(ControlMessages.BAD_MESSAGE, "malformed JSON: expected an object like {\"type\":\"pipeline\",...}"));
+      controlError(ControlMessages.BAD_MESSAGE, "malformed JSON: expected an object like {\"type\":\"pipeline\",...}");
       return;
     }
     Object type = message.getValue("type");
@@ -119,12 +140,17 @@ public final class FrameSession {
         pipeline = config.registry().parse(message, pipeline.quality());
         sendJson(ControlMessages.pipeline(pipeline.toJson()));
       } catch (PipelineException e) {
-        sendJson(ControlMessages.error(ControlMessages.BAD_PIPELINE, e.getMessage()));
+        controlError(ControlMessages.BAD_PIPELINE, e.getMessage());
       }
     } else {
-      sendJson(ControlMessages.error(ControlMessages.BAD_MESSAGE,
-        "unknown message type " + (type == null ? "(missing \"type\")" : "'" + type + "'") + "; known types: pipeline"));
+      controlError(ControlMessages.BAD_MESSAGE,
+        "unknown message type " + (type == null ? "(missing \"type\")" : "'" + type + "'") + "; known types: pipeline");
     }
+  }
+
+  private void controlError(String code, String message) {
+    stats.controlError(code);
+    sendJson(ControlMessages.error(code, message));
   }
 
   /** Called by the scheduler when this session's turn has come; runs on the session's context. */
@@ -163,8 +189,7 @@ public final class FrameSession {
         stats.drop(DropReason.SLOW_CLIENT);
       } else {
         Buffer reply = FrameCodec.encodeReply(frame.frame().header(), processed.jpeg());
-        stats.framesOut++;
-        stats.bytesOut += reply.length();
+        stats.frameOut(reply.length());
         socket.writeBinaryMessage(reply);
       }
     } else {
@@ -177,20 +202,15 @@ public final class FrameSession {
   }
 
   private void onFailure(Pending frame, Throwable cause) {
-    long seq = frame.frame().sequence();
     if (cause instanceof ReplyException reply && reply.failureType() != ReplyFailure.RECIPIENT_FAILURE) {
       // Timeout or no handler: no worker answered. Not the frame's fault, so not an error.
       stats.drop(DropReason.WORKER_LOST);
       return;
     }
-    stats.errors++;
     boolean badFrame = cause instanceof ReplyException reply && reply.failureCode() == BAD_FRAME_FAILURE;
-    sendJson(ControlMessages.frameError(seq, badFrame ? cause.getMessage() : "processing failed: " + cause.getMessage()));
-  }
-
-  private JsonObject statsMessage() {
-    int pending = (processing ? 1 : 0) + (waiting != null ? 1 : 0);
-    return stats.snapshot(pending);
+    stats.frameError(ControlMessages.BAD_FRAME);
+    sendJson(ControlMessages.frameError(frame.frame().sequence(),
+      badFrame ? cause.getMessage() : "processing failed: " + cause.getMessage()));
   }
 
   private void sendJson(JsonObject message) {
@@ -200,7 +220,7 @@ public final class FrameSession {
   }
 
   /** Forgets the waiting frame and stops the timer; a frame in processing is let go when it returns. */
-  public void close() {
+  public void close(String reason) {
     if (closed) {
       return;
     }
@@ -210,12 +230,17 @@ public final class FrameSession {
     if (statsTimer >= 0) {
       context.owner().cancelTimer(statsTimer);
     }
+    LOG.log(System.Logger.Level.INFO, "session closed id={0} reason=\"{1}\" {2}", id, reason, stats.summary());
   }
 
   /** Closes the WebSocket with 1001 (going away) and the reason, e.g. at server shutdown. */
   public Future<Void> shutdown(String reason) {
-    close();
+    close(reason);
     return socket.close((short) 1001, reason);
+  }
+
+  public String id() {
+    return id;
   }
 
   public boolean isClosed() {

@@ -7,10 +7,12 @@ import io.vertx.core.json.JsonObject;
 /**
  * What every session of one server shares.
  *
- * @param limits the limits as announced in {@code hello}
- * @param maxFps frames per second a session may send before frames are dropped as
- *               {@code rate_limited}; 0 for no limit
+ * @param limits             the limits as announced in {@code hello}
+ * @param maxFps             frames per second a session may send before frames are dropped as
+ *                           {@code rate_limited}; 0 for no limit
+ * @param idleTimeoutSeconds a session that sends nothing for this long is closed; 0 for never
  */
 public record SessionConfig(OpRegistry registry, PipelineSpec defaultPipeline, JsonObject limits,
-                            long statsIntervalMs, int maxFps, int maxTextMessageBytes) {
+                            long statsIntervalMs, int maxFps, int maxTextMessageBytes, int idleTimeoutSeconds,
+                            SessionListener listener) {
 }

@@ -8,33 +8,56 @@ import org.HdrHistogram.Histogram;
 
 /**
  * A session's counters (since it opened) and latency histograms (since the last {@code stats}
- * message). Touched only on the session's event loop.
+ * message), passed on to the server's {@link SessionListener}. Touched only on the session's
+ * event loop.
  */
 final class SessionStats {
 
   private static final long MAX_MICROS = TimeUnit.MINUTES.toMicros(10);
 
-  long framesIn;
-  long framesOut;
-  long errors;
-  long bytesIn;
-  long bytesOut;
+  private final SessionListener listener;
+  private long framesIn;
+  private long framesOut;
+  private long frameErrors;
+  private long bytesIn;
+  private long bytesOut;
   private final Map<DropReason, Long> dropped = new EnumMap<>(DropReason.class);
   private final Histogram processing = new Histogram(MAX_MICROS, 2);
   private final Histogram queueWait = new Histogram(MAX_MICROS, 2);
 
-  SessionStats() {
+  SessionStats(SessionListener listener) {
+    this.listener = listener;
     for (DropReason reason : DropReason.values()) {
       dropped.put(reason, 0L);
     }
   }
 
-  void drop(DropReason reason) {
-    dropped.merge(reason, 1L, Long::sum);
+  void frameIn(int bytes) {
+    framesIn++;
+    bytesIn += bytes;
+    listener.frameIn(bytes);
   }
 
-  long dropped(DropReason reason) {
-    return dropped.get(reason);
+  void frameOut(int bytes) {
+    framesOut++;
+    bytesOut += bytes;
+    listener.frameOut(bytes);
+  }
+
+  /** A frame answered with an error instead of a processed frame. */
+  void frameError(String code) {
+    frameErrors++;
+    listener.error(code);
+  }
+
+  /** An error about a control message: not a frame, so not in the frame counts. */
+  void controlError(String code) {
+    listener.error(code);
+  }
+
+  void drop(DropReason reason) {
+    dropped.merge(reason, 1L, Long::sum);
+    listener.dropped(reason);
   }
 
   long droppedTotal() {
@@ -43,8 +66,16 @@ final class SessionStats {
 
   /** Records one answered frame: time on the worker, and the rest of its time in the server. */
   void recordTimes(long processingNanos, long queueWaitNanos) {
+    long queued = Math.max(0, queueWaitNanos);
     processing.recordValue(Math.min(MAX_MICROS, TimeUnit.NANOSECONDS.toMicros(processingNanos)));
-    queueWait.recordValue(Math.min(MAX_MICROS, Math.max(0, TimeUnit.NANOSECONDS.toMicros(queueWaitNanos))));
+    queueWait.recordValue(Math.min(MAX_MICROS, TimeUnit.NANOSECONDS.toMicros(queued)));
+    listener.processed(processingNanos, queued);
+  }
+
+  /** One line for the session-closed log. */
+  String summary() {
+    return "in=" + framesIn + " out=" + framesOut + " dropped=" + droppedTotal() + " errors=" + frameErrors
+      + " bytesIn=" + bytesIn + " bytesOut=" + bytesOut;
   }
 
   /** The {@code stats} message; starts a new latency window. */
@@ -55,7 +86,7 @@ final class SessionStats {
       .put("type", "stats")
       .put("in", framesIn)
       .put("out", framesOut)
-      .put("errors", errors)
+      .put("errors", frameErrors)
       .put("dropped", drops)
       .put("droppedTotal", droppedTotal())
       .put("pending", pending)

@@ -9,8 +9,10 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ClientWebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -28,7 +30,7 @@ public final class FrameClient implements AutoCloseable {
   private volatile Short closeStatus;
   private volatile String closeReason;
 
-  private FrameClient(Vertx vertx, int port, String path) {
+  private FrameClient(Vertx vertx, int port, String path, Map<String, String> headers) {
     client = vertx.createWebSocketClient(new WebSocketClientOptions()
       .setMaxFrameSize(16 * 1024 * 1024)
       .setMaxMessageSize(16 * 1024 * 1024));
@@ -39,16 +41,41 @@ public final class FrameClient implements AutoCloseable {
       closeStatus = socket.closeStatusCode();
       closeReason = socket.closeReason();
     });
-    Await.await(socket.connect(port, "127.0.0.1", path));
+    WebSocketConnectOptions connect = new WebSocketConnectOptions().setPort(port).setHost("127.0.0.1").setURI(path);
+    headers.forEach(connect::addHeader);
+    try {
+      Await.await(socket.connect(connect));
+    } catch (RuntimeException e) {
+      client.close();
+      throw e;
+    }
     hello = next("hello");
   }
 
   public static FrameClient connect(Vertx vertx, int port) {
-    return new FrameClient(vertx, port, "/frames");
+    return new FrameClient(vertx, port, "/frames", Map.of());
   }
 
   public static FrameClient connect(Vertx vertx, int port, String path) {
-    return new FrameClient(vertx, port, path);
+    return new FrameClient(vertx, port, path, Map.of());
+  }
+
+  public static FrameClient connect(Vertx vertx, int port, Map<String, String> headers) {
+    return new FrameClient(vertx, port, "/frames", headers);
+  }
+
+  /** Waits until the server closes the connection. */
+  public void awaitClosed() {
+    long deadline = System.nanoTime() + TIMEOUT.toNanos();
+    while (closeStatus == null && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+    assertThat(closeStatus).as("connection closed within " + TIMEOUT).isNotNull();
   }
 
   public JsonObject hello() {

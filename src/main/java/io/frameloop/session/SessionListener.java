@@ -1,0 +1,27 @@
+package io.frameloop.session;
+
+/**
+ * Hears what happens in every session, e.g. to keep server-wide metrics. Called on the session's
+ * event loop; implementations must be thread-safe and must not block.
+ */
+public interface SessionListener {
+
+  SessionListener NONE = new SessionListener() {
+  };
+
+  default void frameIn(int bytes) {
+  }
+
+  default void frameOut(int bytes) {
+  }
+
+  default void dropped(DropReason reason) {
+  }
+
+  /** An {@code error} message sent to a client, by its code. */
+  default void error(String code) {
+  }
+
+  default void processed(long processingNanos, long queueWaitNanos) {
+  }
+}
