@@ -41,15 +41,18 @@ public final class FrameCodec {
       if (length < HEADER_LENGTH) {
         throw new FrameFormatException("truncated header: " + length + " bytes, a framed message needs 16 header bytes");
       }
+      // Read first, so that even a refused frame's error names its sequence number.
+      FrameHeader header = new FrameHeader(message.getUnsignedInt(4), message.getLong(8));
       byte version = message.getByte(2);
       if (version != VERSION) {
-        throw new FrameFormatException("unsupported protocol version " + version + " (this server speaks version " + VERSION + ")");
+        throw new FrameFormatException("unsupported protocol version " + version + " (this server speaks version " + VERSION + ")",
+          header);
       }
       byte flags = message.getByte(3);
       if (flags != 0) {
-        throw new FrameFormatException("unsupported header flags 0x" + Integer.toHexString(flags & 0xFF) + " (version 1 defines none)");
+        throw new FrameFormatException("unsupported header flags 0x" + Integer.toHexString(flags & 0xFF) + " (version 1 defines none)",
+          header);
       }
-      FrameHeader header = new FrameHeader(message.getUnsignedInt(4), message.getLong(8));
       if (length == HEADER_LENGTH) {
         throw new FrameFormatException("header without payload: the JPEG bytes are missing", header);
       }

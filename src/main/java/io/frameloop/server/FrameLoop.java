@@ -73,7 +73,7 @@ public final class FrameLoop {
     this.deliveryOptions = new DeliveryOptions().setSendTimeout(options.getProcessTimeoutMs());
     this.metrics = new FrameLoopMetrics(meterRegistry, sessions::size, scheduler, options.effectiveWorkerInstances());
     this.sessionConfig = new SessionConfig(registry, defaultPipeline, options.limitsJson(), options.getStatsIntervalMs(),
-      options.getMaxFps(), options.getMaxTextMessageBytes(), options.getIdleTimeoutSeconds(), metrics);
+      options.getMaxFps(), options.getMaxMessageBytes(), options.getMaxTextMessageBytes(), options.getIdleTimeoutSeconds(), metrics);
     this.originPolicy = new OriginPolicy(options.getAllowedOrigins());
   }
 
@@ -95,15 +95,6 @@ public final class FrameLoop {
   public static Future<FrameLoop> deploy(Vertx vertx, FrameLoopOptions options, OpRegistry registry,
                                          MeterRegistry meterRegistry) {
     FrameLoopOptions copy = new FrameLoopOptions(options);
-    PipelineSpec defaultPipeline;
-    try {
-      OpenCvLoader.load();
-      defaultPipeline = registry.parse(copy.getPipeline(), 80);
-    } catch (PipelineException e) {
-      return Future.failedFuture(new IllegalArgumentException("invalid default pipeline in the configuration: " + e.getMessage()));
-    } catch (RuntimeException | LinkageError e) {
-      return Future.failedFuture(e);
-    }
     registerCodecs(vertx);
     int instances = copy.effectiveWorkerInstances();
     DeploymentOptions workers = new DeploymentOptions()
@@ -111,12 +102,24 @@ public final class FrameLoop {
       .setInstances(instances)
       .setWorkerPoolName("frameloop-workers")
       .setWorkerPoolSize(instances);
-    return vertx.deployVerticle(() -> new WorkerVerticle(copy.getAddress(), registry, copy.imageLimits()), workers)
+    // Loading OpenCV extracts a large native library: not on the event loop.
+    return vertx.executeBlocking(() -> {
+      OpenCvLoader.load();
+      return parseDefaultPipeline(registry, copy);
+    }).compose(defaultPipeline -> vertx.deployVerticle(() -> new WorkerVerticle(copy.getAddress(), registry, copy.imageLimits()), workers)
       .map(id -> {
         LOG.log(System.Logger.Level.INFO, "FrameLoop: {0} worker verticles, OpenCV {1}, default pipeline {2}",
           instances, Core.VERSION, defaultPipeline.toJson().encode());
         return new FrameLoop(vertx, copy, registry, defaultPipeline, meterRegistry, id);
-      });
+      }));
+  }
+
+  private static PipelineSpec parseDefaultPipeline(OpRegistry registry, FrameLoopOptions options) {
+    try {
+      return registry.parse(options.getPipeline(), 80);
+    } catch (PipelineException e) {
+      throw new IllegalArgumentException("invalid default pipeline in the configuration: " + e.getMessage());
+    }
   }
 
   private static void registerCodecs(Vertx vertx) {

@@ -181,8 +181,11 @@ public class FrameLoopOptions {
     HttpServerOptions server = new HttpServerOptions()
       .setHost(host)
       .setPort(port)
-      .setMaxWebSocketMessageSize(maxMessageBytes)
-      .setMaxWebSocketFrameSize(maxMessageBytes)
+      // The session refuses messages over maxMessageBytes with a clean 1009 close. The transport
+      // cut-off sits above that: Netty answers a frame over its limit by closing the connection at
+      // once, so the client would see 1006 (abnormal closure) instead of the reason.
+      .setMaxWebSocketMessageSize(transportMessageLimit())
+      .setMaxWebSocketFrameSize(transportMessageLimit())
       // JPEG does not deflate: compression would only burn CPU on both ends.
       .setPerMessageWebSocketCompressionSupported(false)
       .setPerFrameWebSocketCompressionSupported(false);
@@ -198,6 +201,11 @@ public class FrameLoopOptions {
       server.setSsl(true).setKeyCertOptions(SelfSignedCertificate.create("localhost").keyCertOptions());
     }
     return server;
+  }
+
+  /** Twice {@code maxMessageBytes}: what the transport buffers at most before cutting a connection off. */
+  int transportMessageLimit() {
+    return (int) Math.min(Integer.MAX_VALUE, 2L * maxMessageBytes);
   }
 
   /** Whether {@link #httpServerOptions} serves HTTPS and WSS. */

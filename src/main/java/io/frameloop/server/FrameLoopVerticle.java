@@ -36,13 +36,18 @@ public class FrameLoopVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     FrameLoopOptions options = givenOptions != null ? givenOptions : new FrameLoopOptions(config());
-    OpRegistry registry = givenRegistry != null ? givenRegistry : OpRegistry.withDefaults(Path.of(options.getFaceCascade()));
-    return FrameLoop.deploy(vertx, options, registry)
+    // The class-path scan for plug-ins and making a self-signed certificate block: not on the event loop.
+    Future<OpRegistry> registry = givenRegistry != null ? Future.succeededFuture(givenRegistry)
+      : vertx.executeBlocking(() -> OpRegistry.withDefaults(Path.of(options.getFaceCascade())));
+    return registry
+      .compose(ops -> FrameLoop.deploy(vertx, options, ops))
       .compose(loop -> {
         frameLoop = loop;
-        Router router = loop.mount(Router.router(vertx));
-        return vertx.createHttpServer(options.httpServerOptions()).requestHandler(router).listen();
+        return vertx.executeBlocking(options::httpServerOptions);
       })
+      .compose(serverOptions -> vertx.createHttpServer(serverOptions)
+        .requestHandler(frameLoop.mount(Router.router(vertx)))
+        .listen())
       .onSuccess(listening -> {
         server = listening;
         String authority = displayHost(options.getHost()) + ":" + server.actualPort();

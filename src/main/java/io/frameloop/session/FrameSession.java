@@ -35,6 +35,8 @@ public final class FrameSession {
   public static final int BAD_FRAME_FAILURE = 400;
   /** Close code for a session closed for sending nothing (1000: normal closure, with a reason). */
   public static final short IDLE_CLOSE_CODE = 1000;
+  /** Close code for a message over the size limit (1009: message too big). */
+  public static final short TOO_BIG_CLOSE_CODE = 1009;
 
   private static final System.Logger LOG = System.getLogger(FrameSession.class.getName());
 
@@ -86,9 +88,7 @@ public final class FrameSession {
   private void tick() {
     long idleNanos = System.nanoTime() - lastMessageNanos;
     if (config.idleTimeoutSeconds() > 0 && idleNanos > TimeUnit.SECONDS.toNanos(config.idleTimeoutSeconds())) {
-      String reason = "idle timeout: no message for " + config.idleTimeoutSeconds() + " s";
-      close(reason);
-      socket.close(IDLE_CLOSE_CODE, reason);
+      closeWith(IDLE_CLOSE_CODE, "idle timeout: no message for " + config.idleTimeoutSeconds() + " s");
       return;
     }
     sendJson(stats.snapshot((processing ? 1 : 0) + (waiting != null ? 1 : 0)));
@@ -96,6 +96,10 @@ public final class FrameSession {
 
   void onBinary(Buffer message) {
     lastMessageNanos = System.nanoTime();
+    if (message.length() > config.maxMessageBytes()) {
+      closeWith(TOO_BIG_CLOSE_CODE, "message too big: " + message.length() + " bytes, the limit is " + config.maxMessageBytes());
+      return;
+    }
     stats.frameIn(message.length());
     if (!rateLimiter.tryAcquire(lastMessageNanos)) {
       stats.drop(DropReason.RATE_LIMITED);
@@ -235,8 +239,12 @@ public final class FrameSession {
 
   /** Closes the WebSocket with 1001 (going away) and the reason, e.g. at server shutdown. */
   public Future<Void> shutdown(String reason) {
+    return closeWith((short) 1001, reason);
+  }
+
+  private Future<Void> closeWith(short code, String reason) {
     close(reason);
-    return socket.close((short) 1001, reason);
+    return socket.close(code, reason);
   }
 
   public String id() {

@@ -146,6 +146,18 @@ public final class FrameClient implements AutoCloseable {
     return nextOf(type);
   }
 
+  /** The next JSON message of this type within the timeout (others are skipped), or null. */
+  public JsonObject pollJson(String type, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    do {
+      JsonObject message = pollJson(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+      if (message != null && type.equals(message.getString("type"))) {
+        return message;
+      }
+    } while (System.nanoTime() < deadline);
+    return null;
+  }
+
   private JsonObject pollJson(Duration timeout) {
     try {
       return json.poll(Math.max(1, timeout.toMillis()), TimeUnit.MILLISECONDS);

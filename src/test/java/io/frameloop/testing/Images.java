@@ -84,4 +84,35 @@ public final class Images {
       throw new UncheckedIOException("missing fixture " + FIXTURES.resolve(name).toAbsolutePath(), e);
     }
   }
+
+  /** A copy of a JPEG whose frame header (SOF) declares another size; the pixel data is unchanged. */
+  public static Buffer withDeclaredSize(Buffer jpeg, int width, int height) {
+    Buffer copy = jpeg.copy();
+    int pos = 2;
+    while (pos + 9 < copy.length()) {
+      int marker = copy.getUnsignedByte(pos + 1);
+      if (marker >= 0xC0 && marker <= 0xC2) {
+        copy.setUnsignedShort(pos + 5, height);
+        copy.setUnsignedShort(pos + 7, width);
+        return copy;
+      }
+      pos += 2 + copy.getUnsignedShort(pos + 2);
+    }
+    throw new AssertionError("no SOF marker found");
+  }
+
+  /** Encodes with OpenCV in another format (".png", ".webp", ...), or as a progressive JPEG with ".pjpg". */
+  public static Buffer encode(Mat image, String extension) {
+    MatOfByte out = new MatOfByte();
+    try {
+      if (extension.equals(".pjpg")) {
+        Imgcodecs.imencode(".jpg", image, out, new MatOfInt(Imgcodecs.IMWRITE_JPEG_PROGRESSIVE, 1));
+      } else {
+        Imgcodecs.imencode(extension, image, out);
+      }
+      return Buffer.buffer(out.toArray());
+    } finally {
+      out.release();
+    }
+  }
 }
