@@ -1,24 +1,23 @@
 package io.frameloop.pipeline;
 
+import io.frameloop.pipeline.codec.JpegCodec;
+import io.frameloop.pipeline.ops.ResizeOp;
 import io.frameloop.protocol.FrameFormatException;
 import io.frameloop.protocol.JpegInfo;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.opencv.core.CvException;
-import org.opencv.core.CvType;
 import org.opencv.core.Mat;
-import org.opencv.core.MatOfByte;
-import org.opencv.core.MatOfInt;
-import org.opencv.imgcodecs.Imgcodecs;
+import org.opencv.core.Size;
 
 /**
  * Decode, run the ops, encode: the work of one worker, on that worker's thread only.
  *
- * <p>Owns the Mats it reuses across frames (the compressed input, the encode buffer) and the op
- * instances of the pipelines it has seen recently; {@link #close} releases all of them. Every Mat
- * made for one frame is released before {@link #process} returns, whatever happens.
+ * <p>Owns its codec (with the buffers and decoded image it reuses across frames) and the op
+ * instances of the pipelines it has seen recently; {@link #close} releases all of them.
  */
 public final class FrameProcessor implements AutoCloseable {
 
@@ -26,11 +25,7 @@ public final class FrameProcessor implements AutoCloseable {
 
   private final OpRegistry registry;
   private final ImageLimits limits;
-  private byte[] scratch = new byte[64 * 1024];
-  private Mat compressed = NativeMats.track(new Mat(1, scratch.length, CvType.CV_8UC1));
-  private final MatOfByte encoded = NativeMats.track(new MatOfByte());
-  private MatOfInt encodeParams;
-  private int encodeQuality = -1;
+  private final JpegCodec codec;
   private final Map<PipelineSpec, List<FrameOp>> opsByPipeline = new LinkedHashMap<>(16, 0.75f, true) {
     @Override
     protected boolean removeEldestEntry(Map.Entry<PipelineSpec, List<FrameOp>> eldest) {
@@ -42,9 +37,10 @@ public final class FrameProcessor implements AutoCloseable {
     }
   };
 
-  public FrameProcessor(OpRegistry registry, ImageLimits limits) {
+  public FrameProcessor(OpRegistry registry, ImageLimits limits, JpegCodec codec) {
     this.registry = registry;
     this.limits = limits;
+    this.codec = codec;
   }
 
   /**
@@ -55,29 +51,16 @@ public final class FrameProcessor implements AutoCloseable {
   public ProcessedFrame process(FrameJob job) {
     long start = System.nanoTime();
     JpegInfo info = checkHeader(job.jpeg());
-    Mat view = null;
-    Mat decoded = null;
+    int reduction = reduction(job.pipeline(), info);
     try {
-      view = fill(job.jpeg());
-      decoded = NativeMats.track(Imgcodecs.imdecode(view, Imgcodecs.IMREAD_COLOR));
-      if (decoded.empty()) {
-        throw new BadFrameException("could not decode the JPEG (corrupt or unsupported data)");
-      }
-      if (decoded.cols() != info.width() || decoded.rows() != info.height()) {
-        throw new BadFrameException("decoded size " + decoded.cols() + "x" + decoded.rows()
-          + " differs from the header's " + info.width() + "x" + info.height());
-      }
-      Mat image = decoded;
+      Mat image = codec.decode(job.jpeg(), info, reduction);
       for (FrameOp op : ops(job.pipeline())) {
         image = op.apply(image);
       }
-      Buffer jpeg = encode(image, job.pipeline().quality());
+      Buffer jpeg = codec.encode(image, job.pipeline().quality());
       return new ProcessedFrame(jpeg, image.cols(), image.rows(), System.nanoTime() - start);
     } catch (CvException e) {
       throw new BadFrameException("OpenCV failed on this frame: " + firstLine(e.getMessage()));
-    } finally {
-      NativeMats.release(decoded);
-      NativeMats.release(view);
     }
   }
 
@@ -98,17 +81,22 @@ public final class FrameProcessor implements AutoCloseable {
     return info;
   }
 
-  /** Copies the JPEG into the reused input Mat and returns a view of its first bytes (release it). */
-  private Mat fill(Buffer jpeg) {
-    int length = jpeg.length();
-    if (length > scratch.length) {
-      scratch = new byte[Integer.highestOneBit(length) << 1];
-      NativeMats.release(compressed);
-      compressed = NativeMats.track(new Mat(1, scratch.length, CvType.CV_8UC1));
+  /**
+   * When the pipeline starts by shrinking, the largest reduction (1/2, 1/4, 1/8) that still
+   * decodes at least the target size: the resize then starts from far fewer pixels.
+   */
+  static int reduction(PipelineSpec pipeline, JpegInfo info) {
+    if (pipeline.steps().isEmpty() || !pipeline.steps().get(0).op().equals("resize")) {
+      return 1;
     }
-    jpeg.getBytes(0, length, scratch, 0);
-    compressed.put(0, 0, scratch, 0, length);
-    return NativeMats.track(compressed.colRange(0, length));
+    JsonObject params = pipeline.steps().get(0).params();
+    Size target = ResizeOp.targetSize(params.getInteger("width"), params.getInteger("height"), info.width(), info.height());
+    for (int reduction : JpegCodec.REDUCTIONS) {
+      if (JpegCodec.reduced(info.width(), reduction) >= target.width && JpegCodec.reduced(info.height(), reduction) >= target.height) {
+        return reduction;
+      }
+    }
+    return 1;
   }
 
   private List<FrameOp> ops(PipelineSpec pipeline) {
@@ -120,18 +108,8 @@ public final class FrameProcessor implements AutoCloseable {
     return ops;
   }
 
-  private Buffer encode(Mat image, int quality) {
-    if (quality != encodeQuality) {
-      NativeMats.release(encodeParams);
-      encodeParams = NativeMats.track(new MatOfInt(Imgcodecs.IMWRITE_JPEG_QUALITY, quality));
-      encodeQuality = quality;
-    }
-    if (!Imgcodecs.imencode(".jpg", image, encoded, encodeParams)) {
-      throw new BadFrameException("JPEG encoding failed for a " + image.cols() + "x" + image.rows() + " image");
-    }
-    byte[] bytes = new byte[(int) encoded.total()];
-    encoded.get(0, 0, bytes);
-    return Buffer.buffer(bytes);
+  public String codecName() {
+    return codec.name();
   }
 
   private static String firstLine(String message) {
@@ -146,9 +124,6 @@ public final class FrameProcessor implements AutoCloseable {
   public void close() {
     opsByPipeline.values().forEach(ops -> ops.forEach(FrameOp::close));
     opsByPipeline.clear();
-    NativeMats.release(compressed);
-    NativeMats.release(encoded);
-    NativeMats.release(encodeParams);
-    encodeParams = null;
+    codec.close();
   }
 }

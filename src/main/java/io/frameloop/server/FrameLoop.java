@@ -5,6 +5,7 @@ import io.frameloop.pipeline.OpRegistry;
 import io.frameloop.pipeline.PipelineException;
 import io.frameloop.pipeline.PipelineSpec;
 import io.frameloop.pipeline.ProcessedFrame;
+import io.frameloop.pipeline.codec.JpegCodecs;
 import io.frameloop.session.FrameScheduler;
 import io.frameloop.session.FrameSession;
 import io.frameloop.session.SessionConfig;
@@ -53,6 +54,7 @@ public final class FrameLoop {
   private final FrameScheduler scheduler;
   private final DeliveryOptions deliveryOptions;
   private final String workerDeployment;
+  private final String codecName;
   private final MeterRegistry meterRegistry;
   private final FrameLoopMetrics metrics;
   private final SessionConfig sessionConfig;
@@ -64,8 +66,9 @@ public final class FrameLoop {
   private volatile boolean closed;
 
   private FrameLoop(Vertx vertx, FrameLoopOptions options, OpRegistry registry, PipelineSpec defaultPipeline,
-                    MeterRegistry meterRegistry, String workerDeployment) {
+                    String codecName, MeterRegistry meterRegistry, String workerDeployment) {
     this.vertx = vertx;
+    this.codecName = codecName;
     this.options = options;
     this.workerDeployment = workerDeployment;
     this.meterRegistry = meterRegistry;
@@ -102,16 +105,20 @@ public final class FrameLoop {
       .setInstances(instances)
       .setWorkerPoolName("frameloop-workers")
       .setWorkerPoolSize(instances);
-    // Loading OpenCV extracts a large native library: not on the event loop.
+    // Loading OpenCV and libjpeg-turbo reads large native libraries: not on the event loop.
     return vertx.executeBlocking(() -> {
       OpenCvLoader.load();
-      return parseDefaultPipeline(registry, copy);
-    }).compose(defaultPipeline -> vertx.deployVerticle(() -> new WorkerVerticle(copy.getAddress(), registry, copy.imageLimits()), workers)
+      return new Startup(parseDefaultPipeline(registry, copy), JpegCodecs.choose(copy.getJpegCodec()));
+    }).compose(startup -> vertx.deployVerticle(() -> new WorkerVerticle(copy.getAddress(), registry, copy.imageLimits(),
+        startup.codec().factory()), workers)
       .map(id -> {
-        LOG.log(System.Logger.Level.INFO, "FrameLoop: {0} worker verticles, OpenCV {1}, default pipeline {2}",
-          instances, Core.VERSION, defaultPipeline.toJson().encode());
-        return new FrameLoop(vertx, copy, registry, defaultPipeline, meterRegistry, id);
+        LOG.log(System.Logger.Level.INFO, "FrameLoop: {0} worker verticles, OpenCV {1}, JPEG codec {2} ({3}), default pipeline {4}",
+          instances, Core.VERSION, startup.codec().name(), startup.codec().reason(), startup.pipeline().toJson().encode());
+        return new FrameLoop(vertx, copy, registry, startup.pipeline(), startup.codec().name(), meterRegistry, id);
       }));
+  }
+
+  private record Startup(PipelineSpec pipeline, JpegCodecs.Choice codec) {
   }
 
   private static PipelineSpec parseDefaultPipeline(OpRegistry registry, FrameLoopOptions options) {
@@ -158,7 +165,8 @@ public final class FrameLoop {
           .put("busy", scheduler.inFlight()).put("sessions", sessions.size());
         promise.complete(up ? Status.OK(data) : Status.KO(data));
       })
-      .register("opencv", promise -> promise.complete(Status.OK(new JsonObject().put("version", Core.VERSION))));
+      .register("opencv", promise -> promise.complete(Status.OK(new JsonObject().put("version", Core.VERSION)
+        .put("jpegCodec", codecName))));
   }
 
   /**
@@ -233,6 +241,11 @@ public final class FrameLoop {
 
   public FrameScheduler scheduler() {
     return scheduler;
+  }
+
+  /** The JPEG codec the workers use: {@code turbojpeg} or {@code opencv}. */
+  public String codecName() {
+    return codecName;
   }
 
   public MeterRegistry meterRegistry() {

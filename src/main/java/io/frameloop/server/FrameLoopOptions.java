@@ -45,6 +45,8 @@ public class FrameLoopOptions {
     "http://localhost", "https://localhost", "http://127.0.0.1", "https://127.0.0.1", "http://[::1]", "https://[::1]");
   public static final String DEFAULT_METRICS_PATH = "/metrics";
   public static final String DEFAULT_HEALTH_PATH = "/health";
+  /** {@code auto}: SIMD libjpeg-turbo when it loads, else OpenCV's codec. */
+  public static final String DEFAULT_JPEG_CODEC = "auto";
   /** Where front ends send frames and workers consume them. */
   public static final String DEFAULT_ADDRESS = "frameloop.process";
   public static final String DEFAULT_FACE_CASCADE = "/usr/share/opencv4/haarcascades/haarcascade_frontalface_default.xml";
@@ -67,6 +69,7 @@ public class FrameLoopOptions {
   private String faceCascade = DEFAULT_FACE_CASCADE;
   private String address = DEFAULT_ADDRESS;
   private int maxSessions = DEFAULT_MAX_SESSIONS;
+  private String jpegCodec = DEFAULT_JPEG_CODEC;
   private int idleTimeoutSeconds = DEFAULT_IDLE_TIMEOUT_SECONDS;
   private List<String> allowedOrigins = DEFAULT_ALLOWED_ORIGINS;
   private String metricsPath = DEFAULT_METRICS_PATH;
@@ -108,6 +111,7 @@ public class FrameLoopOptions {
     faceCascade = json.getString("faceCascade", faceCascade);
     address = json.getString("address", address);
     maxSessions = json.getInteger("maxSessions", maxSessions);
+    jpegCodec = json.getString("jpegCodec", jpegCodec);
     idleTimeoutSeconds = json.getInteger("idleTimeoutSeconds", idleTimeoutSeconds);
     Object origins = json.getValue("allowedOrigins");
     if (origins instanceof String text) { // from an environment variable: a JSON list or comma-separated
@@ -146,6 +150,7 @@ public class FrameLoopOptions {
       .put("address", address)
       .put("maxSessions", maxSessions)
       .put("idleTimeoutSeconds", idleTimeoutSeconds)
+      .put("jpegCodec", jpegCodec)
       .put("allowedOrigins", new JsonArray(allowedOrigins))
       .put("metricsPath", metricsPath)
       .put("healthPath", healthPath)
@@ -476,6 +481,19 @@ public class FrameLoopOptions {
   /** Where {@link FrameLoop#mount} serves the health check; empty: not served. */
   public FrameLoopOptions setHealthPath(String healthPath) {
     this.healthPath = healthPath;
+    return this;
+  }
+
+  public String getJpegCodec() {
+    return jpegCodec;
+  }
+
+  /**
+   * {@code auto} (default): Debian's SIMD libjpeg-turbo ({@code libturbojpeg.so.0}) when it loads,
+   * else OpenCV's bundled codec; {@code turbojpeg} or {@code opencv} to insist on one.
+   */
+  public FrameLoopOptions setJpegCodec(String jpegCodec) {
+    this.jpegCodec = jpegCodec;
     return this;
   }
 }

@@ -5,11 +5,13 @@ import io.frameloop.pipeline.FrameJob;
 import io.frameloop.pipeline.FrameProcessor;
 import io.frameloop.pipeline.ImageLimits;
 import io.frameloop.pipeline.OpRegistry;
+import io.frameloop.pipeline.codec.JpegCodec;
 import io.frameloop.session.FrameSession;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
+import java.util.function.Supplier;
 
 /**
  * Processes frames from the event bus with OpenCV. Deployed with the worker threading model, so
@@ -23,18 +25,20 @@ public class WorkerVerticle extends VerticleBase {
   private final String address;
   private final OpRegistry registry;
   private final ImageLimits limits;
+  private final Supplier<JpegCodec> codecs;
   private FrameProcessor processor;
   private MessageConsumer<FrameJob> consumer;
 
-  public WorkerVerticle(String address, OpRegistry registry, ImageLimits limits) {
+  public WorkerVerticle(String address, OpRegistry registry, ImageLimits limits, Supplier<JpegCodec> codecs) {
     this.address = address;
     this.registry = registry;
     this.limits = limits;
+    this.codecs = codecs;
   }
 
   @Override
   public Future<?> start() {
-    processor = new FrameProcessor(registry, limits);
+    processor = new FrameProcessor(registry, limits, codecs.get());
     consumer = vertx.eventBus().consumer(address, this::handle);
     return consumer.completion();
   }

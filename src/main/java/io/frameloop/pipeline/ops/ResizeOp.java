@@ -26,23 +26,27 @@ public final class ResizeOp implements FrameOp {
 
   @Override
   public Mat apply(Mat image) {
-    double scale;
-    if (width != null && height != null) {
-      scale = Math.min((double) width / image.cols(), (double) height / image.rows());
-    } else if (width != null) {
-      scale = (double) width / image.cols();
-    } else {
-      scale = (double) height / image.rows();
-    }
-    int w = Math.max(1, (int) Math.round(image.cols() * scale));
-    int h = Math.max(1, (int) Math.round(image.rows() * scale));
-    if (w == image.cols() && h == image.rows()) {
+    Size target = targetSize(width, height, image.cols(), image.rows());
+    if (target.width == image.cols() && target.height == image.rows()) {
       return image;
     }
     // INTER_AREA avoids aliasing when shrinking; INTER_LINEAR is the usual choice for enlarging.
-    int interpolation = scale < 1 ? Imgproc.INTER_AREA : Imgproc.INTER_LINEAR;
-    Imgproc.resize(image, out, new Size(w, h), 0, 0, interpolation);
+    int interpolation = target.width < image.cols() ? Imgproc.INTER_AREA : Imgproc.INTER_LINEAR;
+    Imgproc.resize(image, out, target, 0, 0, interpolation);
     return out;
+  }
+
+  /** The size {@code resize} with these parameters gives a {@code cols x rows} image. */
+  public static Size targetSize(Integer width, Integer height, int cols, int rows) {
+    double scale;
+    if (width != null && height != null) {
+      scale = Math.min((double) width / cols, (double) height / rows);
+    } else if (width != null) {
+      scale = (double) width / cols;
+    } else {
+      scale = (double) height / rows;
+    }
+    return new Size(Math.max(1, Math.round(cols * scale)), Math.max(1, Math.round(rows * scale)));
   }
 
   @Override

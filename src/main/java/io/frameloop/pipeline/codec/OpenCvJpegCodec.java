@@ -1,0 +1,87 @@
+package io.frameloop.pipeline.codec;
+
+import io.frameloop.pipeline.BadFrameException;
+import io.frameloop.pipeline.NativeMats;
+import io.frameloop.protocol.JpegInfo;
+import io.vertx.core.buffer.Buffer;
+import org.opencv.core.CvType;
+import org.opencv.core.Mat;
+import org.opencv.core.MatOfByte;
+import org.opencv.core.MatOfInt;
+import org.opencv.imgcodecs.Imgcodecs;
+
+/**
+ * OpenCV's {@code Imgcodecs} (the libjpeg-turbo bundled in the openpnp jar, built without SIMD):
+ * the portable fallback. Its Java API allocates a new image per decode.
+ */
+public final class OpenCvJpegCodec implements JpegCodec {
+
+  private byte[] scratch = new byte[64 * 1024];
+  private Mat compressed = NativeMats.track(new Mat(1, scratch.length, CvType.CV_8UC1));
+  private final MatOfByte encoded = NativeMats.track(new MatOfByte());
+  private Mat decoded;
+  private MatOfInt encodeParams;
+  private int encodeQuality = -1;
+
+  @Override
+  public String name() {
+    return "opencv";
+  }
+
+  @Override
+  public Mat decode(Buffer jpeg, JpegInfo info, int reduction) {
+    int length = jpeg.length();
+    if (length > scratch.length) {
+      scratch = new byte[Integer.highestOneBit(length) << 1];
+      NativeMats.release(compressed);
+      compressed = NativeMats.track(new Mat(1, scratch.length, CvType.CV_8UC1));
+    }
+    jpeg.getBytes(0, length, scratch, 0);
+    compressed.put(0, 0, scratch, 0, length);
+    Mat view = NativeMats.track(compressed.colRange(0, length));
+    try {
+      NativeMats.release(decoded);
+      decoded = NativeMats.track(Imgcodecs.imdecode(view, flags(reduction)));
+    } finally {
+      NativeMats.release(view);
+    }
+    if (decoded.empty()) {
+      throw new BadFrameException("could not decode the JPEG (corrupt or unsupported data)");
+    }
+    return decoded;
+  }
+
+  private static int flags(int reduction) {
+    return switch (reduction) {
+      case 2 -> Imgcodecs.IMREAD_REDUCED_COLOR_2;
+      case 4 -> Imgcodecs.IMREAD_REDUCED_COLOR_4;
+      case 8 -> Imgcodecs.IMREAD_REDUCED_COLOR_8;
+      default -> Imgcodecs.IMREAD_COLOR;
+    };
+  }
+
+  @Override
+  public Buffer encode(Mat image, int quality) {
+    if (quality != encodeQuality) {
+      NativeMats.release(encodeParams);
+      encodeParams = NativeMats.track(new MatOfInt(Imgcodecs.IMWRITE_JPEG_QUALITY, quality));
+      encodeQuality = quality;
+    }
+    if (!Imgcodecs.imencode(".jpg", image, encoded, encodeParams)) {
+      throw new BadFrameException("JPEG encoding failed for a " + image.cols() + "x" + image.rows() + " image");
+    }
+    byte[] bytes = new byte[(int) encoded.total()];
+    encoded.get(0, 0, bytes);
+    return Buffer.buffer(bytes);
+  }
+
+  @Override
+  public void close() {
+    NativeMats.release(compressed);
+    NativeMats.release(encoded);
+    NativeMats.release(decoded);
+    NativeMats.release(encodeParams);
+    decoded = null;
+    encodeParams = null;
+  }
+}
