@@ -1,5 +1,6 @@
 package io.frameloop.server;
 
+import io.frameloop.replay.ReplayCommand;
 import io.vertx.core.Vertx;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -7,10 +8,13 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** The command line: {@code java -jar frameloop.jar [serve] [--config config.json] [--port N]}. */
+/**
+ * The command line: {@code java -jar frameloop.jar [serve] [--config config.json] [--port N]} runs
+ * the server; {@code java -jar frameloop.jar replay ...} runs the load client.
+ */
 @Command(name = "frameloop", mixinStandardHelpOptions = true, version = "FrameLoop 0.1",
   description = "Streams webcam frames over a WebSocket and processes them with OpenCV.",
-  subcommands = {Main.Serve.class})
+  subcommands = {Main.Serve.class, ReplayCommand.class})
 public final class Main implements Callable<Integer> {
 
   @CommandLine.Mixin

@@ -1,0 +1,100 @@
+package io.frameloop.replay;
+
+import io.frameloop.server.OpenCvLoader;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code frameloop replay}: a headless load client that replays frames over N WebSocket sessions. */
+@Command(name = "replay", mixinStandardHelpOptions = true,
+  description = "Replay frames against a FrameLoop server over N concurrent WebSocket sessions and report "
+    + "throughput, round-trip latency, drops and fairness.")
+public final class ReplayCommand implements Callable<Integer> {
+
+  @Option(names = "--url", defaultValue = "ws://127.0.0.1:8080/frames", description = "server WebSocket URL (default: ${DEFAULT-VALUE})")
+  URI url;
+
+  @Option(names = "--sessions", defaultValue = "1", description = "concurrent sessions (default: ${DEFAULT-VALUE})")
+  int sessions;
+
+  @Option(names = "--fps", defaultValue = "15", description = "frames per second per session (default: ${DEFAULT-VALUE})")
+  int fps;
+
+  @Option(names = "--duration", defaultValue = "30s", description = "how long to send: 30s, 2m, 500ms (default: ${DEFAULT-VALUE})")
+  String duration;
+
+  @Option(names = "--source", defaultValue = "synthetic:640x480",
+    description = "a directory of JPEGs, a Motion-JPEG .avi, or synthetic:WIDTHxHEIGHT (default: ${DEFAULT-VALUE})")
+  String source;
+
+  @Option(names = "--pipeline", description = "pipeline JSON, e.g. '{\"ops\":[{\"op\":\"gray\"}]}' (default: the server's)")
+  String pipeline;
+
+  @Option(names = "--window", defaultValue = "1",
+    description = "unanswered frames per session before it waits; 0 = open loop, send at --fps regardless (default: ${DEFAULT-VALUE})")
+  int window;
+
+  @Option(names = "--json", description = "also write the summary as JSON to this file")
+  Path json;
+
+  @Option(names = "--max-error-rate", defaultValue = "0.01",
+    description = "exit 1 when more than this fraction of sent frames got errors (default: ${DEFAULT-VALUE})")
+  double maxErrorRate;
+
+  @Override
+  public Integer call() throws Exception {
+    OpenCvLoader.load();
+    FrameSource frames = FrameSource.open(source);
+    JsonObject pipelineJson = pipeline == null ? null : new JsonObject(pipeline);
+    System.out.printf(Locale.ROOT, "Replaying %s (%.0f bytes per frame on average) to %s: %d sessions x %d fps, %s%n",
+      frames.description(), frames.averageBytes(), url, sessions, fps, window == 0 ? "open loop" : "window " + window);
+    Vertx vertx = Vertx.vertx();
+    try {
+      ReplayReport report = new ReplayRunner(vertx, url, frames, sessions, fps, window, parseDuration(duration),
+        pipelineJson, System.out::println).run().await();
+      System.out.println();
+      System.out.print(report.table());
+      if (json != null) {
+        Files.writeString(json, report.toJson().encodePrettily());
+      }
+      if (report.received() == 0) {
+        System.err.println("FAIL: no processed frame came back");
+        return 1;
+      }
+      if (report.errors() > maxErrorRate * report.sent()) {
+        System.err.printf(Locale.ROOT, "FAIL: %d errors for %d frames sent (over --max-error-rate %.3f)%n",
+          report.errors(), report.sent(), maxErrorRate);
+        return 1;
+      }
+      return 0;
+    } finally {
+      vertx.close().await();
+    }
+  }
+
+  /** {@code 30s}, {@code 2m}, {@code 500ms}, or plain seconds. */
+  static Duration parseDuration(String text) {
+    String t = text.trim().toLowerCase(Locale.ROOT);
+    try {
+      if (t.endsWith("ms")) {
+        return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
+      }
+      if (t.endsWith("s")) {
+        return Duration.ofMillis(Math.round(Double.parseDouble(t.substring(0, t.length() - 1)) * 1000));
+      }
+      if (t.endsWith("m")) {
+        return Duration.ofMillis(Math.round(Double.parseDouble(t.substring(0, t.length() - 1)) * 60_000));
+      }
+      return Duration.ofMillis(Math.round(Double.parseDouble(t) * 1000));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("--duration: expected e.g. 30s, 2m or 500ms, got " + text);
+    }
+  }
+}

@@ -1,0 +1,174 @@
+package io.frameloop.replay;
+
+import io.frameloop.protocol.FrameCodec;
+import io.frameloop.protocol.FrameHeader;
+import io.frameloop.protocol.InboundFrame;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.ClientWebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
+import org.HdrHistogram.Histogram;
+
+/**
+ * One replayed client: sends the source's frames in a loop at a target rate, framed with a
+ * sequence number, and matches the replies. Runs on one event loop; everything here is touched
+ * only there.
+ *
+ * <p>Closed loop ({@code window >= 1}): a frame is sent on a tick only when fewer than
+ * {@code window} are unanswered, like the page does. Open loop ({@code window == 0}): a frame is
+ * sent on every tick regardless, and latency is measured from when the frame was due, not from
+ * when it was sent, so that a stalled sender cannot hide latency (coordinated omission).
+ */
+final class ReplaySession {
+
+  /** An unanswered frame older than this is taken as dropped by the server (it says so in stats). */
+  static final long ANSWER_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(5);
+
+  private record InFlight(long sequence, long dueNanos, long sentNanos) {
+  }
+
+  private final int index;
+  private final Vertx vertx;
+  private final FrameSource source;
+  private final int window;
+  private final long intervalNanos;
+  private final Histogram latency;
+  private final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
+  private ClientWebSocket socket;
+  private long timer = -1;
+  private long startNanos;
+  private long ticks;
+  private long sequence;
+  private int nextFrame;
+
+  // Written on the session's event loop; the runner reads them for its progress line (a
+  // slightly stale value is fine there) and for the report after the session has closed.
+  long sent;
+  long received;
+  long errors;
+  long bytesUp;
+  long bytesDown;
+  long timedOut;
+  JsonObject lastStats = new JsonObject();
+
+  ReplaySession(int index, Vertx vertx, FrameSource source, int fps, int window, Histogram latency) {
+    this.index = index;
+    this.vertx = vertx;
+    this.source = source;
+    this.window = window;
+    this.intervalNanos = TimeUnit.SECONDS.toNanos(1) / fps;
+    this.latency = latency;
+    this.nextFrame = index % source.frames().size();
+  }
+
+  Future<Void> connect(WebSocketClient client, WebSocketConnectOptions options, JsonObject pipeline) {
+    socket = client.webSocket();
+    socket.binaryMessageHandler(this::onReply);
+    socket.textMessageHandler(text -> onControl(new JsonObject(text)));
+    return socket.connect(options).map(ws -> {
+      if (pipeline != null) {
+        socket.writeTextMessage(pipeline.copy().put("type", "pipeline").encode());
+      }
+      return null;
+    });
+  }
+
+  /** Starts sending from {@code startNanos} (the runner spreads sessions over one interval). */
+  void start(long startNanos) {
+    this.startNanos = startNanos;
+    long periodMs = Math.max(1, TimeUnit.NANOSECONDS.toMillis(intervalNanos) / 2);
+    // Ticks are checked twice per interval and sent by schedule, so timer jitter does not lower the rate.
+    timer = vertx.setPeriodic(periodMs, id -> tick());
+  }
+
+  private void tick() {
+    long now = System.nanoTime();
+    expireUnanswered(now);
+    while (startNanos + ticks * intervalNanos <= now) {
+      long due = startNanos + ticks * intervalNanos;
+      ticks++;
+      if (window == 0 || inFlight.size() < window) {
+        send(due, now);
+      }
+    }
+  }
+
+  private void send(long dueNanos, long now) {
+    long seq = sequence++ & 0xFFFFFFFFL;
+    Buffer jpeg = source.frames().get(nextFrame);
+    nextFrame = (nextFrame + 1) % source.frames().size();
+    Buffer message = FrameCodec.encode(new FrameHeader(seq, now), jpeg);
+    inFlight.add(new InFlight(seq, dueNanos, now));
+    sent++;
+    bytesUp += message.length();
+    socket.writeBinaryMessage(message);
+  }
+
+  private void onReply(Buffer message) {
+    long now = System.nanoTime();
+    InboundFrame reply = FrameCodec.decode(message);
+    bytesDown += message.length();
+    received++;
+    // Replies come in order; unanswered frames before this one were dropped by the server.
+    while (!inFlight.isEmpty() && inFlight.peek().sequence() != reply.header().sequence()) {
+      inFlight.poll();
+    }
+    InFlight frame = inFlight.poll();
+    if (frame != null) {
+      long from = window == 0 ? frame.dueNanos() : frame.sentNanos();
+      latency.recordValue(Math.min(latency.getHighestTrackableValue(), TimeUnit.NANOSECONDS.toMicros(now - from)));
+    }
+  }
+
+  private void onControl(JsonObject message) {
+    switch (message.getString("type", "")) {
+      case "stats" -> lastStats = message;
+      case "error" -> {
+        if ("bad_frame".equals(message.getString("code"))) {
+          errors++;
+          Long seq = message.getLong("seq");
+          inFlight.removeIf(f -> seq != null && f.sequence() == seq);
+        }
+      }
+      default -> {
+      }
+    }
+  }
+
+  private void expireUnanswered(long now) {
+    while (!inFlight.isEmpty() && now - inFlight.peek().sentNanos() > ANSWER_TIMEOUT_NANOS) {
+      inFlight.poll();
+      timedOut++;
+    }
+  }
+
+  long intervalNanos() {
+    return intervalNanos;
+  }
+
+  void stopSending() {
+    if (timer >= 0) {
+      vertx.cancelTimer(timer);
+      timer = -1;
+    }
+  }
+
+  int unanswered() {
+    return inFlight.size();
+  }
+
+  /** The server's count of frames it has seen from this session (from its last stats). */
+  long serverIn() {
+    return lastStats.getLong("in", -1L);
+  }
+
+  Future<Void> close() {
+    stopSending();
+    return socket == null ? Future.succeededFuture() : socket.close();
+  }
+}

@@ -1,0 +1,103 @@
+package io.frameloop.replay;
+
+import static io.frameloop.testing.Await.await;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.frameloop.server.Main;
+import io.frameloop.testing.Images;
+import io.frameloop.testing.TestServers;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The replay client against a real server on loopback, for a few seconds. */
+@ExtendWith(VertxExtension.class)
+class ReplayTest {
+
+  @Test
+  void closedLoopSummaryAddsUpAndItsJsonParses(Vertx vertx, @TempDir Path dir) throws Exception {
+    int port = TestServers.start(vertx, TestServers.options()).actualPort();
+    Path json = dir.resolve("summary.json");
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    PrintStream stdout = System.out;
+    int exit;
+    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+    try {
+      exit = new CommandLine(new Main()).execute("replay", "--url", "ws://127.0.0.1:" + port + "/frames",
+        "--sessions", "3", "--fps", "10", "--duration", "3s", "--source", "synthetic:320x240", "--json", json.toString());
+    } finally {
+      System.setOut(stdout);
+    }
+    String printed = out.toString(StandardCharsets.UTF_8);
+    assertThat(exit).as(printed).isZero();
+    assertThat(printed).contains("frames sent").contains("Jain's index").contains("out ");
+
+    JsonObject summary = new JsonObject(Files.readString(json));
+    long sent = summary.getLong("sent");
+    long received = summary.getLong("received");
+    assertThat(sent).isBetween(60L, 100L); // 3 sessions x 10 fps x 3 s, paced by replies
+    assertThat(received).isPositive();
+    long accounted = received + summary.getLong("droppedTotal") + summary.getLong("errors");
+    assertThat(sent - accounted).as("unaccounted beyond the in-flight window").isBetween(0L, 3L);
+    assertThat(summary.getLong("serverIn")).isEqualTo(sent);
+    assertThat(summary.getJsonObject("latencyMs").getDouble("p50")).isPositive();
+    assertThat(summary.getJsonObject("fairness").getDouble("jainIndex")).isGreaterThan(0.9);
+    assertThat(summary.getLong("bytesPerFrameUp")).isPositive();
+  }
+
+  @Test
+  void directorySourceAndAPipelineFromTheCommandLine(Vertx vertx) {
+    int port = TestServers.start(vertx, TestServers.options()).actualPort();
+    FrameSource photos = FrameSource.open(Images.FIXTURES.toString());
+    assertThat(photos.frames()).hasSize(3);
+    JsonObject gray = new JsonObject().put("ops", new JsonArray().add(new JsonObject().put("op", "gray")));
+    ReplayReport report = await(new ReplayRunner(vertx, URI.create("ws://127.0.0.1:" + port + "/frames"), photos, 2, 10, 1,
+      Duration.ofSeconds(2), gray, line -> { }).run());
+    assertThat(report.received()).isPositive();
+    assertThat(report.errors()).isZero();
+    // Grey replies are smaller than the colour photos sent.
+    assertThat(report.bytesDown() / report.received()).isLessThan(report.bytesUp() / report.sent());
+  }
+
+  @Test
+  void openLoopAboveCapacityDropsStaleFramesInsteadOfBuildingLag(Vertx vertx) {
+    // One worker, a heavy op, and more frames offered than it can process.
+    int port = TestServers.start(vertx, TestServers.options().setWorkerInstances(1).setMaxFps(0)).actualPort();
+    JsonObject heavy = new JsonObject().put("ops", new JsonArray().add(new JsonObject().put("op", "blur").put("kernel", 45)));
+    List<String> progress = new ArrayList<>();
+    ReplayReport report = await(new ReplayRunner(vertx, URI.create("ws://127.0.0.1:" + port + "/frames"),
+      FrameSource.synthetic(1280, 720, 10), 3, 60, 0, Duration.ofSeconds(4), heavy, progress::add).run());
+
+    assertThat(progress).isNotEmpty();
+    assertThat(report.serverDropped().getLong("stale")).as("latest frame wins").isPositive();
+    assertThat(report.received()).isLessThan(report.sent() / 2);
+    assertThat(report.sent() - report.received() - report.droppedTotal() - report.errors()).isBetween(0L, 3L);
+    // Had the frames queued, the last ones would wait for seconds; with the drop policy the worst
+    // case stays about two frames' processing time plus a sending interval.
+    assertThat(report.latencyMs().getDouble("p99")).isLessThan(1000.0);
+  }
+
+  @Test
+  void badArgumentsAreClearErrors() {
+    assertThatThrownBy(() -> FrameSource.open("synthetic:big")).hasMessageContaining("synthetic:640x480");
+    assertThatThrownBy(() -> FrameSource.open("/no/such/dir")).hasMessageContaining("no such directory");
+    assertThatThrownBy(() -> ReplayCommand.parseDuration("soon")).hasMessageContaining("30s");
+    assertThat(ReplayCommand.parseDuration("2m")).isEqualTo(Duration.ofMinutes(2));
+    assertThat(ReplayCommand.parseDuration("500ms")).isEqualTo(Duration.ofMillis(500));
+  }
+}
