@@ -8,6 +8,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
@@ -50,6 +52,8 @@ final class FrameLoopMetrics implements SessionListener {
       .register(registry);
     Gauge.builder("frameloop.workers", () -> workers).description("Worker verticles").register(registry);
     Gauge.builder("frameloop.native.mats", NativeMats::live).description("OpenCV Mats alive").register(registry);
+    new JvmMemoryMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
   }
 
   @Override
