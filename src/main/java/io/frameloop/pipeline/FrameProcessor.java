@@ -58,7 +58,7 @@ public final class FrameProcessor implements AutoCloseable {
         image = op.apply(image);
       }
       Buffer jpeg = codec.encode(image, job.pipeline().quality());
-      return new ProcessedFrame(jpeg, image.cols(), image.rows(), System.nanoTime() - start);
+      return new ProcessedFrame(jpeg, image.cols(), image.rows(), System.nanoTime() - start, null);
     } catch (CvException e) {
       throw new BadFrameException("OpenCV failed on this frame: " + firstLine(e.getMessage()));
     }

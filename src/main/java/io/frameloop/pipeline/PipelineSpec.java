@@ -21,6 +21,20 @@ public record PipelineSpec(List<Step> steps, int quality) {
     steps = List.copyOf(steps);
   }
 
+  /**
+   * Rebuilds a spec from {@link #toJson}, without checking it again: for specs that were
+   * validated where they were made (e.g. sent by a front node to a worker node).
+   */
+  public static PipelineSpec fromTrustedJson(JsonObject json) {
+    List<Step> steps = new java.util.ArrayList<>();
+    for (Object entry : json.getJsonArray("ops")) {
+      JsonObject step = ((JsonObject) entry).copy();
+      String op = (String) step.remove("op");
+      steps.add(new Step(op, step));
+    }
+    return new PipelineSpec(steps, json.getInteger("quality"));
+  }
+
   /** {@code {"ops":[...],"quality":N}}, the form clients send and receive. */
   public JsonObject toJson() {
     JsonArray ops = new JsonArray();

@@ -72,7 +72,7 @@ public final class FrameLoop {
     this.options = options;
     this.workerDeployment = workerDeployment;
     this.meterRegistry = meterRegistry;
-    this.scheduler = new FrameScheduler(options.effectiveWorkerInstances());
+    this.scheduler = new FrameScheduler(options.effectiveMaxInFlight());
     this.deliveryOptions = new DeliveryOptions().setSendTimeout(options.getProcessTimeoutMs());
     this.metrics = new FrameLoopMetrics(meterRegistry, sessions::size, scheduler, options.effectiveWorkerInstances());
     this.sessionConfig = new SessionConfig(registry, defaultPipeline, options.limitsJson(), options.getStatsIntervalMs(),
@@ -91,34 +91,61 @@ public final class FrameLoop {
   }
 
   /**
-   * Deploys the service: the worker verticles, then the handler. Meters go to
-   * {@code meterRegistry}; {@link #mount} serves them at {@code metricsPath} when it is a
-   * {@link PrometheusMeterRegistry}.
+   * Deploys the service: the worker verticles (none for the {@code front} role), then the
+   * handler. Meters go to {@code meterRegistry}; {@link #mount} serves them at
+   * {@code metricsPath} when it is a {@link PrometheusMeterRegistry}.
    */
   public static Future<FrameLoop> deploy(Vertx vertx, FrameLoopOptions options, OpRegistry registry,
                                          MeterRegistry meterRegistry) {
     FrameLoopOptions copy = new FrameLoopOptions(options);
+    return prepare(vertx, copy, registry)
+      .compose(startup -> deployWorkers(vertx, copy, registry, startup)
+        .map(id -> {
+          LOG.log(System.Logger.Level.INFO, "FrameLoop {0} ({1}): {2} worker verticles, {3} frames in flight at most,"
+              + " OpenCV {4}, JPEG codec {5} ({6}), default pipeline {7}", copy.getNodeName(), copy.getRole(),
+            copy.effectiveWorkerInstances(), copy.effectiveMaxInFlight(), Core.VERSION, startup.codec().name(),
+            startup.codec().reason(), startup.pipeline().toJson().encode());
+          return new FrameLoop(vertx, copy, registry, startup.pipeline(), startup.codec().name(), meterRegistry, id);
+        }));
+  }
+
+  /**
+   * Deploys only the worker verticles: a {@code worker} node of a cluster, which processes
+   * frames that front ends send to {@code address} and serves no HTTP. Completes with the
+   * deployment id (undeploy it to stop).
+   */
+  public static Future<String> deployWorkers(Vertx vertx, FrameLoopOptions options, OpRegistry registry) {
+    FrameLoopOptions copy = new FrameLoopOptions(options);
+    return prepare(vertx, copy, registry).compose(startup -> deployWorkers(vertx, copy, registry, startup))
+      .onSuccess(id -> LOG.log(System.Logger.Level.INFO, "FrameLoop worker node {0}: {1} worker verticles on {2}",
+        copy.getNodeName(), copy.effectiveWorkerInstances(), copy.getAddress()));
+  }
+
+  private record Startup(PipelineSpec pipeline, JpegCodecs.Choice codec) {
+  }
+
+  private static Future<Startup> prepare(Vertx vertx, FrameLoopOptions options, OpRegistry registry) {
     registerCodecs(vertx);
-    int instances = copy.effectiveWorkerInstances();
+    // Loading OpenCV and libjpeg-turbo reads large native libraries: not on the event loop.
+    return vertx.executeBlocking(() -> {
+      OpenCvLoader.load();
+      return new Startup(parseDefaultPipeline(registry, options), JpegCodecs.choose(options.getJpegCodec()));
+    });
+  }
+
+  /** The worker verticles, or none (a null deployment id) for the front role. */
+  private static Future<String> deployWorkers(Vertx vertx, FrameLoopOptions options, OpRegistry registry, Startup startup) {
+    int instances = options.effectiveWorkerInstances();
+    if (instances == 0) {
+      return Future.succeededFuture();
+    }
     DeploymentOptions workers = new DeploymentOptions()
       .setThreadingModel(ThreadingModel.WORKER)
       .setInstances(instances)
       .setWorkerPoolName("frameloop-workers")
       .setWorkerPoolSize(instances);
-    // Loading OpenCV and libjpeg-turbo reads large native libraries: not on the event loop.
-    return vertx.executeBlocking(() -> {
-      OpenCvLoader.load();
-      return new Startup(parseDefaultPipeline(registry, copy), JpegCodecs.choose(copy.getJpegCodec()));
-    }).compose(startup -> vertx.deployVerticle(() -> new WorkerVerticle(copy.getAddress(), registry, copy.imageLimits(),
-        startup.codec().factory()), workers)
-      .map(id -> {
-        LOG.log(System.Logger.Level.INFO, "FrameLoop: {0} worker verticles, OpenCV {1}, JPEG codec {2} ({3}), default pipeline {4}",
-          instances, Core.VERSION, startup.codec().name(), startup.codec().reason(), startup.pipeline().toJson().encode());
-        return new FrameLoop(vertx, copy, registry, startup.pipeline(), startup.codec().name(), meterRegistry, id);
-      }));
-  }
-
-  private record Startup(PipelineSpec pipeline, JpegCodecs.Choice codec) {
+    return vertx.deployVerticle(() -> new WorkerVerticle(options.getAddress(), registry, options.imageLimits(),
+      startup.codec().factory(), options.getNodeName()), workers);
   }
 
   private static PipelineSpec parseDefaultPipeline(OpRegistry registry, FrameLoopOptions options) {
@@ -131,8 +158,8 @@ public final class FrameLoop {
 
   private static void registerCodecs(Vertx vertx) {
     try {
-      vertx.eventBus().registerDefaultCodec(FrameJob.class, new LocalCodec<>(FrameJob.class));
-      vertx.eventBus().registerDefaultCodec(ProcessedFrame.class, new LocalCodec<>(ProcessedFrame.class));
+      vertx.eventBus().registerDefaultCodec(FrameJob.class, new FrameJobCodec());
+      vertx.eventBus().registerDefaultCodec(ProcessedFrame.class, new ProcessedFrameCodec());
     } catch (IllegalStateException alreadyRegistered) {
       // Another FrameLoop in this Vert.x instance registered them: the same codecs.
     }
@@ -160,7 +187,7 @@ public final class FrameLoop {
   public HealthChecks healthChecks() {
     return HealthChecks.create(vertx)
       .register("workers", promise -> {
-        boolean up = !closed && vertx.deploymentIDs().contains(workerDeployment);
+        boolean up = !closed && (workerDeployment == null || vertx.deploymentIDs().contains(workerDeployment));
         JsonObject data = new JsonObject().put("workers", options.effectiveWorkerInstances())
           .put("busy", scheduler.inFlight()).put("sessions", sessions.size());
         promise.complete(up ? Status.OK(data) : Status.KO(data));
@@ -266,6 +293,6 @@ public final class FrameLoop {
     sessions.forEach(session -> closing.add(session.shutdown(SHUTDOWN_REASON).otherwiseEmpty()));
     // The workers may already be gone when FrameLoopVerticle (their parent) is undeployed.
     return Future.join(closing).otherwiseEmpty()
-      .compose(v -> vertx.undeploy(workerDeployment).otherwiseEmpty());
+      .compose(v -> workerDeployment == null ? Future.succeededFuture() : vertx.undeploy(workerDeployment).otherwiseEmpty());
   }
 }

@@ -47,6 +47,9 @@ public class FrameLoopOptions {
   public static final String DEFAULT_HEALTH_PATH = "/health";
   /** {@code auto}: SIMD libjpeg-turbo when it loads, else OpenCV's codec. */
   public static final String DEFAULT_JPEG_CODEC = "auto";
+  /** {@code both}: sessions and processing (one node); {@code front}: sessions only; {@code worker}: processing only. */
+  public static final String DEFAULT_ROLE = "both";
+  public static final int DEFAULT_CLUSTER_PORT = 5701;
   /** Where front ends send frames and workers consume them. */
   public static final String DEFAULT_ADDRESS = "frameloop.process";
   public static final String DEFAULT_FACE_CASCADE = "/usr/share/opencv4/haarcascades/haarcascade_frontalface_default.xml";
@@ -74,6 +77,14 @@ public class FrameLoopOptions {
   private List<String> allowedOrigins = DEFAULT_ALLOWED_ORIGINS;
   private String metricsPath = DEFAULT_METRICS_PATH;
   private String healthPath = DEFAULT_HEALTH_PATH;
+  private String nodeName = defaultNodeName();
+  private String role = DEFAULT_ROLE;
+  private int maxInFlight;
+  private boolean cluster;
+  private String clusterHost = DEFAULT_HOST;
+  private int clusterPort = DEFAULT_CLUSTER_PORT;
+  private List<String> clusterMembers = List.of(DEFAULT_HOST + ":" + DEFAULT_CLUSTER_PORT);
+  private int eventBusPort;
   private boolean tlsSelfSigned;
   private String tlsCertPath;
   private String tlsKeyPath;
@@ -113,20 +124,43 @@ public class FrameLoopOptions {
     maxSessions = json.getInteger("maxSessions", maxSessions);
     jpegCodec = json.getString("jpegCodec", jpegCodec);
     idleTimeoutSeconds = json.getInteger("idleTimeoutSeconds", idleTimeoutSeconds);
-    Object origins = json.getValue("allowedOrigins");
-    if (origins instanceof String text) { // from an environment variable: a JSON list or comma-separated
-      origins = text.trim().startsWith("[") ? new JsonArray(text) : new JsonArray(List.of((Object[]) text.split("\\s*,\\s*")));
-    }
-    if (origins instanceof JsonArray list) {
-      allowedOrigins = list.stream().map(String::valueOf).toList();
-    }
+    allowedOrigins = stringList(json.getValue("allowedOrigins"), allowedOrigins);
     metricsPath = json.getString("metricsPath", metricsPath);
     healthPath = json.getString("healthPath", healthPath);
+    nodeName = json.getString("nodeName", nodeName);
+    setRole(json.getString("role", role));
+    maxInFlight = json.getInteger("maxInFlight", maxInFlight);
+    cluster = json.getBoolean("cluster", cluster);
+    clusterHost = json.getString("clusterHost", clusterHost);
+    clusterPort = json.getInteger("clusterPort", clusterPort);
+    clusterMembers = stringList(json.getValue("clusterMembers"), clusterMembers);
+    eventBusPort = json.getInteger("eventBusPort", eventBusPort);
     tlsSelfSigned = json.getBoolean("tlsSelfSigned", tlsSelfSigned);
     tlsCertPath = json.getString("tlsCertPath", tlsCertPath);
     tlsKeyPath = json.getString("tlsKeyPath", tlsKeyPath);
     tlsKeyStorePath = json.getString("tlsKeyStorePath", tlsKeyStorePath);
     tlsKeyStorePassword = json.getString("tlsKeyStorePassword", tlsKeyStorePassword);
+  }
+
+  /** A list from JSON, or from an environment variable: a JSON list or comma-separated values. */
+  private static List<String> stringList(Object value, List<String> otherwise) {
+    if (value instanceof String text) {
+      value = text.trim().startsWith("[") ? new JsonArray(text) : new JsonArray(List.of((Object[]) text.trim().split("\\s*,\\s*")));
+    }
+    if (value instanceof JsonArray list) {
+      return list.stream().map(String::valueOf).toList();
+    }
+    return otherwise;
+  }
+
+  private static String defaultNodeName() {
+    String host;
+    try {
+      host = java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.io.IOException e) {
+      host = "frameloop";
+    }
+    return host + "-" + ProcessHandle.current().pid();
   }
 
   public JsonObject toJson() {
@@ -154,6 +188,14 @@ public class FrameLoopOptions {
       .put("allowedOrigins", new JsonArray(allowedOrigins))
       .put("metricsPath", metricsPath)
       .put("healthPath", healthPath)
+      .put("nodeName", nodeName)
+      .put("role", role)
+      .put("maxInFlight", maxInFlight)
+      .put("cluster", cluster)
+      .put("clusterHost", clusterHost)
+      .put("clusterPort", clusterPort)
+      .put("clusterMembers", new JsonArray(clusterMembers))
+      .put("eventBusPort", eventBusPort)
       .put("tlsSelfSigned", tlsSelfSigned)
       .put("tlsCertPath", tlsCertPath)
       .put("tlsKeyPath", tlsKeyPath)
@@ -218,9 +260,26 @@ public class FrameLoopOptions {
     return tlsSelfSigned || tlsCertPath != null || tlsKeyPath != null || tlsKeyStorePath != null;
   }
 
-  /** The number of worker verticles: {@code workerInstances}, or one per available processor when it is 0. */
+  /**
+   * The number of worker verticles on this node: none for the {@code front} role, else
+   * {@code workerInstances}, or one per available processor when it is 0.
+   */
   public int effectiveWorkerInstances() {
+    if (role.equals("front")) {
+      return 0;
+    }
     return workerInstances > 0 ? workerInstances : Runtime.getRuntime().availableProcessors();
+  }
+
+  /**
+   * Frames this front end has in the workers at once: {@code maxInFlight}, or when it is 0, its
+   * own worker count (one node), or 8 for a {@code front} without workers of its own.
+   */
+  public int effectiveMaxInFlight() {
+    if (maxInFlight > 0) {
+      return maxInFlight;
+    }
+    return role.equals("front") ? 8 : effectiveWorkerInstances();
   }
 
   public String getHost() {
@@ -494,6 +553,89 @@ public class FrameLoopOptions {
    */
   public FrameLoopOptions setJpegCodec(String jpegCodec) {
     this.jpegCodec = jpegCodec;
+    return this;
+  }
+
+  public String getNodeName() {
+    return nodeName;
+  }
+
+  /** This node's name in stats and logs (default: host name and process id). */
+  public FrameLoopOptions setNodeName(String nodeName) {
+    this.nodeName = nodeName;
+    return this;
+  }
+
+  public String getRole() {
+    return role;
+  }
+
+  /** {@code both} (default), {@code front} (WebSocket sessions only) or {@code worker} (processing only, no HTTP). */
+  public FrameLoopOptions setRole(String role) {
+    if (!List.of("both", "front", "worker").contains(role)) {
+      throw new IllegalArgumentException("role must be both, front or worker, got " + role);
+    }
+    this.role = role;
+    return this;
+  }
+
+  public int getMaxInFlight() {
+    return maxInFlight;
+  }
+
+  /** Frames in the workers at once from this front end; 0: automatic (see {@link #effectiveMaxInFlight}). */
+  public FrameLoopOptions setMaxInFlight(int maxInFlight) {
+    this.maxInFlight = maxInFlight;
+    return this;
+  }
+
+  public boolean isCluster() {
+    return cluster;
+  }
+
+  /** Join a Vert.x cluster (Hazelcast, TCP/IP member list) so that workers on other nodes share the frames. */
+  public FrameLoopOptions setCluster(boolean cluster) {
+    this.cluster = cluster;
+    return this;
+  }
+
+  public String getClusterHost() {
+    return clusterHost;
+  }
+
+  /** The address this node's Hazelcast and event bus bind to and announce. */
+  public FrameLoopOptions setClusterHost(String clusterHost) {
+    this.clusterHost = clusterHost;
+    return this;
+  }
+
+  public int getClusterPort() {
+    return clusterPort;
+  }
+
+  /** Hazelcast's port on this node. */
+  public FrameLoopOptions setClusterPort(int clusterPort) {
+    this.clusterPort = clusterPort;
+    return this;
+  }
+
+  public List<String> getClusterMembers() {
+    return clusterMembers;
+  }
+
+  /** {@code host:port} of the cluster's members (Hazelcast TCP/IP join; no multicast needed). */
+  public FrameLoopOptions setClusterMembers(List<String> clusterMembers) {
+    this.clusterMembers = List.copyOf(clusterMembers);
+    return this;
+  }
+
+  public int getEventBusPort() {
+    return eventBusPort;
+  }
+
+  /** The clustered event bus's port on this node; 0 for any free port. */
+  public FrameLoopOptions setEventBusPort(int eventBusPort) {
+    this.eventBusPort = eventBusPort;
     return this;
   }
 }

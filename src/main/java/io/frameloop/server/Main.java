@@ -1,7 +1,9 @@
 package io.frameloop.server;
 
+import io.frameloop.pipeline.OpRegistry;
 import io.frameloop.replay.ReplayCommand;
 import io.vertx.core.Vertx;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
@@ -47,24 +49,57 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--port", description = "port to listen on, 0 for any free port (overrides the configuration)")
     Integer port;
 
+    @Option(names = "--cluster", description = "join a Vert.x cluster (Hazelcast; see clusterHost, clusterPort, clusterMembers)")
+    boolean cluster;
+
+    @Option(names = "--role", description = "both (default), front (sessions only) or worker (processing only, no HTTP)")
+    String role;
+
     @Override
     public Integer call() throws Exception {
-      Vertx vertx = Vertx.vertx();
-      CountDownLatch stopped = new CountDownLatch(1);
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> vertx.close().onComplete(ar -> stopped.countDown())));
+      FrameLoopOptions options;
+      Vertx vertx;
       try {
-        ConfigLoader.load(vertx, config)
-          .map(options -> {
-            if (host != null) {
-              options.setHost(host);
-            }
-            if (port != null) {
-              options.setPort(port);
-            }
-            return options;
-          })
-          .compose(options -> vertx.deployVerticle(new FrameLoopVerticle(options)))
-          .await();
+        Vertx configVertx = Vertx.vertx();
+        try {
+          options = ConfigLoader.load(configVertx, config).await();
+        } finally {
+          configVertx.close().await();
+        }
+        if (host != null) {
+          options.setHost(host);
+        }
+        if (port != null) {
+          options.setPort(port);
+        }
+        if (role != null) {
+          options.setRole(role);
+        }
+        options.setCluster(options.isCluster() || cluster);
+        vertx = options.isCluster() ? Cluster.start(options).await() : Vertx.vertx();
+      } catch (Exception e) {
+        System.err.println("FrameLoop failed to start: " + e.getMessage());
+        return 1;
+      }
+      CountDownLatch stopped = new CountDownLatch(1);
+      // SIGTERM: undeploy (sessions get 1001, workers finish), leave the cluster, exit.
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        vertx.close().onComplete(ar -> stopped.countDown());
+        try {
+          stopped.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }));
+      try {
+        if (options.getRole().equals("worker")) {
+          OpRegistry registry = vertx.executeBlocking(() -> OpRegistry.withDefaults(Path.of(options.getFaceCascade()))).await();
+          FrameLoop.deployWorkers(vertx, options, registry).await();
+          System.out.println("FrameLoop worker node " + options.getNodeName() + " ready: " + options.effectiveWorkerInstances()
+            + " workers on " + options.getAddress());
+        } else {
+          vertx.deployVerticle(new FrameLoopVerticle(options)).await();
+        }
       } catch (Exception e) {
         System.err.println("FrameLoop failed to start: " + e.getMessage());
         vertx.close();

@@ -26,11 +26,14 @@ public class WorkerVerticle extends VerticleBase {
   private final OpRegistry registry;
   private final ImageLimits limits;
   private final Supplier<JpegCodec> codecs;
+  private final String nodeName;
   private FrameProcessor processor;
   private MessageConsumer<FrameJob> consumer;
 
-  public WorkerVerticle(String address, OpRegistry registry, ImageLimits limits, Supplier<JpegCodec> codecs) {
+  public WorkerVerticle(String address, OpRegistry registry, ImageLimits limits, Supplier<JpegCodec> codecs,
+                        String nodeName) {
     this.address = address;
+    this.nodeName = nodeName;
     this.registry = registry;
     this.limits = limits;
     this.codecs = codecs;
@@ -45,7 +48,7 @@ public class WorkerVerticle extends VerticleBase {
 
   private void handle(Message<FrameJob> message) {
     try {
-      message.reply(processor.process(message.body()));
+      message.reply(processor.process(message.body()).withWorker(nodeName));
     } catch (BadFrameException e) {
       message.fail(FrameSession.BAD_FRAME_FAILURE, e.getMessage());
     } catch (RuntimeException e) {

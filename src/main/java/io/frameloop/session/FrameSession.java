@@ -188,7 +188,7 @@ public final class FrameSession {
     if (result.succeeded()) {
       ProcessedFrame processed = result.result();
       long total = System.nanoTime() - frame.arrivedNanos();
-      stats.recordTimes(processed.processingNanos(), total - processed.processingNanos());
+      stats.recordProcessed(processed.worker(), processed.processingNanos(), total - processed.processingNanos());
       if (socket.writeQueueFull()) {
         stats.drop(DropReason.SLOW_CLIENT);
       } else {

@@ -22,6 +22,7 @@ final class SessionStats {
   private long bytesIn;
   private long bytesOut;
   private final Map<DropReason, Long> dropped = new EnumMap<>(DropReason.class);
+  private final Map<String, Long> processedBy = new java.util.TreeMap<>();
   private final Histogram processing = new Histogram(MAX_MICROS, 2);
   private final Histogram queueWait = new Histogram(MAX_MICROS, 2);
 
@@ -64,8 +65,11 @@ final class SessionStats {
     return dropped.values().stream().mapToLong(Long::longValue).sum();
   }
 
-  /** Records one answered frame: time on the worker, and the rest of its time in the server. */
-  void recordTimes(long processingNanos, long queueWaitNanos) {
+  /** Records one answered frame: the node that processed it, its time there, and the rest of its time in the server. */
+  void recordProcessed(String worker, long processingNanos, long queueWaitNanos) {
+    if (worker != null) {
+      processedBy.merge(worker, 1L, Long::sum);
+    }
     long queued = Math.max(0, queueWaitNanos);
     processing.recordValue(Math.min(MAX_MICROS, TimeUnit.NANOSECONDS.toMicros(processingNanos)));
     queueWait.recordValue(Math.min(MAX_MICROS, TimeUnit.NANOSECONDS.toMicros(queued)));
@@ -92,6 +96,7 @@ final class SessionStats {
       .put("pending", pending)
       .put("bytesIn", bytesIn)
       .put("bytesOut", bytesOut)
+      .put("workers", new JsonObject(new java.util.LinkedHashMap<>(processedBy)))
       .put("processMs", percentiles(processing))
       .put("queueMs", percentiles(queueWait));
     processing.reset();

@@ -5,13 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.frameloop.protocol.FrameCodec;
 import io.frameloop.testing.FrameClient;
+import io.frameloop.testing.Http;
 import io.frameloop.testing.Images;
 import io.frameloop.testing.TestServers;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientResponse;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -60,18 +58,11 @@ class EmbeddingTest {
       assertThat(image.cols()).isEqualTo(700);
       assertThat(frameLoop.sessionCount()).isEqualTo(1);
     }
-    HttpClient http = vertx.createHttpClient();
-    assertThat(get(http, port, "/api/status")).isEqualTo("app is up");
-    assertThat(get(http, port, "/index.html")).contains("FrameLoop");
+    assertThat(Http.get(port, "/api/status").body()).isEqualTo("app is up");
+    assertThat(Http.get(port, "/index.html").body()).contains("FrameLoop");
 
     await(frameLoop.close());
     await(server.close());
   }
 
-  private static String get(HttpClient http, int port, String path) {
-    return await(http.request(HttpMethod.GET, port, "127.0.0.1", path)
-      .compose(request -> request.send())
-      .compose(HttpClientResponse::body))
-      .toString();
-  }
 }

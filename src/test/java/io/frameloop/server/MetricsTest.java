@@ -1,18 +1,16 @@
 package io.frameloop.server;
 
-import static io.frameloop.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.frameloop.testing.FrameClient;
+import io.frameloop.testing.Http;
 import io.frameloop.testing.Images;
 import io.frameloop.testing.TestServers;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientResponse;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
+import java.net.http.HttpResponse;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -38,8 +36,10 @@ class MetricsTest {
       client.next("error");
       client.sendText("{}");
       client.next("error");
-      HttpClient http = vertx.createHttpClient();
-      String metrics = get(http, port, "/metrics");
+      HttpResponse<String> scrape = Http.get(port, "/metrics");
+      assertThat(scrape.statusCode()).isEqualTo(200);
+      assertThat(scrape.headers().firstValue("content-type")).hasValueSatisfying(type -> assertThat(type).startsWith("text/plain"));
+      String metrics = scrape.body();
 
       assertThat(value(metrics, "frameloop_frames_in_total")).isEqualTo(11);
       assertThat(value(metrics, "frameloop_frames_out_total")).isEqualTo(10);
@@ -53,7 +53,9 @@ class MetricsTest {
       assertThat(value(metrics, "frameloop_processing_seconds_count")).isEqualTo(10);
       assertThat(metrics).contains("frameloop_queue_wait_seconds_bucket");
 
-      JsonObject health = new JsonObject(get(http, port, "/health"));
+      HttpResponse<String> healthResponse = Http.get(port, "/health");
+      assertThat(healthResponse.statusCode()).isEqualTo(200);
+      JsonObject health = new JsonObject(healthResponse.body());
       assertThat(health.getString("status")).isEqualTo("UP");
       assertThat(health.getJsonArray("checks").encode()).contains("workers").contains("opencv");
     }
@@ -67,9 +69,4 @@ class MetricsTest {
     return Double.parseDouble(m.group(1));
   }
 
-  private static String get(HttpClient http, int port, String path) {
-    return await(http.request(HttpMethod.GET, port, "127.0.0.1", path)
-      .compose(request -> request.send())
-      .compose(HttpClientResponse::body)).toString();
-  }
 }

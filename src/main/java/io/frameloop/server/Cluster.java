@@ -1,0 +1,46 @@
+package io.frameloop.server;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.config.JoinConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.spi.cluster.hazelcast.ConfigUtil;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+
+/**
+ * A clustered Vert.x instance on Hazelcast, joined by a TCP/IP member list (no multicast), bound
+ * to {@code clusterHost}: the event bus then carries frames between front and worker nodes.
+ */
+public final class Cluster {
+
+  private Cluster() {
+  }
+
+  /** The Hazelcast configuration: Vert.x's defaults, with the network from the options. */
+  public static Config hazelcastConfig(FrameLoopOptions options) {
+    Config config = ConfigUtil.loadConfig();
+    config.setClusterName("frameloop");
+    config.setProperty("hazelcast.phone.home.enabled", "false");
+    config.setProperty("hazelcast.logging.type", "jdk");
+    config.setProperty("hazelcast.local.localAddress", options.getClusterHost());
+    config.setProperty("hazelcast.socket.bind.any", "false");
+    config.getNetworkConfig().setPort(options.getClusterPort()).setPortAutoIncrement(false);
+    JoinConfig join = config.getNetworkConfig().getJoin();
+    join.getMulticastConfig().setEnabled(false);
+    join.getAutoDetectionConfig().setEnabled(false);
+    join.getTcpIpConfig().setEnabled(true).setMembers(options.getClusterMembers());
+    return config;
+  }
+
+  /** Starts a Vert.x instance that joins the cluster described by the options. */
+  public static Future<Vertx> start(FrameLoopOptions options) {
+    VertxOptions vertxOptions = new VertxOptions().setEventBusOptions(new EventBusOptions()
+      .setHost(options.getClusterHost()).setPort(options.getEventBusPort()));
+    return Vertx.builder()
+      .with(vertxOptions)
+      .withClusterManager(new HazelcastClusterManager(hazelcastConfig(options)))
+      .buildClustered();
+  }
+}

@@ -1,0 +1,48 @@
+package io.frameloop.server;
+
+import io.frameloop.pipeline.FrameJob;
+import io.frameloop.pipeline.PipelineSpec;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.MessageCodec;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * A frame on the event bus. Locally the object itself is passed (no copy of the bytes); between
+ * cluster nodes: {@code [u32 pipeline length][pipeline JSON][u32 JPEG length][JPEG]}, the JPEG
+ * as raw bytes.
+ */
+final class FrameJobCodec implements MessageCodec<FrameJob, FrameJob> {
+
+  static final String NAME = "frameloop-frame-job";
+
+  @Override
+  public void encodeToWire(Buffer buffer, FrameJob job) {
+    Buffer pipeline = job.pipeline().toJson().toBuffer();
+    buffer.appendInt(pipeline.length()).appendBuffer(pipeline)
+      .appendInt(job.jpeg().length()).appendBuffer(job.jpeg());
+  }
+
+  @Override
+  public FrameJob decodeFromWire(int pos, Buffer buffer) {
+    int pipelineLength = buffer.getInt(pos);
+    int jpegAt = pos + 4 + pipelineLength;
+    PipelineSpec pipeline = PipelineSpec.fromTrustedJson(new JsonObject(buffer.getBuffer(pos + 4, jpegAt)));
+    int jpegLength = buffer.getInt(jpegAt);
+    return new FrameJob(buffer.slice(jpegAt + 4, jpegAt + 4 + jpegLength), pipeline);
+  }
+
+  @Override
+  public FrameJob transform(FrameJob job) {
+    return job;
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public byte systemCodecID() {
+    return -1;
+  }
+}

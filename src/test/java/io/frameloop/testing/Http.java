@@ -1,0 +1,33 @@
+package io.frameloop.testing;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+/**
+ * Plain HTTP GETs for tests, with the JDK's client (as an operator's scraper would be: not the
+ * server's own stack). In this project's loops Vert.x 5.0.7's HttpClient hung on about one
+ * keep-alive GET in 250 where curl and the JDK client never did.
+ */
+public final class Http {
+
+  private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+  private Http() {
+  }
+
+  public static HttpResponse<String> get(int port, String path) {
+    try {
+      return CLIENT.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+        .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new AssertionError("GET " + path + " failed", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+}
