@@ -9,7 +9,8 @@ import org.HdrHistogram.Histogram;
 public record ReplayReport(String url, String source, int sessions, int fps, int window, double seconds,
                            long sent, long received, long errors, long timedOut, JsonObject serverDropped,
                            long serverIn, double throughputFps, JsonObject latencyMs, long minReceived,
-                           long maxReceived, double jainIndex, long bytesUp, long bytesDown) {
+                           long maxReceived, double jainIndex, long bytesUp, long bytesDown,
+                           JsonObject serverProcessMs, JsonObject serverQueueMs) {
 
   static ReplayReport of(String url, FrameSource source, int fps, int window, double seconds,
                          List<ReplaySession> sessions, Histogram latency) {
@@ -21,6 +22,8 @@ public record ReplayReport(String url, String source, int sessions, int fps, int
     long bytesUp = 0;
     long bytesDown = 0;
     JsonObject dropped = new JsonObject();
+    ReplaySession.ServerTimes process = new ReplaySession.ServerTimes();
+    ReplaySession.ServerTimes queue = new ReplaySession.ServerTimes();
     long min = Long.MAX_VALUE;
     long max = 0;
     double sum = 0;
@@ -37,6 +40,8 @@ public record ReplayReport(String url, String source, int sessions, int fps, int
       for (String reason : sessionDrops.fieldNames()) {
         dropped.put(reason, dropped.getLong(reason, 0L) + sessionDrops.getLong(reason));
       }
+      process.addAll(session.processTimes);
+      queue.addAll(session.queueTimes);
       min = Math.min(min, session.received);
       max = Math.max(max, session.received);
       sum += session.received;
@@ -53,7 +58,7 @@ public record ReplayReport(String url, String source, int sessions, int fps, int
       .put("mean", Math.round(latency.getMean()) / 1000.0);
     return new ReplayReport(url, source.description(), sessions.size(), fps, window, seconds, sent, received, errors,
       timedOut, dropped, serverIn, received / seconds, latencyMs, sessions.isEmpty() ? 0 : min, max, jain, bytesUp,
-      bytesDown);
+      bytesDown, process.toJson(), queue.toJson());
   }
 
   private static double ms(long micros) {
@@ -72,6 +77,8 @@ public record ReplayReport(String url, String source, int sessions, int fps, int
       .put("serverIn", serverIn).put("serverDropped", serverDropped.copy()).put("droppedTotal", droppedTotal())
       .put("throughputFps", round(throughputFps))
       .put("latencyMs", latencyMs.copy())
+      .put("serverProcessMs", serverProcessMs.copy())
+      .put("serverQueueMs", serverQueueMs.copy())
       .put("fairness", new JsonObject().put("minReceived", minReceived).put("maxReceived", maxReceived)
         .put("jainIndex", round(jainIndex)))
       .put("bytesUp", bytesUp).put("bytesDown", bytesDown)
@@ -98,6 +105,9 @@ public record ReplayReport(String url, String source, int sessions, int fps, int
     row(sb, "round trip (ms)", String.format(Locale.ROOT, "p50 %.2f  p90 %.2f  p99 %.2f  max %.2f%s",
       latencyMs.getDouble("p50"), latencyMs.getDouble("p90"), latencyMs.getDouble("p99"), latencyMs.getDouble("max"),
       window == 0 ? "  (from when each frame was due)" : ""));
+    row(sb, "server time (ms)", String.format(Locale.ROOT, "processing p50 %.2f (p99 <= %.2f), queue wait p50 %.2f (p99 <= %.2f)",
+      serverProcessMs.getDouble("p50"), serverProcessMs.getDouble("p99Max"), serverQueueMs.getDouble("p50"),
+      serverQueueMs.getDouble("p99Max")));
     row(sb, "fairness", String.format(Locale.ROOT, "received per session min %d max %d, Jain's index %.3f",
       minReceived, maxReceived, jainIndex));
     row(sb, "bytes up / down", String.format(Locale.ROOT, "%d / %d (%d / %d per frame)", bytesUp, bytesDown,

@@ -55,6 +55,9 @@ final class ReplaySession {
   long bytesDown;
   long timedOut;
   JsonObject lastStats = new JsonObject();
+  /** The server's per-window processing and queue-wait percentiles, weighted by frames (see ReplayReport). */
+  final ServerTimes processTimes = new ServerTimes();
+  final ServerTimes queueTimes = new ServerTimes();
 
   ReplaySession(int index, Vertx vertx, FrameSource source, int fps, int window, Histogram latency) {
     this.index = index;
@@ -127,7 +130,11 @@ final class ReplaySession {
 
   private void onControl(JsonObject message) {
     switch (message.getString("type", "")) {
-      case "stats" -> lastStats = message;
+      case "stats" -> {
+        lastStats = message;
+        processTimes.add(message.getJsonObject("processMs"));
+        queueTimes.add(message.getJsonObject("queueMs"));
+      }
       case "error" -> {
         if ("bad_frame".equals(message.getString("code"))) {
           errors++;
@@ -137,6 +144,37 @@ final class ReplaySession {
       }
       default -> {
       }
+    }
+  }
+
+  /**
+   * Summarizes the server's stats windows: the frame-weighted mean of the windows' p50 (close to
+   * the overall median when windows are alike) and the largest window p99 (an upper bound).
+   */
+  static final class ServerTimes {
+    long frames;
+    double weightedP50;
+    double maxP99;
+
+    void add(JsonObject window) {
+      if (window == null || window.getLong("count", 0L) == 0) {
+        return;
+      }
+      long count = window.getLong("count");
+      frames += count;
+      weightedP50 += count * window.getDouble("p50");
+      maxP99 = Math.max(maxP99, window.getDouble("p99"));
+    }
+
+    void addAll(ServerTimes other) {
+      frames += other.frames;
+      weightedP50 += other.weightedP50;
+      maxP99 = Math.max(maxP99, other.maxP99);
+    }
+
+    JsonObject toJson() {
+      return new JsonObject().put("p50", frames == 0 ? 0 : Math.round(weightedP50 / frames * 1000) / 1000.0)
+        .put("p99Max", maxP99);
     }
   }
 

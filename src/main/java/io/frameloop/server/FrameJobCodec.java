@@ -3,7 +3,6 @@ package io.frameloop.server;
 import io.frameloop.pipeline.FrameJob;
 import io.frameloop.pipeline.PipelineSpec;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.eventbus.MessageCodec;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -11,9 +10,13 @@ import io.vertx.core.json.JsonObject;
  * cluster nodes: {@code [u32 pipeline length][pipeline JSON][u32 JPEG length][JPEG]}, the JPEG
  * as raw bytes.
  */
-final class FrameJobCodec implements MessageCodec<FrameJob, FrameJob> {
+final class FrameJobCodec extends PassThroughCodec<FrameJob> {
 
   static final String NAME = "frameloop-frame-job";
+
+  FrameJobCodec() {
+    super(NAME);
+  }
 
   @Override
   public void encodeToWire(Buffer buffer, FrameJob job) {
@@ -29,20 +32,5 @@ final class FrameJobCodec implements MessageCodec<FrameJob, FrameJob> {
     PipelineSpec pipeline = PipelineSpec.fromTrustedJson(new JsonObject(buffer.getBuffer(pos + 4, jpegAt)));
     int jpegLength = buffer.getInt(jpegAt);
     return new FrameJob(buffer.slice(jpegAt + 4, jpegAt + 4 + jpegLength), pipeline);
-  }
-
-  @Override
-  public FrameJob transform(FrameJob job) {
-    return job;
-  }
-
-  @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public byte systemCodecID() {
-    return -1;
   }
 }

@@ -42,10 +42,10 @@ final class FrameLoopMetrics implements SessionListener {
         .description("Frames received but not answered").register(registry));
     }
     processing = Timer.builder("frameloop.processing").description("Decode, ops and encode on a worker")
-      .publishPercentiles(0.5, 0.99).publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(10))
+      .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(10))
       .register(registry);
     queueWait = Timer.builder("frameloop.queue.wait").description("A frame's time in the server besides processing")
-      .publishPercentiles(0.5, 0.99).publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(10))
+      .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(10))
       .register(registry);
     Gauge.builder("frameloop.sessions.active", activeSessions).description("Open WebSocket sessions").register(registry);
     Gauge.builder("frameloop.workers.busy", scheduler, FrameScheduler::inFlight).description("Frames in the workers now")

@@ -2,16 +2,19 @@ package io.frameloop.server;
 
 import io.frameloop.pipeline.ProcessedFrame;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.eventbus.MessageCodec;
 import java.nio.charset.StandardCharsets;
 
 /**
  * A processed frame on the event bus. Locally the object itself; between cluster nodes:
  * {@code [i32 width][i32 height][i64 nanos][u16 worker length][worker UTF-8][u32 length][JPEG]}.
  */
-final class ProcessedFrameCodec implements MessageCodec<ProcessedFrame, ProcessedFrame> {
+final class ProcessedFrameCodec extends PassThroughCodec<ProcessedFrame> {
 
   static final String NAME = "frameloop-processed-frame";
+
+  ProcessedFrameCodec() {
+    super(NAME);
+  }
 
   @Override
   public void encodeToWire(Buffer buffer, ProcessedFrame frame) {
@@ -32,20 +35,5 @@ final class ProcessedFrameCodec implements MessageCodec<ProcessedFrame, Processe
     int jpegLength = buffer.getInt(jpegAt);
     return new ProcessedFrame(buffer.slice(jpegAt + 4, jpegAt + 4 + jpegLength), width, height, nanos,
       worker.isEmpty() ? null : worker);
-  }
-
-  @Override
-  public ProcessedFrame transform(ProcessedFrame frame) {
-    return frame;
-  }
-
-  @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public byte systemCodecID() {
-    return -1;
   }
 }

@@ -2,7 +2,6 @@ package io.frameloop.pipeline.ops;
 
 import io.frameloop.pipeline.FrameOp;
 import io.frameloop.pipeline.FrameOpFactory;
-import io.frameloop.pipeline.NativeMats;
 import io.frameloop.pipeline.OpParam;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
@@ -11,10 +10,9 @@ import org.opencv.core.Size;
 import org.opencv.imgproc.Imgproc;
 
 /** Gaussian blur with a square kernel. */
-public final class BlurOp implements FrameOp {
+public final class BlurOp extends OutputMatOp {
 
   private final Size kernel;
-  private final Mat out = NativeMats.create();
 
   BlurOp(int kernelSize) {
     this.kernel = new Size(kernelSize, kernelSize);
@@ -24,11 +22,6 @@ public final class BlurOp implements FrameOp {
   public Mat apply(Mat image) {
     Imgproc.GaussianBlur(image, out, kernel, 0);
     return out;
-  }
-
-  @Override
-  public void close() {
-    NativeMats.release(out);
   }
 
   public static final class Factory implements FrameOpFactory {

@@ -10,12 +10,11 @@ import org.opencv.core.Mat;
 import org.opencv.imgproc.Imgproc;
 
 /** Canny edge detection: white edges on black, one channel. */
-public final class CannyOp implements FrameOp {
+public final class CannyOp extends OutputMatOp {
 
   private final double low;
   private final double high;
   private final Mat gray = NativeMats.create();
-  private final Mat edges = NativeMats.create();
 
   CannyOp(double low, double high) {
     this.low = low;
@@ -24,19 +23,14 @@ public final class CannyOp implements FrameOp {
 
   @Override
   public Mat apply(Mat image) {
-    Mat input = image;
-    if (image.channels() == 3) {
-      Imgproc.cvtColor(image, gray, Imgproc.COLOR_BGR2GRAY);
-      input = gray;
-    }
-    Imgproc.Canny(input, edges, low, high);
-    return edges;
+    Imgproc.Canny(gray(image, gray), out, low, high);
+    return out;
   }
 
   @Override
   public void close() {
+    super.close();
     NativeMats.release(gray);
-    NativeMats.release(edges);
   }
 
   public static final class Factory implements FrameOpFactory {

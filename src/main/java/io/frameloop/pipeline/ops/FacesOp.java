@@ -44,12 +44,7 @@ public final class FacesOp implements FrameOp {
 
   @Override
   public Mat apply(Mat image) {
-    Mat input = image;
-    if (image.channels() == 3) {
-      Imgproc.cvtColor(image, gray, Imgproc.COLOR_BGR2GRAY);
-      input = gray;
-    }
-    classifier.detectMultiScale(input, faces, scaleFactor, minNeighbors, 0, minSize, new Size());
+    classifier.detectMultiScale(OutputMatOp.gray(image, gray), faces, scaleFactor, minNeighbors, 0, minSize, new Size());
     for (Rect face : faces.toArray()) {
       Imgproc.rectangle(image, new Point(face.x, face.y), new Point(face.x + face.width, face.y + face.height), GREEN, 2);
     }

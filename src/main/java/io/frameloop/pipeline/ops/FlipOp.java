@@ -2,7 +2,6 @@ package io.frameloop.pipeline.ops;
 
 import io.frameloop.pipeline.FrameOp;
 import io.frameloop.pipeline.FrameOpFactory;
-import io.frameloop.pipeline.NativeMats;
 import io.frameloop.pipeline.OpParam;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
@@ -10,10 +9,9 @@ import org.opencv.core.Core;
 import org.opencv.core.Mat;
 
 /** Mirrors the image: horizontal (a selfie view), vertical, or both. */
-public final class FlipOp implements FrameOp {
+public final class FlipOp extends OutputMatOp {
 
   private final int flipCode;
-  private final Mat out = NativeMats.create();
 
   FlipOp(int flipCode) {
     this.flipCode = flipCode;
@@ -23,11 +21,6 @@ public final class FlipOp implements FrameOp {
   public Mat apply(Mat image) {
     Core.flip(image, out, flipCode);
     return out;
-  }
-
-  @Override
-  public void close() {
-    NativeMats.release(out);
   }
 
   public static final class Factory implements FrameOpFactory {

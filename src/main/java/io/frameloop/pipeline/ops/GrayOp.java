@@ -2,30 +2,17 @@ package io.frameloop.pipeline.ops;
 
 import io.frameloop.pipeline.FrameOp;
 import io.frameloop.pipeline.FrameOpFactory;
-import io.frameloop.pipeline.NativeMats;
 import io.frameloop.pipeline.OpParam;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import org.opencv.core.Mat;
-import org.opencv.imgproc.Imgproc;
 
 /** Converts to one grey channel (the reply is a greyscale JPEG, a third of the pixel data). */
-public final class GrayOp implements FrameOp {
-
-  private final Mat out = NativeMats.create();
+public final class GrayOp extends OutputMatOp {
 
   @Override
   public Mat apply(Mat image) {
-    if (image.channels() == 1) {
-      return image;
-    }
-    Imgproc.cvtColor(image, out, Imgproc.COLOR_BGR2GRAY);
-    return out;
-  }
-
-  @Override
-  public void close() {
-    NativeMats.release(out);
+    return gray(image, out);
   }
 
   public static final class Factory implements FrameOpFactory {

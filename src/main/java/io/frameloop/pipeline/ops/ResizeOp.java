@@ -2,7 +2,6 @@ package io.frameloop.pipeline.ops;
 
 import io.frameloop.pipeline.FrameOp;
 import io.frameloop.pipeline.FrameOpFactory;
-import io.frameloop.pipeline.NativeMats;
 import io.frameloop.pipeline.OpParam;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
@@ -11,13 +10,12 @@ import org.opencv.core.Size;
 import org.opencv.imgproc.Imgproc;
 
 /** Scales to a width and/or height, keeping the aspect ratio (both given: fit inside the box). */
-public final class ResizeOp implements FrameOp {
+public final class ResizeOp extends OutputMatOp {
 
   public static final int MAX_SIDE = 8192;
 
   private final Integer width;
   private final Integer height;
-  private final Mat out = NativeMats.create();
 
   ResizeOp(Integer width, Integer height) {
     this.width = width;
@@ -47,11 +45,6 @@ public final class ResizeOp implements FrameOp {
       scale = (double) height / rows;
     }
     return new Size(Math.max(1, Math.round(cols * scale)), Math.max(1, Math.round(rows * scale)));
-  }
-
-  @Override
-  public void close() {
-    NativeMats.release(out);
   }
 
   public static final class Factory implements FrameOpFactory {
