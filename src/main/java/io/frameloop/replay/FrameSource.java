@@ -1,5 +1,6 @@
 package io.frameloop.replay;
 
+import io.frameloop.server.OpenCvLoader;
 import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -45,6 +46,7 @@ public record FrameSource(String description, List<Buffer> frames) {
    * (Motion-JPEG AVI: OpenCV reads it without FFmpeg).
    */
   public static FrameSource open(String spec) {
+    OpenCvLoader.load();
     if (spec.startsWith("synthetic:")) {
       String[] size = spec.substring("synthetic:".length()).toLowerCase(Locale.ROOT).split("x");
       try {
@@ -108,6 +110,7 @@ public record FrameSource(String description, List<Buffer> frames) {
 
   /** Moving shapes over a gradient with noise and a frame counter: JPEG sizes like a camera's. */
   public static FrameSource synthetic(int width, int height, int count) {
+    OpenCvLoader.load();
     if (width < 16 || height < 16 || width > 8192 || height > 8192) {
       throw new IllegalArgumentException("synthetic frames must be 16x16 to 8192x8192, got " + width + "x" + height);
     }

@@ -1,6 +1,5 @@
 package io.frameloop.replay;
 
-import io.frameloop.server.OpenCvLoader;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
@@ -50,7 +49,6 @@ public final class ReplayCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    OpenCvLoader.load();
     FrameSource frames = FrameSource.open(source);
     JsonObject pipelineJson = pipeline == null ? null : new JsonObject(pipeline);
     System.out.printf(Locale.ROOT, "Replaying %s (%.0f bytes per frame on average) to %s: %d sessions x %d fps, %s%n",

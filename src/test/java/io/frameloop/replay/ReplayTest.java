@@ -8,6 +8,7 @@ import io.frameloop.server.Main;
 import io.frameloop.testing.Images;
 import io.frameloop.testing.TestServers;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
@@ -23,6 +24,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.opencv.core.Mat;
+import org.opencv.core.Size;
+import org.opencv.videoio.VideoWriter;
+import org.opencv.videoio.Videoio;
 import picocli.CommandLine;
 
 /** The replay client against a real server on loopback, for a few seconds. */
@@ -90,6 +95,35 @@ class ReplayTest {
     // Had the frames queued, the last ones would wait for seconds; with the drop policy the worst
     // case stays about two frames' processing time plus a sending interval.
     assertThat(report.latencyMs().getDouble("p99")).isLessThan(1000.0);
+  }
+
+  @Test
+  void motionJpegAviIsReadWithoutFfmpeg(@TempDir Path dir) {
+    Path avi = dir.resolve("clip.avi");
+    FrameSource synthetic = FrameSource.synthetic(320, 240, 12);
+    VideoWriter writer = new VideoWriter(avi.toString(), Videoio.CAP_OPENCV_MJPEG, VideoWriter.fourcc('M', 'J', 'P', 'G'), 15,
+      new Size(320, 240), true);
+    assertThat(writer.isOpened()).as("OpenCV's built-in MJPEG writer").isTrue();
+    for (Buffer frame : synthetic.frames()) {
+      Mat image = Images.decode(frame);
+      writer.write(image);
+      image.release();
+    }
+    writer.release();
+
+    FrameSource video = FrameSource.open(avi.toString());
+    assertThat(video.frames()).hasSize(12);
+    Mat first = Images.decode(video.frames().get(0));
+    assertThat(first.cols()).isEqualTo(320);
+    assertThat(first.rows()).isEqualTo(240);
+  }
+
+  @Test
+  void videoOpenCvCannotReadIsAClearError(@TempDir Path dir) throws Exception {
+    Path notVideo = dir.resolve("clip.mp4");
+    Files.write(notVideo, new byte[] {0, 0, 0, 24, 'f', 't', 'y', 'p', 'm', 'p', '4', '2'});
+    assertThatThrownBy(() -> FrameSource.open(notVideo.toString()))
+      .hasMessageContaining("Motion-JPEG").hasMessageContaining("ffmpeg");
   }
 
   @Test

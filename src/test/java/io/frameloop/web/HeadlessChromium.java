@@ -25,6 +25,14 @@ final class HeadlessChromium implements AutoCloseable {
   private final Path profile;
 
   HeadlessChromium(boolean ignoreCertificateErrors) {
+    this(ignoreCertificateErrors, null, true);
+  }
+
+  /**
+   * @param hostAlias   a host name that resolves to 127.0.0.1 in this browser (a non-localhost origin), or null
+   * @param grantCamera whether the (fake) permission prompt grants the camera or denies it
+   */
+  HeadlessChromium(boolean ignoreCertificateErrors, String hostAlias, boolean grantCamera) {
     if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
       throw new IllegalStateException("the browser test needs Debian's chromium and chromium-driver packages"
         + " (apt-get install chromium chromium-driver; .ci/run installs them)");
@@ -38,10 +46,13 @@ final class HeadlessChromium implements AutoCloseable {
       .setBinary(CHROMIUM.toFile())
       .addArguments("--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-quic",
         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
+        "--use-fake-device-for-media-stream", grantCamera ? "--use-fake-ui-for-media-stream" : "--deny-permission-prompts",
         "--window-size=1400,1100", "--user-data-dir=" + profile);
     if (ignoreCertificateErrors) {
       options.addArguments("--ignore-certificate-errors");
+    }
+    if (hostAlias != null) {
+      options.addArguments("--host-resolver-rules=MAP " + hostAlias + " 127.0.0.1");
     }
     // An explicit driver: Selenium Manager is never asked to download one.
     ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).build();

@@ -107,6 +107,33 @@ class WebcamPageTest {
     }
   }
 
+  @Test
+  void pageOnAnInsecureOriginExplainsWhyTheCameraIsUnavailable(Vertx vertx) {
+    int port = TestServers.start(vertx, TestServers.options()).actualPort();
+    // Plain http on a name other than localhost: not a secure context, so no getUserMedia.
+    try (HeadlessChromium browser = new HeadlessChromium(false, "frameloop.test", true)) {
+      browser.driver().get("http://frameloop.test:" + port + "/");
+      assertThat((Boolean) browser.script("return window.isSecureContext")).isFalse();
+      browser.waitFor("the page connects (same origin)", WAIT, d -> browser.text("connection").equals("connected"));
+      assertThat(browser.text("message")).contains("not a secure origin").contains("https://");
+      browser.click("start");
+      browser.waitFor("the camera message", WAIT, d -> browser.text("message").contains("needs a secure page"));
+      assertThat(browser.text("start")).isEqualTo("Start camera");
+    }
+  }
+
+  @Test
+  void deniedCameraPermissionIsExplained(Vertx vertx) {
+    int port = TestServers.start(vertx, TestServers.options()).actualPort();
+    try (HeadlessChromium browser = new HeadlessChromium(false, null, false)) {
+      browser.driver().get("http://127.0.0.1:" + port + "/");
+      browser.waitFor("the page connects", WAIT, d -> browser.text("connection").equals("connected"));
+      browser.click("start");
+      browser.waitFor("the permission message", WAIT, d -> browser.text("message").contains("permission was denied"));
+      assertThat(browser.text("start")).isEqualTo("Start camera");
+    }
+  }
+
   @SuppressWarnings("unchecked")
   private static Map<String, Object> canvas(HeadlessChromium browser) {
     return (Map<String, Object>) browser.script(CANVAS_SUMMARY);
