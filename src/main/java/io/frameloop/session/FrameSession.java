@@ -11,6 +11,7 @@ import io.frameloop.protocol.InboundFrame;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.ReplyException;
@@ -126,7 +127,8 @@ public final class FrameSession {
 
   void onText(String text) {
     lastMessageNanos = System.nanoTime();
-    if (text.length() > config.maxTextMessageBytes()
+    // A char is at most 3 UTF-8 bytes: only long texts need their bytes counted.
+    if (text.length() > config.maxTextMessageBytes() / 3
       && text.getBytes(StandardCharsets.UTF_8).length > config.maxTextMessageBytes()) {
       controlError(ControlMessages.BAD_MESSAGE, "control message too large: the limit is " + config.maxTextMessageBytes() + " bytes");
       return;
@@ -237,9 +239,14 @@ public final class FrameSession {
     LOG.log(System.Logger.Level.INFO, "session closed id={0} reason=\"{1}\" {2}", id, reason, stats.summary());
   }
 
-  /** Closes the WebSocket with 1001 (going away) and the reason, e.g. at server shutdown. */
+  /**
+   * Closes the WebSocket with 1001 (going away) and the reason, e.g. at server shutdown. May be
+   * called from any thread: the work happens on the session's context.
+   */
   public Future<Void> shutdown(String reason) {
-    return closeWith((short) 1001, reason);
+    Promise<Void> closed = Promise.promise();
+    context.runOnContext(v -> closeWith((short) 1001, reason).onComplete(closed));
+    return closed.future();
   }
 
   private Future<Void> closeWith(short code, String reason) {

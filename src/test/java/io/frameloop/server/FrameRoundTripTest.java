@@ -1,7 +1,5 @@
 package io.frameloop.server;
 
-import static io.frameloop.testing.Images.BLUE;
-import static io.frameloop.testing.Images.RED;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.frameloop.protocol.FrameCodec;

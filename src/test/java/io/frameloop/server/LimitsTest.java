@@ -120,6 +120,9 @@ class LimitsTest {
     try (FrameClient client = FrameClient.connect(vertx, port)) {
       client.sendText("{\"type\":\"pipeline\",\"padding\":\"" + "x".repeat(2000) + "\"}");
       assertThat(client.next("error").getString("message")).contains("too large").contains("1024");
+      // Fewer characters than the limit, more bytes: 600 three-byte characters.
+      client.sendText("{\"type\":\"pipeline\",\"padding\":\"" + "\u20ac".repeat(600) + "\"}");
+      assertThat(client.next("error").getString("message")).contains("too large");
 
       client.sendJson(new JsonObject().put("type", 5));
       assertThat(client.next("error").getString("code")).isEqualTo("bad_message");

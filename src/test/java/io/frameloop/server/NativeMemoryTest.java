@@ -4,7 +4,6 @@ import static io.frameloop.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.frameloop.pipeline.NativeMats;
-import io.frameloop.protocol.FrameCodec;
 import io.frameloop.testing.FrameClient;
 import io.frameloop.testing.Images;
 import io.frameloop.testing.TestServers;

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.frameloop.testing.Await;
 import io.frameloop.testing.TestServers;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import java.nio.file.Path;
 import java.time.Duration;
