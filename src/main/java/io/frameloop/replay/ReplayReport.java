@@ -10,10 +10,10 @@ public record ReplayReport(String url, String source, int sessions, int fps, int
                            long sent, long received, long errors, long timedOut, JsonObject serverDropped,
                            long serverIn, double throughputFps, JsonObject latencyMs, long minReceived,
                            long maxReceived, double jainIndex, long bytesUp, long bytesDown,
-                           JsonObject serverProcessMs, JsonObject serverQueueMs) {
+                           JsonObject serverProcessMs, JsonObject serverQueueMs, JsonObject addedMs) {
 
   static ReplayReport of(String url, FrameSource source, int fps, int window, double seconds,
-                         List<ReplaySession> sessions, Histogram latency) {
+                         List<ReplaySession> sessions, Histogram latency, Histogram added) {
     long sent = 0;
     long received = 0;
     long errors = 0;
@@ -49,16 +49,20 @@ public record ReplayReport(String url, String source, int sessions, int fps, int
     }
     // Jain's fairness index of frames received per session: 1 when all got the same.
     double jain = sumSquares == 0 ? 1 : sum * sum / (sessions.size() * sumSquares);
-    JsonObject latencyMs = new JsonObject()
-      .put("count", latency.getTotalCount())
-      .put("p50", ms(latency.getValueAtPercentile(50)))
-      .put("p90", ms(latency.getValueAtPercentile(90)))
-      .put("p99", ms(latency.getValueAtPercentile(99)))
-      .put("max", ms(latency.getMaxValue()))
-      .put("mean", Math.round(latency.getMean()) / 1000.0);
+    JsonObject latencyMs = percentiles(latency);
     return new ReplayReport(url, source.description(), sessions.size(), fps, window, seconds, sent, received, errors,
       timedOut, dropped, serverIn, received / seconds, latencyMs, sessions.isEmpty() ? 0 : min, max, jain, bytesUp,
-      bytesDown, process.toJson(), queue.toJson());
+      bytesDown, process.toJson(), queue.toJson(), percentiles(added));
+  }
+
+  private static JsonObject percentiles(Histogram histogram) {
+    return new JsonObject()
+      .put("count", histogram.getTotalCount())
+      .put("p50", ms(histogram.getValueAtPercentile(50)))
+      .put("p90", ms(histogram.getValueAtPercentile(90)))
+      .put("p99", ms(histogram.getValueAtPercentile(99)))
+      .put("max", ms(histogram.getMaxValue()))
+      .put("mean", Math.round(histogram.getMean()) / 1000.0);
   }
 
   private static double ms(long micros) {
@@ -79,6 +83,7 @@ public record ReplayReport(String url, String source, int sessions, int fps, int
       .put("latencyMs", latencyMs.copy())
       .put("serverProcessMs", serverProcessMs.copy())
       .put("serverQueueMs", serverQueueMs.copy())
+      .put("addedMs", addedMs.copy())
       .put("fairness", new JsonObject().put("minReceived", minReceived).put("maxReceived", maxReceived)
         .put("jainIndex", round(jainIndex)))
       .put("bytesUp", bytesUp).put("bytesDown", bytesDown)
@@ -105,6 +110,8 @@ public record ReplayReport(String url, String source, int sessions, int fps, int
     row(sb, "round trip (ms)", String.format(Locale.ROOT, "p50 %.2f  p90 %.2f  p99 %.2f  max %.2f%s",
       latencyMs.getDouble("p50"), latencyMs.getDouble("p90"), latencyMs.getDouble("p99"), latencyMs.getDouble("max"),
       window == 0 ? "  (from when each frame was due)" : ""));
+    row(sb, "added (ms)", String.format(Locale.ROOT, "round trip minus processing, per frame: p50 %.2f  p90 %.2f  p99 %.2f  max %.2f",
+      addedMs.getDouble("p50"), addedMs.getDouble("p90"), addedMs.getDouble("p99"), addedMs.getDouble("max")));
     row(sb, "server time (ms)", String.format(Locale.ROOT, "processing p50 %.2f (p99 <= %.2f), queue wait p50 %.2f (p99 <= %.2f)",
       serverProcessMs.getDouble("p50"), serverProcessMs.getDouble("p99Max"), serverQueueMs.getDouble("p50"),
       serverQueueMs.getDouble("p99Max")));

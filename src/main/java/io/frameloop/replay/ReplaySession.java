@@ -38,6 +38,14 @@ final class ReplaySession {
   private final int window;
   private final long intervalNanos;
   private final Histogram latency;
+  private final Histogram added;
+  /** Round trips (µs) of recent replies by sequence, until the server's per-frame timings arrive. */
+  private final java.util.Map<Long, Long> recentRoundTrips = new java.util.LinkedHashMap<>(256, 0.75f, false) {
+    @Override
+    protected boolean removeEldestEntry(java.util.Map.Entry<Long, Long> eldest) {
+      return size() > 4096;
+    }
+  };
   private final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
   private ClientWebSocket socket;
   private long timer = -1;
@@ -59,13 +67,14 @@ final class ReplaySession {
   final ServerTimes processTimes = new ServerTimes();
   final ServerTimes queueTimes = new ServerTimes();
 
-  ReplaySession(int index, Vertx vertx, FrameSource source, int fps, int window, Histogram latency) {
+  ReplaySession(int index, Vertx vertx, FrameSource source, int fps, int window, Histogram latency, Histogram added) {
     this.index = index;
     this.vertx = vertx;
     this.source = source;
     this.window = window;
     this.intervalNanos = TimeUnit.SECONDS.toNanos(1) / fps;
     this.latency = latency;
+    this.added = added;
     this.nextFrame = index % source.frames().size();
   }
 
@@ -77,6 +86,8 @@ final class ReplaySession {
       if (pipeline != null) {
         socket.writeTextMessage(pipeline.copy().put("type", "pipeline").encode());
       }
+      // Per-frame processing times in stats: round trip minus processing, frame by frame.
+      socket.writeTextMessage(new JsonObject().put("type", "timings").put("enabled", true).encode());
       return null;
     });
   }
@@ -124,7 +135,9 @@ final class ReplaySession {
     InFlight frame = inFlight.poll();
     if (frame != null) {
       long from = window == 0 ? frame.dueNanos() : frame.sentNanos();
-      latency.recordValue(Math.min(latency.getHighestTrackableValue(), TimeUnit.NANOSECONDS.toMicros(now - from)));
+      long micros = Math.min(latency.getHighestTrackableValue(), TimeUnit.NANOSECONDS.toMicros(now - from));
+      latency.recordValue(micros);
+      recentRoundTrips.put(frame.sequence(), micros);
     }
   }
 
@@ -132,6 +145,7 @@ final class ReplaySession {
     switch (message.getString("type", "")) {
       case "stats" -> {
         lastStats = message;
+        recordAdded(message.getJsonArray("timings"));
         processTimes.add(message.getJsonObject("processMs"));
         queueTimes.add(message.getJsonObject("queueMs"));
       }
@@ -175,6 +189,20 @@ final class ReplaySession {
     JsonObject toJson() {
       return new JsonObject().put("p50", frames == 0 ? 0 : Math.round(weightedP50 / frames * 1000) / 1000.0)
         .put("p99Max", maxP99);
+    }
+  }
+
+  /** Round trip minus the server's processing time, for each frame the stats message times. */
+  private void recordAdded(io.vertx.core.json.JsonArray timings) {
+    if (timings == null) {
+      return;
+    }
+    for (Object entry : timings) {
+      io.vertx.core.json.JsonArray timing = (io.vertx.core.json.JsonArray) entry;
+      Long roundTrip = recentRoundTrips.remove(timing.getLong(0));
+      if (roundTrip != null) {
+        added.recordValue(Math.max(0, roundTrip - timing.getLong(1)));
+      }
     }
   }
 

@@ -148,9 +148,17 @@ public final class FrameSession {
       } catch (PipelineException e) {
         controlError(ControlMessages.BAD_PIPELINE, e.getMessage());
       }
+    } else if ("timings".equals(type)) {
+      Object enabled = message.getValue("enabled");
+      if (enabled instanceof Boolean on) {
+        stats.collectTimings(on);
+        sendJson(new JsonObject().put("type", "timings").put("enabled", on));
+      } else {
+        controlError(ControlMessages.BAD_MESSAGE, "timings: 'enabled' must be true or false, got " + enabled);
+      }
     } else {
       controlError(ControlMessages.BAD_MESSAGE,
-        "unknown message type " + (type == null ? "(missing \"type\")" : "'" + type + "'") + "; known types: pipeline");
+        "unknown message type " + (type == null ? "(missing \"type\")" : "'" + type + "'") + "; known types: pipeline, timings");
     }
   }
 
@@ -190,7 +198,8 @@ public final class FrameSession {
     if (result.succeeded()) {
       ProcessedFrame processed = result.result();
       long total = System.nanoTime() - frame.arrivedNanos();
-      stats.recordProcessed(processed.worker(), processed.processingNanos(), total - processed.processingNanos());
+      stats.recordProcessed(frame.frame().sequence(), processed.worker(), processed.processingNanos(),
+        total - processed.processingNanos());
       if (socket.writeQueueFull()) {
         stats.drop(DropReason.SLOW_CLIENT);
       } else {

@@ -1,5 +1,6 @@
 package io.frameloop.session;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.EnumMap;
 import java.util.Map;
@@ -14,6 +15,8 @@ import org.HdrHistogram.Histogram;
 final class SessionStats {
 
   private static final long MAX_MICROS = TimeUnit.MINUTES.toMicros(10);
+  /** Per-frame timings kept for one stats message at most (the rest are left out). */
+  static final int MAX_TIMINGS = 1000;
 
   private final SessionListener listener;
   private long framesIn;
@@ -24,6 +27,8 @@ final class SessionStats {
   private final Map<DropReason, Long> dropped = new EnumMap<>(DropReason.class);
   private final Map<String, Long> processedBy = new java.util.TreeMap<>();
   private final Histogram processing = new Histogram(MAX_MICROS, 2);
+  /** Per-frame timings for the next stats message, when the client asked for them; else null. */
+  private JsonArray timings;
   private final Histogram queueWait = new Histogram(MAX_MICROS, 2);
 
   SessionStats(SessionListener listener) {
@@ -65,8 +70,20 @@ final class SessionStats {
     return dropped.values().stream().mapToLong(Long::longValue).sum();
   }
 
-  /** Records one answered frame: the node that processed it, its time there, and the rest of its time in the server. */
-  void recordProcessed(String worker, long processingNanos, long queueWaitNanos) {
+  /** Starts or stops collecting per-frame timings for the {@code stats} messages. */
+  void collectTimings(boolean enabled) {
+    timings = enabled ? new JsonArray() : null;
+  }
+
+  /**
+   * Records one answered frame: the node that processed it, its time there, and the rest of its
+   * time in the server; {@code sequence} is -1 for a bare frame (no per-frame timing then).
+   */
+  void recordProcessed(long sequence, String worker, long processingNanos, long queueWaitNanos) {
+    if (timings != null && sequence >= 0 && timings.size() < MAX_TIMINGS) {
+      timings.add(new JsonArray().add(sequence).add(TimeUnit.NANOSECONDS.toMicros(processingNanos))
+        .add(TimeUnit.NANOSECONDS.toMicros(Math.max(0, queueWaitNanos))));
+    }
     if (worker != null) {
       processedBy.merge(worker, 1L, Long::sum);
     }
@@ -99,6 +116,10 @@ final class SessionStats {
       .put("workers", new JsonObject(new java.util.LinkedHashMap<>(processedBy)))
       .put("processMs", percentiles(processing))
       .put("queueMs", percentiles(queueWait));
+    if (timings != null) {
+      json.put("timings", timings);
+      timings = new JsonArray();
+    }
     processing.reset();
     queueWait.reset();
     return json;

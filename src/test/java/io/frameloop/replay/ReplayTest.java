@@ -61,6 +61,10 @@ class ReplayTest {
     assertThat(sent - accounted).as("unaccounted beyond the in-flight window").isBetween(0L, 3L);
     assertThat(summary.getLong("serverIn")).isEqualTo(sent);
     assertThat(summary.getJsonObject("latencyMs").getDouble("p50")).isPositive();
+    // Per-frame timings from the server: round trip minus processing, for (nearly) every frame.
+    JsonObject added = summary.getJsonObject("addedMs");
+    assertThat(added.getLong("count")).isGreaterThan(received * 9 / 10);
+    assertThat(added.getDouble("p50")).isPositive().isLessThan(summary.getJsonObject("latencyMs").getDouble("p50"));
     assertThat(summary.getJsonObject("fairness").getDouble("jainIndex")).isGreaterThan(0.9);
     assertThat(summary.getLong("bytesPerFrameUp")).isPositive();
   }

@@ -138,6 +138,24 @@ class FrameRoundTripTest {
     }
   }
 
+  @Test
+  void perFrameTimingsComeWithStatsWhenAskedFor(Vertx vertx) {
+    try (FrameClient client = FrameClient.connect(vertx, port)) {
+      assertThat(client.next("stats").containsKey("timings")).isFalse();
+      client.sendJson(new JsonObject().put("type", "timings").put("enabled", "yes"));
+      assertThat(client.next("error").getString("code")).isEqualTo("bad_message");
+      client.sendJson(new JsonObject().put("type", "timings").put("enabled", true));
+      assertThat(client.next("timings").getBoolean("enabled")).isTrue();
+      client.sendFramed(41, 0, Images.leftRedRightBlue());
+      client.nextBinary();
+      JsonObject stats = client.nextStats(s -> s.getJsonArray("timings", new JsonArray()).size() > 0);
+      JsonArray timing = stats.getJsonArray("timings").getJsonArray(0);
+      assertThat(timing.getLong(0)).isEqualTo(41);
+      assertThat(timing.getLong(1)).as("processing µs").isPositive();
+      assertThat(timing.getLong(2)).as("queue-wait µs").isNotNegative();
+    }
+  }
+
   /** Waits for a stats message that has seen every frame and has none pending. */
   static JsonObject awaitQuiet(FrameClient client, long framesIn) {
     return client.nextStats(stats -> stats.getLong("in") == framesIn && stats.getInteger("pending") == 0);
