@@ -108,10 +108,6 @@ public final class FrameProcessor implements AutoCloseable {
     return ops;
   }
 
-  public String codecName() {
-    return codec.name();
-  }
-
   private static String firstLine(String message) {
     if (message == null) {
       return "unknown error";

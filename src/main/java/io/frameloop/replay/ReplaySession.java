@@ -213,19 +213,11 @@ final class ReplaySession {
     }
   }
 
-  long intervalNanos() {
-    return intervalNanos;
-  }
-
   void stopSending() {
     if (timer >= 0) {
       vertx.cancelTimer(timer);
       timer = -1;
     }
-  }
-
-  int unanswered() {
-    return inFlight.size();
   }
 
   /** The server's count of frames it has seen from this session (from its last stats). */

@@ -82,7 +82,12 @@ public final class FrameLoop {
 
   /** Deploys the service with the built-in ops and the plug-ins found on the class path. */
   public static Future<FrameLoop> deploy(Vertx vertx, FrameLoopOptions options) {
-    return deploy(vertx, options, OpRegistry.withDefaults(Path.of(options.getFaceCascade())));
+    return defaultRegistry(vertx, options).compose(registry -> deploy(vertx, options, registry));
+  }
+
+  /** The built-in ops plus the class path's plug-ins; the class-path scan blocks, so not on the event loop. */
+  private static Future<OpRegistry> defaultRegistry(Vertx vertx, FrameLoopOptions options) {
+    return vertx.executeBlocking(() -> OpRegistry.withDefaults(Path.of(options.getFaceCascade())));
   }
 
   /** Deploys the service with the ops of {@code registry} and its own Prometheus meter registry. */
@@ -114,6 +119,11 @@ public final class FrameLoop {
    * frames that front ends send to {@code address} and serves no HTTP. Completes with the
    * deployment id (undeploy it to stop).
    */
+  public static Future<String> deployWorkers(Vertx vertx, FrameLoopOptions options) {
+    return defaultRegistry(vertx, options).compose(registry -> deployWorkers(vertx, options, registry));
+  }
+
+  /** {@link #deployWorkers(Vertx, FrameLoopOptions)} with the ops of {@code registry}. */
   public static Future<String> deployWorkers(Vertx vertx, FrameLoopOptions options, OpRegistry registry) {
     FrameLoopOptions copy = new FrameLoopOptions(options);
     return prepare(vertx, copy, registry).compose(startup -> deployWorkers(vertx, copy, registry, startup))
@@ -264,10 +274,6 @@ public final class FrameLoop {
 
   public FrameLoopOptions options() {
     return options;
-  }
-
-  public FrameScheduler scheduler() {
-    return scheduler;
   }
 
   /** The JPEG codec the workers use: {@code turbojpeg} or {@code opencv}. */

@@ -5,7 +5,6 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
-import java.nio.file.Path;
 
 /**
  * FrameLoop with its own HTTP server: the page at {@code /}, frames at {@code /frames}. Deploy it
@@ -36,13 +35,12 @@ public class FrameLoopVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     FrameLoopOptions options = givenOptions != null ? givenOptions : new FrameLoopOptions(config());
-    // The class-path scan for plug-ins and making a self-signed certificate block: not on the event loop.
-    Future<OpRegistry> registry = givenRegistry != null ? Future.succeededFuture(givenRegistry)
-      : vertx.executeBlocking(() -> OpRegistry.withDefaults(Path.of(options.getFaceCascade())));
-    return registry
-      .compose(ops -> FrameLoop.deploy(vertx, options, ops))
+    Future<FrameLoop> deployed = givenRegistry != null ? FrameLoop.deploy(vertx, options, givenRegistry)
+      : FrameLoop.deploy(vertx, options);
+    return deployed
       .compose(loop -> {
         frameLoop = loop;
+        // Making a self-signed certificate blocks: not on the event loop.
         return vertx.executeBlocking(options::httpServerOptions);
       })
       .compose(serverOptions -> vertx.createHttpServer(serverOptions)

@@ -1,9 +1,7 @@
 package io.frameloop.server;
 
-import io.frameloop.pipeline.OpRegistry;
 import io.frameloop.replay.ReplayCommand;
 import io.vertx.core.Vertx;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
@@ -93,8 +91,7 @@ public final class Main implements Callable<Integer> {
       }));
       try {
         if (options.getRole().equals("worker")) {
-          OpRegistry registry = vertx.executeBlocking(() -> OpRegistry.withDefaults(Path.of(options.getFaceCascade()))).await();
-          FrameLoop.deployWorkers(vertx, options, registry).await();
+          FrameLoop.deployWorkers(vertx, options).await();
           System.out.println("FrameLoop worker node " + options.getNodeName() + " ready: " + options.effectiveWorkerInstances()
             + " workers on " + options.getAddress());
         } else {

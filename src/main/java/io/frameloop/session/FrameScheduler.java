@@ -48,10 +48,6 @@ public final class FrameScheduler {
     return inFlight;
   }
 
-  public synchronized int waitingSessions() {
-    return ready.size();
-  }
-
   private void pump() {
     while (true) {
       FrameSession next;

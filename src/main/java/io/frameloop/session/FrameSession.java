@@ -263,10 +263,6 @@ public final class FrameSession {
     return socket.close(code, reason);
   }
 
-  public String id() {
-    return id;
-  }
-
   public boolean isClosed() {
     return closed;
   }
