@@ -1,9 +1,9 @@
 package io.frameloop.pipeline;
 
-import io.frameloop.pipeline.codec.JpegCodec;
+import io.frameloop.image.BadFrameException;
+import io.frameloop.image.JpegCodec;
 import io.frameloop.pipeline.ops.ResizeOp;
-import io.frameloop.protocol.FrameFormatException;
-import io.frameloop.protocol.JpegInfo;
+import io.frameloop.image.JpegInfo;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import java.util.LinkedHashMap;
@@ -65,12 +65,7 @@ public final class FrameProcessor implements AutoCloseable {
   }
 
   private JpegInfo checkHeader(Buffer jpeg) {
-    JpegInfo info;
-    try {
-      info = JpegInfo.read(jpeg);
-    } catch (FrameFormatException e) {
-      throw new BadFrameException(e.getMessage());
-    }
+    JpegInfo info = JpegInfo.read(jpeg);
     if (info.width() == 0 || info.height() == 0) {
       throw new BadFrameException("JPEG declares an empty image (" + info.width() + "x" + info.height() + ")");
     }

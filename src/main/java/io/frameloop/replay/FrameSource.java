@@ -1,6 +1,6 @@
 package io.frameloop.replay;
 
-import io.frameloop.server.OpenCvLoader;
+import io.frameloop.image.OpenCvLoader;
 import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
 import java.io.UncheckedIOException;

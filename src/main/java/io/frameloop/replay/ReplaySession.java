@@ -1,6 +1,6 @@
 package io.frameloop.replay;
 
-import io.frameloop.protocol.FrameCodec;
+import io.frameloop.protocol.FrameFormat;
 import io.frameloop.protocol.FrameHeader;
 import io.frameloop.protocol.InboundFrame;
 import io.vertx.core.Future;
@@ -116,7 +116,7 @@ final class ReplaySession {
     long seq = sequence++ & 0xFFFFFFFFL;
     Buffer jpeg = source.frames().get(nextFrame);
     nextFrame = (nextFrame + 1) % source.frames().size();
-    Buffer message = FrameCodec.encode(new FrameHeader(seq, now), jpeg);
+    Buffer message = FrameFormat.encode(new FrameHeader(seq, now), jpeg);
     inFlight.add(new InFlight(seq, dueNanos, now));
     sent++;
     bytesUp += message.length();
@@ -125,7 +125,7 @@ final class ReplaySession {
 
   private void onReply(Buffer message) {
     long now = System.nanoTime();
-    InboundFrame reply = FrameCodec.decode(message);
+    InboundFrame reply = FrameFormat.decode(message);
     bytesDown += message.length();
     received++;
     // Replies come in order; unanswered frames before this one were dropped by the server.

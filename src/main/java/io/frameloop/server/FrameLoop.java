@@ -1,14 +1,17 @@
 package io.frameloop.server;
 
+import io.frameloop.image.OpenCvLoader;
 import io.frameloop.pipeline.FrameJob;
 import io.frameloop.pipeline.OpRegistry;
 import io.frameloop.pipeline.PipelineException;
 import io.frameloop.pipeline.PipelineSpec;
 import io.frameloop.pipeline.ProcessedFrame;
-import io.frameloop.pipeline.codec.JpegCodecs;
+import io.frameloop.image.JpegCodecs;
 import io.frameloop.session.FrameScheduler;
 import io.frameloop.session.FrameSession;
 import io.frameloop.session.SessionConfig;
+import io.frameloop.worker.WorkerMessageCodecs;
+import io.frameloop.worker.WorkerVerticle;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -135,7 +138,7 @@ public final class FrameLoop {
   }
 
   private static Future<Startup> prepare(Vertx vertx, FrameLoopOptions options, OpRegistry registry) {
-    registerCodecs(vertx);
+    WorkerMessageCodecs.register(vertx);
     // Loading OpenCV and libjpeg-turbo reads large native libraries: not on the event loop.
     return vertx.executeBlocking(() -> {
       OpenCvLoader.load();
@@ -163,15 +166,6 @@ public final class FrameLoop {
       return registry.parse(options.getPipeline(), 80);
     } catch (PipelineException e) {
       throw new IllegalArgumentException("invalid default pipeline in the configuration: " + e.getMessage());
-    }
-  }
-
-  private static void registerCodecs(Vertx vertx) {
-    try {
-      vertx.eventBus().registerDefaultCodec(FrameJob.class, new FrameJobCodec());
-      vertx.eventBus().registerDefaultCodec(ProcessedFrame.class, new ProcessedFrameCodec());
-    } catch (IllegalStateException alreadyRegistered) {
-      // Another FrameLoop in this Vert.x instance registered them: the same codecs.
     }
   }
 

@@ -1,6 +1,6 @@
 package io.frameloop.server;
 
-import io.frameloop.pipeline.NativeMats;
+import io.frameloop.image.NativeMats;
 import io.frameloop.session.DropReason;
 import io.frameloop.session.FrameScheduler;
 import io.frameloop.session.SessionListener;

@@ -5,7 +5,7 @@ import io.frameloop.pipeline.PipelineException;
 import io.frameloop.pipeline.PipelineSpec;
 import io.frameloop.pipeline.ProcessedFrame;
 import io.frameloop.protocol.ControlMessages;
-import io.frameloop.protocol.FrameCodec;
+import io.frameloop.protocol.FrameFormat;
 import io.frameloop.protocol.FrameFormatException;
 import io.frameloop.protocol.InboundFrame;
 import io.vertx.core.AsyncResult;
@@ -108,7 +108,7 @@ public final class FrameSession {
     }
     InboundFrame frame;
     try {
-      frame = FrameCodec.decode(message);
+      frame = FrameFormat.decode(message);
     } catch (FrameFormatException e) {
       long seq = e.header() == null ? -1 : e.header().sequence();
       stats.frameError(ControlMessages.BAD_FRAME);
@@ -203,7 +203,7 @@ public final class FrameSession {
       if (socket.writeQueueFull()) {
         stats.drop(DropReason.SLOW_CLIENT);
       } else {
-        Buffer reply = FrameCodec.encodeReply(frame.frame().header(), processed.jpeg());
+        Buffer reply = FrameFormat.encodeReply(frame.frame().header(), processed.jpeg());
         stats.frameOut(reply.length());
         socket.writeBinaryMessage(reply);
       }

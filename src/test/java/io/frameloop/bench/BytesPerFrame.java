@@ -1,7 +1,7 @@
 package io.frameloop.bench;
 
 import io.frameloop.replay.FrameSource;
-import io.frameloop.server.OpenCvLoader;
+import io.frameloop.image.OpenCvLoader;
 import io.vertx.core.buffer.Buffer;
 import java.util.Base64;
 import java.util.List;

@@ -1,10 +1,10 @@
 package io.frameloop.bench;
 
-import io.frameloop.pipeline.codec.JpegCodec;
-import io.frameloop.pipeline.codec.OpenCvJpegCodec;
-import io.frameloop.pipeline.codec.TurboJpegCodec;
-import io.frameloop.protocol.JpegInfo;
-import io.frameloop.server.OpenCvLoader;
+import io.frameloop.image.JpegCodec;
+import io.frameloop.image.OpenCvJpegCodec;
+import io.frameloop.image.TurboJpegCodec;
+import io.frameloop.image.JpegInfo;
+import io.frameloop.image.OpenCvLoader;
 import io.vertx.core.buffer.Buffer;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;

@@ -2,7 +2,7 @@ package io.frameloop.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.frameloop.protocol.FrameCodec;
+import io.frameloop.protocol.FrameFormat;
 import io.frameloop.protocol.FrameHeader;
 import io.frameloop.protocol.InboundFrame;
 import io.frameloop.testing.FrameClient;
@@ -101,13 +101,13 @@ class BadInputCorpusTest {
         }
         if (i % 10 == 0) {
           bystander.sendFramed(i, 0, Images.leftRedRightBlue());
-          assertThat(FrameCodec.decode(bystander.nextBinary()).header().sequence()).isEqualTo(i);
+          assertThat(FrameFormat.decode(bystander.nextBinary()).header().sequence()).isEqualTo(i);
         }
       }
       // Framing errors: empty message, wrong magic, wrong version, header without payload.
       client.sendBinary(Buffer.buffer());
       assertThat(client.next("error").getString("message")).contains("empty");
-      Buffer framed = FrameCodec.encode(new FrameHeader(77, 0), photo);
+      Buffer framed = FrameFormat.encode(new FrameHeader(77, 0), photo);
       client.sendBinary(framed.copy().setByte(1, (byte) 'X'));
       assertThat(client.next("error").getString("message")).contains("not a frame");
       client.sendBinary(framed.copy().setByte(2, (byte) 9));
@@ -125,7 +125,7 @@ class BadInputCorpusTest {
       assertThat(stats.getLong("out")).isEqualTo(sent - errors);
 
       client.sendFramed(1, 0, photo);
-      assertThat(FrameCodec.decode(client.nextBinary()).header().sequence()).isEqualTo(1);
+      assertThat(FrameFormat.decode(client.nextBinary()).header().sequence()).isEqualTo(1);
     }
   }
 
@@ -135,7 +135,7 @@ class BadInputCorpusTest {
     while (System.nanoTime() < deadline) {
       Buffer binary = client.pollBinary(java.time.Duration.ofMillis(5));
       if (binary != null) {
-        InboundFrame reply = FrameCodec.decode(binary);
+        InboundFrame reply = FrameFormat.decode(binary);
         assertThat(reply.header().sequence()).as(label).isEqualTo(seq);
         Images.decode(reply.jpeg()).release();
         return true;

@@ -3,6 +3,7 @@ package io.frameloop.server;
 import static io.frameloop.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.frameloop.cli.Main;
 import io.frameloop.testing.FrameClient;
 import io.frameloop.testing.Images;
 import io.vertx.core.Vertx;

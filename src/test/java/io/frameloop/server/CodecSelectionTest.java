@@ -4,7 +4,7 @@ import static io.frameloop.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.frameloop.protocol.FrameCodec;
+import io.frameloop.protocol.FrameFormat;
 import io.frameloop.testing.FrameClient;
 import io.frameloop.testing.Images;
 import io.frameloop.testing.TestServers;
@@ -38,7 +38,7 @@ class CodecSelectionTest {
     assertThat(verticle.frameLoop().codecName()).isEqualTo(codec);
     try (FrameClient client = FrameClient.connect(vertx, verticle.actualPort())) {
       client.sendFramed(1, 0, Images.leftRedRightBlue());
-      Mat mirrored = Images.decode(FrameCodec.decode(client.nextBinary()).jpeg());
+      Mat mirrored = Images.decode(FrameFormat.decode(client.nextBinary()).jpeg());
       assertThat(mirrored.cols()).isEqualTo(700);
       assertThat(Images.mean(mirrored, new Rect(380, 20, 300, 485))[2]).as("red moved right").isGreaterThan(200);
 
@@ -47,7 +47,7 @@ class CodecSelectionTest {
       Imgproc.resize(Images.decode(Images.leftRedRightBlue()), hd, new Size(1280, 720));
       client.setPipeline(new JsonObject().put("ops", new JsonArray().add(new JsonObject().put("op", "resize").put("width", 320))));
       client.sendFramed(2, 0, Images.jpeg(hd));
-      Mat small = Images.decode(FrameCodec.decode(client.nextBinary()).jpeg());
+      Mat small = Images.decode(FrameFormat.decode(client.nextBinary()).jpeg());
       assertThat(small.cols()).isEqualTo(320);
       assertThat(small.rows()).isEqualTo(180);
       assertThat(Images.mean(small, new Rect(10, 10, 140, 160))[2]).as("red stays left").isGreaterThan(200);

@@ -3,7 +3,7 @@ package io.frameloop.server;
 import static io.frameloop.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.frameloop.protocol.FrameCodec;
+import io.frameloop.protocol.FrameFormat;
 import io.frameloop.testing.FrameClient;
 import io.frameloop.testing.Http;
 import io.frameloop.testing.Images;
@@ -34,7 +34,7 @@ class EmbeddingTest {
     try (FrameClient client = FrameClient.connect(vertx, verticle.actualPort())) {
       assertThat(client.hello().getInteger("quality")).isEqualTo(70);
       client.sendFramed(1, 0, Images.leftRedRightBlue());
-      Mat image = Images.decode(FrameCodec.decode(client.nextBinary()).jpeg());
+      Mat image = Images.decode(FrameFormat.decode(client.nextBinary()).jpeg());
       assertThat(image.cols()).isEqualTo(320);
     }
     await(vertx.undeploy(verticle.deploymentID()));
@@ -54,7 +54,7 @@ class EmbeddingTest {
 
     try (FrameClient client = FrameClient.connect(vertx, port, "/video/frames")) {
       client.sendFramed(1, 0, Images.leftRedRightBlue());
-      Mat image = Images.decode(FrameCodec.decode(client.nextBinary()).jpeg());
+      Mat image = Images.decode(FrameFormat.decode(client.nextBinary()).jpeg());
       assertThat(image.cols()).isEqualTo(700);
       assertThat(frameLoop.sessionCount()).isEqualTo(1);
     }

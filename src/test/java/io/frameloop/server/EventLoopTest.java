@@ -3,7 +3,7 @@ package io.frameloop.server;
 import static io.frameloop.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.frameloop.protocol.FrameCodec;
+import io.frameloop.protocol.FrameFormat;
 import io.frameloop.testing.FrameClient;
 import io.frameloop.testing.Images;
 import io.frameloop.testing.TestServers;
@@ -31,7 +31,7 @@ class EventLoopTest {
 
   /** Skips earlier replies: the newest frame of a burst is always answered. */
   private static void awaitSequence(FrameClient client, long sequence) {
-    while (FrameCodec.decode(client.nextBinary()).header().sequence() != sequence) {
+    while (FrameFormat.decode(client.nextBinary()).header().sequence() != sequence) {
       // an older frame of the same burst, answered before the newest arrived
     }
   }

@@ -2,7 +2,7 @@ package io.frameloop.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.frameloop.protocol.FrameCodec;
+import io.frameloop.protocol.FrameFormat;
 import io.frameloop.testing.FrameClient;
 import io.frameloop.testing.Images;
 import io.frameloop.testing.TestServers;
@@ -38,7 +38,7 @@ class FairnessTest {
         sleep(300);
         for (int seq = 1; seq <= 5; seq++) {
           modest.sendFramed(seq, 0, frame);
-          assertThat(FrameCodec.decode(modest.nextBinary()).header().sequence()).isEqualTo(seq);
+          assertThat(FrameFormat.decode(modest.nextBinary()).header().sequence()).isEqualTo(seq);
           assertThat(flood.isAlive()).as("still flooding while the modest session is answered").isTrue();
           sleep(100);
         }

@@ -2,7 +2,7 @@ package io.frameloop.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.frameloop.protocol.FrameCodec;
+import io.frameloop.protocol.FrameFormat;
 import io.frameloop.protocol.InboundFrame;
 import io.frameloop.testing.FrameClient;
 import io.frameloop.testing.Images;
@@ -53,7 +53,7 @@ class FrameRoundTripTest {
   void framedFrameComesBackResizedAndMirroredWithItsHeader(Vertx vertx) {
     try (FrameClient client = FrameClient.connect(vertx, port)) {
       client.sendFramed(4_000_000_000L, -123456789L, Images.leftRedRightBlue());
-      InboundFrame reply = FrameCodec.decode(client.nextBinary());
+      InboundFrame reply = FrameFormat.decode(client.nextBinary());
 
       assertThat(reply.header()).isNotNull();
       assertThat(reply.header().sequence()).isEqualTo(4_000_000_000L);
@@ -78,7 +78,7 @@ class FrameRoundTripTest {
   void realPhotoComesBackAt700x525(Vertx vertx) {
     try (FrameClient client = FrameClient.connect(vertx, port)) {
       client.sendFramed(1, 0, Images.fixture("coffee-640x480.jpg"));
-      Mat image = Images.decode(FrameCodec.decode(client.nextBinary()).jpeg());
+      Mat image = Images.decode(FrameFormat.decode(client.nextBinary()).jpeg());
       assertThat(image.cols()).isEqualTo(700);
       assertThat(image.rows()).isEqualTo(525);
       image.release();
@@ -97,7 +97,7 @@ class FrameRoundTripTest {
       assertThat(error.getString("message")).isNotBlank();
 
       client.sendFramed(8, 0, good);
-      InboundFrame reply = FrameCodec.decode(client.nextBinary());
+      InboundFrame reply = FrameFormat.decode(client.nextBinary());
       assertThat(reply.header().sequence()).isEqualTo(8L);
       assertMirroredAt700(reply.jpeg());
     }
@@ -125,7 +125,7 @@ class FrameRoundTripTest {
       List<Long> sequences = new ArrayList<>();
       Buffer reply;
       while ((reply = client.pollBinary(java.time.Duration.ofMillis(100))) != null) {
-        sequences.add(FrameCodec.decode(reply).header().sequence());
+        sequences.add(FrameFormat.decode(reply).header().sequence());
       }
 
       assertThat(sequences).isNotEmpty().hasSizeLessThan(50).isSorted().doesNotHaveDuplicates();

@@ -4,7 +4,7 @@ import static io.frameloop.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.frameloop.protocol.FrameCodec;
+import io.frameloop.protocol.FrameFormat;
 import io.frameloop.testing.FrameClient;
 import io.frameloop.testing.Images;
 import io.frameloop.testing.TestServers;
@@ -34,7 +34,7 @@ class LimitsTest {
       assertThat(big.closeReason()).isNotBlank();
 
       bystander.sendFramed(1, 0, Images.leftRedRightBlue());
-      assertThat(FrameCodec.decode(bystander.nextBinary()).header().sequence()).isEqualTo(1);
+      assertThat(FrameFormat.decode(bystander.nextBinary()).header().sequence()).isEqualTo(1);
     }
   }
 
@@ -55,7 +55,7 @@ class LimitsTest {
       assertThat(client.next("error").getString("message")).contains("5000x100");
 
       client.sendFramed(7, 0, Images.leftRedRightBlue());
-      assertThat(FrameCodec.decode(client.nextBinary()).header().sequence()).isEqualTo(7);
+      assertThat(FrameFormat.decode(client.nextBinary()).header().sequence()).isEqualTo(7);
     }
   }
 
@@ -134,7 +134,7 @@ class LimitsTest {
       assertThat(client.next("error").getString("message")).contains("ops[0]");
 
       client.sendFramed(1, 0, Images.leftRedRightBlue());
-      assertThat(FrameCodec.decode(client.nextBinary()).header().sequence()).isEqualTo(1);
+      assertThat(FrameFormat.decode(client.nextBinary()).header().sequence()).isEqualTo(1);
     }
   }
 

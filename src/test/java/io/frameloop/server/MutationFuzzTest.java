@@ -2,7 +2,7 @@ package io.frameloop.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.frameloop.protocol.FrameCodec;
+import io.frameloop.protocol.FrameFormat;
 import io.frameloop.protocol.FrameHeader;
 import io.frameloop.testing.FrameClient;
 import io.frameloop.testing.Images;
@@ -41,7 +41,7 @@ class MutationFuzzTest {
       int errors = 0;
       for (int i = 0; i < FRAMES; i++) {
         long seq = i;
-        Buffer frame = mutate(FrameCodec.encode(new FrameHeader(seq, i), base), random);
+        Buffer frame = mutate(FrameFormat.encode(new FrameHeader(seq, i), base), random);
         client.sendBinary(frame);
         if (frame.length() >= 16 && frame.getByte(0) == 'F' && frame.getByte(1) == 'L') {
           boolean ok = BadInputCorpusTest.awaitAnswer(client, seq, "mutation " + i);
@@ -60,7 +60,7 @@ class MutationFuzzTest {
         }
         if (i % 500 == 0) {
           bystander.sendFramed(i, 0, base);
-          assertThat(FrameCodec.decode(bystander.nextBinary()).header().sequence()).isEqualTo(i);
+          assertThat(FrameFormat.decode(bystander.nextBinary()).header().sequence()).isEqualTo(i);
         }
       }
       JsonObject stats = FrameRoundTripTest.awaitQuiet(client, FRAMES);

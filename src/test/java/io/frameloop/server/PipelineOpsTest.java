@@ -7,7 +7,7 @@ import static io.frameloop.testing.Images.WHITE;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.frameloop.pipeline.OpRegistry;
-import io.frameloop.protocol.FrameCodec;
+import io.frameloop.protocol.FrameFormat;
 import io.frameloop.testing.FrameClient;
 import io.frameloop.testing.Images;
 import io.frameloop.testing.InvertOpFactory;
@@ -50,7 +50,7 @@ class PipelineOpsTest {
       JsonObject answer = client.setPipeline(pipeline);
       assertThat(answer.getString("type")).as(answer.encode()).isEqualTo("pipeline");
       client.sendFramed(1, 0, jpeg);
-      return Images.decode(FrameCodec.decode(client.nextBinary()).jpeg());
+      return Images.decode(FrameFormat.decode(client.nextBinary()).jpeg());
     }
   }
 
@@ -141,7 +141,7 @@ class PipelineOpsTest {
       JsonObject answer = client.setPipeline(pipeline(op("negate"), op("resize").put("width", 64)));
       assertThat(answer.getJsonArray("ops").getJsonObject(0).getString("op")).isEqualTo("negate");
       client.sendFramed(1, 0, Images.leftRedRightBlue());
-      Mat image = Images.decode(FrameCodec.decode(client.nextBinary()).jpeg());
+      Mat image = Images.decode(FrameFormat.decode(client.nextBinary()).jpeg());
       assertThat(image.cols()).isEqualTo(64);
       assertThat(Images.mean(image, new Rect(4, 4, 24, 40))[1]).as("cyan on the left").isGreaterThan(200);
     }
@@ -174,7 +174,7 @@ class PipelineOpsTest {
 
       // The session still works, with the pipeline it had.
       client.sendFramed(1, 0, Images.leftRedRightBlue());
-      assertThat(Images.decode(FrameCodec.decode(client.nextBinary()).jpeg()).cols()).isEqualTo(700);
+      assertThat(Images.decode(FrameFormat.decode(client.nextBinary()).jpeg()).cols()).isEqualTo(700);
     }
   }
 

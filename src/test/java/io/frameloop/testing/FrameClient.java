@@ -2,7 +2,7 @@ package io.frameloop.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.frameloop.protocol.FrameCodec;
+import io.frameloop.protocol.FrameFormat;
 import io.frameloop.protocol.FrameHeader;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -83,7 +83,7 @@ public final class FrameClient implements AutoCloseable {
   }
 
   public void sendFramed(long sequence, long timestamp, Buffer jpeg) {
-    socket.writeBinaryMessage(FrameCodec.encode(new FrameHeader(sequence, timestamp), jpeg));
+    socket.writeBinaryMessage(FrameFormat.encode(new FrameHeader(sequence, timestamp), jpeg));
   }
 
   public void sendBinary(Buffer message) {

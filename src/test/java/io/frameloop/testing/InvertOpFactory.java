@@ -2,7 +2,7 @@ package io.frameloop.testing;
 
 import io.frameloop.pipeline.FrameOp;
 import io.frameloop.pipeline.FrameOpFactory;
-import io.frameloop.pipeline.NativeMats;
+import io.frameloop.image.NativeMats;
 import io.frameloop.pipeline.OpParam;
 import io.vertx.core.json.JsonObject;
 import java.util.List;

@@ -1,7 +1,7 @@
 package io.frameloop.pipeline.ops;
 
 import io.frameloop.pipeline.FrameOp;
-import io.frameloop.pipeline.NativeMats;
+import io.frameloop.image.NativeMats;
 import org.opencv.core.Mat;
 import org.opencv.imgproc.Imgproc;
 

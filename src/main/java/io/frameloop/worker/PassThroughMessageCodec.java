@@ -1,4 +1,4 @@
-package io.frameloop.server;
+package io.frameloop.worker;
 
 import io.vertx.core.eventbus.MessageCodec;
 
@@ -6,11 +6,11 @@ import io.vertx.core.eventbus.MessageCodec;
  * An event-bus codec that hands the object itself to a local consumer (no serialization, no copy
  * of the frame bytes: the objects are immutable) and has a compact wire form for cluster nodes.
  */
-abstract class PassThroughCodec<T> implements MessageCodec<T, T> {
+abstract class PassThroughMessageCodec<T> implements MessageCodec<T, T> {
 
   private final String name;
 
-  PassThroughCodec(String name) {
+  PassThroughMessageCodec(String name) {
     this.name = name;
   }
 

@@ -1,4 +1,4 @@
-package io.frameloop.pipeline;
+package io.frameloop.image;
 
 import java.util.concurrent.atomic.AtomicLong;
 import org.opencv.core.Mat;

@@ -1,6 +1,10 @@
-package io.frameloop.server;
+package io.frameloop.cli;
 
-import io.frameloop.replay.ReplayCommand;
+import io.frameloop.server.Cluster;
+import io.frameloop.server.ConfigLoader;
+import io.frameloop.server.FrameLoop;
+import io.frameloop.server.FrameLoopOptions;
+import io.frameloop.server.FrameLoopVerticle;
 import io.vertx.core.Vertx;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;

@@ -1,4 +1,4 @@
-package io.frameloop.protocol;
+package io.frameloop.image;
 
 import io.vertx.core.buffer.Buffer;
 
@@ -11,17 +11,17 @@ public record JpegInfo(int width, int height, int components, boolean progressiv
   /**
    * Reads the frame header (SOFn) of a JPEG.
    *
-   * @throws FrameFormatException if the bytes are not a JPEG or end before the frame header
+   * @throws BadFrameException if the bytes are not a JPEG or end before the frame header
    */
   public static JpegInfo read(Buffer jpeg) {
     int length = jpeg.length();
     if (length < 4 || jpeg.getUnsignedByte(0) != 0xFF || jpeg.getUnsignedByte(1) != 0xD8) {
-      throw new FrameFormatException("not a JPEG: the data does not start with the SOI marker FF D8");
+      throw new BadFrameException("not a JPEG: the data does not start with the SOI marker FF D8");
     }
     int pos = 2;
     while (pos + 4 <= length) {
       if (jpeg.getUnsignedByte(pos) != 0xFF) {
-        throw new FrameFormatException("corrupt JPEG: expected a marker at byte " + pos);
+        throw new BadFrameException("corrupt JPEG: expected a marker at byte " + pos);
       }
       int marker = jpeg.getUnsignedByte(pos + 1);
       if (marker == 0xFF) { // fill byte
@@ -29,7 +29,7 @@ public record JpegInfo(int width, int height, int components, boolean progressiv
         continue;
       }
       if (marker == 0xD9 || marker == 0xDA) {
-        throw new FrameFormatException("corrupt JPEG: no frame header (SOF) before the image data");
+        throw new BadFrameException("corrupt JPEG: no frame header (SOF) before the image data");
       }
       if (marker == 0x01 || (marker >= 0xD0 && marker <= 0xD7)) { // markers without a length
         pos += 2;
@@ -37,7 +37,7 @@ public record JpegInfo(int width, int height, int components, boolean progressiv
       }
       int segmentLength = jpeg.getUnsignedShort(pos + 2);
       if (segmentLength < 2) {
-        throw new FrameFormatException("corrupt JPEG: segment length " + segmentLength + " at byte " + pos);
+        throw new BadFrameException("corrupt JPEG: segment length " + segmentLength + " at byte " + pos);
       }
       boolean sof = marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC;
       if (sof) {
@@ -52,7 +52,7 @@ public record JpegInfo(int width, int height, int components, boolean progressiv
       }
       pos += 2 + segmentLength;
     }
-    throw new FrameFormatException("truncated JPEG: the data ends before the frame header (SOF)");
+    throw new BadFrameException("truncated JPEG: the data ends before the frame header (SOF)");
   }
 
   public long pixels() {

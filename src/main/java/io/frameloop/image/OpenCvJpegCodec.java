@@ -1,8 +1,5 @@
-package io.frameloop.pipeline.codec;
+package io.frameloop.image;
 
-import io.frameloop.pipeline.BadFrameException;
-import io.frameloop.pipeline.NativeMats;
-import io.frameloop.protocol.JpegInfo;
 import io.vertx.core.buffer.Buffer;
 import org.opencv.core.CvType;
 import org.opencv.core.Mat;

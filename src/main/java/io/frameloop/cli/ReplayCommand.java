@@ -1,5 +1,8 @@
-package io.frameloop.replay;
+package io.frameloop.cli;
 
+import io.frameloop.replay.FrameSource;
+import io.frameloop.replay.ReplayReport;
+import io.frameloop.replay.ReplayRunner;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
@@ -78,7 +81,7 @@ public final class ReplayCommand implements Callable<Integer> {
   }
 
   /** {@code 30s}, {@code 2m}, {@code 500ms}, or plain seconds. */
-  static Duration parseDuration(String text) {
+  public static Duration parseDuration(String text) {
     String t = text.trim().toLowerCase(Locale.ROOT);
     try {
       if (t.endsWith("ms")) {

@@ -1,4 +1,4 @@
-package io.frameloop.server;
+package io.frameloop.worker;
 
 import io.frameloop.pipeline.ProcessedFrame;
 import io.vertx.core.buffer.Buffer;
@@ -8,11 +8,11 @@ import java.nio.charset.StandardCharsets;
  * A processed frame on the event bus. Locally the object itself; between cluster nodes:
  * {@code [i32 width][i32 height][i64 nanos][u16 worker length][worker UTF-8][u32 length][JPEG]}.
  */
-final class ProcessedFrameCodec extends PassThroughCodec<ProcessedFrame> {
+final class ProcessedFrameMessageCodec extends PassThroughMessageCodec<ProcessedFrame> {
 
   static final String NAME = "frameloop-processed-frame";
 
-  ProcessedFrameCodec() {
+  ProcessedFrameMessageCodec() {
     super(NAME);
   }
 

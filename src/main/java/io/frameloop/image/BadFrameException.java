@@ -1,4 +1,4 @@
-package io.frameloop.pipeline;
+package io.frameloop.image;
 
 /** A frame that cannot be processed: not a JPEG, corrupt, or over the image limits. */
 public class BadFrameException extends RuntimeException {

@@ -1,6 +1,5 @@
-package io.frameloop.pipeline.codec;
+package io.frameloop.image;
 
-import io.frameloop.protocol.JpegInfo;
 import io.vertx.core.buffer.Buffer;
 import org.opencv.core.Mat;
 
@@ -22,7 +21,7 @@ public interface JpegCodec extends AutoCloseable {
    * The returned Mat belongs to the codec and is valid until the next call.
    *
    * @param info what the JPEG's header declares, already checked against the limits
-   * @throws io.frameloop.pipeline.BadFrameException if the data cannot be decoded
+   * @throws io.frameloop.image.BadFrameException if the data cannot be decoded
    */
   Mat decode(Buffer jpeg, JpegInfo info, int reduction);
 

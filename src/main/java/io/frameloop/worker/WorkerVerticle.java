@@ -1,11 +1,11 @@
-package io.frameloop.server;
+package io.frameloop.worker;
 
-import io.frameloop.pipeline.BadFrameException;
+import io.frameloop.image.BadFrameException;
 import io.frameloop.pipeline.FrameJob;
 import io.frameloop.pipeline.FrameProcessor;
 import io.frameloop.pipeline.ImageLimits;
 import io.frameloop.pipeline.OpRegistry;
-import io.frameloop.pipeline.codec.JpegCodec;
+import io.frameloop.image.JpegCodec;
 import io.frameloop.session.FrameSession;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;

@@ -1,4 +1,4 @@
-package io.frameloop.server;
+package io.frameloop.worker;
 
 import io.frameloop.pipeline.FrameJob;
 import io.frameloop.pipeline.PipelineSpec;
@@ -10,11 +10,11 @@ import io.vertx.core.json.JsonObject;
  * cluster nodes: {@code [u32 pipeline length][pipeline JSON][u32 JPEG length][JPEG]}, the JPEG
  * as raw bytes.
  */
-final class FrameJobCodec extends PassThroughCodec<FrameJob> {
+final class FrameJobMessageCodec extends PassThroughMessageCodec<FrameJob> {
 
   static final String NAME = "frameloop-frame-job";
 
-  FrameJobCodec() {
+  FrameJobMessageCodec() {
     super(NAME);
   }
 

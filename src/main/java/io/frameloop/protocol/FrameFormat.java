@@ -14,14 +14,14 @@ import io.vertx.core.buffer.Buffer;
  * A reply has the same form as its request: the same header, then the processed JPEG.
  * Decoding slices the payload out of the message; it never copies the JPEG bytes.
  */
-public final class FrameCodec {
+public final class FrameFormat {
 
   public static final int HEADER_LENGTH = 16;
   public static final byte MAGIC_0 = 0x46; // 'F'
   public static final byte MAGIC_1 = 0x4C; // 'L'
   public static final byte VERSION = 1;
 
-  private FrameCodec() {
+  private FrameFormat() {
   }
 
   /**

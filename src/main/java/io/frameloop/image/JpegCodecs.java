@@ -1,4 +1,4 @@
-package io.frameloop.pipeline.codec;
+package io.frameloop.image;
 
 import java.util.function.Supplier;
 

@@ -1,4 +1,4 @@
-package io.frameloop.server;
+package io.frameloop.image;
 
 import nu.pattern.OpenCV;
 import org.opencv.core.Core;

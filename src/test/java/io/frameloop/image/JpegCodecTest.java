@@ -1,12 +1,12 @@
-package io.frameloop.pipeline;
+package io.frameloop.image;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.frameloop.pipeline.codec.JpegCodec;
-import io.frameloop.pipeline.codec.OpenCvJpegCodec;
-import io.frameloop.pipeline.codec.TurboJpegCodec;
-import io.frameloop.protocol.JpegInfo;
+import io.frameloop.image.JpegCodec;
+import io.frameloop.image.OpenCvJpegCodec;
+import io.frameloop.image.TurboJpegCodec;
+import io.frameloop.image.JpegInfo;
 import io.frameloop.testing.Images;
 import io.vertx.core.buffer.Buffer;
 import java.util.List;

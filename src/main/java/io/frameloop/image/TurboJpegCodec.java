@@ -1,4 +1,4 @@
-package io.frameloop.pipeline.codec;
+package io.frameloop.image;
 
 import com.sun.jna.Memory;
 import com.sun.jna.NativeLong;
@@ -6,9 +6,6 @@ import com.sun.jna.Pointer;
 import com.sun.jna.ptr.IntByReference;
 import com.sun.jna.ptr.NativeLongByReference;
 import com.sun.jna.ptr.PointerByReference;
-import io.frameloop.pipeline.BadFrameException;
-import io.frameloop.pipeline.NativeMats;
-import io.frameloop.protocol.JpegInfo;
 import io.vertx.core.buffer.Buffer;
 import org.opencv.core.CvType;
 import org.opencv.core.Mat;
