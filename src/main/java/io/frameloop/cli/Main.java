@@ -5,6 +5,7 @@ import io.frameloop.server.ConfigLoader;
 import io.frameloop.server.FrameLoop;
 import io.frameloop.server.FrameLoopOptions;
 import io.frameloop.server.FrameLoopVerticle;
+import io.frameloop.server.Role;
 import io.vertx.core.Vertx;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -55,7 +56,7 @@ public final class Main implements Callable<Integer> {
     boolean cluster;
 
     @Option(names = "--role", description = "both (default), front (sessions only) or worker (processing only, no HTTP)")
-    String role;
+    Role role;
 
     @Override
     public Integer call() throws Exception {
@@ -69,16 +70,16 @@ public final class Main implements Callable<Integer> {
           configVertx.close().await();
         }
         if (host != null) {
-          options.setHost(host);
+          options.getHttpServerOptions().setHost(host);
         }
         if (port != null) {
-          options.setPort(port);
+          options.getHttpServerOptions().setPort(port);
         }
         if (role != null) {
-          options.setRole(role);
+          options.getClusterOptions().setRole(role);
         }
         options.setCluster(options.isCluster() || cluster);
-        vertx = options.isCluster() ? Cluster.start(options).await() : Vertx.vertx();
+        vertx = options.isCluster() ? Cluster.start(options.getClusterOptions()).await() : Vertx.vertx();
       } catch (Exception e) {
         System.err.println("FrameLoop failed to start: " + e.getMessage());
         return 1;
@@ -94,10 +95,10 @@ public final class Main implements Callable<Integer> {
         }
       }));
       try {
-        if (options.getRole().equals("worker")) {
+        if (options.getClusterOptions().getRole() == Role.worker) {
           FrameLoop.deployWorkers(vertx, options).await();
           System.out.println("FrameLoop worker node " + options.getNodeName() + " ready: " + options.effectiveWorkerInstances()
-            + " workers on " + options.getAddress());
+            + " workers on " + options.getWorkerOptions().getAddress());
         } else {
           vertx.deployVerticle(new FrameLoopVerticle(options)).await();
         }

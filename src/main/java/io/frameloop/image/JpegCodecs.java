@@ -17,21 +17,20 @@ public final class JpegCodecs {
   public record Choice(String name, Supplier<JpegCodec> factory, String reason) {
   }
 
-  /** @throws IllegalArgumentException for an unknown setting, or {@code turbojpeg} where it cannot load */
-  public static Choice choose(String setting) {
+  /** @throws IllegalArgumentException for {@code turbojpeg} where it cannot load */
+  public static Choice choose(JpegCodecSetting setting) {
     String unavailable = TurboJpegCodec.unavailableReason();
     return switch (setting) {
-      case "opencv" -> new Choice("opencv", OpenCvJpegCodec::new, "jpegCodec is \"opencv\"");
-      case "turbojpeg" -> {
+      case opencv -> new Choice("opencv", OpenCvJpegCodec::new, "jpegCodec is \"opencv\"");
+      case turbojpeg -> {
         if (unavailable != null) {
           throw new IllegalArgumentException("jpegCodec is \"turbojpeg\" but " + unavailable);
         }
         yield new Choice("turbojpeg", TurboJpegCodec::new, "jpegCodec is \"turbojpeg\"");
       }
-      case "auto" -> unavailable == null
+      case auto -> unavailable == null
         ? new Choice("turbojpeg", TurboJpegCodec::new, "jpegCodec \"auto\": " + TurboJpeg.LIBRARY + " (SIMD libjpeg-turbo) loaded")
         : new Choice("opencv", OpenCvJpegCodec::new, "jpegCodec \"auto\": " + unavailable + "; using OpenCV's slower bundled codec");
-      default -> throw new IllegalArgumentException("jpegCodec must be \"auto\", \"turbojpeg\" or \"opencv\", got \"" + setting + "\"");
     };
   }
 }

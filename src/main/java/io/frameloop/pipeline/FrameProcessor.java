@@ -69,9 +69,9 @@ public final class FrameProcessor implements AutoCloseable {
     if (info.width() == 0 || info.height() == 0) {
       throw new BadFrameException("JPEG declares an empty image (" + info.width() + "x" + info.height() + ")");
     }
-    if (info.width() > limits.maxWidth() || info.height() > limits.maxHeight() || info.pixels() > limits.maxPixels()) {
+    if (!limits.allows(info.width(), info.height())) {
       throw new BadFrameException("image " + info.width() + "x" + info.height() + " is over the limit of "
-        + limits.maxWidth() + "x" + limits.maxHeight() + " and " + limits.maxPixels() + " pixels");
+        + limits.getMaxWidth() + "x" + limits.getMaxHeight() + " and " + limits.getMaxPixels() + " pixels");
     }
     return info;
   }

@@ -1,5 +1,80 @@
 package io.frameloop.pipeline;
 
-/** The largest image a worker will decode, checked against the JPEG header before decoding. */
-public record ImageLimits(int maxWidth, int maxHeight, long maxPixels) {
+import io.vertx.codegen.annotations.DataObject;
+import io.vertx.codegen.json.annotations.JsonGen;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * The largest image a worker will decode, checked against the JPEG header before decoding. Part
+ * of {@code FrameLoopOptions}; the JSON names are the configuration keys.
+ */
+@DataObject
+@JsonGen(publicConverter = true)
+public class ImageLimits {
+
+  public static final int DEFAULT_MAX_WIDTH = 4096;
+  public static final int DEFAULT_MAX_HEIGHT = 4096;
+  /** 3840x2160, a 4K UHD frame. */
+  public static final long DEFAULT_MAX_PIXELS = 3840L * 2160;
+
+  private int maxWidth = DEFAULT_MAX_WIDTH;
+  private int maxHeight = DEFAULT_MAX_HEIGHT;
+  private long maxPixels = DEFAULT_MAX_PIXELS;
+
+  public ImageLimits() {
+  }
+
+  public ImageLimits(ImageLimits other) {
+    this(other.toJson());
+  }
+
+  public ImageLimits(JsonObject json) {
+    ImageLimitsConverter.fromJson(json, this);
+  }
+
+  public JsonObject toJson() {
+    JsonObject json = new JsonObject();
+    ImageLimitsConverter.toJson(this, json);
+    return json;
+  }
+
+  public int getMaxWidth() {
+    return maxWidth;
+  }
+
+  public ImageLimits setMaxWidth(int maxWidth) {
+    this.maxWidth = positive("maxWidth", maxWidth);
+    return this;
+  }
+
+  public int getMaxHeight() {
+    return maxHeight;
+  }
+
+  public ImageLimits setMaxHeight(int maxHeight) {
+    this.maxHeight = positive("maxHeight", maxHeight);
+    return this;
+  }
+
+  public long getMaxPixels() {
+    return maxPixels;
+  }
+
+  /** Width times height; lets a server take tall or wide images without taking large square ones. */
+  public ImageLimits setMaxPixels(long maxPixels) {
+    this.maxPixels = positive("maxPixels", maxPixels);
+    return this;
+  }
+
+  /** Whether a {@code width x height} image is within the limits. */
+  public boolean allows(int width, int height) {
+    return width <= maxWidth && height <= maxHeight && (long) width * height <= maxPixels;
+  }
+
+  private static <N extends Number> N positive(String name, N value) {
+    if (value.longValue() < 1) {
+      throw new IllegalArgumentException(name + " must be at least 1, got " + value);
+    }
+    return value;
+  }
 }

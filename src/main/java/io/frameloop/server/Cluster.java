@@ -19,7 +19,7 @@ public final class Cluster {
   }
 
   /** The Hazelcast configuration: Vert.x's defaults, with the network from the options. */
-  public static Config hazelcastConfig(FrameLoopOptions options) {
+  public static Config hazelcastConfig(ClusterOptions options) {
     Config config = ConfigUtil.loadConfig();
     config.setClusterName("frameloop");
     config.setProperty("hazelcast.phone.home.enabled", "false");
@@ -35,7 +35,7 @@ public final class Cluster {
   }
 
   /** Starts a Vert.x instance that joins the cluster described by the options. */
-  public static Future<Vertx> start(FrameLoopOptions options) {
+  public static Future<Vertx> start(ClusterOptions options) {
     VertxOptions vertxOptions = new VertxOptions().setEventBusOptions(new EventBusOptions()
       .setHost(options.getClusterHost()).setPort(options.getEventBusPort()));
     return Vertx.builder()

@@ -85,8 +85,8 @@ final class FrameLoopMetrics implements SessionListener {
     queueWait.record(queueWaitNanos, TimeUnit.NANOSECONDS);
   }
 
-  /** A WebSocket upgrade refused, by reason: {@code origin}, {@code max_sessions}, {@code shutting_down}. */
-  void rejected(String reason) {
+  @Override
+  public void sessionRejected(String reason) {
     rejected.computeIfAbsent(reason, r -> Counter.builder("frameloop.sessions.rejected").tag("reason", r)
       .description("WebSocket upgrades refused").register(registry)).increment();
   }

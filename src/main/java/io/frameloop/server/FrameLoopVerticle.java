@@ -7,7 +7,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
 
 /**
- * FrameLoop with its own HTTP server: the page at {@code /}, frames at {@code /frames}. Deploy it
+ * FrameLoop with its own HTTP server: the page at {@code /}, frames at {@code /frames}, metrics and health. Deploy it
  * with options, or without and give the options as the deployment's JSON config.
  */
 public class FrameLoopVerticle extends VerticleBase {
@@ -41,14 +41,14 @@ public class FrameLoopVerticle extends VerticleBase {
       .compose(loop -> {
         frameLoop = loop;
         // Making a self-signed certificate blocks: not on the event loop.
-        return vertx.executeBlocking(options::httpServerOptions);
+        return vertx.executeBlocking(options::listenOptions);
       })
       .compose(serverOptions -> vertx.createHttpServer(serverOptions)
-        .requestHandler(frameLoop.mount(Router.router(vertx)))
+        .requestHandler(frameLoop.mountPage(frameLoop.mount(Router.router(vertx))))
         .listen())
       .onSuccess(listening -> {
         server = listening;
-        String authority = displayHost(options.getHost()) + ":" + server.actualPort();
+        String authority = displayHost(options.getHttpServerOptions().getHost()) + ":" + server.actualPort();
         String http = options.isTls() ? "https" : "http";
         String ws = options.isTls() ? "wss" : "ws";
         System.out.println("FrameLoop listening on " + http + "://" + authority + "/ (frames at " + ws + "://" + authority

@@ -13,8 +13,14 @@ import java.util.ArrayDeque;
  */
 public final class FrameScheduler {
 
+  /** A session with a frame waiting for its turn. */
+  interface Turn {
+    /** The turn has come: send the waiting frame to a worker, or {@link #release} at once. */
+    void dispatch();
+  }
+
   private final int capacity;
-  private final ArrayDeque<FrameSession> ready = new ArrayDeque<>();
+  private final ArrayDeque<Turn> ready = new ArrayDeque<>();
   private int inFlight;
 
   public FrameScheduler(int capacity) {
@@ -25,7 +31,7 @@ public final class FrameScheduler {
   }
 
   /** Puts a session with a waiting frame at the back of the line. */
-  void enqueue(FrameSession session) {
+  void enqueue(Turn session) {
     synchronized (this) {
       ready.add(session);
     }
@@ -40,7 +46,7 @@ public final class FrameScheduler {
     pump();
   }
 
-  synchronized void remove(FrameSession session) {
+  synchronized void remove(Turn session) {
     ready.remove(session);
   }
 
@@ -50,7 +56,7 @@ public final class FrameScheduler {
 
   private void pump() {
     while (true) {
-      FrameSession next;
+      Turn next;
       synchronized (this) {
         if (inFlight >= capacity || ready.isEmpty()) {
           return;

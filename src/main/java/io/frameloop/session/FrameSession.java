@@ -4,24 +4,23 @@ import io.frameloop.pipeline.FrameJob;
 import io.frameloop.pipeline.PipelineException;
 import io.frameloop.pipeline.PipelineSpec;
 import io.frameloop.pipeline.ProcessedFrame;
-import io.frameloop.protocol.ControlMessages;
+import io.frameloop.protocol.ClientMessage;
+import io.frameloop.protocol.ClientMessages;
+import io.frameloop.protocol.ControlMessageException;
 import io.frameloop.protocol.FrameFormat;
 import io.frameloop.protocol.FrameFormatException;
 import io.frameloop.protocol.InboundFrame;
+import io.frameloop.protocol.ServerMessages;
+import io.frameloop.worker.ProcessingFailure;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.http.WebSocketBase;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 
 /**
  * The state of one WebSocket connection: its pipeline, its frame slots and its counters.
@@ -30,23 +29,22 @@ import java.util.function.Function;
  * waits replaces it (the old one is dropped as {@code stale}), so a slow pipeline or network can
  * never build up lag. All state is touched only on the session's own context (event loop).
  */
-public final class FrameSession {
+public final class FrameSession implements FrameScheduler.Turn {
 
-  /** The failure code a worker uses for a frame it cannot process. */
-  public static final int BAD_FRAME_FAILURE = 400;
   /** Close code for a session closed for sending nothing (1000: normal closure, with a reason). */
   public static final short IDLE_CLOSE_CODE = 1000;
   /** Close code for a message over the size limit (1009: message too big). */
   public static final short TOO_BIG_CLOSE_CODE = 1009;
+  /** Close code for a session closed by the server going away (1001). */
+  public static final short GOING_AWAY_CLOSE_CODE = 1001;
 
   private static final System.Logger LOG = System.getLogger(FrameSession.class.getName());
 
   private final String id;
   private final WebSocketBase socket;
   private final Context context;
-  private final SessionConfig config;
-  private final FrameScheduler scheduler;
-  private final Function<FrameJob, Future<ProcessedFrame>> processor;
+  private final SessionServices services;
+  private final SessionOptions options;
   private final SessionStats stats;
   private final RateLimiter rateLimiter;
 
@@ -61,17 +59,15 @@ public final class FrameSession {
   private record Pending(InboundFrame frame, long arrivedNanos) {
   }
 
-  public FrameSession(String id, WebSocketBase socket, Context context, SessionConfig config, FrameScheduler scheduler,
-                      Function<FrameJob, Future<ProcessedFrame>> processor) {
+  public FrameSession(String id, WebSocketBase socket, Context context, SessionServices services) {
     this.id = id;
     this.socket = socket;
     this.context = context;
-    this.config = config;
-    this.scheduler = scheduler;
-    this.processor = processor;
-    this.stats = new SessionStats(config.listener());
-    this.pipeline = config.defaultPipeline();
-    this.rateLimiter = new RateLimiter(config.maxFps());
+    this.services = services;
+    this.options = services.options();
+    this.stats = new SessionStats(services.listener());
+    this.pipeline = services.defaultPipeline();
+    this.rateLimiter = new RateLimiter(options.getMaxFps());
   }
 
   /**
@@ -82,23 +78,23 @@ public final class FrameSession {
     socket.binaryMessageHandler(this::onBinary);
     socket.textMessageHandler(this::onText);
     LOG.log(System.Logger.Level.INFO, "session opened id={0} remote={1}", id, socket.remoteAddress());
-    sendJson(ControlMessages.hello(config.registry().describe(), pipeline.toJson(), config.limits()));
-    statsTimer = vertx.setPeriodic(config.statsIntervalMs(), timer -> tick());
+    sendJson(ServerMessages.hello(services.registry().describe(), pipeline.toJson(), services.helloLimits()));
+    statsTimer = vertx.setPeriodic(options.getStatsIntervalMs(), timer -> tick());
   }
 
   private void tick() {
     long idleNanos = System.nanoTime() - lastMessageNanos;
-    if (config.idleTimeoutSeconds() > 0 && idleNanos > TimeUnit.SECONDS.toNanos(config.idleTimeoutSeconds())) {
-      closeWith(IDLE_CLOSE_CODE, "idle timeout: no message for " + config.idleTimeoutSeconds() + " s");
+    if (options.getIdleTimeoutSeconds() > 0 && idleNanos > TimeUnit.SECONDS.toNanos(options.getIdleTimeoutSeconds())) {
+      closeWith(IDLE_CLOSE_CODE, "idle timeout: no message for " + options.getIdleTimeoutSeconds() + " s");
       return;
     }
-    sendJson(stats.snapshot((processing ? 1 : 0) + (waiting != null ? 1 : 0)));
+    sendJson(ServerMessages.stats(stats.report((processing ? 1 : 0) + (waiting != null ? 1 : 0))));
   }
 
   void onBinary(Buffer message) {
     lastMessageNanos = System.nanoTime();
-    if (message.length() > config.maxMessageBytes()) {
-      closeWith(TOO_BIG_CLOSE_CODE, "message too big: " + message.length() + " bytes, the limit is " + config.maxMessageBytes());
+    if (message.length() > options.getMaxMessageBytes()) {
+      closeWith(TOO_BIG_CLOSE_CODE, "message too big: " + message.length() + " bytes, the limit is " + options.getMaxMessageBytes());
       return;
     }
     stats.frameIn(message.length());
@@ -110,9 +106,7 @@ public final class FrameSession {
     try {
       frame = FrameFormat.decode(message);
     } catch (FrameFormatException e) {
-      long seq = e.header() == null ? -1 : e.header().sequence();
-      stats.frameError(ControlMessages.BAD_FRAME);
-      sendJson(ControlMessages.frameError(seq, e.getMessage()));
+      frameError(e.header() == null ? -1 : e.header().sequence(), e.getMessage());
       return;
     }
     if (waiting != null) {
@@ -121,54 +115,45 @@ public final class FrameSession {
     waiting = new Pending(frame, lastMessageNanos);
     if (!processing && !queued) {
       queued = true;
-      scheduler.enqueue(this);
+      services.scheduler().enqueue(this);
     }
   }
 
   void onText(String text) {
     lastMessageNanos = System.nanoTime();
-    // A char is at most 3 UTF-8 bytes: only long texts need their bytes counted.
-    if (text.length() > config.maxTextMessageBytes() / 3
-      && text.getBytes(StandardCharsets.UTF_8).length > config.maxTextMessageBytes()) {
-      controlError(ControlMessages.BAD_MESSAGE, "control message too large: the limit is " + config.maxTextMessageBytes() + " bytes");
-      return;
-    }
-    JsonObject message;
+    ClientMessage message;
     try {
-      message = new JsonObject(text);
-    } catch (DecodeException | ClassCastException e) {
-      controlError(ControlMessages.BAD_MESSAGE, "malformed JSON: expected an object like {\"type\":\"pipeline\",...}");
+      message = ClientMessages.decode(text, options.getMaxTextMessageBytes());
+    } catch (ControlMessageException e) {
+      controlError(ServerMessages.BAD_MESSAGE, e.getMessage());
       return;
     }
-    Object type = message.getValue("type");
-    if ("pipeline".equals(type)) {
+    if (message instanceof ClientMessage.SetPipeline request) {
       try {
-        pipeline = config.registry().parse(message, pipeline.quality());
-        sendJson(ControlMessages.pipeline(pipeline.toJson()));
+        pipeline = services.registry().parse(request.pipeline(), pipeline.quality());
+        sendJson(ServerMessages.pipeline(pipeline.toJson()));
       } catch (PipelineException e) {
-        controlError(ControlMessages.BAD_PIPELINE, e.getMessage());
+        controlError(ServerMessages.BAD_PIPELINE, e.getMessage());
       }
-    } else if ("timings".equals(type)) {
-      Object enabled = message.getValue("enabled");
-      if (enabled instanceof Boolean on) {
-        stats.collectTimings(on);
-        sendJson(new JsonObject().put("type", "timings").put("enabled", on));
-      } else {
-        controlError(ControlMessages.BAD_MESSAGE, "timings: 'enabled' must be true or false, got " + enabled);
-      }
-    } else {
-      controlError(ControlMessages.BAD_MESSAGE,
-        "unknown message type " + (type == null ? "(missing \"type\")" : "'" + type + "'") + "; known types: pipeline, timings");
+    } else if (message instanceof ClientMessage.SetTimings request) {
+      stats.collectTimings(request.enabled());
+      sendJson(ServerMessages.timings(request.enabled()));
     }
   }
 
   private void controlError(String code, String message) {
     stats.controlError(code);
-    sendJson(ControlMessages.error(code, message));
+    sendJson(ServerMessages.error(code, message));
+  }
+
+  private void frameError(long sequence, String message) {
+    stats.frameError(ServerMessages.BAD_FRAME);
+    sendJson(ServerMessages.frameError(sequence, message));
   }
 
   /** Called by the scheduler when this session's turn has come; runs on the session's context. */
-  void dispatch() {
+  @Override
+  public void dispatch() {
     if (Vertx.currentContext() == context) {
       dispatchNow();
     } else {
@@ -181,51 +166,45 @@ public final class FrameSession {
     Pending next = waiting;
     waiting = null;
     if (closed || next == null) {
-      scheduler.release();
+      services.scheduler().release();
       return;
     }
     processing = true;
-    processor.apply(new FrameJob(next.frame().jpeg(), pipeline))
+    services.workers().process(new FrameJob(next.frame().jpeg(), pipeline))
       .onComplete(result -> onProcessed(next, result));
   }
 
   private void onProcessed(Pending frame, AsyncResult<ProcessedFrame> result) {
     processing = false;
-    scheduler.release();
+    services.scheduler().release();
     if (closed) {
       return;
     }
     if (result.succeeded()) {
-      ProcessedFrame processed = result.result();
-      long total = System.nanoTime() - frame.arrivedNanos();
-      stats.recordProcessed(frame.frame().sequence(), processed.worker(), processed.processingNanos(),
-        total - processed.processingNanos());
-      if (socket.writeQueueFull()) {
-        stats.drop(DropReason.SLOW_CLIENT);
-      } else {
-        Buffer reply = FrameFormat.encodeReply(frame.frame().header(), processed.jpeg());
-        stats.frameOut(reply.length());
-        socket.writeBinaryMessage(reply);
-      }
+      reply(frame, result.result());
+    } else if (result.cause() instanceof ProcessingFailure failure && failure.kind() == ProcessingFailure.Kind.WORKER_LOST) {
+      // Not the frame's fault, so not an error.
+      stats.drop(DropReason.WORKER_LOST);
     } else {
-      onFailure(frame, result.cause());
+      frameError(frame.frame().sequence(), result.cause().getMessage());
     }
     if (waiting != null && !queued) {
       queued = true;
-      scheduler.enqueue(this);
+      services.scheduler().enqueue(this);
     }
   }
 
-  private void onFailure(Pending frame, Throwable cause) {
-    if (cause instanceof ReplyException reply && reply.failureType() != ReplyFailure.RECIPIENT_FAILURE) {
-      // Timeout or no handler: no worker answered. Not the frame's fault, so not an error.
-      stats.drop(DropReason.WORKER_LOST);
-      return;
+  private void reply(Pending frame, ProcessedFrame processed) {
+    long total = System.nanoTime() - frame.arrivedNanos();
+    stats.recordProcessed(frame.frame().sequence(), processed.worker(), processed.processingNanos(),
+      total - processed.processingNanos());
+    if (socket.writeQueueFull()) {
+      stats.drop(DropReason.SLOW_CLIENT);
+    } else {
+      Buffer reply = FrameFormat.encodeReply(frame.frame().header(), processed.jpeg());
+      stats.frameOut(reply.length());
+      socket.writeBinaryMessage(reply);
     }
-    boolean badFrame = cause instanceof ReplyException reply && reply.failureCode() == BAD_FRAME_FAILURE;
-    stats.frameError(ControlMessages.BAD_FRAME);
-    sendJson(ControlMessages.frameError(frame.frame().sequence(),
-      badFrame ? cause.getMessage() : "processing failed: " + cause.getMessage()));
   }
 
   private void sendJson(JsonObject message) {
@@ -241,7 +220,7 @@ public final class FrameSession {
     }
     closed = true;
     waiting = null;
-    scheduler.remove(this);
+    services.scheduler().remove(this);
     if (statsTimer >= 0) {
       context.owner().cancelTimer(statsTimer);
     }
@@ -254,7 +233,7 @@ public final class FrameSession {
    */
   public Future<Void> shutdown(String reason) {
     Promise<Void> closed = Promise.promise();
-    context.runOnContext(v -> closeWith((short) 1001, reason).onComplete(closed));
+    context.runOnContext(v -> closeWith(GOING_AWAY_CLOSE_CODE, reason).onComplete(closed));
     return closed.future();
   }
 

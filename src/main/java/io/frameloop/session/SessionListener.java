@@ -24,4 +24,8 @@ public interface SessionListener {
 
   default void processed(long processingNanos, long queueWaitNanos) {
   }
+
+  /** A WebSocket upgrade refused, by reason: {@code origin}, {@code max_sessions}, {@code shutting_down}. */
+  default void sessionRejected(String reason) {
+  }
 }

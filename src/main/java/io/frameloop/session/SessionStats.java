@@ -1,9 +1,12 @@
 package io.frameloop.session;
 
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
+import io.frameloop.protocol.StatsReport;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
 
@@ -25,10 +28,10 @@ final class SessionStats {
   private long bytesIn;
   private long bytesOut;
   private final Map<DropReason, Long> dropped = new EnumMap<>(DropReason.class);
-  private final Map<String, Long> processedBy = new java.util.TreeMap<>();
+  private final Map<String, Long> processedBy = new TreeMap<>();
   private final Histogram processing = new Histogram(MAX_MICROS, 2);
   /** Per-frame timings for the next stats message, when the client asked for them; else null. */
-  private JsonArray timings;
+  private List<StatsReport.FrameTiming> timings;
   private final Histogram queueWait = new Histogram(MAX_MICROS, 2);
 
   SessionStats(SessionListener listener) {
@@ -72,7 +75,7 @@ final class SessionStats {
 
   /** Starts or stops collecting per-frame timings for the {@code stats} messages. */
   void collectTimings(boolean enabled) {
-    timings = enabled ? new JsonArray() : null;
+    timings = enabled ? new ArrayList<>() : null;
   }
 
   /**
@@ -81,8 +84,8 @@ final class SessionStats {
    */
   void recordProcessed(long sequence, String worker, long processingNanos, long queueWaitNanos) {
     if (timings != null && sequence >= 0 && timings.size() < MAX_TIMINGS) {
-      timings.add(new JsonArray().add(sequence).add(TimeUnit.NANOSECONDS.toMicros(processingNanos))
-        .add(TimeUnit.NANOSECONDS.toMicros(Math.max(0, queueWaitNanos))));
+      timings.add(new StatsReport.FrameTiming(sequence, TimeUnit.NANOSECONDS.toMicros(processingNanos),
+        TimeUnit.NANOSECONDS.toMicros(Math.max(0, queueWaitNanos))));
     }
     if (worker != null) {
       processedBy.merge(worker, 1L, Long::sum);
@@ -99,36 +102,22 @@ final class SessionStats {
       + " bytesIn=" + bytesIn + " bytesOut=" + bytesOut;
   }
 
-  /** The {@code stats} message; starts a new latency window. */
-  JsonObject snapshot(int pending) {
-    JsonObject drops = new JsonObject();
+  /** What the next {@code stats} message says; starts a new latency window. */
+  StatsReport report(int pending) {
+    Map<String, Long> drops = new LinkedHashMap<>();
     dropped.forEach((reason, count) -> drops.put(reason.wireName(), count));
-    JsonObject json = new JsonObject()
-      .put("type", "stats")
-      .put("in", framesIn)
-      .put("out", framesOut)
-      .put("errors", frameErrors)
-      .put("dropped", drops)
-      .put("droppedTotal", droppedTotal())
-      .put("pending", pending)
-      .put("bytesIn", bytesIn)
-      .put("bytesOut", bytesOut)
-      .put("workers", new JsonObject(new java.util.LinkedHashMap<>(processedBy)))
-      .put("processMs", percentiles(processing))
-      .put("queueMs", percentiles(queueWait));
+    StatsReport report = new StatsReport(framesIn, framesOut, frameErrors, drops, pending, bytesIn, bytesOut,
+      new LinkedHashMap<>(processedBy), percentiles(processing), percentiles(queueWait), timings);
     if (timings != null) {
-      json.put("timings", timings);
-      timings = new JsonArray();
+      timings = new ArrayList<>();
     }
     processing.reset();
     queueWait.reset();
-    return json;
+    return report;
   }
 
-  private static JsonObject percentiles(Histogram histogram) {
-    return new JsonObject()
-      .put("count", histogram.getTotalCount())
-      .put("p50", histogram.getValueAtPercentile(50) / 1000.0)
-      .put("p99", histogram.getValueAtPercentile(99) / 1000.0);
+  private static StatsReport.Percentiles percentiles(Histogram histogram) {
+    return new StatsReport.Percentiles(histogram.getTotalCount(), histogram.getValueAtPercentile(50) / 1000.0,
+      histogram.getValueAtPercentile(99) / 1000.0);
   }
 }

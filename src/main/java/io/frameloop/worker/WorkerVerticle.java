@@ -3,10 +3,6 @@ package io.frameloop.worker;
 import io.frameloop.image.BadFrameException;
 import io.frameloop.pipeline.FrameJob;
 import io.frameloop.pipeline.FrameProcessor;
-import io.frameloop.pipeline.ImageLimits;
-import io.frameloop.pipeline.OpRegistry;
-import io.frameloop.image.JpegCodec;
-import io.frameloop.session.FrameSession;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
@@ -18,30 +14,25 @@ import java.util.function.Supplier;
  * each instance handles one frame at a time on a worker thread and owns its {@link FrameProcessor}
  * (and its reused Mats) alone.
  */
-public class WorkerVerticle extends VerticleBase {
+final class WorkerVerticle extends VerticleBase {
 
   private static final System.Logger LOG = System.getLogger(WorkerVerticle.class.getName());
 
   private final String address;
-  private final OpRegistry registry;
-  private final ImageLimits limits;
-  private final Supplier<JpegCodec> codecs;
+  private final Supplier<FrameProcessor> processors;
   private final String nodeName;
   private FrameProcessor processor;
   private MessageConsumer<FrameJob> consumer;
 
-  public WorkerVerticle(String address, OpRegistry registry, ImageLimits limits, Supplier<JpegCodec> codecs,
-                        String nodeName) {
+  WorkerVerticle(String address, Supplier<FrameProcessor> processors, String nodeName) {
     this.address = address;
+    this.processors = processors;
     this.nodeName = nodeName;
-    this.registry = registry;
-    this.limits = limits;
-    this.codecs = codecs;
   }
 
   @Override
   public Future<?> start() {
-    processor = new FrameProcessor(registry, limits, codecs.get());
+    processor = processors.get();
     consumer = vertx.eventBus().consumer(address, this::handle);
     return consumer.completion();
   }
@@ -50,10 +41,10 @@ public class WorkerVerticle extends VerticleBase {
     try {
       message.reply(processor.process(message.body()).withWorker(nodeName));
     } catch (BadFrameException e) {
-      message.fail(FrameSession.BAD_FRAME_FAILURE, e.getMessage());
+      message.fail(EventBusWorkerClient.BAD_FRAME_CODE, e.getMessage());
     } catch (RuntimeException e) {
       LOG.log(System.Logger.Level.ERROR, "Frame processing failed", e);
-      message.fail(500, e.toString());
+      message.fail(EventBusWorkerClient.SERVER_ERROR_CODE, e.toString());
     }
   }
 

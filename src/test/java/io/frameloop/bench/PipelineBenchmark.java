@@ -51,7 +51,7 @@ public class PipelineBenchmark {
     FrameLoopOptions defaults = new FrameLoopOptions();
     OpRegistry registry = OpRegistry.withDefaults(Path.of(defaults.getFaceCascade()));
     PipelineSpec pipeline = registry.parse(defaults.getPipeline(), 80);
-    processor = new FrameProcessor(registry, defaults.imageLimits(),
+    processor = new FrameProcessor(registry, defaults.getImageLimits(),
       codec.equals("turbojpeg") ? new TurboJpegCodec() : new OpenCvJpegCodec());
     String[] wh = size.split("x");
     job = new FrameJob(BenchFrames.photoFrame(Integer.parseInt(wh[0]), Integer.parseInt(wh[1]), 85), pipeline);

@@ -87,7 +87,10 @@ class ReplayTest {
   @Test
   void openLoopAboveCapacityDropsStaleFramesInsteadOfBuildingLag(Vertx vertx) {
     // One worker, a heavy op, and more frames offered than it can process.
-    int port = TestServers.start(vertx, TestServers.options().setWorkerInstances(1).setMaxFps(0)).actualPort();
+    int port = TestServers.start(vertx, TestServers.options(o -> {
+      o.getWorkerOptions().setWorkerInstances(1);
+      o.getSessionOptions().setMaxFps(0);
+    })).actualPort();
     JsonObject heavy = new JsonObject().put("ops", new JsonArray().add(new JsonObject().put("op", "blur").put("kernel", 45)));
     List<String> progress = new ArrayList<>();
     ReplayReport report = await(new ReplayRunner(vertx, URI.create("ws://127.0.0.1:" + port + "/frames"),

@@ -36,8 +36,10 @@ class BadInputCorpusTest {
 
   @BeforeEach
   void start(Vertx vertx) {
-    port = TestServers.start(vertx, TestServers.options().setMaxFps(0)
-      .setMaxWidth(2048).setMaxHeight(2048).setMaxPixels(2048L * 2048)).actualPort();
+    port = TestServers.start(vertx, TestServers.options(o -> {
+      o.getSessionOptions().setMaxFps(0);
+      o.getImageLimits().setMaxWidth(2048).setMaxHeight(2048).setMaxPixels(2048L * 2048);
+    })).actualPort();
   }
 
   @Test

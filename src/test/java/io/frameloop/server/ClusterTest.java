@@ -63,11 +63,12 @@ class ClusterTest {
     worker = builder.start();
     waitFor("the worker node to start (see " + log + ")", () -> Files.readString(log).contains("ready"));
 
-    FrameLoopOptions options = new FrameLoopOptions().setHost("127.0.0.1").setPort(0)
-      .setCluster(true).setClusterPort(frontPort).setClusterMembers(List.of(members.split(",")))
-      .setNodeName("front").setWorkerInstances(1).setMaxInFlight(4).setProcessTimeoutMs(2000).setMaxFps(0)
-      .setStatsIntervalMs(200);
-    front = await(Cluster.start(options));
+    FrameLoopOptions options = new FrameLoopOptions().setCluster(true).setNodeName("front");
+    options.getHttpServerOptions().setHost("127.0.0.1").setPort(0);
+    options.getClusterOptions().setClusterPort(frontPort).setClusterMembers(List.of(members.split(",")));
+    options.getWorkerOptions().setWorkerInstances(1).setMaxInFlight(4).setProcessTimeoutMs(2000);
+    options.getSessionOptions().setMaxFps(0).setStatsIntervalMs(200);
+    front = await(Cluster.start(options.getClusterOptions()));
     FrameLoopVerticle verticle = new FrameLoopVerticle(options);
     await(front.deployVerticle(verticle));
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.frameloop.protocol.FrameFormat;
+import io.frameloop.image.JpegCodecSetting;
 import io.frameloop.testing.FrameClient;
 import io.frameloop.testing.Images;
 import io.frameloop.testing.TestServers;
@@ -34,7 +35,7 @@ class CodecSelectionTest {
   @ParameterizedTest
   @ValueSource(strings = {"opencv", "turbojpeg"})
   void eachCodecServesTheDefaultPipelineAndReducedDecoding(String codec, Vertx vertx) {
-    FrameLoopVerticle verticle = TestServers.start(vertx, TestServers.options().setJpegCodec(codec));
+    FrameLoopVerticle verticle = TestServers.start(vertx, TestServers.options(o -> o.getWorkerOptions().setJpegCodec(JpegCodecSetting.valueOf(codec))));
     assertThat(verticle.frameLoop().codecName()).isEqualTo(codec);
     try (FrameClient client = FrameClient.connect(vertx, verticle.actualPort())) {
       client.sendFramed(1, 0, Images.leftRedRightBlue());
@@ -60,7 +61,7 @@ class CodecSelectionTest {
 
   @Test
   void unknownCodecSettingIsAClearStartupError(Vertx vertx) {
-    assertThatThrownBy(() -> await(FrameLoop.deploy(vertx, TestServers.options().setJpegCodec("mozjpeg"))))
+    assertThatThrownBy(() -> await(FrameLoop.deploy(vertx, new FrameLoopOptions(TestServers.options().toJson().put("jpegCodec", "mozjpeg")))))
       .hasMessageContaining("jpegCodec").hasMessageContaining("mozjpeg");
   }
 }

@@ -29,9 +29,9 @@ class ConfigLoaderTest {
     System.setProperty("frameloop.maxFps", "12");
     try {
       FrameLoopOptions options = await(ConfigLoader.load(vertx, file.toString()));
-      assertThat(options.getPort()).isEqualTo(9100);
-      assertThat(options.getMaxFps()).isEqualTo(12);
-      assertThat(options.getHost()).isEqualTo(FrameLoopOptions.DEFAULT_HOST);
+      assertThat(options.getHttpServerOptions().getPort()).isEqualTo(9100);
+      assertThat(options.getSessionOptions().getMaxFps()).isEqualTo(12);
+      assertThat(options.getHttpServerOptions().getHost()).isEqualTo(FrameLoopOptions.DEFAULT_HOST);
     } finally {
       System.clearProperty("frameloop.maxFps");
     }
@@ -59,8 +59,11 @@ class ConfigLoaderTest {
 
   @Test
   void optionsSurviveAJsonRoundTrip() {
-    FrameLoopOptions options = new FrameLoopOptions().setPort(1234).setMaxFps(7).setAddress("a.b")
+    FrameLoopOptions options = new FrameLoopOptions()
       .setPipeline(new JsonObject().put("ops", new io.vertx.core.json.JsonArray()).put("quality", 50));
+    options.getHttpServerOptions().setPort(1234);
+    options.getSessionOptions().setMaxFps(7);
+    options.getWorkerOptions().setAddress("a.b");
     assertThat(new FrameLoopOptions(options.toJson()).toJson()).isEqualTo(options.toJson());
   }
 }

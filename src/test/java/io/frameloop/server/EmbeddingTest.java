@@ -47,8 +47,8 @@ class EmbeddingTest {
     FrameLoop frameLoop = await(FrameLoop.deploy(vertx, options));
     Router router = Router.router(vertx);
     router.get("/api/status").handler(ctx -> ctx.end("app is up"));
-    frameLoop.mount(router);
-    HttpServer server = await(vertx.createHttpServer(options.httpServerOptions())
+    frameLoop.mountPage(frameLoop.mount(router));
+    HttpServer server = await(vertx.createHttpServer(options.listenOptions())
       .requestHandler(router).listen(0, "127.0.0.1"));
     int port = server.actualPort();
 

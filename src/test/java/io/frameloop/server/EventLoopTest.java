@@ -63,7 +63,7 @@ class EventLoopTest {
       .setBlockedThreadCheckInterval(10).setBlockedThreadCheckIntervalUnit(TimeUnit.MILLISECONDS)
       .setWarningExceptionTime(10).setWarningExceptionTimeUnit(TimeUnit.MILLISECONDS));
     try {
-      int port = TestServers.start(vertx, TestServers.options().setMaxFps(0)).actualPort();
+      int port = TestServers.start(vertx, TestServers.options(o -> o.getSessionOptions().setMaxFps(0))).actualPort();
       // A 1280x720 photo through face detection and a large blur: far beyond 50 ms per frame.
       Mat big = new Mat();
       Imgproc.resize(Images.decode(Images.fixture("astronaut-640x480.jpg")), big, new org.opencv.core.Size(1280, 960));

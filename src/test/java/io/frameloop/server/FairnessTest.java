@@ -21,7 +21,10 @@ class FairnessTest {
   @Test
   void floodingSessionDoesNotStarveAModestOne(Vertx vertx) throws Exception {
     // One worker and no rate limit, so the flood really overloads the pool.
-    int port = TestServers.start(vertx, TestServers.options().setWorkerInstances(1).setMaxFps(0)).actualPort();
+    int port = TestServers.start(vertx, TestServers.options(o -> {
+      o.getWorkerOptions().setWorkerInstances(1);
+      o.getSessionOptions().setMaxFps(0);
+    })).actualPort();
     Buffer frame = Images.fixture("coffee-640x480.jpg");
     try (FrameClient flooder = FrameClient.connect(vertx, port);
          FrameClient modest = FrameClient.connect(vertx, port)) {

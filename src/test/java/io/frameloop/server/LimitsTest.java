@@ -25,7 +25,7 @@ class LimitsTest {
 
   @Test
   void oversizedMessageClosesTheSessionWith1009(Vertx vertx) {
-    int port = TestServers.start(vertx, TestServers.options().setMaxMessageBytes(64 * 1024)).actualPort();
+    int port = TestServers.start(vertx, TestServers.options(o -> o.getSessionOptions().setMaxMessageBytes(64 * 1024))).actualPort();
     try (FrameClient bystander = FrameClient.connect(vertx, port)) {
       FrameClient big = FrameClient.connect(vertx, port);
       big.sendFramed(1, 0, Images.jpeg(Images.canvas(8, 8, Images.RED, null, null)).appendBuffer(Buffer.buffer(new byte[100_000])));
@@ -61,7 +61,7 @@ class LimitsTest {
 
   @Test
   void framesOverTheRateLimitAreDroppedAsRateLimited(Vertx vertx) {
-    int port = TestServers.start(vertx, TestServers.options().setMaxFps(5)).actualPort();
+    int port = TestServers.start(vertx, TestServers.options(o -> o.getSessionOptions().setMaxFps(5))).actualPort();
     try (FrameClient client = FrameClient.connect(vertx, port)) {
       Buffer frame = Images.jpeg(Images.canvas(64, 48, Images.BLUE, null, null));
       for (int seq = 1; seq <= 40; seq++) {
@@ -77,7 +77,7 @@ class LimitsTest {
 
   @Test
   void sessionsOverTheLimitAreRefusedWith503(Vertx vertx) {
-    int port = TestServers.start(vertx, TestServers.options().setMaxSessions(2)).actualPort();
+    int port = TestServers.start(vertx, TestServers.options(o -> o.getSessionOptions().setMaxSessions(2))).actualPort();
     FrameClient first = FrameClient.connect(vertx, port);
     try (FrameClient second = FrameClient.connect(vertx, port)) {
       assertThatThrownBy(() -> FrameClient.connect(vertx, port))
@@ -89,7 +89,7 @@ class LimitsTest {
 
   @Test
   void idleSessionIsClosedWithAReason(Vertx vertx) {
-    int port = TestServers.start(vertx, TestServers.options().setIdleTimeoutSeconds(1)).actualPort();
+    int port = TestServers.start(vertx, TestServers.options(o -> o.getSessionOptions().setIdleTimeoutSeconds(1))).actualPort();
     FrameClient client = FrameClient.connect(vertx, port);
     client.awaitClosed();
     assertThat(client.closeStatus()).isEqualTo((short) 1000);
@@ -107,8 +107,8 @@ class LimitsTest {
     FrameClient.connect(vertx, port, Map.of("Origin", "http://127.0.0.1:" + port)).close();
     FrameClient.connect(vertx, port, Map.of("Origin", "http://localhost:3000")).close();
 
-    int configured = TestServers.start(vertx, TestServers.options().setAllowedOrigins(List.of("https://app.example.com"))
-      .setAddress("frameloop.origins")).actualPort();
+    int configured = TestServers.start(vertx, TestServers.options(o -> o.setAllowedOrigins(List.of("https://app.example.com"))
+      .getWorkerOptions().setAddress("frameloop.origins"))).actualPort();
     FrameClient.connect(vertx, configured, Map.of("Origin", "https://app.example.com")).close();
     assertThatThrownBy(() -> FrameClient.connect(vertx, configured, Map.of("Origin", "http://localhost:3000")))
       .isInstanceOf(UpgradeRejectedException.class);
@@ -116,7 +116,7 @@ class LimitsTest {
 
   @Test
   void controlMessagesOverTheLimitOrOfTheWrongShapeGetErrors(Vertx vertx) {
-    int port = TestServers.start(vertx, TestServers.options().setMaxTextMessageBytes(1024)).actualPort();
+    int port = TestServers.start(vertx, TestServers.options(o -> o.getSessionOptions().setMaxTextMessageBytes(1024))).actualPort();
     try (FrameClient client = FrameClient.connect(vertx, port)) {
       client.sendText("{\"type\":\"pipeline\",\"padding\":\"" + "x".repeat(2000) + "\"}");
       assertThat(client.next("error").getString("message")).contains("too large").contains("1024");

@@ -22,7 +22,7 @@ class MetricsTest {
 
   @Test
   void metricsMatchTheTrafficAndHealthIsUp(Vertx vertx) {
-    int port = TestServers.start(vertx, TestServers.options().setMaxFps(0)).actualPort();
+    int port = TestServers.start(vertx, TestServers.options(o -> o.getSessionOptions().setMaxFps(0))).actualPort();
     Buffer frame = Images.leftRedRightBlue();
     long bytesSent = 0;
     try (FrameClient client = FrameClient.connect(vertx, port)) {

@@ -29,8 +29,10 @@ class MutationFuzzTest {
 
   @Test
   void mutatedFramesAreAnsweredAndNothingBreaks(Vertx vertx) {
-    int port = TestServers.start(vertx, TestServers.options().setMaxFps(0)
-      .setMaxWidth(1024).setMaxHeight(1024).setMaxPixels(1024L * 1024)).actualPort();
+    int port = TestServers.start(vertx, TestServers.options(o -> {
+      o.getSessionOptions().setMaxFps(0);
+      o.getImageLimits().setMaxWidth(1024).setMaxHeight(1024).setMaxPixels(1024L * 1024);
+    })).actualPort();
     Buffer base = Images.jpeg(Images.decode(Images.fixture("coffee-640x480.jpg")).submat(0, 120, 0, 160).clone());
     Random random = new Random(SEED);
     try (FrameClient client = FrameClient.connect(vertx, port);

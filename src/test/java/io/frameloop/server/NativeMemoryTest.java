@@ -22,7 +22,7 @@ class NativeMemoryTest {
   @Test
   void liveMatsReturnToTheirBaseline(Vertx vertx) {
     long beforeStart = NativeMats.live();
-    FrameLoopVerticle verticle = TestServers.start(vertx, TestServers.options().setMaxFps(0));
+    FrameLoopVerticle verticle = TestServers.start(vertx, TestServers.options(o -> o.getSessionOptions().setMaxFps(0)));
     Buffer photo = Images.fixture("astronaut-640x480.jpg");
     Buffer corrupt = photo.getBuffer(0, 700).appendBuffer(BadInputCorpusTest.randomBytes(new java.util.Random(9), 4000));
     JsonObject everyOp = new JsonObject().put("ops", new JsonArray()

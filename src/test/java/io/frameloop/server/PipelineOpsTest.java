@@ -135,7 +135,7 @@ class PipelineOpsTest {
   void pluginRegisteredInCodeIsOffered(Vertx vertx) {
     OpRegistry registry = OpRegistry.withDefaults(Path.of(new FrameLoopOptions().getFaceCascade()))
       .register(new InvertOpFactory("negate"));
-    int ownPort = TestServers.start(vertx, TestServers.options().setAddress("frameloop.with-negate"), registry).actualPort();
+    int ownPort = TestServers.start(vertx, TestServers.options(o -> o.getWorkerOptions().setAddress("frameloop.with-negate")), registry).actualPort();
     try (FrameClient client = FrameClient.connect(vertx, ownPort)) {
       assertThat(FrameRoundTripTest.find(client.hello().getJsonArray("ops"), "negate").getBoolean("available")).isTrue();
       JsonObject answer = client.setPipeline(pipeline(op("negate"), op("resize").put("width", 64)));

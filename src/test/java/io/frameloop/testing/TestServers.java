@@ -4,6 +4,7 @@ import io.frameloop.pipeline.OpRegistry;
 import io.frameloop.server.FrameLoopOptions;
 import io.frameloop.server.FrameLoopVerticle;
 import io.vertx.core.Vertx;
+import java.util.function.Consumer;
 
 /** Starts real FrameLoop servers on a free loopback port. */
 public final class TestServers {
@@ -13,7 +14,18 @@ public final class TestServers {
 
   /** Options for tests: loopback, any free port, two workers, fast stats. */
   public static FrameLoopOptions options() {
-    return new FrameLoopOptions().setHost("127.0.0.1").setPort(0).setWorkerInstances(2).setStatsIntervalMs(200);
+    FrameLoopOptions options = new FrameLoopOptions();
+    options.getHttpServerOptions().setHost("127.0.0.1").setPort(0);
+    options.getWorkerOptions().setWorkerInstances(2);
+    options.getSessionOptions().setStatsIntervalMs(200);
+    return options;
+  }
+
+  /** {@link #options()} changed by {@code setup}, e.g. {@code o -> o.getSessionOptions().setMaxFps(0)}. */
+  public static FrameLoopOptions options(Consumer<FrameLoopOptions> setup) {
+    FrameLoopOptions options = options();
+    setup.accept(options);
+    return options;
   }
 
   public static FrameLoopVerticle start(Vertx vertx, FrameLoopOptions options) {

@@ -35,7 +35,7 @@ class WebcamPageTest {
 
   @Test
   void pageStreamsTheFakeCameraAndFollowsPipelineChanges(Vertx vertx) {
-    int port = TestServers.start(vertx, TestServers.options().setStatsIntervalMs(1000)).actualPort();
+    int port = TestServers.start(vertx, TestServers.options(o -> o.getSessionOptions().setStatsIntervalMs(1000))).actualPort();
     try (HeadlessChromium browser = new HeadlessChromium(false)) {
       browser.driver().get("http://127.0.0.1:" + port + "/");
       browser.waitFor("the page connects", WAIT, d -> browser.text("connection").equals("connected"));
@@ -99,7 +99,7 @@ class WebcamPageTest {
       Await.await(vertx.undeploy(verticle.deploymentID()));
       browser.waitFor("the loss is shown", WAIT, d -> browser.text("message").contains("Connection lost (server shutting down)"));
       assertThat(browser.text("connection")).isEqualTo("disconnected");
-      TestServers.start(vertx, TestServers.options().setPort(port));
+      TestServers.start(vertx, TestServers.options(o -> o.getHttpServerOptions().setPort(port)));
       browser.waitFor("reconnected", WAIT, d -> browser.text("connection").equals("connected"));
       browser.click("start");
       browser.waitFor("frames from the new server", WAIT, d -> Integer.parseInt(browser.text("recv-count")) > 5);

@@ -1,0 +1,15 @@
+package io.frameloop.protocol;
+
+import io.vertx.core.json.JsonObject;
+
+/** A control message (text WebSocket message) from a client, decoded by {@link ClientMessages}. */
+public sealed interface ClientMessage {
+
+  /** {@code {"type":"pipeline","ops":[...],"quality":N}}: the ops are checked by the op registry. */
+  record SetPipeline(JsonObject pipeline) implements ClientMessage {
+  }
+
+  /** {@code {"type":"timings","enabled":true|false}}: per-frame timings in {@code stats}. */
+  record SetTimings(boolean enabled) implements ClientMessage {
+  }
+}

@@ -1,0 +1,76 @@
+package io.frameloop.protocol;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+/** Every JSON control message (text WebSocket message) the server sends in protocol v1. */
+public final class ServerMessages {
+
+  public static final int PROTOCOL_VERSION = 1;
+
+  /** A frame that could not be processed; the session stays open. */
+  public static final String BAD_FRAME = "bad_frame";
+  /** A {@code pipeline} message naming an unknown op or a bad parameter. */
+  public static final String BAD_PIPELINE = "bad_pipeline";
+  /** A text message that is not valid JSON, has no known {@code type}, or has fields of the wrong type. */
+  public static final String BAD_MESSAGE = "bad_message";
+
+  private ServerMessages() {
+  }
+
+  /** The first message of a session: the ops on offer, the session's pipeline and the limits. */
+  public static JsonObject hello(JsonArray ops, JsonObject pipeline, JsonObject limits) {
+    return new JsonObject()
+      .put("type", "hello")
+      .put("version", PROTOCOL_VERSION)
+      .put("ops", ops)
+      .put("pipeline", pipeline.getJsonArray("ops"))
+      .put("quality", pipeline.getInteger("quality"))
+      .put("limits", limits);
+  }
+
+  /** The session's pipeline after a change, normalized: {@code ops} with every parameter, and {@code quality}. */
+  public static JsonObject pipeline(JsonObject pipeline) {
+    return new JsonObject().put("type", "pipeline").mergeIn(pipeline);
+  }
+
+  /** The answer to a {@code timings} message. */
+  public static JsonObject timings(boolean enabled) {
+    return new JsonObject().put("type", "timings").put("enabled", enabled);
+  }
+
+  public static JsonObject stats(StatsReport report) {
+    JsonObject json = new JsonObject()
+      .put("type", "stats")
+      .put("in", report.framesIn())
+      .put("out", report.framesOut())
+      .put("errors", report.errors())
+      .put("dropped", new JsonObject(new java.util.LinkedHashMap<>(report.dropped())))
+      .put("droppedTotal", report.dropped().values().stream().mapToLong(Long::longValue).sum())
+      .put("pending", report.pending())
+      .put("bytesIn", report.bytesIn())
+      .put("bytesOut", report.bytesOut())
+      .put("workers", new JsonObject(new java.util.LinkedHashMap<>(report.processedBy())))
+      .put("processMs", report.processMs().toJson())
+      .put("queueMs", report.queueMs().toJson());
+    if (report.timings() != null) {
+      JsonArray timings = new JsonArray();
+      report.timings().forEach(t -> timings.add(new JsonArray().add(t.sequence()).add(t.processingMicros()).add(t.queueMicros())));
+      json.put("timings", timings);
+    }
+    return json;
+  }
+
+  public static JsonObject error(String code, String message) {
+    return new JsonObject().put("type", "error").put("code", code).put("message", message);
+  }
+
+  /** An error about one frame; {@code sequence} is -1 for a bare frame, which has none. */
+  public static JsonObject frameError(long sequence, String message) {
+    JsonObject error = error(BAD_FRAME, message);
+    if (sequence >= 0) {
+      error.put("seq", sequence);
+    }
+    return error;
+  }
+}

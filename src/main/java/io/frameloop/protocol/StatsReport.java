@@ -1,0 +1,30 @@
+package io.frameloop.protocol;
+
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a {@code stats} message says: a session's counters since it opened, and its latency
+ * percentiles (and, when asked for, per-frame timings) since the previous report.
+ *
+ * @param dropped     frames dropped, by reason (wire names), in a stable order
+ * @param pending     frames received and not yet answered
+ * @param processedBy frames answered, by the name of the node that processed them
+ * @param timings     per-frame timings, or null when the client did not ask for them
+ */
+public record StatsReport(long framesIn, long framesOut, long errors, Map<String, Long> dropped, int pending,
+                          long bytesIn, long bytesOut, Map<String, Long> processedBy, Percentiles processMs,
+                          Percentiles queueMs, List<FrameTiming> timings) {
+
+  /** A latency window in milliseconds. */
+  public record Percentiles(long count, double p50, double p99) {
+    JsonObject toJson() {
+      return new JsonObject().put("count", count).put("p50", p50).put("p99", p99);
+    }
+  }
+
+  /** One framed frame's time on a worker and the rest of its time in the server. */
+  public record FrameTiming(long sequence, long processingMicros, long queueMicros) {
+  }
+}

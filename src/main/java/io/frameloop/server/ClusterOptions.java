@@ -1,0 +1,99 @@
+package io.frameloop.server;
+
+import io.vertx.codegen.annotations.DataObject;
+import io.vertx.codegen.json.annotations.JsonGen;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+
+/**
+ * This node's part in a cluster: its role and how it finds and talks to the other members.
+ * Part of {@link FrameLoopOptions}; the JSON names are the configuration keys.
+ */
+@DataObject
+@JsonGen(publicConverter = true)
+public class ClusterOptions {
+
+  public static final Role DEFAULT_ROLE = Role.both;
+  public static final String DEFAULT_CLUSTER_HOST = "127.0.0.1";
+  public static final int DEFAULT_CLUSTER_PORT = 5701;
+
+  private Role role = DEFAULT_ROLE;
+  private String clusterHost = DEFAULT_CLUSTER_HOST;
+  private int clusterPort = DEFAULT_CLUSTER_PORT;
+  private List<String> clusterMembers = List.of(DEFAULT_CLUSTER_HOST + ":" + DEFAULT_CLUSTER_PORT);
+  private int eventBusPort;
+
+  public ClusterOptions() {
+  }
+
+  public ClusterOptions(ClusterOptions other) {
+    this(other.toJson());
+  }
+
+  public ClusterOptions(JsonObject json) {
+    ClusterOptionsConverter.fromJson(json, this);
+  }
+
+  public JsonObject toJson() {
+    JsonObject json = new JsonObject();
+    ClusterOptionsConverter.toJson(this, json);
+    return json;
+  }
+
+  public Role getRole() {
+    return role;
+  }
+
+  /** {@code both} (default), {@code front} (WebSocket sessions only) or {@code worker} (processing only, no HTTP). */
+  public ClusterOptions setRole(Role role) {
+    this.role = java.util.Objects.requireNonNull(role, "role");
+    return this;
+  }
+
+  public String getClusterHost() {
+    return clusterHost;
+  }
+
+  /** The address this node's Hazelcast and event bus bind to and announce. */
+  public ClusterOptions setClusterHost(String clusterHost) {
+    this.clusterHost = clusterHost;
+    return this;
+  }
+
+  public int getClusterPort() {
+    return clusterPort;
+  }
+
+  /** Hazelcast's port on this node. */
+  public ClusterOptions setClusterPort(int clusterPort) {
+    this.clusterPort = port("clusterPort", clusterPort);
+    return this;
+  }
+
+  public List<String> getClusterMembers() {
+    return clusterMembers;
+  }
+
+  /** {@code host:port} of the cluster's members (Hazelcast TCP/IP join; no multicast needed). */
+  public ClusterOptions setClusterMembers(List<String> clusterMembers) {
+    this.clusterMembers = List.copyOf(clusterMembers);
+    return this;
+  }
+
+  public int getEventBusPort() {
+    return eventBusPort;
+  }
+
+  /** The clustered event bus's port on this node; 0 for any free port. */
+  public ClusterOptions setEventBusPort(int eventBusPort) {
+    this.eventBusPort = port("eventBusPort", eventBusPort);
+    return this;
+  }
+
+  private static int port(String name, int port) {
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException(name + " must be a port number (0-65535), got " + port);
+    }
+    return port;
+  }
+}

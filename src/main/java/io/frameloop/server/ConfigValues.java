@@ -1,0 +1,89 @@
+package io.frameloop.server;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiConsumer;
+
+/**
+ * Makes configuration values fit the options: values from files, {@code -D} properties and
+ * environment variables arrive as JSON numbers, booleans or strings, and a generated converter
+ * would silently skip one of the wrong type. Here a list may be given as a string (a JSON list or
+ * comma-separated), an object as a JSON string, a name as a number; anything else of the wrong
+ * type, out of range or refused by a setter is an error that names the key. Values are never
+ * echoed: a key may hold a secret.
+ */
+final class ConfigValues {
+
+  private ConfigValues() {
+  }
+
+  /** The defaults' JSON types, and the extra keys' types. */
+  static JsonObject typesOf(JsonObject defaults, JsonObject extra) {
+    return defaults.copy().mergeIn(extra);
+  }
+
+  /** {@code given} with every value of a key in {@code types} converted to that key's type. */
+  static JsonObject coerce(JsonObject given, JsonObject types) {
+    JsonObject config = given.copy();
+    for (Map.Entry<String, Object> entry : given) {
+      Object type = types.getValue(entry.getKey());
+      if (type != null && entry.getValue() != null) {
+        config.put(entry.getKey(), coerce(entry.getKey(), entry.getValue(), type));
+      }
+    }
+    return config;
+  }
+
+  private static Object coerce(String key, Object value, Object type) {
+    if (type instanceof JsonArray && value instanceof String text) {
+      return text.trim().startsWith("[") ? new JsonArray(text) : new JsonArray(List.of((Object[]) text.trim().split("\\s*,\\s*")));
+    }
+    if (type instanceof JsonObject && value instanceof String text) {
+      return new JsonObject(text);
+    }
+    if (type instanceof String && (value instanceof Number || value instanceof Boolean)) {
+      return String.valueOf(value);
+    }
+    if (type instanceof Integer && value instanceof Number number
+      && (number.doubleValue() != number.longValue() || number.longValue() != number.intValue())) {
+      throw invalid(key, "must be a whole number between " + Integer.MIN_VALUE + " and " + Integer.MAX_VALUE);
+    }
+    if (type instanceof Long && value instanceof Number number && number.doubleValue() != number.longValue()) {
+      throw invalid(key, "must be a whole number");
+    }
+    if (kind(type) != kind(value)) {
+      throw invalid(key, "must be " + kind(type) + ", got " + kind(value));
+    }
+    return value;
+  }
+
+  private static String kind(Object value) {
+    if (value instanceof Number) {
+      return "a number";
+    } else if (value instanceof Boolean) {
+      return "true or false";
+    } else if (value instanceof JsonArray) {
+      return "a list";
+    } else if (value instanceof JsonObject) {
+      return "an object";
+    }
+    return "a string";
+  }
+
+  /** Applies a generated converter one key at a time, so that a setter's refusal names its key. */
+  static <T> void apply(JsonObject config, BiConsumer<Iterable<Map.Entry<String, Object>>, T> converter, T options) {
+    for (Map.Entry<String, Object> entry : config) {
+      try {
+        converter.accept(List.of(entry), options);
+      } catch (RuntimeException e) {
+        throw invalid(entry.getKey(), e.getMessage());
+      }
+    }
+  }
+
+  static IllegalArgumentException invalid(String key, String problem) {
+    return new IllegalArgumentException("invalid configuration '" + key + "': " + problem);
+  }
+}

@@ -1,0 +1,91 @@
+package io.frameloop.server;
+
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.SelfSignedCertificate;
+import java.util.Objects;
+
+/**
+ * FrameLoop's side of Vert.x's {@link HttpServerOptions}: its defaults (loopback, port 8080), the
+ * configuration shortcuts {@code host}, {@code port}, {@code tlsCertPath}/{@code tlsKeyPath}
+ * (PEM) and {@code tlsKeyStorePath}/{@code tlsKeyStorePassword} (PKCS#12) over the nested
+ * {@code httpServerOptions} object, and what a server that carries frames needs on top.
+ */
+final class HttpServerConfig {
+
+  private HttpServerConfig() {
+  }
+
+  static HttpServerOptions defaults() {
+    return new HttpServerOptions().setHost(FrameLoopOptions.DEFAULT_HOST).setPort(FrameLoopOptions.DEFAULT_PORT);
+  }
+
+  /** The shortcut keys with a value of their type, for {@link ConfigValues#coerce}. */
+  static JsonObject shortcutTypes() {
+    return new JsonObject().put("host", "").put("port", 0)
+      .put("tlsCertPath", "").put("tlsKeyPath", "").put("tlsKeyStorePath", "").put("tlsKeyStorePassword", "");
+  }
+
+  /** {@code httpServerOptions} over FrameLoop's defaults, then the shortcuts over that. */
+  static HttpServerOptions fromJson(JsonObject config) {
+    JsonObject http = defaults().toJson();
+    JsonObject nested = config.getJsonObject("httpServerOptions");
+    if (nested != null) {
+      http.mergeIn(nested);
+    }
+    copy(config, "host", http);
+    copy(config, "port", http);
+    String certPath = config.getString("tlsCertPath");
+    String keyPath = config.getString("tlsKeyPath");
+    String keyStorePath = config.getString("tlsKeyStorePath");
+    if (keyStorePath != null) {
+      http.put("ssl", true).put("pfxKeyCertOptions", new JsonObject().put("path", keyStorePath)
+        .put("password", config.getString("tlsKeyStorePassword")));
+    } else if (certPath != null || keyPath != null) {
+      if (certPath == null || keyPath == null) {
+        throw new IllegalArgumentException("TLS with PEM files needs both tlsCertPath and tlsKeyPath");
+      }
+      http.put("ssl", true).put("pemKeyCertOptions", new JsonObject().put("certPath", certPath).put("keyPath", keyPath));
+    }
+    return new HttpServerOptions(http);
+  }
+
+  private static void copy(JsonObject from, String key, JsonObject to) {
+    if (from.getValue(key) != null) {
+      to.put(key, from.getValue(key));
+    }
+  }
+
+  /** The settings that differ from Vert.x's defaults: what a configuration file needs to say. */
+  static JsonObject toJson(HttpServerOptions options) {
+    JsonObject json = options.toJson();
+    new HttpServerOptions().toJson().forEach(entry -> {
+      if (Objects.equals(json.getValue(entry.getKey()), entry.getValue())) {
+        json.remove(entry.getKey());
+      }
+    });
+    return json;
+  }
+
+  /**
+   * A copy that carries frames of up to {@code maxMessageBytes}, without compression, with the
+   * self-signed certificate when asked for (making it blocks).
+   */
+  static HttpServerOptions forFrames(HttpServerOptions configured, int maxMessageBytes, boolean tlsSelfSigned) {
+    // The session refuses messages over maxMessageBytes with a clean 1009 close. The transport
+    // cut-off sits above that: Netty answers a frame over its limit by closing the connection at
+    // once, so the client would see 1006 (abnormal closure) instead of the reason.
+    int transportLimit = (int) Math.min(Integer.MAX_VALUE, 2L * maxMessageBytes);
+    HttpServerOptions server = new HttpServerOptions(configured)
+      .setMaxWebSocketMessageSize(transportLimit)
+      .setMaxWebSocketFrameSize(transportLimit)
+      // JPEG does not deflate: compression would only burn CPU on both ends.
+      .setPerMessageWebSocketCompressionSupported(false)
+      .setPerFrameWebSocketCompressionSupported(false);
+    if (tlsSelfSigned && !server.isSsl()) {
+      // A development certificate, new at every start: browsers will warn about it.
+      server.setSsl(true).setKeyCertOptions(SelfSignedCertificate.create("localhost").keyCertOptions());
+    }
+    return server;
+  }
+}

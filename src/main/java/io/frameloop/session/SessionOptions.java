@@ -1,0 +1,126 @@
+package io.frameloop.session;
+
+import io.vertx.codegen.annotations.DataObject;
+import io.vertx.codegen.json.annotations.JsonGen;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * What one WebSocket session may do: how many there are, how fast and how large they send, and
+ * how often they hear back. Part of {@code FrameLoopOptions}; the JSON names are the
+ * configuration keys.
+ */
+@DataObject
+@JsonGen(publicConverter = true)
+public class SessionOptions {
+
+  public static final int DEFAULT_MAX_SESSIONS = 200;
+  public static final int DEFAULT_MAX_FPS = 60;
+  public static final int DEFAULT_IDLE_TIMEOUT_SECONDS = 60;
+  public static final long DEFAULT_STATS_INTERVAL_MS = 1_000;
+  public static final int DEFAULT_MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
+  public static final int DEFAULT_MAX_TEXT_MESSAGE_BYTES = 16 * 1024;
+  /** About four 700-wide replies: more queued bytes would only be more lag. */
+  public static final int DEFAULT_WRITE_QUEUE_MAX_BYTES = 256 * 1024;
+
+  private int maxSessions = DEFAULT_MAX_SESSIONS;
+  private int maxFps = DEFAULT_MAX_FPS;
+  private int idleTimeoutSeconds = DEFAULT_IDLE_TIMEOUT_SECONDS;
+  private long statsIntervalMs = DEFAULT_STATS_INTERVAL_MS;
+  private int maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES;
+  private int maxTextMessageBytes = DEFAULT_MAX_TEXT_MESSAGE_BYTES;
+  private int writeQueueMaxBytes = DEFAULT_WRITE_QUEUE_MAX_BYTES;
+
+  public SessionOptions() {
+  }
+
+  public SessionOptions(SessionOptions other) {
+    this(other.toJson());
+  }
+
+  public SessionOptions(JsonObject json) {
+    SessionOptionsConverter.fromJson(json, this);
+  }
+
+  public JsonObject toJson() {
+    JsonObject json = new JsonObject();
+    SessionOptionsConverter.toJson(this, json);
+    return json;
+  }
+
+  public int getMaxSessions() {
+    return maxSessions;
+  }
+
+  /** Concurrent sessions; the next upgrade is refused with HTTP 503. */
+  public SessionOptions setMaxSessions(int maxSessions) {
+    this.maxSessions = atLeast("maxSessions", maxSessions, 1);
+    return this;
+  }
+
+  public int getMaxFps() {
+    return maxFps;
+  }
+
+  /** Frames per second a session may send; more are dropped as {@code rate_limited}. 0: no limit. */
+  public SessionOptions setMaxFps(int maxFps) {
+    this.maxFps = atLeast("maxFps", maxFps, 0);
+    return this;
+  }
+
+  public int getIdleTimeoutSeconds() {
+    return idleTimeoutSeconds;
+  }
+
+  /** A session that sends nothing for this long is closed (1000, with the reason); 0: never. */
+  public SessionOptions setIdleTimeoutSeconds(int idleTimeoutSeconds) {
+    this.idleTimeoutSeconds = atLeast("idleTimeoutSeconds", idleTimeoutSeconds, 0);
+    return this;
+  }
+
+  public long getStatsIntervalMs() {
+    return statsIntervalMs;
+  }
+
+  /** How often a session is sent its {@code stats}. */
+  public SessionOptions setStatsIntervalMs(long statsIntervalMs) {
+    this.statsIntervalMs = atLeast("statsIntervalMs", statsIntervalMs, 10);
+    return this;
+  }
+
+  public int getMaxMessageBytes() {
+    return maxMessageBytes;
+  }
+
+  /** The largest binary message (frame); a larger one closes the session with 1009. */
+  public SessionOptions setMaxMessageBytes(int maxMessageBytes) {
+    this.maxMessageBytes = atLeast("maxMessageBytes", maxMessageBytes, 1024);
+    return this;
+  }
+
+  public int getMaxTextMessageBytes() {
+    return maxTextMessageBytes;
+  }
+
+  /** The largest control message (UTF-8 bytes); a larger one gets {@code bad_message}. */
+  public SessionOptions setMaxTextMessageBytes(int maxTextMessageBytes) {
+    this.maxTextMessageBytes = atLeast("maxTextMessageBytes", maxTextMessageBytes, 256);
+    return this;
+  }
+
+  public int getWriteQueueMaxBytes() {
+    return writeQueueMaxBytes;
+  }
+
+  /** A client's unsent bytes before its replies are dropped as {@code slow_client}. */
+  public SessionOptions setWriteQueueMaxBytes(int writeQueueMaxBytes) {
+    this.writeQueueMaxBytes = atLeast("writeQueueMaxBytes", writeQueueMaxBytes, 1024);
+    return this;
+  }
+
+  private static <N extends Number> N atLeast(String name, N value, long min) {
+    if (value.longValue() < min) {
+      throw new IllegalArgumentException(name + " must be at least " + min + ", got " + value);
+    }
+    return value;
+  }
+}

@@ -1,0 +1,18 @@
+package io.frameloop.session;
+
+import io.frameloop.pipeline.OpRegistry;
+import io.frameloop.pipeline.PipelineSpec;
+import io.frameloop.worker.WorkerClient;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * What every session of one server shares.
+ *
+ * @param helloLimits the limits as announced in {@code hello}
+ * @param listener    hears every session's counts (the server's metrics)
+ * @param scheduler   takes turns among the sessions for the workers
+ */
+public record SessionServices(SessionOptions options, OpRegistry registry, PipelineSpec defaultPipeline,
+                              JsonObject helloLimits, SessionListener listener, FrameScheduler scheduler,
+                              WorkerClient workers) {
+}
