@@ -1,10 +1,9 @@
 package io.frameloop.pipeline.ops;
 
 import io.frameloop.pipeline.FrameOp;
-import io.frameloop.pipeline.FrameOpFactory;
 import io.frameloop.pipeline.OpParam;
+import io.frameloop.pipeline.SimpleOpFactory;
 import io.vertx.core.json.JsonObject;
-import java.util.List;
 import org.opencv.core.Mat;
 import org.opencv.core.Size;
 import org.opencv.imgproc.Imgproc;
@@ -47,20 +46,9 @@ public final class ResizeOp extends OutputMatOp {
     return new Size(Math.max(1, Math.round(cols * scale)), Math.max(1, Math.round(rows * scale)));
   }
 
-  public static final class Factory implements FrameOpFactory {
-    @Override
-    public String name() {
-      return "resize";
-    }
-
-    @Override
-    public String description() {
-      return "Scale to a width and/or height in pixels, keeping the aspect ratio";
-    }
-
-    @Override
-    public List<OpParam> params() {
-      return List.of(
+  public static final class Factory extends SimpleOpFactory {
+    public Factory() {
+      super("resize", "Scale to a width and/or height in pixels, keeping the aspect ratio",
         OpParam.intParam("width", null, 1, MAX_SIDE, "target width; height follows the aspect ratio"),
         OpParam.intParam("height", null, 1, MAX_SIDE, "target height; width follows the aspect ratio"));
     }
