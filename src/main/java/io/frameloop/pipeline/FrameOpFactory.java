@@ -9,7 +9,8 @@ import java.util.Optional;
  *
  * <p>Register an implementation with {@link OpRegistry#register}, or list it in
  * {@code META-INF/services/io.frameloop.pipeline.FrameOpFactory} to have it found by
- * {@link java.util.ServiceLoader}. Its {@link #name} is what clients put in {@code "op"}.
+ * {@link OpRegistry#fromClassPath} (it then needs a public no-arg constructor). Its {@link #name}
+ * is what clients put in {@code "op"}. {@link SimpleOpFactory} implements the descriptive part.
  */
 public interface FrameOpFactory {
 
@@ -21,6 +22,14 @@ public interface FrameOpFactory {
 
   /** The parameters the op takes; the registry checks types, ranges and choices and fills defaults. */
   List<OpParam> params();
+
+  /**
+   * Receives the server's settings (flat keys, e.g. {@code "faceCascade"}), once, before
+   * {@link OpRegistry#fromClassPath} registers the factory; ignore the keys you do not know.
+   * A factory registered in code is configured by the code that makes it.
+   */
+  default void configure(JsonObject settings) {
+  }
 
   /** Why the op cannot be used on this server (e.g. a missing data file), or empty when it can. */
   default Optional<String> unavailableReason() {

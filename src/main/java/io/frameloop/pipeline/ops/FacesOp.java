@@ -58,14 +58,22 @@ public final class FacesOp implements FrameOp {
 
   public static final class Factory extends SimpleOpFactory {
 
-    private final Path cascade;
+    /** Where Debian's opencv-data installs the cascade; the setting {@code faceCascade} overrides it. */
+    public static final String DEFAULT_CASCADE = "/usr/share/opencv4/haarcascades/haarcascade_frontalface_default.xml";
 
-    public Factory(Path cascade) {
+    // Set at start-up by configure, before the registry publishes the factory to the workers.
+    private Path cascade = Path.of(DEFAULT_CASCADE);
+
+    public Factory() {
       super("faces", "Detect frontal faces (Haar cascade) and draw a rectangle around each",
         OpParam.numberParam("scaleFactor", 1.1, 1.01, 2.0, "how much the search window grows per scale"),
         OpParam.intParam("minNeighbors", 5, 0, 50, "detections needed to keep a face; higher means fewer false faces"),
         OpParam.intParam("minSize", 30, 1, 4096, "smallest face in pixels"));
-      this.cascade = cascade;
+    }
+
+    @Override
+    public void configure(JsonObject settings) {
+      cascade = Path.of(settings.getString("faceCascade", DEFAULT_CASCADE));
     }
 
     @Override
