@@ -45,6 +45,19 @@ public interface FrameOpFactory {
   default void validate(JsonObject params) {
   }
 
+  /**
+   * How small an input the op may get, as a pipeline's first step, instead of the full
+   * {@code width x height} image and still give the same output (e.g. a shrinking resize needs
+   * only its target size); empty when it needs the full image. The worker then decodes the JPEG
+   * at the largest reduction (1/2, 1/4, 1/8) that is still at least this size in both sides,
+   * which is much cheaper than decoding in full.
+   *
+   * @param params normalized and valid, as for {@link #create}
+   */
+  default Optional<ImageSize> smallestInput(JsonObject params, int width, int height) {
+    return Optional.empty();
+  }
+
   /** Creates an instance for one worker; {@code params} are normalized and valid. */
   FrameOp create(JsonObject params);
 }

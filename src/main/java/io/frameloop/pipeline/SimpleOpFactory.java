@@ -4,7 +4,7 @@ import java.util.List;
 
 /**
  * A {@link FrameOpFactory} whose name, description and parameters are fixed when it is made, so a
- * factory is a constructor plus {@link #create} (and {@link #validate} where the op needs it).
+ * factory is a constructor plus {@link #create} (and {@link #validate} or {@link #smallestInput} where the op needs them).
  */
 public abstract class SimpleOpFactory implements FrameOpFactory {
 

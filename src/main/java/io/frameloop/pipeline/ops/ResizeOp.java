@@ -1,9 +1,11 @@
 package io.frameloop.pipeline.ops;
 
 import io.frameloop.pipeline.FrameOp;
+import io.frameloop.pipeline.ImageSize;
 import io.frameloop.pipeline.OpParam;
 import io.frameloop.pipeline.SimpleOpFactory;
 import io.vertx.core.json.JsonObject;
+import java.util.Optional;
 import org.opencv.core.Mat;
 import org.opencv.core.Size;
 import org.opencv.imgproc.Imgproc;
@@ -58,6 +60,13 @@ public final class ResizeOp extends OutputMatOp {
       if (!params.containsKey("width") && !params.containsKey("height")) {
         throw new IllegalArgumentException("give 'width', 'height' or both");
       }
+    }
+
+    /** The target size: when it is smaller than the image, the worker decodes the JPEG reduced. */
+    @Override
+    public Optional<ImageSize> smallestInput(JsonObject params, int width, int height) {
+      Size target = targetSize(params.getInteger("width"), params.getInteger("height"), width, height);
+      return Optional.of(new ImageSize((int) target.width, (int) target.height));
     }
 
     @Override
