@@ -9,7 +9,8 @@ import java.util.Optional;
  *
  * <p>Register an implementation with {@link OpRegistry#register}, or list it in
  * {@code META-INF/services/io.frameloop.pipeline.FrameOpFactory} to have it found by
- * {@link java.util.ServiceLoader}. Its {@link #name} is what clients put in {@code "op"}.
+ * {@link OpRegistry#fromClassPath} (it then needs a public no-arg constructor). Its {@link #name}
+ * is what clients put in {@code "op"}. {@link SimpleOpFactory} implements the descriptive part.
  */
 public interface FrameOpFactory {
 
@@ -21,6 +22,14 @@ public interface FrameOpFactory {
 
   /** The parameters the op takes; the registry checks types, ranges and choices and fills defaults. */
   List<OpParam> params();
+
+  /**
+   * Receives the server's settings (flat keys, e.g. {@code "faceCascade"}), once, before
+   * {@link OpRegistry#fromClassPath} registers the factory; ignore the keys you do not know.
+   * A factory registered in code is configured by the code that makes it.
+   */
+  default void configure(JsonObject settings) {
+  }
 
   /** Why the op cannot be used on this server (e.g. a missing data file), or empty when it can. */
   default Optional<String> unavailableReason() {
@@ -34,6 +43,19 @@ public interface FrameOpFactory {
    * @throws IllegalArgumentException with a message for the client
    */
   default void validate(JsonObject params) {
+  }
+
+  /**
+   * How small an input the op may get, as a pipeline's first step, instead of the full
+   * {@code width x height} image and still give the same output (e.g. a shrinking resize needs
+   * only its target size); empty when it needs the full image. The worker then decodes the JPEG
+   * at the largest reduction (1/2, 1/4, 1/8) that is still at least this size in both sides,
+   * which is much cheaper than decoding in full.
+   *
+   * @param params normalized and valid, as for {@link #create}
+   */
+  default Optional<ImageSize> smallestInput(JsonObject params, int width, int height) {
+    return Optional.empty();
   }
 
   /** Creates an instance for one worker; {@code params} are normalized and valid. */

@@ -2,16 +2,13 @@ package io.frameloop.pipeline;
 
 import io.frameloop.image.BadFrameException;
 import io.frameloop.image.JpegCodec;
-import io.frameloop.pipeline.ops.ResizeOp;
 import io.frameloop.image.JpegInfo;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonObject;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.opencv.core.CvException;
 import org.opencv.core.Mat;
-import org.opencv.core.Size;
 
 /**
  * Decode, run the ops, encode: the work of one worker, on that worker's thread only.
@@ -77,17 +74,28 @@ public final class FrameProcessor implements AutoCloseable {
   }
 
   /**
-   * When the pipeline starts by shrinking, the largest reduction (1/2, 1/4, 1/8) that still
-   * decodes at least the target size: the resize then starts from far fewer pixels.
+   * The reduction to decode at: the largest (1/2, 1/4, 1/8) that still gives at least the first
+   * op's {@linkplain FrameOpFactory#smallestInput smallest input}, else 1 (full size). A pipeline
+   * that starts by shrinking then starts from far fewer pixels.
    */
-  static int reduction(PipelineSpec pipeline, JpegInfo info) {
-    if (pipeline.steps().isEmpty() || !pipeline.steps().get(0).op().equals("resize")) {
+  int reduction(PipelineSpec pipeline, JpegInfo info) {
+    if (pipeline.steps().isEmpty()) {
       return 1;
     }
-    JsonObject params = pipeline.steps().get(0).params();
-    Size target = ResizeOp.targetSize(params.getInteger("width"), params.getInteger("height"), info.width(), info.height());
+    PipelineSpec.Step first = pipeline.steps().get(0);
+    FrameOpFactory factory = registry.get(first.op());
+    if (factory == null) {
+      return 1; // ops() reports the unregistered op
+    }
+    return factory.smallestInput(first.params(), info.width(), info.height())
+      .map(smallest -> largestReduction(info, smallest))
+      .orElse(1);
+  }
+
+  private static int largestReduction(JpegInfo info, ImageSize smallest) {
     for (int reduction : JpegCodec.REDUCTIONS) {
-      if (JpegCodec.reduced(info.width(), reduction) >= target.width && JpegCodec.reduced(info.height(), reduction) >= target.height) {
+      if (JpegCodec.reduced(info.width(), reduction) >= smallest.width()
+        && JpegCodec.reduced(info.height(), reduction) >= smallest.height()) {
         return reduction;
       }
     }

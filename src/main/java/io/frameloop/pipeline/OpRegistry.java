@@ -1,22 +1,17 @@
 package io.frameloop.pipeline;
 
-import io.frameloop.pipeline.ops.BlurOp;
-import io.frameloop.pipeline.ops.CannyOp;
-import io.frameloop.pipeline.ops.FacesOp;
-import io.frameloop.pipeline.ops.FlipOp;
-import io.frameloop.pipeline.ops.GrayOp;
-import io.frameloop.pipeline.ops.ResizeOp;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
 
 /**
- * The ops a server knows, by name: the built-ins, the plug-ins found by {@link ServiceLoader}, and
+ * The ops a server knows, by name: the built-ins and plug-ins found by {@link ServiceLoader}, and
  * any registered in code. It turns a client's pipeline JSON into a {@link PipelineSpec}, checking
  * every op and parameter, and creates op instances for workers.
  */
@@ -24,6 +19,12 @@ public final class OpRegistry {
 
   public static final int MIN_QUALITY = 1;
   public static final int MAX_QUALITY = 100;
+
+  /** The built-in ops' package: its factories come first in {@link #fromClassPath}. */
+  private static final String BUILT_IN_PACKAGE = OpRegistry.class.getPackageName() + ".ops";
+  /** Built-in ops before plug-ins: {@code false} sorts before {@code true}. */
+  private static final Comparator<ServiceLoader.Provider<FrameOpFactory>> BUILT_INS_FIRST =
+    Comparator.comparing(provider -> !provider.type().getPackageName().equals(BUILT_IN_PACKAGE));
 
   // Copy-on-write: registration happens at start-up, lookups on every event loop and worker.
   private volatile Map<String, FrameOpFactory> factories = Map.of();
@@ -33,21 +34,30 @@ public final class OpRegistry {
   }
 
   /**
-   * The built-in ops plus every {@link FrameOpFactory} on the class path's
-   * {@code META-INF/services}.
+   * Every {@link FrameOpFactory} listed in the class path's
+   * {@code META-INF/services/io.frameloop.pipeline.FrameOpFactory}, each
+   * {@linkplain FrameOpFactory#configure configured} with {@code settings} before it is registered.
    *
-   * @param faceCascade the Haar cascade XML file of the {@code faces} op
+   * <p>The order, which {@code hello} shows: first the built-in ops (package
+   * {@code io.frameloop.pipeline.ops}) in the order of this project's services file, then the
+   * plug-ins in class path order. An op with the name of an earlier one replaces it in its place.
+   *
+   * @param settings the server's settings, flat keys (e.g. {@code "faceCascade"})
    */
-  public static OpRegistry withDefaults(Path faceCascade) {
-    OpRegistry registry = new OpRegistry()
-      .register(new ResizeOp.Factory())
-      .register(new FlipOp.Factory())
-      .register(new GrayOp.Factory())
-      .register(new BlurOp.Factory())
-      .register(new CannyOp.Factory())
-      .register(new FacesOp.Factory(faceCascade));
-    ServiceLoader.load(FrameOpFactory.class).forEach(registry::register);
+  public static OpRegistry fromClassPath(JsonObject settings) {
+    OpRegistry registry = new OpRegistry();
+    // ServiceLoader's stream is ordered, so sorted is stable: each group keeps the class path order.
+    ServiceLoader.load(FrameOpFactory.class).stream().sorted(BUILT_INS_FIRST).map(ServiceLoader.Provider::get)
+      .forEach(factory -> {
+        factory.configure(settings);
+        registry.register(factory);
+      });
     return registry;
+  }
+
+  /** {@link #fromClassPath} with one setting, the {@code faces} op's Haar cascade XML file. */
+  public static OpRegistry withDefaults(Path faceCascade) {
+    return fromClassPath(new JsonObject().put("faceCascade", faceCascade.toString()));
   }
 
   /** Adds an op, replacing one of the same name. */

@@ -1,10 +1,9 @@
 package io.frameloop.pipeline.ops;
 
 import io.frameloop.pipeline.FrameOp;
-import io.frameloop.pipeline.FrameOpFactory;
 import io.frameloop.pipeline.OpParam;
+import io.frameloop.pipeline.SimpleOpFactory;
 import io.vertx.core.json.JsonObject;
-import java.util.List;
 import org.opencv.core.Mat;
 import org.opencv.core.Size;
 import org.opencv.imgproc.Imgproc;
@@ -24,20 +23,9 @@ public final class BlurOp extends OutputMatOp {
     return out;
   }
 
-  public static final class Factory implements FrameOpFactory {
-    @Override
-    public String name() {
-      return "blur";
-    }
-
-    @Override
-    public String description() {
-      return "Gaussian blur";
-    }
-
-    @Override
-    public List<OpParam> params() {
-      return List.of(OpParam.intParam("kernel", 9, 1, 99, "kernel size in pixels, an odd number"));
+  public static final class Factory extends SimpleOpFactory {
+    public Factory() {
+      super("blur", "Gaussian blur", OpParam.intParam("kernel", 9, 1, 99, "kernel size in pixels, an odd number"));
     }
 
     @Override

@@ -1,11 +1,10 @@
 package io.frameloop.pipeline.ops;
 
 import io.frameloop.pipeline.FrameOp;
-import io.frameloop.pipeline.FrameOpFactory;
 import io.frameloop.image.NativeMats;
 import io.frameloop.pipeline.OpParam;
+import io.frameloop.pipeline.SimpleOpFactory;
 import io.vertx.core.json.JsonObject;
-import java.util.List;
 import org.opencv.core.Mat;
 import org.opencv.imgproc.Imgproc;
 
@@ -33,20 +32,9 @@ public final class CannyOp extends OutputMatOp {
     NativeMats.release(gray);
   }
 
-  public static final class Factory implements FrameOpFactory {
-    @Override
-    public String name() {
-      return "canny";
-    }
-
-    @Override
-    public String description() {
-      return "Canny edge detector: white edges on black";
-    }
-
-    @Override
-    public List<OpParam> params() {
-      return List.of(
+  public static final class Factory extends SimpleOpFactory {
+    public Factory() {
+      super("canny", "Canny edge detector: white edges on black",
         OpParam.numberParam("low", 50, 0, 1000, "lower hysteresis threshold"),
         OpParam.numberParam("high", 150, 0, 1000, "upper hysteresis threshold"));
     }

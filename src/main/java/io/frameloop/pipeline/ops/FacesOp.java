@@ -1,13 +1,12 @@
 package io.frameloop.pipeline.ops;
 
 import io.frameloop.pipeline.FrameOp;
-import io.frameloop.pipeline.FrameOpFactory;
 import io.frameloop.image.NativeMats;
 import io.frameloop.pipeline.OpParam;
+import io.frameloop.pipeline.SimpleOpFactory;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Optional;
 import org.opencv.core.Mat;
 import org.opencv.core.MatOfRect;
@@ -57,30 +56,24 @@ public final class FacesOp implements FrameOp {
     NativeMats.release(faces);
   }
 
-  public static final class Factory implements FrameOpFactory {
+  public static final class Factory extends SimpleOpFactory {
 
-    private final Path cascade;
+    /** Where Debian's opencv-data installs the cascade; the setting {@code faceCascade} overrides it. */
+    public static final String DEFAULT_CASCADE = "/usr/share/opencv4/haarcascades/haarcascade_frontalface_default.xml";
 
-    public Factory(Path cascade) {
-      this.cascade = cascade;
-    }
+    // Set at start-up by configure, before the registry publishes the factory to the workers.
+    private Path cascade = Path.of(DEFAULT_CASCADE);
 
-    @Override
-    public String name() {
-      return "faces";
-    }
-
-    @Override
-    public String description() {
-      return "Detect frontal faces (Haar cascade) and draw a rectangle around each";
-    }
-
-    @Override
-    public List<OpParam> params() {
-      return List.of(
+    public Factory() {
+      super("faces", "Detect frontal faces (Haar cascade) and draw a rectangle around each",
         OpParam.numberParam("scaleFactor", 1.1, 1.01, 2.0, "how much the search window grows per scale"),
         OpParam.intParam("minNeighbors", 5, 0, 50, "detections needed to keep a face; higher means fewer false faces"),
         OpParam.intParam("minSize", 30, 1, 4096, "smallest face in pixels"));
+    }
+
+    @Override
+    public void configure(JsonObject settings) {
+      cascade = Path.of(settings.getString("faceCascade", DEFAULT_CASCADE));
     }
 
     @Override

@@ -1,8 +1,8 @@
 package io.frameloop.pipeline.ops;
 
 import io.frameloop.pipeline.FrameOp;
-import io.frameloop.pipeline.FrameOpFactory;
 import io.frameloop.pipeline.OpParam;
+import io.frameloop.pipeline.SimpleOpFactory;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import org.opencv.core.Core;
@@ -23,20 +23,9 @@ public final class FlipOp extends OutputMatOp {
     return out;
   }
 
-  public static final class Factory implements FrameOpFactory {
-    @Override
-    public String name() {
-      return "flip";
-    }
-
-    @Override
-    public String description() {
-      return "Mirror the image";
-    }
-
-    @Override
-    public List<OpParam> params() {
-      return List.of(OpParam.choiceParam("axis", "horizontal", List.of("horizontal", "vertical", "both"),
+  public static final class Factory extends SimpleOpFactory {
+    public Factory() {
+      super("flip", "Mirror the image", OpParam.choiceParam("axis", "horizontal", List.of("horizontal", "vertical", "both"),
         "horizontal mirrors left-right, vertical upside-down"));
     }
 

@@ -1,10 +1,9 @@
 package io.frameloop.pipeline.ops;
 
 import io.frameloop.pipeline.FrameOp;
-import io.frameloop.pipeline.FrameOpFactory;
 import io.frameloop.pipeline.OpParam;
+import io.frameloop.pipeline.SimpleOpFactory;
 import io.vertx.core.json.JsonObject;
-import java.util.List;
 import org.opencv.core.Mat;
 
 /** Converts to one grey channel (the reply is a greyscale JPEG, a third of the pixel data). */
@@ -15,20 +14,9 @@ public final class GrayOp extends OutputMatOp {
     return gray(image, out);
   }
 
-  public static final class Factory implements FrameOpFactory {
-    @Override
-    public String name() {
-      return "gray";
-    }
-
-    @Override
-    public String description() {
-      return "Convert to greyscale";
-    }
-
-    @Override
-    public List<OpParam> params() {
-      return List.of();
+  public static final class Factory extends SimpleOpFactory {
+    public Factory() {
+      super("gray", "Convert to greyscale");
     }
 
     @Override

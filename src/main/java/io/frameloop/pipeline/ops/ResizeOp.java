@@ -1,10 +1,11 @@
 package io.frameloop.pipeline.ops;
 
 import io.frameloop.pipeline.FrameOp;
-import io.frameloop.pipeline.FrameOpFactory;
+import io.frameloop.pipeline.ImageSize;
 import io.frameloop.pipeline.OpParam;
+import io.frameloop.pipeline.SimpleOpFactory;
 import io.vertx.core.json.JsonObject;
-import java.util.List;
+import java.util.Optional;
 import org.opencv.core.Mat;
 import org.opencv.core.Size;
 import org.opencv.imgproc.Imgproc;
@@ -47,20 +48,9 @@ public final class ResizeOp extends OutputMatOp {
     return new Size(Math.max(1, Math.round(cols * scale)), Math.max(1, Math.round(rows * scale)));
   }
 
-  public static final class Factory implements FrameOpFactory {
-    @Override
-    public String name() {
-      return "resize";
-    }
-
-    @Override
-    public String description() {
-      return "Scale to a width and/or height in pixels, keeping the aspect ratio";
-    }
-
-    @Override
-    public List<OpParam> params() {
-      return List.of(
+  public static final class Factory extends SimpleOpFactory {
+    public Factory() {
+      super("resize", "Scale to a width and/or height in pixels, keeping the aspect ratio",
         OpParam.intParam("width", null, 1, MAX_SIDE, "target width; height follows the aspect ratio"),
         OpParam.intParam("height", null, 1, MAX_SIDE, "target height; width follows the aspect ratio"));
     }
@@ -70,6 +60,13 @@ public final class ResizeOp extends OutputMatOp {
       if (!params.containsKey("width") && !params.containsKey("height")) {
         throw new IllegalArgumentException("give 'width', 'height' or both");
       }
+    }
+
+    /** The target size: when it is smaller than the image, the worker decodes the JPEG reduced. */
+    @Override
+    public Optional<ImageSize> smallestInput(JsonObject params, int width, int height) {
+      Size target = targetSize(params.getInteger("width"), params.getInteger("height"), width, height);
+      return Optional.of(new ImageSize((int) target.width, (int) target.height));
     }
 
     @Override

@@ -1,0 +1,65 @@
+package io.frameloop.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.ServiceLoader;
+import org.junit.jupiter.api.Test;
+
+/** Ops are found by ServiceLoader in the documented order, and class-path factories get the server settings. */
+class OpRegistryTest {
+
+  private static final List<String> BUILT_INS = List.of("resize", "flip", "gray", "blur", "canny", "faces");
+  private static final String MISSING_CASCADE = "/nonexistent/haarcascade.xml";
+
+  @Test
+  void builtInOpsAreListedForServiceLoader() {
+    List<String> found = ServiceLoader.load(FrameOpFactory.class).stream().map(provider -> provider.get().name()).toList();
+    assertThat(found).containsAll(BUILT_INS).contains("invert");
+  }
+
+  @Test
+  void builtInsComeFirstInTheirOrderThenClassPathPlugins() {
+    List<String> names = names(OpRegistry.fromClassPath(new JsonObject()).describe());
+    // The test plug-in "invert" is the only other op on the test class path (test-classes come first there).
+    assertThat(names).containsExactly("resize", "flip", "gray", "blur", "canny", "faces", "invert");
+  }
+
+  @Test
+  void facesUsesTheDefaultCascadeWithoutASetting() {
+    JsonObject faces = describe(OpRegistry.fromClassPath(new JsonObject()), "faces");
+    assertThat(faces.getBoolean("available")).as("needs Debian's opencv-data: " + faces.getString("reason")).isTrue();
+  }
+
+  @Test
+  void facesIsUnavailableWithAClearReasonWhenTheConfiguredCascadeIsMissing() {
+    OpRegistry registry = OpRegistry.fromClassPath(new JsonObject().put("faceCascade", MISSING_CASCADE));
+    JsonObject faces = describe(registry, "faces");
+    assertThat(faces.getBoolean("available")).isFalse();
+    assertThat(faces.getString("reason")).contains(MISSING_CASCADE, "not found", "faceCascade");
+    assertThatThrownBy(() -> registry.parse(new JsonArray().add(new JsonObject().put("op", "faces")), 80))
+      .isInstanceOf(PipelineException.class)
+      .hasMessageContaining("unavailable")
+      .hasMessageContaining(MISSING_CASCADE);
+  }
+
+  @Test
+  void withDefaultsPassesTheCascadeAsASetting() {
+    JsonObject faces = describe(OpRegistry.withDefaults(Path.of(MISSING_CASCADE)), "faces");
+    assertThat(faces.getBoolean("available")).isFalse();
+    assertThat(faces.getString("reason")).contains(MISSING_CASCADE);
+  }
+
+  private static List<String> names(JsonArray ops) {
+    return ops.stream().map(op -> ((JsonObject) op).getString("op")).toList();
+  }
+
+  private static JsonObject describe(OpRegistry registry, String op) {
+    return registry.describe().stream().map(JsonObject.class::cast)
+      .filter(json -> json.getString("op").equals(op)).findFirst().orElseThrow();
+  }
+}
