@@ -1,12 +1,12 @@
 package io.frameloop.replay;
 
+import io.frameloop.client.FrameLoopClient;
+import io.frameloop.protocol.ControlMessages;
 import io.frameloop.protocol.FrameFormat;
-import io.frameloop.protocol.FrameHeader;
 import io.frameloop.protocol.InboundFrame;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.ClientWebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
@@ -47,7 +47,7 @@ final class ReplaySession {
     }
   };
   private final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
-  private ClientWebSocket socket;
+  private FrameLoopClient client;
   private long timer = -1;
   private long startNanos;
   private long ticks;
@@ -78,16 +78,14 @@ final class ReplaySession {
     this.nextFrame = index % source.frames().size();
   }
 
-  Future<Void> connect(WebSocketClient client, WebSocketConnectOptions options, JsonObject pipeline) {
-    socket = client.webSocket();
-    socket.binaryMessageHandler(this::onReply);
-    socket.textMessageHandler(text -> onControl(new JsonObject(text)));
-    return socket.connect(options).map(ws -> {
+  Future<Void> connect(WebSocketClient webSocketClient, WebSocketConnectOptions options, JsonObject pipeline) {
+    client = FrameLoopClient.create(webSocketClient).frameHandler(this::onReply).messageHandler(this::onControl);
+    return client.connect(options).map(connected -> {
       if (pipeline != null) {
-        socket.writeTextMessage(pipeline.copy().put("type", "pipeline").encode());
+        connected.sendPipeline(pipeline);
       }
       // Per-frame processing times in stats: round trip minus processing, frame by frame.
-      socket.writeTextMessage(new JsonObject().put("type", "timings").put("enabled", true).encode());
+      connected.setTimings(true);
       return null;
     });
   }
@@ -116,17 +114,15 @@ final class ReplaySession {
     long seq = sequence++ & 0xFFFFFFFFL;
     Buffer jpeg = source.frames().get(nextFrame);
     nextFrame = (nextFrame + 1) % source.frames().size();
-    Buffer message = FrameFormat.encode(new FrameHeader(seq, now), jpeg);
     inFlight.add(new InFlight(seq, dueNanos, now));
     sent++;
-    bytesUp += message.length();
-    socket.writeBinaryMessage(message);
+    bytesUp += FrameFormat.HEADER_LENGTH + jpeg.length();
+    client.sendFrame(seq, now, jpeg);
   }
 
-  private void onReply(Buffer message) {
+  private void onReply(InboundFrame reply) {
     long now = System.nanoTime();
-    InboundFrame reply = FrameFormat.decode(message);
-    bytesDown += message.length();
+    bytesDown += (reply.header() == null ? 0 : FrameFormat.HEADER_LENGTH) + reply.jpeg().length();
     received++;
     // Replies come in order; unanswered frames before this one were dropped by the server.
     while (!inFlight.isEmpty() && inFlight.peek().sequence() != reply.header().sequence()) {
@@ -150,7 +146,7 @@ final class ReplaySession {
         queueTimes.add(message.getJsonObject("queueMs"));
       }
       case "error" -> {
-        if ("bad_frame".equals(message.getString("code"))) {
+        if (ControlMessages.BAD_FRAME.equals(message.getString("code"))) {
           errors++;
           Long seq = message.getLong("seq");
           inFlight.removeIf(f -> seq != null && f.sequence() == seq);
@@ -227,6 +223,6 @@ final class ReplaySession {
 
   Future<Void> close() {
     stopSending();
-    return socket == null ? Future.succeededFuture() : socket.close();
+    return client == null ? Future.succeededFuture() : client.close();
   }
 }

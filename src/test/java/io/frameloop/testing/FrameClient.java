@@ -2,11 +2,10 @@ package io.frameloop.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.frameloop.client.FrameLoopClient;
 import io.frameloop.protocol.FrameFormat;
-import io.frameloop.protocol.FrameHeader;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.ClientWebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
@@ -17,34 +16,36 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
-/** A real WebSocket client for tests: records what the server sends, in queues the test polls. */
+/**
+ * A blocking {@link FrameLoopClient} for tests: records what the server sends, in queues the test
+ * polls, and waits (at most {@link #TIMEOUT}) for what the test expects.
+ */
 public final class FrameClient implements AutoCloseable {
 
   public static final Duration TIMEOUT = Duration.ofSeconds(20);
 
   private final WebSocketClient client;
-  private final ClientWebSocket socket;
+  private final FrameLoopClient connection;
   private final BlockingQueue<Buffer> binary = new LinkedBlockingQueue<>();
   private final BlockingQueue<JsonObject> json = new LinkedBlockingQueue<>();
   private final JsonObject hello;
-  private volatile Short closeStatus;
-  private volatile String closeReason;
+  /** What the client could not take from the server (e.g. a binary message that is no frame). */
+  private volatile Throwable failure;
 
   private FrameClient(Vertx vertx, int port, String path, Map<String, String> headers) {
     client = vertx.createWebSocketClient(new WebSocketClientOptions()
       .setMaxFrameSize(16 * 1024 * 1024)
       .setMaxMessageSize(16 * 1024 * 1024));
-    socket = client.webSocket();
-    socket.binaryMessageHandler(binary::add);
-    socket.textMessageHandler(text -> json.add(new JsonObject(text)));
-    socket.closeHandler(v -> {
-      closeStatus = socket.closeStatusCode();
-      closeReason = socket.closeReason();
-    });
+    // Replies are queued as the server sent them: decoding checked every header field, so the
+    // re-encoded message is byte for byte the one received.
+    connection = FrameLoopClient.create(client)
+      .frameHandler(frame -> binary.add(FrameFormat.encodeReply(frame.header(), frame.jpeg())))
+      .messageHandler(json::add)
+      .exceptionHandler(e -> failure = e);
     WebSocketConnectOptions connect = new WebSocketConnectOptions().setPort(port).setHost("127.0.0.1").setURI(path);
     headers.forEach(connect::addHeader);
     try {
-      Await.await(socket.connect(connect));
+      Await.await(connection.connect(connect));
     } catch (RuntimeException e) {
       client.close();
       throw e;
@@ -67,7 +68,7 @@ public final class FrameClient implements AutoCloseable {
   /** Waits until the server closes the connection. */
   public void awaitClosed() {
     long deadline = System.nanoTime() + TIMEOUT.toNanos();
-    while (closeStatus == null && System.nanoTime() < deadline) {
+    while (connection.closeStatusCode() == null && System.nanoTime() < deadline) {
       try {
         Thread.sleep(20);
       } catch (InterruptedException e) {
@@ -75,7 +76,7 @@ public final class FrameClient implements AutoCloseable {
         return;
       }
     }
-    assertThat(closeStatus).as("connection closed within " + TIMEOUT).isNotNull();
+    assertThat(connection.closeStatusCode()).as("connection closed within " + TIMEOUT).isNotNull();
   }
 
   public JsonObject hello() {
@@ -83,30 +84,33 @@ public final class FrameClient implements AutoCloseable {
   }
 
   public void sendFramed(long sequence, long timestamp, Buffer jpeg) {
-    socket.writeBinaryMessage(FrameFormat.encode(new FrameHeader(sequence, timestamp), jpeg));
+    connection.sendFrame(sequence, timestamp, jpeg);
   }
 
   public void sendBinary(Buffer message) {
-    socket.writeBinaryMessage(message);
+    connection.sendBinary(message);
   }
 
   public void sendJson(JsonObject message) {
-    socket.writeTextMessage(message.encode());
+    connection.sendText(message.encode());
   }
 
   public void sendText(String message) {
-    socket.writeTextMessage(message);
+    connection.sendText(message);
   }
 
   /** Sends a pipeline and returns the server's answer: the normalized pipeline or an error. */
   public JsonObject setPipeline(JsonObject pipeline) {
-    sendJson(pipeline.copy().put("type", "pipeline"));
+    connection.sendPipeline(pipeline);
     return nextOf("pipeline", "error");
   }
 
   /** The next binary message. */
   public Buffer nextBinary() {
-    return poll(binary, "a binary reply");
+    Buffer reply = pollBinary(TIMEOUT);
+    assertThat(reply).as(() -> "a binary reply within " + TIMEOUT + (failure == null ? "" : " (the client failed: " + failure + ")"))
+      .isNotNull();
+    return reply;
   }
 
   public Buffer pollBinary(Duration timeout) {
@@ -167,36 +171,25 @@ public final class FrameClient implements AutoCloseable {
     }
   }
 
-  private static <T> T poll(BlockingQueue<T> queue, String what) {
-    try {
-      T value = queue.poll(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-      assertThat(value).as(what + " within " + TIMEOUT).isNotNull();
-      return value;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
-    }
-  }
-
   public int pendingBinary() {
     return binary.size();
   }
 
   public boolean isClosed() {
-    return socket.isClosed();
+    return connection.isClosed();
   }
 
   public Short closeStatus() {
-    return closeStatus;
+    return connection.closeStatusCode();
   }
 
   public String closeReason() {
-    return closeReason;
+    return connection.closeReason();
   }
 
   @Override
   public void close() {
-    Await.await(socket.close());
+    Await.await(connection.close());
     client.close();
   }
 }

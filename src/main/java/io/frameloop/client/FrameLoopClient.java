@@ -1,0 +1,213 @@
+package io.frameloop.client;
+
+import io.frameloop.protocol.FrameFormat;
+import io.frameloop.protocol.FrameHeader;
+import io.frameloop.protocol.InboundFrame;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.ClientWebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * A client of the FrameLoop wire protocol (docs/PROTOCOL.md): one WebSocket to a server's
+ * {@code /frames}, frames and control messages out, processed frames and control messages in.
+ *
+ * <p>Asynchronous in the Vert.x way: set the handlers, then {@link #connect}; sends return the
+ * write's future. The handlers run on the connection's event loop, one at a time.
+ *
+ * <pre>{@code
+ * FrameLoopClient client = FrameLoopClient.create(vertx)
+ *   .frameHandler(reply -> show(reply.header().sequence(), reply.jpeg()))
+ *   .messageHandler(json -> System.out.println(json.encode()));
+ * client.connect(new WebSocketConnectOptions().setHost("localhost").setPort(8080).setURI(FrameLoopClient.PATH))
+ *   .compose(c -> c.sendFrame(1, System.nanoTime(), jpeg));
+ * }</pre>
+ */
+public final class FrameLoopClient {
+
+  /** The server's default WebSocket path. */
+  public static final String PATH = "/frames";
+  /** Largest message {@link #create(Vertx)} accepts from the server. */
+  public static final int MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
+
+  private final ClientWebSocket socket;
+  private final WebSocketClient ownedClient;
+  private final Promise<JsonObject> hello = Promise.promise();
+  private Handler<InboundFrame> frameHandler;
+  private Handler<JsonObject> messageHandler;
+  private Handler<Void> closeHandler;
+  private Handler<Throwable> exceptionHandler;
+  private volatile Short closeStatusCode;
+  private volatile String closeReason;
+
+  private FrameLoopClient(WebSocketClient client, boolean owned) {
+    this.socket = client.webSocket();
+    this.ownedClient = owned ? client : null;
+    socket.binaryMessageHandler(this::onBinary);
+    socket.textMessageHandler(this::onText);
+    socket.closeHandler(v -> onClose());
+    socket.exceptionHandler(this::onException);
+  }
+
+  /** A client on a WebSocket client of its own (messages up to 64 MB), closed with it. */
+  public static FrameLoopClient create(Vertx vertx) {
+    return new FrameLoopClient(vertx.createWebSocketClient(new WebSocketClientOptions()
+      .setMaxFrameSize(MAX_MESSAGE_BYTES).setMaxMessageSize(MAX_MESSAGE_BYTES)), true);
+  }
+
+  /** A client on the caller's WebSocket client (its options: TLS, sizes, pool), left open by {@link #close()}. */
+  public static FrameLoopClient create(WebSocketClient client) {
+    return new FrameLoopClient(client, false);
+  }
+
+  /**
+   * Opens the WebSocket ({@code options} give host, port, path, headers, TLS) and completes once
+   * the server's {@code hello} has arrived, which {@link #hello()} then returns. Fails with the
+   * upgrade's failure (e.g. {@code UpgradeRejectedException} with status 403 or 503), or if the
+   * connection closes before the hello.
+   */
+  public Future<FrameLoopClient> connect(WebSocketConnectOptions options) {
+    return socket.connect(options).compose(ws -> hello.future()).<FrameLoopClient>map(h -> this)
+      .onFailure(e -> {
+        if (ownedClient != null) {
+          ownedClient.close();
+        }
+      });
+  }
+
+  /** Each processed frame, decoded: the request's header ({@code null} for a bare frame) and the JPEG, a slice of the message. */
+  public FrameLoopClient frameHandler(Handler<InboundFrame> handler) {
+    this.frameHandler = handler;
+    return this;
+  }
+
+  /** Each JSON message from the server, {@code hello} included: {@code hello}, {@code pipeline}, {@code stats}, {@code timings}, {@code error}. */
+  public FrameLoopClient messageHandler(Handler<JsonObject> handler) {
+    this.messageHandler = handler;
+    return this;
+  }
+
+  /** Called once when the connection closes, by either side; {@link #closeStatusCode()} and {@link #closeReason()} say why. */
+  public FrameLoopClient closeHandler(Handler<Void> handler) {
+    this.closeHandler = handler;
+    return this;
+  }
+
+  /** Connection failures, and server messages that are not frames or not JSON objects. Without a handler they are thrown on the event loop. */
+  public FrameLoopClient exceptionHandler(Handler<Throwable> handler) {
+    this.exceptionHandler = handler;
+    return this;
+  }
+
+  /** Sends a framed frame: the 16-byte header (sequence: unsigned 32-bit; timestamp: any, echoed back), then the JPEG. */
+  public Future<Void> sendFrame(long sequence, long timestamp, Buffer jpeg) {
+    if (sequence < 0 || sequence > 0xFFFFFFFFL) {
+      throw new IllegalArgumentException("sequence must be an unsigned 32-bit number, got " + sequence);
+    }
+    return socket.writeBinaryMessage(FrameFormat.encode(new FrameHeader(sequence, timestamp), jpeg));
+  }
+
+  /** Sends a binary message as it is: a bare JPEG (answered with a bare JPEG), or anything else. */
+  public Future<Void> sendBinary(Buffer message) {
+    return socket.writeBinaryMessage(message);
+  }
+
+  /**
+   * Sets the session's pipeline: {@code pipeline} is the message body, {@code {"ops":[...]}} and
+   * optionally {@code "quality"}. The server answers with a {@code pipeline} message (the
+   * normalized pipeline) or an {@code error}.
+   */
+  public Future<Void> sendPipeline(JsonObject pipeline) {
+    return sendText(pipeline.copy().put("type", "pipeline").encode());
+  }
+
+  /** Switches per-frame timings ({@code "timings":[[seq, processingMicros, queueMicros], ...]}) in {@code stats} on or off. */
+  public Future<Void> setTimings(boolean enabled) {
+    return sendText(new JsonObject().put("type", "timings").put("enabled", enabled).encode());
+  }
+
+  /** Sends a text message as it is. */
+  public Future<Void> sendText(String message) {
+    return socket.writeTextMessage(message);
+  }
+
+  /** The server's {@code hello} (ops, pipeline, quality, limits), or {@code null} before {@link #connect} completes. */
+  public JsonObject hello() {
+    return hello.future().result();
+  }
+
+  public boolean isClosed() {
+    return socket.isClosed();
+  }
+
+  /** The WebSocket close status (1000 normal, 1001 server shutting down, ...), or {@code null} while open. */
+  public Short closeStatusCode() {
+    return closeStatusCode;
+  }
+
+  /** The close reason the server gave, or {@code null}. */
+  public String closeReason() {
+    return closeReason;
+  }
+
+  /** Closes the connection (and the WebSocket client, if {@link #create(Vertx)} made it). */
+  public Future<Void> close() {
+    Future<Void> closed = socket.close();
+    return ownedClient == null ? closed : closed.eventually(ownedClient::close);
+  }
+
+  private void onBinary(Buffer message) {
+    InboundFrame frame;
+    try {
+      frame = FrameFormat.decode(message);
+    } catch (RuntimeException e) {
+      onException(e);
+      return;
+    }
+    if (frameHandler != null) {
+      frameHandler.handle(frame);
+    }
+  }
+
+  private void onText(String text) {
+    JsonObject message;
+    try {
+      message = new JsonObject(text);
+    } catch (RuntimeException e) {
+      onException(new IllegalStateException("the server sent a text message that is not a JSON object: " + text, e));
+      return;
+    }
+    if (messageHandler != null) {
+      messageHandler.handle(message);
+    }
+    if ("hello".equals(message.getString("type"))) {
+      hello.tryComplete(message);
+    }
+  }
+
+  private void onClose() {
+    closeStatusCode = socket.closeStatusCode();
+    closeReason = socket.closeReason();
+    hello.tryFail(new IllegalStateException("the connection closed before the server's hello (status "
+      + closeStatusCode + ", reason " + closeReason + ")"));
+    if (closeHandler != null) {
+      closeHandler.handle(null);
+    }
+  }
+
+  private void onException(Throwable failure) {
+    if (exceptionHandler != null) {
+      exceptionHandler.handle(failure);
+    } else if (failure instanceof RuntimeException e) {
+      throw e;
+    } else {
+      throw new IllegalStateException(failure);
+    }
+  }
+}
