@@ -1,7 +1,7 @@
 package io.frameloop.replay;
 
 import io.frameloop.client.FrameLoopClient;
-import io.frameloop.protocol.ControlMessages;
+import io.frameloop.protocol.ServerMessages;
 import io.frameloop.protocol.FrameFormat;
 import io.frameloop.protocol.InboundFrame;
 import io.vertx.core.Future;
@@ -146,7 +146,7 @@ final class ReplaySession {
         queueTimes.add(message.getJsonObject("queueMs"));
       }
       case "error" -> {
-        if (ControlMessages.BAD_FRAME.equals(message.getString("code"))) {
+        if (ServerMessages.BAD_FRAME.equals(message.getString("code"))) {
           errors++;
           Long seq = message.getLong("seq");
           inFlight.removeIf(f -> seq != null && f.sequence() == seq);

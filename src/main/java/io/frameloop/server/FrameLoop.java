@@ -9,7 +9,7 @@ import io.frameloop.pipeline.PipelineSpec;
 import io.frameloop.session.FrameScheduler;
 import io.frameloop.session.SessionServices;
 import io.frameloop.worker.WorkerClient;
-import io.frameloop.worker.WorkerPool;
+import io.frameloop.worker.Workers;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -22,7 +22,6 @@ import io.vertx.ext.healthchecks.Status;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.ext.web.healthchecks.HealthCheckHandler;
-import java.nio.file.Path;
 import org.opencv.core.Core;
 
 /**
@@ -57,7 +56,7 @@ public final class FrameLoop {
     FrameLoopMetrics metrics = new FrameLoopMetrics(meterRegistry, this::sessionCount, scheduler,
       options.effectiveWorkerInstances());
     JsonObject helloLimits = options.getSessionOptions().toJson().mergeIn(options.getImageLimits().toJson());
-    WorkerClient workers = WorkerClient.create(vertx, options.getWorkerOptions().getAddress(),
+    WorkerClient workers = Workers.client(vertx, options.getWorkerOptions().getAddress(),
       options.getWorkerOptions().getProcessTimeoutMs());
     this.framesHandler = FramesHandler.create(vertx, new SessionServices(options.getSessionOptions(), registry,
       startup.pipeline(), helloLimits, metrics, scheduler, workers), options.getAllowedOrigins());
@@ -105,9 +104,12 @@ public final class FrameLoop {
         copy.getNodeName(), copy.effectiveWorkerInstances(), copy.getWorkerOptions().getAddress()));
   }
 
-  /** The built-in ops plus the class path's plug-ins; the class-path scan blocks, so not on the event loop. */
+  /**
+   * The built-in ops plus the class path's plug-ins, each configured with the server's settings;
+   * the class-path scan blocks, so not on the event loop.
+   */
   private static Future<OpRegistry> defaultRegistry(Vertx vertx, FrameLoopOptions options) {
-    return vertx.executeBlocking(() -> OpRegistry.withDefaults(Path.of(options.getFaceCascade())));
+    return vertx.executeBlocking(() -> OpRegistry.fromClassPath(options.toJson()));
   }
 
   private record Startup(PipelineSpec pipeline, JpegCodecs.Choice codec) {
@@ -127,7 +129,7 @@ public final class FrameLoop {
     if (instances == 0) {
       return Future.succeededFuture();
     }
-    return WorkerPool.deploy(vertx, options.getWorkerOptions().getAddress(), instances,
+    return Workers.deploy(vertx, options.getWorkerOptions().getAddress(), instances,
       () -> new FrameProcessor(registry, options.getImageLimits(), startup.codec().factory().get()), options.getNodeName());
   }
 

@@ -2,6 +2,7 @@ package io.frameloop.server;
 
 import io.frameloop.pipeline.ImageLimits;
 import io.frameloop.pipeline.ImageLimitsConverter;
+import io.frameloop.pipeline.ops.FacesOp;
 import io.frameloop.session.SessionOptions;
 import io.frameloop.session.SessionOptionsConverter;
 import io.frameloop.worker.WorkerOptions;
@@ -16,21 +17,19 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Everything a FrameLoop server is configured with, composed of one options object per owner:
- * Vert.x's {@link HttpServerOptions} (address, port, TLS), {@link SessionOptions},
- * {@link ImageLimits}, {@link WorkerOptions} and {@link ClusterOptions}, plus the routes and the
- * pipeline. The JSON converters are generated; in JSON every owner's settings sit side by side
- * under their own names (the keys of {@code config.json}), and Vert.x's HTTP server settings
- * under {@code httpServerOptions}, with {@code host}, {@code port} and the {@code tls*} keys as
- * shortcuts (see {@link HttpServerConfig}).
+ * Everything a FrameLoop server is configured with, one options object per owner: Vert.x's
+ * {@link HttpServerOptions}, {@link SessionOptions}, {@link ImageLimits}, {@link WorkerOptions},
+ * {@link ClusterOptions}; plus the routes and the pipeline. The JSON converters are generated. In
+ * JSON the owners' keys sit side by side (as in {@code config.json}), Vert.x's HTTP settings under
+ * {@code httpServerOptions}, with {@code host}, {@code port} and {@code tls*} as shortcuts.
  */
 @DataObject
 @JsonGen(publicConverter = false)
 public class FrameLoopOptions {
 
   /** Loopback: other machines need {@code 0.0.0.0} (and HTTPS, for browsers to share the camera). */
-  public static final String DEFAULT_HOST = "127.0.0.1";
-  public static final int DEFAULT_PORT = 8080;
+  public static final String DEFAULT_HOST = HttpServerConfig.DEFAULT_HOST;
+  public static final int DEFAULT_PORT = HttpServerConfig.DEFAULT_PORT;
   public static final String DEFAULT_FRAMES_PATH = "/frames";
   public static final String DEFAULT_WEBROOT = "webroot";
   /** The original design's work: resize to 700 wide, mirror, JPEG quality 80. */
@@ -44,7 +43,7 @@ public class FrameLoopOptions {
     "http://localhost", "https://localhost", "http://127.0.0.1", "https://127.0.0.1", "http://[::1]", "https://[::1]");
   public static final String DEFAULT_METRICS_PATH = "/metrics";
   public static final String DEFAULT_HEALTH_PATH = "/health";
-  public static final String DEFAULT_FACE_CASCADE = "/usr/share/opencv4/haarcascades/haarcascade_frontalface_default.xml";
+  public static final String DEFAULT_FACE_CASCADE = FacesOp.Factory.DEFAULT_CASCADE;
 
   private HttpServerOptions httpServerOptions = HttpServerConfig.defaults();
   private SessionOptions sessionOptions = new SessionOptions();
@@ -98,13 +97,11 @@ public class FrameLoopOptions {
   }
 
   private static String defaultNodeName() {
-    String host;
     try {
-      host = java.net.InetAddress.getLocalHost().getHostName();
+      return java.net.InetAddress.getLocalHost().getHostName() + "-" + ProcessHandle.current().pid();
     } catch (java.io.IOException e) {
-      host = "frameloop";
+      return "frameloop-" + ProcessHandle.current().pid();
     }
-    return host + "-" + ProcessHandle.current().pid();
   }
 
   /**

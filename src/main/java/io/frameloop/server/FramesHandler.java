@@ -1,35 +1,126 @@
 package io.frameloop.server;
 
+import io.frameloop.session.FrameSession;
 import io.frameloop.session.SessionServices;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The frames route: upgrades a request to a FrameLoop session after checking the Origin (403)
- * and the session limit (503), and keeps the open sessions until they close.
+ * and the session limit (503), and keeps the open sessions until they close. Shared by every
+ * event loop of the server.
  */
-public interface FramesHandler extends Handler<RoutingContext> {
+public final class FramesHandler implements Handler<RoutingContext> {
+
+  private static final System.Logger LOG = System.getLogger(FramesHandler.class.getName());
+
+  private final Vertx vertx;
+  private final SessionServices services;
+  private final OriginPolicy originPolicy;
+  private final int maxSessions;
+  private final Set<FrameSession> sessions = ConcurrentHashMap.newKeySet();
+  // Counts upgrades in progress too, so that concurrent upgrades cannot pass maxSessions.
+  private final AtomicInteger admitted = new AtomicInteger();
+  private final AtomicLong sessionIds = new AtomicLong();
+  private volatile String closedReason;
+
+  private FramesHandler(Vertx vertx, SessionServices services, OriginPolicy originPolicy) {
+    this.vertx = vertx;
+    this.services = services;
+    this.originPolicy = originPolicy;
+    this.maxSessions = services.options().getMaxSessions();
+  }
 
   /**
    * @param allowedOrigins browser origins allowed besides the page's own (see
    *                       {@link FrameLoopOptions#setAllowedOrigins})
    */
-  static FramesHandler create(Vertx vertx, SessionServices services, List<String> allowedOrigins) {
-    return new FramesHandlerImpl(vertx, services, new OriginPolicy(allowedOrigins));
+  public static FramesHandler create(Vertx vertx, SessionServices services, List<String> allowedOrigins) {
+    return new FramesHandler(vertx, services, new OriginPolicy(allowedOrigins));
+  }
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    String origin = ctx.request().getHeader(HttpHeaders.ORIGIN);
+    if (closedReason != null) {
+      reject(ctx, 503, "shutting_down", "the server is shutting down");
+    } else if (!originPolicy.allows(origin, ctx.request().getHeader(HttpHeaders.HOST))) {
+      reject(ctx, 403, "origin", "origin " + origin + " is not allowed to open a session");
+    } else if (!admit()) {
+      reject(ctx, 503, "max_sessions", "too many sessions: the limit is " + maxSessions);
+    } else {
+      ctx.request().toWebSocket()
+        .onSuccess(this::start)
+        .onFailure(e -> {
+          admitted.decrementAndGet();
+          ctx.fail(400, e);
+        });
+    }
+  }
+
+  private boolean admit() {
+    if (admitted.incrementAndGet() > maxSessions) {
+      admitted.decrementAndGet();
+      return false;
+    }
+    return true;
+  }
+
+  private void reject(RoutingContext ctx, int status, String reason, String message) {
+    services.listener().sessionRejected(reason);
+    LOG.log(System.Logger.Level.INFO, "session refused status={0} reason={1} remote={2}", status, reason,
+      ctx.request().remoteAddress());
+    ctx.response().setStatusCode(status).end(message);
   }
 
   /**
    * Starts a session on a WebSocket accepted elsewhere (no Origin check here; the session limit
    * applies: over it, the socket is closed with 1013, try again later).
    */
-  void accept(ServerWebSocket socket);
+  public void accept(ServerWebSocket socket) {
+    if (closedReason != null) {
+      socket.close(FrameSession.GOING_AWAY_CLOSE_CODE, closedReason);
+    } else if (!admit()) {
+      services.listener().sessionRejected("max_sessions");
+      socket.close((short) 1013, "too many sessions: the limit is " + maxSessions);
+    } else {
+      start(socket);
+    }
+  }
 
-  int sessionCount();
+  private void start(ServerWebSocket socket) {
+    socket.setWriteQueueMaxSize(services.options().getWriteQueueMaxBytes());
+    FrameSession session = new FrameSession(Long.toString(sessionIds.incrementAndGet()), socket, vertx.getOrCreateContext(),
+      services);
+    sessions.add(session);
+    socket.closeHandler(v -> {
+      session.close(socket.closeStatusCode() == null ? "connection closed"
+        : "client closed " + socket.closeStatusCode() + (socket.closeReason() == null ? "" : " " + socket.closeReason()));
+      sessions.remove(session);
+      admitted.decrementAndGet();
+    });
+    session.start(vertx);
+  }
+
+  public int sessionCount() {
+    return sessions.size();
+  }
 
   /** Refuses new sessions and closes every open one with 1001 (going away) and the reason. */
-  Future<Void> close(String reason);
+  public Future<Void> close(String reason) {
+    closedReason = reason;
+    List<Future<Void>> closing = new ArrayList<>();
+    sessions.forEach(session -> closing.add(session.shutdown(reason).otherwiseEmpty()));
+    return Future.join(closing).otherwiseEmpty().mapEmpty();
+  }
 }

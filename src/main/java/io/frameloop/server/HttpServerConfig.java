@@ -13,11 +13,14 @@ import java.util.Objects;
  */
 final class HttpServerConfig {
 
+  static final String DEFAULT_HOST = "127.0.0.1";
+  static final int DEFAULT_PORT = 8080;
+
   private HttpServerConfig() {
   }
 
   static HttpServerOptions defaults() {
-    return new HttpServerOptions().setHost(FrameLoopOptions.DEFAULT_HOST).setPort(FrameLoopOptions.DEFAULT_PORT);
+    return new HttpServerOptions().setHost(DEFAULT_HOST).setPort(DEFAULT_PORT);
   }
 
   /** The shortcut keys with a value of their type, for {@link ConfigValues#coerce}. */

@@ -15,11 +15,6 @@ import io.vertx.core.eventbus.ReplyFailure;
  */
 final class EventBusWorkerClient implements WorkerClient {
 
-  /** The failure code {@link WorkerVerticle} answers a frame with when the frame is at fault. */
-  static final int BAD_FRAME_CODE = 400;
-  /** The failure code for a frame the worker failed on. */
-  static final int SERVER_ERROR_CODE = 500;
-
   private final Vertx vertx;
   private final String address;
   private final DeliveryOptions delivery;
@@ -28,7 +23,6 @@ final class EventBusWorkerClient implements WorkerClient {
     this.vertx = vertx;
     this.address = address;
     this.delivery = new DeliveryOptions().setSendTimeout(timeoutMs);
-    WorkerPool.registerMessageCodecs(vertx);
   }
 
   @Override
@@ -42,7 +36,7 @@ final class EventBusWorkerClient implements WorkerClient {
     if (cause instanceof ReplyException reply && reply.failureType() != ReplyFailure.RECIPIENT_FAILURE) {
       return new ProcessingFailure(ProcessingFailure.Kind.WORKER_LOST, "no worker answered: " + reply.failureType());
     }
-    if (cause instanceof ReplyException reply && reply.failureCode() == BAD_FRAME_CODE) {
+    if (cause instanceof ReplyException reply && reply.failureCode() == WorkerMessageCodecs.BAD_FRAME_CODE) {
       return new ProcessingFailure(ProcessingFailure.Kind.BAD_FRAME, reply.getMessage());
     }
     return new ProcessingFailure(ProcessingFailure.Kind.SERVER_ERROR, "processing failed: " + cause.getMessage());

@@ -41,10 +41,10 @@ final class WorkerVerticle extends VerticleBase {
     try {
       message.reply(processor.process(message.body()).withWorker(nodeName));
     } catch (BadFrameException e) {
-      message.fail(EventBusWorkerClient.BAD_FRAME_CODE, e.getMessage());
+      message.fail(WorkerMessageCodecs.BAD_FRAME_CODE, e.getMessage());
     } catch (RuntimeException e) {
       LOG.log(System.Logger.Level.ERROR, "Frame processing failed", e);
-      message.fail(EventBusWorkerClient.SERVER_ERROR_CODE, e.toString());
+      message.fail(WorkerMessageCodecs.SERVER_ERROR_CODE, e.toString());
     }
   }
 

@@ -4,7 +4,7 @@ import static io.frameloop.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.frameloop.protocol.ControlMessages;
+import io.frameloop.protocol.ServerMessages;
 import io.frameloop.protocol.InboundFrame;
 import io.frameloop.testing.Images;
 import io.frameloop.testing.TestServers;
@@ -48,7 +48,7 @@ class FrameLoopClientTest {
     await(client.connect(at(port)).compose(connected -> connected.sendFrame(4_000_000_000L, -42L, Images.leftRedRightBlue())));
 
     JsonObject hello = client.hello();
-    assertThat(hello.getInteger("version")).isEqualTo(ControlMessages.PROTOCOL_VERSION);
+    assertThat(hello.getInteger("version")).isEqualTo(ServerMessages.PROTOCOL_VERSION);
     assertThat(hello.getJsonArray("ops").stream().map(op -> ((JsonObject) op).getString("op")).toList())
       .contains("resize", "flip", "gray");
     assertThat(next(m -> true)).as("the hello also goes to the message handler").isEqualTo(hello);
@@ -71,7 +71,7 @@ class FrameLoopClientTest {
     client.sendFrame(8, 0, Images.leftRedRightBlue());
 
     JsonObject error = next(m -> m.getString("type").equals("error"));
-    assertThat(error.getString("code")).isEqualTo(ControlMessages.BAD_FRAME);
+    assertThat(error.getString("code")).isEqualTo(ServerMessages.BAD_FRAME);
     assertThat(error.getLong("seq")).isEqualTo(7L);
     assertThat(nextFrame().header().sequence()).isEqualTo(8L);
     await(client.close());
@@ -100,7 +100,7 @@ class FrameLoopClientTest {
 
   @Test
   void closeHandlerSeesTheServersStatusAndReason(Vertx vertx) {
-    int port = TestServers.start(vertx, TestServers.options().setIdleTimeoutSeconds(1)).actualPort();
+    int port = TestServers.start(vertx, TestServers.options(o -> o.getSessionOptions().setIdleTimeoutSeconds(1))).actualPort();
     Promise<Void> closed = Promise.promise();
     FrameLoopClient client = await(client(vertx).closeHandler(closed::tryComplete).connect(at(port)));
     assertThat(client.closeStatusCode()).isNull();

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 /** The JPEG is decoded reduced when, and only when, the first op says through the SPI that a smaller input will do. */
 class FrameProcessorReductionTest {
 
-  private static final ImageLimits LIMITS = new ImageLimits(4096, 4096, 16_000_000);
+  private static final ImageLimits LIMITS = new ImageLimits().setMaxPixels(16_000_000);
   private static final JpegInfo VGA = new JpegInfo(640, 480, 3, false);
 
   private final SizeProbeOpFactory shrinking = new SizeProbeOpFactory("shrinking", new ImageSize(160, 120));

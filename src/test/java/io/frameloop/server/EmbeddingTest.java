@@ -65,4 +65,24 @@ class EmbeddingTest {
     await(server.close());
   }
 
+  @Test
+  void mountLeavesTheApplicationsOwnPagesAlone(Vertx vertx) {
+    FrameLoopOptions options = TestServers.options();
+    FrameLoop frameLoop = await(FrameLoop.deploy(vertx, options));
+    Router router = Router.router(vertx);
+    frameLoop.mount(router);
+    router.get("/").handler(ctx -> ctx.end("the app's home"));
+    HttpServer server = await(vertx.createHttpServer(options.listenOptions()).requestHandler(router).listen(0, "127.0.0.1"));
+    int port = server.actualPort();
+
+    assertThat(Http.get(port, "/").body()).isEqualTo("the app's home");
+    assertThat(Http.get(port, "/index.html").statusCode()).as("FrameLoop's page only with mountPage").isEqualTo(404);
+    assertThat(Http.get(port, "/app.js").statusCode()).isEqualTo(404);
+    assertThat(Http.get(port, "/health").statusCode()).isEqualTo(200);
+    try (FrameClient client = FrameClient.connect(vertx, port)) {
+      assertThat(client.hello().getString("type")).isEqualTo("hello");
+    }
+    await(frameLoop.close());
+    await(server.close());
+  }
 }

@@ -1,18 +1,26 @@
 package io.frameloop.worker;
 
-import io.frameloop.pipeline.FrameJob;
 import io.frameloop.pipeline.FrameProcessor;
-import io.frameloop.pipeline.ProcessedFrame;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.ThreadingModel;
 import io.vertx.core.Vertx;
 import java.util.function.Supplier;
 
-/** Deploys a node's worker verticles, each with a {@link FrameProcessor} of its own, on a pool of their own. */
-public final class WorkerPool {
+/**
+ * The two ends of the worker round trip: a node's worker verticles, each with a
+ * {@link FrameProcessor} of its own on a pool of their own, and the client sessions send frames
+ * through, to those workers or to any in the cluster.
+ */
+public final class Workers {
 
-  private WorkerPool() {
+  private Workers() {
+  }
+
+  /** A client of the workers consuming {@code address} on the (local or clustered) event bus. */
+  public static WorkerClient client(Vertx vertx, String address, long timeoutMs) {
+    WorkerMessageCodecs.register(vertx);
+    return new EventBusWorkerClient(vertx, address, timeoutMs);
   }
 
   /**
@@ -22,22 +30,12 @@ public final class WorkerPool {
    */
   public static Future<String> deploy(Vertx vertx, String address, int instances, Supplier<FrameProcessor> processors,
                                       String nodeName) {
-    registerMessageCodecs(vertx);
+    WorkerMessageCodecs.register(vertx);
     DeploymentOptions workers = new DeploymentOptions()
       .setThreadingModel(ThreadingModel.WORKER)
       .setInstances(instances)
       .setWorkerPoolName("frameloop-workers")
       .setWorkerPoolSize(instances);
     return vertx.deployVerticle(() -> new WorkerVerticle(address, processors, nodeName), workers);
-  }
-
-  /** The event-bus codecs of {@link FrameJob} and {@link ProcessedFrame}, once per Vert.x instance. */
-  static void registerMessageCodecs(Vertx vertx) {
-    try {
-      vertx.eventBus().registerDefaultCodec(FrameJob.class, new FrameJobMessageCodec());
-      vertx.eventBus().registerDefaultCodec(ProcessedFrame.class, new ProcessedFrameMessageCodec());
-    } catch (IllegalStateException alreadyRegistered) {
-      // Another FrameLoop in this Vert.x instance registered them: the same codecs.
-    }
   }
 }
