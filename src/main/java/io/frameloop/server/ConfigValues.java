@@ -78,9 +78,24 @@ final class ConfigValues {
       try {
         converter.accept(List.of(entry), options);
       } catch (RuntimeException e) {
-        throw invalid(entry.getKey(), e.getMessage());
+        throw invalid(entry.getKey(), choices(e.getMessage()));
       }
     }
+  }
+
+  /** Enum.valueOf's "No enum constant a.b.Role.boss" as "must be one of both, front, worker". */
+  private static String choices(String message) {
+    String prefix = "No enum constant ";
+    if (message != null && message.startsWith(prefix)) {
+      try {
+        Class<?> type = Class.forName(message.substring(prefix.length(), message.lastIndexOf('.')));
+        return "must be one of " + java.util.Arrays.stream(type.getEnumConstants()).map(String::valueOf)
+          .collect(java.util.stream.Collectors.joining(", ")) + ", got " + message.substring(message.lastIndexOf('.') + 1);
+      } catch (ClassNotFoundException | RuntimeException e) {
+        return message;
+      }
+    }
+    return message;
   }
 
   static IllegalArgumentException invalid(String key, String problem) {

@@ -127,7 +127,7 @@ class FrameLoopOptionsTest {
     assertThatThrownBy(() -> new FrameLoopOptions(new JsonObject().put("maxSessions", 0)))
       .hasMessageContaining("'maxSessions'").hasMessageContaining("at least 1");
     assertThatThrownBy(() -> new FrameLoopOptions(new JsonObject().put("role", "boss")))
-      .hasMessageContaining("'role'").hasMessageContaining("boss");
+      .hasMessageContaining("'role'").hasMessageContaining("must be one of both, front, worker, got boss");
     assertThatThrownBy(() -> new FrameLoopOptions(new JsonObject().put("framesPath", "frames")))
       .hasMessageContaining("framesPath").hasMessageContaining("start with /");
   }
