@@ -5,6 +5,7 @@ import io.frameloop.image.OpenCvLoader;
 import io.frameloop.pipeline.FrameProcessor;
 import io.frameloop.pipeline.OpRegistry;
 import io.frameloop.pipeline.PipelineException;
+import io.frameloop.pipeline.PipelineRules;
 import io.frameloop.pipeline.PipelineSpec;
 import io.frameloop.session.FrameScheduler;
 import io.frameloop.session.SessionServices;
@@ -55,11 +56,12 @@ public final class FrameLoop {
     this.scheduler = new FrameScheduler(options.effectiveMaxInFlight());
     FrameLoopMetrics metrics = new FrameLoopMetrics(meterRegistry, this::sessionCount, scheduler,
       options.effectiveWorkerInstances());
-    JsonObject helloLimits = options.getSessionOptions().toJson().mergeIn(options.getImageLimits().toJson());
+    JsonObject helloLimits = options.getSessionOptions().toJson().mergeIn(options.getImageLimits().toJson())
+      .mergeIn(options.getPipelineLimits().toJson());
     WorkerClient workers = Workers.client(vertx, options.getWorkerOptions().getAddress(),
       options.getWorkerOptions().getProcessTimeoutMs());
-    this.framesHandler = FramesHandler.create(vertx, new SessionServices(options.getSessionOptions(), registry,
-      startup.pipeline(), helloLimits, metrics, scheduler, workers), options.getAllowedOrigins());
+    this.framesHandler = FramesHandler.create(vertx, new SessionServices(options.getSessionOptions(), pipelineRules(registry, options),
+      startup.pipeline(), helloLimits, metrics, scheduler, workers), options.getRouteOptions().getAllowedOrigins());
   }
 
   /** Deploys the service with the built-in ops and the plug-ins found on the class path. */
@@ -133,9 +135,13 @@ public final class FrameLoop {
       () -> new FrameProcessor(registry, options.getImageLimits(), startup.codec().factory().get()), options.getNodeName());
   }
 
+  private static PipelineRules pipelineRules(OpRegistry registry, FrameLoopOptions options) {
+    return new PipelineRules(registry, options.getPipelineLimits(), options.getImageLimits());
+  }
+
   private static PipelineSpec parseDefaultPipeline(OpRegistry registry, FrameLoopOptions options) {
     try {
-      return registry.parse(options.getPipeline(), 80);
+      return pipelineRules(registry, options).parse(options.getPipeline(), 80);
     } catch (PipelineException e) {
       throw new IllegalArgumentException("invalid default pipeline in the configuration: " + e.getMessage());
     }
@@ -147,19 +153,19 @@ public final class FrameLoop {
    * empty). The page is not among them: see {@link #mountPage}.
    */
   public Router mount(Router router) {
-    router.route(options.getFramesPath()).handler(framesHandler);
-    if (!options.getMetricsPath().isEmpty() && meterRegistry instanceof PrometheusMeterRegistry prometheus) {
-      router.get(options.getMetricsPath()).handler(PrometheusHandler.create(prometheus));
+    router.route(options.getRouteOptions().getFramesPath()).handler(framesHandler);
+    if (!options.getRouteOptions().getMetricsPath().isEmpty() && meterRegistry instanceof PrometheusMeterRegistry prometheus) {
+      router.get(options.getRouteOptions().getMetricsPath()).handler(PrometheusHandler.create(prometheus));
     }
-    if (!options.getHealthPath().isEmpty()) {
-      router.get(options.getHealthPath()).handler(HealthCheckHandler.createWithHealthChecks(healthChecks()));
+    if (!options.getRouteOptions().getHealthPath().isEmpty()) {
+      router.get(options.getRouteOptions().getHealthPath()).handler(HealthCheckHandler.createWithHealthChecks(healthChecks()));
     }
     return router;
   }
 
   /** Serves the webcam page (the {@code webroot} directory) on every path the router does not answer otherwise. */
   public Router mountPage(Router router) {
-    router.route("/*").handler(StaticHandler.create(options.getWebroot()));
+    router.route("/*").handler(StaticHandler.create(options.getRouteOptions().getWebroot()));
     return router;
   }
 

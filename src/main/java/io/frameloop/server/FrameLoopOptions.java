@@ -2,6 +2,8 @@ package io.frameloop.server;
 
 import io.frameloop.pipeline.ImageLimits;
 import io.frameloop.pipeline.ImageLimitsConverter;
+import io.frameloop.pipeline.PipelineLimits;
+import io.frameloop.pipeline.PipelineLimitsConverter;
 import io.frameloop.pipeline.ops.FacesOp;
 import io.frameloop.session.SessionOptions;
 import io.frameloop.session.SessionOptionsConverter;
@@ -18,8 +20,8 @@ import java.util.Objects;
 
 /**
  * Everything a FrameLoop server is configured with, one options object per owner: Vert.x's
- * {@link HttpServerOptions}, {@link SessionOptions}, {@link ImageLimits}, {@link WorkerOptions},
- * {@link ClusterOptions}; plus the routes and the pipeline. The JSON converters are generated. In
+ * {@link HttpServerOptions}, {@link RouteOptions}, {@link SessionOptions}, {@link ImageLimits}, {@link WorkerOptions},
+ * {@link PipelineLimits}, {@link ClusterOptions}; plus the pipeline. The JSON converters are generated. In
  * JSON the owners' keys sit side by side (as in {@code config.json}), Vert.x's HTTP settings under
  * {@code httpServerOptions}, with {@code host}, {@code port} and {@code tls*} as shortcuts.
  */
@@ -30,32 +32,22 @@ public class FrameLoopOptions {
   /** Loopback: other machines need {@code 0.0.0.0} (and HTTPS, for browsers to share the camera). */
   public static final String DEFAULT_HOST = HttpServerConfig.DEFAULT_HOST;
   public static final int DEFAULT_PORT = HttpServerConfig.DEFAULT_PORT;
-  public static final String DEFAULT_FRAMES_PATH = "/frames";
-  public static final String DEFAULT_WEBROOT = "webroot";
   /** The original design's work: resize to 700 wide, mirror, JPEG quality 80. */
   public static final JsonObject DEFAULT_PIPELINE = new JsonObject()
     .put("ops", new JsonArray()
       .add(new JsonObject().put("op", "resize").put("width", 700))
       .add(new JsonObject().put("op", "flip").put("axis", "horizontal")))
     .put("quality", 80);
-  /** The page's own origin is always allowed; these are allowed too (any port). */
-  public static final List<String> DEFAULT_ALLOWED_ORIGINS = List.of(
-    "http://localhost", "https://localhost", "http://127.0.0.1", "https://127.0.0.1", "http://[::1]", "https://[::1]");
-  public static final String DEFAULT_METRICS_PATH = "/metrics";
-  public static final String DEFAULT_HEALTH_PATH = "/health";
   public static final String DEFAULT_FACE_CASCADE = FacesOp.Factory.DEFAULT_CASCADE;
 
   private HttpServerOptions httpServerOptions = HttpServerConfig.defaults();
   private SessionOptions sessionOptions = new SessionOptions();
   private ImageLimits imageLimits = new ImageLimits();
+  private PipelineLimits pipelineLimits = new PipelineLimits();
+  private RouteOptions routeOptions = new RouteOptions();
   private WorkerOptions workerOptions = new WorkerOptions();
   private ClusterOptions clusterOptions = new ClusterOptions();
   private boolean tlsSelfSigned;
-  private String framesPath = DEFAULT_FRAMES_PATH;
-  private String webroot = DEFAULT_WEBROOT;
-  private String metricsPath = DEFAULT_METRICS_PATH;
-  private String healthPath = DEFAULT_HEALTH_PATH;
-  private List<String> allowedOrigins = DEFAULT_ALLOWED_ORIGINS;
   private JsonObject pipeline = DEFAULT_PIPELINE.copy();
   private String faceCascade = DEFAULT_FACE_CASCADE;
   private boolean cluster;
@@ -78,8 +70,10 @@ public class FrameLoopOptions {
   public FrameLoopOptions(JsonObject json) {
     JsonObject config = ConfigValues.coerce(json, ConfigValues.typesOf(new FrameLoopOptions().toJson(), HttpServerConfig.shortcutTypes()));
     ConfigValues.apply(config, FrameLoopOptionsConverter::fromJson, this);
+    ConfigValues.apply(config, RouteOptionsConverter::fromJson, routeOptions);
     ConfigValues.apply(config, SessionOptionsConverter::fromJson, sessionOptions);
     ConfigValues.apply(config, ImageLimitsConverter::fromJson, imageLimits);
+    ConfigValues.apply(config, PipelineLimitsConverter::fromJson, pipelineLimits);
     ConfigValues.apply(config, WorkerOptionsConverter::fromJson, workerOptions);
     ConfigValues.apply(config, ClusterOptionsConverter::fromJson, clusterOptions);
     httpServerOptions = HttpServerConfig.fromJson(config);
@@ -90,8 +84,10 @@ public class FrameLoopOptions {
     JsonObject json = new JsonObject();
     FrameLoopOptionsConverter.toJson(this, json);
     return json.put("httpServerOptions", HttpServerConfig.toJson(httpServerOptions))
+      .mergeIn(routeOptions.toJson())
       .mergeIn(sessionOptions.toJson())
       .mergeIn(imageLimits.toJson())
+      .mergeIn(pipelineLimits.toJson())
       .mergeIn(workerOptions.toJson())
       .mergeIn(clusterOptions.toJson());
   }
@@ -148,6 +144,16 @@ public class FrameLoopOptions {
   }
 
   @GenIgnore
+  public RouteOptions getRouteOptions() {
+    return routeOptions;
+  }
+
+  public FrameLoopOptions setRouteOptions(RouteOptions routeOptions) {
+    this.routeOptions = Objects.requireNonNull(routeOptions, "routeOptions");
+    return this;
+  }
+
+  @GenIgnore
   public SessionOptions getSessionOptions() {
     return sessionOptions;
   }
@@ -164,6 +170,16 @@ public class FrameLoopOptions {
 
   public FrameLoopOptions setImageLimits(ImageLimits imageLimits) {
     this.imageLimits = Objects.requireNonNull(imageLimits, "imageLimits");
+    return this;
+  }
+
+  @GenIgnore
+  public PipelineLimits getPipelineLimits() {
+    return pipelineLimits;
+  }
+
+  public FrameLoopOptions setPipelineLimits(PipelineLimits pipelineLimits) {
+    this.pipelineLimits = Objects.requireNonNull(pipelineLimits, "pipelineLimits");
     return this;
   }
 
@@ -194,59 +210,6 @@ public class FrameLoopOptions {
   /** Serve HTTPS with a self-signed certificate made at start-up: for development on a LAN. */
   public FrameLoopOptions setTlsSelfSigned(boolean tlsSelfSigned) {
     this.tlsSelfSigned = tlsSelfSigned;
-    return this;
-  }
-
-  public String getFramesPath() {
-    return framesPath;
-  }
-
-  /** The WebSocket path. */
-  public FrameLoopOptions setFramesPath(String framesPath) {
-    this.framesPath = path("framesPath", framesPath, false);
-    return this;
-  }
-
-  public String getWebroot() {
-    return webroot;
-  }
-
-  /** The page's directory (on the file system, else in the class path). */
-  public FrameLoopOptions setWebroot(String webroot) {
-    this.webroot = Objects.requireNonNull(webroot, "webroot");
-    return this;
-  }
-
-  public String getMetricsPath() {
-    return metricsPath;
-  }
-
-  /** Where {@link FrameLoop#mount} serves Prometheus metrics; empty: not served. */
-  public FrameLoopOptions setMetricsPath(String metricsPath) {
-    this.metricsPath = path("metricsPath", metricsPath, true);
-    return this;
-  }
-
-  public String getHealthPath() {
-    return healthPath;
-  }
-
-  /** Where {@link FrameLoop#mount} serves the health check; empty: not served. */
-  public FrameLoopOptions setHealthPath(String healthPath) {
-    this.healthPath = path("healthPath", healthPath, true);
-    return this;
-  }
-
-  public List<String> getAllowedOrigins() {
-    return allowedOrigins;
-  }
-
-  /**
-   * Browser origins allowed to open a session besides the page's own, e.g.
-   * {@code https://app.example.com}; without a port, any port; {@code "*"} for any origin.
-   */
-  public FrameLoopOptions setAllowedOrigins(List<String> allowedOrigins) {
-    this.allowedOrigins = List.copyOf(allowedOrigins);
     return this;
   }
 
@@ -290,11 +253,4 @@ public class FrameLoopOptions {
     return this;
   }
 
-  private static String path(String name, String path, boolean mayBeEmpty) {
-    if (path == null || (path.isEmpty() && !mayBeEmpty) || (!path.isEmpty() && !path.startsWith("/"))) {
-      throw new IllegalArgumentException(name + " must start with /" + (mayBeEmpty ? " (or be empty: not served)" : "")
-        + ", got " + path);
-    }
-    return path;
-  }
 }

@@ -52,7 +52,7 @@ public class FrameLoopVerticle extends VerticleBase {
         String http = options.isTls() ? "https" : "http";
         String ws = options.isTls() ? "wss" : "ws";
         System.out.println("FrameLoop listening on " + http + "://" + authority + "/ (frames at " + ws + "://" + authority
-          + options.getFramesPath() + ")");
+          + options.getRouteOptions().getFramesPath() + ")");
       });
   }
 

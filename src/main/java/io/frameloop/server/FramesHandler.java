@@ -43,7 +43,7 @@ public final class FramesHandler implements Handler<RoutingContext> {
 
   /**
    * @param allowedOrigins browser origins allowed besides the page's own (see
-   *                       {@link FrameLoopOptions#setAllowedOrigins})
+   *                       {@link RouteOptions#setAllowedOrigins})
    */
   public static FramesHandler create(Vertx vertx, SessionServices services, List<String> allowedOrigins) {
     return new FramesHandler(vertx, services, new OriginPolicy(allowedOrigins));

@@ -78,7 +78,7 @@ public final class FrameSession implements FrameScheduler.Turn {
     socket.binaryMessageHandler(this::onBinary);
     socket.textMessageHandler(this::onText);
     LOG.log(System.Logger.Level.INFO, "session opened id={0} remote={1}", id, socket.remoteAddress());
-    sendJson(ServerMessages.hello(services.registry().describe(), pipeline.toJson(), services.helloLimits()));
+    sendJson(ServerMessages.hello(services.pipelines().describe(), pipeline.toJson(), services.helloLimits()));
     statsTimer = vertx.setPeriodic(options.getStatsIntervalMs(), timer -> tick());
   }
 
@@ -130,7 +130,7 @@ public final class FrameSession implements FrameScheduler.Turn {
     }
     if (message instanceof ClientMessage.SetPipeline request) {
       try {
-        pipeline = services.registry().parse(request.pipeline(), pipeline.quality());
+        pipeline = services.pipelines().parse(request.pipeline(), pipeline.quality());
         sendJson(ServerMessages.pipeline(pipeline.toJson()));
       } catch (PipelineException e) {
         controlError(ServerMessages.BAD_PIPELINE, e.getMessage());

@@ -1,6 +1,6 @@
 package io.frameloop.session;
 
-import io.frameloop.pipeline.OpRegistry;
+import io.frameloop.pipeline.PipelineRules;
 import io.frameloop.pipeline.PipelineSpec;
 import io.frameloop.worker.WorkerClient;
 import io.vertx.core.json.JsonObject;
@@ -8,11 +8,13 @@ import io.vertx.core.json.JsonObject;
 /**
  * What every session of one server shares.
  *
+ * @param pipelines   the ops on offer and the limits a session's pipeline must keep
+ *
  * @param helloLimits the limits as announced in {@code hello}
  * @param listener    hears every session's counts (the server's metrics)
  * @param scheduler   takes turns among the sessions for the workers
  */
-public record SessionServices(SessionOptions options, OpRegistry registry, PipelineSpec defaultPipeline,
+public record SessionServices(SessionOptions options, PipelineRules pipelines, PipelineSpec defaultPipeline,
                               JsonObject helloLimits, SessionListener listener, FrameScheduler scheduler,
                               WorkerClient workers) {
 }

@@ -113,7 +113,7 @@ class FrameLoopClientTest {
 
   @Test
   void connectOptionsCarryThePathAndTheHeaders(Vertx vertx) {
-    int port = TestServers.start(vertx, TestServers.options().setFramesPath("/video/frames")).actualPort();
+    int port = TestServers.start(vertx, TestServers.options(o -> o.getRouteOptions().setFramesPath("/video/frames"))).actualPort();
     assertThatThrownBy(() -> await(client(vertx).connect(at(port))))
       .as("nothing at the default path").isInstanceOf(UpgradeRejectedException.class);
     assertThatThrownBy(() -> await(client(vertx).connect(at(port).setURI("/video/frames").addHeader("Origin", "https://evil.example"))))

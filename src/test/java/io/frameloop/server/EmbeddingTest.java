@@ -43,7 +43,7 @@ class EmbeddingTest {
 
   @Test
   void mountedOnTheApplicationsOwnRouter(Vertx vertx) {
-    FrameLoopOptions options = TestServers.options().setFramesPath("/video/frames");
+    FrameLoopOptions options = TestServers.options(o -> o.getRouteOptions().setFramesPath("/video/frames"));
     FrameLoop frameLoop = await(FrameLoop.deploy(vertx, options));
     Router router = Router.router(vertx);
     router.get("/api/status").handler(ctx -> ctx.end("app is up"));

@@ -33,7 +33,7 @@ class FrameLoopOptionsTest {
     assertThat(options.getWorkerOptions().getJpegCodec()).isEqualTo(JpegCodecSetting.opencv);
     assertThat(options.getClusterOptions().getRole()).isEqualTo(Role.front);
     assertThat(options.getClusterOptions().getClusterPort()).isEqualTo(5800);
-    assertThat(options.getFramesPath()).isEqualTo("/video");
+    assertThat(options.getRouteOptions().getFramesPath()).isEqualTo("/video");
     assertThat(options.effectiveWorkerInstances()).as("a front has no workers of its own").isZero();
   }
 
@@ -97,7 +97,7 @@ class FrameLoopOptionsTest {
       .put("pipeline", "{\"ops\":[{\"op\":\"gray\"}],\"quality\":60}")
       .put("nodeName", 42));
     assertThat(options.getClusterOptions().getClusterMembers()).containsExactly("10.0.0.1:5701", "10.0.0.2:5701");
-    assertThat(options.getAllowedOrigins()).containsExactly("https://app.example.com");
+    assertThat(options.getRouteOptions().getAllowedOrigins()).containsExactly("https://app.example.com");
     assertThat(options.getPipeline().getInteger("quality")).isEqualTo(60);
     assertThat(options.getNodeName()).isEqualTo("42");
   }

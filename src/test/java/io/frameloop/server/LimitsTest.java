@@ -107,8 +107,10 @@ class LimitsTest {
     FrameClient.connect(vertx, port, Map.of("Origin", "http://127.0.0.1:" + port)).close();
     FrameClient.connect(vertx, port, Map.of("Origin", "http://localhost:3000")).close();
 
-    int configured = TestServers.start(vertx, TestServers.options(o -> o.setAllowedOrigins(List.of("https://app.example.com"))
-      .getWorkerOptions().setAddress("frameloop.origins"))).actualPort();
+    int configured = TestServers.start(vertx, TestServers.options(o -> {
+      o.getRouteOptions().setAllowedOrigins(List.of("https://app.example.com"));
+      o.getWorkerOptions().setAddress("frameloop.origins");
+    })).actualPort();
     FrameClient.connect(vertx, configured, Map.of("Origin", "https://app.example.com")).close();
     assertThatThrownBy(() -> FrameClient.connect(vertx, configured, Map.of("Origin", "http://localhost:3000")))
       .isInstanceOf(UpgradeRejectedException.class);

@@ -1,0 +1,108 @@
+package io.frameloop.server;
+
+import io.vertx.codegen.annotations.DataObject;
+import io.vertx.codegen.json.annotations.JsonGen;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Where FrameLoop answers on a router, and which browser pages may open a session. Part of
+ * {@link FrameLoopOptions}; the JSON names are the configuration keys.
+ */
+@DataObject
+@JsonGen(publicConverter = true)
+public class RouteOptions {
+
+  public static final String DEFAULT_FRAMES_PATH = "/frames";
+  public static final String DEFAULT_WEBROOT = "webroot";
+  /** The page's own origin is always allowed; these are allowed too (any port). */
+  public static final List<String> DEFAULT_ALLOWED_ORIGINS = List.of(
+    "http://localhost", "https://localhost", "http://127.0.0.1", "https://127.0.0.1", "http://[::1]", "https://[::1]");
+  public static final String DEFAULT_METRICS_PATH = "/metrics";
+  public static final String DEFAULT_HEALTH_PATH = "/health";
+
+  private String framesPath = DEFAULT_FRAMES_PATH;
+  private String webroot = DEFAULT_WEBROOT;
+  private String metricsPath = DEFAULT_METRICS_PATH;
+  private String healthPath = DEFAULT_HEALTH_PATH;
+  private List<String> allowedOrigins = DEFAULT_ALLOWED_ORIGINS;
+
+  public RouteOptions() {
+  }
+
+  public RouteOptions(RouteOptions other) {
+    this(other.toJson());
+  }
+
+  public RouteOptions(JsonObject json) {
+    RouteOptionsConverter.fromJson(json, this);
+  }
+
+  public JsonObject toJson() {
+    JsonObject json = new JsonObject();
+    RouteOptionsConverter.toJson(this, json);
+    return json;
+  }
+
+  public String getFramesPath() {
+    return framesPath;
+  }
+
+  /** The WebSocket path. */
+  public RouteOptions setFramesPath(String framesPath) {
+    this.framesPath = path("framesPath", framesPath, false);
+    return this;
+  }
+
+  public String getWebroot() {
+    return webroot;
+  }
+
+  /** The page's directory (on the file system, else in the class path). */
+  public RouteOptions setWebroot(String webroot) {
+    this.webroot = Objects.requireNonNull(webroot, "webroot");
+    return this;
+  }
+
+  public String getMetricsPath() {
+    return metricsPath;
+  }
+
+  /** Where {@code FrameLoop.mount} serves Prometheus metrics; empty: not served. */
+  public RouteOptions setMetricsPath(String metricsPath) {
+    this.metricsPath = path("metricsPath", metricsPath, true);
+    return this;
+  }
+
+  public String getHealthPath() {
+    return healthPath;
+  }
+
+  /** Where {@code FrameLoop.mount} serves the health check; empty: not served. */
+  public RouteOptions setHealthPath(String healthPath) {
+    this.healthPath = path("healthPath", healthPath, true);
+    return this;
+  }
+
+  public List<String> getAllowedOrigins() {
+    return allowedOrigins;
+  }
+
+  /**
+   * Browser origins allowed to open a session besides the page's own, e.g.
+   * {@code https://app.example.com}; without a port, any port; {@code "*"} for any origin.
+   */
+  public RouteOptions setAllowedOrigins(List<String> allowedOrigins) {
+    this.allowedOrigins = List.copyOf(allowedOrigins);
+    return this;
+  }
+
+  private static String path(String name, String path, boolean mayBeEmpty) {
+    if (path == null || (path.isEmpty() && !mayBeEmpty) || (!path.isEmpty() && !path.startsWith("/"))) {
+      throw new IllegalArgumentException(name + " must start with /" + (mayBeEmpty ? " (or be empty: not served)" : "")
+        + ", got " + path);
+    }
+    return path;
+  }
+}
