@@ -21,7 +21,7 @@ public final class ClientMessages {
   public static ClientMessage decode(String text, int maxBytes) {
     // A char is at most 3 UTF-8 bytes: only long texts need their bytes counted.
     if (text.length() > maxBytes / 3 && text.getBytes(StandardCharsets.UTF_8).length > maxBytes) {
-      throw new ControlMessageException("control message too large: the limit is " + maxBytes + " bytes");
+      throw tooLarge(maxBytes);
     }
     JsonObject message;
     try {
@@ -41,5 +41,10 @@ public final class ClientMessages {
     }
     throw new ControlMessageException("unknown message type " + (type == null ? "(missing \"type\")" : "'" + type + "'")
       + "; known types: pipeline, timings");
+  }
+
+  /** The error for a text message over {@code maxBytes}, however it was noticed. */
+  public static ControlMessageException tooLarge(int maxBytes) {
+    return new ControlMessageException("control message too large: the limit is " + maxBytes + " bytes");
   }
 }

@@ -14,19 +14,21 @@ public final class ServerMessages {
   public static final String BAD_PIPELINE = "bad_pipeline";
   /** A text message that is not valid JSON, has no known {@code type}, or has fields of the wrong type. */
   public static final String BAD_MESSAGE = "bad_message";
+  /** A frame the server failed on (not the frame's fault); the session stays open. */
+  public static final String SERVER_ERROR = "server_error";
 
   private ServerMessages() {
   }
 
   /** The first message of a session: the ops on offer, the session's pipeline and the limits. */
-  public static JsonObject hello(JsonArray ops, JsonObject pipeline, JsonObject limits) {
+  public static JsonObject hello(JsonArray ops, JsonObject pipeline, HelloLimits limits) {
     return new JsonObject()
       .put("type", "hello")
       .put("version", PROTOCOL_VERSION)
       .put("ops", ops)
       .put("pipeline", pipeline.getJsonArray("ops"))
       .put("quality", pipeline.getInteger("quality"))
-      .put("limits", limits);
+      .put("limits", limits.toJson());
   }
 
   /** The session's pipeline after a change, normalized: {@code ops} with every parameter, and {@code quality}. */
@@ -65,9 +67,9 @@ public final class ServerMessages {
     return new JsonObject().put("type", "error").put("code", code).put("message", message);
   }
 
-  /** An error about one frame; {@code sequence} is -1 for a bare frame, which has none. */
-  public static JsonObject frameError(long sequence, String message) {
-    JsonObject error = error(BAD_FRAME, message);
+  /** An error about one frame ({@code bad_frame} or {@code server_error}); {@code sequence} is -1 for a bare frame. */
+  public static JsonObject frameError(String code, long sequence, String message) {
+    JsonObject error = error(code, message);
     if (sequence >= 0) {
       error.put("seq", sequence);
     }

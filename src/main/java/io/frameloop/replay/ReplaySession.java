@@ -146,7 +146,7 @@ final class ReplaySession {
         queueTimes.add(message.getJsonObject("queueMs"));
       }
       case "error" -> {
-        if (ServerMessages.BAD_FRAME.equals(message.getString("code"))) {
+        if (ServerMessages.BAD_FRAME.equals(message.getString("code")) || ServerMessages.SERVER_ERROR.equals(message.getString("code"))) {
           errors++;
           Long seq = message.getLong("seq");
           inFlight.removeIf(f -> seq != null && f.sequence() == seq);

@@ -38,8 +38,9 @@ public final class ConfigLoader {
       stores.addStore(new ConfigStoreOptions().setType("file").setFormat("json").setConfig(new JsonObject().put("path", file)));
     }
     stores
-      .addStore(new ConfigStoreOptions().setType("sys").setConfig(new JsonObject().put("hierarchical", true)))
-      .addStore(new ConfigStoreOptions().setType("env"));
+      .addStore(new ConfigStoreOptions().setType("sys").setConfig(new JsonObject().put("hierarchical", true).put("raw-data", true)))
+      // Raw: values stay text (a password "0123" stays "0123"); FrameLoopOptions converts them by type.
+      .addStore(new ConfigStoreOptions().setType("env").setConfig(new JsonObject().put("raw-data", true)));
     ConfigRetriever retriever = ConfigRetriever.create(vertx, stores);
     return retriever.getConfig()
       .map(ConfigLoader::applyOverrides)

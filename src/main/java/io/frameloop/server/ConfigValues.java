@@ -1,5 +1,6 @@
 package io.frameloop.server;
 
+import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
@@ -19,11 +20,6 @@ final class ConfigValues {
   private ConfigValues() {
   }
 
-  /** The defaults' JSON types, and the extra keys' types. */
-  static JsonObject typesOf(JsonObject defaults, JsonObject extra) {
-    return defaults.copy().mergeIn(extra);
-  }
-
   /** {@code given} with every value of a key in {@code types} converted to that key's type. */
   static JsonObject coerce(JsonObject given, JsonObject types) {
     JsonObject config = given.copy();
@@ -37,26 +33,50 @@ final class ConfigValues {
   }
 
   private static Object coerce(String key, Object value, Object type) {
+    try {
+      return coerceText(key, value, type);
+    } catch (DecodeException | NumberFormatException e) {
+      throw invalid(key, "must be " + kind(type) + ", got text that is not one");
+    }
+  }
+
+  private static Object coerceText(String key, Object value, Object type) {
     if (type instanceof JsonArray && value instanceof String text) {
       return text.trim().startsWith("[") ? new JsonArray(text) : new JsonArray(List.of((Object[]) text.trim().split("\\s*,\\s*")));
     }
     if (type instanceof JsonObject && value instanceof String text) {
       return new JsonObject(text);
     }
+    // Environment variables and system properties arrive as text (read raw, so that a secret
+    // such as "0123" stays as it was typed).
+    if (type instanceof Number && value instanceof String text) {
+      value = new java.math.BigDecimal(text.trim());
+    }
+    if (type instanceof Boolean && value instanceof String text && (text.equalsIgnoreCase("true") || text.equalsIgnoreCase("false"))) {
+      return Boolean.parseBoolean(text);
+    }
     if (type instanceof String && (value instanceof Number || value instanceof Boolean)) {
       return String.valueOf(value);
     }
-    if (type instanceof Integer && value instanceof Number number
-      && (number.doubleValue() != number.longValue() || number.longValue() != number.intValue())) {
-      throw invalid(key, "must be a whole number between " + Integer.MIN_VALUE + " and " + Integer.MAX_VALUE);
+    if (type instanceof Integer && value instanceof Number number) {
+      return wholeNumber(key, number, Integer.MIN_VALUE, Integer.MAX_VALUE).intValue();
     }
-    if (type instanceof Long && value instanceof Number number && number.doubleValue() != number.longValue()) {
-      throw invalid(key, "must be a whole number");
+    if (type instanceof Long && value instanceof Number number) {
+      return wholeNumber(key, number, Long.MIN_VALUE, Long.MAX_VALUE).longValue();
     }
-    if (kind(type) != kind(value)) {
+    if (!kind(type).equals(kind(value))) {
       throw invalid(key, "must be " + kind(type) + ", got " + kind(value));
     }
     return value;
+  }
+
+  private static java.math.BigDecimal wholeNumber(String key, Number number, long min, long max) {
+    java.math.BigDecimal exact = new java.math.BigDecimal(number.toString());
+    if (exact.stripTrailingZeros().scale() > 0 || exact.compareTo(java.math.BigDecimal.valueOf(min)) < 0
+      || exact.compareTo(java.math.BigDecimal.valueOf(max)) > 0) {
+      throw invalid(key, "must be a whole number between " + min + " and " + max);
+    }
+    return exact;
   }
 
   private static String kind(Object value) {

@@ -7,9 +7,13 @@ import io.frameloop.pipeline.OpRegistry;
 import io.frameloop.pipeline.PipelineException;
 import io.frameloop.pipeline.PipelineRules;
 import io.frameloop.pipeline.PipelineSpec;
+import io.frameloop.pipeline.ImageLimits;
+import io.frameloop.protocol.HelloLimits;
 import io.frameloop.session.FrameScheduler;
+import io.frameloop.session.SessionOptions;
+import io.frameloop.worker.WorkerOptions;
+import io.frameloop.worker.WorkerPool;
 import io.frameloop.session.SessionServices;
-import io.frameloop.worker.WorkerClient;
 import io.frameloop.worker.Workers;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -39,29 +43,29 @@ public final class FrameLoop {
 
   private final Vertx vertx;
   private final FrameLoopOptions options;
-  private final FrameScheduler scheduler;
+  private final WorkerPool pool;
   private final FramesHandler framesHandler;
   private final MeterRegistry meterRegistry;
   private final String codecName;
   private final String workerDeployment;
   private volatile boolean closed;
 
-  private FrameLoop(Vertx vertx, FrameLoopOptions options, OpRegistry registry, Startup startup,
+  private FrameLoop(Vertx vertx, FrameLoopOptions options, OpRegistry registry, Startup startup, WorkerPool pool,
                     MeterRegistry meterRegistry, String workerDeployment) {
     this.vertx = vertx;
     this.options = options;
     this.codecName = startup.codec().name();
     this.workerDeployment = workerDeployment;
     this.meterRegistry = meterRegistry;
-    this.scheduler = new FrameScheduler(options.effectiveMaxInFlight());
-    FrameLoopMetrics metrics = new FrameLoopMetrics(meterRegistry, this::sessionCount, scheduler,
-      options.effectiveWorkerInstances());
-    JsonObject helloLimits = options.getSessionOptions().toJson().mergeIn(options.getImageLimits().toJson())
-      .mergeIn(options.getPipelineLimits().toJson());
-    WorkerClient workers = Workers.client(vertx, options.getWorkerOptions().getAddress(),
-      options.getWorkerOptions().getProcessTimeoutMs());
+    this.pool = pool;
+    FrameLoopMetrics metrics = new FrameLoopMetrics(meterRegistry, this::sessionCount, pool, options.effectiveWorkerInstances());
+    SessionOptions sessions = options.getSessionOptions();
+    ImageLimits images = options.getImageLimits();
+    HelloLimits helloLimits = new HelloLimits(sessions.getMaxMessageBytes(), sessions.getMaxTextMessageBytes(),
+      images.getMaxWidth(), images.getMaxHeight(), images.getMaxPixels(), sessions.getMaxFps(),
+      options.getPipelineLimits().getMaxOps(), sessions.getMaxSessions(), sessions.getIdleTimeoutSeconds());
     this.framesHandler = FramesHandler.create(vertx, new SessionServices(options.getSessionOptions(), pipelineRules(registry, options),
-      startup.pipeline(), helloLimits, metrics, scheduler, workers), options.getRouteOptions().getAllowedOrigins());
+      startup.pipeline(), helloLimits, metrics, new FrameScheduler(pool)), options.getRouteOptions().getAllowedOrigins());
   }
 
   /** Deploys the service with the built-in ops and the plug-ins found on the class path. */
@@ -82,15 +86,17 @@ public final class FrameLoop {
   public static Future<FrameLoop> deploy(Vertx vertx, FrameLoopOptions options, OpRegistry registry,
                                          MeterRegistry meterRegistry) {
     FrameLoopOptions copy = new FrameLoopOptions(options);
+    WorkerOptions workers = copy.getWorkerOptions();
     return prepare(vertx, copy, registry)
       .compose(startup -> deployWorkers(vertx, copy, registry, startup)
-        .map(id -> {
+        .compose(id -> Workers.pool(vertx, workers.getAddress(), workers.getProcessTimeoutMs(), workers.getMaxInFlight())
+        .map(pool -> {
           LOG.log(System.Logger.Level.INFO, "FrameLoop {0} ({1}): {2} worker verticles, {3} frames in flight at most,"
               + " OpenCV {4}, JPEG codec {5} ({6}), default pipeline {7}", copy.getNodeName(),
-            copy.getClusterOptions().getRole(), copy.effectiveWorkerInstances(), copy.effectiveMaxInFlight(), Core.VERSION,
+            copy.getClusterOptions().getRole(), copy.effectiveWorkerInstances(), workers.getMaxInFlight() == 0 ? "one per worker" : workers.getMaxInFlight(), Core.VERSION,
             startup.codec().name(), startup.codec().reason(), startup.pipeline().toJson().encode());
-          return new FrameLoop(vertx, copy, registry, startup, meterRegistry, id);
-        }));
+          return new FrameLoop(vertx, copy, registry, startup, pool, meterRegistry, id);
+        })));
   }
 
   /**
@@ -99,9 +105,13 @@ public final class FrameLoop {
    * {@code address} and serves no HTTP. Completes with the deployment id (undeploy it to stop).
    */
   public static Future<String> deployWorkers(Vertx vertx, FrameLoopOptions options) {
+    return defaultRegistry(vertx, options).compose(registry -> deployWorkers(vertx, options, registry));
+  }
+
+  /** {@link #deployWorkers(Vertx, FrameLoopOptions)} with the ops of {@code registry}. */
+  public static Future<String> deployWorkers(Vertx vertx, FrameLoopOptions options, OpRegistry registry) {
     FrameLoopOptions copy = new FrameLoopOptions(options);
-    return defaultRegistry(vertx, copy)
-      .compose(registry -> prepare(vertx, copy, registry).compose(startup -> deployWorkers(vertx, copy, registry, startup)))
+    return prepare(vertx, copy, registry).compose(startup -> deployWorkers(vertx, copy, registry, startup))
       .onSuccess(id -> LOG.log(System.Logger.Level.INFO, "FrameLoop worker node {0}: {1} worker verticles on {2}",
         copy.getNodeName(), copy.effectiveWorkerInstances(), copy.getWorkerOptions().getAddress()));
   }
@@ -111,7 +121,14 @@ public final class FrameLoop {
    * the class-path scan blocks, so not on the event loop.
    */
   private static Future<OpRegistry> defaultRegistry(Vertx vertx, FrameLoopOptions options) {
-    return vertx.executeBlocking(() -> OpRegistry.fromClassPath(options.toJson()));
+    return vertx.executeBlocking(() -> OpRegistry.fromClassPath(opSettings(options)));
+  }
+
+  /** What class-path ops are configured with: the configuration without the HTTP server's (TLS secrets among them). */
+  private static JsonObject opSettings(FrameLoopOptions options) {
+    JsonObject settings = options.toJson();
+    settings.remove("httpServerOptions");
+    return settings;
   }
 
   private record Startup(PipelineSpec pipeline, JpegCodecs.Choice codec) {
@@ -169,13 +186,16 @@ public final class FrameLoop {
     return router;
   }
 
-  /** {@code workers}: up while the worker verticles are deployed; {@code opencv}: the loaded version. */
+  /**
+   * {@code workers}: up while this node's worker verticles are deployed, at least one worker is
+   * known and none is stuck on a frame (the data names them); {@code opencv}: the loaded version.
+   */
   public HealthChecks healthChecks() {
     return HealthChecks.create(vertx)
       .register("workers", promise -> {
-        boolean up = !closed && (workerDeployment == null || vertx.deploymentIDs().contains(workerDeployment));
-        JsonObject data = new JsonObject().put("workers", options.effectiveWorkerInstances())
-          .put("busy", scheduler.inFlight()).put("sessions", sessionCount());
+        JsonObject data = pool.health().put("sessions", sessionCount());
+        boolean up = !closed && (workerDeployment == null || vertx.deploymentIDs().contains(workerDeployment))
+          && data.getInteger("workers") > 0 && data.getJsonArray("stuck").isEmpty();
         promise.complete(up ? Status.OK(data) : Status.KO(data));
       })
       .register("opencv", promise -> promise.complete(Status.OK(new JsonObject().put("version", Core.VERSION)
@@ -192,8 +212,9 @@ public final class FrameLoop {
     framesHandler.accept(socket);
   }
 
+  /** A copy of the options in force (changing it changes nothing). */
   public FrameLoopOptions options() {
-    return options;
+    return new FrameLoopOptions(options);
   }
 
   /** The JPEG codec the workers use: {@code turbojpeg} or {@code opencv}. */
@@ -217,6 +238,7 @@ public final class FrameLoop {
     closed = true;
     // The workers may already be gone when FrameLoopVerticle (their parent) is undeployed.
     return framesHandler.close(SHUTDOWN_REASON)
+      .onComplete(v -> pool.close())
       .compose(v -> workerDeployment == null ? Future.succeededFuture() : vertx.undeploy(workerDeployment).otherwiseEmpty());
   }
 }

@@ -2,8 +2,8 @@ package io.frameloop.server;
 
 import io.frameloop.image.NativeMats;
 import io.frameloop.session.DropReason;
-import io.frameloop.session.FrameScheduler;
 import io.frameloop.session.SessionListener;
+import io.frameloop.worker.WorkerPool;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -31,7 +31,7 @@ final class FrameLoopMetrics implements SessionListener {
   private final Timer processing;
   private final Timer queueWait;
 
-  FrameLoopMetrics(MeterRegistry registry, Supplier<Number> activeSessions, FrameScheduler scheduler, int workers) {
+  FrameLoopMetrics(MeterRegistry registry, Supplier<Number> activeSessions, WorkerPool pool, int workers) {
     this.registry = registry;
     framesIn = Counter.builder("frameloop.frames.in").description("Binary messages received").register(registry);
     framesOut = Counter.builder("frameloop.frames.out").description("Processed frames sent").register(registry);
@@ -48,7 +48,7 @@ final class FrameLoopMetrics implements SessionListener {
       .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(10))
       .register(registry);
     Gauge.builder("frameloop.sessions.active", activeSessions).description("Open WebSocket sessions").register(registry);
-    Gauge.builder("frameloop.workers.busy", scheduler, FrameScheduler::inFlight).description("Frames in the workers now")
+    Gauge.builder("frameloop.workers.busy", pool, WorkerPool::busy).description("Frames in the workers now")
       .register(registry);
     Gauge.builder("frameloop.workers", () -> workers).description("Worker verticles").register(registry);
     Gauge.builder("frameloop.native.mats", NativeMats::live).description("OpenCV Mats alive").register(registry);

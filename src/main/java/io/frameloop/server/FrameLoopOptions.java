@@ -20,7 +20,7 @@ import java.util.Objects;
 
 /**
  * Everything a FrameLoop server is configured with, one options object per owner: Vert.x's
- * {@link HttpServerOptions}, {@link RouteOptions}, {@link SessionOptions}, {@link ImageLimits}, {@link WorkerOptions},
+ * {@link HttpServerOptions}, {@link RouteOptions}, {@link ConnectionLimits}, {@link SessionOptions}, {@link ImageLimits}, {@link WorkerOptions},
  * {@link PipelineLimits}, {@link ClusterOptions}; plus the pipeline. The JSON converters are generated. In
  * JSON the owners' keys sit side by side (as in {@code config.json}), Vert.x's HTTP settings under
  * {@code httpServerOptions}, with {@code host}, {@code port} and {@code tls*} as shortcuts.
@@ -45,13 +45,14 @@ public class FrameLoopOptions {
   private ImageLimits imageLimits = new ImageLimits();
   private PipelineLimits pipelineLimits = new PipelineLimits();
   private RouteOptions routeOptions = new RouteOptions();
+  private ConnectionLimits connectionLimits = new ConnectionLimits();
   private WorkerOptions workerOptions = new WorkerOptions();
   private ClusterOptions clusterOptions = new ClusterOptions();
   private boolean tlsSelfSigned;
   private JsonObject pipeline = DEFAULT_PIPELINE.copy();
   private String faceCascade = DEFAULT_FACE_CASCADE;
   private boolean cluster;
-  private String nodeName = defaultNodeName();
+  private String nodeName;
 
   public FrameLoopOptions() {
   }
@@ -68,9 +69,10 @@ public class FrameLoopOptions {
    * @throws IllegalArgumentException naming the key, for a value of the wrong type or out of range
    */
   public FrameLoopOptions(JsonObject json) {
-    JsonObject config = ConfigValues.coerce(json, ConfigValues.typesOf(new FrameLoopOptions().toJson(), HttpServerConfig.shortcutTypes()));
+    JsonObject config = ConfigValues.coerce(json, Types.TYPES);
     ConfigValues.apply(config, FrameLoopOptionsConverter::fromJson, this);
     ConfigValues.apply(config, RouteOptionsConverter::fromJson, routeOptions);
+    ConfigValues.apply(config, ConnectionLimitsConverter::fromJson, connectionLimits);
     ConfigValues.apply(config, SessionOptionsConverter::fromJson, sessionOptions);
     ConfigValues.apply(config, ImageLimitsConverter::fromJson, imageLimits);
     ConfigValues.apply(config, PipelineLimitsConverter::fromJson, pipelineLimits);
@@ -79,12 +81,19 @@ public class FrameLoopOptions {
     httpServerOptions = HttpServerConfig.fromJson(config);
   }
 
+  /** Every key's type: the defaults' JSON, and the HTTP shortcuts. */
+  private static final class Types {
+    static final JsonObject TYPES = new FrameLoopOptions().toJson().mergeIn(HttpServerConfig.shortcutTypes());
+  }
+
   /** The configuration keys, flat, as in {@code config.json}. */
   public JsonObject toJson() {
     JsonObject json = new JsonObject();
     FrameLoopOptionsConverter.toJson(this, json);
-    return json.put("httpServerOptions", HttpServerConfig.toJson(httpServerOptions))
+    return json.put("pipeline", pipeline.copy())
+      .put("httpServerOptions", HttpServerConfig.toJson(httpServerOptions))
       .mergeIn(routeOptions.toJson())
+      .mergeIn(connectionLimits.toJson())
       .mergeIn(sessionOptions.toJson())
       .mergeIn(imageLimits.toJson())
       .mergeIn(pipelineLimits.toJson())
@@ -121,16 +130,6 @@ public class FrameLoopOptions {
     return clusterOptions.getRole() == Role.front ? 0 : workerOptions.effectiveWorkerInstances();
   }
 
-  /**
-   * Frames this front end has in the workers at once: {@code maxInFlight}, or when it is 0, its
-   * own worker count (one node), or 8 for a {@code front} without workers of its own.
-   */
-  public int effectiveMaxInFlight() {
-    if (workerOptions.getMaxInFlight() > 0) {
-      return workerOptions.getMaxInFlight();
-    }
-    return clusterOptions.getRole() == Role.front ? 8 : effectiveWorkerInstances();
-  }
 
   @GenIgnore
   public HttpServerOptions getHttpServerOptions() {
@@ -138,6 +137,7 @@ public class FrameLoopOptions {
   }
 
   /** Address, port, TLS and any other setting of Vert.x's HTTP server. */
+  @GenIgnore
   public FrameLoopOptions setHttpServerOptions(HttpServerOptions httpServerOptions) {
     this.httpServerOptions = Objects.requireNonNull(httpServerOptions, "httpServerOptions");
     return this;
@@ -148,8 +148,20 @@ public class FrameLoopOptions {
     return routeOptions;
   }
 
+  @GenIgnore
   public FrameLoopOptions setRouteOptions(RouteOptions routeOptions) {
     this.routeOptions = Objects.requireNonNull(routeOptions, "routeOptions");
+    return this;
+  }
+
+  @GenIgnore
+  public ConnectionLimits getConnectionLimits() {
+    return connectionLimits;
+  }
+
+  @GenIgnore
+  public FrameLoopOptions setConnectionLimits(ConnectionLimits connectionLimits) {
+    this.connectionLimits = Objects.requireNonNull(connectionLimits, "connectionLimits");
     return this;
   }
 
@@ -158,6 +170,7 @@ public class FrameLoopOptions {
     return sessionOptions;
   }
 
+  @GenIgnore
   public FrameLoopOptions setSessionOptions(SessionOptions sessionOptions) {
     this.sessionOptions = Objects.requireNonNull(sessionOptions, "sessionOptions");
     return this;
@@ -168,6 +181,7 @@ public class FrameLoopOptions {
     return imageLimits;
   }
 
+  @GenIgnore
   public FrameLoopOptions setImageLimits(ImageLimits imageLimits) {
     this.imageLimits = Objects.requireNonNull(imageLimits, "imageLimits");
     return this;
@@ -178,6 +192,7 @@ public class FrameLoopOptions {
     return pipelineLimits;
   }
 
+  @GenIgnore
   public FrameLoopOptions setPipelineLimits(PipelineLimits pipelineLimits) {
     this.pipelineLimits = Objects.requireNonNull(pipelineLimits, "pipelineLimits");
     return this;
@@ -188,6 +203,7 @@ public class FrameLoopOptions {
     return workerOptions;
   }
 
+  @GenIgnore
   public FrameLoopOptions setWorkerOptions(WorkerOptions workerOptions) {
     this.workerOptions = Objects.requireNonNull(workerOptions, "workerOptions");
     return this;
@@ -198,6 +214,7 @@ public class FrameLoopOptions {
     return clusterOptions;
   }
 
+  @GenIgnore
   public FrameLoopOptions setClusterOptions(ClusterOptions clusterOptions) {
     this.clusterOptions = Objects.requireNonNull(clusterOptions, "clusterOptions");
     return this;
@@ -244,6 +261,9 @@ public class FrameLoopOptions {
   }
 
   public String getNodeName() {
+    if (nodeName == null) {
+      nodeName = defaultNodeName(); // a host-name look-up: only when needed
+    }
     return nodeName;
   }
 

@@ -43,9 +43,13 @@ public class FrameLoopVerticle extends VerticleBase {
         // Making a self-signed certificate blocks: not on the event loop.
         return vertx.executeBlocking(options::listenOptions);
       })
-      .compose(serverOptions -> vertx.createHttpServer(serverOptions)
-        .requestHandler(frameLoop.mountPage(frameLoop.mount(Router.router(vertx))))
-        .listen())
+      .compose(serverOptions -> {
+        ConnectionGuard guard = ConnectionGuard.create(vertx, options.getConnectionLimits());
+        return vertx.createHttpServer(serverOptions)
+          .connectionHandler(guard)
+          .requestHandler(guard.then(frameLoop.mountPage(frameLoop.mount(Router.router(vertx)))))
+          .listen();
+      })
       .onSuccess(listening -> {
         server = listening;
         String authority = displayHost(options.getHttpServerOptions().getHost()) + ":" + server.actualPort();

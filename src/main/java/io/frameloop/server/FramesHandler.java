@@ -52,7 +52,11 @@ public final class FramesHandler implements Handler<RoutingContext> {
   @Override
   public void handle(RoutingContext ctx) {
     String origin = ctx.request().getHeader(HttpHeaders.ORIGIN);
-    if (closedReason != null) {
+    String upgrade = ctx.request().getHeader(HttpHeaders.UPGRADE);
+    if (upgrade == null || !upgrade.toLowerCase(java.util.Locale.ROOT).contains("websocket")) {
+      ctx.response().setStatusCode(426).putHeader(HttpHeaders.UPGRADE, "websocket")
+        .end("this is a WebSocket endpoint: connect with a WebSocket client");
+    } else if (closedReason != null) {
       reject(ctx, 503, "shutting_down", "the server is shutting down");
     } else if (!originPolicy.allows(origin, ctx.request().getHeader(HttpHeaders.HOST))) {
       reject(ctx, 403, "origin", "origin " + origin + " is not allowed to open a session");
@@ -62,8 +66,12 @@ public final class FramesHandler implements Handler<RoutingContext> {
       ctx.request().toWebSocket()
         .onSuccess(this::start)
         .onFailure(e -> {
+          // A malformed handshake is the client's: one line, no stack trace.
           admitted.decrementAndGet();
-          ctx.fail(400, e);
+          LOG.log(System.Logger.Level.DEBUG, "WebSocket handshake refused remote={0}: {1}", ctx.request().remoteAddress(), e.getMessage());
+          if (!ctx.response().ended() && !ctx.response().closed()) {
+            ctx.response().setStatusCode(400).end("WebSocket handshake refused: " + e.getMessage());
+          }
         });
     }
   }
@@ -99,6 +107,11 @@ public final class FramesHandler implements Handler<RoutingContext> {
   }
 
   private void start(ServerWebSocket socket) {
+    if (closedReason != null) { // the upgrade finished after close() began
+      admitted.decrementAndGet();
+      socket.close(FrameSession.GOING_AWAY_CLOSE_CODE, closedReason);
+      return;
+    }
     socket.setWriteQueueMaxSize(services.options().getWriteQueueMaxBytes());
     FrameSession session = new FrameSession(Long.toString(sessionIds.incrementAndGet()), socket, vertx.getOrCreateContext(),
       services);

@@ -19,8 +19,11 @@ final class HttpServerConfig {
   private HttpServerConfig() {
   }
 
+  /** An idle connection (no byte either way; sessions send stats every second) is closed after this. */
+  static final int DEFAULT_IDLE_TIMEOUT_SECONDS = 300;
+
   static HttpServerOptions defaults() {
-    return new HttpServerOptions().setHost(DEFAULT_HOST).setPort(DEFAULT_PORT);
+    return new HttpServerOptions().setHost(DEFAULT_HOST).setPort(DEFAULT_PORT).setIdleTimeout(DEFAULT_IDLE_TIMEOUT_SECONDS);
   }
 
   /** The shortcut keys with a value of their type, for {@link ConfigValues#coerce}. */
@@ -59,12 +62,18 @@ final class HttpServerConfig {
     }
   }
 
-  /** The settings that differ from Vert.x's defaults: what a configuration file needs to say. */
+  /**
+   * The settings that differ from Vert.x's defaults (what a configuration file needs to say), and
+   * always those where FrameLoop's defaults differ from Vert.x's, so that {@link #fromJson} gives
+   * the same options back.
+   */
   static JsonObject toJson(HttpServerOptions options) {
     JsonObject json = options.toJson();
+    JsonObject ours = defaults().toJson();
     new HttpServerOptions().toJson().forEach(entry -> {
-      if (Objects.equals(json.getValue(entry.getKey()), entry.getValue())) {
-        json.remove(entry.getKey());
+      String key = entry.getKey();
+      if (Objects.equals(json.getValue(key), entry.getValue()) && Objects.equals(ours.getValue(key), entry.getValue())) {
+        json.remove(key);
       }
     });
     return json;

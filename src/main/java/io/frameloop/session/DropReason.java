@@ -8,8 +8,10 @@ public enum DropReason {
   SLOW_CLIENT("slow_client"),
   /** Over the session's frames-per-second limit. */
   RATE_LIMITED("rate_limited"),
-  /** No worker answered in time (gone, or the processing timeout passed). */
-  WORKER_LOST("worker_lost");
+  /** The worker that had it is gone (its node stopped). */
+  WORKER_LOST("worker_lost"),
+  /** Its deadline ({@code processTimeoutMs}) passed before a worker started on it, or a stuck worker never answered. */
+  EXPIRED("expired");
 
   private final String wireName;
 

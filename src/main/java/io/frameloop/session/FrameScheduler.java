@@ -1,10 +1,13 @@
 package io.frameloop.session;
 
+import io.frameloop.worker.WorkerLease;
+import io.frameloop.worker.WorkerPool;
 import java.util.ArrayDeque;
+import java.util.Optional;
 
 /**
- * Hands frames to the worker pool fairly: round-robin over the sessions that have a frame
- * waiting, never more than {@code capacity} frames in the workers at once.
+ * Hands frames to free workers fairly: round-robin over the sessions that have a frame waiting,
+ * a frame only when a worker is free to take it.
  *
  * <p>Frames wait in their session (where a newer frame can still replace them), not in the event
  * bus, so what reaches a worker is always the newest frame, and a session that floods gets the
@@ -15,19 +18,16 @@ public final class FrameScheduler {
 
   /** A session with a frame waiting for its turn. */
   interface Turn {
-    /** The turn has come: send the waiting frame to a worker, or {@link #release} at once. */
-    void dispatch();
+    /** The turn has come, with a free worker: send it the waiting frame, or give the lease back. */
+    void dispatch(WorkerLease lease);
   }
 
-  private final int capacity;
+  private final WorkerPool workers;
   private final ArrayDeque<Turn> ready = new ArrayDeque<>();
-  private int inFlight;
 
-  public FrameScheduler(int capacity) {
-    if (capacity < 1) {
-      throw new IllegalArgumentException("capacity must be at least 1, got " + capacity);
-    }
-    this.capacity = capacity;
+  public FrameScheduler(WorkerPool workers) {
+    this.workers = workers;
+    workers.onFree(this::pump);
   }
 
   /** Puts a session with a waiting frame at the back of the line. */
@@ -38,33 +38,26 @@ public final class FrameScheduler {
     pump();
   }
 
-  /** Called once for every dispatch, when its frame is done (or was never sent). */
-  void release() {
-    synchronized (this) {
-      inFlight--;
-    }
-    pump();
-  }
-
   synchronized void remove(Turn session) {
     ready.remove(session);
-  }
-
-  public synchronized int inFlight() {
-    return inFlight;
   }
 
   private void pump() {
     while (true) {
       Turn next;
+      WorkerLease lease;
       synchronized (this) {
-        if (inFlight >= capacity || ready.isEmpty()) {
+        if (ready.isEmpty()) {
           return;
         }
+        Optional<WorkerLease> free = workers.acquire();
+        if (free.isEmpty()) {
+          return;
+        }
+        lease = free.get();
         next = ready.poll();
-        inFlight++;
       }
-      next.dispatch();
+      next.dispatch(lease);
     }
   }
 }

@@ -10,8 +10,11 @@ import io.frameloop.protocol.ControlMessageException;
 import io.frameloop.protocol.FrameFormat;
 import io.frameloop.protocol.FrameFormatException;
 import io.frameloop.protocol.InboundFrame;
+import io.frameloop.protocol.MessageAssembler;
 import io.frameloop.protocol.ServerMessages;
 import io.frameloop.worker.ProcessingFailure;
+import io.frameloop.worker.RateLimitedLog;
+import io.frameloop.worker.WorkerLease;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -19,7 +22,6 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.WebSocketBase;
-import io.vertx.core.json.JsonObject;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -29,7 +31,7 @@ import java.util.concurrent.TimeUnit;
  * waits replaces it (the old one is dropped as {@code stale}), so a slow pipeline or network can
  * never build up lag. All state is touched only on the session's own context (event loop).
  */
-public final class FrameSession implements FrameScheduler.Turn {
+public final class FrameSession implements FrameScheduler.Turn, MessageAssembler.Listener {
 
   /** Close code for a session closed for sending nothing (1000: normal closure, with a reason). */
   public static final short IDLE_CLOSE_CODE = 1000;
@@ -37,8 +39,11 @@ public final class FrameSession implements FrameScheduler.Turn {
   public static final short TOO_BIG_CLOSE_CODE = 1009;
   /** Close code for a session closed by the server going away (1001). */
   public static final short GOING_AWAY_CLOSE_CODE = 1001;
+  /** Close code for a client that breaks the rules of use: ping floods, never reading (1008: policy violation). */
+  public static final short POLICY_CLOSE_CODE = 1008;
 
   private static final System.Logger LOG = System.getLogger(FrameSession.class.getName());
+  private static final RateLimitedLog WORKER_LOST_LOG = new RateLimitedLog(LOG, 10_000);
 
   private final String id;
   private final WebSocketBase socket;
@@ -46,7 +51,9 @@ public final class FrameSession implements FrameScheduler.Turn {
   private final SessionServices services;
   private final SessionOptions options;
   private final SessionStats stats;
+  private final SessionOutput output;
   private final RateLimiter rateLimiter;
+  private final RateLimiter pingLimiter;
 
   private PipelineSpec pipeline;
   private Pending waiting;
@@ -67,7 +74,9 @@ public final class FrameSession implements FrameScheduler.Turn {
     this.options = services.options();
     this.stats = new SessionStats(services.listener());
     this.pipeline = services.defaultPipeline();
+    this.output = new SessionOutput(socket, options);
     this.rateLimiter = new RateLimiter(options.getMaxFps());
+    this.pingLimiter = new RateLimiter(options.getMaxPingsPerSecond());
   }
 
   /**
@@ -75,28 +84,43 @@ public final class FrameSession implements FrameScheduler.Turn {
    * {@code stats}. The owner calls {@link #close} when the socket closes.
    */
   public void start(Vertx vertx) {
-    socket.binaryMessageHandler(this::onBinary);
-    socket.textMessageHandler(this::onText);
+    socket.frameHandler(new MessageAssembler(options.getMaxMessageBytes(), options.getMaxTextMessageBytes(), this));
     LOG.log(System.Logger.Level.INFO, "session opened id={0} remote={1}", id, socket.remoteAddress());
-    sendJson(ServerMessages.hello(services.pipelines().describe(), pipeline.toJson(), services.helloLimits()));
+    output.answer(ServerMessages.hello(services.pipelines().describe(), pipeline.toJson(), services.helloLimits()));
     statsTimer = vertx.setPeriodic(options.getStatsIntervalMs(), timer -> tick());
   }
 
   private void tick() {
-    long idleNanos = System.nanoTime() - lastMessageNanos;
-    if (options.getIdleTimeoutSeconds() > 0 && idleNanos > TimeUnit.SECONDS.toNanos(options.getIdleTimeoutSeconds())) {
+    long now = System.nanoTime();
+    if (options.getIdleTimeoutSeconds() > 0 && now - lastMessageNanos > TimeUnit.SECONDS.toNanos(options.getIdleTimeoutSeconds())) {
       closeWith(IDLE_CLOSE_CODE, "idle timeout: no message for " + options.getIdleTimeoutSeconds() + " s");
-      return;
+    } else if (output.stalled(now)) {
+      closeWith(POLICY_CLOSE_CODE, "the client reads nothing: its queue stayed full for " + options.getStalledTimeoutSeconds() + " s");
+    } else {
+      output.ifReading(ServerMessages.stats(stats.report((processing ? 1 : 0) + (waiting != null ? 1 : 0))));
     }
-    sendJson(ServerMessages.stats(stats.report((processing ? 1 : 0) + (waiting != null ? 1 : 0))));
   }
 
-  void onBinary(Buffer message) {
-    lastMessageNanos = System.nanoTime();
-    if (message.length() > options.getMaxMessageBytes()) {
-      closeWith(TOO_BIG_CLOSE_CODE, "message too big: " + message.length() + " bytes, the limit is " + options.getMaxMessageBytes());
-      return;
+  @Override
+  public void ping() {
+    if (!pingLimiter.tryAcquire(System.nanoTime())) {
+      closeWith(POLICY_CLOSE_CODE, "too many pings: the limit is " + options.getMaxPingsPerSecond() + " per second");
     }
+  }
+
+  @Override
+  public void oversized(boolean text, long bytesSoFar) {
+    lastMessageNanos = System.nanoTime();
+    if (text) {
+      controlError(ServerMessages.BAD_MESSAGE, ClientMessages.tooLarge(options.getMaxTextMessageBytes()).getMessage());
+    } else {
+      closeWith(TOO_BIG_CLOSE_CODE, "message too big: over " + options.getMaxMessageBytes() + " bytes, the limit");
+    }
+  }
+
+  @Override
+  public void binaryMessage(Buffer message) {
+    lastMessageNanos = System.nanoTime();
     stats.frameIn(message.length());
     if (!rateLimiter.tryAcquire(lastMessageNanos)) {
       stats.drop(DropReason.RATE_LIMITED);
@@ -106,7 +130,7 @@ public final class FrameSession implements FrameScheduler.Turn {
     try {
       frame = FrameFormat.decode(message);
     } catch (FrameFormatException e) {
-      frameError(e.header() == null ? -1 : e.header().sequence(), e.getMessage());
+      frameError(ServerMessages.BAD_FRAME, e.header() == null ? -1 : e.header().sequence(), e.getMessage());
       return;
     }
     if (waiting != null) {
@@ -119,7 +143,8 @@ public final class FrameSession implements FrameScheduler.Turn {
     }
   }
 
-  void onText(String text) {
+  @Override
+  public void textMessage(String text) {
     lastMessageNanos = System.nanoTime();
     ClientMessage message;
     try {
@@ -131,62 +156,57 @@ public final class FrameSession implements FrameScheduler.Turn {
     if (message instanceof ClientMessage.SetPipeline request) {
       try {
         pipeline = services.pipelines().parse(request.pipeline(), pipeline.quality());
-        sendJson(ServerMessages.pipeline(pipeline.toJson()));
+        output.answer(ServerMessages.pipeline(pipeline.toJson()));
       } catch (PipelineException e) {
         controlError(ServerMessages.BAD_PIPELINE, e.getMessage());
       }
     } else if (message instanceof ClientMessage.SetTimings request) {
       stats.collectTimings(request.enabled());
-      sendJson(ServerMessages.timings(request.enabled()));
+      output.answer(ServerMessages.timings(request.enabled()));
     }
   }
 
   private void controlError(String code, String message) {
     stats.controlError(code);
-    sendJson(ServerMessages.error(code, message));
+    output.answer(ServerMessages.error(code, message));
   }
 
-  private void frameError(long sequence, String message) {
-    stats.frameError(ServerMessages.BAD_FRAME);
-    sendJson(ServerMessages.frameError(sequence, message));
+  private void frameError(String code, long sequence, String message) {
+    stats.frameError(code);
+    output.answer(ServerMessages.frameError(code, sequence, message));
   }
 
-  /** Called by the scheduler when this session's turn has come; runs on the session's context. */
+  /** Called by the scheduler when this session's turn has come, with a free worker. */
   @Override
-  public void dispatch() {
+  public void dispatch(WorkerLease lease) {
     if (Vertx.currentContext() == context) {
-      dispatchNow();
+      dispatchNow(lease);
     } else {
-      context.runOnContext(v -> dispatchNow());
+      context.runOnContext(v -> dispatchNow(lease));
     }
   }
 
-  private void dispatchNow() {
+  private void dispatchNow(WorkerLease lease) {
     queued = false;
     Pending next = waiting;
     waiting = null;
     if (closed || next == null) {
-      services.scheduler().release();
+      lease.release();
       return;
     }
     processing = true;
-    services.workers().process(new FrameJob(next.frame().jpeg(), pipeline))
-      .onComplete(result -> onProcessed(next, result));
+    lease.process(new FrameJob(next.frame().jpeg(), pipeline)).onComplete(result -> onProcessed(next, result));
   }
 
   private void onProcessed(Pending frame, AsyncResult<ProcessedFrame> result) {
     processing = false;
-    services.scheduler().release();
     if (closed) {
       return;
     }
     if (result.succeeded()) {
       reply(frame, result.result());
-    } else if (result.cause() instanceof ProcessingFailure failure && failure.kind() == ProcessingFailure.Kind.WORKER_LOST) {
-      // Not the frame's fault, so not an error.
-      stats.drop(DropReason.WORKER_LOST);
     } else {
-      frameError(frame.frame().sequence(), result.cause().getMessage());
+      onFailure(frame, result.cause());
     }
     if (waiting != null && !queued) {
       queued = true;
@@ -194,22 +214,34 @@ public final class FrameSession implements FrameScheduler.Turn {
     }
   }
 
+  private void onFailure(Pending frame, Throwable cause) {
+    ProcessingFailure.Kind kind = cause instanceof ProcessingFailure failure ? failure.kind() : ProcessingFailure.Kind.SERVER_ERROR;
+    switch (kind) {
+      // Not the frame's fault, so not an error: counted, and for a lost worker logged.
+      case WORKER_LOST -> {
+        stats.drop(DropReason.WORKER_LOST);
+        WORKER_LOST_LOG.warn("frames dropped as worker_lost, e.g. session " + id + ": " + cause.getMessage());
+      }
+      case EXPIRED -> stats.drop(DropReason.EXPIRED);
+      case BAD_FRAME -> frameError(ServerMessages.BAD_FRAME, frame.frame().sequence(), cause.getMessage());
+      default -> frameError(ServerMessages.SERVER_ERROR, frame.frame().sequence(), cause.getMessage());
+    }
+  }
+
   private void reply(Pending frame, ProcessedFrame processed) {
     long total = System.nanoTime() - frame.arrivedNanos();
     stats.recordProcessed(frame.frame().sequence(), processed.worker(), processed.processingNanos(),
       total - processed.processingNanos());
-    if (socket.writeQueueFull()) {
-      stats.drop(DropReason.SLOW_CLIENT);
-    } else {
-      Buffer reply = FrameFormat.encodeReply(frame.frame().header(), processed.jpeg());
-      stats.frameOut(reply.length());
-      socket.writeBinaryMessage(reply);
+    if (processed.jpeg().length() > options.getMaxMessageBytes()) {
+      frameError(ServerMessages.BAD_FRAME, frame.frame().sequence(), "the processed frame is " + processed.jpeg().length()
+        + " bytes, over the limit of " + options.getMaxMessageBytes() + ": lower the quality or the size");
+      return;
     }
-  }
-
-  private void sendJson(JsonObject message) {
-    if (!closed) {
-      socket.writeTextMessage(message.encode());
+    Buffer reply = FrameFormat.encodeReply(frame.frame().header(), processed.jpeg());
+    if (output.frame(reply)) {
+      stats.frameOut(reply.length());
+    } else {
+      stats.drop(DropReason.SLOW_CLIENT);
     }
   }
 
@@ -219,6 +251,7 @@ public final class FrameSession implements FrameScheduler.Turn {
       return;
     }
     closed = true;
+    output.close();
     waiting = null;
     services.scheduler().remove(this);
     if (statsTimer >= 0) {

@@ -21,6 +21,9 @@ public class SessionOptions {
   public static final int DEFAULT_MAX_TEXT_MESSAGE_BYTES = 16 * 1024;
   /** About four 700-wide replies: more queued bytes would only be more lag. */
   public static final int DEFAULT_WRITE_QUEUE_MAX_BYTES = 256 * 1024;
+  /** Browsers send none; keep-alive pings of other clients need a few a minute. */
+  public static final int DEFAULT_MAX_PINGS_PER_SECOND = 10;
+  public static final int DEFAULT_STALLED_TIMEOUT_SECONDS = 30;
 
   private int maxSessions = DEFAULT_MAX_SESSIONS;
   private int maxFps = DEFAULT_MAX_FPS;
@@ -29,6 +32,8 @@ public class SessionOptions {
   private int maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES;
   private int maxTextMessageBytes = DEFAULT_MAX_TEXT_MESSAGE_BYTES;
   private int writeQueueMaxBytes = DEFAULT_WRITE_QUEUE_MAX_BYTES;
+  private int maxPingsPerSecond = DEFAULT_MAX_PINGS_PER_SECOND;
+  private int stalledTimeoutSeconds = DEFAULT_STALLED_TIMEOUT_SECONDS;
 
   public SessionOptions() {
   }
@@ -114,6 +119,26 @@ public class SessionOptions {
   /** A client's unsent bytes before its replies are dropped as {@code slow_client}. */
   public SessionOptions setWriteQueueMaxBytes(int writeQueueMaxBytes) {
     this.writeQueueMaxBytes = atLeast("writeQueueMaxBytes", writeQueueMaxBytes, 1024);
+    return this;
+  }
+
+  public int getMaxPingsPerSecond() {
+    return maxPingsPerSecond;
+  }
+
+  /** WebSocket pings a session may send per second (bursts of one second's worth); more close it with 1008. */
+  public SessionOptions setMaxPingsPerSecond(int maxPingsPerSecond) {
+    this.maxPingsPerSecond = atLeast("maxPingsPerSecond", maxPingsPerSecond, 1);
+    return this;
+  }
+
+  public int getStalledTimeoutSeconds() {
+    return stalledTimeoutSeconds;
+  }
+
+  /** A session whose outbound queue stays full this long (the client reads nothing) is closed with 1008. */
+  public SessionOptions setStalledTimeoutSeconds(int stalledTimeoutSeconds) {
+    this.stalledTimeoutSeconds = atLeast("stalledTimeoutSeconds", stalledTimeoutSeconds, 1);
     return this;
   }
 

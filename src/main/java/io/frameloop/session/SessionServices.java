@@ -2,8 +2,7 @@ package io.frameloop.session;
 
 import io.frameloop.pipeline.PipelineRules;
 import io.frameloop.pipeline.PipelineSpec;
-import io.frameloop.worker.WorkerClient;
-import io.vertx.core.json.JsonObject;
+import io.frameloop.protocol.HelloLimits;
 
 /**
  * What every session of one server shares.
@@ -12,9 +11,8 @@ import io.vertx.core.json.JsonObject;
  *
  * @param helloLimits the limits as announced in {@code hello}
  * @param listener    hears every session's counts (the server's metrics)
- * @param scheduler   takes turns among the sessions for the workers
+ * @param scheduler   takes turns among the sessions for free workers
  */
 public record SessionServices(SessionOptions options, PipelineRules pipelines, PipelineSpec defaultPipeline,
-                              JsonObject helloLimits, SessionListener listener, FrameScheduler scheduler,
-                              WorkerClient workers) {
+                              HelloLimits helloLimits, SessionListener listener, FrameScheduler scheduler) {
 }

@@ -6,8 +6,10 @@ public final class ProcessingFailure extends RuntimeException {
   public enum Kind {
     /** The frame's bytes: not a JPEG the server accepts, or an op failed on this image. */
     BAD_FRAME,
-    /** No worker answered in time: gone, or the processing timeout passed. Not the frame's fault. */
+    /** The worker that had the frame is gone (its node stopped announcing it). Not the frame's fault. */
     WORKER_LOST,
+    /** The frame's deadline passed before a worker started on it. Not the frame's fault. */
+    EXPIRED,
     /** The server failed on a frame it accepted. */
     SERVER_ERROR
   }

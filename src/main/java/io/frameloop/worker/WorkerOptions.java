@@ -76,7 +76,7 @@ public class WorkerOptions {
     return maxInFlight;
   }
 
-  /** Frames in the workers at once from one front end; 0: automatic (its worker count, or 8 for a front without workers). */
+  /** Frames in the workers at once from one front end (at most one per worker); 0: one per known worker. */
   public WorkerOptions setMaxInFlight(int maxInFlight) {
     if (maxInFlight < 0) {
       throw new IllegalArgumentException("maxInFlight must be 0 (automatic) or more, got " + maxInFlight);
@@ -89,7 +89,10 @@ public class WorkerOptions {
     return processTimeoutMs;
   }
 
-  /** A frame not processed by then is dropped as {@code worker_lost}. */
+  /**
+   * A frame's deadline: one that has not started by then is dropped as {@code expired}, and a
+   * worker on one frame for longer is reported stuck (it gets no frame until it answers).
+   */
   public WorkerOptions setProcessTimeoutMs(long processTimeoutMs) {
     if (processTimeoutMs < 1) {
       throw new IllegalArgumentException("processTimeoutMs must be at least 1, got " + processTimeoutMs);

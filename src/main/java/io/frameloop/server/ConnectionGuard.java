@@ -1,0 +1,70 @@
+package io.frameloop.server;
+
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.HttpServerRequest;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Closes HTTP connections that do not send a whole request head within {@code headerTimeoutMs}
+ * (headers sent slowly, or nothing), and connections over {@code maxPendingConnections} that
+ * have not yet: nothing else bounds them before the upgrade but file descriptors. Install it as
+ * the server's connection handler and let it see every request first:
+ * {@code server.connectionHandler(guard).requestHandler(guard.then(router))}.
+ */
+public final class ConnectionGuard implements Handler<HttpConnection> {
+
+  private static final System.Logger LOG = System.getLogger(ConnectionGuard.class.getName());
+
+  private final Vertx vertx;
+  private final ConnectionLimits limits;
+  /** Connections without a request yet, with their timer. */
+  private final Map<HttpConnection, Long> pending = new ConcurrentHashMap<>();
+
+  private ConnectionGuard(Vertx vertx, ConnectionLimits limits) {
+    this.vertx = vertx;
+    this.limits = limits;
+  }
+
+  public static ConnectionGuard create(Vertx vertx, ConnectionLimits limits) {
+    return new ConnectionGuard(vertx, new ConnectionLimits(limits));
+  }
+
+  @Override
+  public void handle(HttpConnection connection) {
+    if (pending.size() >= limits.getMaxPendingConnections()) {
+      LOG.log(System.Logger.Level.DEBUG, "connection refused: {0} connections without a request", pending.size());
+      connection.close();
+      return;
+    }
+    long timer = vertx.setTimer(limits.getHeaderTimeoutMs(), id -> {
+      if (pending.remove(connection) != null) {
+        connection.close();
+      }
+    });
+    pending.put(connection, timer);
+    connection.closeHandler(v -> forget(connection));
+  }
+
+  /** The request handler to install: marks the connection as having sent a request, then passes it on. */
+  public Handler<HttpServerRequest> then(Handler<HttpServerRequest> next) {
+    return request -> {
+      forget(request.connection());
+      next.handle(request);
+    };
+  }
+
+  private void forget(HttpConnection connection) {
+    Long timer = pending.remove(connection);
+    if (timer != null) {
+      vertx.cancelTimer(timer);
+    }
+  }
+
+  /** Connections that have not sent a request yet. */
+  public int pendingCount() {
+    return pending.size();
+  }
+}

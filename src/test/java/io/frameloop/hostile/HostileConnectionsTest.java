@@ -1,0 +1,207 @@
+package io.frameloop.hostile;
+
+import static io.frameloop.testing.Await.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.frameloop.protocol.FrameFormat;
+import io.frameloop.session.FrameSession;
+import io.frameloop.testing.FrameClient;
+import io.frameloop.testing.Http;
+import io.frameloop.testing.Images;
+import io.frameloop.testing.RawWebSocket;
+import io.frameloop.testing.TestServers;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Issue 17, rows 2, 9, 10, 11 and 12: hostile connections, each next to a normal session that
+ * must keep getting its frames back. Loopback only, bounded in count and time.
+ */
+@ExtendWith(VertxExtension.class)
+class HostileConnectionsTest {
+
+  /** A normal session: sends {@code count} frames one after the other and counts the replies. */
+  static int streamNormally(FrameClient client, int count) {
+    Buffer frame = Images.leftRedRightBlue();
+    int replies = 0;
+    for (int seq = 0; seq < count; seq++) {
+      client.sendFramed(seq, 0, frame);
+      if (FrameFormat.decode(client.nextBinary()).header().sequence() == seq) {
+        replies++;
+      }
+    }
+    return replies;
+  }
+
+  @Test
+  void aPingFloodThatNeverReadsIsClosedWith1008(Vertx vertx) throws Exception {
+    int port = TestServers.start(vertx, TestServers.options(o -> o.getSessionOptions().setMaxFps(0))).actualPort();
+    try (FrameClient bystander = FrameClient.connect(vertx, port);
+         RawWebSocket attacker = RawWebSocket.connect(port, "/frames")) {
+      byte[] payload = new byte[125];
+      int sent = 0;
+      try {
+        for (; sent < 5_000; sent++) {
+          attacker.send(RawWebSocket.PING, payload);
+        }
+      } catch (java.io.IOException closedUnderUs) {
+        // the server closed the connection while the flood was still going: what we want
+      }
+      assertThat(attacker.readUntilClose()).as("close code after %d pings", sent).isIn(1008, -1);
+      assertThat(streamNormally(bystander, 20)).isEqualTo(20);
+      assertThat(Http.get(port, "/health").statusCode()).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void clientsThatSendControlMessagesButNeverReadAreSlowedThenClosed(Vertx vertx) throws Exception {
+    int port = TestServers.start(vertx, TestServers.options(o -> o.getSessionOptions().setMaxFps(0)
+      .setStalledTimeoutSeconds(2).setWriteQueueMaxBytes(32 * 1024))).actualPort();
+    JsonArray ops = new JsonArray();
+    for (int i = 0; i < 16; i++) {
+      ops.add(new JsonObject().put("op", "blur").put("kernel", 3));
+    }
+    byte[] pipeline = new JsonObject().put("type", "pipeline").put("ops", ops).encode().getBytes(StandardCharsets.UTF_8);
+    List<RawWebSocket> attackers = new ArrayList<>();
+    try (FrameClient bystander = FrameClient.connect(vertx, port)) {
+      for (int i = 0; i < 4; i++) {
+        attackers.add(RawWebSocket.connect(port, "/frames"));
+      }
+      // Each answer is as large as the request; nobody reads them. Writes block once the server
+      // stops reading, so each attacker sends from its own thread, bounded in count.
+      List<Thread> senders = new ArrayList<>();
+      AtomicInteger refused = new AtomicInteger();
+      for (RawWebSocket attacker : attackers) {
+        Thread sender = new Thread(() -> {
+          try {
+            for (int n = 0; n < 20_000; n++) {
+              attacker.send(RawWebSocket.TEXT, pipeline);
+            }
+          } catch (java.io.IOException e) {
+            refused.incrementAndGet(); // closed by the server
+          }
+        });
+        sender.setDaemon(true);
+        sender.start();
+        senders.add(sender);
+      }
+      assertThat(streamNormally(bystander, 30)).as("the normal session's frames during the attack").isEqualTo(30);
+      for (RawWebSocket attacker : attackers) {
+        assertThat(attacker.closedByServer(15_000)).as("an attacker that never reads is closed").isTrue();
+      }
+      for (Thread sender : senders) {
+        sender.join(15_000);
+        assertThat(sender.isAlive()).isFalse();
+      }
+      assertThat(streamNormally(bystander, 10)).isEqualTo(10);
+    } finally {
+      for (RawWebSocket attacker : attackers) {
+        attacker.close();
+      }
+    }
+  }
+
+  @Test
+  void connectionsThatNeverFinishTheirRequestAreClosedAndBounded(Vertx vertx) throws Exception {
+    int port = TestServers.start(vertx, TestServers.options(o -> {
+      o.getConnectionLimits().setHeaderTimeoutMs(1000).setMaxPendingConnections(50);
+      o.getSessionOptions().setMaxFps(0);
+    })).actualPort();
+    List<Socket> slow = new ArrayList<>();
+    try {
+      for (int i = 0; i < 120; i++) {
+        Socket socket = new Socket("127.0.0.1", port);
+        OutputStream out = socket.getOutputStream();
+        if (i % 2 == 0) {
+          out.write("GET /frames HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.US_ASCII)); // and never the end
+        }
+        slow.add(socket);
+      }
+      try (FrameClient bystander = FrameClient.connect(vertx, port)) {
+        assertThat(streamNormally(bystander, 10)).isEqualTo(10);
+      }
+      long deadline = System.nanoTime() + 10_000_000_000L;
+      for (Socket socket : slow) {
+        socket.setSoTimeout((int) Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+        assertThat(socket.getInputStream().read()).as("closed by the server within the header timeout").isEqualTo(-1);
+      }
+    } finally {
+      for (Socket socket : slow) {
+        socket.close();
+      }
+    }
+  }
+
+  @Test
+  void aPlainGetOnTheFramesPathIsAnswered426WithoutAStackTrace(Vertx vertx) {
+    int port = TestServers.start(vertx, TestServers.options()).actualPort();
+    AtomicInteger severe = new AtomicInteger();
+    Handler counter = new Handler() {
+      @Override
+      public void publish(LogRecord record) {
+        if (record.getLevel().intValue() >= Level.SEVERE.intValue()) {
+          severe.incrementAndGet();
+        }
+      }
+
+      @Override
+      public void flush() {
+      }
+
+      @Override
+      public void close() {
+      }
+    };
+    Logger root = Logger.getLogger("");
+    root.addHandler(counter);
+    try {
+      for (int i = 0; i < 200; i++) {
+        var response = Http.get(port, "/frames");
+        assertThat(response.statusCode()).isEqualTo(426);
+        assertThat(response.headers().firstValue("Upgrade")).hasValue("websocket");
+      }
+      assertThat(severe.get()).as("SEVERE log records").isZero();
+    } finally {
+      root.removeHandler(counter);
+    }
+  }
+
+  @Test
+  void aReplyOverTheMessageLimitIsDroppedWithAReason(Vertx vertx) {
+    int port = TestServers.start(vertx, TestServers.options(o -> o.getSessionOptions().setMaxMessageBytes(64 * 1024))).actualPort();
+    try (FrameClient client = FrameClient.connect(vertx, port)) {
+      Buffer noise = Images.noiseJpeg(320, 240, 90);
+      assertThat(noise.length()).isLessThan(64 * 1024);
+      JsonObject answer = client.setPipeline(new JsonObject().put("quality", 100)
+        .put("ops", new JsonArray().add(new JsonObject().put("op", "resize").put("width", 1280))));
+      assertThat(answer.getString("type")).isEqualTo("pipeline");
+      client.sendFramed(9, 0, noise);
+      JsonObject error = client.next("error");
+      assertThat(error.getLong("seq")).isEqualTo(9);
+      assertThat(error.getString("message")).contains("over the limit of 65536");
+      assertThat(client.pollBinary(java.time.Duration.ofMillis(500))).as("no oversized reply").isNull();
+      client.setPipeline(new JsonObject().put("quality", 80).put("ops", new JsonArray()));
+      client.sendFramed(10, 0, Images.leftRedRightBlue());
+      assertThat(FrameFormat.decode(client.nextBinary()).header().sequence()).isEqualTo(10);
+    }
+  }
+
+  static short policyClose() {
+    return FrameSession.POLICY_CLOSE_CODE;
+  }
+}

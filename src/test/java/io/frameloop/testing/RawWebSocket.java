@@ -1,0 +1,137 @@
+package io.frameloop.testing;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * A WebSocket client on a plain socket, for tests that play a hostile client: it sends what it
+ * likes and reads only when the test says so (a Vert.x client always reads, and answers pings).
+ */
+public final class RawWebSocket implements AutoCloseable {
+
+  public static final int TEXT = 0x1;
+  public static final int BINARY = 0x2;
+  public static final int CLOSE = 0x8;
+  public static final int PING = 0x9;
+
+  private final Socket socket;
+  private final OutputStream out;
+  private final InputStream in;
+
+  private RawWebSocket(Socket socket) throws IOException {
+    this.socket = socket;
+    this.out = socket.getOutputStream();
+    this.in = socket.getInputStream();
+  }
+
+  /** Connects to {@code path} on loopback and completes the handshake (reads the 101 answer). */
+  public static RawWebSocket connect(int port, String path) throws IOException {
+    Socket socket = new Socket("127.0.0.1", port);
+    socket.setSoTimeout(20_000);
+    RawWebSocket ws = new RawWebSocket(socket);
+    byte[] nonce = new byte[16];
+    ThreadLocalRandom.current().nextBytes(nonce);
+    String request = "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+      + "Sec-WebSocket-Key: " + Base64.getEncoder().encodeToString(nonce) + "\r\nSec-WebSocket-Version: 13\r\n\r\n";
+    ws.out.write(request.getBytes(StandardCharsets.US_ASCII));
+    ws.out.flush();
+    String head = ws.readHead();
+    if (!head.startsWith("HTTP/1.1 101")) {
+      socket.close();
+      throw new IOException("handshake refused: " + head.lines().findFirst().orElse(head));
+    }
+    return ws;
+  }
+
+  private String readHead() throws IOException {
+    ByteArrayOutputStream head = new ByteArrayOutputStream();
+    int matched = 0;
+    while (matched < 4) {
+      int b = in.read();
+      if (b < 0) {
+        throw new IOException("connection closed during the handshake");
+      }
+      head.write(b);
+      matched = (b == "\r\n\r\n".charAt(matched)) ? matched + 1 : (b == '\r' ? 1 : 0);
+    }
+    return head.toString(StandardCharsets.US_ASCII);
+  }
+
+  /** Sends one final, masked frame (as a client must). */
+  public void send(int opcode, byte[] payload) throws IOException {
+    ByteArrayOutputStream frame = new ByteArrayOutputStream(payload.length + 14);
+    frame.write(0x80 | opcode);
+    if (payload.length < 126) {
+      frame.write(0x80 | payload.length);
+    } else if (payload.length < 65536) {
+      frame.write(0x80 | 126);
+      frame.write(payload.length >>> 8);
+      frame.write(payload.length);
+    } else {
+      frame.write(0x80 | 127);
+      for (int shift = 56; shift >= 0; shift -= 8) {
+        frame.write((int) ((long) payload.length >>> shift));
+      }
+    }
+    byte[] mask = new byte[4];
+    ThreadLocalRandom.current().nextBytes(mask);
+    frame.write(mask);
+    for (int i = 0; i < payload.length; i++) {
+      frame.write(payload[i] ^ mask[i & 3]);
+    }
+    out.write(frame.toByteArray());
+  }
+
+  /**
+   * Reads frames until a close frame, and returns its status code; -1 when the connection ends
+   * without one.
+   */
+  public int readUntilClose() throws IOException {
+    while (true) {
+      int first = in.read();
+      if (first < 0) {
+        return -1;
+      }
+      int second = in.read();
+      long length = second & 0x7F;
+      if (length == 126) {
+        length = (in.read() << 8) | in.read();
+      } else if (length == 127) {
+        length = 0;
+        for (int i = 0; i < 8; i++) {
+          length = (length << 8) | in.read();
+        }
+      }
+      byte[] payload = in.readNBytes((int) length);
+      if ((first & 0x0F) == CLOSE) {
+        return payload.length >= 2 ? ((payload[0] & 0xFF) << 8) | (payload[1] & 0xFF) : 1005;
+      }
+    }
+  }
+
+  /** Whether the server has closed the connection (a read sees its end, or it was reset). */
+  public boolean closedByServer(int waitMillis) {
+    try {
+      socket.setSoTimeout(waitMillis);
+      while (in.read() >= 0) {
+        // drain what the server sent before it closed
+      }
+      return true;
+    } catch (java.net.SocketTimeoutException e) {
+      return false;
+    } catch (IOException reset) {
+      return true;
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    socket.close();
+  }
+}
