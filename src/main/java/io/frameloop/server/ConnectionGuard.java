@@ -12,7 +12,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * (headers sent slowly, or nothing), and connections over {@code maxPendingConnections} that
  * have not yet: nothing else bounds them before the upgrade but file descriptors. Install it as
  * the server's connection handler and let it see every request first:
- * {@code server.connectionHandler(guard).requestHandler(guard.then(router))}.
+ * {@code server.connectionHandler(guard).requestHandler(guard.then(router))}, on a server without
+ * h2c ({@link FrameLoopOptions#listenOptions} switches it off), where a connection starts at once.
  */
 public final class ConnectionGuard implements Handler<HttpConnection> {
 

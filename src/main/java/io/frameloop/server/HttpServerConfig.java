@@ -93,7 +93,10 @@ final class HttpServerConfig {
       .setMaxWebSocketFrameSize(transportLimit)
       // JPEG does not deflate: compression would only burn CPU on both ends.
       .setPerMessageWebSocketCompressionSupported(false)
-      .setPerFrameWebSocketCompressionSupported(false);
+      .setPerFrameWebSocketCompressionSupported(false)
+      // HTTP/1.1 only: with h2c, a connection starts only once its first bytes arrive, so a
+      // client that sends nothing would stay out of the ConnectionGuard's sight.
+      .setHttp2ClearTextEnabled(false);
     if (tlsSelfSigned && !server.isSsl()) {
       // A development certificate, new at every start: browsers will warn about it.
       server.setSsl(true).setKeyCertOptions(SelfSignedCertificate.create("localhost").keyCertOptions());

@@ -68,9 +68,12 @@ final class SessionOutput {
     return true;
   }
 
-  /** Whether the outbound queue has stayed full for longer than {@code stalledTimeoutSeconds}. */
+  /**
+   * Whether the client has read nothing for longer than {@code stalledTimeoutSeconds}: the
+   * outbound queue stayed full, or reading stayed paused because the answers did not drain.
+   */
   boolean stalled(long nowNanos) {
-    if (gone() || !socket.writeQueueFull()) {
+    if (gone() || !(socket.writeQueueFull() || readingPaused)) {
       fullSinceNanos = -1;
       return false;
     }
