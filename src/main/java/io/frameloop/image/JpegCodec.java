@@ -12,6 +12,9 @@ public interface JpegCodec extends AutoCloseable {
   /** Reduction factors a codec can decode at: 1, 1/2, 1/4, 1/8. */
   int[] REDUCTIONS = {8, 4, 2};
 
+  /** The longest side libjpeg reads or writes (its JPEG_MAX_DIMENSION), for both codecs. */
+  int MAX_SIDE = 65500;
+
   /** {@code "turbojpeg"} or {@code "opencv"}. */
   String name();
 
@@ -25,7 +28,12 @@ public interface JpegCodec extends AutoCloseable {
    */
   Mat decode(Buffer jpeg, JpegInfo info, int reduction);
 
-  /** Encodes an 8-bit BGR or greyscale image; the bytes are the caller's. */
+  /**
+   * Encodes an 8-bit BGR or greyscale image; the bytes are the caller's.
+   *
+   * @throws JpegEncodeException if the image cannot be encoded (a server-side failure, not the
+   *                             client's frame's); the codec stays usable
+   */
   Buffer encode(Mat image, int quality);
 
   @Override

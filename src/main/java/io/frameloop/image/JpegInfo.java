@@ -4,14 +4,26 @@ import io.vertx.core.buffer.Buffer;
 
 /**
  * What a JPEG's header declares, read from its markers without decoding any pixels, so that a
- * tiny file declaring 60000x60000 can be refused before a decoder allocates for it.
+ * tiny file declaring 60000x60000 can be refused before a decoder allocates for it, and a file
+ * that would cost a decoder far more than its size is refused before any decoder sees it.
  */
 public record JpegInfo(int width, int height, int components, boolean progressive) {
 
   /**
-   * Reads the frame header (SOFn) of a JPEG.
+   * The most scans (SOS markers) a JPEG may have. A decoder makes a pass over the image per scan,
+   * so thousands of tiny scans cost minutes of CPU; encoders write 1 to about 10. 500 is also
+   * libjpeg-turbo's own limit (TJFLAG_LIMITSCANS), so both codecs accept the same files.
+   */
+  public static final int MAX_SCANS = 500;
+
+  /**
+   * Reads the frame header (SOFn) of a JPEG and counts its scans. Only 8-bit Huffman-coded
+   * baseline, extended and progressive JPEGs (SOF0-SOF2) are accepted: the other coding
+   * processes are never made by browsers or cameras, and arithmetic coding lets a few hundred
+   * bytes declare a large image that decodes to real pixels (a decompression bomb).
    *
-   * @throws BadFrameException if the bytes are not a JPEG or end before the frame header
+   * @throws BadFrameException if the bytes are not a JPEG, end before the frame header, use
+   *                           another coding process or have more than {@link #MAX_SCANS} scans
    */
   public static JpegInfo read(Buffer jpeg) {
     int length = jpeg.length();
@@ -27,6 +39,9 @@ public record JpegInfo(int width, int height, int components, boolean progressiv
       if (marker == 0xFF) { // fill byte
         pos++;
         continue;
+      }
+      if (marker == 0xDE) {
+        throw new BadFrameException("hierarchical JPEGs are not accepted (DHP marker)");
       }
       if (marker == 0xD9 || marker == 0xDA) {
         throw new BadFrameException("corrupt JPEG: no frame header (SOF) before the image data");
@@ -44,15 +59,36 @@ public record JpegInfo(int width, int height, int components, boolean progressiv
         if (pos + 10 > length) {
           break;
         }
+        checkCodingProcess(marker, jpeg.getUnsignedByte(pos + 4));
         int height = jpeg.getUnsignedShort(pos + 5);
         int width = jpeg.getUnsignedShort(pos + 7);
         int components = jpeg.getUnsignedByte(pos + 9);
-        boolean progressive = marker == 0xC2 || marker == 0xC6 || marker == 0xCA || marker == 0xCE;
-        return new JpegInfo(width, height, components, progressive);
+        int scans = JpegScans.count(jpeg, pos + 2 + segmentLength);
+        if (scans > MAX_SCANS) {
+          throw new BadFrameException("JPEG has " + scans + " scans, over the limit of " + MAX_SCANS);
+        }
+        return new JpegInfo(width, height, components, marker == 0xC2);
       }
       pos += 2 + segmentLength;
     }
     throw new BadFrameException("truncated JPEG: the data ends before the frame header (SOF)");
+  }
+
+  /** Accepts SOF0, SOF1 and SOF2 with 8-bit samples. */
+  private static void checkCodingProcess(int marker, int precision) {
+    int sof = marker - 0xC0;
+    if (sof >= 9) { // SOF9-SOF11, SOF13-SOF15 (0xCC is DAC, not a frame header)
+      throw new BadFrameException("arithmetic-coded JPEGs are not accepted (SOF" + sof + ")");
+    }
+    if (sof == 3) {
+      throw new BadFrameException("lossless JPEGs are not accepted (SOF3)");
+    }
+    if (sof >= 5) {
+      throw new BadFrameException("hierarchical JPEGs are not accepted (SOF" + sof + ")");
+    }
+    if (precision != 8) {
+      throw new BadFrameException("only 8-bit JPEGs are accepted, this one has " + precision + "-bit samples");
+    }
   }
 
   public long pixels() {

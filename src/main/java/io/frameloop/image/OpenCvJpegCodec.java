@@ -1,6 +1,7 @@
 package io.frameloop.image;
 
 import io.vertx.core.buffer.Buffer;
+import org.opencv.core.CvException;
 import org.opencv.core.CvType;
 import org.opencv.core.Mat;
 import org.opencv.core.MatOfByte;
@@ -29,15 +30,14 @@ public final class OpenCvJpegCodec implements JpegCodec {
   public Mat decode(Buffer jpeg, JpegInfo info, int reduction) {
     int length = jpeg.length();
     if (length > scratch.length) {
-      scratch = new byte[Integer.highestOneBit(length) << 1];
-      NativeMats.release(compressed);
-      compressed = NativeMats.track(new Mat(1, scratch.length, CvType.CV_8UC1));
+      growInput(length);
     }
     jpeg.getBytes(0, length, scratch, 0);
     compressed.put(0, 0, scratch, 0, length);
     Mat view = NativeMats.track(compressed.colRange(0, length));
     try {
       NativeMats.release(decoded);
+      decoded = null; // not released twice if imdecode throws
       decoded = NativeMats.track(Imgcodecs.imdecode(view, flags(reduction)));
     } finally {
       NativeMats.release(view);
@@ -46,6 +46,16 @@ public final class OpenCvJpegCodec implements JpegCodec {
       throw new BadFrameException("could not decode the JPEG (corrupt or unsupported data)");
     }
     return decoded;
+  }
+
+  /** Replaces the input buffers only once the new ones exist, so a failed allocation changes nothing. */
+  private void growInput(int length) {
+    int capacity = CodecChecks.grownCapacity(length);
+    byte[] array = new byte[capacity];
+    Mat mat = NativeMats.track(new Mat(1, capacity, CvType.CV_8UC1));
+    NativeMats.release(compressed);
+    compressed = mat;
+    scratch = array;
   }
 
   private static int flags(int reduction) {
@@ -59,16 +69,30 @@ public final class OpenCvJpegCodec implements JpegCodec {
 
   @Override
   public Buffer encode(Mat image, int quality) {
+    CodecChecks.checkEncodable(image);
     if (quality != encodeQuality) {
+      MatOfInt params = NativeMats.track(new MatOfInt(Imgcodecs.IMWRITE_JPEG_QUALITY, quality));
       NativeMats.release(encodeParams);
-      encodeParams = NativeMats.track(new MatOfInt(Imgcodecs.IMWRITE_JPEG_QUALITY, quality));
+      encodeParams = params;
       encodeQuality = quality;
     }
-    if (!Imgcodecs.imencode(".jpg", image, encoded, encodeParams)) {
-      throw new BadFrameException("JPEG encoding failed for a " + image.cols() + "x" + image.rows() + " image");
+    try {
+      if (!Imgcodecs.imencode(".jpg", image, encoded, encodeParams)) {
+        throw new JpegEncodeException("JPEG encoding failed for a " + image.cols() + "x" + image.rows() + " image");
+      }
+    } catch (CvException e) {
+      // Not the client's frame: an image this server made could not be written.
+      throw new JpegEncodeException("JPEG encoding failed for a " + image.cols() + "x" + image.rows() + " image: "
+        + String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
+    }
+    if (encoded.total() > CodecChecks.MAX_ARRAY) {
+      throw new JpegEncodeException("the encoded image (" + encoded.total() + " bytes) is over the largest array");
     }
     byte[] bytes = new byte[(int) encoded.total()];
     encoded.get(0, 0, bytes);
+    if (bytes.length > CodecChecks.RETAINED_BUFFER) {
+      encoded.release(); // one huge image should not pin its buffer in every worker
+    }
     return Buffer.buffer(bytes);
   }
 

@@ -25,7 +25,7 @@ final class TurboJpeg {
   static final int TJCS_YCCK = 4;
   static final int TJERR_WARNING = 0;
   static final int TJFLAG_NOREALLOC = 1024;
-  /** Refuse progressive JPEGs with more than 500 scans: a known decompression-time attack. */
+  /** libjpeg-turbo's own scan limit, the same as {@link JpegInfo#MAX_SCANS}, which is checked first. */
   static final int TJFLAG_LIMITSCANS = 32768;
 
   private static final Optional<String> LOAD_ERROR = load();

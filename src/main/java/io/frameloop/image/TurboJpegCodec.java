@@ -40,11 +40,12 @@ public final class TurboJpegCodec implements JpegCodec {
     TurboJpeg.loadError().ifPresent(error -> {
       throw new IllegalStateException(error);
     });
-    decompressor = TurboJpeg.tjInitDecompress();
-    compressor = TurboJpeg.tjInitCompress();
-    if (decompressor == null || compressor == null) {
+    try {
+      decompressor();
+      compressor();
+    } catch (IllegalStateException e) {
       close();
-      throw new IllegalStateException("TurboJPEG could not create its handles");
+      throw e;
     }
   }
 
@@ -62,14 +63,12 @@ public final class TurboJpegCodec implements JpegCodec {
   public Mat decode(Buffer jpeg, JpegInfo info, int reduction) {
     int length = jpeg.length();
     if (length > scratch.length) {
-      scratch = new byte[Integer.highestOneBit(length) << 1];
-      input.close();
-      input = new Memory(scratch.length);
+      growInput(length);
     }
     jpeg.getBytes(0, length, scratch, 0);
     input.write(0, scratch, 0, length);
     NativeLong size = new NativeLong(length);
-    if (TurboJpeg.tjDecompressHeader3(decompressor, input, size, width, height, subsampling, colorspace) != 0) {
+    if (TurboJpeg.tjDecompressHeader3(decompressor(), input, size, width, height, subsampling, colorspace) != 0) {
       throw decodeFailure();
     }
     if (width.getValue() != info.width() || height.getValue() != info.height()) {
@@ -85,6 +84,7 @@ public final class TurboJpegCodec implements JpegCodec {
     int w = JpegCodec.reduced(info.width(), reduction);
     int h = JpegCodec.reduced(info.height(), reduction);
     decoded.create(h, w, CvType.CV_8UC3);
+    // JpegInfo already refused more than JpegInfo.MAX_SCANS scans; libjpeg-turbo's own check stays.
     int rc = TurboJpeg.tjDecompress2(decompressor, input, size, new Pointer(decoded.dataAddr()), w, w * 3, h,
       TurboJpeg.TJPF_BGR, TurboJpeg.TJFLAG_LIMITSCANS);
     // A warning (e.g. data ends early) still leaves a usable image, as with OpenCV's decoder.
@@ -94,6 +94,16 @@ public final class TurboJpegCodec implements JpegCodec {
     return decoded;
   }
 
+  /** Replaces the input buffers only once the new ones exist, so a failed allocation changes nothing. */
+  private void growInput(int length) {
+    int capacity = CodecChecks.grownCapacity(length);
+    byte[] array = new byte[capacity];
+    Memory memory = new Memory(capacity);
+    input.close();
+    input = memory;
+    scratch = array;
+  }
+
   /**
    * After a fatal error a TurboJPEG 2.1 handle can stay in a broken state (the next, good JPEG
    * fails too), so it is replaced. Errors are rare; a new handle is cheap.
@@ -101,58 +111,122 @@ public final class TurboJpegCodec implements JpegCodec {
   private BadFrameException decodeFailure() {
     String message = TurboJpeg.tjGetErrorStr2(decompressor);
     TurboJpeg.tjDestroy(decompressor);
-    decompressor = TurboJpeg.tjInitDecompress();
+    decompressor = null; // made again on the next decode
     return new BadFrameException("could not decode the JPEG: " + message);
+  }
+
+  private Pointer decompressor() {
+    if (decompressor == null) {
+      decompressor = TurboJpeg.tjInitDecompress();
+      if (decompressor == null) {
+        throw new IllegalStateException("TurboJPEG could not create a decompressor: " + TurboJpeg.tjGetErrorStr2(null));
+      }
+    }
+    return decompressor;
+  }
+
+  private Pointer compressor() {
+    if (compressor == null) {
+      compressor = TurboJpeg.tjInitCompress();
+      if (compressor == null) {
+        throw new JpegEncodeException("TurboJPEG could not create a compressor: " + TurboJpeg.tjGetErrorStr2(null));
+      }
+    }
+    return compressor;
   }
 
   @Override
   public Buffer encode(Mat image, int quality) {
+    CodecChecks.checkEncodable(image);
     int channels = image.channels();
-    if (image.depth() != CvType.CV_8U || (channels != 1 && channels != 3)) {
-      throw new BadFrameException("cannot encode an image of type " + CvType.typeToString(image.type()) + " as JPEG");
-    }
+    int subsamp = channels == 1 ? TurboJpeg.TJSAMP_GRAY : TurboJpeg.TJSAMP_420;
+    int needed = outputSize(image.cols(), image.rows(), subsamp);
     Mat source = image.isContinuous() ? image : NativeMats.track(image.clone());
     try {
-      int subsamp = channels == 1 ? TurboJpeg.TJSAMP_GRAY : TurboJpeg.TJSAMP_420;
-      long needed = TurboJpeg.tjBufSize(source.cols(), source.rows(), subsamp).longValue();
-      if (needed > outputCapacity) {
-        if (output != null) {
-          TurboJpeg.tjFree(output);
-        }
-        output = TurboJpeg.tjAlloc((int) needed);
-        outputCapacity = needed;
-      }
+      ensureOutput(needed);
       encodedRef.setValue(output);
       encodedSize.setValue(new NativeLong(outputCapacity));
-      int rc = TurboJpeg.tjCompress2(compressor, new Pointer(source.dataAddr()), source.cols(), source.cols() * channels,
-        source.rows(), channels == 1 ? TurboJpeg.TJPF_GRAY : TurboJpeg.TJPF_BGR, encodedRef, encodedSize, subsamp,
-        quality, TurboJpeg.TJFLAG_NOREALLOC);
+      int rc = TurboJpeg.tjCompress2(compressor(), new Pointer(source.dataAddr()), source.cols(),
+        source.cols() * channels, source.rows(), channels == 1 ? TurboJpeg.TJPF_GRAY : TurboJpeg.TJPF_BGR,
+        encodedRef, encodedSize, subsamp, quality, TurboJpeg.TJFLAG_NOREALLOC);
       if (rc != 0) {
         String message = TurboJpeg.tjGetErrorStr2(compressor);
         TurboJpeg.tjDestroy(compressor);
-        compressor = TurboJpeg.tjInitCompress();
-        throw new BadFrameException("JPEG encoding failed: " + message);
+        compressor = null; // a handle can stay broken after an error; made again on the next encode
+        throw new JpegEncodeException("JPEG encoding failed: " + message);
       }
       return Buffer.buffer(output.getByteArray(0, (int) encodedSize.getValue().longValue()));
     } finally {
       if (source != image) {
         NativeMats.release(source);
       }
+      if (outputCapacity > CodecChecks.RETAINED_BUFFER) {
+        freeOutput(); // one huge image should not pin its buffer in every worker
+      }
     }
+  }
+
+  /**
+   * The bytes tjCompress2 may write for an image: tjBufSize's formula computed in long first,
+   * because libjpeg-turbo 2.1's tjBufSize multiplies in int (65535x65535 grey gives 2048), and
+   * tjAlloc takes an int.
+   *
+   * @throws JpegEncodeException if that is over {@link CodecChecks#MAX_ARRAY} or TurboJPEG
+   *                             cannot size it
+   */
+  static int outputSize(int width, int height, int subsamp) {
+    boolean gray = subsamp == TurboJpeg.TJSAMP_GRAY;
+    int mcu = gray ? 8 : 16; // the MCU of 4:2:0 is 16x16 and adds one chroma byte per pixel
+    long bound = (long) padded(width, mcu) * padded(height, mcu) * (gray ? 2 : 3) + 2048;
+    if (bound > CodecChecks.MAX_ARRAY) {
+      throw new JpegEncodeException("cannot encode a " + width + "x" + height + " image as JPEG: its buffer would need "
+        + bound + " bytes, over the limit of " + CodecChecks.MAX_ARRAY);
+    }
+    long needed = TurboJpeg.tjBufSize(width, height, subsamp).longValue();
+    if (needed <= 0 || needed > CodecChecks.MAX_ARRAY) {
+      throw new JpegEncodeException("TurboJPEG cannot size the buffer for a " + width + "x" + height
+        + " image (tjBufSize gave " + needed + ")");
+    }
+    return (int) Math.max(bound, needed);
+  }
+
+  private static long padded(int side, int mcu) {
+    return ((long) side + mcu - 1) / mcu * mcu;
+  }
+
+  /** Records the capacity only once the buffer exists, so a failed allocation breaks nothing. */
+  private void ensureOutput(int needed) {
+    if (needed <= outputCapacity) {
+      return;
+    }
+    freeOutput();
+    Pointer fresh = TurboJpeg.tjAlloc(needed);
+    if (fresh == null) {
+      throw new JpegEncodeException("TurboJPEG could not allocate " + needed + " bytes to encode into");
+    }
+    output = fresh;
+    outputCapacity = needed;
+  }
+
+  private void freeOutput() {
+    if (output != null) {
+      TurboJpeg.tjFree(output);
+      output = null;
+    }
+    outputCapacity = 0;
   }
 
   @Override
   public void close() {
     if (decompressor != null) {
       TurboJpeg.tjDestroy(decompressor);
+      decompressor = null;
     }
     if (compressor != null) {
       TurboJpeg.tjDestroy(compressor);
+      compressor = null;
     }
-    if (output != null) {
-      TurboJpeg.tjFree(output);
-      output = null;
-    }
+    freeOutput();
     input.close();
     NativeMats.release(decoded);
     if (cmykFallback != null) {
