@@ -58,6 +58,19 @@ public interface FrameOpFactory {
     return Optional.empty();
   }
 
+  /**
+   * The size of the op's output for a {@code width x height} input. The worker walks a pipeline's
+   * sizes from the JPEG header before decoding, and refuses a frame for which any step would make
+   * an image over the {@link ImageLimits}; a session refuses a pipeline that would be over them
+   * for every frame size. An op that changes the image's size must answer; the default is the
+   * same size.
+   *
+   * @param params normalized and valid, as for {@link #create}
+   */
+  default ImageSize outputSize(JsonObject params, int width, int height) {
+    return new ImageSize(width, height);
+  }
+
   /** Creates an instance for one worker; {@code params} are normalized and valid. */
   FrameOp create(JsonObject params);
 }

@@ -48,6 +48,7 @@ public final class FrameProcessor implements AutoCloseable {
   public ProcessedFrame process(FrameJob job) {
     long start = System.nanoTime();
     JpegInfo info = checkHeader(job.jpeg());
+    checkSizes(job.pipeline(), info);
     int reduction = reduction(job.pipeline(), info);
     try {
       Mat image = codec.decode(job.jpeg(), info, reduction);
@@ -68,9 +69,17 @@ public final class FrameProcessor implements AutoCloseable {
     }
     if (!limits.allows(info.width(), info.height())) {
       throw new BadFrameException("image " + info.width() + "x" + info.height() + " is over the limit of "
-        + limits.getMaxWidth() + "x" + limits.getMaxHeight() + " and " + limits.getMaxPixels() + " pixels");
+        + limits.describe());
     }
     return info;
+  }
+
+  /** Refuses, before decoding, a frame that this pipeline would turn into an image over the limits. */
+  private void checkSizes(PipelineSpec pipeline, JpegInfo info) {
+    PipelineSizes.firstOverrun(registry, pipeline, limits, new ImageSize(info.width(), info.height()))
+      .ifPresent(overrun -> {
+        throw new BadFrameException(overrun.describe() + ", over the image limits of " + limits.describe());
+      });
   }
 
   /**

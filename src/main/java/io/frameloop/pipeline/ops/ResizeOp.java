@@ -65,8 +65,14 @@ public final class ResizeOp extends OutputMatOp {
     /** The target size: when it is smaller than the image, the worker decodes the JPEG reduced. */
     @Override
     public Optional<ImageSize> smallestInput(JsonObject params, int width, int height) {
+      return Optional.of(outputSize(params, width, height));
+    }
+
+    /** The target size, each side at most {@code Integer.MAX_VALUE}: the worker checks it against the limits. */
+    @Override
+    public ImageSize outputSize(JsonObject params, int width, int height) {
       Size target = targetSize(params.getInteger("width"), params.getInteger("height"), width, height);
-      return Optional.of(new ImageSize((int) target.width, (int) target.height));
+      return new ImageSize((int) Math.min(target.width, Integer.MAX_VALUE), (int) Math.min(target.height, Integer.MAX_VALUE));
     }
 
     @Override
