@@ -71,6 +71,20 @@ public interface FrameOpFactory {
     return new ImageSize(width, height);
   }
 
-  /** Creates an instance for one worker; {@code params} are normalized and valid. */
-  FrameOp create(JsonObject params);
+  /**
+   * Creates an instance for one worker; {@code params} are normalized and valid. Implement this,
+   * for an op that keeps its own Mats, or {@link #create(JsonObject, OpContext)}.
+   */
+  default FrameOp create(JsonObject params) {
+    throw new UnsupportedOperationException("op '" + name() + "' implements neither create(params) nor create(params, context)");
+  }
+
+  /**
+   * Creates an instance for one worker, with that worker's context: the op writes its result into
+   * {@code context.output(input)} and uses its scratch and shared resources, so it keeps no image
+   * of its own. What the worker calls; the default calls {@link #create(JsonObject)}.
+   */
+  default FrameOp create(JsonObject params, OpContext context) {
+    return create(params);
+  }
 }

@@ -171,8 +171,8 @@ public final class OpRegistry {
     return new PipelineSpec.Step(factory.name(), params);
   }
 
-  /** Creates the op instances of a pipeline, for one worker. */
-  public List<FrameOp> create(PipelineSpec spec) {
+  /** Creates the op instances of a pipeline, for the worker that owns {@code context}. */
+  public List<FrameOp> create(PipelineSpec spec, OpContext context) {
     List<FrameOp> ops = new ArrayList<>();
     try {
       for (PipelineSpec.Step step : spec.steps()) {
@@ -180,7 +180,7 @@ public final class OpRegistry {
         if (factory == null) {
           throw new PipelineException("op '" + step.op() + "' is not registered on this worker");
         }
-        ops.add(factory.create(step.params()));
+        ops.add(factory.create(step.params(), context));
       }
       return ops;
     } catch (RuntimeException e) {

@@ -2,6 +2,7 @@ package io.frameloop.pipeline.ops;
 
 import io.frameloop.pipeline.FrameOp;
 import io.frameloop.pipeline.ImageSize;
+import io.frameloop.pipeline.OpContext;
 import io.frameloop.pipeline.OpParam;
 import io.frameloop.pipeline.SimpleOpFactory;
 import io.vertx.core.json.JsonObject;
@@ -18,7 +19,8 @@ public final class ResizeOp extends OutputMatOp {
   private final Integer width;
   private final Integer height;
 
-  ResizeOp(Integer width, Integer height) {
+  ResizeOp(OpContext context, Integer width, Integer height) {
+    super(context);
     this.width = width;
     this.height = height;
   }
@@ -31,6 +33,7 @@ public final class ResizeOp extends OutputMatOp {
     }
     // INTER_AREA avoids aliasing when shrinking; INTER_LINEAR is the usual choice for enlarging.
     int interpolation = target.width < image.cols() ? Imgproc.INTER_AREA : Imgproc.INTER_LINEAR;
+    Mat out = output(image);
     Imgproc.resize(image, out, target, 0, 0, interpolation);
     return out;
   }
@@ -76,8 +79,8 @@ public final class ResizeOp extends OutputMatOp {
     }
 
     @Override
-    public FrameOp create(JsonObject params) {
-      return new ResizeOp(params.getInteger("width"), params.getInteger("height"));
+    public FrameOp create(JsonObject params, OpContext context) {
+      return new ResizeOp(context, params.getInteger("width"), params.getInteger("height"));
     }
   }
 }
