@@ -84,8 +84,8 @@ public final class FacesOp implements FrameOp {
     Mat small = image;
     if (scale < 1) {
       small = context.scratch(0);
-      Imgproc.resize(image, small, new Size(Math.round(image.cols() * scale), Math.round(image.rows() * scale)), 0, 0,
-        Imgproc.INTER_AREA);
+      Size size = new Size(Math.max(1, Math.round(image.cols() * scale)), Math.max(1, Math.round(image.rows() * scale)));
+      Imgproc.resize(image, small, size, 0, 0, Imgproc.INTER_AREA);
     }
     double side = Math.max(MIN_DETECTION_FACE, minSize * scale);
     classifier.detectMultiScale(OutputMatOp.gray(small, context.scratch(1)), faces, scaleFactor, minNeighbors, 0,

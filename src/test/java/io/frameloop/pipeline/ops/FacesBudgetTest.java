@@ -65,6 +65,14 @@ class FacesBudgetTest {
   }
 
   @Test
+  void aVeryThinFrameKeepsAtLeastOnePixelInTheDetectionCopy() {
+    Buffer strip = Images.jpeg(Images.canvas(4096, 2, Images.BLUE, null, null));
+    try (FrameProcessor processor = new FrameProcessor(registry, new ImageLimits(), new OpenCvJpegCodec())) {
+      assertThat(processor.process(new FrameJob(strip, parse(faces()))).width()).isEqualTo(4096);
+    }
+  }
+
+  @Test
   void manyPipelinesWithFacesShareOneClassifierAndNoMatsPerOp() {
     Buffer frame = Images.jpeg(Images.canvas(64, 64, Images.BLUE, null, null));
     long matsBefore = NativeMats.live();
