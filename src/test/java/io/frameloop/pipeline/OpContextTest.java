@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.frameloop.image.NativeMats;
 import io.frameloop.image.OpenCvJpegCodec;
+import io.frameloop.testing.ContextInvertOpFactory;
 import io.frameloop.testing.Images;
 import io.frameloop.testing.InvertOpFactory;
 import io.vertx.core.buffer.Buffer;
@@ -31,7 +32,8 @@ class OpContextTest {
   /** Red on the left quarter: a horizontal flip moves it to the right. */
   private static final Buffer FRAME = Images.jpeg(Images.canvas(WIDTH, HEIGHT, Images.BLUE, new Rect(0, 0, 1024, HEIGHT), Images.RED));
 
-  private final OpRegistry registry = OpRegistry.fromClassPath(new JsonObject()).register(new InvertOpFactory("negate"));
+  private final OpRegistry registry = OpRegistry.fromClassPath(new JsonObject()).register(new InvertOpFactory("negate"))
+    .register(new ContextInvertOpFactory("invertInto"));
   private final PipelineRules rules = new PipelineRules(registry, new PipelineLimits(), new ImageLimits());
   private long before;
   private FrameProcessor processor;
@@ -74,6 +76,18 @@ class OpContextTest {
       op("resize").put("width", 1000), op("faces"), op("flip").put("axis", "both")));
     assertThat(NativeMats.live() - before).as("two scratch Mats and the faces rectangles, no Mat per op")
       .isLessThanOrEqualTo(mats + 3);
+  }
+
+  @Test
+  void aPlugInWrittenAgainstTheContextHoldsNoImageOfItsOwn() {
+    process(Collections.nCopies(2, op("flip")));
+    long mats = NativeMats.live() - before;
+    Mat inverted15 = process(Collections.nCopies(15, op("invertInto")));
+    assertThat(NativeMats.live() - before).isEqualTo(mats);
+    assertThat(processor.nativeBytes()).isEqualTo(3 * IMAGE_BYTES);
+    assertThat(Images.mean(inverted15, new Rect(100, 100, 800, 1800))[0]).as("red inverted to cyan").isGreaterThan(200);
+    Mat inverted16 = process(Collections.nCopies(16, op("invertInto")));
+    assertThat(Images.mean(inverted16, new Rect(100, 100, 800, 1800))[2]).as("16 inversions: red").isGreaterThan(200);
   }
 
   @Test
