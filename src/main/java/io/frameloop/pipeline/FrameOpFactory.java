@@ -58,6 +58,33 @@ public interface FrameOpFactory {
     return Optional.empty();
   }
 
-  /** Creates an instance for one worker; {@code params} are normalized and valid. */
-  FrameOp create(JsonObject params);
+  /**
+   * The size of the op's output for a {@code width x height} input. The worker walks a pipeline's
+   * sizes from the JPEG header before decoding, and refuses a frame for which any step would make
+   * an image over the {@link ImageLimits}; a session refuses a pipeline that would be over them
+   * for every frame size. An op that changes the image's size must answer; the default is the
+   * same size.
+   *
+   * @param params normalized and valid, as for {@link #create}
+   */
+  default ImageSize outputSize(JsonObject params, int width, int height) {
+    return new ImageSize(width, height);
+  }
+
+  /**
+   * Creates an instance for one worker; {@code params} are normalized and valid. Implement this,
+   * for an op that keeps its own Mats, or {@link #create(JsonObject, OpContext)}.
+   */
+  default FrameOp create(JsonObject params) {
+    throw new UnsupportedOperationException("op '" + name() + "' implements neither create(params) nor create(params, context)");
+  }
+
+  /**
+   * Creates an instance for one worker, with that worker's context: the op writes its result into
+   * {@code context.output(input)} and uses its scratch and shared resources, so it keeps no image
+   * of its own. What the worker calls; the default calls {@link #create(JsonObject)}.
+   */
+  default FrameOp create(JsonObject params, OpContext context) {
+    return create(params);
+  }
 }

@@ -4,61 +4,85 @@ import io.frameloop.image.BadFrameException;
 import io.frameloop.image.JpegCodec;
 import io.frameloop.image.JpegInfo;
 import io.vertx.core.buffer.Buffer;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import org.opencv.core.CvException;
 import org.opencv.core.Mat;
 
 /**
  * Decode, run the ops, encode: the work of one worker, on that worker's thread only.
  *
- * <p>Owns its codec (with the buffers and decoded image it reuses across frames) and the op
- * instances of the pipelines it has seen recently; {@link #close} releases all of them.
+ * <p>Owns its codec (with the buffers and decoded image it reuses across frames), the
+ * {@link OpContext} its ops write into (two output images for any number of ops, scratch, shared
+ * resources such as the {@code faces} classifier) and the op instances of the pipelines it has
+ * seen recently; {@link #close} releases all of them.
  */
 public final class FrameProcessor implements AutoCloseable {
 
-  private static final int CACHED_PIPELINES = 8;
+  /** Images that cached plug-in ops may keep of their own, in full-size colour images. */
+  private static final int CACHED_OWN_IMAGES = 2;
 
   private final OpRegistry registry;
   private final ImageLimits limits;
   private final JpegCodec codec;
-  private final Map<PipelineSpec, List<FrameOp>> opsByPipeline = new LinkedHashMap<>(16, 0.75f, true) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<PipelineSpec, List<FrameOp>> eldest) {
-      if (size() > CACHED_PIPELINES) {
-        eldest.getValue().forEach(FrameOp::close);
-        return true;
-      }
-      return false;
-    }
-  };
+  private final OpContext context = new OpContext();
+  private final PipelineCache pipelines;
+  private long decodedBytes;
+  // Written by the worker after each frame, read by metrics on any thread.
+  private volatile long nativeBytes;
 
   public FrameProcessor(OpRegistry registry, ImageLimits limits, JpegCodec codec) {
     this.registry = registry;
     this.limits = limits;
     this.codec = codec;
+    this.pipelines = new PipelineCache(CACHED_OWN_IMAGES * limits.getMaxPixels() * 3);
   }
 
   /**
    * Processes one frame.
    *
-   * @throws BadFrameException if the bytes are not a JPEG this server accepts or an op fails on it
+   * @throws BadFrameException if the bytes are not a JPEG this server accepts, the pipeline would
+   *                           make an image over the limits of it, or an op fails on it
    */
   public ProcessedFrame process(FrameJob job) {
     long start = System.nanoTime();
     JpegInfo info = checkHeader(job.jpeg());
+    checkSizes(job.pipeline(), info);
     int reduction = reduction(job.pipeline(), info);
     try {
       Mat image = codec.decode(job.jpeg(), info, reduction);
-      for (FrameOp op : ops(job.pipeline())) {
-        image = op.apply(image);
-      }
+      decodedBytes = OpContext.bytes(image);
+      image = apply(pipelines.get(job.pipeline(), spec -> registry.create(spec, context)), image);
       Buffer jpeg = codec.encode(image, job.pipeline().quality());
       return new ProcessedFrame(jpeg, image.cols(), image.rows(), System.nanoTime() - start, null);
     } catch (CvException e) {
       throw new BadFrameException("OpenCV failed on this frame: " + firstLine(e.getMessage()));
+    } finally {
+      nativeBytes = decodedBytes + context.nativeBytes() + pipelines.ownBytes();
     }
+  }
+
+  /** Runs the ops, noting the images they return of their own (plug-ins written against the earlier SPI). */
+  private Mat apply(PipelineCache.Entry pipeline, Mat image) {
+    long ownBytes = 0;
+    for (FrameOp op : pipeline.ops) {
+      Mat input = image;
+      image = op.apply(input);
+      if (image != input && !context.owns(image)) {
+        ownBytes += OpContext.bytes(image);
+      }
+    }
+    pipeline.ownBytes = ownBytes;
+    pipelines.trim(pipeline);
+    return image;
+  }
+
+  /**
+   * The native memory this processor holds, in bytes, as of its last frame: the decoded image,
+   * the context's outputs, scratch and shared Mats, and the images cached plug-in ops returned of
+   * their own. The codec's compressed-data buffers and a classifier's own memory are not counted.
+   * Safe to read from any thread.
+   */
+  public long nativeBytes() {
+    return nativeBytes;
   }
 
   private JpegInfo checkHeader(Buffer jpeg) {
@@ -68,9 +92,17 @@ public final class FrameProcessor implements AutoCloseable {
     }
     if (!limits.allows(info.width(), info.height())) {
       throw new BadFrameException("image " + info.width() + "x" + info.height() + " is over the limit of "
-        + limits.getMaxWidth() + "x" + limits.getMaxHeight() + " and " + limits.getMaxPixels() + " pixels");
+        + limits.describe());
     }
     return info;
+  }
+
+  /** Refuses, before decoding, a frame that this pipeline would turn into an image over the limits. */
+  private void checkSizes(PipelineSpec pipeline, JpegInfo info) {
+    PipelineSizes.firstOverrun(registry, pipeline, limits, new ImageSize(info.width(), info.height()))
+      .ifPresent(overrun -> {
+        throw new BadFrameException(overrun.describe() + ", over the image limits of " + limits.describe());
+      });
   }
 
   /**
@@ -85,7 +117,7 @@ public final class FrameProcessor implements AutoCloseable {
     PipelineSpec.Step first = pipeline.steps().get(0);
     FrameOpFactory factory = registry.get(first.op());
     if (factory == null) {
-      return 1; // ops() reports the unregistered op
+      return 1; // creating the ops reports the unregistered op
     }
     return factory.smallestInput(first.params(), info.width(), info.height())
       .map(smallest -> largestReduction(info, smallest))
@@ -102,15 +134,6 @@ public final class FrameProcessor implements AutoCloseable {
     return 1;
   }
 
-  private List<FrameOp> ops(PipelineSpec pipeline) {
-    List<FrameOp> ops = opsByPipeline.get(pipeline);
-    if (ops == null) {
-      ops = registry.create(pipeline);
-      opsByPipeline.put(pipeline, ops);
-    }
-    return ops;
-  }
-
   private static String firstLine(String message) {
     if (message == null) {
       return "unknown error";
@@ -121,8 +144,9 @@ public final class FrameProcessor implements AutoCloseable {
 
   @Override
   public void close() {
-    opsByPipeline.values().forEach(ops -> ops.forEach(FrameOp::close));
-    opsByPipeline.clear();
+    pipelines.close();
+    context.close();
     codec.close();
+    nativeBytes = 0;
   }
 }

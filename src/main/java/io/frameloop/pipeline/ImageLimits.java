@@ -5,8 +5,9 @@ import io.vertx.codegen.json.annotations.JsonGen;
 import io.vertx.core.json.JsonObject;
 
 /**
- * The largest image a worker will decode, checked against the JPEG header before decoding. Part
- * of {@code FrameLoopOptions}; the JSON names are the configuration keys.
+ * The largest image a worker will decode, checked against the JPEG header before decoding, and the
+ * largest a pipeline may make of it (every intermediate and output image). Part of
+ * {@code FrameLoopOptions}; the JSON names are the configuration keys.
  */
 @DataObject
 @JsonGen(publicConverter = true)
@@ -69,6 +70,11 @@ public class ImageLimits {
   /** Whether a {@code width x height} image is within the limits. */
   public boolean allows(int width, int height) {
     return width <= maxWidth && height <= maxHeight && (long) width * height <= maxPixels;
+  }
+
+  /** The limits as error messages name them: {@code 4096x4096 and 8294400 pixels}. */
+  public String describe() {
+    return maxWidth + "x" + maxHeight + " and " + maxPixels + " pixels";
   }
 
   private static <N extends Number> N positive(String name, N value) {

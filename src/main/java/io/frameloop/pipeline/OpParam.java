@@ -2,6 +2,8 @@ package io.frameloop.pipeline;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.util.List;
 
 /**
@@ -34,25 +36,29 @@ public record OpParam(String name, Type type, Object defaultValue, Number min, N
   }
 
   /**
-   * Checks a value the client sent and returns it in its normal form.
+   * Checks a value the client sent and returns it in its normal form. Numbers are compared
+   * exactly, before any conversion: a JSON number too large for an {@code int} is out of range,
+   * never truncated into it.
    *
    * @throws IllegalArgumentException naming the parameter and what is allowed
    */
   public Object normalize(Object value) {
     switch (type) {
       case INT -> {
-        if (!(value instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())) {
+        BigDecimal exact = exact(value);
+        if (exact == null || exact.stripTrailingZeros().scale() > 0) {
           throw new IllegalArgumentException("parameter '" + name + "' must be an integer, got " + describe(value));
         }
-        checkRange(n);
-        return n.intValue();
+        checkRange(exact, value);
+        return exact.intValueExact();
       }
       case NUMBER -> {
-        if (!(value instanceof Number n)) {
+        BigDecimal exact = exact(value);
+        if (exact == null) {
           throw new IllegalArgumentException("parameter '" + name + "' must be a number, got " + describe(value));
         }
-        checkRange(n);
-        return n.doubleValue();
+        checkRange(exact, value);
+        return exact.doubleValue();
       }
       default -> {
         if (!(value instanceof String s) || !choices.contains(s)) {
@@ -63,10 +69,25 @@ public record OpParam(String name, Type type, Object defaultValue, Number min, N
     }
   }
 
-  private void checkRange(Number n) {
-    if (n.doubleValue() < min.doubleValue() || n.doubleValue() > max.doubleValue()) {
-      throw new IllegalArgumentException("parameter '" + name + "' must be between " + min + " and " + max + ", got " + n);
+  private void checkRange(BigDecimal exact, Object value) {
+    if (exact.compareTo(exact(min)) < 0 || exact.compareTo(exact(max)) > 0) {
+      throw new IllegalArgumentException("parameter '" + name + "' must be between " + min + " and " + max + ", got " + value);
     }
+  }
+
+  /** A JSON number's exact value (Jackson gives Integer, Long, BigInteger or Double), or null for anything else. */
+  private static BigDecimal exact(Object value) {
+    if (value instanceof BigDecimal decimal) {
+      return decimal;
+    }
+    if (value instanceof BigInteger integer) {
+      return new BigDecimal(integer);
+    }
+    if (value instanceof Double || value instanceof Float) {
+      double d = ((Number) value).doubleValue();
+      return Double.isFinite(d) ? new BigDecimal(d) : null;
+    }
+    return value instanceof Number n ? BigDecimal.valueOf(n.longValue()) : null;
   }
 
   private static String describe(Object value) {

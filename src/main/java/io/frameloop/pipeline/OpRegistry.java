@@ -19,6 +19,8 @@ public final class OpRegistry {
 
   public static final int MIN_QUALITY = 1;
   public static final int MAX_QUALITY = 100;
+  /** The pipeline's {@code quality}, checked like an op's integer parameter. */
+  private static final OpParam QUALITY = OpParam.intParam("quality", null, MIN_QUALITY, MAX_QUALITY, "JPEG quality of the reply");
 
   /** The built-in ops' package: its factories come first in {@link #fromClassPath}. */
   private static final String BUILT_IN_PACKAGE = OpRegistry.class.getPackageName() + ".ops";
@@ -96,9 +98,7 @@ public final class OpRegistry {
    * @throws PipelineException saying what is wrong, and the known ops where the op is unknown
    */
   public PipelineSpec parse(JsonArray ops, int quality) {
-    if (quality < MIN_QUALITY || quality > MAX_QUALITY) {
-      throw new PipelineException("quality must be between " + MIN_QUALITY + " and " + MAX_QUALITY + ", got " + quality);
-    }
+    checkQuality(quality);
     List<PipelineSpec.Step> steps = new ArrayList<>();
     for (int i = 0; i < ops.size(); i++) {
       Object entry = ops.getValue(i);
@@ -119,11 +119,16 @@ public final class OpRegistry {
     if (!(ops instanceof JsonArray array)) {
       throw new PipelineException("'ops' must be a list of ops, got " + ops);
     }
-    Object quality = pipeline.getValue("quality", defaultQuality);
-    if (!(quality instanceof Integer || quality instanceof Long)) {
-      throw new PipelineException("quality must be an integer, got " + quality);
+    return parse(array, checkQuality(pipeline.getValue("quality", defaultQuality)));
+  }
+
+  /** The quality as an int, refused (not truncated) when it is no integer from 1 to 100. */
+  private static int checkQuality(Object quality) {
+    try {
+      return (Integer) QUALITY.normalize(quality);
+    } catch (IllegalArgumentException e) {
+      throw new PipelineException(e.getMessage());
     }
-    return parse(array, ((Number) quality).intValue());
   }
 
   private PipelineSpec.Step parseStep(int index, JsonObject json) {
@@ -166,8 +171,8 @@ public final class OpRegistry {
     return new PipelineSpec.Step(factory.name(), params);
   }
 
-  /** Creates the op instances of a pipeline, for one worker. */
-  public List<FrameOp> create(PipelineSpec spec) {
+  /** Creates the op instances of a pipeline, for the worker that owns {@code context}. */
+  public List<FrameOp> create(PipelineSpec spec, OpContext context) {
     List<FrameOp> ops = new ArrayList<>();
     try {
       for (PipelineSpec.Step step : spec.steps()) {
@@ -175,7 +180,7 @@ public final class OpRegistry {
         if (factory == null) {
           throw new PipelineException("op '" + step.op() + "' is not registered on this worker");
         }
-        ops.add(factory.create(step.params()));
+        ops.add(factory.create(step.params(), context));
       }
       return ops;
     } catch (RuntimeException e) {

@@ -4,7 +4,8 @@ import java.util.List;
 
 /**
  * A {@link FrameOpFactory} whose name, description and parameters are fixed when it is made, so a
- * factory is a constructor plus {@link #create} (and {@link #validate} or {@link #smallestInput} where the op needs them).
+ * factory is a constructor plus {@code create} (and {@link #validate}, {@link #outputSize} or
+ * {@link #smallestInput} where the op needs them).
  */
 public abstract class SimpleOpFactory implements FrameOpFactory {
 

@@ -1,6 +1,7 @@
 package io.frameloop.pipeline.ops;
 
 import io.frameloop.pipeline.FrameOp;
+import io.frameloop.pipeline.OpContext;
 import io.frameloop.pipeline.OpParam;
 import io.frameloop.pipeline.SimpleOpFactory;
 import io.vertx.core.json.JsonObject;
@@ -13,12 +14,14 @@ public final class BlurOp extends OutputMatOp {
 
   private final Size kernel;
 
-  BlurOp(int kernelSize) {
+  BlurOp(OpContext context, int kernelSize) {
+    super(context);
     this.kernel = new Size(kernelSize, kernelSize);
   }
 
   @Override
   public Mat apply(Mat image) {
+    Mat out = output(image);
     Imgproc.GaussianBlur(image, out, kernel, 0);
     return out;
   }
@@ -36,8 +39,8 @@ public final class BlurOp extends OutputMatOp {
     }
 
     @Override
-    public FrameOp create(JsonObject params) {
-      return new BlurOp(params.getInteger("kernel"));
+    public FrameOp create(JsonObject params, OpContext context) {
+      return new BlurOp(context, params.getInteger("kernel"));
     }
   }
 }

@@ -1,7 +1,7 @@
 package io.frameloop.pipeline.ops;
 
 import io.frameloop.pipeline.FrameOp;
-import io.frameloop.image.NativeMats;
+import io.frameloop.pipeline.OpContext;
 import io.frameloop.pipeline.OpParam;
 import io.frameloop.pipeline.SimpleOpFactory;
 import io.vertx.core.json.JsonObject;
@@ -13,23 +13,18 @@ public final class CannyOp extends OutputMatOp {
 
   private final double low;
   private final double high;
-  private final Mat gray = NativeMats.create();
 
-  CannyOp(double low, double high) {
+  CannyOp(OpContext context, double low, double high) {
+    super(context);
     this.low = low;
     this.high = high;
   }
 
   @Override
   public Mat apply(Mat image) {
-    Imgproc.Canny(gray(image, gray), out, low, high);
+    Mat out = output(image);
+    Imgproc.Canny(gray(image, context.scratch(0)), out, low, high);
     return out;
-  }
-
-  @Override
-  public void close() {
-    super.close();
-    NativeMats.release(gray);
   }
 
   public static final class Factory extends SimpleOpFactory {
@@ -48,8 +43,8 @@ public final class CannyOp extends OutputMatOp {
     }
 
     @Override
-    public FrameOp create(JsonObject params) {
-      return new CannyOp(params.getDouble("low"), params.getDouble("high"));
+    public FrameOp create(JsonObject params, OpContext context) {
+      return new CannyOp(context, params.getDouble("low"), params.getDouble("high"));
     }
   }
 }

@@ -1,13 +1,17 @@
 package io.frameloop.pipeline.ops;
 
-import io.frameloop.pipeline.FrameOp;
 import io.frameloop.image.NativeMats;
+import io.frameloop.pipeline.FrameOp;
+import io.frameloop.pipeline.OpContext;
 import io.frameloop.pipeline.OpParam;
 import io.frameloop.pipeline.SimpleOpFactory;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import org.opencv.core.Mat;
 import org.opencv.core.MatOfRect;
 import org.opencv.core.Point;
@@ -17,43 +21,85 @@ import org.opencv.core.Size;
 import org.opencv.imgproc.Imgproc;
 import org.opencv.objdetect.CascadeClassifier;
 
-/** Haar-cascade face detection; draws a green rectangle around each face, in place. */
+/**
+ * Haar-cascade face detection; draws a green rectangle around each face, in place. Its cost is
+ * bounded whatever the parameters and the frame: it detects on a grey copy whose long side is at
+ * most {@value #MAX_DETECTION_SIDE} pixels (rectangles scaled back), with a scale step of at least
+ * {@value #MIN_SCALE_FACTOR} and at least one neighbour, and draws at most {@value #MAX_FACES} faces.
+ */
 public final class FacesOp implements FrameOp {
 
-  private static final Scalar GREEN = new Scalar(0, 255, 0);
+  /** The detection copy's long side: Haar detection's cost grows with its pixels times its scales. */
+  static final int MAX_DETECTION_SIDE = 640;
+  /** The smallest face looked for in the detection copy: the frontal face cascades' own window, 24x24. */
+  static final int MIN_DETECTION_FACE = 24;
+  static final double MIN_SCALE_FACTOR = 1.05;
+  /** Faces drawn at most, the largest first. */
+  static final int MAX_FACES = 32;
 
-  // CascadeClassifier is not thread-safe: each worker's op instance loads its own.
+  private static final Scalar GREEN = new Scalar(0, 255, 0);
+  private static final AtomicLong CLASSIFIERS_LOADED = new AtomicLong();
+
+  private final OpContext context;
+  // CascadeClassifier is not thread-safe: one per worker, shared by every faces op of that worker.
   private final CascadeClassifier classifier;
+  private final MatOfRect faces;
   private final double scaleFactor;
   private final int minNeighbors;
-  private final Size minSize;
-  private final Mat gray = NativeMats.create();
-  private final MatOfRect faces = NativeMats.track(new MatOfRect());
+  private final int minSize;
 
-  FacesOp(Path cascade, double scaleFactor, int minNeighbors, int minSize) {
-    this.classifier = new CascadeClassifier(cascade.toString());
-    if (classifier.empty()) {
-      close();
-      throw new IllegalStateException("could not load the Haar cascade " + cascade);
-    }
+  FacesOp(OpContext context, Path cascade, double scaleFactor, int minNeighbors, int minSize) {
+    this.context = context;
+    this.classifier = context.shared("faces:" + cascade, () -> load(cascade), FacesOp::unload);
+    this.faces = context.shared("faces:rectangles", () -> NativeMats.track(new MatOfRect()), NativeMats::release);
     this.scaleFactor = scaleFactor;
     this.minNeighbors = minNeighbors;
-    this.minSize = new Size(minSize, minSize);
+    this.minSize = minSize;
+  }
+
+  private static CascadeClassifier load(Path cascade) {
+    CascadeClassifier classifier = new CascadeClassifier(cascade.toString());
+    if (classifier.empty()) {
+      throw new IllegalStateException("could not load the Haar cascade " + cascade);
+    }
+    CLASSIFIERS_LOADED.incrementAndGet();
+    return classifier;
+  }
+
+  /**
+   * OpenCV's Java {@code CascadeClassifier} has no release method: its native memory is freed when
+   * the object is collected (finalizer). Loading one per worker, not per op, is what bounds it.
+   */
+  private static void unload(CascadeClassifier classifier) {
+  }
+
+  /** Classifiers loaded in this JVM so far: one per worker that ran {@code faces}, whatever its pipelines. */
+  static long classifiersLoaded() {
+    return CLASSIFIERS_LOADED.get();
   }
 
   @Override
   public Mat apply(Mat image) {
-    classifier.detectMultiScale(OutputMatOp.gray(image, gray), faces, scaleFactor, minNeighbors, 0, minSize, new Size());
-    for (Rect face : faces.toArray()) {
-      Imgproc.rectangle(image, new Point(face.x, face.y), new Point(face.x + face.width, face.y + face.height), GREEN, 2);
+    double scale = Math.min(1, (double) MAX_DETECTION_SIDE / Math.max(image.cols(), image.rows()));
+    Mat small = image;
+    if (scale < 1) {
+      small = context.scratch(0);
+      Size size = new Size(Math.max(1, Math.round(image.cols() * scale)), Math.max(1, Math.round(image.rows() * scale)));
+      Imgproc.resize(image, small, size, 0, 0, Imgproc.INTER_AREA);
+    }
+    double side = Math.max(MIN_DETECTION_FACE, minSize * scale);
+    classifier.detectMultiScale(OutputMatOp.gray(small, context.scratch(1)), faces, scaleFactor, minNeighbors, 0,
+      new Size(side, side), new Size());
+    Rect[] found = faces.toArray();
+    Arrays.sort(found, Comparator.comparingDouble(Rect::area).reversed());
+    double sx = (double) image.cols() / small.cols();
+    double sy = (double) image.rows() / small.rows();
+    for (int i = 0; i < Math.min(found.length, MAX_FACES); i++) {
+      Rect face = found[i];
+      Imgproc.rectangle(image, new Point(face.x * sx, face.y * sy), new Point((face.x + face.width) * sx,
+        (face.y + face.height) * sy), GREEN, 2);
     }
     return image;
-  }
-
-  @Override
-  public void close() {
-    NativeMats.release(gray);
-    NativeMats.release(faces);
   }
 
   public static final class Factory extends SimpleOpFactory {
@@ -66,9 +112,10 @@ public final class FacesOp implements FrameOp {
 
     public Factory() {
       super("faces", "Detect frontal faces (Haar cascade) and draw a rectangle around each",
-        OpParam.numberParam("scaleFactor", 1.1, 1.01, 2.0, "how much the search window grows per scale"),
-        OpParam.intParam("minNeighbors", 5, 0, 50, "detections needed to keep a face; higher means fewer false faces"),
-        OpParam.intParam("minSize", 30, 1, 4096, "smallest face in pixels"));
+        OpParam.numberParam("scaleFactor", 1.1, MIN_SCALE_FACTOR, 2.0, "how much the search window grows per scale"),
+        OpParam.intParam("minNeighbors", 5, 1, 50, "detections needed to keep a face; higher means fewer false faces"),
+        OpParam.intParam("minSize", 30, 1, 4096, "smallest face in pixels (in frames over " + MAX_DETECTION_SIDE
+          + " pixels, at least " + MIN_DETECTION_FACE + " in a copy scaled down to " + MAX_DETECTION_SIDE + ")"));
     }
 
     @Override
@@ -86,8 +133,8 @@ public final class FacesOp implements FrameOp {
     }
 
     @Override
-    public FrameOp create(JsonObject params) {
-      return new FacesOp(cascade, params.getDouble("scaleFactor"), params.getInteger("minNeighbors"),
+    public FrameOp create(JsonObject params, OpContext context) {
+      return new FacesOp(context, cascade, params.getDouble("scaleFactor"), params.getInteger("minNeighbors"),
         params.getInteger("minSize"));
     }
   }

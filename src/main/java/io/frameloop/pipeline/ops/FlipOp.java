@@ -1,6 +1,7 @@
 package io.frameloop.pipeline.ops;
 
 import io.frameloop.pipeline.FrameOp;
+import io.frameloop.pipeline.OpContext;
 import io.frameloop.pipeline.OpParam;
 import io.frameloop.pipeline.SimpleOpFactory;
 import io.vertx.core.json.JsonObject;
@@ -13,12 +14,14 @@ public final class FlipOp extends OutputMatOp {
 
   private final int flipCode;
 
-  FlipOp(int flipCode) {
+  FlipOp(OpContext context, int flipCode) {
+    super(context);
     this.flipCode = flipCode;
   }
 
   @Override
   public Mat apply(Mat image) {
+    Mat out = output(image);
     Core.flip(image, out, flipCode);
     return out;
   }
@@ -30,13 +33,13 @@ public final class FlipOp extends OutputMatOp {
     }
 
     @Override
-    public FrameOp create(JsonObject params) {
+    public FrameOp create(JsonObject params, OpContext context) {
       int code = switch (params.getString("axis")) {
         case "vertical" -> 0;
         case "both" -> -1;
         default -> 1;
       };
-      return new FlipOp(code);
+      return new FlipOp(context, code);
     }
   }
 }

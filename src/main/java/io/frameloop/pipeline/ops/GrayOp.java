@@ -1,7 +1,7 @@
 package io.frameloop.pipeline.ops;
 
 import io.frameloop.pipeline.FrameOp;
-import io.frameloop.pipeline.OpParam;
+import io.frameloop.pipeline.OpContext;
 import io.frameloop.pipeline.SimpleOpFactory;
 import io.vertx.core.json.JsonObject;
 import org.opencv.core.Mat;
@@ -9,9 +9,13 @@ import org.opencv.core.Mat;
 /** Converts to one grey channel (the reply is a greyscale JPEG, a third of the pixel data). */
 public final class GrayOp extends OutputMatOp {
 
+  GrayOp(OpContext context) {
+    super(context);
+  }
+
   @Override
   public Mat apply(Mat image) {
-    return gray(image, out);
+    return gray(image, output(image));
   }
 
   public static final class Factory extends SimpleOpFactory {
@@ -20,8 +24,8 @@ public final class GrayOp extends OutputMatOp {
     }
 
     @Override
-    public FrameOp create(JsonObject params) {
-      return new GrayOp();
+    public FrameOp create(JsonObject params, OpContext context) {
+      return new GrayOp(context);
     }
   }
 }

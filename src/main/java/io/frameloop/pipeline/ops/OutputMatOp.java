@@ -1,18 +1,25 @@
 package io.frameloop.pipeline.ops;
 
 import io.frameloop.pipeline.FrameOp;
-import io.frameloop.image.NativeMats;
+import io.frameloop.pipeline.OpContext;
 import org.opencv.core.Mat;
 import org.opencv.imgproc.Imgproc;
 
-/** An op that writes its result into one Mat of its own, reused across frames and released on close. */
+/**
+ * An op that writes its result into the worker's {@link OpContext}: it keeps no image of its own,
+ * so a pipeline of any number of them holds the context's two output images.
+ */
 abstract class OutputMatOp implements FrameOp {
 
-  protected final Mat out = NativeMats.create();
+  protected final OpContext context;
 
-  @Override
-  public void close() {
-    NativeMats.release(out);
+  OutputMatOp(OpContext context) {
+    this.context = context;
+  }
+
+  /** Where to write the result for this input. */
+  protected Mat output(Mat input) {
+    return context.output(input);
   }
 
   /** The image as one grey channel: itself when it is grey already, else converted into {@code scratch}. */

@@ -2,6 +2,7 @@ package io.frameloop.pipeline.ops;
 
 import io.frameloop.pipeline.FrameOp;
 import io.frameloop.pipeline.ImageSize;
+import io.frameloop.pipeline.OpContext;
 import io.frameloop.pipeline.OpParam;
 import io.frameloop.pipeline.SimpleOpFactory;
 import io.vertx.core.json.JsonObject;
@@ -18,7 +19,8 @@ public final class ResizeOp extends OutputMatOp {
   private final Integer width;
   private final Integer height;
 
-  ResizeOp(Integer width, Integer height) {
+  ResizeOp(OpContext context, Integer width, Integer height) {
+    super(context);
     this.width = width;
     this.height = height;
   }
@@ -31,6 +33,7 @@ public final class ResizeOp extends OutputMatOp {
     }
     // INTER_AREA avoids aliasing when shrinking; INTER_LINEAR is the usual choice for enlarging.
     int interpolation = target.width < image.cols() ? Imgproc.INTER_AREA : Imgproc.INTER_LINEAR;
+    Mat out = output(image);
     Imgproc.resize(image, out, target, 0, 0, interpolation);
     return out;
   }
@@ -65,13 +68,19 @@ public final class ResizeOp extends OutputMatOp {
     /** The target size: when it is smaller than the image, the worker decodes the JPEG reduced. */
     @Override
     public Optional<ImageSize> smallestInput(JsonObject params, int width, int height) {
+      return Optional.of(outputSize(params, width, height));
+    }
+
+    /** The target size, each side at most {@code Integer.MAX_VALUE}: the worker checks it against the limits. */
+    @Override
+    public ImageSize outputSize(JsonObject params, int width, int height) {
       Size target = targetSize(params.getInteger("width"), params.getInteger("height"), width, height);
-      return Optional.of(new ImageSize((int) target.width, (int) target.height));
+      return new ImageSize((int) Math.min(target.width, Integer.MAX_VALUE), (int) Math.min(target.height, Integer.MAX_VALUE));
     }
 
     @Override
-    public FrameOp create(JsonObject params) {
-      return new ResizeOp(params.getInteger("width"), params.getInteger("height"));
+    public FrameOp create(JsonObject params, OpContext context) {
+      return new ResizeOp(context, params.getInteger("width"), params.getInteger("height"));
     }
   }
 }
