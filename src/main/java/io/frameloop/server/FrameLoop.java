@@ -15,7 +15,9 @@ import io.frameloop.worker.WorkerOptions;
 import io.frameloop.worker.WorkerPool;
 import io.frameloop.session.SessionServices;
 import io.frameloop.worker.Workers;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
@@ -27,6 +29,7 @@ import io.vertx.ext.healthchecks.Status;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.ext.web.healthchecks.HealthCheckHandler;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.opencv.core.Core;
 
 /**
@@ -88,7 +91,7 @@ public final class FrameLoop {
     FrameLoopOptions copy = new FrameLoopOptions(options);
     WorkerOptions workers = copy.getWorkerOptions();
     return prepare(vertx, copy, registry)
-      .compose(startup -> deployWorkers(vertx, copy, registry, startup)
+      .compose(startup -> deployWorkers(vertx, copy, registry, startup, meterRegistry)
         .compose(id -> Workers.pool(vertx, workers.getAddress(), workers.getProcessTimeoutMs(), workers.getMaxInFlight())
         .map(pool -> {
           LOG.log(System.Logger.Level.INFO, "FrameLoop {0} ({1}): {2} worker verticles, {3} frames in flight at most,"
@@ -111,7 +114,8 @@ public final class FrameLoop {
   /** {@link #deployWorkers(Vertx, FrameLoopOptions)} with the ops of {@code registry}. */
   public static Future<String> deployWorkers(Vertx vertx, FrameLoopOptions options, OpRegistry registry) {
     FrameLoopOptions copy = new FrameLoopOptions(options);
-    return prepare(vertx, copy, registry).compose(startup -> deployWorkers(vertx, copy, registry, startup))
+    // A worker node serves no /metrics: its meters go nowhere.
+    return prepare(vertx, copy, registry).compose(startup -> deployWorkers(vertx, copy, registry, startup, new SimpleMeterRegistry()))
       .onSuccess(id -> LOG.log(System.Logger.Level.INFO, "FrameLoop worker node {0}: {1} worker verticles on {2}",
         copy.getNodeName(), copy.effectiveWorkerInstances(), copy.getWorkerOptions().getAddress()));
   }
@@ -143,13 +147,20 @@ public final class FrameLoop {
   }
 
   /** The worker verticles, or none (a null deployment id) for the front role. */
-  private static Future<String> deployWorkers(Vertx vertx, FrameLoopOptions options, OpRegistry registry, Startup startup) {
+  private static Future<String> deployWorkers(Vertx vertx, FrameLoopOptions options, OpRegistry registry, Startup startup,
+                                              MeterRegistry meters) {
     int instances = options.effectiveWorkerInstances();
     if (instances == 0) {
       return Future.succeededFuture();
     }
-    return Workers.deploy(vertx, options.getWorkerOptions().getAddress(), instances,
-      () -> new FrameProcessor(registry, options.getImageLimits(), startup.codec().factory().get()), options.getNodeName());
+    AtomicInteger made = new AtomicInteger();
+    return Workers.deploy(vertx, options.getWorkerOptions().getAddress(), instances, () -> {
+      FrameProcessor processor = new FrameProcessor(registry, options.getImageLimits(), startup.codec().factory().get());
+      // One gauge per processor a worker made (a worker makes a new one after running out of memory).
+      Gauge.builder("frameloop.worker.native.bytes", processor, FrameProcessor::nativeBytes).tag("worker", Integer.toString(made.getAndIncrement()))
+        .description("Native memory a worker's frame processor holds (images, buffers)").register(meters);
+      return processor;
+    }, options.getNodeName());
   }
 
   private static PipelineRules pipelineRules(OpRegistry registry, FrameLoopOptions options) {

@@ -61,6 +61,26 @@ class MetricsTest {
     }
   }
 
+  @Test
+  void eachWorkersNativeMemoryIsAGaugeThatFollowsTheFrameSize(Vertx vertx) {
+    int port = TestServers.start(vertx, TestServers.options(o -> {
+      o.getSessionOptions().setMaxFps(0);
+      o.getWorkerOptions().setWorkerInstances(1).setAddress("frameloop.native-gauge");
+    })).actualPort();
+    try (FrameClient client = FrameClient.connect(vertx, port)) {
+      client.setPipeline(new JsonObject().put("ops", new io.vertx.core.json.JsonArray().add(new JsonObject().put("op", "flip"))));
+      client.sendFramed(1, 0, Images.jpeg(Images.canvas(160, 120, Images.RED, null, null)));
+      client.nextBinary();
+      double small = value(Http.get(port, "/metrics").body(), "frameloop_worker_native_bytes{worker=\"0\"}");
+      client.sendFramed(2, 0, Images.leftRedRightBlue());
+      client.nextBinary();
+      double large = value(Http.get(port, "/metrics").body(), "frameloop_worker_native_bytes{worker=\"0\"}");
+      // Decoded image and the flip's output, 3 bytes a pixel: at least twice 640x480x3 for the larger frame.
+      assertThat(small).isPositive();
+      assertThat(large).isGreaterThanOrEqualTo(2 * 640 * 480 * 3).isGreaterThan(small);
+    }
+  }
+
   private static double value(String metrics, String series) {
     Matcher m = Pattern.compile("^" + Pattern.quote(series) + "(?:\\{[^}]*\\})? ([0-9.eE+-]+)$", Pattern.MULTILINE).matcher(metrics);
     if (!m.find()) {
