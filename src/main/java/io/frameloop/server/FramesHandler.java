@@ -5,6 +5,7 @@ import io.frameloop.session.SessionServices;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.ext.web.RoutingContext;
@@ -63,8 +64,9 @@ public final class FramesHandler implements Handler<RoutingContext> {
     } else if (!admit()) {
       reject(ctx, 503, "max_sessions", "too many sessions: the limit is " + maxSessions);
     } else {
+      HttpConnection connection = ctx.request().connection();
       ctx.request().toWebSocket()
-        .onSuccess(this::start)
+        .onSuccess(socket -> start(socket, connection::close))
         .onFailure(e -> {
           // A malformed handshake is the client's: one line, no stack trace.
           admitted.decrementAndGet();
@@ -102,19 +104,19 @@ public final class FramesHandler implements Handler<RoutingContext> {
       services.listener().sessionRejected("max_sessions");
       socket.close((short) 1013, "too many sessions: the limit is " + maxSessions);
     } else {
-      start(socket);
+      start(socket, socket::close); // no connection to cut here: the closing handshake it is
     }
   }
 
-  private void start(ServerWebSocket socket) {
+  private void start(ServerWebSocket socket, Runnable disconnect) {
     if (closedReason != null) { // the upgrade finished after close() began
       admitted.decrementAndGet();
       socket.close(FrameSession.GOING_AWAY_CLOSE_CODE, closedReason);
       return;
     }
     socket.setWriteQueueMaxSize(services.options().getWriteQueueMaxBytes());
-    FrameSession session = new FrameSession(Long.toString(sessionIds.incrementAndGet()), socket, vertx.getOrCreateContext(),
-      services);
+    FrameSession session = new FrameSession(Long.toString(sessionIds.incrementAndGet()), socket, disconnect,
+      vertx.getOrCreateContext(), services);
     sessions.add(session);
     socket.closeHandler(v -> {
       session.close(socket.closeStatusCode() == null ? "connection closed"

@@ -22,8 +22,12 @@ final class HttpServerConfig {
   /** An idle connection (no byte either way; sessions send stats every second) is closed after this. */
   static final int DEFAULT_IDLE_TIMEOUT_SECONDS = 300;
 
+  /** After the server's close frame, how long a client has to answer before the connection is cut (Vert.x: 10 s). */
+  static final int DEFAULT_WEBSOCKET_CLOSING_TIMEOUT_SECONDS = 3;
+
   static HttpServerOptions defaults() {
-    return new HttpServerOptions().setHost(DEFAULT_HOST).setPort(DEFAULT_PORT).setIdleTimeout(DEFAULT_IDLE_TIMEOUT_SECONDS);
+    return new HttpServerOptions().setHost(DEFAULT_HOST).setPort(DEFAULT_PORT).setIdleTimeout(DEFAULT_IDLE_TIMEOUT_SECONDS)
+      .setWebSocketClosingTimeout(DEFAULT_WEBSOCKET_CLOSING_TIMEOUT_SECONDS);
   }
 
   /** The shortcut keys with a value of their type, for {@link ConfigValues#coerce}. */

@@ -47,6 +47,7 @@ public final class FrameSession implements FrameScheduler.Turn, MessageAssembler
 
   private final String id;
   private final WebSocketBase socket;
+  private final Runnable disconnect;
   private final Context context;
   private final SessionServices services;
   private final SessionOptions options;
@@ -66,9 +67,14 @@ public final class FrameSession implements FrameScheduler.Turn, MessageAssembler
   private record Pending(InboundFrame frame, long arrivedNanos) {
   }
 
-  public FrameSession(String id, WebSocketBase socket, Context context, SessionServices services) {
+  /**
+   * @param disconnect cuts the connection without the closing handshake (for clients that read
+   *                   nothing: a close frame would wait behind what they never read)
+   */
+  public FrameSession(String id, WebSocketBase socket, Runnable disconnect, Context context, SessionServices services) {
     this.id = id;
     this.socket = socket;
+    this.disconnect = disconnect;
     this.context = context;
     this.services = services;
     this.options = services.options();
@@ -95,7 +101,7 @@ public final class FrameSession implements FrameScheduler.Turn, MessageAssembler
     if (options.getIdleTimeoutSeconds() > 0 && now - lastMessageNanos > TimeUnit.SECONDS.toNanos(options.getIdleTimeoutSeconds())) {
       closeWith(IDLE_CLOSE_CODE, "idle timeout: no message for " + options.getIdleTimeoutSeconds() + " s");
     } else if (output.stalled(now)) {
-      closeWith(POLICY_CLOSE_CODE, "the client reads nothing: its queue stayed full for " + options.getStalledTimeoutSeconds() + " s");
+      abandon("the client reads nothing: its queue stayed full for " + options.getStalledTimeoutSeconds() + " s");
     } else {
       output.ifReading(ServerMessages.stats(stats.report((processing ? 1 : 0) + (waiting != null ? 1 : 0))));
     }
@@ -104,7 +110,7 @@ public final class FrameSession implements FrameScheduler.Turn, MessageAssembler
   @Override
   public void ping() {
     if (!pingLimiter.tryAcquire(System.nanoTime())) {
-      closeWith(POLICY_CLOSE_CODE, "too many pings: the limit is " + options.getMaxPingsPerSecond() + " per second");
+      abandon("too many pings: the limit is " + options.getMaxPingsPerSecond() + " per second");
     }
   }
 
@@ -251,6 +257,7 @@ public final class FrameSession implements FrameScheduler.Turn, MessageAssembler
       return;
     }
     closed = true;
+    socket.frameHandler(frame -> { }); // what still arrives is read and dropped
     output.close();
     waiting = null;
     services.scheduler().remove(this);
@@ -268,6 +275,12 @@ public final class FrameSession implements FrameScheduler.Turn, MessageAssembler
     Promise<Void> closed = Promise.promise();
     context.runOnContext(v -> closeWith(GOING_AWAY_CLOSE_CODE, reason).onComplete(closed));
     return closed.future();
+  }
+
+  /** Closes with 1008, and cuts the connection a second later whether or not the client answered. */
+  private void abandon(String reason) {
+    closeWith(POLICY_CLOSE_CODE, reason);
+    context.owner().setTimer(1000, timer -> disconnect.run());
   }
 
   private Future<Void> closeWith(short code, String reason) {

@@ -83,8 +83,16 @@ final class SessionOutput {
     return nowNanos - fullSinceNanos > stalledNanos;
   }
 
+  /**
+   * Sends nothing more, and reads again if reading was paused: the closing handshake needs the
+   * client's close frame, which may sit behind what it sent.
+   */
   void close() {
     closed = true;
+    if (readingPaused && !socket.isClosed()) {
+      readingPaused = false;
+      socket.resume();
+    }
   }
 
   /**
