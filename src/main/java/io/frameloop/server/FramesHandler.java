@@ -119,10 +119,11 @@ public final class FramesHandler implements Handler<RoutingContext> {
       vertx.getOrCreateContext(), services);
     sessions.add(session);
     socket.closeHandler(v -> {
-      session.close(socket.closeStatusCode() == null ? "connection closed"
-        : "client closed " + socket.closeStatusCode() + (socket.closeReason() == null ? "" : " " + socket.closeReason()));
+      // The slot first: whatever the session's close does, the session limit must not leak.
       sessions.remove(session);
       admitted.decrementAndGet();
+      session.close(socket.closeStatusCode() == null ? "connection closed"
+        : "client closed " + socket.closeStatusCode() + (socket.closeReason() == null ? "" : " " + socket.closeReason()));
     });
     session.start(vertx);
   }

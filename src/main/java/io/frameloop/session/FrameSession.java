@@ -257,7 +257,9 @@ public final class FrameSession implements FrameScheduler.Turn, MessageAssembler
       return;
     }
     closed = true;
-    socket.frameHandler(frame -> { }); // what still arrives is read and dropped
+    if (!socket.isClosed()) {
+      socket.frameHandler(frame -> { }); // what still arrives is read and dropped
+    }
     output.close();
     waiting = null;
     services.scheduler().remove(this);
