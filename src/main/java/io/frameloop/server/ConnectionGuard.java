@@ -9,8 +9,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Closes HTTP connections that do not send a whole request head within {@code headerTimeoutMs}
- * (headers sent slowly, or nothing), and connections over {@code maxPendingConnections} that
- * have not yet: nothing else bounds them before the upgrade but file descriptors. Install it as
+ * (headers sent slowly, or nothing) of opening or of their last response (keep-alive), and
+ * connections over {@code maxPendingConnections} that are waiting for one: nothing else bounds
+ * them before the upgrade but file descriptors. Install it as
  * the server's connection handler and let it see every request first:
  * {@code server.connectionHandler(guard).requestHandler(guard.then(router))}, on a server without
  * h2c ({@link FrameLoopOptions#listenOptions} switches it off), where a connection starts at once.
@@ -35,8 +36,14 @@ public final class ConnectionGuard implements Handler<HttpConnection> {
 
   @Override
   public void handle(HttpConnection connection) {
+    connection.closeHandler(v -> forget(connection));
+    await(connection);
+  }
+
+  /** The connection is to send a request head now: within the timeout, and within the limit. */
+  private void await(HttpConnection connection) {
     if (pending.size() >= limits.getMaxPendingConnections()) {
-      LOG.log(System.Logger.Level.DEBUG, "connection refused: {0} connections without a request", pending.size());
+      LOG.log(System.Logger.Level.DEBUG, "connection closed: {0} connections are waiting for a request", pending.size());
       connection.close();
       return;
     }
@@ -46,13 +53,21 @@ public final class ConnectionGuard implements Handler<HttpConnection> {
       }
     });
     pending.put(connection, timer);
-    connection.closeHandler(v -> forget(connection));
   }
 
-  /** The request handler to install: marks the connection as having sent a request, then passes it on. */
+  /**
+   * The request handler to install: marks the connection as having sent a request, passes it on,
+   * and watches the connection again once the response is sent (unless it becomes a WebSocket).
+   */
   public Handler<HttpServerRequest> then(Handler<HttpServerRequest> next) {
     return request -> {
-      forget(request.connection());
+      HttpConnection connection = request.connection();
+      forget(connection);
+      request.response().endHandler(v -> {
+        if (request.response().getStatusCode() != 101) { // 101: a WebSocket now, the session's to bound
+          await(connection);
+        }
+      });
       next.handle(request);
     };
   }

@@ -88,10 +88,11 @@ final class HttpServerConfig {
    * self-signed certificate when asked for (making it blocks).
    */
   static HttpServerOptions forFrames(HttpServerOptions configured, int maxMessageBytes, boolean tlsSelfSigned) {
-    // The session refuses messages over maxMessageBytes with a clean 1009 close. The transport
-    // cut-off sits above that: Netty answers a frame over its limit by closing the connection at
-    // once, so the client would see 1006 (abnormal closure) instead of the reason.
-    int transportLimit = (int) Math.min(Integer.MAX_VALUE, 2L * maxMessageBytes);
+    // The session refuses messages over maxMessageBytes with a clean 1009 close, fragment by
+    // fragment. The transport's frame limit sits a little above: Netty answers a frame over it by
+    // closing the connection at once (the client sees 1006, not the reason), and frames up to it
+    // may wait in the connection's inbound queue, so it is kept close to the session's limit.
+    int transportLimit = (int) Math.min(Integer.MAX_VALUE, maxMessageBytes + 64L * 1024);
     HttpServerOptions server = new HttpServerOptions(configured)
       .setMaxWebSocketMessageSize(transportLimit)
       .setMaxWebSocketFrameSize(transportLimit)

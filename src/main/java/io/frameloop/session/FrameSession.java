@@ -22,6 +22,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.WebSocketBase;
+import io.vertx.core.json.JsonObject;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -92,7 +93,7 @@ public final class FrameSession implements FrameScheduler.Turn, MessageAssembler
   public void start(Vertx vertx) {
     socket.frameHandler(new MessageAssembler(options.getMaxMessageBytes(), options.getMaxTextMessageBytes(), this));
     LOG.log(System.Logger.Level.INFO, "session opened id={0} remote={1}", id, socket.remoteAddress());
-    output.answer(ServerMessages.hello(services.pipelines().describe(), pipeline.toJson(), services.helloLimits()));
+    answer(ServerMessages.hello(services.pipelines().describe(), pipeline.toJson(), services.helloLimits()));
     statsTimer = vertx.setPeriodic(options.getStatsIntervalMs(), timer -> tick());
   }
 
@@ -162,24 +163,32 @@ public final class FrameSession implements FrameScheduler.Turn, MessageAssembler
     if (message instanceof ClientMessage.SetPipeline request) {
       try {
         pipeline = services.pipelines().parse(request.pipeline(), pipeline.quality());
-        output.answer(ServerMessages.pipeline(pipeline.toJson()));
+        answer(ServerMessages.pipeline(pipeline.toJson()));
       } catch (PipelineException e) {
         controlError(ServerMessages.BAD_PIPELINE, e.getMessage());
       }
     } else if (message instanceof ClientMessage.SetTimings request) {
       stats.collectTimings(request.enabled());
-      output.answer(ServerMessages.timings(request.enabled()));
+      answer(ServerMessages.timings(request.enabled()));
+    }
+  }
+
+  /** An answer to the client's own message; a client that does not read its answers is closed. */
+  private void answer(JsonObject message) {
+    if (!output.answer(message)) {
+      abandon("the client does not read the answers to its own messages: over " + options.getWriteQueueMaxBytes()
+        + " bytes of them unsent");
     }
   }
 
   private void controlError(String code, String message) {
     stats.controlError(code);
-    output.answer(ServerMessages.error(code, message));
+    answer(ServerMessages.error(code, message));
   }
 
   private void frameError(String code, long sequence, String message) {
     stats.frameError(code);
-    output.answer(ServerMessages.frameError(code, sequence, message));
+    answer(ServerMessages.frameError(code, sequence, message));
   }
 
   /** Called by the scheduler when this session's turn has come, with a free worker. */
@@ -281,6 +290,9 @@ public final class FrameSession implements FrameScheduler.Turn, MessageAssembler
 
   /** Closes with 1008, and cuts the connection a second later whether or not the client answered. */
   private void abandon(String reason) {
+    if (closed) {
+      return;
+    }
     closeWith(POLICY_CLOSE_CODE, reason);
     context.owner().setTimer(1000, timer -> disconnect.run());
   }

@@ -6,93 +6,94 @@ import io.vertx.core.json.JsonObject;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Everything a session sends, bounded. Processed frames go out only while the client reads
- * (otherwise they are dropped as {@code slow_client}); {@code stats} are skipped then; answers to
- * the client's own messages always go out, but when they pile up past the write queue's size the
- * session stops reading until they drain, so a client that sends without reading slows itself
- * down, not the server. Touched only on the session's event loop.
+ * Everything a session sends, bounded by its own count of the bytes written and not yet handed to
+ * the network ({@code writeQueueMaxBytes}; the socket's own {@code writeQueueFull} lets 16 more
+ * messages through, whatever their size). Processed frames and {@code stats} go out only while
+ * that count is under the limit (otherwise frames are dropped as {@code slow_client}); answers to
+ * the client's own messages always go out, and a client whose unsent answers alone pass the limit
+ * is one that sends without reading: the session reports it to be closed. Touched only on the
+ * session's event loop.
  */
 final class SessionOutput {
 
   private final WebSocketBase socket;
-  private final int maxQueuedControlBytes;
+  private final long maxQueuedBytes;
   private final long stalledNanos;
-  private long queuedControlBytes;
-  private boolean readingPaused;
-  private long fullSinceNanos = -1;
+  private long queuedBytes;
+  private long queuedAnswerBytes;
+  private long lastProgressNanos = System.nanoTime();
   private boolean closed;
 
   SessionOutput(WebSocketBase socket, SessionOptions options) {
     this.socket = socket;
-    this.maxQueuedControlBytes = options.getWriteQueueMaxBytes();
+    this.maxQueuedBytes = options.getWriteQueueMaxBytes();
     this.stalledNanos = TimeUnit.SECONDS.toNanos(options.getStalledTimeoutSeconds());
   }
 
-  /** Writes a processed frame, unless the client is not reading: then false. */
+  /** Writes a processed frame, unless the client is behind: then false. */
   boolean frame(Buffer reply) {
-    if (gone() || socket.writeQueueFull()) {
+    if (gone() || queuedBytes > maxQueuedBytes) {
       return false;
     }
-    socket.writeBinaryMessage(reply);
+    track(reply.length(), false);
+    socket.writeBinaryMessage(reply).onComplete(written -> done(reply.length(), false));
     return true;
   }
 
-  /** An answer the client asked for (hello, pipeline, timings, error). */
-  void answer(JsonObject message) {
-    if (gone()) {
-      return;
+  /** A message only worth sending while the client keeps up ({@code stats}); false when skipped. */
+  boolean ifReading(JsonObject message) {
+    if (gone() || queuedBytes > maxQueuedBytes) {
+      return false;
     }
     String text = message.encode();
-    queuedControlBytes += text.length();
-    socket.writeTextMessage(text).onComplete(written -> queuedControlBytes -= text.length());
-    if (queuedControlBytes > maxQueuedControlBytes && !readingPaused) {
-      readingPaused = true;
-      socket.pause();
-      socket.drainHandler(v -> resume());
-    }
-  }
-
-  private void resume() {
-    if (readingPaused && !closed) {
-      readingPaused = false;
-      socket.resume();
-    }
-  }
-
-  /** A message only worth sending while the client reads ({@code stats}); false when skipped. */
-  boolean ifReading(JsonObject message) {
-    if (gone() || socket.writeQueueFull()) {
-      return false;
-    }
-    socket.writeTextMessage(message.encode());
+    track(text.length(), false);
+    socket.writeTextMessage(text).onComplete(written -> done(text.length(), false));
     return true;
   }
 
   /**
-   * Whether the client has read nothing for longer than {@code stalledTimeoutSeconds}: the
-   * outbound queue stayed full, or reading stayed paused because the answers did not drain.
+   * An answer the client asked for (hello, pipeline, timings, error); false when its unsent
+   * answers are over the limit: a client that sends without reading, to be closed.
    */
-  boolean stalled(long nowNanos) {
-    if (gone() || !(socket.writeQueueFull() || readingPaused)) {
-      fullSinceNanos = -1;
-      return false;
+  boolean answer(JsonObject message) {
+    if (gone()) {
+      return true;
     }
-    if (fullSinceNanos < 0) {
-      fullSinceNanos = nowNanos;
+    String text = message.encode();
+    track(text.length(), true);
+    socket.writeTextMessage(text).onComplete(written -> done(text.length(), true));
+    return queuedAnswerBytes <= maxQueuedBytes;
+  }
+
+  private void track(int bytes, boolean answer) {
+    queuedBytes += bytes;
+    if (answer) {
+      queuedAnswerBytes += bytes;
     }
-    return nowNanos - fullSinceNanos > stalledNanos;
+  }
+
+  private void done(int bytes, boolean answer) {
+    queuedBytes -= bytes;
+    if (answer) {
+      queuedAnswerBytes -= bytes;
+    }
+    lastProgressNanos = System.nanoTime();
   }
 
   /**
-   * Sends nothing more, and reads again if reading was paused: the closing handshake needs the
-   * client's close frame, which may sit behind what it sent.
+   * Whether the client has taken nothing for longer than {@code stalledTimeoutSeconds} while
+   * something waited for it: a client that reads slowly makes progress and is not stalled.
    */
+  boolean stalled(long nowNanos) {
+    if (gone() || queuedBytes == 0) {
+      lastProgressNanos = nowNanos;
+      return false;
+    }
+    return nowNanos - lastProgressNanos > stalledNanos;
+  }
+
   void close() {
     closed = true;
-    if (readingPaused && !socket.isClosed()) {
-      readingPaused = false;
-      socket.resume();
-    }
   }
 
   /**

@@ -202,8 +202,10 @@ public final class WorkerPool {
 
     private final Worker worker;
     private final Promise<ProcessedFrame> result = Promise.promise();
-    private Context context;
+    private volatile Context context;
     private volatile long sentNanos;
+    /** The worker went away before or while it had the frame. */
+    private volatile boolean lost;
     /** The request timed out: the worker stays taken until its node says it is free. */
     private volatile boolean abandoned;
 
@@ -214,6 +216,9 @@ public final class WorkerPool {
     @Override
     public Future<ProcessedFrame> process(FrameJob job) {
       context = vertx.getOrCreateContext();
+      if (lost) {
+        return Future.failedFuture(new ProcessingFailure(ProcessingFailure.Kind.WORKER_LOST, "the worker is gone"));
+      }
       sentNanos = System.nanoTime();
       DeliveryOptions delivery = new DeliveryOptions()
         // The hard limit: past it the frame is given up, but the worker stays taken (see abandoned).
@@ -246,6 +251,7 @@ public final class WorkerPool {
 
     /** The worker is gone: the frame fails now, on the session's context. */
     void lose(String why) {
+      lost = true;
       freeAndTell(this);
       lostLog.warn("worker " + worker.address + " on node " + worker.node + " is gone (" + why
         + "); a frame it held was dropped as worker_lost");
@@ -259,11 +265,13 @@ public final class WorkerPool {
 
   /** A worker that no longer receives: out of the pool, and its lease given back. */
   private void forget(Worker worker) {
+    Lease lease;
     synchronized (this) {
-      workers.remove(worker.address);
+      workers.remove(worker.address, worker);
+      lease = worker.lease;
     }
-    if (worker.lease != null) {
-      freeAndTell(worker.lease);
+    if (lease != null) {
+      freeAndTell(lease);
     }
   }
 

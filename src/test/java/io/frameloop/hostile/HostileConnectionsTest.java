@@ -70,8 +70,9 @@ class HostileConnectionsTest {
 
   @Test
   void clientsThatSendControlMessagesButNeverReadAreSlowedThenClosed(Vertx vertx) throws Exception {
+    // A stall timeout longer than the test: only the limit on unsent answers can close them in time.
     int port = TestServers.start(vertx, TestServers.options(o -> o.getSessionOptions().setMaxFps(0)
-      .setStalledTimeoutSeconds(2).setWriteQueueMaxBytes(32 * 1024))).actualPort();
+      .setStalledTimeoutSeconds(120).setWriteQueueMaxBytes(32 * 1024))).actualPort();
     JsonArray ops = new JsonArray();
     for (int i = 0; i < 16; i++) {
       ops.add(new JsonObject().put("op", "blur").put("kernel", 3));
@@ -120,7 +121,7 @@ class HostileConnectionsTest {
   @Test
   void connectionsThatNeverFinishTheirRequestAreClosedAndBounded(Vertx vertx) throws Exception {
     int port = TestServers.start(vertx, TestServers.options(o -> {
-      o.getConnectionLimits().setHeaderTimeoutMs(1000).setMaxPendingConnections(50);
+      o.getConnectionLimits().setHeaderTimeoutMs(4000).setMaxPendingConnections(50);
       o.getSessionOptions().setMaxFps(0);
     })).actualPort();
     List<Socket> slow = new ArrayList<>();
@@ -134,6 +135,10 @@ class HostileConnectionsTest {
         slow.add(socket);
       }
       assertThat(streamNormally(bystander, 10)).as("a session opened before the attack").isEqualTo(10);
+      for (Socket overLimit : slow.subList(60, slow.size())) {
+        overLimit.setSoTimeout(2000); // well before the 4 s header timeout
+        assertThat(overLimit.getInputStream().read()).as("over maxPendingConnections: closed at once").isEqualTo(-1);
+      }
       long deadline = System.nanoTime() + 10_000_000_000L;
       for (Socket socket : slow) {
         socket.setSoTimeout((int) Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
@@ -147,6 +152,26 @@ class HostileConnectionsTest {
       for (Socket socket : slow) {
         socket.close();
       }
+    }
+  }
+
+  @Test
+  void aKeepAliveConnectionMustSendItsNextRequestInTimeToo(Vertx vertx) throws Exception {
+    int port = TestServers.start(vertx, TestServers.options(o -> o.getConnectionLimits().setHeaderTimeoutMs(1000))).actualPort();
+    try (Socket socket = new Socket("127.0.0.1", port)) {
+      socket.setSoTimeout(10_000);
+      OutputStream out = socket.getOutputStream();
+      out.write("GET /health HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      byte[] head = new byte[12];
+      assertThat(socket.getInputStream().readNBytes(head, 0, 12)).isEqualTo(12);
+      assertThat(new String(head, StandardCharsets.US_ASCII)).isEqualTo("HTTP/1.1 200");
+      out.write("GET /health HTTP/1.1\r\nHo".getBytes(StandardCharsets.US_ASCII)); // the next one, never finished
+      long started = System.nanoTime();
+      while (socket.getInputStream().read() >= 0) {
+        // the rest of the first response, then the end
+      }
+      assertThat((System.nanoTime() - started) / 1_000_000).as("closed by the header timeout, not the idle timeout")
+        .isLessThan(9_000);
     }
   }
 

@@ -49,10 +49,11 @@ class SlowFramesTest {
     int port = start(vertx, 10_000);
     Buffer frame = Images.leftRedRightBlue();
     try (FrameClient attacker = FrameClient.connect(vertx, port); FrameClient normal = FrameClient.connect(vertx, port)) {
-      assertThat(attacker.setPipeline(slow(4000)).getString("type")).isEqualTo("pipeline");
+      assertThat(attacker.setPipeline(slow(8000)).getString("type")).isEqualTo("pipeline");
       attacker.sendFramed(1, 0, frame);
       awaitBusy(port, 1);
-      // While the one slow frame holds one worker, every frame of the normal session goes to the other.
+      // While the one slow frame (8 s, ample for 15 round trips) holds one worker, every frame of
+      // the normal session goes to the other.
       int replies = 0;
       for (int seq = 0; seq < 15; seq++) {
         normal.sendFramed(seq, 0, frame);

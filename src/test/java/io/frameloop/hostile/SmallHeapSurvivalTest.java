@@ -69,7 +69,8 @@ class SmallHeapSurvivalTest {
           long seconds = Math.max(1, (System.nanoTime() - started) / 1_000_000_000L);
           System.out.printf("small-heap survival: attacks took %d s, the normal session got %d replies (%.1f a second)%n",
             seconds, normalReplies.get() - before, (normalReplies.get() - before) / (double) seconds);
-          assertThat(normalReplies.get() - before).as("the normal session's replies during the attacks").isGreaterThan(20);
+          assertThat((normalReplies.get() - before) / (double) seconds).as("the normal session's replies per second during the attacks"
+            + " (it sends about 30 a second)").isGreaterThan(10);
         } finally {
           streaming.set(false);
           bystander.join(20_000);
