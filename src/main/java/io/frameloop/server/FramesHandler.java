@@ -1,5 +1,6 @@
 package io.frameloop.server;
 
+import io.frameloop.protocol.CloseCodes;
 import io.frameloop.session.FrameSession;
 import io.frameloop.session.SessionServices;
 import io.vertx.core.Future;
@@ -99,10 +100,10 @@ public final class FramesHandler implements Handler<RoutingContext> {
    */
   public void accept(ServerWebSocket socket) {
     if (closedReason != null) {
-      socket.close(FrameSession.GOING_AWAY_CLOSE_CODE, closedReason);
+      socket.close(CloseCodes.GOING_AWAY, closedReason);
     } else if (!admit()) {
       services.listener().sessionRejected("max_sessions");
-      socket.close((short) 1013, "too many sessions: the limit is " + maxSessions);
+      socket.close(CloseCodes.TRY_AGAIN_LATER, "too many sessions: the limit is " + maxSessions);
     } else {
       start(socket, socket::close); // no connection to cut here: the closing handshake it is
     }
@@ -111,7 +112,7 @@ public final class FramesHandler implements Handler<RoutingContext> {
   private void start(ServerWebSocket socket, Runnable disconnect) {
     if (closedReason != null) { // the upgrade finished after close() began
       admitted.decrementAndGet();
-      socket.close(FrameSession.GOING_AWAY_CLOSE_CODE, closedReason);
+      socket.close(CloseCodes.GOING_AWAY, closedReason);
       return;
     }
     socket.setWriteQueueMaxSize(services.options().getWriteQueueMaxBytes());

@@ -6,6 +6,7 @@ import io.frameloop.pipeline.PipelineSpec;
 import io.frameloop.pipeline.ProcessedFrame;
 import io.frameloop.protocol.ClientMessage;
 import io.frameloop.protocol.ClientMessages;
+import io.frameloop.protocol.CloseCodes;
 import io.frameloop.protocol.ControlMessageException;
 import io.frameloop.protocol.FrameFormat;
 import io.frameloop.protocol.FrameFormatException;
@@ -33,15 +34,6 @@ import java.util.concurrent.TimeUnit;
  * never build up lag. All state is touched only on the session's own context (event loop).
  */
 public final class FrameSession implements FrameScheduler.Turn, MessageAssembler.Listener {
-
-  /** Close code for a session closed for sending nothing (1000: normal closure, with a reason). */
-  public static final short IDLE_CLOSE_CODE = 1000;
-  /** Close code for a message over the size limit (1009: message too big). */
-  public static final short TOO_BIG_CLOSE_CODE = 1009;
-  /** Close code for a session closed by the server going away (1001). */
-  public static final short GOING_AWAY_CLOSE_CODE = 1001;
-  /** Close code for a client that breaks the rules of use: ping floods, never reading (1008: policy violation). */
-  public static final short POLICY_CLOSE_CODE = 1008;
 
   private static final System.Logger LOG = System.getLogger(FrameSession.class.getName());
   private static final RateLimitedLog WORKER_LOST_LOG = new RateLimitedLog(LOG, 10_000);
@@ -100,7 +92,7 @@ public final class FrameSession implements FrameScheduler.Turn, MessageAssembler
   private void tick() {
     long now = System.nanoTime();
     if (options.getIdleTimeoutSeconds() > 0 && now - lastMessageNanos > TimeUnit.SECONDS.toNanos(options.getIdleTimeoutSeconds())) {
-      closeWith(IDLE_CLOSE_CODE, "idle timeout: no message for " + options.getIdleTimeoutSeconds() + " s");
+      closeWith(CloseCodes.IDLE, "idle timeout: no message for " + options.getIdleTimeoutSeconds() + " s");
     } else if (output.stalled(now)) {
       abandon("the client reads nothing: its queue stayed full for " + options.getStalledTimeoutSeconds() + " s");
     } else {
@@ -121,7 +113,7 @@ public final class FrameSession implements FrameScheduler.Turn, MessageAssembler
     if (text) {
       controlError(ServerMessages.BAD_MESSAGE, ClientMessages.tooLarge(options.getMaxTextMessageBytes()).getMessage());
     } else {
-      closeWith(TOO_BIG_CLOSE_CODE, "message too big: over " + options.getMaxMessageBytes() + " bytes, the limit");
+      closeWith(CloseCodes.TOO_BIG, "message too big: over " + options.getMaxMessageBytes() + " bytes, the limit");
     }
   }
 
@@ -284,7 +276,7 @@ public final class FrameSession implements FrameScheduler.Turn, MessageAssembler
    */
   public Future<Void> shutdown(String reason) {
     Promise<Void> closed = Promise.promise();
-    context.runOnContext(v -> closeWith(GOING_AWAY_CLOSE_CODE, reason).onComplete(closed));
+    context.runOnContext(v -> closeWith(CloseCodes.GOING_AWAY, reason).onComplete(closed));
     return closed.future();
   }
 
@@ -293,7 +285,7 @@ public final class FrameSession implements FrameScheduler.Turn, MessageAssembler
     if (closed) {
       return;
     }
-    closeWith(POLICY_CLOSE_CODE, reason);
+    closeWith(CloseCodes.POLICY, reason);
     context.owner().setTimer(1000, timer -> disconnect.run());
   }
 

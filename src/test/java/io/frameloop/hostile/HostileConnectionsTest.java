@@ -4,7 +4,6 @@ import static io.frameloop.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.frameloop.protocol.FrameFormat;
-import io.frameloop.session.FrameSession;
 import io.frameloop.testing.FrameClient;
 import io.frameloop.testing.Http;
 import io.frameloop.testing.Images;
@@ -227,9 +226,5 @@ class HostileConnectionsTest {
       client.sendFramed(10, 0, Images.leftRedRightBlue());
       assertThat(FrameFormat.decode(client.nextBinary()).header().sequence()).isEqualTo(10);
     }
-  }
-
-  static short policyClose() {
-    return FrameSession.POLICY_CLOSE_CODE;
   }
 }

@@ -1,0 +1,19 @@
+package io.frameloop.protocol;
+
+/** The WebSocket close codes (RFC 6455) the server closes sessions with, and when. */
+public final class CloseCodes {
+
+  /** A session closed for sending nothing (normal closure, with a reason). */
+  public static final short IDLE = 1000;
+  /** The server is going away (shutting down). */
+  public static final short GOING_AWAY = 1001;
+  /** A client that breaks the rules of use: ping floods, never reading (policy violation). */
+  public static final short POLICY = 1008;
+  /** A message over the size limit (message too big). */
+  public static final short TOO_BIG = 1009;
+  /** Too many sessions, for a socket accepted elsewhere (try again later). */
+  public static final short TRY_AGAIN_LATER = 1013;
+
+  private CloseCodes() {
+  }
+}
