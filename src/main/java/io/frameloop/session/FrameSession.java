@@ -236,6 +236,7 @@ public final class FrameSession implements FrameScheduler.Turn, MessageAssembler
   }
 
   private void reply(Pending frame, ProcessedFrame processed) {
+    services.scheduler().charge(this, processed.processingNanos());
     long total = System.nanoTime() - frame.arrivedNanos();
     stats.recordProcessed(frame.frame().sequence(), processed.worker(), processed.processingNanos(),
       total - processed.processingNanos());
@@ -292,9 +293,5 @@ public final class FrameSession implements FrameScheduler.Turn, MessageAssembler
   private Future<Void> closeWith(short code, String reason) {
     close(reason);
     return socket.close(code, reason);
-  }
-
-  public boolean isClosed() {
-    return closed;
   }
 }

@@ -116,6 +116,40 @@ class SlowFramesTest {
     }
   }
 
+  @Test
+  void aNormalSessionWithFramesInFlightKeepsBeingServedNextToSlowSessions(Vertx vertx) {
+    int port = start(vertx, 10_000);
+    Buffer frame = Images.leftRedRightBlue();
+    List<FrameClient> attackers = new ArrayList<>();
+    try (FrameClient normal = FrameClient.connect(vertx, port)) {
+      for (int i = 0; i < 2; i++) {
+        FrameClient attacker = FrameClient.connect(vertx, port);
+        attacker.setPipeline(slow(700));
+        attacker.sendFramed(0, 0, frame);
+        attacker.sendFramed(1, 0, frame); // always one more waiting
+        attackers.add(attacker);
+      }
+      awaitBusy(port, 2);
+      // Like the page: two frames in flight, the next sent as each reply comes back.
+      normal.sendFramed(0, 0, frame);
+      normal.sendFramed(1, 0, frame);
+      long last = -1;
+      for (int reply = 0; reply < 40; reply++) {
+        long seq = FrameFormat.decode(normal.nextBinary()).header().sequence();
+        assertThat(seq).as("replies in order (a frame may be dropped as stale)").isGreaterThan(last);
+        last = seq;
+        normal.sendFramed(reply + 2, 0, frame);
+      }
+      // Once a slow frame frees a worker, the normal session's next frame is always waiting for
+      // it: the worker stays with the frames that cost milliseconds (see FrameSchedulerTest for the
+      // share of time when several sessions wait).
+      int slowReplies = attackers.stream().mapToInt(FrameClient::pendingBinary).sum();
+      assertThat(slowReplies).as("slow frames answered while the normal session got 40").isLessThanOrEqualTo(8);
+    } finally {
+      attackers.forEach(FrameClient::close);
+    }
+  }
+
   private static void awaitBusy(int port, int busy) {
     long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
     while (checkData(new JsonObject(Http.get(port, "/health").body()), "workers").getInteger("busy") != busy) {
