@@ -79,8 +79,4 @@ public final class ConnectionGuard implements Handler<HttpConnection> {
     }
   }
 
-  /** Connections that have not sent a request yet. */
-  public int pendingCount() {
-    return pending.size();
-  }
 }
