@@ -2,7 +2,6 @@ package io.frameloop.protocol;
 
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
-import java.nio.charset.StandardCharsets;
 
 /**
  * Decodes a client's text messages into {@link ClientMessage}s. Everything that is not a
@@ -15,14 +14,12 @@ public final class ClientMessages {
   }
 
   /**
-   * @param maxBytes the largest message, in UTF-8 bytes
+   * Decodes a message already within the size limit ({@link MessageAssembler} counts its bytes as
+   * they arrive and never hands on a larger one; {@link #tooLarge} is the error it leads to).
+   *
    * @throws ControlMessageException saying what is wrong
    */
-  public static ClientMessage decode(String text, int maxBytes) {
-    // A char is at most 3 UTF-8 bytes: only long texts need their bytes counted.
-    if (text.length() > maxBytes / 3 && text.getBytes(StandardCharsets.UTF_8).length > maxBytes) {
-      throw tooLarge(maxBytes);
-    }
+  public static ClientMessage decode(String text) {
     JsonObject message;
     try {
       message = new JsonObject(text);

@@ -147,7 +147,7 @@ public final class FrameSession implements FrameScheduler.Turn, MessageAssembler
     lastMessageNanos = System.nanoTime();
     ClientMessage message;
     try {
-      message = ClientMessages.decode(text, options.getMaxTextMessageBytes());
+      message = ClientMessages.decode(text);
     } catch (ControlMessageException e) {
       controlError(ServerMessages.BAD_MESSAGE, e.getMessage());
       return;
