@@ -4,6 +4,7 @@ import io.frameloop.replay.FrameSource;
 import io.frameloop.replay.ReplayReport;
 import io.frameloop.replay.ReplayRunner;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.nio.file.Files;
@@ -43,6 +44,10 @@ public final class ReplayCommand implements Callable<Integer> {
     description = "unanswered frames per session before it waits; 0 = open loop, send at --fps regardless (default: ${DEFAULT-VALUE})")
   int window;
 
+  @Option(names = "--token", defaultValue = "${env:FRAMELOOP_TOKEN}",
+    description = "session token (JWT) for a server with authentication; default: the FRAMELOOP_TOKEN environment variable")
+  String token;
+
   @Option(names = "--json", description = "also write the summary as JSON to this file")
   Path json;
 
@@ -58,8 +63,16 @@ public final class ReplayCommand implements Callable<Integer> {
       frames.description(), frames.averageBytes(), url, sessions, fps, window == 0 ? "open loop" : "window " + window);
     Vertx vertx = Vertx.vertx();
     try {
-      ReplayReport report = new ReplayRunner(vertx, url, frames, sessions, fps, window, parseDuration(duration),
-        pipelineJson, System.out::println).run().await();
+      ReplayReport report;
+      try {
+        report = new ReplayRunner(vertx, url, frames, sessions, fps, window, parseDuration(duration),
+          pipelineJson, System.out::println).token(token).run().await();
+      } catch (UpgradeRejectedException e) {
+        System.err.println("FAIL: the server refused the session: HTTP " + e.getStatus()
+          + (e.getBody() == null ? "" : " " + e.getBody().toString()) + (e.getStatus() == 401 && token == null
+          ? "\nThe server needs a token: pass --token <JWT> or set FRAMELOOP_TOKEN" : ""));
+        return 1;
+      }
       System.out.println();
       System.out.print(report.table());
       if (json != null) {

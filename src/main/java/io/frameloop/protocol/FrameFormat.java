@@ -16,6 +16,12 @@ import io.vertx.core.buffer.Buffer;
  */
 public final class FrameFormat {
 
+  /**
+   * The WebSocket subprotocol a client may ask for (browsers do, to carry a token as
+   * {@code bearer.<token>} next to it); the server then selects it.
+   */
+  public static final String SUBPROTOCOL = "frameloop.v1";
+
   public static final int HEADER_LENGTH = 16;
   public static final byte MAGIC_0 = 0x46; // 'F'
   public static final byte MAGIC_1 = 0x4C; // 'L'

@@ -35,6 +35,7 @@ public final class ReplayRunner {
   private final Duration duration;
   private final JsonObject pipeline;
   private final Consumer<String> progress;
+  private String token;
 
   /**
    * @param window   unanswered frames per session before it waits; 0 for open loop
@@ -60,6 +61,12 @@ public final class ReplayRunner {
     this.progress = progress;
   }
 
+  /** Sends {@code Authorization: Bearer <token>} with every session's handshake; null for none. */
+  public ReplayRunner token(String token) {
+    this.token = token;
+    return this;
+  }
+
   public Future<ReplayReport> run() {
     boolean tls = url.getScheme().equals("wss");
     WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions()
@@ -71,6 +78,9 @@ public final class ReplayRunner {
       .setPort(url.getPort() > 0 ? url.getPort() : (tls ? 443 : 80))
       .setURI(url.getRawPath() == null || url.getRawPath().isEmpty() ? "/frames" : url.getRawPath())
       .setSsl(tls);
+    if (token != null) {
+      connect.addHeader("Authorization", "Bearer " + token);
+    }
     // Sessions run on several event loops and record into one histogram.
     Histogram latency = new SynchronizedHistogram(TimeUnit.MINUTES.toMicros(1), 3);
     Histogram added = new SynchronizedHistogram(TimeUnit.MINUTES.toMicros(1), 3);

@@ -1,5 +1,10 @@
 package io.frameloop.server;
 
+import io.frameloop.auth.AuthOptions;
+import io.frameloop.auth.ManagementAuthHandler;
+import io.frameloop.auth.SessionAdmission;
+import io.frameloop.auth.TenantQuotas;
+import io.frameloop.auth.TokenAuth;
 import io.frameloop.image.JpegCodecs;
 import io.frameloop.image.OpenCvLoader;
 import io.frameloop.pipeline.FrameProcessor;
@@ -26,6 +31,7 @@ import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.healthchecks.HealthChecks;
 import io.vertx.ext.healthchecks.Status;
+import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.ext.web.healthchecks.HealthCheckHandler;
@@ -53,8 +59,8 @@ public final class FrameLoop {
   private final String workerDeployment;
   private volatile boolean closed;
 
-  private FrameLoop(Vertx vertx, FrameLoopOptions options, OpRegistry registry, Startup startup, WorkerPool pool,
-                    MeterRegistry meterRegistry, String workerDeployment) {
+  private FrameLoop(Vertx vertx, FrameLoopOptions options, OpRegistry registry, Startup startup, TokenAuth tokens,
+                    WorkerPool pool, MeterRegistry meterRegistry, String workerDeployment) {
     this.vertx = vertx;
     this.options = options;
     this.codecName = startup.codec().name();
@@ -67,8 +73,10 @@ public final class FrameLoop {
     HelloLimits helloLimits = new HelloLimits(sessions.getMaxMessageBytes(), sessions.getMaxTextMessageBytes(),
       images.getMaxWidth(), images.getMaxHeight(), images.getMaxPixels(), sessions.getMaxFps(),
       options.getPipelineLimits().getMaxOps(), sessions.getMaxSessions(), sessions.getIdleTimeoutSeconds());
+    SessionAdmission admission = tokens == null ? SessionAdmission.anonymous(metrics)
+      : SessionAdmission.tokens(tokens, new TenantQuotas(options.getAuthOptions(), meterRegistry, metrics));
     this.framesHandler = FramesHandler.create(vertx, new SessionServices(options.getSessionOptions(), pipelineRules(registry, options),
-      startup.pipeline(), helloLimits, metrics, new FrameScheduler(pool)), options.getRouteOptions().getAllowedOrigins());
+      startup.pipeline(), helloLimits, metrics, new FrameScheduler(pool)), options.getRouteOptions().getAllowedOrigins(), admission);
   }
 
   /** Deploys the service with the built-in ops and the plug-ins found on the class path. */
@@ -91,15 +99,17 @@ public final class FrameLoop {
     FrameLoopOptions copy = new FrameLoopOptions(options);
     WorkerOptions workers = copy.getWorkerOptions();
     return prepare(vertx, copy, registry)
-      .compose(startup -> deployWorkers(vertx, copy, registry, startup, meterRegistry)
+      // Reads the public key file: not on the event loop. Null when authentication is off.
+      .compose(startup -> vertx.executeBlocking(() -> TokenAuth.create(vertx, copy.getAuthOptions()))
+        .compose(tokens -> deployWorkers(vertx, copy, registry, startup, meterRegistry)
         .compose(id -> Workers.pool(vertx, workers.getAddress(), workers.getProcessTimeoutMs(), workers.getMaxInFlight())
         .map(pool -> {
           LOG.log(System.Logger.Level.INFO, "FrameLoop {0} ({1}): {2} worker verticles, {3} frames in flight at most,"
               + " OpenCV {4}, JPEG codec {5} ({6}), default pipeline {7}", copy.getNodeName(),
             copy.getClusterOptions().getRole(), copy.effectiveWorkerInstances(), workers.getMaxInFlight() == 0 ? "one per worker" : workers.getMaxInFlight(), Core.VERSION,
             startup.codec().name(), startup.codec().reason(), startup.pipeline().toJson().encode());
-          return new FrameLoop(vertx, copy, registry, startup, pool, meterRegistry, id);
-        })));
+          return new FrameLoop(vertx, copy, registry, startup, tokens, pool, meterRegistry, id);
+        }))));
   }
 
   /**
@@ -128,10 +138,11 @@ public final class FrameLoop {
     return vertx.executeBlocking(() -> OpRegistry.fromClassPath(opSettings(options)));
   }
 
-  /** What class-path ops are configured with: the configuration without the HTTP server's (TLS secrets among them). */
+  /** What class-path ops are configured with: the configuration without the HTTP server's and the access settings (secrets among them). */
   private static JsonObject opSettings(FrameLoopOptions options) {
     JsonObject settings = options.toJson();
     settings.remove("httpServerOptions");
+    new AuthOptions().toJson().mergeIn(options.getAuthOptions().toJson()).fieldNames().forEach(settings::remove);
     return settings;
   }
 
@@ -178,15 +189,25 @@ public final class FrameLoop {
   /**
    * Adds the service's routes to a router: the frames WebSocket at {@code framesPath}, Prometheus
    * metrics at {@code metricsPath} and the health check at {@code healthPath} (each unless
-   * empty). The page is not among them: see {@link #mountPage}.
+   * empty; behind the {@code managementToken} when it is set). The page is not among them: see
+   * {@link #mountPage}.
    */
   public Router mount(Router router) {
     router.route(options.getRouteOptions().getFramesPath()).handler(framesHandler);
+    String managementToken = options.getAuthOptions().getManagementToken();
     if (!options.getRouteOptions().getMetricsPath().isEmpty() && meterRegistry instanceof PrometheusMeterRegistry prometheus) {
-      router.get(options.getRouteOptions().getMetricsPath()).handler(PrometheusHandler.create(prometheus));
+      Route metrics = router.get(options.getRouteOptions().getMetricsPath());
+      if (managementToken != null) {
+        metrics.handler(ManagementAuthHandler.create(managementToken));
+      }
+      metrics.handler(PrometheusHandler.create(prometheus));
     }
     if (!options.getRouteOptions().getHealthPath().isEmpty()) {
-      router.get(options.getRouteOptions().getHealthPath()).handler(HealthCheckHandler.createWithHealthChecks(healthChecks()));
+      Route health = router.get(options.getRouteOptions().getHealthPath());
+      if (managementToken != null) {
+        health.handler(ManagementAuthHandler.create(managementToken));
+      }
+      health.handler(HealthCheckHandler.createWithHealthChecks(healthChecks()));
     }
     return router;
   }

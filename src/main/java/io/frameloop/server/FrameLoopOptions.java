@@ -1,5 +1,7 @@
 package io.frameloop.server;
 
+import io.frameloop.auth.AuthOptions;
+import io.frameloop.auth.AuthOptionsConverter;
 import io.frameloop.pipeline.ImageLimits;
 import io.frameloop.pipeline.ImageLimitsConverter;
 import io.frameloop.pipeline.PipelineLimits;
@@ -21,7 +23,7 @@ import java.util.Objects;
 /**
  * Everything a FrameLoop server is configured with, one options object per owner: Vert.x's
  * {@link HttpServerOptions}, {@link RouteOptions}, {@link ConnectionLimits}, {@link SessionOptions}, {@link ImageLimits}, {@link WorkerOptions},
- * {@link PipelineLimits}, {@link ClusterOptions}; plus the pipeline. The JSON converters are generated. In
+ * {@link PipelineLimits}, {@link ClusterOptions}, {@link AuthOptions}; plus the pipeline. The JSON converters are generated. In
  * JSON the owners' keys sit side by side (as in {@code config.json}), Vert.x's HTTP settings under
  * {@code httpServerOptions}, with {@code host}, {@code port} and {@code tls*} as shortcuts.
  */
@@ -48,6 +50,7 @@ public class FrameLoopOptions {
   private ConnectionLimits connectionLimits = new ConnectionLimits();
   private WorkerOptions workerOptions = new WorkerOptions();
   private ClusterOptions clusterOptions = new ClusterOptions();
+  private AuthOptions authOptions = new AuthOptions();
   private boolean tlsSelfSigned;
   private JsonObject pipeline = DEFAULT_PIPELINE.copy();
   private String faceCascade = DEFAULT_FACE_CASCADE;
@@ -78,6 +81,7 @@ public class FrameLoopOptions {
     ConfigValues.apply(config, PipelineLimitsConverter::fromJson, pipelineLimits);
     ConfigValues.apply(config, WorkerOptionsConverter::fromJson, workerOptions);
     ConfigValues.apply(config, ClusterOptionsConverter::fromJson, clusterOptions);
+    ConfigValues.apply(config, AuthOptionsConverter::fromJson, authOptions);
     httpServerOptions = HttpServerConfig.fromJson(config);
   }
 
@@ -98,7 +102,8 @@ public class FrameLoopOptions {
       .mergeIn(imageLimits.toJson())
       .mergeIn(pipelineLimits.toJson())
       .mergeIn(workerOptions.toJson())
-      .mergeIn(clusterOptions.toJson());
+      .mergeIn(clusterOptions.toJson())
+      .mergeIn(authOptions.toJson());
   }
 
   private static String defaultNodeName() {
@@ -217,6 +222,17 @@ public class FrameLoopOptions {
   @GenIgnore
   public FrameLoopOptions setClusterOptions(ClusterOptions clusterOptions) {
     this.clusterOptions = Objects.requireNonNull(clusterOptions, "clusterOptions");
+    return this;
+  }
+
+  @GenIgnore
+  public AuthOptions getAuthOptions() {
+    return authOptions;
+  }
+
+  @GenIgnore
+  public FrameLoopOptions setAuthOptions(AuthOptions authOptions) {
+    this.authOptions = Objects.requireNonNull(authOptions, "authOptions");
     return this;
   }
 

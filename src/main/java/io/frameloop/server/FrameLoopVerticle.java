@@ -12,6 +12,8 @@ import io.vertx.ext.web.Router;
  */
 public class FrameLoopVerticle extends VerticleBase {
 
+  private static final System.Logger LOG = System.getLogger(FrameLoopVerticle.class.getName());
+
   private final FrameLoopOptions givenOptions;
   private final OpRegistry givenRegistry;
   private FrameLoop frameLoop;
@@ -57,7 +59,39 @@ public class FrameLoopVerticle extends VerticleBase {
         String ws = options.isTls() ? "wss" : "ws";
         System.out.println("FrameLoop listening on " + http + "://" + authority + "/ (frames at " + ws + "://" + authority
           + options.getRouteOptions().getFramesPath() + ")");
+        warnIfOpen(options);
       });
+  }
+
+  /** Off loopback, say what anyone who reaches the port can do. */
+  private static void warnIfOpen(FrameLoopOptions options) {
+    String host = options.getHttpServerOptions().getHost();
+    if (isLoopback(host)) {
+      return;
+    }
+    if (!options.getAuthOptions().isEnabled()) {
+      LOG.log(System.Logger.Level.WARNING, "authentication is off and the server listens on {0}: anyone who reaches"
+        + " it can open sessions and spend its CPU. Set authJwtSecret or authJwtPublicKeyPath (see README, Security)", host);
+    }
+    if (options.getAuthOptions().getManagementToken() == null) {
+      LOG.log(System.Logger.Level.WARNING, "{0} and {1} are open to anyone who reaches {2}: set managementToken",
+        options.getRouteOptions().getMetricsPath(), options.getRouteOptions().getHealthPath(), host);
+    }
+  }
+
+  /** Without a name lookup (this runs on the event loop): a name other than localhost counts as open. */
+  static boolean isLoopback(String host) {
+    if (host.equalsIgnoreCase("localhost")) {
+      return true;
+    }
+    if (!host.matches("[0-9.]+|.*:.*")) {
+      return false;
+    }
+    try {
+      return java.net.InetAddress.getByName(host).isLoopbackAddress(); // a literal: no lookup
+    } catch (java.net.UnknownHostException e) {
+      return false;
+    }
   }
 
   private static String displayHost(String host) {

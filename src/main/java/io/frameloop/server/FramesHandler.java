@@ -1,7 +1,10 @@
 package io.frameloop.server;
 
+import io.frameloop.auth.AuthFailure;
+import io.frameloop.auth.SessionAdmission;
 import io.frameloop.protocol.CloseCodes;
 import io.frameloop.session.FrameSession;
+import io.frameloop.session.SessionGrant;
 import io.frameloop.session.SessionServices;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -18,9 +21,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The frames route: upgrades a request to a FrameLoop session after checking the Origin (403)
- * and the session limit (503), and keeps the open sessions until they close. Shared by every
- * event loop of the server.
+ * The frames route: upgrades a request to a FrameLoop session after checking the Origin (403),
+ * the token (401), the tenant's session quota (429) and the session limit (503), and keeps the
+ * open sessions until they close. Shared by every event loop of the server.
  */
 public final class FramesHandler implements Handler<RoutingContext> {
 
@@ -29,6 +32,7 @@ public final class FramesHandler implements Handler<RoutingContext> {
   private final Vertx vertx;
   private final SessionServices services;
   private final OriginPolicy originPolicy;
+  private final SessionAdmission admission;
   private final int maxSessions;
   private final Set<FrameSession> sessions = ConcurrentHashMap.newKeySet();
   // Counts upgrades in progress too, so that concurrent upgrades cannot pass maxSessions.
@@ -36,10 +40,11 @@ public final class FramesHandler implements Handler<RoutingContext> {
   private final AtomicLong sessionIds = new AtomicLong();
   private volatile String closedReason;
 
-  private FramesHandler(Vertx vertx, SessionServices services, OriginPolicy originPolicy) {
+  private FramesHandler(Vertx vertx, SessionServices services, OriginPolicy originPolicy, SessionAdmission admission) {
     this.vertx = vertx;
     this.services = services;
     this.originPolicy = originPolicy;
+    this.admission = admission;
     this.maxSessions = services.options().getMaxSessions();
   }
 
@@ -48,34 +53,64 @@ public final class FramesHandler implements Handler<RoutingContext> {
    *                       {@link RouteOptions#setAllowedOrigins})
    */
   public static FramesHandler create(Vertx vertx, SessionServices services, List<String> allowedOrigins) {
-    return new FramesHandler(vertx, services, new OriginPolicy(allowedOrigins));
+    return create(vertx, services, allowedOrigins, SessionAdmission.anonymous(services.listener()));
+  }
+
+  /** @param admission who may open a session (tokens, tenant quotas) */
+  public static FramesHandler create(Vertx vertx, SessionServices services, List<String> allowedOrigins,
+                                     SessionAdmission admission) {
+    return new FramesHandler(vertx, services, new OriginPolicy(allowedOrigins), admission);
   }
 
   @Override
   public void handle(RoutingContext ctx) {
     String origin = ctx.request().getHeader(HttpHeaders.ORIGIN);
-    String upgrade = ctx.request().getHeader(HttpHeaders.UPGRADE);
-    if (upgrade == null || !upgrade.toLowerCase(java.util.Locale.ROOT).contains("websocket")) {
-      ctx.response().setStatusCode(426).putHeader(HttpHeaders.UPGRADE, "websocket")
-        .end("this is a WebSocket endpoint: connect with a WebSocket client");
-    } else if (closedReason != null) {
+    if (closedReason != null) {
       reject(ctx, 503, "shutting_down", "the server is shutting down");
     } else if (!originPolicy.allows(origin, ctx.request().getHeader(HttpHeaders.HOST))) {
       reject(ctx, 403, "origin", "origin " + origin + " is not allowed to open a session");
+    } else {
+      // The token before the Upgrade check: a page can then learn with a plain GET why it was refused.
+      admission.admit(ctx.request().headers(), ctx.request().uri())
+        .onSuccess(grant -> upgrade(ctx, grant))
+        .onFailure(e -> refuse(ctx, e));
+    }
+  }
+
+  private void upgrade(RoutingContext ctx, SessionGrant grant) {
+    String upgrade = ctx.request().getHeader(HttpHeaders.UPGRADE);
+    if (upgrade == null || !upgrade.toLowerCase(java.util.Locale.ROOT).contains("websocket")) {
+      admission.release(grant);
+      ctx.response().setStatusCode(426).putHeader(HttpHeaders.UPGRADE, "websocket")
+        .end("this is a WebSocket endpoint: connect with a WebSocket client");
     } else if (!admit()) {
+      admission.release(grant);
       reject(ctx, 503, "max_sessions", "too many sessions: the limit is " + maxSessions);
     } else {
       HttpConnection connection = ctx.request().connection();
       ctx.request().toWebSocket()
-        .onSuccess(socket -> start(socket, connection::close))
+        .onSuccess(socket -> start(socket, connection::close, grant))
         .onFailure(e -> {
           // A malformed handshake is the client's: one line, no stack trace.
           admitted.decrementAndGet();
+          admission.release(grant);
           LOG.log(System.Logger.Level.DEBUG, "WebSocket handshake refused remote={0}: {1}", ctx.request().remoteAddress(), e.getMessage());
           if (!ctx.response().ended() && !ctx.response().closed()) {
             ctx.response().setStatusCode(400).end("WebSocket handshake refused: " + e.getMessage());
           }
         });
+    }
+  }
+
+  private void refuse(RoutingContext ctx, Throwable cause) {
+    if (cause instanceof AuthFailure failure) {
+      ctx.response().putHeader("WWW-Authenticate", failure.challenge("frameloop"));
+      reject(ctx, 401, "unauthorized", "unauthorized: " + failure.getMessage());
+    } else if (cause instanceof SessionAdmission.TenantFull full) {
+      reject(ctx, 429, "tenant_sessions", full.getMessage());
+    } else {
+      LOG.log(System.Logger.Level.ERROR, "session admission failed", cause);
+      reject(ctx, 500, "server_error", "the server could not check the session's credentials");
     }
   }
 
@@ -95,34 +130,48 @@ public final class FramesHandler implements Handler<RoutingContext> {
   }
 
   /**
-   * Starts a session on a WebSocket accepted elsewhere (no Origin check here; the session limit
-   * applies: over it, the socket is closed with 1013, try again later).
+   * Starts a session on a WebSocket accepted elsewhere (no Origin check here). The token check
+   * applies (refused: closed with 1008 and the reason), and so do the tenant's quota and the
+   * session limit (over them: closed with 1013, try again later).
    */
   public void accept(ServerWebSocket socket) {
-    if (closedReason != null) {
-      socket.close(CloseCodes.GOING_AWAY, closedReason);
-    } else if (!admit()) {
-      services.listener().sessionRejected("max_sessions");
-      socket.close(CloseCodes.TRY_AGAIN_LATER, "too many sessions: the limit is " + maxSessions);
-    } else {
-      start(socket, socket::close); // no connection to cut here: the closing handshake it is
-    }
+    admission.admit(socket.headers(), socket.uri())
+      .onFailure(e -> {
+        boolean unauthorized = e instanceof AuthFailure;
+        services.listener().sessionRejected(unauthorized ? "unauthorized" : "tenant_sessions");
+        socket.close(unauthorized ? CloseCodes.POLICY : CloseCodes.TRY_AGAIN_LATER,
+          (unauthorized ? "unauthorized: " : "") + e.getMessage());
+      })
+      .onSuccess(grant -> {
+        if (closedReason != null) {
+          admission.release(grant);
+          socket.close(CloseCodes.GOING_AWAY, closedReason);
+        } else if (!admit()) {
+          admission.release(grant);
+          services.listener().sessionRejected("max_sessions");
+          socket.close(CloseCodes.TRY_AGAIN_LATER, "too many sessions: the limit is " + maxSessions);
+        } else {
+          start(socket, socket::close, grant); // no connection to cut here: the closing handshake it is
+        }
+      });
   }
 
-  private void start(ServerWebSocket socket, Runnable disconnect) {
+  private void start(ServerWebSocket socket, Runnable disconnect, SessionGrant grant) {
     if (closedReason != null) { // the upgrade finished after close() began
       admitted.decrementAndGet();
+      admission.release(grant);
       socket.close(CloseCodes.GOING_AWAY, closedReason);
       return;
     }
     socket.setWriteQueueMaxSize(services.options().getWriteQueueMaxBytes());
     FrameSession session = new FrameSession(Long.toString(sessionIds.incrementAndGet()), socket, disconnect,
-      vertx.getOrCreateContext(), services);
+      vertx.getOrCreateContext(), services, grant);
     sessions.add(session);
     socket.closeHandler(v -> {
       // The slot first: whatever the session's close does, the session limit must not leak.
       sessions.remove(session);
       admitted.decrementAndGet();
+      admission.release(grant);
       session.close(socket.closeStatusCode() == null ? "connection closed"
         : "client closed " + socket.closeStatusCode() + (socket.closeReason() == null ? "" : " " + socket.closeReason()));
     });

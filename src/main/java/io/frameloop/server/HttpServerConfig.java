@@ -102,6 +102,11 @@ final class HttpServerConfig {
       // HTTP/1.1 only: with h2c, a connection starts only once its first bytes arrive, so a
       // client that sends nothing would stay out of the ConnectionGuard's sight.
       .setHttp2ClearTextEnabled(false);
+    if (server.getWebSocketSubProtocols() == null || server.getWebSocketSubProtocols().isEmpty()) {
+      // Browsers send their token as a subprotocol next to this one, and accept the handshake only
+      // if the server selects one of theirs.
+      server.setWebSocketSubProtocols(java.util.List.of(io.frameloop.protocol.FrameFormat.SUBPROTOCOL));
+    }
     if (tlsSelfSigned && !server.isSsl()) {
       // A development certificate, new at every start: browsers will warn about it.
       server.setSsl(true).setKeyCertOptions(SelfSignedCertificate.create("localhost").keyCertOptions());

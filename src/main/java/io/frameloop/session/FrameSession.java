@@ -48,6 +48,7 @@ public final class FrameSession implements FrameScheduler.Turn, MessageAssembler
   private final SessionOutput output;
   private final RateLimiter rateLimiter;
   private final RateLimiter pingLimiter;
+  private final SessionGrant grant;
 
   private PipelineSpec pipeline;
   private Pending waiting;
@@ -55,6 +56,7 @@ public final class FrameSession implements FrameScheduler.Turn, MessageAssembler
   private boolean queued;
   private boolean closed;
   private long statsTimer = -1;
+  private long expiryTimer = -1;
   private long lastMessageNanos = System.nanoTime();
 
   private record Pending(InboundFrame frame, long arrivedNanos) {
@@ -63,15 +65,18 @@ public final class FrameSession implements FrameScheduler.Turn, MessageAssembler
   /**
    * @param disconnect cuts the connection without the closing handshake (for clients that read
    *                   nothing: a close frame would wait behind what they never read)
+   * @param grant      what the session's credentials allow it
    */
-  public FrameSession(String id, WebSocketBase socket, Runnable disconnect, Context context, SessionServices services) {
+  public FrameSession(String id, WebSocketBase socket, Runnable disconnect, Context context, SessionServices services,
+                      SessionGrant grant) {
     this.id = id;
     this.socket = socket;
     this.disconnect = disconnect;
     this.context = context;
     this.services = services;
     this.options = services.options();
-    this.stats = new SessionStats(services.listener());
+    this.grant = grant;
+    this.stats = new SessionStats(grant.listener());
     this.pipeline = services.defaultPipeline();
     this.output = new SessionOutput(socket, options);
     this.rateLimiter = new RateLimiter(options.getMaxFps());
@@ -84,9 +89,14 @@ public final class FrameSession implements FrameScheduler.Turn, MessageAssembler
    */
   public void start(Vertx vertx) {
     socket.frameHandler(new MessageAssembler(options.getMaxMessageBytes(), options.getMaxTextMessageBytes(), this));
-    LOG.log(System.Logger.Level.INFO, "session opened id={0} remote={1}", id, socket.remoteAddress());
+    LOG.log(System.Logger.Level.INFO, "session opened id={0} remote={1}{2}", id, socket.remoteAddress(),
+      grant.tenant() == null ? "" : " tenant=" + grant.tenant());
     answer(ServerMessages.hello(services.pipelines().describe(), pipeline.toJson(), services.helloLimits()));
     statsTimer = vertx.setPeriodic(options.getStatsIntervalMs(), timer -> tick());
+    if (grant.expiresAtMillis() > 0) {
+      expiryTimer = vertx.setTimer(Math.max(1, grant.expiresAtMillis() - System.currentTimeMillis()),
+        timer -> abandon("token expired: reconnect with a new token"));
+    }
   }
 
   private void tick() {
@@ -121,7 +131,8 @@ public final class FrameSession implements FrameScheduler.Turn, MessageAssembler
   public void binaryMessage(Buffer message) {
     lastMessageNanos = System.nanoTime();
     stats.frameIn(message.length());
-    if (!rateLimiter.tryAcquire(lastMessageNanos)) {
+    // The session's own rate first, so that one session over it does not spend its tenant's quota.
+    if (!rateLimiter.tryAcquire(lastMessageNanos) || !grant.tenantFrames().tryAcquire(lastMessageNanos)) {
       stats.drop(DropReason.RATE_LIMITED);
       return;
     }
@@ -265,9 +276,8 @@ public final class FrameSession implements FrameScheduler.Turn, MessageAssembler
     output.close();
     waiting = null;
     services.scheduler().remove(this);
-    if (statsTimer >= 0) {
-      context.owner().cancelTimer(statsTimer);
-    }
+    context.owner().cancelTimer(statsTimer);
+    context.owner().cancelTimer(expiryTimer);
     LOG.log(System.Logger.Level.INFO, "session closed id={0} reason=\"{1}\" {2}", id, reason, stats.summary());
   }
 

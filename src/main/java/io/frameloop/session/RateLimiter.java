@@ -4,9 +4,14 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A token bucket: {@code perSecond} frames a second on average, bursts of up to one second's
- * worth. Not thread-safe: one per session, used on its event loop.
+ * worth. Thread-safe, so that one bucket can be shared by sessions on different event loops (a
+ * tenant's quota); uncontended for a session's own.
  */
-final class RateLimiter {
+public final class RateLimiter {
+
+  /** Lets everything through. */
+  public static final RateLimiter UNLIMITED = new RateLimiter(0);
+
 
   private final double perNano;
   private final double burst;
@@ -14,13 +19,13 @@ final class RateLimiter {
   private long lastNanos = -1;
 
   /** @param perSecond the average rate; 0 means no limit */
-  RateLimiter(int perSecond) {
+  public RateLimiter(int perSecond) {
     this.perNano = perSecond / (double) TimeUnit.SECONDS.toNanos(1);
     this.burst = perSecond;
     this.tokens = perSecond;
   }
 
-  boolean tryAcquire(long nowNanos) {
+  public synchronized boolean tryAcquire(long nowNanos) {
     if (burst == 0) {
       return true;
     }

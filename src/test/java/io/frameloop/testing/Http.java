@@ -20,14 +20,29 @@ public final class Http {
   }
 
   public static HttpResponse<String> get(int port, String path) {
+    return get(port, path, java.util.Map.of());
+  }
+
+  public static HttpResponse<String> get(int port, String path, java.util.Map<String, String> headers) {
     try {
-      return CLIENT.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-        .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+      HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(30));
+      headers.forEach(request::header);
+      return CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
       throw new AssertionError("GET " + path + " failed", e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new AssertionError(e);
     }
+  }
+
+  /** The value of one series in a Prometheus scrape, e.g. {@code frameloop_frames_in_total}. */
+  public static double metric(String scrape, String series) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("^" + java.util.regex.Pattern.quote(series)
+      + "(?:\\{[^}]*\\})? ([0-9.eE+-]+)$", java.util.regex.Pattern.MULTILINE).matcher(scrape);
+    if (!m.find()) {
+      throw new AssertionError("no series " + series + " in:\n" + scrape);
+    }
+    return Double.parseDouble(m.group(1));
   }
 }

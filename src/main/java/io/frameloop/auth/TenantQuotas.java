@@ -1,0 +1,90 @@
+package io.frameloop.auth;
+
+import io.frameloop.session.RateLimiter;
+import io.frameloop.session.SessionGrant;
+import io.frameloop.session.SessionListener;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Each tenant's share: at most {@code maxSessionsPerTenant} open sessions and
+ * {@code maxFpsPerTenant} frames a second over all of them. A tenant is forgotten when its last
+ * session closes, so the map holds only tenants with open sessions. Per-tenant meters carry the
+ * tenant's name for the first {@value #MAX_TENANT_LABELS} tenants seen and {@code other} after
+ * that, so that a token issuer cannot grow the metrics without bound.
+ */
+public final class TenantQuotas {
+
+  /** Distinct tenant names the metrics carry. */
+  public static final int MAX_TENANT_LABELS = 100;
+  static final String OTHER = "other";
+  private static final int MAX_LABEL_CHARS = 64;
+
+  private final int maxSessions;
+  private final int maxFps;
+  private final MeterRegistry registry;
+  private final SessionListener server;
+  private final Map<String, Tenant> open = new ConcurrentHashMap<>();
+  private final Map<String, TenantMeters> meters = new ConcurrentHashMap<>();
+
+  /** @param server the server-wide listener every session's counts go to as well */
+  public TenantQuotas(AuthOptions options, MeterRegistry registry, SessionListener server) {
+    this.maxSessions = options.getMaxSessionsPerTenant();
+    this.maxFps = options.getMaxFpsPerTenant();
+    this.registry = registry;
+    this.server = server;
+  }
+
+  /**
+   * A session for {@code tenant}, or {@code null} when the tenant has its
+   * {@code maxSessionsPerTenant} open already. The caller calls {@link #release} when it closes.
+   */
+  public SessionGrant admit(TokenAuth.Grant grant) {
+    String name = grant.tenant();
+    AtomicBoolean admitted = new AtomicBoolean();
+    Tenant tenant = open.compute(name, (key, current) -> {
+      Tenant next = current != null ? current : new Tenant(new AtomicInteger(), new RateLimiter(maxFps), meters(key));
+      if (maxSessions == 0 || next.sessions.get() < maxSessions) {
+        next.sessions.incrementAndGet();
+        next.meters.sessions().incrementAndGet();
+        admitted.set(true);
+      }
+      return next;
+    });
+    if (!admitted.get()) {
+      tenant.meters.refused().increment();
+      return null;
+    }
+    return new SessionGrant(name, tenant.frames, grant.expiresAtMillis(), tenant.meters.listener(server));
+  }
+
+  /** A session of {@code tenant} has closed. */
+  public void release(String tenant) {
+    open.computeIfPresent(tenant, (key, current) -> {
+      current.meters.sessions().decrementAndGet();
+      return current.sessions.decrementAndGet() == 0 ? null : current;
+    });
+  }
+
+  /** The tenant's open sessions. */
+  public int sessions(String tenant) {
+    Tenant current = open.get(tenant);
+    return current == null ? 0 : current.sessions.get();
+  }
+
+  private TenantMeters meters(String tenant) {
+    String label = tenant.length() > MAX_LABEL_CHARS ? tenant.substring(0, MAX_LABEL_CHARS) : tenant;
+    TenantMeters known = meters.get(label);
+    if (known != null) {
+      return known;
+    }
+    // Not atomic with the size check: a few labels over the bound under a race, never without bound.
+    return meters.computeIfAbsent(meters.size() >= MAX_TENANT_LABELS ? OTHER : label, key -> new TenantMeters(registry, key));
+  }
+
+  private record Tenant(AtomicInteger sessions, RateLimiter frames, TenantMeters meters) {
+  }
+}
