@@ -36,10 +36,7 @@ public interface SessionAdmission {
     return new SessionAdmission() {
       @Override
       public Future<SessionGrant> admit(MultiMap headers, String uri) {
-        return tokens.authenticate(headers, uri).compose(token -> {
-          SessionGrant grant = quotas.admit(token);
-          return grant != null ? Future.succeededFuture(grant) : Future.failedFuture(new TenantFull(token.tenant()));
-        });
+        return tokens.authenticate(headers, uri).map(quotas::admit);
       }
 
       @Override
@@ -51,8 +48,8 @@ public interface SessionAdmission {
 
   /** The tenant has {@code maxSessionsPerTenant} sessions open already. */
   final class TenantFull extends RuntimeException {
-    TenantFull(String tenant) {
-      super("tenant " + tenant + " has its maximum of sessions open", null, false, false);
+    TenantFull(String tenant, int maxSessions) {
+      super("tenant " + tenant + " has " + maxSessions + " sessions open, its limit (maxSessionsPerTenant)", null, false, false);
     }
   }
 }

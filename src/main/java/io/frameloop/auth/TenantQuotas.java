@@ -39,8 +39,9 @@ public final class TenantQuotas {
   }
 
   /**
-   * A session for {@code tenant}, or {@code null} when the tenant has its
-   * {@code maxSessionsPerTenant} open already. The caller calls {@link #release} when it closes.
+   * A session for the grant's tenant. The caller calls {@link #release} when it closes.
+   *
+   * @throws SessionAdmission.TenantFull when the tenant has {@code maxSessionsPerTenant} open already
    */
   public SessionGrant admit(TokenAuth.Grant grant) {
     String name = grant.tenant();
@@ -56,7 +57,7 @@ public final class TenantQuotas {
     });
     if (!admitted.get()) {
       tenant.meters.refused().increment();
-      return null;
+      throw new SessionAdmission.TenantFull(name, maxSessions);
     }
     return new SessionGrant(name, tenant.frames, grant.expiresAtMillis(), tenant.meters.listener(server));
   }

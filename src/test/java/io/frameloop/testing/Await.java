@@ -20,4 +20,20 @@ public final class Await {
       throw new AssertionError("not completed within " + TIMEOUT, e);
     }
   }
+
+  /** Polls {@code condition} until it holds, failing after {@link #TIMEOUT}. */
+  public static void until(java.util.function.BooleanSupplier condition) {
+    long deadline = System.nanoTime() + TIMEOUT.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("condition not met within " + TIMEOUT);
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+    }
+  }
 }
