@@ -1,0 +1,61 @@
+package io.frameloop.auth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.frameloop.cli.Main;
+import io.frameloop.testing.TestServers;
+import io.frameloop.testing.Tokens;
+import io.vertx.core.Vertx;
+import io.vertx.junit5.VertxExtension;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import picocli.CommandLine;
+
+/** {@code replay --token} against a server with authentication, through the command line. */
+@ExtendWith(VertxExtension.class)
+class ReplayTokenTest {
+
+  private record Run(int exit, String out, String err) {
+  }
+
+  private static Run replay(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    PrintStream stdout = System.out;
+    PrintStream stderr = System.err;
+    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    try {
+      int exit = new CommandLine(new Main()).execute(args);
+      return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    } finally {
+      System.setOut(stdout);
+      System.setErr(stderr);
+    }
+  }
+
+  @Test
+  void replayStreamsWithATokenAndExplainsARefusalWithout(Vertx vertx) {
+    int port = TestServers.start(vertx, TestServers.options(o -> o.getAuthOptions().setAuthJwtSecret(Tokens.SECRET))).actualPort();
+    String url = "ws://127.0.0.1:" + port + "/frames";
+    String token = Tokens.hs256(vertx, Tokens.SECRET).valid("load-test");
+
+    Run granted = replay("replay", "--url", url, "--token", token, "--sessions", "2", "--fps", "10", "--duration", "2s",
+      "--source", "synthetic:320x240");
+    assertThat(granted.exit()).as(granted.out() + granted.err()).isZero();
+    assertThat(granted.out()).contains("frames sent");
+    assertThat(granted.out() + granted.err()).doesNotContain(token);
+
+    Run refused = replay("replay", "--url", url, "--duration", "1s", "--source", "synthetic:320x240");
+    assertThat(refused.exit()).isEqualTo(1);
+    assertThat(refused.err()).contains("HTTP 401").contains("missing token").contains("--token");
+
+    Run wrong = replay("replay", "--url", url, "--token", Tokens.hs256(vertx, Tokens.OTHER_SECRET).valid("x"), "--duration", "1s",
+      "--source", "synthetic:320x240");
+    assertThat(wrong.exit()).isEqualTo(1);
+    assertThat(wrong.err()).contains("HTTP 401").contains("bad signature");
+  }
+}
