@@ -12,6 +12,7 @@ const RECONNECT_MAX_MS = 8000;
 const state = {
   ws: null,
   reconnectDelay: RECONNECT_MIN_MS,
+  reconnectTimer: null,
   stream: null,
   running: false,
   seq: 0,
@@ -58,9 +59,45 @@ function framesUrl() {
   return url.href;
 }
 
+// The session token: from the address's #token=… (then taken out of the address bar and history) or
+// the Token field. Browsers cannot set headers on a WebSocket, so it travels as a subprotocol.
+function takeTokenFromFragment() {
+  const params = new URLSearchParams(location.hash.slice(1));
+  const token = params.get('token');
+  if (token) {
+    $('token').value = token;
+    params.delete('token');
+    const rest = params.toString();
+    history.replaceState(null, '', location.pathname + location.search + (rest ? '#' + rest : ''));
+  }
+}
+
+function sessionToken() {
+  return $('token').value.trim();
+}
+
+// A refused handshake tells the page nothing (close code 1006): ask the same URL over plain HTTP,
+// where the server answers with its status and reason before looking for an Upgrade.
+async function whyRefused() {
+  try {
+    const token = sessionToken();
+    const response = await fetch(framesUrl().replace(/^ws/, 'http'),
+      { headers: token ? { Authorization: 'Bearer ' + token } : {}, cache: 'no-store' });
+    if (response.status === 426) return null; // the token is fine: the server was unreachable or full
+    const reason = (await response.text()).slice(0, 300);
+    if (response.status === 401 && !token) {
+      return { fatal: true, text: `The server needs a session token: open this page with #token=<token> or paste it in the Token field. (${reason})` };
+    }
+    return { fatal: response.status === 401 || response.status === 403, text: `The server refused the session (HTTP ${response.status}): ${reason}` };
+  } catch (e) {
+    return null;
+  }
+}
+
 function connect() {
   setConnection('connecting…');
-  const ws = new WebSocket(framesUrl());
+  const token = sessionToken();
+  const ws = token ? new WebSocket(framesUrl(), ['frameloop.v1', 'bearer.' + token]) : new WebSocket(framesUrl());
   ws.binaryType = 'arraybuffer';
   state.ws = ws;
   let opened = false;
@@ -74,17 +111,24 @@ function connect() {
     if (typeof event.data === 'string') onControl(JSON.parse(event.data));
     else onFrame(event.data);
   };
-  ws.onclose = (event) => {
+  ws.onclose = async (event) => {
     state.ws = null;
     state.inFlight.clear();
     const delay = state.reconnectDelay;
     state.reconnectDelay = Math.min(RECONNECT_MAX_MS, delay * 2);
     setConnection('disconnected', 'closed');
-    const why = opened
+    const refused = opened ? null : await whyRefused();
+    if (refused && refused.fatal) {
+      // The same token would be refused again: wait until the Token field changes.
+      setConnection('refused', 'closed');
+      showMessage(refused.text, true);
+      return;
+    }
+    const why = refused ? refused.text : opened
       ? `Connection lost${event.reason ? ' (' + event.reason + ')' : ''}.`
       : 'Connection failed: the server is unreachable.';
     showMessage(`${why} Reconnecting in ${(delay / 1000).toFixed(1)} s…`, true);
-    setTimeout(connect, delay);
+    state.reconnectTimer = setTimeout(connect, delay);
   };
 }
 
@@ -347,6 +391,19 @@ $('quality').addEventListener('input', () => { $('quality-value').textContent = 
 $('ops').addEventListener('change', sendPipeline);
 $('out-quality').addEventListener('change', sendPipeline);
 
+function reconnectWithNewToken() {
+  clearTimeout(state.reconnectTimer);
+  state.reconnectDelay = RECONNECT_MIN_MS;
+  if (state.ws) state.ws.close(1000, 'new token'); else connect();
+}
+$('token').addEventListener('change', reconnectWithNewToken);
+window.addEventListener('hashchange', () => {
+  const before = sessionToken();
+  takeTokenFromFragment();
+  if (sessionToken() !== before) reconnectWithNewToken();
+});
+
+takeTokenFromFragment();
 if (!window.isSecureContext) {
   showMessage('This page is not a secure origin, so the browser will not share the camera. Use https:// or http://localhost.', true);
 }

@@ -76,7 +76,9 @@ final class HeadlessChromium implements AutoCloseable {
   }
 
   <T> T waitFor(String what, Duration timeout, Function<WebDriver, T> condition) {
-    return new WebDriverWait(driver, timeout).withMessage(what).until(condition);
+    // On a timeout the message says what the page showed, to tell why.
+    return new WebDriverWait(driver, timeout).withMessage(() -> what + "; the page showed: connection "
+      + text("connection") + ", message \"" + text("message") + "\"").until(condition);
   }
 
   void screenshot(Path file) {
