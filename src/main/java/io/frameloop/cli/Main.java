@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "frameloop", mixinStandardHelpOptions = true, version = "FrameLoop 0.1",
   description = "Streams webcam frames over a WebSocket and processes them with OpenCV.",
-  subcommands = {Main.Serve.class, ReplayCommand.class})
+  subcommands = {Main.Serve.class, ReplayCommand.class, TokenCommand.class})
 public final class Main implements Callable<Integer> {
 
   @CommandLine.Mixin

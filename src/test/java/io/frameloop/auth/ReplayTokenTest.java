@@ -10,11 +10,19 @@ import io.vertx.junit5.VertxExtension;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import io.frameloop.protocol.FrameFormat;
+import io.frameloop.testing.FrameClient;
+import io.frameloop.testing.Images;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.extension.ExtendWith;
 import picocli.CommandLine;
 
-/** {@code replay --token} against a server with authentication, through the command line. */
+/** {@code replay --token} and {@code token} against a server with authentication, through the command line. */
 @ExtendWith(VertxExtension.class)
 class ReplayTokenTest {
 
@@ -57,5 +65,23 @@ class ReplayTokenTest {
       "--source", "synthetic:320x240");
     assertThat(wrong.exit()).isEqualTo(1);
     assertThat(wrong.err()).contains("HTTP 401").contains("bad signature");
+  }
+
+  @Test
+  void theTokenCommandSignsWithTheConfiguredSecret(Vertx vertx, @TempDir Path dir) throws Exception {
+    int port = TestServers.start(vertx, TestServers.options(o -> o.getAuthOptions().setAuthJwtSecret(Tokens.SECRET)
+      .setAuthAudience("frameloop"))).actualPort();
+    Path config = Files.writeString(dir.resolve("config.json"), new JsonObject().put("authJwtSecret", Tokens.SECRET)
+      .put("authAudience", "frameloop").encode());
+    Run minted = replay("token", "--config", config.toString(), "--subject", "alice", "--ttl", "10m");
+    assertThat(minted.exit()).as(minted.err()).isZero();
+    String token = minted.out().trim();
+    try (FrameClient client = FrameClient.connect(vertx, port, Map.of("Authorization", "Bearer " + token))) {
+      client.sendFramed(1, 0, Images.leftRedRightBlue());
+      assertThat(FrameFormat.decode(client.nextBinary()).header().sequence()).isEqualTo(1);
+    }
+    Run noSecret = replay("token", "--config", dir.resolve("none.json").toString(), "--subject", "alice");
+    assertThat(noSecret.exit()).isEqualTo(1);
+    assertThat(noSecret.err()).contains("authJwtSecret");
   }
 }
