@@ -7,7 +7,7 @@ import io.vertx.core.MultiMap;
 
 /**
  * Decides, from a WebSocket handshake, whether a session may start and what it is granted. Fails
- * with {@link AuthFailure} (answer 401) or {@link TenantFull} (answer 429). Every granted session
+ * with {@link AuthFailure} (answer 401) or {@link TenantFullException} (answer 429). Every granted session
  * is {@link #release}d when it closes.
  */
 public interface SessionAdmission {
@@ -44,12 +44,5 @@ public interface SessionAdmission {
         quotas.release(grant.tenant());
       }
     };
-  }
-
-  /** The tenant has {@code maxSessionsPerTenant} sessions open already. */
-  final class TenantFull extends RuntimeException {
-    TenantFull(String tenant, int maxSessions) {
-      super("tenant " + tenant + " has " + maxSessions + " sessions open, its limit (maxSessionsPerTenant)", null, false, false);
-    }
   }
 }

@@ -41,7 +41,7 @@ public final class TenantQuotas {
   /**
    * A session for the grant's tenant. The caller calls {@link #release} when it closes.
    *
-   * @throws SessionAdmission.TenantFull when the tenant has {@code maxSessionsPerTenant} open already
+   * @throws TenantFullException when the tenant has {@code maxSessionsPerTenant} open already
    */
   public SessionGrant admit(TokenAuth.Grant grant) {
     String name = grant.tenant();
@@ -57,7 +57,7 @@ public final class TenantQuotas {
     });
     if (!admitted.get()) {
       tenant.meters.refused().increment();
-      throw new SessionAdmission.TenantFull(name, maxSessions);
+      throw new TenantFullException(name, maxSessions);
     }
     return new SessionGrant(name, tenant.frames, grant.expiresAtMillis(), tenant.meters.listener(server));
   }

@@ -2,6 +2,7 @@ package io.frameloop.server;
 
 import io.frameloop.auth.AuthFailure;
 import io.frameloop.auth.SessionAdmission;
+import io.frameloop.auth.TenantFullException;
 import io.frameloop.protocol.CloseCodes;
 import io.frameloop.session.FrameSession;
 import io.frameloop.session.SessionGrant;
@@ -106,7 +107,7 @@ public final class FramesHandler implements Handler<RoutingContext> {
     if (cause instanceof AuthFailure failure) {
       ctx.response().putHeader("WWW-Authenticate", failure.challenge("frameloop"));
       reject(ctx, 401, "unauthorized", "unauthorized: " + failure.getMessage());
-    } else if (cause instanceof SessionAdmission.TenantFull full) {
+    } else if (cause instanceof TenantFullException full) {
       reject(ctx, 429, "tenant_sessions", full.getMessage());
     } else {
       LOG.log(System.Logger.Level.ERROR, "session admission failed", cause);

@@ -24,7 +24,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.WebSocketBase;
 import io.vertx.core.json.JsonObject;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The state of one WebSocket connection: its pipeline, its frame slots and its counters.
@@ -46,8 +45,7 @@ public final class FrameSession implements FrameScheduler.Turn, MessageAssembler
   private final SessionOptions options;
   private final SessionStats stats;
   private final SessionOutput output;
-  private final RateLimiter rateLimiter;
-  private final RateLimiter pingLimiter;
+  private final SessionLimits limits;
   private final SessionGrant grant;
 
   private PipelineSpec pipeline;
@@ -56,8 +54,7 @@ public final class FrameSession implements FrameScheduler.Turn, MessageAssembler
   private boolean queued;
   private boolean closed;
   private long statsTimer = -1;
-  private long expiryTimer = -1;
-  private long lastMessageNanos = System.nanoTime();
+  private long expiryTimer = -1; // when the session's token expires
 
   private record Pending(InboundFrame frame, long arrivedNanos) {
   }
@@ -79,8 +76,7 @@ public final class FrameSession implements FrameScheduler.Turn, MessageAssembler
     this.stats = new SessionStats(grant.listener());
     this.pipeline = services.defaultPipeline();
     this.output = new SessionOutput(socket, options);
-    this.rateLimiter = new RateLimiter(options.getMaxFps());
-    this.pingLimiter = new RateLimiter(options.getMaxPingsPerSecond());
+    this.limits = new SessionLimits(options, grant);
   }
 
   /**
@@ -93,15 +89,13 @@ public final class FrameSession implements FrameScheduler.Turn, MessageAssembler
       grant.tenant() == null ? "" : " tenant=" + grant.tenant());
     answer(ServerMessages.hello(services.pipelines().describe(), pipeline.toJson(), services.helloLimits()));
     statsTimer = vertx.setPeriodic(options.getStatsIntervalMs(), timer -> tick());
-    if (grant.expiresAtMillis() > 0) {
-      expiryTimer = vertx.setTimer(Math.max(1, grant.expiresAtMillis() - System.currentTimeMillis()),
-        timer -> abandon("token expired: reconnect with a new token"));
-    }
+    expiryTimer = grant.expiresAtMillis() == 0 ? -1 : vertx.setTimer(Math.max(1, grant.expiresAtMillis()
+      - System.currentTimeMillis()), timer -> abandon("token expired: reconnect with a new token"));
   }
 
   private void tick() {
     long now = System.nanoTime();
-    if (options.getIdleTimeoutSeconds() > 0 && now - lastMessageNanos > TimeUnit.SECONDS.toNanos(options.getIdleTimeoutSeconds())) {
+    if (limits.idle(now)) {
       closeWith(CloseCodes.IDLE, "idle timeout: no message for " + options.getIdleTimeoutSeconds() + " s");
     } else if (output.stalled(now)) {
       abandon("the client reads nothing: its queue stayed full for " + options.getStalledTimeoutSeconds() + " s");
@@ -112,14 +106,14 @@ public final class FrameSession implements FrameScheduler.Turn, MessageAssembler
 
   @Override
   public void ping() {
-    if (!pingLimiter.tryAcquire(System.nanoTime())) {
+    if (!limits.pingAllowed()) {
       abandon("too many pings: the limit is " + options.getMaxPingsPerSecond() + " per second");
     }
   }
 
   @Override
   public void oversized(boolean text, long bytesSoFar) {
-    lastMessageNanos = System.nanoTime();
+    limits.messageArrived();
     if (text) {
       controlError(ServerMessages.BAD_MESSAGE, ClientMessages.tooLarge(options.getMaxTextMessageBytes()).getMessage());
     } else {
@@ -129,10 +123,9 @@ public final class FrameSession implements FrameScheduler.Turn, MessageAssembler
 
   @Override
   public void binaryMessage(Buffer message) {
-    lastMessageNanos = System.nanoTime();
+    long arrived = limits.messageArrived();
     stats.frameIn(message.length());
-    // The session's own rate first, so that one session over it does not spend its tenant's quota.
-    if (!rateLimiter.tryAcquire(lastMessageNanos) || !grant.tenantFrames().tryAcquire(lastMessageNanos)) {
+    if (!limits.frameAllowed(arrived)) {
       stats.drop(DropReason.RATE_LIMITED);
       return;
     }
@@ -146,7 +139,7 @@ public final class FrameSession implements FrameScheduler.Turn, MessageAssembler
     if (waiting != null) {
       stats.drop(DropReason.STALE);
     }
-    waiting = new Pending(frame, lastMessageNanos);
+    waiting = new Pending(frame, arrived);
     if (!processing && !queued) {
       queued = true;
       services.scheduler().enqueue(this);
@@ -155,7 +148,7 @@ public final class FrameSession implements FrameScheduler.Turn, MessageAssembler
 
   @Override
   public void textMessage(String text) {
-    lastMessageNanos = System.nanoTime();
+    limits.messageArrived();
     ClientMessage message;
     try {
       message = ClientMessages.decode(text);
