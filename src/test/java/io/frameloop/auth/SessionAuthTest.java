@@ -205,6 +205,55 @@ class SessionAuthTest {
       .setAuthJwtPublicKeyPath(notAKey.toString())))).hasMessageContaining("not both");
   }
 
+  @Test
+  void tokensNeverReachTheLogs(Vertx vertx) {
+    java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
+    java.util.logging.Level level = root.getLevel();
+    java.util.List<String> logged = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+    java.util.logging.Handler capture = new java.util.logging.Handler() {
+      @Override
+      public void publish(java.util.logging.LogRecord record) {
+        logged.add(new java.util.logging.SimpleFormatter().format(record));
+      }
+
+      @Override
+      public void flush() {
+      }
+
+      @Override
+      public void close() {
+      }
+    };
+    capture.setLevel(java.util.logging.Level.FINE);
+    root.addHandler(capture);
+    // Debug lines too. Not trace (FINEST): vertx-web's router traces every request URI, a query token included.
+    root.setLevel(java.util.logging.Level.FINE);
+    Tokens tokens = Tokens.hs256(vertx, Tokens.SECRET);
+    String valid = tokens.sign(claims("alice").put("exp", Tokens.now() + 2));
+    String expired = tokens.sign(claims("alice").put("exp", Tokens.now() - 60));
+    String forged = Tokens.hs256(vertx, Tokens.OTHER_SECRET).sign(claims("alice"));
+    try {
+      int port = startHs256(vertx);
+      try (FrameClient client = FrameClient.connect(vertx, port, "/frames?access_token=" + valid)) {
+        client.sendFramed(1, 0, Images.leftRedRightBlue());
+        client.nextBinary();
+        client.awaitClosed(); // the token expires: closed with 1008
+      }
+      for (String bad : new String[] {expired, forged, "garbage." + valid}) {
+        assertThatThrownBy(() -> FrameClient.connect(vertx, port, Map.of("Authorization", "Bearer " + bad)))
+          .isInstanceOf(UpgradeRejectedException.class);
+      }
+    } finally {
+      root.setLevel(level);
+      root.removeHandler(capture);
+    }
+    assertThat(logged).anySatisfy(line -> assertThat(line).contains("session opened"));
+    for (String token : new String[] {valid, expired, forged, Tokens.SECRET, MANAGEMENT}) {
+      String signature = token.substring(token.lastIndexOf('.') + 1);
+      assertThat(logged).noneSatisfy(line -> assertThat(line).contains(signature));
+    }
+  }
+
   /** Collects a JDK WebSocket's whole messages: text as String, binary as byte[]. */
   private static final class Collector implements WebSocket.Listener {
     private final BlockingQueue<Object> received;
