@@ -11,7 +11,12 @@ public enum DropReason {
   /** The worker that had it is gone (its node stopped). */
   WORKER_LOST("worker_lost"),
   /** Its deadline ({@code processTimeoutMs}) passed before a worker started on it, or a stuck worker never answered. */
-  EXPIRED("expired");
+  EXPIRED("expired"),
+  /**
+   * The session closed while the frame waited or was in a worker (the client left or was closed);
+   * a late result is let go. Seen only in the server's metrics: the session sends no more stats.
+   */
+  CLOSED("closed");
 
   private final String wireName;
 

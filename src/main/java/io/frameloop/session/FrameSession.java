@@ -1,13 +1,8 @@
 package io.frameloop.session;
 
 import io.frameloop.pipeline.FrameJob;
-import io.frameloop.pipeline.PipelineException;
-import io.frameloop.pipeline.PipelineSpec;
 import io.frameloop.pipeline.ProcessedFrame;
-import io.frameloop.protocol.ClientMessage;
-import io.frameloop.protocol.ClientMessages;
 import io.frameloop.protocol.CloseCodes;
-import io.frameloop.protocol.ControlMessageException;
 import io.frameloop.protocol.FrameFormat;
 import io.frameloop.protocol.FrameFormatException;
 import io.frameloop.protocol.InboundFrame;
@@ -46,9 +41,9 @@ public final class FrameSession implements FrameScheduler.Turn, MessageAssembler
   private final SessionStats stats;
   private final SessionOutput output;
   private final SessionLimits limits;
+  private final SessionControl control;
   private final SessionGrant grant;
 
-  private PipelineSpec pipeline;
   private Pending waiting;
   private boolean processing;
   private boolean queued;
@@ -74,7 +69,7 @@ public final class FrameSession implements FrameScheduler.Turn, MessageAssembler
     this.options = services.options();
     this.grant = grant;
     this.stats = new SessionStats(grant.listener());
-    this.pipeline = services.defaultPipeline();
+    this.control = new SessionControl(services.pipelines(), services.defaultPipeline(), stats);
     this.output = new SessionOutput(socket, options);
     this.limits = new SessionLimits(options, grant);
   }
@@ -87,7 +82,7 @@ public final class FrameSession implements FrameScheduler.Turn, MessageAssembler
     socket.frameHandler(new MessageAssembler(options.getMaxMessageBytes(), options.getMaxTextMessageBytes(), this));
     LOG.log(System.Logger.Level.INFO, "session opened id={0} remote={1}{2}", id, socket.remoteAddress(),
       grant.tenant() == null ? "" : " tenant=" + grant.tenant());
-    answer(ServerMessages.hello(services.pipelines().describe(), pipeline.toJson(), services.helloLimits()));
+    answer(ServerMessages.hello(services.pipelines().describe(), control.pipeline().toJson(), services.helloLimits()));
     statsTimer = vertx.setPeriodic(options.getStatsIntervalMs(), timer -> tick());
     expiryTimer = grant.expiresAtMillis() == 0 ? -1 : vertx.setTimer(Math.max(1, grant.expiresAtMillis()
       - System.currentTimeMillis()), timer -> abandon("token expired: reconnect with a new token"));
@@ -115,7 +110,7 @@ public final class FrameSession implements FrameScheduler.Turn, MessageAssembler
   public void oversized(boolean text, long bytesSoFar) {
     limits.messageArrived();
     if (text) {
-      controlError(ServerMessages.BAD_MESSAGE, ClientMessages.tooLarge(options.getMaxTextMessageBytes()).getMessage());
+      answer(control.tooLarge(options.getMaxTextMessageBytes()));
     } else {
       closeWith(CloseCodes.TOO_BIG, "message too big: over " + options.getMaxMessageBytes() + " bytes, the limit");
     }
@@ -149,24 +144,7 @@ public final class FrameSession implements FrameScheduler.Turn, MessageAssembler
   @Override
   public void textMessage(String text) {
     limits.messageArrived();
-    ClientMessage message;
-    try {
-      message = ClientMessages.decode(text);
-    } catch (ControlMessageException e) {
-      controlError(ServerMessages.BAD_MESSAGE, e.getMessage());
-      return;
-    }
-    if (message instanceof ClientMessage.SetPipeline request) {
-      try {
-        pipeline = services.pipelines().parse(request.pipeline(), pipeline.quality());
-        answer(ServerMessages.pipeline(pipeline.toJson()));
-      } catch (PipelineException e) {
-        controlError(ServerMessages.BAD_PIPELINE, e.getMessage());
-      }
-    } else if (message instanceof ClientMessage.SetTimings request) {
-      stats.collectTimings(request.enabled());
-      answer(ServerMessages.timings(request.enabled()));
-    }
+    answer(control.apply(text));
   }
 
   /** An answer to the client's own message; a client that does not read its answers is closed. */
@@ -175,11 +153,6 @@ public final class FrameSession implements FrameScheduler.Turn, MessageAssembler
       abandon("the client does not read the answers to its own messages: over " + options.getWriteQueueMaxBytes()
         + " bytes of them unsent");
     }
-  }
-
-  private void controlError(String code, String message) {
-    stats.controlError(code);
-    answer(ServerMessages.error(code, message));
   }
 
   private void frameError(String code, long sequence, String message) {
@@ -206,12 +179,13 @@ public final class FrameSession implements FrameScheduler.Turn, MessageAssembler
       return;
     }
     processing = true;
-    lease.process(new FrameJob(next.frame().jpeg(), pipeline)).onComplete(result -> onProcessed(next, result));
+    lease.process(new FrameJob(next.frame().jpeg(), control.pipeline())).onComplete(result -> onProcessed(next, result));
   }
 
   private void onProcessed(Pending frame, AsyncResult<ProcessedFrame> result) {
     processing = false;
-    if (closed) {
+    if (closed) { // the client is gone: the socket is not touched again
+      stats.drop(DropReason.CLOSED);
       return;
     }
     if (result.succeeded()) {
@@ -267,7 +241,10 @@ public final class FrameSession implements FrameScheduler.Turn, MessageAssembler
       socket.frameHandler(frame -> { }); // what still arrives is read and dropped
     }
     output.close();
-    waiting = null;
+    if (waiting != null) {
+      stats.drop(DropReason.CLOSED);
+      waiting = null;
+    }
     services.scheduler().remove(this);
     context.owner().cancelTimer(statsTimer);
     context.owner().cancelTimer(expiryTimer);

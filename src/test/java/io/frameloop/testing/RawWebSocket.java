@@ -130,6 +130,12 @@ public final class RawWebSocket implements AutoCloseable {
     }
   }
 
+  /** Vanishes: the connection is reset (RST, SO_LINGER 0), as when a client's process dies or its network drops. */
+  public void reset() throws IOException {
+    socket.setSoLinger(true, 0);
+    socket.close();
+  }
+
   @Override
   public void close() throws IOException {
     socket.close();

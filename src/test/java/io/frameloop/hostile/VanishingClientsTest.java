@@ -1,0 +1,126 @@
+package io.frameloop.hostile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.frameloop.image.NativeMats;
+import io.frameloop.pipeline.OpRegistry;
+import io.frameloop.protocol.FrameFormat;
+import io.frameloop.protocol.FrameHeader;
+import io.frameloop.server.FrameLoopOptions;
+import io.frameloop.server.FrameLoopVerticle;
+import io.frameloop.testing.Await;
+import io.frameloop.testing.FrameClient;
+import io.frameloop.testing.Http;
+import io.frameloop.testing.Images;
+import io.frameloop.testing.RawWebSocket;
+import io.frameloop.testing.SlowOpFactory;
+import io.frameloop.testing.TestServers;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Clients that vanish (TCP reset) while their frames are in the workers: a normal event, not an
+ * error. The sessions end, native memory returns to where it was, the counts add up and the
+ * server logs no warning or error.
+ */
+@ExtendWith(VertxExtension.class)
+class VanishingClientsTest {
+
+  @Test
+  void clientsResetMidFrameEndCleanly(Vertx vertx) throws Exception {
+    FrameLoopOptions options = TestServers.options(o -> {
+      o.getSessionOptions().setMaxFps(0);
+      o.getWorkerOptions().setWorkerInstances(4).setAddress("frameloop.vanishing");
+      o.setPipeline(new JsonObject().put("ops", new JsonArray()
+        .add(new JsonObject().put("op", "resize").put("width", 320))
+        .add(new JsonObject().put("op", "slow").put("ms", 40))));
+    });
+    OpRegistry registry = OpRegistry.withDefaults(Path.of(options.getFaceCascade())).register(new SlowOpFactory());
+    FrameLoopVerticle server = TestServers.start(vertx, options, registry);
+    int port = server.actualPort();
+    byte[] frame = FrameFormat.encode(new FrameHeader(1, 0), Images.leftRedRightBlue()).getBytes();
+    try (FrameClient warmup = FrameClient.connect(vertx, port)) {
+      warmup.sendFramed(1, 0, Images.leftRedRightBlue());
+      warmup.nextBinary();
+    }
+    Await.until(() -> server.frameLoop().sessionCount() == 0);
+    long matsBefore = NativeMats.live();
+
+    List<String> logged = Collections.synchronizedList(new ArrayList<>());
+    Handler capture = new Handler() {
+      @Override
+      public void publish(LogRecord record) {
+        if (record.getLevel().intValue() >= Level.WARNING.intValue()) {
+          logged.add(record.getLevel() + " " + record.getLoggerName() + ": " + record.getMessage()
+            + (record.getThrown() == null ? "" : " " + record.getThrown()));
+        }
+      }
+
+      @Override
+      public void flush() {
+      }
+
+      @Override
+      public void close() {
+      }
+    };
+    Logger.getLogger("").addHandler(capture);
+    try {
+      for (int round = 0; round < 4; round++) {
+        List<RawWebSocket> clients = new ArrayList<>();
+        for (int i = 0; i < 25; i++) {
+          RawWebSocket client = RawWebSocket.connect(port, "/frames");
+          client.send(RawWebSocket.BINARY, frame);
+          client.send(RawWebSocket.BINARY, frame);
+          clients.add(client);
+        }
+        // Each vanishes at some point of its frames' way through the server: queued, in a worker, answered.
+        for (RawWebSocket client : clients) {
+          Thread.sleep(ThreadLocalRandom.current().nextInt(15));
+          client.reset();
+        }
+      }
+      Await.until(() -> server.frameLoop().sessionCount() == 0);
+      Await.until(() -> busy(port) == 0);
+      Thread.sleep(300); // late results still on their way back to closed sessions
+    } finally {
+      Logger.getLogger("").removeHandler(capture);
+    }
+    assertThat(logged).as("warnings and errors logged").isEmpty();
+    assertThat(NativeMats.live()).isEqualTo(matsBefore);
+    String metrics = Http.get(port, "/metrics").body();
+    double in = Http.metric(metrics, "frameloop_frames_in_total");
+    double accounted = Http.metric(metrics, "frameloop_frames_out_total") + droppedTotal(metrics)
+      + errorsTotal(metrics);
+    // At most 4 x 25 clients x 2 frames and the warm-up's: a reset discards what the server had not read yet.
+    assertThat(in).isBetween(101.0, 201.0);
+    assertThat(accounted).as("every frame received is answered, dropped or an error").isEqualTo(in);
+  }
+
+  private static double busy(int port) {
+    return Http.metric(Http.get(port, "/metrics").body(), "frameloop_workers_busy");
+  }
+
+  private static double droppedTotal(String metrics) {
+    return metrics.lines().filter(l -> l.startsWith("frameloop_frames_dropped_total{"))
+      .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+  }
+
+  private static double errorsTotal(String metrics) {
+    return metrics.lines().filter(l -> l.startsWith("frameloop_errors_total{"))
+      .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+  }
+}
