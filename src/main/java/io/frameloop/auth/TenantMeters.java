@@ -1,5 +1,6 @@
 package io.frameloop.auth;
 
+import io.frameloop.pipeline.StageTimes;
 import io.frameloop.session.DropReason;
 import io.frameloop.session.SessionListener;
 import io.micrometer.core.instrument.Counter;
@@ -58,6 +59,11 @@ record TenantMeters(AtomicInteger sessions, Counter framesIn, Counter framesOut,
       @Override
       public void processed(long processingNanos, long queueWaitNanos) {
         server.processed(processingNanos, queueWaitNanos);
+      }
+
+      @Override
+      public void stages(StageTimes stages, long queueWaitNanos) {
+        server.stages(stages, queueWaitNanos);
       }
 
       @Override

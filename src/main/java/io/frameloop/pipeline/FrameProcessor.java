@@ -4,6 +4,8 @@ import io.frameloop.image.BadFrameException;
 import io.frameloop.image.JpegCodec;
 import io.frameloop.image.JpegInfo;
 import io.vertx.core.buffer.Buffer;
+import java.util.ArrayList;
+import java.util.List;
 import org.opencv.core.CvException;
 import org.opencv.core.Mat;
 
@@ -50,9 +52,21 @@ public final class FrameProcessor implements AutoCloseable {
     try {
       Mat image = codec.decode(job.jpeg(), info, reduction);
       decodedBytes = OpContext.bytes(image);
-      image = apply(pipelines.get(job.pipeline(), spec -> registry.create(spec, context)), image);
-      Buffer jpeg = codec.encode(image, job.pipeline().quality());
-      return new ProcessedFrame(jpeg, image.cols(), image.rows(), System.nanoTime() - start, null);
+      long decoded = System.nanoTime();
+      long[] setup = {0}; // only when the worker makes the ops: the pipeline's first frame here
+      PipelineCache.Entry ops = pipelines.get(job.pipeline(), spec -> {
+        long making = System.nanoTime();
+        List<FrameOp> made = registry.create(spec, context);
+        setup[0] = System.nanoTime() - making;
+        return made;
+      });
+      List<StageTimes.OpTime> opTimes = new ArrayList<>(ops.ops.size());
+      image = apply(ops, job.pipeline(), image, opTimes);
+      long applied = System.nanoTime();
+      Buffer jpeg = codec.encode(image, job.quality());
+      long end = System.nanoTime();
+      return new ProcessedFrame(jpeg, image.cols(), image.rows(), end - start, null,
+        new StageTimes(decoded - start, setup[0], opTimes, end - applied));
     } catch (CvException e) {
       throw new BadFrameException("OpenCV failed on this frame: " + firstLine(e.getMessage()));
     } finally {
@@ -60,12 +74,18 @@ public final class FrameProcessor implements AutoCloseable {
     }
   }
 
-  /** Runs the ops, noting the images they return of their own (plug-ins written against the earlier SPI). */
-  private Mat apply(PipelineCache.Entry pipeline, Mat image) {
+  /**
+   * Runs the ops, timing each, and notes the images they return of their own (plug-ins written
+   * against the earlier SPI).
+   */
+  private Mat apply(PipelineCache.Entry pipeline, PipelineSpec spec, Mat image, List<StageTimes.OpTime> times) {
     long ownBytes = 0;
-    for (FrameOp op : pipeline.ops) {
+    for (int i = 0; i < pipeline.ops.size(); i++) {
+      FrameOp op = pipeline.ops.get(i);
       Mat input = image;
+      long opStart = System.nanoTime();
       image = op.apply(input);
+      times.add(new StageTimes.OpTime(spec.steps().get(i).op(), System.nanoTime() - opStart));
       if (image != input && !context.owns(image)) {
         ownBytes += OpContext.bytes(image);
       }

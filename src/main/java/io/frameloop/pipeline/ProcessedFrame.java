@@ -7,10 +7,11 @@ import io.vertx.core.buffer.Buffer;
  *
  * @param processingNanos decode + ops + encode time on the worker
  * @param worker          the name of the node that processed it, or null
+ * @param stages          the processing time by stage
  */
-public record ProcessedFrame(Buffer jpeg, int width, int height, long processingNanos, String worker) {
+public record ProcessedFrame(Buffer jpeg, int width, int height, long processingNanos, String worker, StageTimes stages) {
 
   public ProcessedFrame withWorker(String worker) {
-    return new ProcessedFrame(jpeg, width, height, processingNanos, worker);
+    return new ProcessedFrame(jpeg, width, height, processingNanos, worker, stages);
   }
 }

@@ -54,13 +54,22 @@ public final class ServerMessages {
       .put("bytesOut", report.bytesOut())
       .put("workers", new JsonObject(new java.util.LinkedHashMap<>(report.processedBy())))
       .put("processMs", report.processMs().toJson())
-      .put("queueMs", report.queueMs().toJson());
+      .put("queueMs", report.queueMs().toJson())
+      .put("replyQuality", report.replyQuality());
     if (report.timings() != null) {
       JsonArray timings = new JsonArray();
-      report.timings().forEach(t -> timings.add(new JsonArray().add(t.sequence()).add(t.processingMicros()).add(t.queueMicros())));
+      report.timings().forEach(t -> timings.add(timing(t)));
       json.put("timings", timings);
     }
     return json;
+  }
+
+  /** {@code [seq, processing, queue, decode, encode, [[op, micros], ...], setup]}: the first three as in the first v1 servers. */
+  private static JsonArray timing(StatsReport.FrameTiming timing) {
+    JsonArray ops = new JsonArray();
+    timing.ops().forEach(op -> ops.add(new JsonArray().add(op.op()).add(op.micros())));
+    return new JsonArray().add(timing.sequence()).add(timing.processingMicros()).add(timing.queueMicros())
+      .add(timing.decodeMicros()).add(timing.encodeMicros()).add(ops).add(timing.setupMicros());
   }
 
   public static JsonObject error(String code, String message) {

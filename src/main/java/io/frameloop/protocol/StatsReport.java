@@ -12,10 +12,12 @@ import java.util.Map;
  * @param pending     frames received and not yet answered
  * @param processedBy frames answered, by the name of the node that processed them
  * @param timings     per-frame timings, or null when the client did not ask for them
+ * @param replyQuality the JPEG quality replies are encoded at now: the pipeline's, or lower while
+ *                     the client reads slowly
  */
 public record StatsReport(long framesIn, long framesOut, long errors, Map<String, Long> dropped, int pending,
                           long bytesIn, long bytesOut, Map<String, Long> processedBy, Percentiles processMs,
-                          Percentiles queueMs, List<FrameTiming> timings) {
+                          Percentiles queueMs, List<FrameTiming> timings, int replyQuality) {
 
   /** A latency window in milliseconds. */
   public record Percentiles(long count, double p50, double p99) {
@@ -24,7 +26,15 @@ public record StatsReport(long framesIn, long framesOut, long errors, Map<String
     }
   }
 
-  /** One framed frame's time on a worker and the rest of its time in the server. */
-  public record FrameTiming(long sequence, long processingMicros, long queueMicros) {
+  /**
+   * One framed frame's time on a worker, the rest of its time in the server, and its time on the
+   * worker by stage: decoding, making the ops (0 unless the worker had to), each op in order, encoding.
+   */
+  public record FrameTiming(long sequence, long processingMicros, long queueMicros, long decodeMicros, long encodeMicros,
+                            List<OpMicros> ops, long setupMicros) {
+  }
+
+  /** One op's time on the worker. */
+  public record OpMicros(String op, long micros) {
   }
 }

@@ -1,6 +1,7 @@
 package io.frameloop.server;
 
 import io.frameloop.image.NativeMats;
+import io.frameloop.pipeline.StageTimes;
 import io.frameloop.session.DropReason;
 import io.frameloop.session.SessionListener;
 import io.frameloop.worker.WorkerPool;
@@ -30,6 +31,8 @@ final class FrameLoopMetrics implements SessionListener {
   private final Map<String, Counter> rejected = new ConcurrentHashMap<>();
   private final Timer processing;
   private final Timer queueWait;
+  /** frameloop_stage_seconds by "stage/op"; ops come from the registry, so the series are bounded. */
+  private final Map<String, Timer> stages = new ConcurrentHashMap<>();
 
   FrameLoopMetrics(MeterRegistry registry, Supplier<Number> activeSessions, WorkerPool pool, int workers) {
     this.registry = registry;
@@ -84,6 +87,32 @@ final class FrameLoopMetrics implements SessionListener {
     processing.record(processingNanos, TimeUnit.NANOSECONDS);
     queueWait.record(queueWaitNanos, TimeUnit.NANOSECONDS);
   }
+
+  @Override
+  public void stages(StageTimes times, long queueWaitNanos) {
+    stage("queue", "").record(queueWaitNanos, TimeUnit.NANOSECONDS);
+    stage("decode", "").record(times.decodeNanos(), TimeUnit.NANOSECONDS);
+    if (times.setupNanos() > 0) {
+      stage("setup", "").record(times.setupNanos(), TimeUnit.NANOSECONDS);
+    }
+    for (StageTimes.OpTime op : times.ops()) {
+      stage("op", op.op()).record(op.nanos(), TimeUnit.NANOSECONDS);
+    }
+    stage("encode", "").record(times.encodeNanos(), TimeUnit.NANOSECONDS);
+  }
+
+  private Timer stage(String stage, String op) {
+    return stages.computeIfAbsent(stage + "/" + op, key -> Timer.builder("frameloop.stage")
+      .description("A frame's time by stage: queue (in the server besides processing), decode, setup (making the ops), each op, encode")
+      .tag("stage", stage).tag("op", op)
+      // A few fixed buckets: one histogram per op used, so not Micrometer's ~70 percentile buckets each.
+      .serviceLevelObjectives(STAGE_BUCKETS)
+      .register(registry));
+  }
+
+  private static final Duration[] STAGE_BUCKETS = java.util.stream.LongStream.of(250, 500, 1000, 2000, 5000, 10_000,
+      20_000, 50_000, 100_000, 250_000, 1_000_000).mapToObj(Duration::ofNanos).map(d -> d.multipliedBy(1000))
+    .toArray(Duration[]::new);
 
   @Override
   public void sessionRejected(String reason) {

@@ -1,6 +1,7 @@
 package io.frameloop.session;
 
 import io.frameloop.pipeline.FrameJob;
+import io.frameloop.pipeline.PipelineSpec;
 import io.frameloop.pipeline.ProcessedFrame;
 import io.frameloop.protocol.CloseCodes;
 import io.frameloop.protocol.FrameFormat;
@@ -42,6 +43,7 @@ public final class FrameSession implements FrameScheduler.Turn, MessageAssembler
   private final SessionOutput output;
   private final SessionLimits limits;
   private final SessionControl control;
+  private final ReplyQuality replyQuality;
   private final SessionGrant grant;
 
   private Pending waiting;
@@ -72,6 +74,7 @@ public final class FrameSession implements FrameScheduler.Turn, MessageAssembler
     this.control = new SessionControl(services.pipelines(), services.defaultPipeline(), stats);
     this.output = new SessionOutput(socket, options);
     this.limits = new SessionLimits(options, grant);
+    this.replyQuality = new ReplyQuality(options.getWriteQueueMaxBytes());
   }
 
   /**
@@ -95,7 +98,8 @@ public final class FrameSession implements FrameScheduler.Turn, MessageAssembler
     } else if (output.stalled(now)) {
       abandon("the client reads nothing: its queue stayed full for " + options.getStalledTimeoutSeconds() + " s");
     } else {
-      output.ifReading(ServerMessages.stats(stats.report((processing ? 1 : 0) + (waiting != null ? 1 : 0))));
+      output.ifReading(ServerMessages.stats(stats.report((processing ? 1 : 0) + (waiting != null ? 1 : 0),
+        replyQuality.current(control.pipeline().quality()))));
     }
   }
 
@@ -179,7 +183,9 @@ public final class FrameSession implements FrameScheduler.Turn, MessageAssembler
       return;
     }
     processing = true;
-    lease.process(new FrameJob(next.frame().jpeg(), control.pipeline())).onComplete(result -> onProcessed(next, result));
+    PipelineSpec pipeline = control.pipeline();
+    int quality = replyQuality.next(pipeline.quality(), output.unsentBytes(), System.nanoTime());
+    lease.process(new FrameJob(next.frame().jpeg(), pipeline, quality)).onComplete(result -> onProcessed(next, result));
   }
 
   private void onProcessed(Pending frame, AsyncResult<ProcessedFrame> result) {
@@ -217,7 +223,7 @@ public final class FrameSession implements FrameScheduler.Turn, MessageAssembler
     services.scheduler().charge(this, processed.processingNanos());
     long total = System.nanoTime() - frame.arrivedNanos();
     stats.recordProcessed(frame.frame().sequence(), processed.worker(), processed.processingNanos(),
-      total - processed.processingNanos());
+      total - processed.processingNanos(), processed.stages());
     if (processed.jpeg().length() > options.getMaxMessageBytes()) {
       frameError(ServerMessages.BAD_FRAME, frame.frame().sequence(), "the processed frame is " + processed.jpeg().length()
         + " bytes, over the limit of " + options.getMaxMessageBytes() + ": lower the quality or the size");

@@ -80,6 +80,11 @@ final class SessionOutput {
     lastProgressNanos = System.nanoTime();
   }
 
+  /** Bytes written and not yet handed to the network. */
+  long unsentBytes() {
+    return queuedBytes;
+  }
+
   /**
    * Whether the client has taken nothing for longer than {@code stalledTimeoutSeconds} while
    * something waited for it: a client that reads slowly makes progress and is not stalled.

@@ -1,5 +1,6 @@
 package io.frameloop.session;
 
+import io.frameloop.pipeline.StageTimes;
 import io.frameloop.protocol.StatsReport;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -82,10 +83,12 @@ final class SessionStats {
    * Records one answered frame: the node that processed it, its time there, and the rest of its
    * time in the server; {@code sequence} is -1 for a bare frame (no per-frame timing then).
    */
-  void recordProcessed(long sequence, String worker, long processingNanos, long queueWaitNanos) {
+  void recordProcessed(long sequence, String worker, long processingNanos, long queueWaitNanos, StageTimes stages) {
     if (timings != null && sequence >= 0 && timings.size() < MAX_TIMINGS) {
-      timings.add(new StatsReport.FrameTiming(sequence, TimeUnit.NANOSECONDS.toMicros(processingNanos),
-        TimeUnit.NANOSECONDS.toMicros(Math.max(0, queueWaitNanos))));
+      timings.add(new StatsReport.FrameTiming(sequence, micros(processingNanos), micros(Math.max(0, queueWaitNanos)),
+        micros(stages.decodeNanos()), micros(stages.encodeNanos()),
+        stages.ops().stream().map(op -> new StatsReport.OpMicros(op.op(), micros(op.nanos()))).toList(),
+        micros(stages.setupNanos())));
     }
     if (worker != null) {
       processedBy.merge(worker, 1L, Long::sum);
@@ -94,6 +97,11 @@ final class SessionStats {
     processing.recordValue(Math.min(MAX_MICROS, TimeUnit.NANOSECONDS.toMicros(processingNanos)));
     queueWait.recordValue(Math.min(MAX_MICROS, TimeUnit.NANOSECONDS.toMicros(queued)));
     listener.processed(processingNanos, queued);
+    listener.stages(stages, queued);
+  }
+
+  private static long micros(long nanos) {
+    return TimeUnit.NANOSECONDS.toMicros(nanos);
   }
 
   /** One line for the session-closed log. */
@@ -103,11 +111,11 @@ final class SessionStats {
   }
 
   /** What the next {@code stats} message says; starts a new latency window. */
-  StatsReport report(int pending) {
+  StatsReport report(int pending, int replyQuality) {
     Map<String, Long> drops = new LinkedHashMap<>();
     dropped.forEach((reason, count) -> drops.put(reason.wireName(), count));
     StatsReport report = new StatsReport(framesIn, framesOut, frameErrors, drops, pending, bytesIn, bytesOut,
-      new LinkedHashMap<>(processedBy), percentiles(processing), percentiles(queueWait), timings);
+      new LinkedHashMap<>(processedBy), percentiles(processing), percentiles(queueWait), timings, replyQuality);
     if (timings != null) {
       timings = new ArrayList<>();
     }

@@ -7,8 +7,8 @@ import io.vertx.core.json.JsonObject;
 
 /**
  * A frame on the event bus. Locally the object itself is passed (no copy of the bytes); between
- * cluster nodes: {@code [u32 pipeline length][pipeline JSON][u32 JPEG length][JPEG]}, the JPEG
- * as raw bytes.
+ * cluster nodes: {@code [u32 pipeline length][pipeline JSON][u8 quality][u32 JPEG length][JPEG]},
+ * the JPEG as raw bytes.
  */
 final class FrameJobMessageCodec extends PassThroughMessageCodec<FrameJob> {
 
@@ -21,16 +21,17 @@ final class FrameJobMessageCodec extends PassThroughMessageCodec<FrameJob> {
   @Override
   public void encodeToWire(Buffer buffer, FrameJob job) {
     Buffer pipeline = job.pipeline().toJson().toBuffer();
-    buffer.appendInt(pipeline.length()).appendBuffer(pipeline)
+    buffer.appendInt(pipeline.length()).appendBuffer(pipeline).appendUnsignedByte((short) job.quality())
       .appendInt(job.jpeg().length()).appendBuffer(job.jpeg());
   }
 
   @Override
   public FrameJob decodeFromWire(int pos, Buffer buffer) {
     int pipelineLength = buffer.getInt(pos);
-    int jpegAt = pos + 4 + pipelineLength;
-    PipelineSpec pipeline = PipelineSpec.fromTrustedJson(new JsonObject(buffer.getBuffer(pos + 4, jpegAt)));
+    int qualityAt = pos + 4 + pipelineLength;
+    PipelineSpec pipeline = PipelineSpec.fromTrustedJson(new JsonObject(buffer.getBuffer(pos + 4, qualityAt)));
+    int jpegAt = qualityAt + 1;
     int jpegLength = buffer.getInt(jpegAt);
-    return new FrameJob(buffer.slice(jpegAt + 4, jpegAt + 4 + jpegLength), pipeline);
+    return new FrameJob(buffer.slice(jpegAt + 4, jpegAt + 4 + jpegLength), pipeline, buffer.getUnsignedByte(qualityAt));
   }
 }

@@ -1,12 +1,16 @@
 package io.frameloop.worker;
 
 import io.frameloop.pipeline.ProcessedFrame;
+import io.frameloop.pipeline.StageTimes;
 import io.vertx.core.buffer.Buffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A processed frame on the event bus. Locally the object itself; between cluster nodes:
- * {@code [i32 width][i32 height][i64 nanos][u16 worker length][worker UTF-8][u32 length][JPEG]}.
+ * {@code [i32 width][i32 height][i64 nanos][u16 worker length][worker UTF-8][i64 decode nanos]
+ * [i64 setup nanos][i64 encode nanos][u8 ops]([u16 op length][op UTF-8][i64 nanos])*[u32 length][JPEG]}.
  */
 final class ProcessedFrameMessageCodec extends PassThroughMessageCodec<ProcessedFrame> {
 
@@ -18,10 +22,20 @@ final class ProcessedFrameMessageCodec extends PassThroughMessageCodec<Processed
 
   @Override
   public void encodeToWire(Buffer buffer, ProcessedFrame frame) {
-    byte[] worker = (frame.worker() == null ? "" : frame.worker()).getBytes(StandardCharsets.UTF_8);
-    buffer.appendInt(frame.width()).appendInt(frame.height()).appendLong(frame.processingNanos())
-      .appendUnsignedShort(worker.length).appendBytes(worker)
-      .appendInt(frame.jpeg().length()).appendBuffer(frame.jpeg());
+    buffer.appendInt(frame.width()).appendInt(frame.height()).appendLong(frame.processingNanos());
+    appendString(buffer, frame.worker() == null ? "" : frame.worker());
+    StageTimes stages = frame.stages();
+    buffer.appendLong(stages.decodeNanos()).appendLong(stages.setupNanos()).appendLong(stages.encodeNanos()).appendUnsignedByte((short) stages.ops().size());
+    for (StageTimes.OpTime op : stages.ops()) {
+      appendString(buffer, op.op());
+      buffer.appendLong(op.nanos());
+    }
+    buffer.appendInt(frame.jpeg().length()).appendBuffer(frame.jpeg());
+  }
+
+  private static void appendString(Buffer buffer, String text) {
+    byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+    buffer.appendUnsignedShort(bytes.length).appendBytes(bytes);
   }
 
   @Override
@@ -29,11 +43,23 @@ final class ProcessedFrameMessageCodec extends PassThroughMessageCodec<Processed
     int width = buffer.getInt(pos);
     int height = buffer.getInt(pos + 4);
     long nanos = buffer.getLong(pos + 8);
-    int workerLength = buffer.getUnsignedShort(pos + 16);
-    String worker = buffer.getString(pos + 18, pos + 18 + workerLength, "UTF-8");
-    int jpegAt = pos + 18 + workerLength;
-    int jpegLength = buffer.getInt(jpegAt);
-    return new ProcessedFrame(buffer.slice(jpegAt + 4, jpegAt + 4 + jpegLength), width, height, nanos,
-      worker.isEmpty() ? null : worker);
+    int at = pos + 16;
+    String worker = buffer.getString(at + 2, at + 2 + buffer.getUnsignedShort(at), "UTF-8");
+    at += 2 + buffer.getUnsignedShort(at);
+    long decode = buffer.getLong(at);
+    long setup = buffer.getLong(at + 8);
+    long encode = buffer.getLong(at + 16);
+    int opCount = buffer.getUnsignedByte(at + 24);
+    at += 25;
+    List<StageTimes.OpTime> ops = new ArrayList<>(opCount);
+    for (int i = 0; i < opCount; i++) {
+      int length = buffer.getUnsignedShort(at);
+      String op = buffer.getString(at + 2, at + 2 + length, "UTF-8");
+      ops.add(new StageTimes.OpTime(op, buffer.getLong(at + 2 + length)));
+      at += 2 + length + 8;
+    }
+    int jpegLength = buffer.getInt(at);
+    return new ProcessedFrame(buffer.slice(at + 4, at + 4 + jpegLength), width, height, nanos,
+      worker.isEmpty() ? null : worker, new StageTimes(decode, setup, ops, encode));
   }
 }

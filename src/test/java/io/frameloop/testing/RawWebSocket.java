@@ -32,7 +32,16 @@ public final class RawWebSocket implements AutoCloseable {
 
   /** Connects to {@code path} on loopback and completes the handshake (reads the 101 answer). */
   public static RawWebSocket connect(int port, String path) throws IOException {
-    Socket socket = new Socket("127.0.0.1", port);
+    return connect(port, path, 0);
+  }
+
+  /** @param receiveBufferBytes the socket's receive buffer (a slow reader's small window); 0 for the system's */
+  public static RawWebSocket connect(int port, String path, int receiveBufferBytes) throws IOException {
+    Socket socket = new Socket();
+    if (receiveBufferBytes > 0) {
+      socket.setReceiveBufferSize(receiveBufferBytes); // before connecting: it sets the TCP window
+    }
+    socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), 20_000);
     socket.setSoTimeout(20_000);
     RawWebSocket ws = new RawWebSocket(socket);
     byte[] nonce = new byte[16];
@@ -111,6 +120,42 @@ public final class RawWebSocket implements AutoCloseable {
       byte[] payload = in.readNBytes((int) length);
       if ((first & 0x0F) == CLOSE) {
         return payload.length >= 2 ? ((payload[0] & 0xFF) << 8) | (payload[1] & 0xFF) : 1005;
+      }
+    }
+  }
+
+  /** One whole message from the server (continuation frames joined). */
+  public record Message(int opcode, byte[] payload) {
+    public String text() {
+      return new String(payload, StandardCharsets.UTF_8);
+    }
+  }
+
+  /** Reads the next message (blocking, up to the socket's timeout); null at the end of the stream. */
+  public Message readMessage() throws IOException {
+    ByteArrayOutputStream payload = new ByteArrayOutputStream();
+    int opcode = -1;
+    while (true) {
+      int first = in.read();
+      if (first < 0) {
+        return null;
+      }
+      int second = in.read();
+      long length = second & 0x7F;
+      if (length == 126) {
+        length = (in.read() << 8) | in.read();
+      } else if (length == 127) {
+        length = 0;
+        for (int i = 0; i < 8; i++) {
+          length = (length << 8) | in.read();
+        }
+      }
+      if (opcode < 0 || (first & 0x0F) != 0) {
+        opcode = first & 0x0F;
+      }
+      payload.write(in.readNBytes((int) length));
+      if ((first & 0x80) != 0) {
+        return new Message(opcode, payload.toByteArray());
       }
     }
   }
