@@ -105,6 +105,8 @@ function connect() {
     opened = true;
     state.reconnectDelay = RECONNECT_MIN_MS;
     setConnection('connected', 'open');
+    // Per-frame stage timings in stats, for the stage bars.
+    ws.send(JSON.stringify({ type: 'timings', enabled: true }));
     if ($('message').textContent.startsWith('Connection')) showMessage('');
   };
   ws.onmessage = (event) => {
@@ -145,6 +147,8 @@ function onControl(message) {
       $('server-dropped').textContent = message.droppedTotal;
       $('server-errors').textContent = message.errors;
       if (message.processMs.count > 0) $('server-process').textContent = message.processMs.p50.toFixed(1);
+      if (message.replyQuality !== undefined) $('reply-quality').textContent = message.replyQuality;
+      FrameTimings.serverTimings(message.timings);
       break;
     case 'error':
       if (message.seq !== undefined) state.inFlight.delete(message.seq);
@@ -168,6 +172,7 @@ function onFrame(data) {
   state.received++;
   state.bytesDown = data.byteLength;
   $('latency-last').textContent = latency.toFixed(1);
+  FrameTimings.answered(seq, latency);
   $('recv-count').textContent = state.received;
   const blob = new Blob([new Uint8Array(data, HEADER_BYTES)], { type: 'image/jpeg' });
   createImageBitmap(blob).then((bitmap) => {
@@ -177,6 +182,7 @@ function onFrame(data) {
     }
     processedCtx.drawImage(bitmap, 0, 0);
     bitmap.close();
+    FrameTimings.drawn(seq);
   }).catch(() => showMessage('A processed frame could not be decoded.', true));
   schedulePump(0);
 }
@@ -230,12 +236,14 @@ function captureAndSend(ws) {
   captureCanvas.width = width;
   captureCanvas.height = height;
   captureCanvas.getContext('2d').drawImage(video, 0, 0, width, height);
+  const seqToSend = (state.seq + 1) >>> 0;
+  FrameTimings.captured(seqToSend);
   state.capturing = true;
   state.lastSendAt = performance.now();
   captureCanvas.toBlob((jpeg) => {
     state.capturing = false;
     if (!jpeg || ws.readyState !== WebSocket.OPEN || !state.running) return;
-    const seq = state.seq = (state.seq + 1) >>> 0;
+    const seq = state.seq = seqToSend;
     const sentAt = performance.now();
     state.inFlight.set(seq, sentAt);
     ws.send(new Blob([frameHeader(seq, Math.round(sentAt * 1000)), jpeg]));
@@ -379,6 +387,11 @@ setInterval(() => {
   $('latency-p50').textContent = p50 === null ? '–' : p50.toFixed(1);
   $('bytes-up').textContent = formatBytes(state.bytesUp);
   $('bytes-down').textContent = formatBytes(state.bytesDown);
+  const g2g50 = FrameTimings.glassToGlassP50();
+  const g2g95 = FrameTimings.glassToGlassP95();
+  $('g2g-p50').textContent = g2g50 === null ? '–' : g2g50.toFixed(0);
+  $('g2g-p95').textContent = g2g95 === null ? '–' : g2g95.toFixed(0);
+  FrameTimings.render($('stage-bars'), $('stage-legend'));
 }, 500);
 
 // ---- wiring --------------------------------------------------------------------------------------
@@ -400,10 +413,12 @@ $('token').addEventListener('change', reconnectWithNewToken);
 window.addEventListener('hashchange', () => {
   const before = sessionToken();
   takeTokenFromFragment();
+FrameTimings.watchVideo($('local'));
   if (sessionToken() !== before) reconnectWithNewToken();
 });
 
 takeTokenFromFragment();
+FrameTimings.watchVideo($('local'));
 if (!window.isSecureContext) {
   showMessage('This page is not a secure origin, so the browser will not share the camera. Use https:// or http://localhost.', true);
 }
