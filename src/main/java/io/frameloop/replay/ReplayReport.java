@@ -10,10 +10,10 @@ public record ReplayReport(String url, String source, int sessions, int fps, int
                            long sent, long received, long errors, long timedOut, JsonObject serverDropped,
                            long serverIn, double throughputFps, JsonObject latencyMs, long minReceived,
                            long maxReceived, double jainIndex, long bytesUp, long bytesDown,
-                           JsonObject serverProcessMs, JsonObject serverQueueMs, JsonObject addedMs) {
+                           JsonObject serverProcessMs, JsonObject serverQueueMs, JsonObject addedMs, JsonObject stagesMs) {
 
   static ReplayReport of(String url, FrameSource source, int fps, int window, double seconds,
-                         List<ReplaySession> sessions, Histogram latency, Histogram added) {
+                         List<ReplaySession> sessions, Histogram latency, Histogram added, JsonObject stagesMs) {
     long sent = 0;
     long received = 0;
     long errors = 0;
@@ -52,7 +52,7 @@ public record ReplayReport(String url, String source, int sessions, int fps, int
     JsonObject latencyMs = percentiles(latency);
     return new ReplayReport(url, source.description(), sessions.size(), fps, window, seconds, sent, received, errors,
       timedOut, dropped, serverIn, received / seconds, latencyMs, sessions.isEmpty() ? 0 : min, max, jain, bytesUp,
-      bytesDown, process.toJson(), queue.toJson(), percentiles(added));
+      bytesDown, process.toJson(), queue.toJson(), percentiles(added), stagesMs);
   }
 
   private static JsonObject percentiles(Histogram histogram) {
@@ -84,6 +84,7 @@ public record ReplayReport(String url, String source, int sessions, int fps, int
       .put("serverProcessMs", serverProcessMs.copy())
       .put("serverQueueMs", serverQueueMs.copy())
       .put("addedMs", addedMs.copy())
+      .put("stagesMs", stagesMs.copy())
       .put("fairness", new JsonObject().put("minReceived", minReceived).put("maxReceived", maxReceived)
         .put("jainIndex", round(jainIndex)))
       .put("bytesUp", bytesUp).put("bytesDown", bytesDown)
@@ -115,6 +116,7 @@ public record ReplayReport(String url, String source, int sessions, int fps, int
     row(sb, "server time (ms)", String.format(Locale.ROOT, "processing p50 %.2f (p99 <= %.2f), queue wait p50 %.2f (p99 <= %.2f)",
       serverProcessMs.getDouble("p50"), serverProcessMs.getDouble("p99Max"), serverQueueMs.getDouble("p50"),
       serverQueueMs.getDouble("p99Max")));
+    row(sb, "server stages", StageBreakdown.describe(stagesMs));
     row(sb, "fairness", String.format(Locale.ROOT, "received per session min %d max %d, Jain's index %.3f",
       minReceived, maxReceived, jainIndex));
     row(sb, "bytes up / down", String.format(Locale.ROOT, "%d / %d (%d / %d per frame)", bytesUp, bytesDown,

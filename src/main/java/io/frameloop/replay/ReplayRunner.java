@@ -84,16 +84,17 @@ public final class ReplayRunner {
     // Sessions run on several event loops and record into one histogram.
     Histogram latency = new SynchronizedHistogram(TimeUnit.MINUTES.toMicros(1), 3);
     Histogram added = new SynchronizedHistogram(TimeUnit.MINUTES.toMicros(1), 3);
+    StageBreakdown stages = new StageBreakdown();
     List<ReplaySession> all = new ArrayList<>();
     List<Future<Void>> connected = new ArrayList<>();
     for (int i = 0; i < sessions; i++) {
-      ReplaySession session = new ReplaySession(i, vertx, source, fps, window, latency, added);
+      ReplaySession session = new ReplaySession(i, vertx, source, fps, window, latency, added, stages);
       all.add(session);
       connected.add(session.connect(client, connect, pipeline));
     }
     return Future.all(connected)
       .compose(v -> measure(all))
-      .map(seconds -> ReplayReport.of(url.toString(), source, fps, window, seconds, all, latency, added))
+      .map(seconds -> ReplayReport.of(url.toString(), source, fps, window, seconds, all, latency, added, stages.toJson()))
       .eventually(() -> Future.join(all.stream().map(ReplaySession::close).toList()).otherwiseEmpty()
         .compose(v -> client.close()));
   }

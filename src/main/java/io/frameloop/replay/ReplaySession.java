@@ -39,6 +39,7 @@ final class ReplaySession {
   private final long intervalNanos;
   private final Histogram latency;
   private final Histogram added;
+  private final StageBreakdown stages;
   /** Round trips (µs) of recent replies by sequence, until the server's per-frame timings arrive. */
   private final java.util.Map<Long, Long> recentRoundTrips = new java.util.LinkedHashMap<>(256, 0.75f, false) {
     @Override
@@ -67,7 +68,8 @@ final class ReplaySession {
   final ServerTimes processTimes = new ServerTimes();
   final ServerTimes queueTimes = new ServerTimes();
 
-  ReplaySession(int index, Vertx vertx, FrameSource source, int fps, int window, Histogram latency, Histogram added) {
+  ReplaySession(int index, Vertx vertx, FrameSource source, int fps, int window, Histogram latency, Histogram added,
+                StageBreakdown stages) {
     this.index = index;
     this.vertx = vertx;
     this.source = source;
@@ -75,6 +77,7 @@ final class ReplaySession {
     this.intervalNanos = TimeUnit.SECONDS.toNanos(1) / fps;
     this.latency = latency;
     this.added = added;
+    this.stages = stages;
     this.nextFrame = index % source.frames().size();
   }
 
@@ -188,7 +191,7 @@ final class ReplaySession {
     }
   }
 
-  /** Round trip minus the server's processing time, for each frame the stats message times. */
+  /** Round trip minus the server's processing time, and the processing by stage, for each frame the stats message times. */
   private void recordAdded(io.vertx.core.json.JsonArray timings) {
     if (timings == null) {
       return;
@@ -199,6 +202,7 @@ final class ReplaySession {
       if (roundTrip != null) {
         added.recordValue(Math.max(0, roundTrip - timing.getLong(1)));
       }
+      stages.record(timing);
     }
   }
 

@@ -67,6 +67,11 @@ class ReplayTest {
     assertThat(added.getLong("count")).isGreaterThan(received * 9 / 10);
     assertThat(added.getDouble("p50")).isPositive().isLessThan(summary.getJsonObject("latencyMs").getDouble("p50"));
     assertThat(summary.getJsonObject("fairness").getDouble("jainIndex")).isGreaterThan(0.9);
+    // The server's time by stage, from its per-frame timings: the default pipeline's ops by name.
+    JsonObject stages = summary.getJsonObject("stagesMs");
+    assertThat(stages.fieldNames()).contains("queue", "decode", "op resize", "op flip", "encode");
+    assertThat(stages.getJsonObject("decode").getLong("count")).isEqualTo(added.getLong("count"));
+    assertThat(printed).contains("server stages").contains("op resize");
     assertThat(summary.getLong("bytesPerFrameUp")).isPositive();
   }
 
