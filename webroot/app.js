@@ -413,7 +413,6 @@ $('token').addEventListener('change', reconnectWithNewToken);
 window.addEventListener('hashchange', () => {
   const before = sessionToken();
   takeTokenFromFragment();
-FrameTimings.watchVideo($('local'));
   if (sessionToken() !== before) reconnectWithNewToken();
 });
 

@@ -1,5 +1,6 @@
 package io.frameloop.auth;
 
+import io.frameloop.protocol.FrameFormat;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpHeaders;
@@ -23,19 +24,28 @@ final class BearerToken {
   /** @return the token, or {@code null} when the handshake carries none */
   static String find(MultiMap headers, String uri) {
     String authorization = headers.get(HttpHeaders.AUTHORIZATION);
-    if (authorization != null) {
-      if (!authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-        throw AuthFailure.invalid("the Authorization header is not a Bearer token");
-      }
+    // Another scheme (e.g. Basic for a proxy in front) is not ours: look in the other two places.
+    if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
       return bounded(authorization.substring(7).trim());
     }
     String protocols = headers.get("Sec-WebSocket-Protocol");
     if (protocols != null) {
+      String token = null;
+      boolean frameloop = false;
       for (String protocol : protocols.split(",")) {
         String entry = protocol.trim();
         if (entry.toLowerCase(Locale.ROOT).startsWith(SUBPROTOCOL_PREFIX)) {
-          return bounded(entry.substring(SUBPROTOCOL_PREFIX.length()));
+          token = entry.substring(SUBPROTOCOL_PREFIX.length());
         }
+        frameloop |= entry.equals(FrameFormat.SUBPROTOCOL);
+      }
+      if (token != null && !frameloop) {
+        // Without a subprotocol the server selects, the handshake would fail anyway, and the
+        // WebSocket library would log the list it could not match: the token with it.
+        throw AuthFailure.invalid("a bearer.<token> subprotocol needs " + FrameFormat.SUBPROTOCOL + " next to it");
+      }
+      if (token != null) {
+        return bounded(token);
       }
     }
     List<String> query = new QueryStringDecoder(uri == null ? "" : uri).parameters().get("access_token");

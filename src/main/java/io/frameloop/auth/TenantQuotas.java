@@ -11,8 +11,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Each tenant's share: at most {@code maxSessionsPerTenant} open sessions and
- * {@code maxFpsPerTenant} frames a second over all of them. A tenant is forgotten when its last
- * session closes, so the map holds only tenants with open sessions. Per-tenant meters carry the
+ * {@code maxFpsPerTenant} frames a second over all of them. A tenant is forgotten a second after
+ * its last session closes (when its frame bucket would be full again anyway: reconnecting does
+ * not refill it sooner), so the map holds only tenants with sessions open or just closed.
+ * Per-tenant meters carry the
  * tenant's name for the first {@value #MAX_TENANT_LABELS} tenants seen and {@code other} after
  * that, so that a token issuer cannot grow the metrics without bound.
  */
@@ -27,7 +29,10 @@ public final class TenantQuotas {
   private final int maxFps;
   private final MeterRegistry registry;
   private final SessionListener server;
+  private static final long FORGET_AFTER_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
+
   private final Map<String, Tenant> open = new ConcurrentHashMap<>();
+  private final java.util.concurrent.atomic.AtomicLong lastSweepNanos = new java.util.concurrent.atomic.AtomicLong(System.nanoTime());
   private final Map<String, TenantMeters> meters = new ConcurrentHashMap<>();
 
   /** @param server the server-wide listener every session's counts go to as well */
@@ -45,9 +50,11 @@ public final class TenantQuotas {
    */
   public SessionGrant admit(TokenAuth.Grant grant) {
     String name = grant.tenant();
+    forgetIdleTenants(System.nanoTime());
     AtomicBoolean admitted = new AtomicBoolean();
     Tenant tenant = open.compute(name, (key, current) -> {
-      Tenant next = current != null ? current : new Tenant(new AtomicInteger(), new RateLimiter(maxFps), meters(key));
+      Tenant next = current != null ? current : new Tenant(new AtomicInteger(), new RateLimiter(maxFps), meters(key),
+        new java.util.concurrent.atomic.AtomicLong());
       if (maxSessions == 0 || next.sessions.get() < maxSessions) {
         next.sessions.incrementAndGet();
         next.meters.sessions().incrementAndGet();
@@ -65,9 +72,29 @@ public final class TenantQuotas {
   /** A session of {@code tenant} has closed. */
   public void release(String tenant) {
     open.computeIfPresent(tenant, (key, current) -> {
-      current.meters.sessions().decrementAndGet();
-      return current.sessions.decrementAndGet() == 0 ? null : current;
+      if (current.sessions.get() > 0) {
+        current.meters.sessions().decrementAndGet();
+        if (current.sessions.decrementAndGet() == 0) {
+          current.emptySince.set(System.nanoTime());
+        }
+      }
+      return current;
     });
+  }
+
+  /** At most once a second: drops the tenants without sessions for over a second. */
+  private void forgetIdleTenants(long now) {
+    long last = lastSweepNanos.get();
+    if (now - last < FORGET_AFTER_NANOS || !lastSweepNanos.compareAndSet(last, now)) {
+      return;
+    }
+    open.keySet().forEach(name -> open.computeIfPresent(name, (key, tenant) ->
+      tenant.sessions.get() == 0 && now - tenant.emptySince.get() > FORGET_AFTER_NANOS ? null : tenant));
+  }
+
+  /** Tenants remembered: with sessions open, or closed within the last second or so. */
+  int tenantsRemembered() {
+    return open.size();
   }
 
   /** The tenant's open sessions. */
@@ -86,6 +113,7 @@ public final class TenantQuotas {
     return meters.computeIfAbsent(meters.size() >= MAX_TENANT_LABELS ? OTHER : label, key -> new TenantMeters(registry, key));
   }
 
-  private record Tenant(AtomicInteger sessions, RateLimiter frames, TenantMeters meters) {
+  private record Tenant(AtomicInteger sessions, RateLimiter frames, TenantMeters meters,
+                        java.util.concurrent.atomic.AtomicLong emptySince) {
   }
 }

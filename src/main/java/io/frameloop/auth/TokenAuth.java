@@ -21,6 +21,10 @@ import java.util.List;
  */
 public final class TokenAuth {
 
+  /** Expiry times past this (year 2286) are taken as "does not expire". */
+  private static final long NEVER_SECONDS = 9_999_999_999L;
+  static final int MAX_TENANT_CHARS = 128;
+
   private final JWTAuth jwt;
   private final String tenantClaim;
 
@@ -82,7 +86,14 @@ public final class TokenAuth {
       return Future.failedFuture(AuthFailure.missing("missing token: send Authorization: Bearer <token>,"
         + " the subprotocol bearer.<token> or ?access_token=<token>"));
     }
-    return jwt.authenticate(new TokenCredentials(token))
+    Future<io.vertx.ext.auth.User> checked;
+    try {
+      checked = jwt.authenticate(new TokenCredentials(token));
+    } catch (RuntimeException e) {
+      // vertx-auth-jwt throws, rather than fails, on some signed tokens with claims of the wrong type.
+      return Future.failedFuture(AuthFailure.invalid("malformed token"));
+    }
+    return checked
       .recover(e -> Future.failedFuture(AuthFailure.invalid(reason(e))))
       .map(user -> grant(user.attributes().getJsonObject("accessToken"))); // the token's claims
   }
@@ -101,7 +112,13 @@ public final class TokenAuth {
     if (!(tenant instanceof String name) || name.isEmpty()) {
       throw AuthFailure.invalid("the token has no " + tenantClaim + " claim (the tenant)");
     }
-    return new Grant(name, expires == null ? 0 : expires * 1000);
+    // The tenant goes into logs, metrics and close reasons: no line breaks, a sane length.
+    if (name.length() > MAX_TENANT_CHARS || name.chars().anyMatch(Character::isISOControl)) {
+      throw AuthFailure.invalid("the " + tenantClaim + " claim must be at most " + MAX_TENANT_CHARS
+        + " characters, without control characters");
+    }
+    // Far in the future (or absurd) means never: expires * 1000 must not overflow.
+    return new Grant(name, expires == null || expires > NEVER_SECONDS ? 0 : expires * 1000);
   }
 
   private static Long seconds(JsonObject claims, String name) {

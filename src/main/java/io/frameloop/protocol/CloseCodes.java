@@ -14,6 +14,24 @@ public final class CloseCodes {
   /** Too many sessions, for a socket accepted elsewhere (try again later). */
   public static final short TRY_AGAIN_LATER = 1013;
 
+  /** RFC 6455 §5.5: a close frame's payload is at most 125 bytes, 2 of them the code. */
+  public static final int MAX_REASON_BYTES = 123;
+
   private CloseCodes() {
+  }
+
+  /** {@code reason} cut to what a close frame carries, on a character boundary. */
+  public static String reason(String reason) {
+    byte[] bytes = reason.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    if (bytes.length <= MAX_REASON_BYTES) {
+      return reason;
+    }
+    java.nio.charset.CharsetDecoder decoder = java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+      .onMalformedInput(java.nio.charset.CodingErrorAction.IGNORE);
+    try {
+      return decoder.decode(java.nio.ByteBuffer.wrap(bytes, 0, MAX_REASON_BYTES)).toString();
+    } catch (java.nio.charset.CharacterCodingException e) {
+      return "";
+    }
   }
 }

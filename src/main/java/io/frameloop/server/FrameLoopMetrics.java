@@ -31,7 +31,8 @@ final class FrameLoopMetrics implements SessionListener {
   private final Map<String, Counter> rejected = new ConcurrentHashMap<>();
   private final Timer processing;
   private final Timer queueWait;
-  /** frameloop_stage_seconds by "stage/op"; ops come from the registry, so the series are bounded. */
+  private static final int MAX_STAGE_SERIES = 100;
+  /** frameloop_stage_seconds by "stage/op", at most {@link #MAX_STAGE_SERIES} of them. */
   private final Map<String, Timer> stages = new ConcurrentHashMap<>();
 
   FrameLoopMetrics(MeterRegistry registry, Supplier<Number> activeSessions, WorkerPool pool, int workers) {
@@ -102,9 +103,17 @@ final class FrameLoopMetrics implements SessionListener {
   }
 
   private Timer stage(String stage, String op) {
-    return stages.computeIfAbsent(stage + "/" + op, key -> Timer.builder("frameloop.stage")
+    String key = stage + "/" + op;
+    Timer known = stages.get(key);
+    if (known != null) {
+      return known;
+    }
+    // Op names come from the registry by way of the workers: bounded all the same, in case a
+    // worker is not what it should be.
+    String label = stages.size() >= MAX_STAGE_SERIES ? "other" : op;
+    return stages.computeIfAbsent(stage + "/" + label, k -> Timer.builder("frameloop.stage")
       .description("A frame's time by stage: queue (in the server besides processing), decode, setup (making the ops), each op, encode")
-      .tag("stage", stage).tag("op", op)
+      .tag("stage", stage).tag("op", label)
       // A few fixed buckets: one histogram per op used, so not Micrometer's ~70 percentile buckets each.
       .serviceLevelObjectives(STAGE_BUCKETS)
       .register(registry));

@@ -4,6 +4,7 @@ import io.frameloop.auth.AuthFailure;
 import io.frameloop.auth.SessionAdmission;
 import io.frameloop.auth.TenantFullException;
 import io.frameloop.protocol.CloseCodes;
+import io.frameloop.protocol.FrameFormat;
 import io.frameloop.session.FrameSession;
 import io.frameloop.session.SessionGrant;
 import io.frameloop.session.SessionServices;
@@ -89,6 +90,10 @@ public final class FramesHandler implements Handler<RoutingContext> {
       reject(ctx, 503, "max_sessions", "too many sessions: the limit is " + maxSessions);
     } else {
       HttpConnection connection = ctx.request().connection();
+      if (ctx.request().headers().contains("Sec-WebSocket-Protocol")) {
+        // The token has done its work: the handshake (and whatever it logs) sees only our subprotocol.
+        ctx.request().headers().set("Sec-WebSocket-Protocol", FrameFormat.SUBPROTOCOL);
+      }
       ctx.request().toWebSocket()
         .onSuccess(socket -> start(socket, connection::close, grant))
         .onFailure(e -> {
@@ -141,7 +146,7 @@ public final class FramesHandler implements Handler<RoutingContext> {
         boolean unauthorized = e instanceof AuthFailure;
         services.listener().sessionRejected(unauthorized ? "unauthorized" : "tenant_sessions");
         socket.close(unauthorized ? CloseCodes.POLICY : CloseCodes.TRY_AGAIN_LATER,
-          (unauthorized ? "unauthorized: " : "") + e.getMessage());
+          CloseCodes.reason((unauthorized ? "unauthorized: " : "") + e.getMessage()));
       })
       .onSuccess(grant -> {
         if (closedReason != null) {

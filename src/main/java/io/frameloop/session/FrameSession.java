@@ -278,6 +278,6 @@ public final class FrameSession implements FrameScheduler.Turn, MessageAssembler
 
   private Future<Void> closeWith(short code, String reason) {
     close(reason);
-    return socket.close(code, reason);
+    return socket.close(code, CloseCodes.reason(reason));
   }
 }

@@ -30,10 +30,14 @@ final class SessionStats {
   private long bytesOut;
   private final Map<DropReason, Long> dropped = new EnumMap<>(DropReason.class);
   private final Map<String, Long> processedBy = new TreeMap<>();
-  private final Histogram processing = new Histogram(MAX_MICROS, 2);
+  /**
+   * This window's processing and queue times; null while the session sends nothing (about 25 KB
+   * each: an idle session should not hold them).
+   */
+  private Histogram processing;
+  private Histogram queueWait;
   /** Per-frame timings for the next stats message, when the client asked for them; else null. */
   private List<StatsReport.FrameTiming> timings;
-  private final Histogram queueWait = new Histogram(MAX_MICROS, 2);
 
   SessionStats(SessionListener listener) {
     this.listener = listener;
@@ -94,6 +98,10 @@ final class SessionStats {
       processedBy.merge(worker, 1L, Long::sum);
     }
     long queued = Math.max(0, queueWaitNanos);
+    if (processing == null) {
+      processing = new Histogram(MAX_MICROS, 2);
+      queueWait = new Histogram(MAX_MICROS, 2);
+    }
     processing.recordValue(Math.min(MAX_MICROS, TimeUnit.NANOSECONDS.toMicros(processingNanos)));
     queueWait.recordValue(Math.min(MAX_MICROS, TimeUnit.NANOSECONDS.toMicros(queued)));
     listener.processed(processingNanos, queued);
@@ -119,12 +127,20 @@ final class SessionStats {
     if (timings != null) {
       timings = new ArrayList<>();
     }
-    processing.reset();
-    queueWait.reset();
+    if (processing != null && processing.getTotalCount() == 0) {
+      processing = null; // a window without frames: let them go until the next frame
+      queueWait = null;
+    } else if (processing != null) {
+      processing.reset();
+      queueWait.reset();
+    }
     return report;
   }
 
   private static StatsReport.Percentiles percentiles(Histogram histogram) {
+    if (histogram == null) {
+      return new StatsReport.Percentiles(0, 0, 0);
+    }
     return new StatsReport.Percentiles(histogram.getTotalCount(), histogram.getValueAtPercentile(50) / 1000.0,
       histogram.getValueAtPercentile(99) / 1000.0);
   }

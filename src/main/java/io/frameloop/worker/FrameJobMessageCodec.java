@@ -12,7 +12,7 @@ import io.vertx.core.json.JsonObject;
  */
 final class FrameJobMessageCodec extends PassThroughMessageCodec<FrameJob> {
 
-  static final String NAME = "frameloop-frame-job";
+  static final String NAME = "frameloop-frame-job-v2"; // v2: with the reply quality
 
   FrameJobMessageCodec() {
     super(NAME);

@@ -10,11 +10,11 @@ import java.util.List;
 /**
  * A processed frame on the event bus. Locally the object itself; between cluster nodes:
  * {@code [i32 width][i32 height][i64 nanos][u16 worker length][worker UTF-8][i64 decode nanos]
- * [i64 setup nanos][i64 encode nanos][u8 ops]([u16 op length][op UTF-8][i64 nanos])*[u32 length][JPEG]}.
+ * [i64 setup nanos][i64 encode nanos][u16 ops]([u16 op length][op UTF-8][i64 nanos])*[u32 length][JPEG]}.
  */
 final class ProcessedFrameMessageCodec extends PassThroughMessageCodec<ProcessedFrame> {
 
-  static final String NAME = "frameloop-processed-frame";
+  static final String NAME = "frameloop-processed-frame-v2"; // v2: with the stage times
 
   ProcessedFrameMessageCodec() {
     super(NAME);
@@ -25,7 +25,7 @@ final class ProcessedFrameMessageCodec extends PassThroughMessageCodec<Processed
     buffer.appendInt(frame.width()).appendInt(frame.height()).appendLong(frame.processingNanos());
     appendString(buffer, frame.worker() == null ? "" : frame.worker());
     StageTimes stages = frame.stages();
-    buffer.appendLong(stages.decodeNanos()).appendLong(stages.setupNanos()).appendLong(stages.encodeNanos()).appendUnsignedByte((short) stages.ops().size());
+    buffer.appendLong(stages.decodeNanos()).appendLong(stages.setupNanos()).appendLong(stages.encodeNanos()).appendUnsignedShort(stages.ops().size());
     for (StageTimes.OpTime op : stages.ops()) {
       appendString(buffer, op.op());
       buffer.appendLong(op.nanos());
@@ -49,8 +49,8 @@ final class ProcessedFrameMessageCodec extends PassThroughMessageCodec<Processed
     long decode = buffer.getLong(at);
     long setup = buffer.getLong(at + 8);
     long encode = buffer.getLong(at + 16);
-    int opCount = buffer.getUnsignedByte(at + 24);
-    at += 25;
+    int opCount = buffer.getUnsignedShort(at + 24);
+    at += 26;
     List<StageTimes.OpTime> ops = new ArrayList<>(opCount);
     for (int i = 0; i < opCount; i++) {
       int length = buffer.getUnsignedShort(at);

@@ -70,7 +70,12 @@ class SessionAuthTest {
       "no sub claim", tokens.sign(claims("alice").put("sub", (String) null)));
     bad.forEach((reason, token) -> assertRefused(vertx, port, Map.of("Authorization", "Bearer " + token), reason));
     assertRefused(vertx, port, Map.of("Authorization", "Bearer " + Tokens.unsigned(claims("alice"))), "malformed token");
-    assertRefused(vertx, port, Map.of("Authorization", "Basic YWxpY2U6c2VjcmV0"), "not a Bearer token");
+    // Claims of the wrong type in a well-signed token; a token longer than any real one.
+    assertRefused(vertx, port, Map.of("Authorization", "Bearer " + tokens.sign(claims("alice").put("exp", "tomorrow"))), "malformed token");
+    assertRefused(vertx, port, Map.of("Authorization", "Bearer " + tokens.sign(claims("alice").put("aud", 42))), "malformed token");
+    assertRefused(vertx, port, Map.of("Authorization", "Bearer " + tokens.sign(claims("alice").put("sub", 42))), "no sub claim");
+    assertRefused(vertx, port, Map.of("Authorization", "Bearer " + tokens.sign(claims("alice").put("sub", "x\r\ny"))), "control characters");
+    // (A token over BearerToken.MAX_TOKEN_CHARS cannot arrive with the default header limits: see BearerTokenTest.)
     assertThatThrownBy(() -> FrameClient.connect(vertx, port))
       .isInstanceOfSatisfying(UpgradeRejectedException.class, e -> {
         assertThat(e.getStatus()).isEqualTo(401);
@@ -80,7 +85,7 @@ class SessionAuthTest {
       });
 
     String metrics = Http.get(port, "/metrics", SCRAPE).body();
-    assertThat(Http.metric(metrics, "frameloop_sessions_rejected_total{reason=\"unauthorized\"}")).isEqualTo(bad.size() + 3);
+    assertThat(Http.metric(metrics, "frameloop_sessions_rejected_total{reason=\"unauthorized\"}")).isEqualTo(bad.size() + 6);
     assertThat(Http.metric(metrics, "frameloop_frames_in_total")).isZero();
     assertThat(Http.metric(metrics, "frameloop_sessions_active")).isZero();
   }
@@ -100,9 +105,14 @@ class SessionAuthTest {
   void aValidTokenInTheAuthorizationHeaderOrTheQueryStreams(Vertx vertx) {
     int port = startHs256(vertx);
     String token = Tokens.hs256(vertx, Tokens.SECRET).sign(claims("alice"));
+    // A far-future expiry is "never", not an overflow that closes the session at once.
+    String lasting = Tokens.hs256(vertx, Tokens.SECRET).sign(claims("alice").put("exp", 1e16));
     try (FrameClient header = FrameClient.connect(vertx, port, Map.of("Authorization", "Bearer " + token));
-         FrameClient query = FrameClient.connect(vertx, port, "/frames?access_token=" + token)) {
-      for (FrameClient client : new FrameClient[] {header, query}) {
+         FrameClient query = FrameClient.connect(vertx, port, "/frames?access_token=" + token);
+         // Basic credentials for a proxy in front are not ours: the token is looked for elsewhere.
+         FrameClient behindProxy = FrameClient.connect(vertx, port, "/frames?access_token=" + lasting,
+           Map.of("Authorization", "Basic YWxpY2U6c2VjcmV0"))) {
+      for (FrameClient client : new FrameClient[] {header, query, behindProxy}) {
         client.sendFramed(1, 0, Images.leftRedRightBlue());
         assertThat(FrameFormat.decode(client.nextBinary()).header().sequence()).isEqualTo(1);
       }
@@ -206,7 +216,7 @@ class SessionAuthTest {
   }
 
   @Test
-  void tokensNeverReachTheLogs(Vertx vertx) {
+  void tokensNeverReachTheLogs(Vertx vertx) throws Exception {
     java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
     java.util.logging.Level level = root.getLevel();
     java.util.List<String> logged = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
@@ -232,6 +242,7 @@ class SessionAuthTest {
     String valid = tokens.sign(claims("alice").put("exp", Tokens.now() + 2));
     String expired = tokens.sign(claims("alice").put("exp", Tokens.now() - 60));
     String forged = Tokens.hs256(vertx, Tokens.OTHER_SECRET).sign(claims("alice"));
+    String browserToken = tokens.sign(claims("bob"));
     try {
       int port = startHs256(vertx);
       try (FrameClient client = FrameClient.connect(vertx, port, "/frames?access_token=" + valid)) {
@@ -239,6 +250,14 @@ class SessionAuthTest {
         client.nextBinary();
         client.awaitClosed(); // the token expires: closed with 1008
       }
+      // As a browser sends it: the token in the subprotocol list.
+      WebSocket browser = HttpClient.newHttpClient().newWebSocketBuilder().subprotocols(FrameFormat.SUBPROTOCOL, "bearer." + browserToken)
+        .buildAsync(URI.create("ws://127.0.0.1:" + port + "/frames"), new Collector(new LinkedBlockingQueue<>())).get(20, TimeUnit.SECONDS);
+      browser.abort();
+      // The token alone in the list: refused before the handshake could log the list it cannot match.
+      assertThatThrownBy(() -> HttpClient.newHttpClient().newWebSocketBuilder().subprotocols("bearer." + browserToken)
+        .buildAsync(URI.create("ws://127.0.0.1:" + port + "/frames"), new Collector(new LinkedBlockingQueue<>())).get(20, TimeUnit.SECONDS))
+        .hasStackTraceContaining("status code 401");
       for (String bad : new String[] {expired, forged, "garbage." + valid}) {
         assertThatThrownBy(() -> FrameClient.connect(vertx, port, Map.of("Authorization", "Bearer " + bad)))
           .isInstanceOf(UpgradeRejectedException.class);
@@ -248,7 +267,7 @@ class SessionAuthTest {
       root.removeHandler(capture);
     }
     assertThat(logged).anySatisfy(line -> assertThat(line).contains("session opened"));
-    for (String token : new String[] {valid, expired, forged, Tokens.SECRET, MANAGEMENT}) {
+    for (String token : new String[] {valid, expired, forged, browserToken, Tokens.SECRET, MANAGEMENT}) {
       String signature = token.substring(token.lastIndexOf('.') + 1);
       assertThat(logged).noneSatisfy(line -> assertThat(line).contains(signature));
     }

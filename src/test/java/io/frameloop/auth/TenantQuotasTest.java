@@ -48,6 +48,25 @@ class TenantQuotasTest {
   }
 
   @Test
+  void reconnectingDoesNotRefillATenantsFrameBucket() throws Exception {
+    TenantQuotas quotas = new TenantQuotas(new AuthOptions().setMaxFpsPerTenant(10), new SimpleMeterRegistry(), SessionListener.NONE);
+    long now = System.nanoTime();
+    int passed = 0;
+    for (int cycle = 0; cycle < 5; cycle++) {
+      SessionGrant grant = quotas.admit(token("acme"));
+      for (int i = 0; i < 10; i++) {
+        passed += grant.tenantFrames().tryAcquire(now) ? 1 : 0;
+      }
+      quotas.release("acme");
+    }
+    assertThat(passed).as("one bucket of 10 over five reconnects at the same instant").isEqualTo(10);
+    // A tenant without sessions is forgotten after a second (its bucket would be full again anyway).
+    Thread.sleep(2100);
+    quotas.admit(token("globex"));
+    assertThat(quotas.tenantsRemembered()).isEqualTo(1);
+  }
+
+  @Test
   void metricLabelsAreBoundedWhateverTheTokensSay() {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     TenantQuotas quotas = new TenantQuotas(new AuthOptions(), registry, SessionListener.NONE);

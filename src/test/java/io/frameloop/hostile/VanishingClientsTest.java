@@ -108,6 +108,8 @@ class VanishingClientsTest {
     // At most 4 x 25 clients x 2 frames and the warm-up's: a reset discards what the server had not read yet.
     assertThat(in).isBetween(101.0, 201.0);
     assertThat(accounted).as("every frame received is answered, dropped or an error").isEqualTo(in);
+    assertThat(Http.metric(metrics, "frameloop_frames_dropped_total{reason=\"closed\"}"))
+      .as("some clients left while their frame waited or was in a worker").isPositive();
   }
 
   private static double busy(int port) {

@@ -61,6 +61,10 @@ public final class FrameClient implements AutoCloseable {
     return new FrameClient(vertx, port, path, Map.of());
   }
 
+  public static FrameClient connect(Vertx vertx, int port, String path, Map<String, String> headers) {
+    return new FrameClient(vertx, port, path, headers);
+  }
+
   public static FrameClient connect(Vertx vertx, int port, Map<String, String> headers) {
     return new FrameClient(vertx, port, "/frames", headers);
   }

@@ -1,0 +1,38 @@
+package io.frameloop.auth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.vertx.core.MultiMap;
+import org.junit.jupiter.api.Test;
+
+/** Where a handshake's token is looked for, and what is refused before any signature check. */
+class BearerTokenTest {
+
+  private static MultiMap headers(String... nameValues) {
+    MultiMap headers = MultiMap.caseInsensitiveMultiMap();
+    for (int i = 0; i < nameValues.length; i += 2) {
+      headers.add(nameValues[i], nameValues[i + 1]);
+    }
+    return headers;
+  }
+
+  @Test
+  void headerThenSubprotocolThenQuery() {
+    assertThat(BearerToken.find(headers("Authorization", "Bearer a.b.c", "Sec-WebSocket-Protocol", "frameloop.v1, bearer.x.y.z"),
+      "/frames?access_token=q")).isEqualTo("a.b.c");
+    assertThat(BearerToken.find(headers("Authorization", "Basic dTpw", "Sec-WebSocket-Protocol", "frameloop.v1, bearer.x.y.z"),
+      "/frames?access_token=q")).isEqualTo("x.y.z");
+    assertThat(BearerToken.find(headers("Sec-WebSocket-Protocol", "frameloop.v1"), "/frames?access_token=q")).isEqualTo("q");
+    assertThat(BearerToken.find(headers(), "/frames")).isNull();
+  }
+
+  @Test
+  void refusesOversizedEmptyOrUnpairedTokens() {
+    assertThatThrownBy(() -> BearerToken.find(headers("Authorization", "Bearer " + "a".repeat(BearerToken.MAX_TOKEN_CHARS + 1)), "/"))
+      .isInstanceOf(AuthFailure.class).hasMessage("malformed token");
+    assertThatThrownBy(() -> BearerToken.find(headers("Authorization", "Bearer  "), "/")).hasMessage("malformed token");
+    assertThatThrownBy(() -> BearerToken.find(headers("Sec-WebSocket-Protocol", "bearer.x.y.z"), "/"))
+      .hasMessageContaining("needs frameloop.v1");
+  }
+}

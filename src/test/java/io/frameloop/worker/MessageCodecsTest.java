@@ -1,0 +1,46 @@
+package io.frameloop.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.frameloop.pipeline.FrameJob;
+import io.frameloop.pipeline.PipelineSpec;
+import io.frameloop.pipeline.ProcessedFrame;
+import io.frameloop.pipeline.StageTimes;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** What crosses the wire between cluster nodes comes back as it left, at the limits too. */
+class MessageCodecsTest {
+
+  @Test
+  void aProcessedFrameWithTheMostOpsRoundTrips() {
+    List<StageTimes.OpTime> ops = new ArrayList<>();
+    for (int i = 0; i < 300; i++) { // more than a byte can count, and than maxOps allows
+      ops.add(new StageTimes.OpTime("op-é-" + i, 1000L + i));
+    }
+    ProcessedFrame frame = new ProcessedFrame(Buffer.buffer(new byte[] {(byte) 0xFF, (byte) 0xD8, 1, 2, 3}), 640, 480, 123_456_789L,
+      "node-ü", new StageTimes(11, 22, ops, 33));
+    Buffer wire = Buffer.buffer("prefix");
+    ProcessedFrameMessageCodec codec = new ProcessedFrameMessageCodec();
+    codec.encodeToWire(wire, frame);
+    ProcessedFrame back = codec.decodeFromWire(6, wire);
+    assertThat(back.jpeg()).isEqualTo(frame.jpeg());
+    assertThat(back).usingRecursiveComparison().ignoringFields("jpeg").isEqualTo(frame);
+  }
+
+  @Test
+  void aFrameJobKeepsItsPipelineAndReplyQuality() {
+    PipelineSpec pipeline = PipelineSpec.fromTrustedJson(new JsonObject("{\"ops\":[{\"op\":\"resize\",\"width\":320}],\"quality\":80}"));
+    FrameJob job = new FrameJob(Buffer.buffer(new byte[] {(byte) 0xFF, (byte) 0xD8, 9}), pipeline, 45);
+    Buffer wire = Buffer.buffer();
+    FrameJobMessageCodec codec = new FrameJobMessageCodec();
+    codec.encodeToWire(wire, job);
+    FrameJob back = codec.decodeFromWire(0, wire);
+    assertThat(back.jpeg()).isEqualTo(job.jpeg());
+    assertThat(back.pipeline()).isEqualTo(pipeline);
+    assertThat(back.quality()).isEqualTo(45);
+  }
+}
