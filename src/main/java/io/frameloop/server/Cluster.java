@@ -11,7 +11,8 @@ import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 
 /**
  * A clustered Vert.x instance on Hazelcast, joined by a TCP/IP member list (no multicast), bound
- * to {@code clusterHost}: the event bus then carries frames between front and worker nodes.
+ * to {@code clusterHost}: the event bus then carries frames between front and worker nodes, with
+ * mutual TLS when the {@code clusterTls*} paths are set (see {@link ClusterTls}).
  */
 public final class Cluster {
 
@@ -21,7 +22,7 @@ public final class Cluster {
   /** The Hazelcast configuration: Vert.x's defaults, with the network from the options. */
   public static Config hazelcastConfig(ClusterOptions options) {
     Config config = ConfigUtil.loadConfig();
-    config.setClusterName("frameloop");
+    config.setClusterName(options.getClusterName());
     config.setProperty("hazelcast.phone.home.enabled", "false");
     config.setProperty("hazelcast.logging.type", "jdk");
     config.setProperty("hazelcast.local.localAddress", options.getClusterHost());
@@ -34,13 +35,23 @@ public final class Cluster {
     return config;
   }
 
-  /** Starts a Vert.x instance that joins the cluster described by the options. */
+  /**
+   * Starts a Vert.x instance that joins the cluster described by the options. Checks the TLS
+   * files first (reads them: call it off the event loop); a bad setting fails the future with an
+   * error that names the key.
+   */
   public static Future<Vertx> start(ClusterOptions options) {
-    VertxOptions vertxOptions = new VertxOptions().setEventBusOptions(new EventBusOptions()
-      .setHost(options.getClusterHost()).setPort(options.getEventBusPort()));
+    EventBusOptions eventBus;
+    try {
+      eventBus = ClusterTls.configure(new EventBusOptions().setHost(options.getClusterHost()).setPort(options.getEventBusPort()),
+        options);
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(e);
+    }
+    HazelcastClusterManager manager = new HazelcastClusterManager(hazelcastConfig(options));
     return Vertx.builder()
-      .with(vertxOptions)
-      .withClusterManager(new HazelcastClusterManager(hazelcastConfig(options)))
+      .with(new VertxOptions().setEventBusOptions(eventBus))
+      .withClusterManager(manager)
       .buildClustered();
   }
 }
