@@ -1,7 +1,10 @@
 package io.frameloop.server;
 
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
+import io.frameloop.worker.Workers;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -12,7 +15,8 @@ import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 /**
  * A clustered Vert.x instance on Hazelcast, joined by a TCP/IP member list (no multicast), bound
  * to {@code clusterHost}: the event bus then carries frames between front and worker nodes, with
- * mutual TLS when the {@code clusterTls*} paths are set (see {@link ClusterTls}).
+ * mutual TLS when the {@code clusterTls*} paths are set (see {@link ClusterTls}). When a member
+ * leaves, this node's worker pools hear of it at once ({@link Workers#membersChanged}).
  */
 public final class Cluster {
 
@@ -52,6 +56,26 @@ public final class Cluster {
     return Vertx.builder()
       .with(new VertxOptions().setEventBusOptions(eventBus))
       .withClusterManager(manager)
-      .buildClustered();
+      .buildClustered()
+      .onSuccess(vertx -> watchMembers(vertx, manager));
+  }
+
+  /**
+   * Tells the worker pools which nodes remain whenever a member leaves. A listener of its own:
+   * the cluster manager's node listener is Vert.x's. Runs on a Hazelcast thread, where reading
+   * the member list is local and a local publish does not block.
+   */
+  private static void watchMembers(Vertx vertx, HazelcastClusterManager manager) {
+    manager.getHazelcastInstance().getCluster().addMembershipListener(new MembershipListener() {
+      @Override
+      public void memberAdded(MembershipEvent event) {
+        // New workers announce themselves.
+      }
+
+      @Override
+      public void memberRemoved(MembershipEvent event) {
+        Workers.membersChanged(vertx, manager.getNodes());
+      }
+    });
   }
 }
