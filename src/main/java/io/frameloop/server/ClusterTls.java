@@ -49,7 +49,9 @@ final class ClusterTls {
       throw new IllegalArgumentException("invalid configuration: clusterTlsCertPath, clusterTlsKeyPath and clusterTlsCaPath"
         + " go together (set all three for an encrypted, authenticated cluster, or none); missing: " + String.join(", ", missing));
     }
-    paths.forEach(ClusterTls::checkPem);
+    checkPem("clusterTlsCertPath", options.getClusterTlsCertPath(), "-----BEGIN CERTIFICATE-----", "certificate");
+    checkPem("clusterTlsKeyPath", options.getClusterTlsKeyPath(), "PRIVATE KEY-----", "private key");
+    checkPem("clusterTlsCaPath", options.getClusterTlsCaPath(), "-----BEGIN CERTIFICATE-----", "certificate");
     return eventBus
       .setSsl(true)
       .setKeyCertOptions(new PemKeyCertOptions().setCertPath(options.getClusterTlsCertPath()).setKeyPath(options.getClusterTlsKeyPath()))
@@ -57,15 +59,15 @@ final class ClusterTls {
       .setClientAuth(ClientAuth.REQUIRED);
   }
 
-  /** A readable PEM file; the error names the key and the path, never the contents. */
-  private static void checkPem(String key, String path) {
+  /** A readable PEM file with a {@code marker} in it; the error names the key and the path, never the contents. */
+  private static void checkPem(String key, String path, String marker, String what) {
     Path file = Path.of(path);
     if (!Files.isRegularFile(file)) {
       throw new IllegalArgumentException("invalid configuration '" + key + "': no such file: " + path);
     }
     try {
-      if (!Files.readString(file, StandardCharsets.ISO_8859_1).contains("-----BEGIN ")) {
-        throw new IllegalArgumentException("invalid configuration '" + key + "': not a PEM file: " + path);
+      if (!Files.readString(file, StandardCharsets.ISO_8859_1).contains(marker)) {
+        throw new IllegalArgumentException("invalid configuration '" + key + "': no PEM " + what + " in " + path);
       }
     } catch (IOException e) {
       throw new IllegalArgumentException("invalid configuration '" + key + "': cannot read " + path + " ("
