@@ -129,6 +129,7 @@ class ClusterTlsTest {
     waitFor("the rogues subscribed to the workers' addresses", () -> foreignRogue.log().split("rogue subscribed to").length > 2
       && plainRogue.log().split("rogue subscribed to").length > 2);
     stream(port);
+    long streaming = System.nanoTime();
 
     // Frames the front routes to a rogue are lost (it holds the worker until the hard limit): few get through.
     waitFor("frames processed on the cluster's nodes", () -> total("front") + total("tls-worker") >= 6);
@@ -137,7 +138,8 @@ class ClusterTlsTest {
     assertThat(foreignRogue.log()).doesNotContain("ROGUE RECEIVED");
     assertThat(plainRogue.log()).doesNotContain("ROGUE RECEIVED");
     assertThat(sessions).noneMatch(StreamingSession::isClosed);
-    System.out.println("ClusterTlsTest: with rogue subscribers, per session: " + sessions.stream()
+    System.out.println("ClusterTlsTest: with rogue subscribers, after " + (System.nanoTime() - streaming) / 1_000_000
+      + " ms of streaming, per session: " + sessions.stream()
       .map(s -> s.stats().getJsonObject("workers").encode() + " dropped " + s.stats().getJsonObject("dropped").encode())
       .collect(Collectors.joining("; ")));
   }
