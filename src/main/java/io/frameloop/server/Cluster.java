@@ -61,11 +61,12 @@ public final class Cluster {
   }
 
   /**
-   * Tells the worker pools which nodes remain whenever a member leaves. A listener of its own:
-   * the cluster manager's node listener is Vert.x's. Runs on a Hazelcast thread, where reading
-   * the member list is local and a local publish does not block.
+   * Tells the worker pools which nodes remain whenever a member leaves ({@link #start} does it;
+   * call it yourself for a clustered Vert.x you built). A listener of its own: the cluster
+   * manager's node listener is Vert.x's. Runs on a Hazelcast thread, where reading the member
+   * list is local and a local publish does not block.
    */
-  private static void watchMembers(Vertx vertx, HazelcastClusterManager manager) {
+  public static void watchMembers(Vertx vertx, HazelcastClusterManager manager) {
     manager.getHazelcastInstance().getCluster().addMembershipListener(new MembershipListener() {
       @Override
       public void memberAdded(MembershipEvent event) {
