@@ -8,6 +8,7 @@ import io.frameloop.testing.ForkedNode;
 import io.frameloop.testing.FrameClient;
 import io.frameloop.testing.Images;
 import io.frameloop.testing.StreamingSession;
+import io.frameloop.testing.Wait;
 import io.frameloop.worker.WorkerOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -190,17 +191,7 @@ class ClusterTlsTest {
     return all;
   }
 
-  private interface Check {
-    boolean ok() throws Exception;
-  }
-
-  private static void waitFor(String what, Check check) throws Exception {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (!check.ok()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for " + what);
-      }
-      Thread.sleep(100);
-    }
+  private static void waitFor(String what, Wait.Check check) throws Exception {
+    Wait.until(what, WAIT, check);
   }
 }

@@ -7,6 +7,7 @@ import io.frameloop.testing.ForkedNode;
 import io.frameloop.testing.FrameClient;
 import io.frameloop.testing.Images;
 import io.frameloop.testing.StreamingSession;
+import io.frameloop.testing.Wait;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.VertxInternal;
@@ -95,8 +96,8 @@ class WorkerLossTest {
     waitFor("later frames processed by the surviving worker", () -> total("surviving-worker") >= survivorBefore + 20);
 
     long worst = gaps.stream().mapToLong(Long::longValue).max().orElseThrow();
-    System.out.println("WorkerLossTest (victim is the master: " + victimIsMaster + "): next processed frame after SIGKILL, per session (ms): " + gaps + ", worst " + worst
-      + "; processMs " + sessions.get(0).stats().getJsonObject("processMs"));
+    System.out.println("WorkerLossTest (victim is the master: " + victimIsMaster + "): next processed frame after SIGKILL,"
+      + " per session (ms): " + gaps + ", worst " + worst + "; processMs " + sessions.get(0).stats().getJsonObject("processMs"));
     assertThat(worst).as("ms from the SIGKILL to the next processed frame in the slowest session").isLessThan(BOUND_MS);
     assertThat(sessions).noneMatch(StreamingSession::isClosed);
   }
@@ -110,17 +111,7 @@ class WorkerLossTest {
     return sessions.stream().mapToLong(s -> s.processedOn(node)).sum();
   }
 
-  private interface Check {
-    boolean ok() throws Exception;
-  }
-
-  private static void waitFor(String what, Check check) throws Exception {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (!check.ok()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for " + what);
-      }
-      Thread.sleep(20);
-    }
+  private static void waitFor(String what, Wait.Check check) throws Exception {
+    Wait.until(what, WAIT, check);
   }
 }
