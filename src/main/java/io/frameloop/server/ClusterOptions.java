@@ -16,12 +16,17 @@ public class ClusterOptions {
   public static final Role DEFAULT_ROLE = Role.both;
   public static final String DEFAULT_CLUSTER_HOST = "127.0.0.1";
   public static final int DEFAULT_CLUSTER_PORT = 5701;
+  public static final String DEFAULT_CLUSTER_NAME = "frameloop";
 
   private Role role = DEFAULT_ROLE;
   private String clusterHost = DEFAULT_CLUSTER_HOST;
   private int clusterPort = DEFAULT_CLUSTER_PORT;
   private List<String> clusterMembers = List.of(DEFAULT_CLUSTER_HOST + ":" + DEFAULT_CLUSTER_PORT);
   private int eventBusPort;
+  private String clusterName = DEFAULT_CLUSTER_NAME;
+  private String clusterTlsCertPath;
+  private String clusterTlsKeyPath;
+  private String clusterTlsCaPath;
 
   public ClusterOptions() {
   }
@@ -87,6 +92,49 @@ public class ClusterOptions {
   /** The clustered event bus's port on this node; 0 for any free port. */
   public ClusterOptions setEventBusPort(int eventBusPort) {
     this.eventBusPort = port("eventBusPort", eventBusPort);
+    return this;
+  }
+
+  public String getClusterName() {
+    return clusterName;
+  }
+
+  /** Hazelcast's cluster name: only members with the same name join each other (a name, not a secret). */
+  public ClusterOptions setClusterName(String clusterName) {
+    if (clusterName == null || clusterName.isBlank()) {
+      throw new IllegalArgumentException("clusterName must not be empty");
+    }
+    this.clusterName = clusterName;
+    return this;
+  }
+
+  public String getClusterTlsCertPath() {
+    return clusterTlsCertPath;
+  }
+
+  /** This node's certificate (PEM, signed by the cluster CA) for the event bus; with the key and CA paths, mutual TLS between nodes. */
+  public ClusterOptions setClusterTlsCertPath(String clusterTlsCertPath) {
+    this.clusterTlsCertPath = clusterTlsCertPath;
+    return this;
+  }
+
+  public String getClusterTlsKeyPath() {
+    return clusterTlsKeyPath;
+  }
+
+  /** This node's private key (PEM, PKCS#8 or PKCS#1) for the event bus. */
+  public ClusterOptions setClusterTlsKeyPath(String clusterTlsKeyPath) {
+    this.clusterTlsKeyPath = clusterTlsKeyPath;
+    return this;
+  }
+
+  public String getClusterTlsCaPath() {
+    return clusterTlsCaPath;
+  }
+
+  /** The cluster CA's certificate (PEM): the event bus accepts only peers whose certificate it signed. */
+  public ClusterOptions setClusterTlsCaPath(String clusterTlsCaPath) {
+    this.clusterTlsCaPath = clusterTlsCaPath;
     return this;
   }
 

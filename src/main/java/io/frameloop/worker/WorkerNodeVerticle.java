@@ -63,7 +63,10 @@ final class WorkerNodeVerticle extends VerticleBase {
     });
   }
 
-  /** {@code {"node":..., "up":true, "workers":[{"address":..., "busyMs":N}, ...]}}; busyMs 0: free. */
+  /**
+   * {@code {"node":..., "nodeId":..., "up":true, "workers":[{"address":..., "busyMs":N}, ...]}}; busyMs 0: free;
+   * nodeId: the node's cluster id, null when not clustered.
+   */
   private void announce(boolean up) {
     long now = System.currentTimeMillis();
     JsonArray list = new JsonArray();
@@ -72,7 +75,7 @@ final class WorkerNodeVerticle extends VerticleBase {
       list.add(new JsonObject().put("address", workerAddress).put("busyMs", since == 0 ? 0 : Math.max(1, now - since)));
     });
     vertx.eventBus().publish(WorkerProtocol.announceAddress(address),
-      new JsonObject().put("node", nodeName).put("up", up).put("workers", list));
+      new JsonObject().put("node", nodeName).put("nodeId", WorkerProtocol.clusterNodeId(vertx)).put("up", up).put("workers", list));
   }
 
   @Override

@@ -14,18 +14,22 @@ import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
  * A front's view of the workers, on this node and others: which exist (from their nodes'
  * announcements), which are free, which hold a frame and since when. A frame goes only to a free
  * worker ({@link #acquire}), so one slow frame never queues others behind it while another worker
- * idles; a worker stays taken until it answers. A worker whose node goes quiet is gone: its frame
- * fails at once as {@link ProcessingFailure.Kind#WORKER_LOST}. A worker on one frame for longer
+ * idles; a worker stays taken until it answers. A worker whose node leaves the cluster
+ * ({@link Workers#membersChanged}) or goes quiet is gone: its frame fails at once as
+ * {@link ProcessingFailure.Kind#WORKER_LOST}. A worker on one frame for longer
  * than {@code processTimeoutMs} is reported stuck (a warning, and {@link #health}) and gets no
  * frame until it answers. Shared by every event loop, hence the lock; nothing slow happens under it.
  */
@@ -39,26 +43,16 @@ public final class WorkerPool {
   private final String address;
   private final long processTimeoutMs;
   private final int maxLeases;
-  private final Map<String, Worker> workers = new LinkedHashMap<>();
+  private final Map<String, KnownWorker<Lease>> workers = new LinkedHashMap<>();
   private final RateLimitedLog lostLog = new RateLimitedLog(LOG, 10_000);
   private volatile Runnable onFree = () -> { };
   private MessageConsumer<JsonObject> announcements;
+  private MessageConsumer<JsonObject> members;
+  /** Nodes that left the cluster, and when: an announcement of theirs still on its way is ignored. */
+  private final Map<String, Long> departed = new HashMap<>();
   private long watchdog = -1;
   private int cursor;
   private int leased;
-
-  private static final class Worker {
-    final String address;
-    final String node;
-    long lastSeenNanos;
-    Lease lease;
-    boolean stuck;
-
-    Worker(String address, String node) {
-      this.address = address;
-      this.node = node;
-    }
-  }
 
   /**
    * @param maxLeases frames this front has in the workers at once; 0: one per known worker
@@ -74,6 +68,7 @@ public final class WorkerPool {
   Future<WorkerPool> start() {
     WorkerProtocol.registerCodecs(vertx);
     announcements = vertx.eventBus().consumer(WorkerProtocol.announceAddress(address), this::onAnnouncement);
+    members = vertx.eventBus().localConsumer(WorkerProtocol.MEMBERS_ADDRESS, message -> onMembers(message.body()));
     watchdog = vertx.setPeriodic(WorkerNodeVerticle.HEARTBEAT_MS / 2, id -> watch());
     return announcements.completion().map(v -> {
       vertx.eventBus().publish(WorkerProtocol.discoverAddress(address), new JsonObject());
@@ -91,9 +86,9 @@ public final class WorkerPool {
     if (maxLeases > 0 && leased >= maxLeases) {
       return Optional.empty();
     }
-    List<Worker> all = new ArrayList<>(workers.values());
+    List<KnownWorker<Lease>> all = new ArrayList<>(workers.values());
     for (int i = 0; i < all.size(); i++) {
-      Worker worker = all.get((cursor + i) % all.size());
+      KnownWorker<Lease> worker = all.get((cursor + i) % all.size());
       if (worker.lease == null) {
         cursor = (cursor + i + 1) % all.size();
         worker.lease = new Lease(worker);
@@ -121,28 +116,33 @@ public final class WorkerPool {
     vertx.cancelTimer(watchdog);
     if (announcements != null) {
       announcements.unregister();
+      members.unregister();
     }
   }
 
   private void onAnnouncement(Message<JsonObject> message) {
     JsonObject body = message.body();
     String node = body.getString("node");
+    String nodeId = body.getString("nodeId");
     List<Lease> lost = new ArrayList<>();
     boolean freed = false;
     synchronized (this) {
+      if (nodeId != null && departed.containsKey(nodeId)) {
+        return;
+      }
       for (Object entry : body.getJsonArray("workers", new JsonArray())) {
         JsonObject announced = (JsonObject) entry;
         String workerAddress = announced.getString("address");
         if (!body.getBoolean("up", false)) {
-          Worker gone = workers.remove(workerAddress);
+          KnownWorker<Lease> gone = workers.remove(workerAddress);
           if (gone != null && gone.lease != null) {
             lost.add(gone.lease);
           }
           continue;
         }
-        Worker worker = workers.get(workerAddress);
+        KnownWorker<Lease> worker = workers.get(workerAddress);
         if (worker == null) {
-          worker = new Worker(workerAddress, node);
+          worker = new KnownWorker<>(workerAddress, node, nodeId);
           workers.put(workerAddress, worker);
           freed = true;
         }
@@ -158,10 +158,30 @@ public final class WorkerPool {
     }
   }
 
+  /** A node left the cluster: its workers are gone now, not when their silence is noticed. */
+  private void onMembers(JsonObject body) {
+    Set<String> remaining = new HashSet<>(body.getJsonArray("nodes").getList());
+    List<Lease> lost = new ArrayList<>();
+    synchronized (this) {
+      workers.values().removeIf(worker -> {
+        boolean gone = worker.nodeId != null && !remaining.contains(worker.nodeId);
+        if (gone) {
+          departed.put(worker.nodeId, System.nanoTime());
+          if (worker.lease != null) {
+            lost.add(worker.lease);
+          }
+        }
+        return gone;
+      });
+    }
+    lost.forEach(lease -> lease.lose("its node left the cluster"));
+  }
+
   private void watch() {
     long now = System.nanoTime();
     List<Lease> lost = new ArrayList<>();
     synchronized (this) {
+      departed.values().removeIf(since -> now - since > TimeUnit.MILLISECONDS.toNanos(10 * SILENCE_LIMIT_MS));
       workers.values().removeIf(worker -> {
         boolean silent = now - worker.lastSeenNanos > TimeUnit.MILLISECONDS.toNanos(SILENCE_LIMIT_MS);
         if (silent && worker.lease != null) {
@@ -169,7 +189,7 @@ public final class WorkerPool {
         }
         return silent;
       });
-      for (Worker worker : workers.values()) {
+      for (KnownWorker<Lease> worker : workers.values()) {
         if (worker.lease != null && worker.lease.sentNanos > 0 && !worker.stuck
           && now - worker.lease.sentNanos > TimeUnit.MILLISECONDS.toNanos(processTimeoutMs)) {
           worker.stuck = true;
@@ -200,7 +220,7 @@ public final class WorkerPool {
 
   private final class Lease implements WorkerLease {
 
-    private final Worker worker;
+    private final KnownWorker<Lease> worker;
     private final Promise<ProcessedFrame> result = Promise.promise();
     private volatile Context context;
     private volatile long sentNanos;
@@ -209,7 +229,7 @@ public final class WorkerPool {
     /** The request timed out: the worker stays taken until its node says it is free. */
     private volatile boolean abandoned;
 
-    Lease(Worker worker) {
+    Lease(KnownWorker<Lease> worker) {
       this.worker = worker;
     }
 
@@ -230,7 +250,7 @@ public final class WorkerPool {
           result.tryComplete(reply.result().body());
           return;
         }
-        ProcessingFailure failure = failure(reply.cause());
+        ProcessingFailure failure = WorkerProtocol.failure(reply.cause());
         ReplyFailure type = reply.cause() instanceof ReplyException e ? e.failureType() : ReplyFailure.ERROR;
         if (type == ReplyFailure.TIMEOUT) {
           abandoned = true;
@@ -264,7 +284,7 @@ public final class WorkerPool {
   }
 
   /** A worker that no longer receives: out of the pool, and its lease given back. */
-  private void forget(Worker worker) {
+  private void forget(KnownWorker<Lease> worker) {
     Lease lease;
     synchronized (this) {
       workers.remove(worker.address, worker);
@@ -273,25 +293,5 @@ public final class WorkerPool {
     if (lease != null) {
       freeAndTell(lease);
     }
-  }
-
-  private static ProcessingFailure failure(Throwable cause) {
-    if (cause instanceof ReplyException reply) {
-      switch (reply.failureType()) {
-        case TIMEOUT:
-          return new ProcessingFailure(ProcessingFailure.Kind.EXPIRED, "no answer within the hard limit");
-        case NO_HANDLERS:
-          return new ProcessingFailure(ProcessingFailure.Kind.WORKER_LOST, "the worker is gone");
-        default:
-          break;
-      }
-      if (reply.failureCode() == WorkerProtocol.BAD_FRAME_CODE) {
-        return new ProcessingFailure(ProcessingFailure.Kind.BAD_FRAME, reply.getMessage());
-      }
-      if (reply.failureCode() == WorkerProtocol.EXPIRED_CODE) {
-        return new ProcessingFailure(ProcessingFailure.Kind.EXPIRED, reply.getMessage());
-      }
-    }
-    return new ProcessingFailure(ProcessingFailure.Kind.SERVER_ERROR, cause.getMessage());
   }
 }

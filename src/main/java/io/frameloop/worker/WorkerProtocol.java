@@ -3,6 +3,8 @@ package io.frameloop.worker;
 import io.frameloop.pipeline.FrameJob;
 import io.frameloop.pipeline.ProcessedFrame;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.internal.VertxInternal;
 
 /**
  * What the worker round trip puts on the event bus: the addresses under the workers' address, the
@@ -18,6 +20,8 @@ final class WorkerProtocol {
   static final int SERVER_ERROR_CODE = 500;
   /** The wall-clock time (epoch milliseconds) after which a frame is no longer worth processing. */
   static final String DEADLINE_HEADER = "deadline";
+  /** Local only: the cluster's members after one left ({@code {"nodes":[node ids]}}), see {@link Workers#membersChanged}. */
+  static final String MEMBERS_ADDRESS = "frameloop.cluster.members";
 
   private WorkerProtocol() {
   }
@@ -40,5 +44,31 @@ final class WorkerProtocol {
     } catch (IllegalStateException alreadyRegistered) {
       // Another FrameLoop in this Vert.x instance registered them: the same codecs.
     }
+  }
+
+  /** This node's id in the cluster (what the cluster manager reports members by), or null when not clustered. */
+  static String clusterNodeId(Vertx vertx) {
+    return vertx instanceof VertxInternal internal && internal.clusterManager() != null ? internal.clusterManager().getNodeId() : null;
+  }
+
+  /** What a failed request to a worker means for the frame. */
+  static ProcessingFailure failure(Throwable cause) {
+    if (cause instanceof ReplyException reply) {
+      switch (reply.failureType()) {
+        case TIMEOUT:
+          return new ProcessingFailure(ProcessingFailure.Kind.EXPIRED, "no answer within the hard limit");
+        case NO_HANDLERS:
+          return new ProcessingFailure(ProcessingFailure.Kind.WORKER_LOST, "the worker is gone");
+        default:
+          break;
+      }
+      if (reply.failureCode() == BAD_FRAME_CODE) {
+        return new ProcessingFailure(ProcessingFailure.Kind.BAD_FRAME, reply.getMessage());
+      }
+      if (reply.failureCode() == EXPIRED_CODE) {
+        return new ProcessingFailure(ProcessingFailure.Kind.EXPIRED, reply.getMessage());
+      }
+    }
+    return new ProcessingFailure(ProcessingFailure.Kind.SERVER_ERROR, cause.getMessage());
   }
 }

@@ -3,6 +3,10 @@ package io.frameloop.worker;
 import io.frameloop.pipeline.FrameProcessor;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.Collection;
 import java.util.function.Supplier;
 
 /**
@@ -36,5 +40,16 @@ public final class Workers {
    */
   public static Future<WorkerPool> pool(Vertx vertx, String address, long processTimeoutMs, int maxInFlight) {
     return new WorkerPool(vertx, address, processTimeoutMs, maxInFlight).start();
+  }
+
+  /**
+   * Tells this Vert.x instance's worker pools that the cluster's members are now {@code nodeIds}
+   * (Vert.x node ids), after one left: the frames the workers of a node no longer among them held
+   * are dropped as {@code worker_lost} at once, and they get no more. For the cluster manager's
+   * side; callable from any thread, it does not block.
+   */
+  public static void membersChanged(Vertx vertx, Collection<String> nodeIds) {
+    vertx.eventBus().publish(WorkerProtocol.MEMBERS_ADDRESS, new JsonObject().put("nodes", new JsonArray(java.util.List.copyOf(nodeIds))),
+      new DeliveryOptions().setLocalOnly(true));
   }
 }

@@ -1,0 +1,100 @@
+package io.frameloop.testing;
+
+import io.frameloop.cli.Main;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A cluster worker node ({@code serve --cluster --role worker}) in a JVM of its own, configured by
+ * {@code FRAMELOOP_*} variables, bound to loopback; its log goes to {@code target/NAME.log}.
+ * {@link #kill} (and closing) is SIGKILL.
+ */
+public final class ForkedNode implements AutoCloseable {
+
+  private final Process process;
+  private final Path log;
+
+  private ForkedNode(Process process, Path log) {
+    this.process = process;
+    this.log = log;
+  }
+
+  /** Starts a worker node and waits (at most 60 s) until it says it is ready. */
+  public static ForkedNode startWorker(String name, Map<String, String> environment) throws IOException {
+    Map<String, String> env = new java.util.HashMap<>(environment);
+    env.put("FRAMELOOP_NODE_NAME", name);
+    return start(name, List.of(Main.class.getName(), "serve", "--cluster", "--role", "worker", "--config", "no-config-file.json"),
+      env, "ready");
+  }
+
+  /** Starts a {@link RogueNode} and waits until it has joined the cluster. */
+  public static ForkedNode startRogue(String name, List<String> arguments) throws IOException {
+    List<String> command = new ArrayList<>(List.of(RogueNode.class.getName()));
+    command.addAll(arguments);
+    return start(name, command, Map.of(), "rogue node ready");
+  }
+
+  private static ForkedNode start(String name, List<String> mainAndArguments, Map<String, String> environment, String ready)
+    throws IOException {
+    Path log = Path.of("target", name + ".log");
+    Files.createDirectories(log.getParent());
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+      "-Xmx256m", "-cp", System.getProperty("java.class.path")));
+    command.addAll(mainAndArguments);
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+    builder.environment().putAll(environment);
+    ForkedNode node = new ForkedNode(builder.start(), log);
+    long deadline = System.nanoTime() + 60_000_000_000L;
+    while (!Files.readString(log).contains(ready)) {
+      if (!node.process.isAlive() || System.nanoTime() > deadline) {
+        node.close();
+        throw new IllegalStateException("the forked node " + name + " did not start; see " + log);
+      }
+      sleep(100);
+    }
+    return node;
+  }
+
+  /** A free TCP port on loopback (for Hazelcast). */
+  public static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
+  public String log() throws IOException {
+    return Files.readString(log);
+  }
+
+  /** SIGKILL, and waits until the process is gone. */
+  public void kill() {
+    process.destroyForcibly();
+    try {
+      process.waitFor();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public void close() {
+    kill();
+  }
+}
