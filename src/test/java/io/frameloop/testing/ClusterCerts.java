@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Certificates for the mutual-TLS event bus, made at test time by {@code bin/cluster-certs}: the
+ * Certificates for the mutual-TLS event bus, made at test time by {@code src/main/scripts/cluster-certs}: the
  * very commands the README gives (openssl).
  */
 public final class ClusterCerts {
@@ -22,13 +22,13 @@ public final class ClusterCerts {
 
   /** A CA in {@code dir} and a certificate of it for each node. */
   public static ClusterCerts make(Path dir, String... nodes) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(List.of("bin/cluster-certs", dir.toString()));
+    List<String> command = new ArrayList<>(List.of("src/main/scripts/cluster-certs", dir.toString()));
     command.addAll(List.of(nodes));
     Path log = dir.resolveSibling(dir.getFileName() + "-openssl.log");
     Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
       process.destroyForcibly();
-      throw new IllegalStateException("bin/cluster-certs failed: " + Files.readString(log));
+      throw new IllegalStateException("src/main/scripts/cluster-certs failed: " + Files.readString(log));
     }
     return new ClusterCerts(dir);
   }
