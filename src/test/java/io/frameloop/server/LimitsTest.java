@@ -60,6 +60,37 @@ class LimitsTest {
   }
 
   @Test
+  void maxPixelsAloneRefusesFramesAndPipelinesWithinWidthAndHeight(Vertx vertx) {
+    // Width and height allow 4096x4096; only the pixel count (one under 640x480) can refuse.
+    int port = TestServers.start(vertx, TestServers.options(o -> {
+      o.getImageLimits().setMaxWidth(4096).setMaxHeight(4096).setMaxPixels(640L * 480 - 1);
+      o.setPipeline(new JsonObject().put("ops", new JsonArray().add(new JsonObject().put("op", "flip"))));
+    })).actualPort();
+    try (FrameClient client = FrameClient.connect(vertx, port)) {
+      client.sendFramed(1, 0, Images.fixture("coffee-640x480.jpg"));
+      JsonObject error = client.next("error");
+      assertThat(error.getString("code")).isEqualTo("bad_frame");
+      assertThat(error.getLong("seq")).isEqualTo(1);
+      assertThat(error.getString("message")).contains("640x480").contains("307199 pixels");
+
+      // A wide, short frame with fewer pixels passes.
+      client.sendFramed(2, 0, Images.jpeg(Images.canvas(1000, 100, Images.BLUE, null, null)));
+      assertThat(FrameFormat.decode(client.nextBinary()).header().sequence()).isEqualTo(2);
+
+      // A frame within the limits that the pipeline would enlarge past the pixel count: refused
+      // from its header, naming the step.
+      JsonObject answer = client.setPipeline(new JsonObject()
+        .put("ops", new JsonArray().add(new JsonObject().put("op", "resize").put("width", 1000))));
+      assertThat(answer.getString("type")).isEqualTo("pipeline");
+      client.sendFramed(3, 0, Images.jpeg(Images.canvas(600, 400, Images.BLUE, null, null)));
+      JsonObject enlarged = client.next("error");
+      assertThat(enlarged.getString("code")).isEqualTo("bad_frame");
+      assertThat(enlarged.getLong("seq")).isEqualTo(3);
+      assertThat(enlarged.getString("message")).contains("resize").contains("307199 pixels");
+    }
+  }
+
+  @Test
   void framesOverTheRateLimitAreDroppedAsRateLimited(Vertx vertx) {
     int port = TestServers.start(vertx, TestServers.options(o -> o.getSessionOptions().setMaxFps(5))).actualPort();
     try (FrameClient client = FrameClient.connect(vertx, port)) {
