@@ -4,17 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vertx.core.json.JsonObject;
-import java.util.function.ObjIntConsumer;
+import java.util.function.BiFunction;
 import org.junit.jupiter.api.Test;
 
 /** The README's configuration ranges for the session settings: the lowest allowed value passes, one less is refused by name. */
 class SessionOptionsTest {
 
-  private static void range(String name, int lowest, ObjIntConsumer<SessionOptions> set) {
+  private static void range(String name, int lowest, BiFunction<SessionOptions, Integer, SessionOptions> set) {
     SessionOptions options = new SessionOptions();
-    set.accept(options, lowest);
+    assertThat(set.apply(options, lowest)).as("%s returns the options, for chaining", name).isSameAs(options);
     assertThat(options.toJson().getValue(name)).as(name).isEqualTo(lowest);
-    assertThatThrownBy(() -> set.accept(new SessionOptions(), lowest - 1)).as(name)
+    assertThatThrownBy(() -> set.apply(new SessionOptions(), lowest - 1)).as(name)
       .isInstanceOf(IllegalArgumentException.class)
       .hasMessage(name + " must be at least " + lowest + ", got " + (lowest - 1));
   }
@@ -29,7 +29,8 @@ class SessionOptionsTest {
     range("writeQueueMaxBytes", 1024, SessionOptions::setWriteQueueMaxBytes);
     range("maxPingsPerSecond", 1, SessionOptions::setMaxPingsPerSecond);
     range("stalledTimeoutSeconds", 1, SessionOptions::setStalledTimeoutSeconds);
-    SessionOptions options = new SessionOptions().setStatsIntervalMs(10);
+    SessionOptions options = new SessionOptions();
+    assertThat(options.setStatsIntervalMs(10)).isSameAs(options);
     assertThat(options.getStatsIntervalMs()).isEqualTo(10);
     assertThatThrownBy(() -> new SessionOptions().setStatsIntervalMs(9)).hasMessage("statsIntervalMs must be at least 10, got 9");
   }

@@ -97,10 +97,12 @@ class SessionStatsTest {
   @Test
   void timingsAreKeptWhenAskedForOncePerReportAndBounded() {
     stats.collectTimings(true);
+    stats.recordProcessed(0, "n", 1_000_000, 0);
     stats.recordProcessed(7, "n", 2_500_000, 500_000);
     stats.recordProcessed(-1, "n", 1_000_000, 0); // a bare frame has no sequence to report
     stats.recordProcessed(8, "n", 1_000_000, -1_000);
-    assertThat(stats.report(0).timings()).containsExactly(new StatsReport.FrameTiming(7, 2500, 500),
+    assertThat(stats.report(0).timings()).containsExactly(new StatsReport.FrameTiming(0, 1000, 0),
+      new StatsReport.FrameTiming(7, 2500, 500),
       new StatsReport.FrameTiming(8, 1000, 0));
     assertThat(stats.report(0).timings()).as("each timing in one report").isEmpty();
     for (int seq = 0; seq < SessionStats.MAX_TIMINGS + 5; seq++) {
