@@ -115,6 +115,16 @@ public final class FrameClient implements AutoCloseable {
     return nextOf("pipeline", "error");
   }
 
+  /**
+   * Sends a pipeline the test relies on and checks the server took it: an unavailable op or a
+   * bad parameter must not silently leave the session on its old pipeline.
+   */
+  public JsonObject usePipeline(JsonObject pipeline) {
+    JsonObject answer = setPipeline(pipeline);
+    assertThat(answer.getString("type")).as("answer to %s: %s", pipeline.encode(), answer.encode()).isEqualTo("pipeline");
+    return answer;
+  }
+
   /** The next binary message. */
   public Buffer nextBinary() {
     Buffer reply = pollBinary(TIMEOUT);
