@@ -67,7 +67,7 @@ public final class FramesHandler implements Handler<RoutingContext> {
     } else {
       HttpConnection connection = ctx.request().connection();
       ctx.request().toWebSocket()
-        .onSuccess(socket -> start(socket, connection::close))
+        .onSuccess(socket -> start(socket, () -> cut(connection)))
         .onFailure(e -> {
           // A malformed handshake is the client's: one line, no stack trace.
           admitted.decrementAndGet();
@@ -127,6 +127,22 @@ public final class FramesHandler implements Handler<RoutingContext> {
         : "client closed " + socket.closeStatusCode() + (socket.closeReason() == null ? "" : " " + socket.closeReason()));
     });
     session.start(vertx);
+  }
+
+  /**
+   * Cuts a connection at once. {@code HttpConnection.close()}, and a close through the whole
+   * pipeline, first flush what is queued (or wait for the client's close frame): that never ends
+   * for a client that reads nothing, which then kept its session slot. Closing from the first
+   * handler drops the queue.
+   */
+  private static void cut(HttpConnection connection) {
+    io.netty.channel.ChannelHandlerContext first = connection instanceof io.vertx.core.net.impl.ConnectionBase base
+      ? base.channel().pipeline().firstContext() : null;
+    if (first != null) {
+      first.close();
+    } else {
+      connection.close();
+    }
   }
 
   public int sessionCount() {
