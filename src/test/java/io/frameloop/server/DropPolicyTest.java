@@ -36,21 +36,59 @@ class DropPolicyTest {
     Buffer frame = Images.noiseJpeg(640, 480, 90);
     byte[] message = FrameFormat.encode(new FrameHeader(1, 0), frame).getBytes();
     try (RawWebSocket reader = RawWebSocket.connect(port, "/frames")) {
+      sendFromItsOwnThread(reader, message, 400);
       long deadline = System.nanoTime() + FrameClient.TIMEOUT.toNanos();
       double slowClient = 0;
-      // Bounded: at most 400 frames, 25 ms apart; stops as soon as the server reports the drops.
-      for (int n = 0; n < 400 && slowClient == 0 && System.nanoTime() < deadline; n++) {
-        reader.send(RawWebSocket.BINARY, message);
-        Thread.sleep(25);
-        if (n % 10 == 9) {
-          slowClient = counter(Http.get(port, "/metrics").body(), "frameloop_frames_dropped_total{reason=\"slow_client\"}");
-        }
+      while (slowClient == 0 && System.nanoTime() < deadline) {
+        Thread.sleep(250);
+        slowClient = counter(Http.get(port, "/metrics").body(), "frameloop_frames_dropped_total{reason=\"slow_client\"}");
       }
       assertThat(slowClient).as("frames dropped as slow_client while the client reads nothing").isPositive();
       double sentBytes = counter(Http.get(port, "/metrics").body(), "frameloop_bytes_out_total");
       // What the server wrote is what the socket buffers and one limit's worth hold, not every reply.
       assertThat(sentBytes).as("bytes written to a client that reads nothing").isLessThan(64 * 1024 * 1024);
     }
+  }
+
+  @Test
+  void aClientThatTakesNothingForTheStalledTimeoutIsClosed(Vertx vertx) throws Exception {
+    // Idle timeout off and frames only (no answers to pile up): only the stall rule can close it.
+    int port = TestServers.start(vertx, TestServers.options(o -> {
+      o.getSessionOptions().setMaxFps(0).setWriteQueueMaxBytes(64 * 1024).setStalledTimeoutSeconds(2).setIdleTimeoutSeconds(0);
+      o.setPipeline(new JsonObject().put("quality", 100)
+        .put("ops", new JsonArray().add(new JsonObject().put("op", "resize").put("width", 1920))));
+    })).actualPort();
+    byte[] message = FrameFormat.encode(new FrameHeader(1, 0), Images.noiseJpeg(640, 480, 90)).getBytes();
+    try (RawWebSocket reader = RawWebSocket.connect(port, "/frames")) {
+      sendFromItsOwnThread(reader, message, 60);
+      // Not a byte read here: reading would be progress. The server's count of open sessions says when it is closed.
+      long deadline = System.nanoTime() + FrameClient.TIMEOUT.toNanos();
+      double active = 1;
+      while (active > 0 && System.nanoTime() < deadline) {
+        Thread.sleep(250);
+        active = counter(Http.get(port, "/metrics").body(), "frameloop_sessions_active");
+      }
+      assertThat(active).as("open sessions: a client that reads nothing is closed").isZero();
+    }
+  }
+
+  /**
+   * Sends {@code count} frames 25 ms apart from a daemon thread: its writes block once the server
+   * stops reading, and closing the socket at the end of the test ends them.
+   */
+  private static void sendFromItsOwnThread(RawWebSocket socket, byte[] message, int count) {
+    Thread sender = new Thread(() -> {
+      try {
+        for (int n = 0; n < count; n++) {
+          socket.send(RawWebSocket.BINARY, message);
+          Thread.sleep(25);
+        }
+      } catch (java.io.IOException | InterruptedException closed) {
+        // closed by the server, or by the test at its end
+      }
+    });
+    sender.setDaemon(true);
+    sender.start();
   }
 
   @Test

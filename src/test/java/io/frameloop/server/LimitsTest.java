@@ -39,6 +39,36 @@ class LimitsTest {
   }
 
   @Test
+  void aSingleWebSocketFrameFarOverTheLimitIsCutOffByTheTransport(Vertx vertx) {
+    int port = TestServers.start(vertx, TestServers.options(o -> o.getSessionOptions().setMaxMessageBytes(64 * 1024))).actualPort();
+    try (FrameClient bystander = FrameClient.connect(vertx, port)) {
+      FrameClient big = FrameClient.connect(vertx, port);
+      // One frame (the client's frame limit is 16 MiB) over maxMessageBytes plus 64 KiB.
+      big.sendBinary(Buffer.buffer(new byte[64 * 1024 + 64 * 1024 + 1000]));
+      big.awaitClosed();
+      assertThat(big.closeStatus()).isEqualTo((short) 1006);
+
+      bystander.sendFramed(1, 0, Images.leftRedRightBlue());
+      assertThat(FrameFormat.decode(bystander.nextBinary()).header().sequence()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void aPipelineOverMaxOpsIsRefusedAndTheSessionKeepsItsPipeline(Vertx vertx) {
+    int port = TestServers.start(vertx, TestServers.options(o -> o.getPipelineLimits().setMaxOps(3))).actualPort();
+    try (FrameClient client = FrameClient.connect(vertx, port)) {
+      JsonObject gray = new JsonObject().put("op", "gray");
+      client.usePipeline(new JsonObject().put("ops", new JsonArray().add(gray).add(gray).add(gray)));
+      JsonObject refused = client.setPipeline(new JsonObject().put("ops", new JsonArray().add(gray).add(gray).add(gray).add(gray)));
+      assertThat(refused.getString("code")).isEqualTo("bad_pipeline");
+      assertThat(refused.getString("message")).contains("too many ops: 4").contains("at most 3");
+      assertThat(client.hello().getJsonObject("limits").getInteger("maxOps")).isEqualTo(3);
+      client.sendFramed(1, 0, Images.leftRedRightBlue());
+      assertThat(Images.decode(FrameFormat.decode(client.nextBinary()).jpeg()).channels()).as("still the grey pipeline").isEqualTo(1);
+    }
+  }
+
+  @Test
   void imageDeclaringHugeDimensionsIsRefusedBeforeDecoding(Vertx vertx) {
     int port = TestServers.start(vertx, TestServers.options()).actualPort();
     try (FrameClient client = FrameClient.connect(vertx, port)) {
