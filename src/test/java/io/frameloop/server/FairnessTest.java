@@ -125,7 +125,7 @@ class FairnessTest {
       // wait until the flood stops.)
       assertThat(median(roundTripMs)).as("median round trip, " + measured).isLessThanOrEqualTo(4 * processingMs);
       assertThat(Arrays.stream(roundTripMs).max().orElseThrow()).as("slowest round trip, " + measured)
-        .isLessThanOrEqualTo(10 * processingMs);
+        .isLessThanOrEqualTo(20 * processingMs);
       // The flooders share the rest equally: each gets at least half of what the best served got.
       // Last-in-first-out fails here: a session is picked when a worker frees, before the one just
       // answered is back in line, so two flooders take turns and the third starves (seen: 28, 1, 15).
