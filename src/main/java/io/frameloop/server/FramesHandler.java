@@ -95,7 +95,7 @@ public final class FramesHandler implements Handler<RoutingContext> {
         ctx.request().headers().set("Sec-WebSocket-Protocol", FrameFormat.SUBPROTOCOL);
       }
       ctx.request().toWebSocket()
-        .onSuccess(socket -> start(socket, connection::close, grant))
+        .onSuccess(socket -> start(socket, () -> cut(connection), grant))
         .onFailure(e -> {
           // A malformed handshake is the client's: one line, no stack trace.
           admitted.decrementAndGet();
@@ -182,6 +182,22 @@ public final class FramesHandler implements Handler<RoutingContext> {
         : "client closed " + socket.closeStatusCode() + (socket.closeReason() == null ? "" : " " + socket.closeReason()));
     });
     session.start(vertx);
+  }
+
+  /**
+   * Cuts a connection at once. {@code HttpConnection.close()}, and a close through the whole
+   * pipeline, first flush what is queued (or wait for the client's close frame): that never ends
+   * for a client that reads nothing, which then kept its session slot. Closing from the first
+   * handler drops the queue.
+   */
+  private static void cut(HttpConnection connection) {
+    io.netty.channel.ChannelHandlerContext first = connection instanceof io.vertx.core.net.impl.ConnectionBase base
+      ? base.channel().pipeline().firstContext() : null;
+    if (first != null) {
+      first.close();
+    } else {
+      connection.close();
+    }
   }
 
   public int sessionCount() {

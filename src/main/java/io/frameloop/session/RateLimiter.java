@@ -16,7 +16,9 @@ public final class RateLimiter {
   private final double perNano;
   private final double burst;
   private double tokens;
-  private long lastNanos = -1;
+  private long lastNanos;
+  /** Whether lastNanos holds a time yet (System.nanoTime() may be negative: no sentinel value). */
+  private boolean started;
 
   /** @param perSecond the average rate; 0 means no limit */
   public RateLimiter(int perSecond) {
@@ -29,9 +31,10 @@ public final class RateLimiter {
     if (burst == 0) {
       return true;
     }
-    if (lastNanos >= 0) {
+    if (started) {
       tokens = Math.min(burst, tokens + (nowNanos - lastNanos) * perNano);
     }
+    started = true;
     lastNanos = nowNanos;
     if (tokens >= 1) {
       tokens--;

@@ -222,7 +222,7 @@ class HostileConnectionsTest {
       assertThat(error.getLong("seq")).isEqualTo(9);
       assertThat(error.getString("message")).contains("over the limit of 65536");
       assertThat(client.pollBinary(java.time.Duration.ofMillis(500))).as("no oversized reply").isNull();
-      client.setPipeline(new JsonObject().put("quality", 80).put("ops", new JsonArray()));
+      client.usePipeline(new JsonObject().put("quality", 80).put("ops", new JsonArray()));
       client.sendFramed(10, 0, Images.leftRedRightBlue());
       assertThat(FrameFormat.decode(client.nextBinary()).header().sequence()).isEqualTo(10);
     }

@@ -71,7 +71,7 @@ class SlowFramesTest {
     int port = start(vertx, 500);
     Buffer frame = Images.leftRedRightBlue();
     try (FrameClient attacker = FrameClient.connect(vertx, port); FrameClient normal = FrameClient.connect(vertx, port)) {
-      attacker.setPipeline(slow(3000));
+      attacker.usePipeline(slow(3000));
       attacker.sendFramed(1, 0, frame);
       attacker.sendFramed(2, 0, frame); // waits in its session: the worker stays taken until it answers
       JsonObject down = awaitHealth(port, 503);
@@ -97,7 +97,7 @@ class SlowFramesTest {
     try (FrameClient normal = FrameClient.connect(vertx, port)) {
       for (int i = 0; i < 4; i++) {
         FrameClient attacker = FrameClient.connect(vertx, port);
-        attacker.setPipeline(slow(1500));
+        attacker.usePipeline(slow(1500));
         attacker.sendFramed(1, 0, frame);
         attackers.add(attacker);
       }
@@ -124,7 +124,7 @@ class SlowFramesTest {
     try (FrameClient normal = FrameClient.connect(vertx, port)) {
       for (int i = 0; i < 2; i++) {
         FrameClient attacker = FrameClient.connect(vertx, port);
-        attacker.setPipeline(slow(700));
+        attacker.usePipeline(slow(700));
         attacker.sendFramed(0, 0, frame);
         attacker.sendFramed(1, 0, frame); // always one more waiting
         attackers.add(attacker);

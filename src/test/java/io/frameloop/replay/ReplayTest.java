@@ -76,17 +76,40 @@ class ReplayTest {
   }
 
   @Test
-  void directorySourceAndAPipelineFromTheCommandLine(Vertx vertx) {
+  void directorySourceAndAPipelineFromTheCommandLine(Vertx vertx, @TempDir Path dir) throws Exception {
     int port = TestServers.start(vertx, TestServers.options()).actualPort();
     FrameSource photos = FrameSource.open(Images.FIXTURES.toString());
     assertThat(photos.frames()).hasSize(3);
-    JsonObject gray = new JsonObject().put("ops", new JsonArray().add(new JsonObject().put("op", "gray")));
-    ReplayReport report = await(new ReplayRunner(vertx, URI.create("ws://127.0.0.1:" + port + "/frames"), photos, 2, 10, 1,
-      Duration.ofSeconds(2), gray, line -> { }).run());
-    assertThat(report.received()).isPositive();
-    assertThat(report.errors()).isZero();
-    // Grey replies are smaller than the colour photos sent.
-    assertThat(report.bytesDown() / report.received()).isLessThan(report.bytesUp() / report.sent());
+    Path json = dir.resolve("summary.json");
+    // --pipeline as a shell passes it: one argument of JSON text.
+    String printed = replay("--url", "ws://127.0.0.1:" + port + "/frames", "--sessions", "2", "--fps", "10",
+      "--duration", "2s", "--source", Images.FIXTURES.toString(), "--json", json.toString(),
+      "--pipeline", "{\"ops\":[{\"op\":\"resize\",\"width\":32}],\"quality\":20}");
+    JsonObject summary = new JsonObject(Files.readString(json));
+    assertThat(summary.getLong("received")).as(printed).isPositive();
+    assertThat(summary.getLong("errors")).isZero();
+    // 32x24 at quality 20 is a few hundred bytes; the server's default pipeline (700 wide, quality
+    // 80) would send back tens of kilobytes of these photos.
+    assertThat(summary.getLong("bytesPerFrameDown")).as("bytes per reply").isLessThan(1500L);
+    assertThat(summary.getLong("bytesPerFrameUp")).isGreaterThan(20_000L);
+  }
+
+  /** Runs {@code frameloop replay ARGS} as the command line does and returns what it printed; it must exit 0. */
+  private static String replay(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    PrintStream stdout = System.out;
+    int exit;
+    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+    try {
+      List<String> command = new ArrayList<>(List.of("replay"));
+      command.addAll(List.of(args));
+      exit = new CommandLine(new Main()).execute(command.toArray(String[]::new));
+    } finally {
+      System.setOut(stdout);
+    }
+    String printed = out.toString(StandardCharsets.UTF_8);
+    assertThat(exit).as(printed).isZero();
+    return printed;
   }
 
   @Test

@@ -46,7 +46,7 @@ class CodecSelectionTest {
       // A 1280x720 webcam frame shrunk to 320 wide: decoded at 1/4, same result size.
       Mat hd = new Mat();
       Imgproc.resize(Images.decode(Images.leftRedRightBlue()), hd, new Size(1280, 720));
-      client.setPipeline(new JsonObject().put("ops", new JsonArray().add(new JsonObject().put("op", "resize").put("width", 320))));
+      client.usePipeline(new JsonObject().put("ops", new JsonArray().add(new JsonObject().put("op", "resize").put("width", 320))));
       client.sendFramed(2, 0, Images.jpeg(hd));
       Mat small = Images.decode(FrameFormat.decode(client.nextBinary()).jpeg());
       assertThat(small.cols()).isEqualTo(320);

@@ -17,9 +17,18 @@ import org.junit.jupiter.api.io.TempDir;
 class ConfigLoaderTest {
 
   @Test
-  void projectConfigJsonMatchesTheBuiltInDefaults(Vertx vertx) {
-    FrameLoopOptions fromFile = await(ConfigLoader.load(vertx, "config.json"));
+  void projectConfigJsonMatchesTheBuiltInDefaults(Vertx vertx, @TempDir Path dir) throws Exception {
+    Path config = Path.of("config.json");
+    assertThat(config).as("the project's config.json, from the project root").isRegularFile();
+    JsonObject written = new JsonObject(Files.readString(config));
+    assertThat(written.fieldNames()).contains("pipeline", "maxFps", "maxSessions", "workerInstances");
+    FrameLoopOptions fromFile = await(ConfigLoader.load(vertx, config.toString()));
     assertThat(fromFile.toJson()).isEqualTo(new FrameLoopOptions().toJson());
+    // The same file with one value changed gives that value: the file is read, not skipped.
+    Path changed = dir.resolve("config.json");
+    Files.writeString(changed, written.copy().put("maxFps", written.getInteger("maxFps") + 1).encode());
+    assertThat(await(ConfigLoader.load(vertx, changed.toString())).getSessionOptions().getMaxFps())
+      .isEqualTo(written.getInteger("maxFps") + 1);
   }
 
   @Test

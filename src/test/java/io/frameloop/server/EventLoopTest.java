@@ -74,7 +74,7 @@ class EventLoopTest {
       List<FrameClient> clients = new ArrayList<>();
       for (int i = 0; i < 4; i++) {
         FrameClient client = FrameClient.connect(vertx, port);
-        client.setPipeline(heavy);
+        client.usePipeline(heavy);
         clients.add(client);
       }
       // Start-up (class loading, JIT, Netty's first allocations) is not what this test is about.

@@ -39,6 +39,36 @@ class LimitsTest {
   }
 
   @Test
+  void aSingleWebSocketFrameFarOverTheLimitIsCutOffByTheTransport(Vertx vertx) {
+    int port = TestServers.start(vertx, TestServers.options(o -> o.getSessionOptions().setMaxMessageBytes(64 * 1024))).actualPort();
+    try (FrameClient bystander = FrameClient.connect(vertx, port)) {
+      FrameClient big = FrameClient.connect(vertx, port);
+      // One frame (the client's frame limit is 16 MiB) over maxMessageBytes plus 64 KiB.
+      big.sendBinary(Buffer.buffer(new byte[64 * 1024 + 64 * 1024 + 1000]));
+      big.awaitClosed();
+      assertThat(big.closeStatus()).isEqualTo((short) 1006);
+
+      bystander.sendFramed(1, 0, Images.leftRedRightBlue());
+      assertThat(FrameFormat.decode(bystander.nextBinary()).header().sequence()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void aPipelineOverMaxOpsIsRefusedAndTheSessionKeepsItsPipeline(Vertx vertx) {
+    int port = TestServers.start(vertx, TestServers.options(o -> o.getPipelineLimits().setMaxOps(3))).actualPort();
+    try (FrameClient client = FrameClient.connect(vertx, port)) {
+      JsonObject gray = new JsonObject().put("op", "gray");
+      client.usePipeline(new JsonObject().put("ops", new JsonArray().add(gray).add(gray).add(gray)));
+      JsonObject refused = client.setPipeline(new JsonObject().put("ops", new JsonArray().add(gray).add(gray).add(gray).add(gray)));
+      assertThat(refused.getString("code")).isEqualTo("bad_pipeline");
+      assertThat(refused.getString("message")).contains("too many ops: 4").contains("at most 3");
+      assertThat(client.hello().getJsonObject("limits").getInteger("maxOps")).isEqualTo(3);
+      client.sendFramed(1, 0, Images.leftRedRightBlue());
+      assertThat(Images.decode(FrameFormat.decode(client.nextBinary()).jpeg()).channels()).as("still the grey pipeline").isEqualTo(1);
+    }
+  }
+
+  @Test
   void imageDeclaringHugeDimensionsIsRefusedBeforeDecoding(Vertx vertx) {
     int port = TestServers.start(vertx, TestServers.options()).actualPort();
     try (FrameClient client = FrameClient.connect(vertx, port)) {
@@ -56,6 +86,37 @@ class LimitsTest {
 
       client.sendFramed(7, 0, Images.leftRedRightBlue());
       assertThat(FrameFormat.decode(client.nextBinary()).header().sequence()).isEqualTo(7);
+    }
+  }
+
+  @Test
+  void maxPixelsAloneRefusesFramesAndPipelinesWithinWidthAndHeight(Vertx vertx) {
+    // Width and height allow 4096x4096; only the pixel count (one under 640x480) can refuse.
+    int port = TestServers.start(vertx, TestServers.options(o -> {
+      o.getImageLimits().setMaxWidth(4096).setMaxHeight(4096).setMaxPixels(640L * 480 - 1);
+      o.setPipeline(new JsonObject().put("ops", new JsonArray().add(new JsonObject().put("op", "flip"))));
+    })).actualPort();
+    try (FrameClient client = FrameClient.connect(vertx, port)) {
+      client.sendFramed(1, 0, Images.fixture("coffee-640x480.jpg"));
+      JsonObject error = client.next("error");
+      assertThat(error.getString("code")).isEqualTo("bad_frame");
+      assertThat(error.getLong("seq")).isEqualTo(1);
+      assertThat(error.getString("message")).contains("640x480").contains("307199 pixels");
+
+      // A wide, short frame with fewer pixels passes.
+      client.sendFramed(2, 0, Images.jpeg(Images.canvas(1000, 100, Images.BLUE, null, null)));
+      assertThat(FrameFormat.decode(client.nextBinary()).header().sequence()).isEqualTo(2);
+
+      // A frame within the limits that the pipeline would enlarge past the pixel count: refused
+      // from its header, naming the step.
+      JsonObject answer = client.setPipeline(new JsonObject()
+        .put("ops", new JsonArray().add(new JsonObject().put("op", "resize").put("width", 1000))));
+      assertThat(answer.getString("type")).isEqualTo("pipeline");
+      client.sendFramed(3, 0, Images.jpeg(Images.canvas(600, 400, Images.BLUE, null, null)));
+      JsonObject enlarged = client.next("error");
+      assertThat(enlarged.getString("code")).isEqualTo("bad_frame");
+      assertThat(enlarged.getLong("seq")).isEqualTo(3);
+      assertThat(enlarged.getString("message")).contains("resize").contains("307199 pixels");
     }
   }
 

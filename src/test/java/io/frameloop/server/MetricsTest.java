@@ -68,7 +68,7 @@ class MetricsTest {
       o.getWorkerOptions().setWorkerInstances(1).setAddress("frameloop.native-gauge");
     })).actualPort();
     try (FrameClient client = FrameClient.connect(vertx, port)) {
-      client.setPipeline(new JsonObject().put("ops", new io.vertx.core.json.JsonArray().add(new JsonObject().put("op", "flip"))));
+      client.usePipeline(new JsonObject().put("ops", new io.vertx.core.json.JsonArray().add(new JsonObject().put("op", "flip"))));
       client.sendFramed(1, 0, Images.jpeg(Images.canvas(160, 120, Images.RED, null, null)));
       client.nextBinary();
       double small = value(Http.get(port, "/metrics").body(), "frameloop_worker_native_bytes{worker=\"0\"}");

@@ -38,7 +38,7 @@ class MutationFuzzTest {
     try (FrameClient client = FrameClient.connect(vertx, port);
          FrameClient bystander = FrameClient.connect(vertx, port)) {
       // Small output: the fuzz is about the input side.
-      client.setPipeline(new JsonObject().put("ops", new JsonArray().add(new JsonObject().put("op", "resize").put("width", 32))));
+      client.usePipeline(new JsonObject().put("ops", new JsonArray().add(new JsonObject().put("op", "resize").put("width", 32))));
       int processed = 0;
       int errors = 0;
       for (int i = 0; i < FRAMES; i++) {

@@ -24,7 +24,8 @@ class NativeMemoryTest {
     long beforeStart = NativeMats.live();
     FrameLoopVerticle verticle = TestServers.start(vertx, TestServers.options(o -> o.getSessionOptions().setMaxFps(0)));
     Buffer photo = Images.fixture("astronaut-640x480.jpg");
-    Buffer corrupt = photo.getBuffer(0, 700).appendBuffer(BadInputCorpusTest.randomBytes(new java.util.Random(9), 4000));
+    // Every header check passes; the decoder itself fails, after the worker has set up for the frame.
+    Buffer corrupt = withUndefinedHuffmanTables(photo);
     JsonObject everyOp = new JsonObject().put("ops", new JsonArray()
       .add(new JsonObject().put("op", "resize").put("width", 320))
       .add(new JsonObject().put("op", "blur"))
@@ -33,8 +34,12 @@ class NativeMemoryTest {
       .add(new JsonObject().put("op", "gray"))
       .add(new JsonObject().put("op", "flip").put("axis", "both")));
     try (FrameClient client = FrameClient.connect(vertx, verticle.actualPort())) {
-      client.setPipeline(everyOp);
-      sendSequentially(client, photo, corrupt, 0, 10);
+      assertThat(client.setPipeline(everyOp).getString("type")).isEqualTo("pipeline");
+      client.sendFramed(0, 0, corrupt);
+      JsonObject refused = client.next("error");
+      assertThat(refused.getString("code")).isEqualTo("bad_frame");
+      assertThat(refused.getString("message")).as("refused by the decoder, not before it").startsWith("could not decode the JPEG: ");
+      sendSequentially(client, photo, corrupt, 1, 10);
       long warm = NativeMats.live();
       sendSequentially(client, photo, corrupt, 10, 60);
       assertThat(NativeMats.live()).as("no Mat is kept per frame, errors included").isEqualTo(warm);
@@ -43,11 +48,26 @@ class NativeMemoryTest {
     assertThat(NativeMats.live()).as("every worker's Mats released at undeploy").isEqualTo(beforeStart);
   }
 
+  /** A copy of a JPEG whose scan uses Huffman tables 3, which the file never defines. */
+  private static Buffer withUndefinedHuffmanTables(Buffer jpeg) {
+    Buffer copy = jpeg.copy();
+    int pos = 2;
+    while (copy.getUnsignedByte(pos + 1) != 0xDA) {
+      pos += 2 + copy.getUnsignedShort(pos + 2);
+    }
+    int components = copy.getUnsignedByte(pos + 4);
+    for (int i = 0; i < components; i++) {
+      copy.setUnsignedByte(pos + 6 + 2 * i, (short) 0x33);
+    }
+    return copy;
+  }
+
   /** Good and corrupt frames alternately, each answered before the next is sent. */
-  private static void sendSequentially(FrameClient client, Buffer good, Buffer corrupt, int from, int to) {
+  private static void sendSequentially(FrameClient client, Buffer goodFrame, Buffer corrupt, int from, int to) {
     for (int seq = from; seq < to; seq++) {
-      client.sendFramed(seq, 0, seq % 3 == 2 ? corrupt : good);
-      BadInputCorpusTest.awaitAnswer(client, seq, "frame " + seq);
+      boolean good = seq % 3 != 2;
+      client.sendFramed(seq, 0, good ? goodFrame : corrupt);
+      assertThat(BadInputCorpusTest.awaitAnswer(client, seq, "frame " + seq)).as("frame %d processed", seq).isEqualTo(good);
     }
   }
 }

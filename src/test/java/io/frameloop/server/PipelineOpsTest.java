@@ -77,10 +77,16 @@ class PipelineOpsTest {
   }
 
   @Test
-  void grayGivesOneChannel(Vertx vertx) {
+  void grayGivesOneChannelOfTheColoursLuminance(Vertx vertx) {
     Mat image = roundTrip(vertx, pipeline(op("gray")), Images.leftRedRightBlue());
     assertThat(image.channels()).isEqualTo(1);
     assertThat(image.cols()).isEqualTo(640);
+    // ITU-R BT.601 luma, 0.299 R + 0.587 G + 0.114 B: red 76, blue 29, green 150 (a channel
+    // alone or the plain average gives none of these).
+    assertThat(Images.mean(image, new Rect(20, 20, 280, 440))[0]).as("red").isCloseTo(76, org.assertj.core.data.Offset.offset(5.0));
+    assertThat(Images.mean(image, new Rect(340, 20, 280, 440))[0]).as("blue").isCloseTo(29, org.assertj.core.data.Offset.offset(5.0));
+    Mat green = roundTrip(vertx, pipeline(op("gray")), Images.jpeg(Images.canvas(64, 48, new org.opencv.core.Scalar(0, 255, 0), null, null)));
+    assertThat(Images.mean(green, new Rect(0, 0, 64, 48))[0]).as("green").isCloseTo(150, org.assertj.core.data.Offset.offset(5.0));
   }
 
   @Test

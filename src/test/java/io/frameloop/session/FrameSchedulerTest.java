@@ -42,6 +42,71 @@ class FrameSchedulerTest {
     }
   }
 
+  /** A pool of one worker, announced as its node would announce it. */
+  private static WorkerPool oneWorker(Vertx vertx, String address) throws Exception {
+    WorkerPool pool = await(Workers.pool(vertx, address, 10_000, 0));
+    vertx.eventBus().publish(address + ".announce", new JsonObject().put("node", "test").put("up", true)
+      .put("workers", new JsonArray().add(new JsonObject().put("address", address + ".worker").put("busyMs", 0))));
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (pool.health().getInteger("workers") != 1) {
+      assertThat(System.nanoTime()).isLessThan(deadline);
+      Thread.sleep(10);
+    }
+    return pool;
+  }
+
+  @Test
+  void aFreedWorkerGoesAtOnceToTheSessionThatWaitedLongestAmongEquals(Vertx vertx) throws Exception {
+    WorkerPool pool = oneWorker(vertx, "test.scheduler.ties");
+    FrameScheduler scheduler = new FrameScheduler(pool);
+    List<String> log = new ArrayList<>();
+    Session first = new Session("first", 0, log);
+    Session second = new Session("second", 0, log);
+    Session third = new Session("third", 0, log);
+    for (Session session : List.of(first, second, third)) {
+      session.scheduler = scheduler;
+    }
+    scheduler.enqueue(first); // takes the only worker
+    scheduler.enqueue(second);
+    scheduler.enqueue(third);
+    assertThat(log).containsExactly("first");
+    first.held.release(); // no enqueue after it: the release alone hands the worker on
+    assertThat(log).containsExactly("first", "second");
+    second.held.release();
+    assertThat(log).containsExactly("first", "second", "third");
+    pool.close();
+  }
+
+  @Test
+  void aClosedSessionIsForgottenAndNegativeTimesAreNotCredited(Vertx vertx) throws Exception {
+    WorkerPool pool = oneWorker(vertx, "test.scheduler.remove");
+    FrameScheduler scheduler = new FrameScheduler(pool);
+    List<String> log = new ArrayList<>();
+    Session holder = new Session("holder", 0, log);
+    Session closed = new Session("closed", 0, log);
+    Session cheat = new Session("cheat", 0, log);
+    Session honest = new Session("honest", 0, log);
+    for (Session session : List.of(holder, closed, cheat, honest)) {
+      session.scheduler = scheduler;
+    }
+    scheduler.enqueue(holder);
+    scheduler.enqueue(closed);
+    scheduler.remove(closed);
+    scheduler.enqueue(honest);
+    scheduler.enqueue(cheat);
+    scheduler.charge(honest, 5);
+    scheduler.charge(cheat, 10);
+    scheduler.charge(cheat, -1_000_000); // a clock that stepped back earns nothing
+    holder.held.release();
+    // The honest session has used 5 ns, the cheat 10: the honest one goes first.
+    assertThat(log).containsExactly("holder", "honest");
+    honest.held.release();
+    assertThat(log).containsExactly("holder", "honest", "cheat");
+    cheat.held.release();
+    assertThat(log).as("the removed session never gets the worker").doesNotContain("closed");
+    pool.close();
+  }
+
   @Test
   void aSessionOfExpensiveFramesGetsItsShareOfTimeNotOfTurns(Vertx vertx) throws Exception {
     WorkerPool pool = await(Workers.pool(vertx, "test.scheduler", 10_000, 0));

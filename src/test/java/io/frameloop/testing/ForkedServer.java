@@ -27,6 +27,17 @@ public final class ForkedServer implements AutoCloseable {
   }
 
   public static ForkedServer start(String name, String maxHeap, Map<String, String> environment) throws IOException {
+    return start(name, maxHeap, environment, List.of(), "no-config-file.json");
+  }
+
+  /**
+   * As the command line starts it: {@code java -Dframeloop.*... Main serve --config FILE --host
+   * 127.0.0.1 --port N}, with {@code FRAMELOOP_*} variables in its environment.
+   *
+   * @param systemProperties JVM options such as {@code -Dframeloop.maxOps=4}
+   */
+  public static ForkedServer start(String name, String maxHeap, Map<String, String> environment, List<String> systemProperties,
+                                   String configFile) throws IOException {
     int port;
     try (ServerSocket socket = new ServerSocket(0)) {
       port = socket.getLocalPort();
@@ -34,8 +45,10 @@ public final class ForkedServer implements AutoCloseable {
     Path log = Path.of("target", name + ".log");
     Files.createDirectories(log.getParent());
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-      "-Xmx" + maxHeap, "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-      "serve", "--config", "no-config-file.json", "--host", "127.0.0.1", "--port", Integer.toString(port)));
+      "-Xmx" + maxHeap));
+    command.addAll(systemProperties);
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(),
+      "serve", "--config", configFile, "--host", "127.0.0.1", "--port", Integer.toString(port)));
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
     builder.environment().putAll(environment);
     ForkedServer server = new ForkedServer(builder.start(), port, log);

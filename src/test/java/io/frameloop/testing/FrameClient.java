@@ -33,7 +33,11 @@ public final class FrameClient implements AutoCloseable {
   private volatile Throwable failure;
 
   private FrameClient(Vertx vertx, int port, String path, Map<String, String> headers) {
-    client = vertx.createWebSocketClient(new WebSocketClientOptions()
+    this(vertx, port, path, headers, new WebSocketClientOptions());
+  }
+
+  private FrameClient(Vertx vertx, int port, String path, Map<String, String> headers, WebSocketClientOptions options) {
+    client = vertx.createWebSocketClient(new WebSocketClientOptions(options)
       .setMaxFrameSize(16 * 1024 * 1024)
       .setMaxMessageSize(16 * 1024 * 1024));
     // Replies are queued as the server sent them: decoding checked every header field, so the
@@ -42,7 +46,8 @@ public final class FrameClient implements AutoCloseable {
       .frameHandler(frame -> binary.add(FrameFormat.encodeReply(frame.header(), frame.jpeg())))
       .messageHandler(json::add)
       .exceptionHandler(e -> failure = e);
-    WebSocketConnectOptions connect = new WebSocketConnectOptions().setPort(port).setHost("127.0.0.1").setURI(path);
+    WebSocketConnectOptions connect = new WebSocketConnectOptions().setPort(port).setHost("127.0.0.1").setURI(path)
+      .setSsl(options.isSsl());
     headers.forEach(connect::addHeader);
     try {
       Await.await(connection.connect(connect));
@@ -67,6 +72,11 @@ public final class FrameClient implements AutoCloseable {
 
   public static FrameClient connect(Vertx vertx, int port, Map<String, String> headers) {
     return new FrameClient(vertx, port, "/frames", headers);
+  }
+
+  /** With a client of these options, e.g. {@code wss://} with {@code setSsl(true)} and the server's certificate trusted. */
+  public static FrameClient connect(Vertx vertx, int port, WebSocketClientOptions options) {
+    return new FrameClient(vertx, port, "/frames", Map.of(), options);
   }
 
   /** Waits until the server closes the connection. */
@@ -107,6 +117,16 @@ public final class FrameClient implements AutoCloseable {
   public JsonObject setPipeline(JsonObject pipeline) {
     connection.sendPipeline(pipeline);
     return nextOf("pipeline", "error");
+  }
+
+  /**
+   * Sends a pipeline the test relies on and checks the server took it: an unavailable op or a
+   * bad parameter must not silently leave the session on its old pipeline.
+   */
+  public JsonObject usePipeline(JsonObject pipeline) {
+    JsonObject answer = setPipeline(pipeline);
+    assertThat(answer.getString("type")).as("answer to %s: %s", pipeline.encode(), answer.encode()).isEqualTo("pipeline");
+    return answer;
   }
 
   /** The next binary message. */

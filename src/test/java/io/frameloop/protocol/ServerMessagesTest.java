@@ -1,0 +1,72 @@
+package io.frameloop.protocol;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Every message the server sends, field by field, as PROTOCOL.md describes it. */
+class ServerMessagesTest {
+
+  @Test
+  void helloHasTheOpsThePipelineAndEveryLimit() {
+    JsonArray ops = new JsonArray().add(new JsonObject().put("op", "flip"));
+    JsonObject pipeline = new JsonObject().put("ops", new JsonArray().add(new JsonObject().put("op", "gray"))).put("quality", 70);
+    JsonObject hello = ServerMessages.hello(ops, pipeline, new HelloLimits(1, 2, 3, 4, 5L, 6, 7, 8, 9));
+    assertThat(hello).isEqualTo(new JsonObject()
+      .put("type", "hello").put("version", 1).put("ops", ops)
+      .put("pipeline", pipeline.getJsonArray("ops")).put("quality", 70)
+      .put("limits", new JsonObject().put("maxMessageBytes", 1).put("maxTextMessageBytes", 2).put("maxWidth", 3)
+        .put("maxHeight", 4).put("maxPixels", 5L).put("maxFps", 6).put("maxOps", 7).put("maxSessions", 8)
+        .put("idleTimeoutSeconds", 9)));
+  }
+
+  @Test
+  void pipelineAndTimingsAnswers() {
+    JsonObject pipeline = new JsonObject().put("ops", new JsonArray()).put("quality", 80);
+    assertThat(ServerMessages.pipeline(pipeline)).isEqualTo(pipeline.copy().put("type", "pipeline"));
+    assertThat(ServerMessages.timings(true)).isEqualTo(new JsonObject().put("type", "timings").put("enabled", true));
+    assertThat(ServerMessages.timings(false).getBoolean("enabled")).isFalse();
+  }
+
+  @Test
+  void statsCountEveryFrameAndAddTheDropsUp() {
+    Map<String, Long> dropped = new LinkedHashMap<>();
+    dropped.put("stale", 3L);
+    dropped.put("slow_client", 4L);
+    StatsReport report = new StatsReport(20, 10, 2, dropped, 1, 1000, 900, Map.of("node-a", 10L),
+      new StatsReport.Percentiles(10, 1.5, 2.5), new StatsReport.Percentiles(9, 0.5, 0.75), null);
+    JsonObject stats = ServerMessages.stats(report);
+    assertThat(stats).isEqualTo(new JsonObject().put("type", "stats").put("in", 20L).put("out", 10L).put("errors", 2L)
+      .put("dropped", new JsonObject().put("stale", 3L).put("slow_client", 4L)).put("droppedTotal", 7L).put("pending", 1)
+      .put("bytesIn", 1000L).put("bytesOut", 900L).put("workers", new JsonObject().put("node-a", 10L))
+      .put("processMs", new JsonObject().put("count", 10L).put("p50", 1.5).put("p99", 2.5))
+      .put("queueMs", new JsonObject().put("count", 9L).put("p50", 0.5).put("p99", 0.75)));
+    assertThat(stats.getLong("in")).isEqualTo(stats.getLong("out") + stats.getLong("droppedTotal") + stats.getLong("errors")
+      + stats.getInteger("pending"));
+  }
+
+  @Test
+  void statsCarryTimingsOnlyWhenAskedFor() {
+    StatsReport.Percentiles none = new StatsReport.Percentiles(0, 0, 0);
+    StatsReport withTimings = new StatsReport(1, 1, 0, Map.of(), 0, 0, 0, Map.of(), none, none,
+      List.of(new StatsReport.FrameTiming(5, 1200, 300)));
+    assertThat(ServerMessages.stats(withTimings).getJsonArray("timings")).isEqualTo(new JsonArray().add(new JsonArray().add(5L).add(1200L).add(300L)));
+    StatsReport asked = new StatsReport(1, 1, 0, Map.of(), 0, 0, 0, Map.of(), none, none, List.of());
+    assertThat(ServerMessages.stats(asked).getJsonArray("timings")).isEmpty();
+  }
+
+  @Test
+  void errorsNameTheirCodeAndAFramesSequence() {
+    assertThat(ServerMessages.error("bad_message", "why")).isEqualTo(new JsonObject().put("type", "error")
+      .put("code", "bad_message").put("message", "why"));
+    assertThat(ServerMessages.frameError("bad_frame", 0, "why").getLong("seq")).isZero();
+    assertThat(ServerMessages.frameError("server_error", -1, "why").containsKey("seq")).as("a bare frame has none").isFalse();
+    assertThat(List.of(ServerMessages.BAD_FRAME, ServerMessages.BAD_PIPELINE, ServerMessages.BAD_MESSAGE, ServerMessages.SERVER_ERROR))
+      .containsExactly("bad_frame", "bad_pipeline", "bad_message", "server_error");
+  }
+}
