@@ -12,7 +12,6 @@ public final class RateLimiter {
   /** Lets everything through. */
   public static final RateLimiter UNLIMITED = new RateLimiter(0);
 
-
   private final double perNano;
   private final double burst;
   private double tokens;
@@ -31,11 +30,13 @@ public final class RateLimiter {
     if (burst == 0) {
       return true;
     }
-    if (started) {
+    if (!started) {
+      started = true;
+      lastNanos = nowNanos;
+    } else if (nowNanos > lastNanos) { // a shared bucket may see its threads' clocks read a little out of order
       tokens = Math.min(burst, tokens + (nowNanos - lastNanos) * perNano);
+      lastNanos = nowNanos;
     }
-    started = true;
-    lastNanos = nowNanos;
     if (tokens >= 1) {
       tokens--;
       return true;
