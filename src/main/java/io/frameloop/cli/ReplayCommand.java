@@ -67,6 +67,9 @@ public final class ReplayCommand implements Callable<Integer> {
       try {
         report = new ReplayRunner(vertx, url, frames, sessions, fps, window, parseDuration(duration),
           pipelineJson, System.out::println).token(token).run().await();
+      } catch (IllegalArgumentException e) {
+        System.err.println("FAIL: " + e.getMessage());
+        return 1;
       } catch (UpgradeRejectedException e) {
         System.err.println("FAIL: the server refused the session: HTTP " + e.getStatus()
           + (e.getBody() == null ? "" : " " + e.getBody().toString()) + (e.getStatus() == 401 && token == null

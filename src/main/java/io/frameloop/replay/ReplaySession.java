@@ -40,6 +40,7 @@ final class ReplaySession {
   private final Histogram latency;
   private final Histogram added;
   private final StageBreakdown stages;
+  private final io.vertx.core.Promise<Void> pipelineAnswer = io.vertx.core.Promise.promise();
   /** Round trips (µs) of recent replies by sequence, until the server's per-frame timings arrive. */
   private final java.util.Map<Long, Long> recentRoundTrips = new java.util.LinkedHashMap<>(256, 0.75f, false) {
     @Override
@@ -83,13 +84,15 @@ final class ReplaySession {
 
   Future<Void> connect(WebSocketClient webSocketClient, WebSocketConnectOptions options, JsonObject pipeline) {
     client = FrameLoopClient.create(webSocketClient).frameHandler(this::onReply).messageHandler(this::onControl);
-    return client.connect(options).map(connected -> {
-      if (pipeline != null) {
-        connected.sendPipeline(pipeline);
-      }
+    return client.connect(options).compose(connected -> {
       // Per-frame processing times in stats: round trip minus processing, frame by frame.
       connected.setTimings(true);
-      return null;
+      if (pipeline == null) {
+        return Future.succeededFuture();
+      }
+      connected.sendPipeline(pipeline);
+      // A pipeline the server refuses must stop the run, not leave it on the server's default.
+      return pipelineAnswer.future();
     });
   }
 
@@ -148,7 +151,11 @@ final class ReplaySession {
         processTimes.add(message.getJsonObject("processMs"));
         queueTimes.add(message.getJsonObject("queueMs"));
       }
+      case "pipeline" -> pipelineAnswer.tryComplete();
       case "error" -> {
+        if (ServerMessages.BAD_PIPELINE.equals(message.getString("code"))) {
+          pipelineAnswer.tryFail(new IllegalArgumentException("the server refused --pipeline: " + message.getString("message")));
+        }
         if (ServerMessages.BAD_FRAME.equals(message.getString("code")) || ServerMessages.SERVER_ERROR.equals(message.getString("code"))) {
           errors++;
           Long seq = message.getLong("seq");

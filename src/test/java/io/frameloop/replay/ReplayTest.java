@@ -94,6 +94,23 @@ class ReplayTest {
     assertThat(summary.getLong("bytesPerFrameUp")).isGreaterThan(20_000L);
   }
 
+  @Test
+  void aPipelineTheServerRefusesStopsTheRun(Vertx vertx) {
+    int port = TestServers.start(vertx, TestServers.options()).actualPort();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    PrintStream stderr = System.err;
+    int exit;
+    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    try {
+      exit = new CommandLine(new Main()).execute("replay", "--url", "ws://127.0.0.1:" + port + "/frames", "--duration", "2s",
+        "--source", "synthetic:320x240", "--pipeline", "{\"ops\":[{\"op\":\"sharpen-ish\"}]}");
+    } finally {
+      System.setErr(stderr);
+    }
+    assertThat(exit).isEqualTo(1);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("refused --pipeline").contains("sharpen-ish");
+  }
+
   /** Runs {@code frameloop replay ARGS} as the command line does and returns what it printed; it must exit 0. */
   private static String replay(String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
