@@ -10,6 +10,9 @@ import java.util.List;
  */
 public record StageTimes(long decodeNanos, long setupNanos, List<OpTime> ops, long encodeNanos) {
 
+  /** No stage times (a result from before they were measured, or a test's). */
+  public static final StageTimes NONE = new StageTimes(0, 0, List.of(), 0);
+
   public StageTimes {
     ops = List.copyOf(ops);
   }

@@ -39,13 +39,13 @@ class ServerMessagesTest {
     dropped.put("stale", 3L);
     dropped.put("slow_client", 4L);
     StatsReport report = new StatsReport(20, 10, 2, dropped, 1, 1000, 900, Map.of("node-a", 10L),
-      new StatsReport.Percentiles(10, 1.5, 2.5), new StatsReport.Percentiles(9, 0.5, 0.75), null);
+      new StatsReport.Percentiles(10, 1.5, 2.5), new StatsReport.Percentiles(9, 0.5, 0.75), null, 70);
     JsonObject stats = ServerMessages.stats(report);
     assertThat(stats).isEqualTo(new JsonObject().put("type", "stats").put("in", 20L).put("out", 10L).put("errors", 2L)
       .put("dropped", new JsonObject().put("stale", 3L).put("slow_client", 4L)).put("droppedTotal", 7L).put("pending", 1)
       .put("bytesIn", 1000L).put("bytesOut", 900L).put("workers", new JsonObject().put("node-a", 10L))
       .put("processMs", new JsonObject().put("count", 10L).put("p50", 1.5).put("p99", 2.5))
-      .put("queueMs", new JsonObject().put("count", 9L).put("p50", 0.5).put("p99", 0.75)));
+      .put("queueMs", new JsonObject().put("count", 9L).put("p50", 0.5).put("p99", 0.75)).put("replyQuality", 70));
     assertThat(stats.getLong("in")).isEqualTo(stats.getLong("out") + stats.getLong("droppedTotal") + stats.getLong("errors")
       + stats.getInteger("pending"));
   }
@@ -54,9 +54,11 @@ class ServerMessagesTest {
   void statsCarryTimingsOnlyWhenAskedFor() {
     StatsReport.Percentiles none = new StatsReport.Percentiles(0, 0, 0);
     StatsReport withTimings = new StatsReport(1, 1, 0, Map.of(), 0, 0, 0, Map.of(), none, none,
-      List.of(new StatsReport.FrameTiming(5, 1200, 300)));
-    assertThat(ServerMessages.stats(withTimings).getJsonArray("timings")).isEqualTo(new JsonArray().add(new JsonArray().add(5L).add(1200L).add(300L)));
-    StatsReport asked = new StatsReport(1, 1, 0, Map.of(), 0, 0, 0, Map.of(), none, none, List.of());
+      List.of(new StatsReport.FrameTiming(5, 1200, 300, 400, 200, List.of(new StatsReport.OpMicros("flip", 550)), 40)), 80);
+    // The first three as the first v1 servers sent them, then the stages.
+    assertThat(ServerMessages.stats(withTimings).getJsonArray("timings")).isEqualTo(new JsonArray().add(new JsonArray().add(5L).add(1200L)
+      .add(300L).add(400L).add(200L).add(new JsonArray().add(new JsonArray().add("flip").add(550L))).add(40L)));
+    StatsReport asked = new StatsReport(1, 1, 0, Map.of(), 0, 0, 0, Map.of(), none, none, List.of(), 80);
     assertThat(ServerMessages.stats(asked).getJsonArray("timings")).isEmpty();
   }
 
