@@ -14,8 +14,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * The command line: {@code java -jar frameloop.jar [serve] [--config config.json] [--port N]} runs
- * the server; {@code java -jar frameloop.jar replay ...} runs the load client.
+ * The command line: {@code java -jar frameloop-all.jar [serve] [--config config.json] [--port N]} runs
+ * the server; {@code java -jar frameloop-all.jar replay ...} runs the load client.
  */
 @Command(name = "frameloop", mixinStandardHelpOptions = true, version = "FrameLoop 0.1",
   description = "Streams webcam frames over a WebSocket and processes them with OpenCV.",
