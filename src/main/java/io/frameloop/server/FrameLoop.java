@@ -58,6 +58,7 @@ public final class FrameLoop {
   private final String codecName;
   private final String workerDeployment;
   private volatile boolean closed;
+  private final long activityTimer;
 
   private FrameLoop(Vertx vertx, FrameLoopOptions options, OpRegistry registry, Startup startup, TokenAuth tokens,
                     WorkerPool pool, MeterRegistry meterRegistry, String workerDeployment) {
@@ -77,6 +78,8 @@ public final class FrameLoop {
       : SessionAdmission.tokens(tokens, new TenantQuotas(options.getAuthOptions(), meterRegistry, metrics));
     this.framesHandler = FramesHandler.create(vertx, new SessionServices(options.getSessionOptions(), pipelineRules(registry, options),
       startup.pipeline(), helloLimits, metrics, new FrameScheduler(pool)), options.getRouteOptions().getAllowedOrigins(), admission);
+    ActivityLog activity = new ActivityLog(meterRegistry, framesHandler::sessionCount, framesHandler::sessionsOpened);
+    this.activityTimer = vertx.setPeriodic(ActivityLog.INTERVAL_MS, timer -> activity.tick());
   }
 
   /** Deploys the service with the built-in ops and the plug-ins found on the class path. */
@@ -268,6 +271,7 @@ public final class FrameLoop {
    */
   public Future<Void> close() {
     closed = true;
+    vertx.cancelTimer(activityTimer);
     // The workers may already be gone when FrameLoopVerticle (their parent) is undeployed.
     return framesHandler.close(SHUTDOWN_REASON)
       .onComplete(v -> pool.close())

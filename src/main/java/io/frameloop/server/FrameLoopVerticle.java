@@ -57,8 +57,9 @@ public class FrameLoopVerticle extends VerticleBase {
         String authority = displayHost(options.getHttpServerOptions().getHost()) + ":" + server.actualPort();
         String http = options.isTls() ? "https" : "http";
         String ws = options.isTls() ? "wss" : "ws";
-        System.out.println("FrameLoop listening on " + http + "://" + authority + "/ (frames at " + ws + "://" + authority
-          + options.getRouteOptions().getFramesPath() + ")");
+        // Logged, not printed: library code leaves the host app's standard output alone.
+        LOG.log(System.Logger.Level.INFO, "FrameLoop listening on {0}://{1}/ (frames at {2}://{1}{3})", http, authority, ws,
+          options.getRouteOptions().getFramesPath());
         warnIfOpen(options);
       });
   }

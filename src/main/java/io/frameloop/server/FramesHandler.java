@@ -130,7 +130,7 @@ public final class FramesHandler implements Handler<RoutingContext> {
 
   private void reject(RoutingContext ctx, int status, String reason, String message) {
     services.listener().sessionRejected(reason);
-    LOG.log(System.Logger.Level.INFO, "session refused status={0} reason={1} remote={2}", status, reason,
+    LOG.log(System.Logger.Level.DEBUG, "session refused status={0} reason={1} remote={2}", status, reason,
       ctx.request().remoteAddress());
     ctx.response().setStatusCode(status).end(message);
   }
@@ -202,6 +202,11 @@ public final class FramesHandler implements Handler<RoutingContext> {
 
   public int sessionCount() {
     return sessions.size();
+  }
+
+  /** Sessions started since the handler was made. */
+  int sessionsOpened() {
+    return (int) sessionIds.get();
   }
 
   /** Refuses new sessions and closes every open one with 1001 (going away) and the reason. */

@@ -83,7 +83,7 @@ public final class FrameSession implements FrameScheduler.Turn, MessageAssembler
    */
   public void start(Vertx vertx) {
     socket.frameHandler(new MessageAssembler(options.getMaxMessageBytes(), options.getMaxTextMessageBytes(), this));
-    LOG.log(System.Logger.Level.INFO, "session opened id={0} remote={1}{2}", id, socket.remoteAddress(),
+    LOG.log(System.Logger.Level.DEBUG, "session opened id={0} remote={1}{2}", id, socket.remoteAddress(),
       grant.tenant() == null ? "" : " tenant=" + grant.tenant());
     answer(ServerMessages.hello(services.pipelines().describe(), control.pipeline().toJson(), services.helloLimits()));
     statsTimer = vertx.setPeriodic(options.getStatsIntervalMs(), timer -> tick());
@@ -254,7 +254,7 @@ public final class FrameSession implements FrameScheduler.Turn, MessageAssembler
     services.scheduler().remove(this);
     context.owner().cancelTimer(statsTimer);
     context.owner().cancelTimer(expiryTimer);
-    LOG.log(System.Logger.Level.INFO, "session closed id={0} reason=\"{1}\" {2}", id, reason, stats.summary());
+    LOG.log(System.Logger.Level.DEBUG, "session closed id={0} reason=\"{1}\" {2}", id, reason, stats.summary());
   }
 
   /**
