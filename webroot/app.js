@@ -13,6 +13,7 @@ const state = {
   ws: null,
   reconnectDelay: RECONNECT_MIN_MS,
   reconnectTimer: null,
+  framesPath: null,
   stream: null,
   running: false,
   seq: 0,
@@ -53,10 +54,20 @@ function setConnection(text, cls) {
 // ---- WebSocket --------------------------------------------------------------------------------
 
 function framesUrl() {
-  // Same host and scheme as the page; relative, so the page also works when mounted under a prefix.
-  const url = new URL('frames', location.href);
+  // Same host and scheme as the page; the path from the server's frameloop.json (next to the page,
+  // wherever it is mounted), else "frames" beside the page.
+  const url = new URL(state.framesPath || 'frames', location.href);
   url.protocol = location.protocol === 'https:' ? 'wss:' : 'ws:';
   return url.href;
+}
+
+async function loadPageConfig() {
+  try {
+    const response = await fetch('frameloop.json', { cache: 'no-store' });
+    if (response.ok) state.framesPath = (await response.json()).framesPath;
+  } catch (e) {
+    // served without it (e.g. as static files): keep the relative default
+  }
 }
 
 // The session token: from the address's #token=… (then taken out of the address bar and history) or
@@ -421,4 +432,4 @@ FrameTimings.watchVideo($('local'));
 if (!window.isSecureContext) {
   showMessage('This page is not a secure origin, so the browser will not share the camera. Use https:// or http://localhost.', true);
 }
-connect();
+loadPageConfig().then(connect);

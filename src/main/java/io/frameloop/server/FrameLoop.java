@@ -49,6 +49,8 @@ public final class FrameLoop {
   public static final String SHUTDOWN_REASON = "server shutting down";
 
   private static final System.Logger LOG = System.getLogger(FrameLoop.class.getName());
+  /** The built-in page's class-path resources: a path of its own, so an app's own {@code webroot/} is never mixed with it. */
+  static final String BUILT_IN_PAGE = "io/frameloop/webroot";
 
   private final Vertx vertx;
   private final FrameLoopOptions options;
@@ -215,10 +217,24 @@ public final class FrameLoop {
     return router;
   }
 
-  /** Serves the webcam page (the {@code webroot} directory) on every path the router does not answer otherwise. */
+  /** Serves the webcam page at {@code /} on every path the router does not answer otherwise: {@link #pageRouter} at the root. */
   public Router mountPage(Router router) {
-    router.route("/*").handler(StaticHandler.create(options.getRouteOptions().getWebroot()));
+    router.route("/*").subRouter(pageRouter());
     return router;
+  }
+
+  /**
+   * The webcam page alone, to mount where you like: {@code router.route("/video/*").subRouter(frameLoop.pageRouter())}.
+   * It serves only its own files (the built-in page from FrameLoop's class-path resources, or the
+   * {@code webroot} directory) and {@code frameloop.json}, which tells the page the frames path.
+   */
+  public Router pageRouter() {
+    Router page = Router.router(vertx);
+    JsonObject pageConfig = new JsonObject().put("framesPath", options.getRouteOptions().getFramesPath());
+    page.get("/frameloop.json").handler(ctx -> ctx.json(pageConfig));
+    String webroot = options.getRouteOptions().getWebroot();
+    page.route("/*").handler(StaticHandler.create(webroot.isEmpty() ? BUILT_IN_PAGE : webroot));
+    return page;
   }
 
   /**

@@ -15,7 +15,8 @@ import java.util.Objects;
 public class RouteOptions {
 
   public static final String DEFAULT_FRAMES_PATH = "/frames";
-  public static final String DEFAULT_WEBROOT = "webroot";
+  /** Empty: the built-in page, from FrameLoop's own class-path resources. */
+  public static final String DEFAULT_WEBROOT = "";
   /** The page's own origin is always allowed; these are allowed too (any port). */
   public static final List<String> DEFAULT_ALLOWED_ORIGINS = List.of(
     "http://localhost", "https://localhost", "http://127.0.0.1", "https://127.0.0.1", "http://[::1]", "https://[::1]");
@@ -59,9 +60,18 @@ public class RouteOptions {
     return webroot;
   }
 
-  /** The page's directory (on the file system, else in the class path). */
+  /**
+   * A directory with a page of your own to serve instead of the built-in one (it must hold an
+   * {@code index.html}, so that a mistyped value such as {@code .} cannot serve the working
+   * directory); empty for the built-in page.
+   */
   public RouteOptions setWebroot(String webroot) {
-    this.webroot = Objects.requireNonNull(webroot, "webroot");
+    Objects.requireNonNull(webroot, "webroot");
+    if (!webroot.isEmpty() && !java.nio.file.Files.isRegularFile(java.nio.file.Path.of(webroot, "index.html"))) {
+      throw new IllegalArgumentException("must be a directory with an index.html, or empty for the built-in page; "
+        + java.nio.file.Path.of(webroot).toAbsolutePath() + " has none");
+    }
+    this.webroot = webroot;
     return this;
   }
 
