@@ -8,7 +8,9 @@ import io.vertx.ext.web.Router;
 
 /**
  * FrameLoop with its own HTTP server: the page at {@code /}, frames at {@code /frames}, metrics and health. Deploy it
- * with options, or without and give the options as the deployment's JSON config.
+ * with options, or without and give the options as the deployment's JSON config. Deployed with
+ * several instances, they share one FrameLoop service (one set of sessions, limits and meters),
+ * each serving HTTP on its own event loop.
  */
 public class FrameLoopVerticle extends VerticleBase {
 
@@ -17,6 +19,7 @@ public class FrameLoopVerticle extends VerticleBase {
   private final FrameLoopOptions givenOptions;
   private final OpRegistry givenRegistry;
   private FrameLoop frameLoop;
+  private String address;
   private HttpServer server;
 
   /** Options from the deployment's config ({@link FrameLoopOptions} JSON). */
@@ -37,8 +40,10 @@ public class FrameLoopVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     FrameLoopOptions options = givenOptions != null ? givenOptions : new FrameLoopOptions(config());
-    Future<FrameLoop> deployed = givenRegistry != null ? FrameLoop.deploy(vertx, options, givenRegistry)
-      : FrameLoop.deploy(vertx, options);
+    address = options.getWorkerOptions().getAddress();
+    // Several instances of this verticle share one FrameLoop; each adds an HTTP server on the shared port.
+    Future<FrameLoop> deployed = SharedFrameLoops.acquire(vertx, address, () -> givenRegistry != null
+      ? FrameLoop.deploy(vertx, options, givenRegistry) : FrameLoop.deploy(vertx, options));
     return deployed
       .compose(loop -> {
         frameLoop = loop;
@@ -105,7 +110,7 @@ public class FrameLoopVerticle extends VerticleBase {
   /** Sessions first, so that each gets a 1001 close with a reason, then the HTTP server. */
   @Override
   public Future<?> stop() {
-    Future<Void> sessionsClosed = frameLoop == null ? Future.succeededFuture() : frameLoop.close();
+    Future<Void> sessionsClosed = frameLoop == null ? Future.succeededFuture() : SharedFrameLoops.release(vertx, address, frameLoop);
     return sessionsClosed.compose(v -> server == null ? Future.succeededFuture() : server.close());
   }
 

@@ -1,0 +1,58 @@
+package io.frameloop.server;
+
+import static io.frameloop.testing.Await.await;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.frameloop.testing.FrameClient;
+import io.frameloop.testing.Http;
+import io.frameloop.testing.Images;
+import io.frameloop.testing.TestServers;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.UpgradeRejectedException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import java.net.ServerSocket;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** FrameLoopVerticle deployed as Vert.x users deploy verticles, with several instances: one service behind them. */
+@ExtendWith(VertxExtension.class)
+class VerticleInstancesTest {
+
+  @Test
+  void instancesShareOneServiceOneSessionLimitAndOneSetOfCounters(Vertx vertx) throws Exception {
+    int port;
+    try (ServerSocket free = new ServerSocket(0)) {
+      port = free.getLocalPort();
+    }
+    FrameLoopOptions options = TestServers.options(o -> o.getSessionOptions().setMaxSessions(3));
+    options.getHttpServerOptions().setPort(port);
+    JsonObject config = options.toJson();
+    String deployment = await(vertx.deployVerticle(FrameLoopVerticle.class, new DeploymentOptions().setInstances(2).setConfig(config)));
+
+    List<FrameClient> clients = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      FrameClient client = FrameClient.connect(vertx, port);
+      client.sendFramed(1, 0, Images.leftRedRightBlue());
+      client.nextBinary();
+      clients.add(client);
+    }
+    assertThatThrownBy(() -> FrameClient.connect(vertx, port)).as("one maxSessions for both instances")
+      .isInstanceOfSatisfying(UpgradeRejectedException.class, e -> assertThat(e.getStatus()).isEqualTo(503));
+    String metrics = Http.get(port, "/metrics").body();
+    assertThat(Http.metric(metrics, "frameloop_sessions_active")).isEqualTo(3);
+    assertThat(Http.metric(metrics, "frameloop_frames_out_total")).as("one set of counters").isEqualTo(3);
+
+    await(vertx.undeploy(deployment));
+    for (FrameClient client : clients) {
+      client.awaitClosed();
+      assertThat(client.closeStatus()).as("every session told the server is going away").isEqualTo((short) 1001);
+      client.close();
+    }
+    assertThat(vertx.deploymentIDs()).isEmpty();
+  }
+}
