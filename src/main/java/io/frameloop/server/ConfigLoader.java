@@ -52,9 +52,15 @@ public final class ConfigLoader {
       .recover(e -> Future.failedFuture(new IllegalArgumentException("cannot read configuration " + file + ": " + e.getMessage(), e)));
   }
 
-  /** Lifts {@code frameloop.*} properties and {@code FRAMELOOP_*} variables over the file's fields. */
+  /**
+   * Lifts {@code frameloop.*} properties and {@code FRAMELOOP_*} variables over the file's fields,
+   * and leaves out the rest of the environment and system properties; warns about keys that no
+   * option reads.
+   */
   static JsonObject applyOverrides(JsonObject merged) {
     JsonObject config = merged.copy();
+    System.getenv().keySet().forEach(config::remove);
+    System.getProperties().stringPropertyNames().forEach(name -> config.remove(name.split("\\.", 2)[0]));
     Object fromSys = merged.getValue(SYS_PREFIX);
     if (fromSys instanceof JsonObject sys) {
       config.mergeIn(sys);
@@ -64,6 +70,7 @@ public final class ConfigLoader {
         config.put(camelCase(entry.getKey().substring(ENV_PREFIX.length())), entry.getValue());
       }
     }
+    ConfigKeys.warnUnknown(config);
     return config;
   }
 

@@ -39,6 +39,9 @@ public class FrameLoopVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    if (givenOptions == null) {
+      ConfigKeys.warnUnknown(config());
+    }
     FrameLoopOptions options = givenOptions != null ? givenOptions : new FrameLoopOptions(config());
     address = options.getWorkerOptions().getAddress();
     // Several instances of this verticle share one FrameLoop; each adds an HTTP server on the shared port.
