@@ -12,7 +12,7 @@ import java.util.function.IntSupplier;
 final class ActivityLog {
 
   static final long INTERVAL_MS = 60_000;
-  private static final System.Logger LOG = System.getLogger(FrameLoop.class.getName());
+  private static final System.Logger LOG = System.getLogger(ActivityLog.class.getName());
 
   private final MeterRegistry registry;
   private final IntSupplier openSessions;
