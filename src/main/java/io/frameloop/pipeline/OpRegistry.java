@@ -57,7 +57,12 @@ public final class OpRegistry {
     return registry;
   }
 
-  /** {@link #fromClassPath} with one setting, the {@code faces} op's Haar cascade XML file. */
+  /** The built-in ops and the class path's plug-ins with their default settings: the registry to {@link #register} your own ops in. */
+  public static OpRegistry withDefaults() {
+    return fromClassPath(new JsonObject());
+  }
+
+  /** {@link #withDefaults()} with the {@code faces} op reading this cascade. */
   public static OpRegistry withDefaults(Path faceCascade) {
     return fromClassPath(new JsonObject().put("faceCascade", faceCascade.toString()));
   }

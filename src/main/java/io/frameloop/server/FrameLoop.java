@@ -33,6 +33,7 @@ import io.vertx.ext.healthchecks.HealthChecks;
 import io.vertx.ext.healthchecks.Status;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.FileSystemAccess;
 import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.ext.web.healthchecks.HealthCheckHandler;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -233,7 +234,8 @@ public final class FrameLoop {
     JsonObject pageConfig = new JsonObject().put("framesPath", options.getRouteOptions().getFramesPath());
     page.get("/frameloop.json").handler(ctx -> ctx.json(pageConfig));
     String webroot = options.getRouteOptions().getWebroot();
-    page.route("/*").handler(StaticHandler.create(webroot.isEmpty() ? BUILT_IN_PAGE : webroot));
+    page.route("/*").handler(webroot.isEmpty() ? StaticHandler.create(BUILT_IN_PAGE)
+      : java.nio.file.Path.of(webroot).isAbsolute() ? StaticHandler.create(FileSystemAccess.ROOT, webroot) : StaticHandler.create(webroot));
     return page;
   }
 

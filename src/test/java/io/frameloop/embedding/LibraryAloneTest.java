@@ -1,0 +1,75 @@
+package io.frameloop.embedding;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.frameloop.testing.FrameClient;
+import io.frameloop.testing.Http;
+import io.frameloop.web.HeadlessChromiumAccess;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * FrameLoop embedded in an app of its own, in a JVM with the library and its required
+ * dependencies only: the optional ones (Hazelcast for a cluster, picocli for the command line)
+ * are left off the class path, as Maven leaves them off an app that depends on the library.
+ */
+@ExtendWith(VertxExtension.class)
+class LibraryAloneTest {
+
+  @Test
+  void anAppKeepsItsOwnPageAndRoutesAndFrameLoopsPageStreamsUnderItsPrefix(Vertx vertx, @TempDir Path dir) throws Exception {
+    Path webroot = Files.createDirectories(dir.resolve("webroot"));
+    Files.writeString(webroot.resolve("index.html"), "<p>the app's own page</p>");
+    Files.writeString(webroot.resolve("app.js"), "// the app's own script");
+    List<String> classPath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+      .filter(entry -> !entry.contains("hazelcast") && !entry.contains("picocli")).toList();
+    assertThat(classPath).hasSizeLessThan(System.getProperty("java.class.path").split(File.pathSeparator).length);
+    Path out = dir.resolve("stdout.txt");
+    Path err = Path.of("target", "library-alone-app.log");
+    Process app = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
+      "-cp", String.join(File.pathSeparator, classPath), EmbeddedApp.class.getName(), webroot.toString())
+      .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    try {
+      int port = awaitPort(app, out, err);
+      assertThat(Http.get(port, "/").body()).isEqualTo("<p>the app's own page</p>");
+      assertThat(Http.get(port, "/app.js").body()).isEqualTo("// the app's own script");
+      assertThat(Http.get(port, "/api/status").body()).isEqualTo("app is up");
+      assertThat(Http.get(port, "/video/app.js").body()).contains("FrameLoop page");
+      try (FrameClient client = FrameClient.connect(vertx, port, "/video/frames")) {
+        assertThat(client.hello().getJsonArray("ops").stream().map(op -> ((JsonObject) op).getString("op")))
+          .contains("negative", "resize");
+      }
+      HeadlessChromiumAccess.streams("http://127.0.0.1:" + port + "/video/", "/video/frames");
+      assertThat(Files.readAllLines(out)).as("the app's own line only: the library prints nothing").containsExactly("APP LISTENING " + port);
+    } finally {
+      app.destroy();
+      app.waitFor();
+    }
+  }
+
+  private static int awaitPort(Process app, Path out, Path err) throws Exception {
+    long deadline = System.nanoTime() + 60_000_000_000L;
+    while (System.nanoTime() < deadline) {
+      List<String> lines = Files.readAllLines(out);
+      String listening = lines.stream().filter(l -> l.startsWith("APP LISTENING ")).findFirst().orElse(null);
+      if (listening != null) {
+        return Integer.parseInt(listening.substring("APP LISTENING ".length()).trim());
+      }
+      if (!app.isAlive()) {
+        break;
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("the app did not start:\n" + Files.readAllLines(err).stream().collect(Collectors.joining("\n")));
+  }
+}
