@@ -8,6 +8,7 @@ import io.frameloop.protocol.FrameFormat;
 import io.frameloop.session.FrameSession;
 import io.frameloop.session.SessionGrant;
 import io.frameloop.session.SessionServices;
+import io.frameloop.worker.RateLimitedLog;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -30,6 +31,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class FramesHandler implements Handler<RoutingContext> {
 
   private static final System.Logger LOG = System.getLogger(FramesHandler.class.getName());
+  private final RateLimitedLog transportLog = new RateLimitedLog(LOG, 60_000);
 
   private final Vertx vertx;
   private final SessionServices services;
@@ -173,12 +175,23 @@ public final class FramesHandler implements Handler<RoutingContext> {
     FrameSession session = new FrameSession(Long.toString(sessionIds.incrementAndGet()), socket, disconnect,
       vertx.getOrCreateContext(), services, grant);
     sessions.add(session);
+    String[] transportFailure = {null};
+    socket.exceptionHandler(e -> {
+      // Netty refuses a frame over the HTTP server's own WebSocket limit and drops the connection:
+      // not the client's doing when that limit is below maxMessageBytes.
+      if (String.valueOf(e.getMessage()).contains("exceeded")) {
+        transportFailure[0] = "transport limit exceeded: " + e.getMessage();
+        transportLog.warn("a session was cut by the HTTP server's WebSocket limit (" + e.getMessage() + "); messages of up to "
+          + services.options().getMaxMessageBytes() + " bytes (maxMessageBytes) need the server's maxWebSocketFrameSize and"
+          + " maxWebSocketMessageSize above that: serve with FrameLoopOptions.listenOptions()");
+      }
+    });
     socket.closeHandler(v -> {
       // The slot first: whatever the session's close does, the session limit must not leak.
       sessions.remove(session);
       admitted.decrementAndGet();
       admission.release(grant);
-      session.close(socket.closeStatusCode() == null ? "connection closed"
+      session.close(transportFailure[0] != null ? transportFailure[0] : socket.closeStatusCode() == null ? "connection closed"
         : "client closed " + socket.closeStatusCode() + (socket.closeReason() == null ? "" : " " + socket.closeReason()));
     });
     session.start(vertx);

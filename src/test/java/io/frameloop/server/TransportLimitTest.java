@@ -1,0 +1,67 @@
+package io.frameloop.server;
+
+import static io.frameloop.testing.Await.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.frameloop.protocol.FrameFormat;
+import io.frameloop.protocol.FrameHeader;
+import io.frameloop.testing.Await;
+import io.frameloop.testing.Images;
+import io.frameloop.testing.RawWebSocket;
+import io.frameloop.testing.TestServers;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.junit5.VertxExtension;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** FrameLoop mounted on a server with Vert.x's default WebSocket limits (64 KiB): the cut is blamed on the server's limit, not the client. */
+@ExtendWith(VertxExtension.class)
+class TransportLimitTest {
+
+  @Test
+  void aFrameOverTheServersOwnLimitIsReportedAsTheTransportLimit(Vertx vertx) throws Exception {
+    FrameLoopOptions options = TestServers.options();
+    FrameLoop frameLoop = await(FrameLoop.deploy(vertx, options));
+    HttpServer server = await(vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0))
+      .requestHandler(frameLoop.mount(Router.router(vertx))).listen());
+    List<String> warnings = Collections.synchronizedList(new ArrayList<>());
+    Handler capture = new Handler() {
+      @Override
+      public void publish(LogRecord record) {
+        if (record.getLevel().intValue() >= Level.WARNING.intValue()) {
+          warnings.add(record.getMessage());
+        }
+      }
+
+      @Override
+      public void flush() {
+      }
+
+      @Override
+      public void close() {
+      }
+    };
+    Logger.getLogger("").addHandler(capture);
+    try (RawWebSocket client = RawWebSocket.connect(server.actualPort(), "/frames")) {
+      // A 640x480 noise JPEG is well over 64 KiB: a webcam frame the default server cannot take.
+      client.send(RawWebSocket.BINARY, FrameFormat.encode(new FrameHeader(1, 0), Images.noiseJpeg(640, 480, 90)).getBytes());
+      assertThat(client.closedByServer(20_000)).isTrue();
+      Await.until(() -> frameLoop.sessionCount() == 0);
+      Await.until(() -> !warnings.isEmpty());
+    } finally {
+      Logger.getLogger("").removeHandler(capture);
+    }
+    assertThat(warnings.get(0)).contains("WebSocket limit").contains("maxMessageBytes").contains("listenOptions()");
+    await(frameLoop.close());
+  }
+}
