@@ -36,9 +36,12 @@ class LibraryAloneTest {
     assertThat(classPath).hasSizeLessThan(System.getProperty("java.class.path").split(File.pathSeparator).length);
     Path out = dir.resolve("stdout.txt");
     Path err = Path.of("target", "library-alone-app.log");
-    Process app = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
+    ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
       "-cp", String.join(File.pathSeparator, classPath), EmbeddedApp.class.getName(), webroot.toString())
-      .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+      .redirectOutput(out.toFile()).redirectError(err.toFile());
+    Path cache = dir.resolve("cache");
+    builder.environment().put("XDG_CACHE_HOME", cache.toString());
+    Process app = builder.start();
     try {
       int port = awaitPort(app, out, err);
       assertThat(Http.get(port, "/").body()).isEqualTo("<p>the app's own page</p>");
@@ -51,6 +54,10 @@ class LibraryAloneTest {
       }
       HeadlessChromiumAccess.streams("http://127.0.0.1:" + port + "/video/", "/video/frames");
       assertThat(Files.readAllLines(out)).as("the app's own line only: the library prints nothing").containsExactly("APP LISTENING " + port);
+      // OpenCV's native library is copied once into the user's cache, not extracted anew at every start.
+      try (var cached = Files.list(cache.resolve("frameloop"))) {
+        assertThat(cached.map(p -> p.getFileName().toString())).singleElement().asString().startsWith("libopencv_java490-");
+      }
     } finally {
       app.destroy();
       app.waitFor();
