@@ -100,7 +100,7 @@ public final class Main implements Callable<Integer> {
           System.out.println("FrameLoop worker node " + options.getNodeName() + " ready: " + options.effectiveWorkerInstances()
             + " workers on " + options.getWorkerOptions().getAddress());
         } else {
-          vertx.deployVerticle(new FrameLoopVerticle(options)).await();
+          vertx.deployVerticle(FrameLoopVerticle.create(options)).await();
         }
       } catch (Exception e) {
         System.err.println("FrameLoop failed to start: " + e.getMessage());

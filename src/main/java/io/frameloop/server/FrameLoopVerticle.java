@@ -27,8 +27,12 @@ public class FrameLoopVerticle extends VerticleBase {
     this(null, null);
   }
 
-  public FrameLoopVerticle(FrameLoopOptions options) {
-    this(options, null);
+  /**
+   * With these options. A factory, not a one-argument constructor: that would make
+   * {@code deployVerticle(FrameLoopVerticle::new, ...)} ambiguous in Vert.x 5.
+   */
+  public static FrameLoopVerticle create(FrameLoopOptions options) {
+    return new FrameLoopVerticle(options, null);
   }
 
   /** @param registry the ops to offer; {@code null} for the built-ins and class-path plug-ins */

@@ -69,7 +69,7 @@ class ClusterTest {
     options.getWorkerOptions().setWorkerInstances(1).setMaxInFlight(4).setProcessTimeoutMs(2000);
     options.getSessionOptions().setMaxFps(0).setStatsIntervalMs(200);
     front = await(Cluster.start(options.getClusterOptions()));
-    FrameLoopVerticle verticle = new FrameLoopVerticle(options);
+    FrameLoopVerticle verticle = FrameLoopVerticle.create(options);
     await(front.deployVerticle(verticle));
 
     Buffer frame = Images.fixture("coffee-640x480.jpg");

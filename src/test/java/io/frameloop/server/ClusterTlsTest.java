@@ -164,7 +164,7 @@ class ClusterTlsTest {
     options.getWorkerOptions().setWorkerInstances(1).setProcessTimeoutMs(processTimeoutMs);
     options.getSessionOptions().setMaxFps(0).setStatsIntervalMs(200);
     front = await(Cluster.start(options.getClusterOptions()));
-    FrameLoopVerticle verticle = new FrameLoopVerticle(options);
+    FrameLoopVerticle verticle = FrameLoopVerticle.create(options);
     await(front.deployVerticle(verticle));
     return verticle.actualPort();
   }

@@ -55,4 +55,18 @@ class VerticleInstancesTest {
     }
     assertThat(vertx.deploymentIDs()).isEmpty();
   }
+
+  @Test
+  void aConstructorReferenceDeploysAsVertxUsersWriteIt(Vertx vertx) throws Exception {
+    int port;
+    try (ServerSocket free = new ServerSocket(0)) {
+      port = free.getLocalPort();
+    }
+    FrameLoopOptions options = TestServers.options();
+    options.getHttpServerOptions().setPort(port);
+    String deployment = await(vertx.deployVerticle(FrameLoopVerticle::new,
+      new DeploymentOptions().setInstances(2).setConfig(options.toJson())));
+    assertThat(Http.get(port, "/health").statusCode()).isEqualTo(200);
+    await(vertx.undeploy(deployment));
+  }
 }

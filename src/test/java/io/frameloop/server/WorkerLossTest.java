@@ -77,7 +77,7 @@ class WorkerLossTest {
     options.getWorkerOptions().setProcessTimeoutMs(10_000);
     options.getSessionOptions().setMaxFps(0).setStatsIntervalMs(200);
     front = await(Cluster.start(options.getClusterOptions()));
-    FrameLoopVerticle verticle = new FrameLoopVerticle(options);
+    FrameLoopVerticle verticle = FrameLoopVerticle.create(options);
     await(front.deployVerticle(verticle));
     waitFor("three members", () -> ((VertxInternal) front).clusterManager().getNodes().size() == 3);
 
