@@ -10,7 +10,7 @@ import io.vertx.ext.web.Router;
  * FrameLoop with its own HTTP server: the page at {@code /}, frames at {@code /frames}, metrics and health. Deploy it
  * with options, or without and give the options as the deployment's JSON config. Deployed with
  * several instances, they share one FrameLoop service (one set of sessions, limits and meters),
- * each serving HTTP on its own event loop.
+ * each serving HTTP on its own event loop; separate deployments have separate services.
  */
 public class FrameLoopVerticle extends VerticleBase {
 
@@ -19,7 +19,7 @@ public class FrameLoopVerticle extends VerticleBase {
   private final FrameLoopOptions givenOptions;
   private final OpRegistry givenRegistry;
   private FrameLoop frameLoop;
-  private String address;
+  private SharedFrameLoops.Share share;
   private HttpServer server;
 
   /** Options from the deployment's config ({@link FrameLoopOptions} JSON). */
@@ -47,11 +47,10 @@ public class FrameLoopVerticle extends VerticleBase {
       ConfigKeys.warnUnknown(config());
     }
     FrameLoopOptions options = givenOptions != null ? givenOptions : new FrameLoopOptions(config());
-    address = options.getWorkerOptions().getAddress();
-    // Several instances of this verticle share one FrameLoop; each adds an HTTP server on the shared port.
-    Future<FrameLoop> deployed = SharedFrameLoops.acquire(vertx, address, () -> givenRegistry != null
+    // The instances of one deployment share one FrameLoop; each adds an HTTP server on the shared port.
+    share = SharedFrameLoops.acquire(context.deploymentID(), () -> givenRegistry != null
       ? FrameLoop.deploy(vertx, options, givenRegistry) : FrameLoop.deploy(vertx, options));
-    return deployed
+    return share.frameLoop()
       .compose(loop -> {
         frameLoop = loop;
         // Making a self-signed certificate blocks: not on the event loop.
@@ -73,7 +72,9 @@ public class FrameLoopVerticle extends VerticleBase {
         LOG.log(System.Logger.Level.INFO, "FrameLoop listening on {0}://{1}/ (frames at {2}://{1}{3})", http, authority, ws,
           options.getRouteOptions().getFramesPath());
         warnIfOpen(options);
-      });
+      })
+      // Vert.x calls no stop() after a failed start: let go of the service here.
+      .onFailure(e -> SharedFrameLoops.release(share));
   }
 
   /** Off loopback, say what anyone who reaches the port can do. */
@@ -117,7 +118,7 @@ public class FrameLoopVerticle extends VerticleBase {
   /** Sessions first, so that each gets a 1001 close with a reason, then the HTTP server. */
   @Override
   public Future<?> stop() {
-    Future<Void> sessionsClosed = frameLoop == null ? Future.succeededFuture() : SharedFrameLoops.release(vertx, address, frameLoop);
+    Future<Void> sessionsClosed = share == null ? Future.succeededFuture() : SharedFrameLoops.release(share);
     return sessionsClosed.compose(v -> server == null ? Future.succeededFuture() : server.close());
   }
 

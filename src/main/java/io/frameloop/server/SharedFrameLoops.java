@@ -1,71 +1,63 @@
 package io.frameloop.server;
 
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.WeakHashMap;
 import java.util.function.Supplier;
 
 /**
- * One FrameLoop service per Vert.x instance and workers' address, however many
- * {@link FrameLoopVerticle} instances front it (deployed with {@code setInstances(n)}, each with
- * its own HTTP server on the shared port): one set of sessions, one {@code maxSessions}, one set
- * of meters. The first instance to stop closes the sessions (1001 for every one of them); the last
+ * One FrameLoop service per deployment of {@link FrameLoopVerticle}, however many instances it has
+ * ({@code setInstances(n)}, each with its own HTTP server on the shared port): one set of
+ * sessions, one {@code maxSessions}, one set of meters. Separate deployments get separate
+ * services. The first instance to stop closes the sessions (1001 for every one of them); the last
  * forgets the service.
  */
 final class SharedFrameLoops {
 
-  private static final Map<Vertx, Map<String, Shared>> SERVICES = new WeakHashMap<>();
+  private static final Map<String, Share> BY_DEPLOYMENT = new HashMap<>();
 
-  private static final class Shared {
-    final Future<FrameLoop> frameLoop;
-    int users;
-    Future<Void> closed;
+  /** One instance's hold on its deployment's service. */
+  static final class Share {
+    private final String deploymentId;
+    private final Future<FrameLoop> frameLoop;
+    private int users;
+    private Future<Void> closed;
 
-    Shared(Future<FrameLoop> frameLoop) {
+    private Share(String deploymentId, Future<FrameLoop> frameLoop) {
+      this.deploymentId = deploymentId;
       this.frameLoop = frameLoop;
+    }
+
+    Future<FrameLoop> frameLoop() {
+      return frameLoop;
     }
   }
 
   private SharedFrameLoops() {
   }
 
-  /** The service for {@code address} in this Vert.x instance, deployed by the first caller. */
-  static synchronized Future<FrameLoop> acquire(Vertx vertx, String address, Supplier<Future<FrameLoop>> deploy) {
-    Map<String, Shared> services = SERVICES.computeIfAbsent(vertx, v -> new HashMap<>());
-    Shared shared = services.get(address);
-    if (shared == null || shared.closed != null) {
-      shared = new Shared(deploy.get());
-      services.put(address, shared);
-      Shared failed = shared;
-      // A failed start is not kept: the next instance (or deployment) tries again.
-      shared.frameLoop.onFailure(e -> forget(vertx, address, failed));
+  /** The service of {@code deploymentId}, deployed by its first instance. */
+  static synchronized Share acquire(String deploymentId, Supplier<Future<FrameLoop>> deploy) {
+    Share share = BY_DEPLOYMENT.get(deploymentId);
+    if (share == null) {
+      share = new Share(deploymentId, deploy.get());
+      BY_DEPLOYMENT.put(deploymentId, share);
     }
-    shared.users++;
-    return shared.frameLoop;
+    share.users++;
+    return share;
   }
 
-  /** One instance stops: the first closes the service, every one waits for that. */
-  static synchronized Future<Void> release(Vertx vertx, String address, FrameLoop frameLoop) {
-    Map<String, Shared> services = SERVICES.get(vertx);
-    Shared shared = services == null ? null : services.get(address);
-    if (shared == null) {
-      return frameLoop.close();
+  /**
+   * One instance stops, or failed to start (Vert.x then never calls its stop): the first closes
+   * the service, every one waits for that, the last forgets it.
+   */
+  static synchronized Future<Void> release(Share share) {
+    if (share.closed == null) {
+      share.closed = share.frameLoop.transform(started -> started.succeeded() ? started.result().close() : Future.succeededFuture());
     }
-    if (shared.closed == null) {
-      shared.closed = frameLoop.close();
+    if (--share.users == 0 && BY_DEPLOYMENT.get(share.deploymentId) == share) {
+      BY_DEPLOYMENT.remove(share.deploymentId);
     }
-    if (--shared.users == 0) {
-      services.remove(address);
-    }
-    return shared.closed;
-  }
-
-  private static synchronized void forget(Vertx vertx, String address, Shared shared) {
-    Map<String, Shared> services = SERVICES.get(vertx);
-    if (services != null && services.get(address) == shared) {
-      services.remove(address);
-    }
+    return share.closed;
   }
 }

@@ -69,4 +69,29 @@ class VerticleInstancesTest {
     assertThat(Http.get(port, "/health").statusCode()).isEqualTo(200);
     await(vertx.undeploy(deployment));
   }
+
+  @Test
+  void separateDeploymentsAreSeparateServicesAndAFailedStartLeavesNothingBehind(Vertx vertx) throws Exception {
+    FrameLoopVerticle one = TestServers.start(vertx, TestServers.options(o -> o.getSessionOptions().setMaxSessions(1)));
+    FrameLoopVerticle other = TestServers.start(vertx, TestServers.options(o -> o.getRouteOptions().setFramesPath("/other")));
+    assertThat(one.frameLoop()).isNotSameAs(other.frameLoop());
+    FrameClient.connect(vertx, other.actualPort(), "/other").close();
+    try (ServerSocket busy = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+      FrameLoopOptions clash = TestServers.options(o -> o.getSessionOptions().setMaxSessions(1));
+      clash.getHttpServerOptions().setPort(busy.getLocalPort());
+      assertThatThrownBy(() -> await(vertx.deployVerticle(FrameLoopVerticle.class,
+        new DeploymentOptions().setInstances(2).setConfig(clash.toJson())))).isNotNull();
+    }
+    // The next deployment starts its own service: its limits, its workers.
+    FrameLoopVerticle retry = TestServers.start(vertx, TestServers.options(o -> o.getSessionOptions().setMaxSessions(5)));
+    try (FrameClient a = FrameClient.connect(vertx, retry.actualPort()); FrameClient b = FrameClient.connect(vertx, retry.actualPort())) {
+      b.sendFramed(1, 0, Images.leftRedRightBlue());
+      b.nextBinary();
+    }
+    await(vertx.undeploy(one.deploymentID()));
+    try (FrameClient stillServed = FrameClient.connect(vertx, other.actualPort(), "/other")) {
+      stillServed.sendFramed(1, 0, Images.leftRedRightBlue());
+      stillServed.nextBinary();
+    }
+  }
 }
