@@ -40,6 +40,7 @@ final class ReplaySession {
   private final Histogram latency;
   private final Histogram added;
   private final StageBreakdown stages;
+  private static final long PIPELINE_ANSWER_MS = 10_000;
   private final io.vertx.core.Promise<Void> pipelineAnswer = io.vertx.core.Promise.promise();
   /** Round trips (µs) of recent replies by sequence, until the server's per-frame timings arrive. */
   private final java.util.Map<Long, Long> recentRoundTrips = new java.util.LinkedHashMap<>(256, 0.75f, false) {
@@ -83,7 +84,8 @@ final class ReplaySession {
   }
 
   Future<Void> connect(WebSocketClient webSocketClient, WebSocketConnectOptions options, JsonObject pipeline) {
-    client = FrameLoopClient.create(webSocketClient).frameHandler(this::onReply).messageHandler(this::onControl);
+    client = FrameLoopClient.create(webSocketClient).frameHandler(this::onReply).messageHandler(this::onControl)
+      .closeHandler(v -> pipelineAnswer.tryFail(new IllegalArgumentException("the connection closed before the server answered --pipeline")));
     return client.connect(options).compose(connected -> {
       // Per-frame processing times in stats: round trip minus processing, frame by frame.
       connected.setTimings(true);
@@ -91,8 +93,11 @@ final class ReplaySession {
         return Future.succeededFuture();
       }
       connected.sendPipeline(pipeline);
-      // A pipeline the server refuses must stop the run, not leave it on the server's default.
-      return pipelineAnswer.future();
+      // A pipeline the server refuses must stop the run, not leave it on the server's default; an
+      // answer that never comes (the session closed, the message refused as such) must not hang it.
+      long timeout = vertx.setTimer(PIPELINE_ANSWER_MS, t -> pipelineAnswer.tryFail(new IllegalArgumentException(
+        "the server did not answer --pipeline within " + PIPELINE_ANSWER_MS / 1000 + " s")));
+      return pipelineAnswer.future().onComplete(done -> vertx.cancelTimer(timeout));
     });
   }
 
@@ -153,7 +158,7 @@ final class ReplaySession {
       }
       case "pipeline" -> pipelineAnswer.tryComplete();
       case "error" -> {
-        if (ServerMessages.BAD_PIPELINE.equals(message.getString("code"))) {
+        if (ServerMessages.BAD_PIPELINE.equals(message.getString("code")) || ServerMessages.BAD_MESSAGE.equals(message.getString("code"))) {
           pipelineAnswer.tryFail(new IllegalArgumentException("the server refused --pipeline: " + message.getString("message")));
         }
         if (ServerMessages.BAD_FRAME.equals(message.getString("code")) || ServerMessages.SERVER_ERROR.equals(message.getString("code"))) {

@@ -109,6 +109,17 @@ class ReplayTest {
     }
     assertThat(exit).isEqualTo(1);
     assertThat(err.toString(StandardCharsets.UTF_8)).contains("refused --pipeline").contains("sharpen-ish");
+    // A pipeline message over maxTextMessageBytes gets bad_message, not a pipeline answer: the run stops too.
+    err.reset();
+    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    try {
+      exit = new CommandLine(new Main()).execute("replay", "--url", "ws://127.0.0.1:" + port + "/frames", "--duration", "2s",
+        "--source", "synthetic:320x240", "--pipeline", "{\"ops\":[],\"pad\":\"" + "x".repeat(20_000) + "\"}");
+    } finally {
+      System.setErr(stderr);
+    }
+    assertThat(exit).isEqualTo(1);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("refused --pipeline");
   }
 
   /** Runs {@code frameloop replay ARGS} as the command line does and returns what it printed; it must exit 0. */
