@@ -227,12 +227,15 @@ public final class FrameLoop {
   /**
    * The webcam page alone, to mount where you like: {@code router.route("/video/*").subRouter(frameLoop.pageRouter())}.
    * It serves only its own files (the built-in page from FrameLoop's class-path resources, or the
-   * {@code webroot} directory) and {@code frameloop.json}, which tells the page the frames path.
+   * {@code webroot} directory) and {@code frameloop.json}, which tells the page the way from its
+   * own directory to {@code framesPath} (the frames route as the server's root router serves it).
    */
   public Router pageRouter() {
     Router page = Router.router(vertx);
-    JsonObject pageConfig = new JsonObject().put("framesPath", options.getRouteOptions().getFramesPath());
-    page.get("/frameloop.json").handler(ctx -> ctx.json(pageConfig));
+    String framesPath = options.getRouteOptions().getFramesPath();
+    // Relative to the page's own directory, so that it also holds behind a proxy that adds a prefix.
+    page.get("/frameloop.json").handler(ctx -> ctx.json(new JsonObject().put("framesPath",
+      "../".repeat((int) ctx.request().path().chars().filter(c -> c == '/').count() - 1) + framesPath.substring(1))));
     String webroot = options.getRouteOptions().getWebroot();
     page.route("/*").handler(webroot.isEmpty() ? StaticHandler.create(BUILT_IN_PAGE)
       : java.nio.file.Path.of(webroot).isAbsolute() ? StaticHandler.create(FileSystemAccess.ROOT, webroot) : StaticHandler.create(webroot));
