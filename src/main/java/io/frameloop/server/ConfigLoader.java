@@ -25,48 +25,52 @@ public final class ConfigLoader {
 
   static final String SYS_PREFIX = "frameloop";
   static final String ENV_PREFIX = "FRAMELOOP_";
+  /** FRAMELOOP_ variables of the clients (replay's token), not the server's. */
+  private static final java.util.Set<String> NOT_SERVER_SETTINGS = java.util.Set.of("FRAMELOOP_TOKEN");
 
   private ConfigLoader() {
   }
 
   public static Future<FrameLoopOptions> load(Vertx vertx, String file) {
-    ConfigRetrieverOptions stores = new ConfigRetrieverOptions()
+    ConfigRetrieverOptions fileStores = new ConfigRetrieverOptions()
       .setIncludeDefaultStores(false)
       .addStore(new ConfigStoreOptions().setType("json").setConfig(new FrameLoopOptions().toJson()));
     // An optional store would also hide a malformed file; only a missing one may be skipped.
     if (Files.exists(Path.of(file))) {
-      stores.addStore(new ConfigStoreOptions().setType("file").setFormat("json").setConfig(new JsonObject().put("path", file)));
+      fileStores.addStore(new ConfigStoreOptions().setType("file").setFormat("json").setConfig(new JsonObject().put("path", file)));
     }
-    stores
+    // Read apart from the file, so that only FrameLoop's own names are taken from them.
+    ConfigRetrieverOptions overrideStores = new ConfigRetrieverOptions()
+      .setIncludeDefaultStores(false)
       .addStore(new ConfigStoreOptions().setType("sys").setConfig(new JsonObject().put("hierarchical", true).put("raw-data", true)))
       // Raw: values stay text (a password "0123" stays "0123"); FrameLoopOptions converts them by type.
       .addStore(new ConfigStoreOptions().setType("env").setConfig(new JsonObject().put("raw-data", true)));
-    ConfigRetriever retriever = ConfigRetriever.create(vertx, stores);
-    return retriever.getConfig()
-      .map(ConfigLoader::applyOverrides)
+    ConfigRetriever fromFile = ConfigRetriever.create(vertx, fileStores);
+    ConfigRetriever fromOverrides = ConfigRetriever.create(vertx, overrideStores);
+    return fromFile.getConfig()
+      .compose(base -> fromOverrides.getConfig().map(overrides -> applyOverrides(base, overrides)))
       .map(FrameLoopOptions::new)
       .eventually(() -> {
-        retriever.close();
+        fromFile.close();
+        fromOverrides.close();
         return Future.succeededFuture();
       })
       .recover(e -> Future.failedFuture(new IllegalArgumentException("cannot read configuration " + file + ": " + e.getMessage(), e)));
   }
 
   /**
-   * Lifts {@code frameloop.*} properties and {@code FRAMELOOP_*} variables over the file's fields,
-   * and leaves out the rest of the environment and system properties; warns about keys that no
-   * option reads.
+   * The defaults and the file's fields ({@code base}), with {@code frameloop.*} properties and
+   * {@code FRAMELOOP_*} variables from {@code overrides} lifted over them; nothing else of the
+   * environment or the system properties. Warns about keys that no option reads.
    */
-  static JsonObject applyOverrides(JsonObject merged) {
-    JsonObject config = merged.copy();
-    System.getenv().keySet().forEach(config::remove);
-    System.getProperties().stringPropertyNames().forEach(name -> config.remove(name.split("\\.", 2)[0]));
-    Object fromSys = merged.getValue(SYS_PREFIX);
+  static JsonObject applyOverrides(JsonObject base, JsonObject overrides) {
+    JsonObject config = base.copy();
+    Object fromSys = overrides.getValue(SYS_PREFIX);
     if (fromSys instanceof JsonObject sys) {
       config.mergeIn(sys);
     }
-    for (Map.Entry<String, Object> entry : merged) {
-      if (entry.getKey().startsWith(ENV_PREFIX)) {
+    for (Map.Entry<String, Object> entry : overrides) {
+      if (entry.getKey().startsWith(ENV_PREFIX) && !NOT_SERVER_SETTINGS.contains(entry.getKey())) {
         config.put(camelCase(entry.getKey().substring(ENV_PREFIX.length())), entry.getValue());
       }
     }

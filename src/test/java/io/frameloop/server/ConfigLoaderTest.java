@@ -62,8 +62,13 @@ class ConfigLoaderTest {
   @Test
   void environmentNamesMapToFields() {
     assertThat(ConfigLoader.camelCase("WORKER_INSTANCES")).isEqualTo("workerInstances");
-    JsonObject merged = new JsonObject().put("port", 1).put("FRAMELOOP_PORT", 2).put("PATH", "/bin");
-    assertThat(ConfigLoader.applyOverrides(merged).getInteger("port")).isEqualTo(2);
+    JsonObject overrides = new JsonObject().put("FRAMELOOP_PORT", 2).put("PATH", "/bin").put("port", 3).put("FRAMELOOP_TOKEN", "t")
+      .put("frameloop", new JsonObject().put("maxFps", 9));
+    JsonObject config = ConfigLoader.applyOverrides(new JsonObject().put("port", 1).put("host", "::1"), overrides);
+    assertThat(config.getInteger("port")).isEqualTo(2);
+    assertThat(config.getString("host")).as("a file's key is kept whatever the environment holds").isEqualTo("::1");
+    assertThat(config.getInteger("maxFps")).isEqualTo(9);
+    assertThat(config.fieldNames()).doesNotContain("PATH", "FRAMELOOP_PORT", "token", "frameloop");
   }
 
   @Test
