@@ -4,7 +4,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.LinkOption;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.Locale;
 import nu.pattern.OpenCV;
 import org.opencv.core.Core;
@@ -47,23 +51,24 @@ public final class OpenCvLoader {
       return false;
     }
     java.net.URL resource = OpenCvLoader.class.getClassLoader().getResource(LINUX_X64_LIBRARY);
-    if (resource == null) {
+    Path directory = cacheDirectory();
+    if (resource == null || directory == null) {
       return false;
     }
-    try (InputStream library = resource.openStream()) {
-      // Named by its size too: another build of the jar's library never loads a stale copy.
-      long size = resource.openConnection().getContentLengthLong();
-      Path cached = cacheDirectory().resolve("libopencv_java490-" + size + ".so");
-      if (!Files.isRegularFile(cached)) {
-        Files.createDirectories(cached.getParent());
-        // Written aside and moved in one step: another JVM starting at the same time sees all of it or none.
-        Path partial = Files.createTempFile(cached.getParent(), "opencv-", ".partial");
-        try {
-          Files.copy(library, partial, StandardCopyOption.REPLACE_EXISTING);
-          Files.move(partial, cached, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-          Files.deleteIfExists(partial);
-        }
+    try {
+      java.net.URLConnection connection = resource.openConnection();
+      long size = connection.getContentLengthLong();
+      long crc = connection instanceof java.net.JarURLConnection jar ? jar.getJarEntry().getCrc() : -1;
+      if (size <= 0 || crc < 0) {
+        return false; // not from a jar (an exploded class path): nothing to name the copy by
+      }
+      // Named by the jar entry's checksum and size: another build of the library never loads a stale copy.
+      Path cached = directory.resolve("libopencv_java490-" + Long.toHexString(crc) + "-" + size + ".so");
+      if (!trusted(cached, size)) {
+        copy(resource, directory, cached);
+      }
+      if (!trusted(cached, size)) {
+        return false;
       }
       System.load(cached.toAbsolutePath().toString());
       return true;
@@ -73,8 +78,48 @@ public final class OpenCvLoader {
     }
   }
 
+  /** A regular file (not a link), of the expected size, ours and writable by no one else: a shared cache cannot plant a library. */
+  private static boolean trusted(Path file, long size) throws IOException {
+    if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) || Files.size(file) != size) {
+      return false;
+    }
+    PosixFileAttributes attributes = Files.readAttributes(file, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    return attributes.owner().getName().equals(System.getProperty("user.name"))
+      && !attributes.permissions().contains(PosixFilePermission.GROUP_WRITE)
+      && !attributes.permissions().contains(PosixFilePermission.OTHERS_WRITE);
+  }
+
+  private static void copy(java.net.URL resource, Path directory, Path cached) throws IOException {
+    Files.createDirectories(directory);
+    // Left-overs of a copy that a killed process did not finish.
+    try (var stale = Files.newDirectoryStream(directory, "opencv-*.partial")) {
+      for (Path partial : stale) {
+        if (Files.getLastModifiedTime(partial).toMillis() < System.currentTimeMillis() - 600_000) {
+          Files.deleteIfExists(partial);
+        }
+      }
+    }
+    // Written aside, synced, and moved in one step: another JVM starting at the same time sees all of it or none.
+    Path partial = Files.createTempFile(directory, "opencv-", ".partial");
+    try (InputStream library = resource.openStream();
+         java.nio.channels.FileChannel out = java.nio.channels.FileChannel.open(partial, StandardOpenOption.WRITE)) {
+      library.transferTo(java.nio.channels.Channels.newOutputStream(out));
+      out.force(true);
+    }
+    try {
+      Files.move(partial, cached, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } finally {
+      Files.deleteIfExists(partial);
+    }
+  }
+
+  /** {@code $XDG_CACHE_HOME/frameloop} or {@code ~/.cache/frameloop}; null when neither is an absolute path (e.g. a user without a home). */
   private static Path cacheDirectory() {
     String xdg = System.getenv("XDG_CACHE_HOME");
-    return (xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache")).resolve("frameloop");
+    if (xdg != null && Path.of(xdg).isAbsolute()) {
+      return Path.of(xdg, "frameloop");
+    }
+    Path home = Path.of(System.getProperty("user.home", ""));
+    return home.isAbsolute() ? home.resolve(".cache").resolve("frameloop") : null;
   }
 }
