@@ -14,6 +14,7 @@ const state = {
   reconnectDelay: RECONNECT_MIN_MS,
   reconnectTimer: null,
   framesPath: null,
+  started: false,
   stream: null,
   running: false,
   seq: 0,
@@ -63,7 +64,7 @@ function framesUrl() {
 
 async function loadPageConfig() {
   try {
-    const response = await fetch('frameloop.json', { cache: 'no-store' });
+    const response = await fetch('frameloop.json', { cache: 'no-store', signal: AbortSignal.timeout(5000) });
     if (response.ok) state.framesPath = (await response.json()).framesPath;
   } catch (e) {
     // served without it (e.g. as static files): keep the relative default
@@ -416,6 +417,7 @@ $('ops').addEventListener('change', sendPipeline);
 $('out-quality').addEventListener('change', sendPipeline);
 
 function reconnectWithNewToken() {
+  if (!state.started) return; // the first connect, once frameloop.json is read, takes the token as it is then
   clearTimeout(state.reconnectTimer);
   state.reconnectDelay = RECONNECT_MIN_MS;
   if (state.ws) state.ws.close(1000, 'new token'); else connect();
@@ -432,4 +434,4 @@ FrameTimings.watchVideo($('local'));
 if (!window.isSecureContext) {
   showMessage('This page is not a secure origin, so the browser will not share the camera. Use https:// or http://localhost.', true);
 }
-loadPageConfig().then(connect);
+loadPageConfig().then(() => { state.started = true; connect(); });

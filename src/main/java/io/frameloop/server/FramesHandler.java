@@ -179,7 +179,7 @@ public final class FramesHandler implements Handler<RoutingContext> {
     socket.exceptionHandler(e -> {
       // Netty refuses a frame over the HTTP server's own WebSocket limit and drops the connection:
       // not the client's doing when that limit is below maxMessageBytes.
-      if (String.valueOf(e.getMessage()).contains("exceeded")) {
+      if (e.getClass().getSimpleName().equals("CorruptedWebSocketFrameException") && String.valueOf(e.getMessage()).contains("exceeded")) {
         transportFailure[0] = "transport limit exceeded: " + e.getMessage();
         transportLog.warn("a session was cut by the HTTP server's WebSocket limit (" + e.getMessage() + "); messages of up to "
           + services.options().getMaxMessageBytes() + " bytes (maxMessageBytes) need the server's maxWebSocketFrameSize and"
@@ -204,8 +204,12 @@ public final class FramesHandler implements Handler<RoutingContext> {
    * handler drops the queue.
    */
   private static void cut(HttpConnection connection) {
-    io.netty.channel.ChannelHandlerContext first = connection instanceof io.vertx.core.net.impl.ConnectionBase base
-      ? base.channel().pipeline().firstContext() : null;
+    io.netty.channel.ChannelHandlerContext first;
+    try {
+      first = connection instanceof io.vertx.core.net.impl.ConnectionBase base ? base.channel().pipeline().firstContext() : null;
+    } catch (LinkageError internalClassMoved) { // a Vert.x internal: another version may not have it
+      first = null;
+    }
     if (first != null) {
       first.close();
     } else {

@@ -33,7 +33,7 @@ public final class RateLimiter {
     if (!started) {
       started = true;
       lastNanos = nowNanos;
-    } else if (nowNanos > lastNanos) { // a shared bucket may see its threads' clocks read a little out of order
+    } else if (nowNanos - lastNanos > 0) { // a shared bucket may see its threads' clocks read a little out of order
       tokens = Math.min(burst, tokens + (nowNanos - lastNanos) * perNano);
       lastNanos = nowNanos;
     }

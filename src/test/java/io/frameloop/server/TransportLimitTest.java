@@ -35,11 +35,16 @@ class TransportLimitTest {
     HttpServer server = await(vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0))
       .requestHandler(frameLoop.mount(Router.router(vertx))).listen());
     List<String> warnings = Collections.synchronizedList(new ArrayList<>());
+    List<String> closes = Collections.synchronizedList(new ArrayList<>());
+    Level rootLevel = Logger.getLogger("").getLevel();
+    Logger.getLogger("").setLevel(Level.FINE); // the session's close line is at debug
     Handler capture = new Handler() {
       @Override
       public void publish(LogRecord record) {
         if (record.getLevel().intValue() >= Level.WARNING.intValue()) {
           warnings.add(record.getMessage());
+        } else if (record.getMessage() != null && record.getMessage().startsWith("session closed")) {
+          closes.add(new java.util.logging.SimpleFormatter().formatMessage(record));
         }
       }
 
@@ -57,10 +62,12 @@ class TransportLimitTest {
       client.send(RawWebSocket.BINARY, FrameFormat.encode(new FrameHeader(1, 0), Images.noiseJpeg(640, 480, 90)).getBytes());
       assertThat(client.closedByServer(20_000)).isTrue();
       Await.until(() -> frameLoop.sessionCount() == 0);
-      Await.until(() -> !warnings.isEmpty());
+      Await.until(() -> !warnings.isEmpty() && !closes.isEmpty());
     } finally {
       Logger.getLogger("").removeHandler(capture);
+      Logger.getLogger("").setLevel(rootLevel);
     }
+    assertThat(closes.get(0)).as("the session's close reason").contains("transport limit exceeded");
     assertThat(warnings.get(0)).contains("WebSocket limit").contains("maxMessageBytes").contains("listenOptions()");
     await(frameLoop.close());
   }
