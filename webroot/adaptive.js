@@ -15,6 +15,7 @@
   const HEADROOM = 0.85;
   const QUALITY_GROWTH = 1.25;
   const JUMP_FACTOR = 1.5;
+  const OVER_WINDOWS = 3;
   const UP_HOLD_MIN = 3;
   const UP_HOLD_MAX = 16;
   const PROBE_MS = 5000;
@@ -92,6 +93,7 @@
         return false;
       }
       if (nowMs - this.lastDecisionAt < DECISION_MS) return false;
+      const rate = this.roundTrips.length * 1000 / (nowMs - this.lastDecisionAt);
       this.lastDecisionAt = nowMs;
       const samples = [...this.roundTrips];
       if (oldestUnansweredMs > this.targetMs) samples.push(oldestUnansweredMs); // a stalled link counts
@@ -108,11 +110,11 @@
         this.lastChange = 'none';
       }
       this.overWindows = p95 > this.targetMs ? this.overWindows + 1 : 0;
-      if (p50 > this.targetMs || this.overWindows >= 2) {
+      if (p50 > this.targetMs || this.overWindows >= OVER_WINDOWS) {
         this.calmWindows = 0;
         const steps = p50 > JUMP_FACTOR * this.targetMs ? 2 : 1;
         let changed = false;
-        for (let i = 0; i < steps; i++) changed = this.stepDown(cause) || changed;
+        for (let i = 0; i < steps; i++) changed = this.stepDown(cause, rate) || changed;
         if (changed) {
           this.limiter = cause;
           if (this.lastChange === 'up' && nowMs - this.lastChangeAt <= PROBE_MS) {
@@ -155,21 +157,26 @@
     limiterOf(p50) {
       if (this.downlinkSignal) return 'downlink';
       if (this.serverMs >= SERVER_SHARE * p50) return 'server';
-      if (this.bytesUp + this.bytesDown <= 0) return 'uplink';
       return this.bytesUp >= this.bytesDown / DOWNLINK_SPEEDUP ? 'uplink' : 'downlink';
     }
 
-    stepDown(cause) {
-      if (cause === 'server') {
-        // Quality and size barely change a server's time when its pipeline sets the output.
-        if (this.fi >= this.fpsSteps.length - 1) return false;
-        this.fi++;
+    // rate: replies per second in the window that just ended.
+    stepDown(cause, rate) {
+      // Quality and size barely change a server's time when its pipeline sets the output.
+      const rateOnly = cause === 'server';
+      if (!rateOnly && this.qi < this.qualities.length - 1) {
+        this.qi++;
         return true;
       }
-      if (this.qi < this.qualities.length - 1) this.qi++;
-      else if (this.wi < this.widths.length - 1) this.wi++;
-      else if (this.fi < this.fpsSteps.length - 1) this.fi++;
-      else return false;
+      if (!rateOnly && this.wi < this.widths.length - 1) {
+        this.wi++;
+        return true;
+      }
+      if (this.fi >= this.fpsSteps.length - 1) return false;
+      this.fi++;
+      while (this.fi < this.fpsSteps.length - 1 && this.fpsSteps[this.fi] >= rate) {
+        this.fi++; // a cap above the rate replies came at would change nothing
+      }
       return true;
     }
 

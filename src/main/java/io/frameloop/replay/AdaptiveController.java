@@ -1,8 +1,10 @@
 package io.frameloop.replay;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.stream.IntStream;
 
 /**
  * The latency-target controller specified in docs/ADAPTIVE.md: picks the JPEG quality, frame width
@@ -23,20 +25,12 @@ public final class AdaptiveController {
   static final double HEADROOM = 0.85;
   static final double QUALITY_GROWTH = 1.25;
   static final double JUMP_FACTOR = 1.5;
+  static final int OVER_WINDOWS = 3;
   static final int UP_HOLD_MIN = 3;
   static final int UP_HOLD_MAX = 16;
   static final long PROBE_MS = 5000;
   static final double SERVER_SHARE = 0.5;
   static final double DOWNLINK_SPEEDUP = 4;
-
-  /** What limits the round trip, as the client sees it (names as in adaptive.js). */
-  public enum Limiter {
-    NONE, UPLINK, SERVER, DOWNLINK;
-
-    public String label() {
-      return name().toLowerCase(java.util.Locale.ROOT);
-    }
-  }
 
   private enum Change { NONE, UP, DOWN }
 
@@ -62,8 +56,6 @@ public final class AdaptiveController {
   private int calmWindows;
   private int overWindows;
   private Limiter limiter = Limiter.NONE;
-  private double lastP50;
-  private double lastP95;
   private int changes;
 
   /**
@@ -81,20 +73,13 @@ public final class AdaptiveController {
       q.add(Math.round((topQuality - QUALITY_STEP * i) * 100) / 100.0);
     }
     qualities = q.stream().mapToDouble(Double::doubleValue).toArray();
-    List<Integer> w = new ArrayList<>(List.of(topWidth));
-    for (int candidate : WIDTHS) {
-      if (candidate < topWidth) {
-        w.add(candidate);
-      }
-    }
-    widths = w.stream().mapToInt(Integer::intValue).toArray();
-    List<Integer> f = new ArrayList<>(List.of(maxFps));
-    for (int candidate : FPS_STEPS) {
-      if (candidate < maxFps) {
-        f.add(candidate);
-      }
-    }
-    fpsSteps = f.stream().mapToInt(Integer::intValue).toArray();
+    widths = steps(topWidth, WIDTHS);
+    fpsSteps = steps(maxFps, FPS_STEPS);
+  }
+
+  /** {@code top}, then the candidates below it. */
+  private static int[] steps(int top, int[] candidates) {
+    return IntStream.concat(IntStream.of(top), Arrays.stream(candidates).filter(c -> c < top)).toArray();
   }
 
   /** A reply: its round trip and the bytes of the frame up and of the reply down. */
@@ -133,6 +118,7 @@ public final class AdaptiveController {
     if (nowMs - lastDecisionAt < DECISION_MS) {
       return false;
     }
+    double rate = roundTrips.size() * 1000.0 / (nowMs - lastDecisionAt);
     lastDecisionAt = nowMs;
     List<Double> samples = new ArrayList<>(roundTrips);
     if (oldestUnansweredMs > targetMs) {
@@ -144,8 +130,6 @@ public final class AdaptiveController {
     Collections.sort(samples);
     double p50 = percentile(samples, 0.5);
     double p95 = percentile(samples, 0.95);
-    lastP50 = p50;
-    lastP95 = p95;
     Limiter cause = limiterOf(p50);
     resetWindow();
     if (lastChange == Change.UP && nowMs - lastChangeAt > PROBE_MS) {
@@ -153,12 +137,12 @@ public final class AdaptiveController {
       lastChange = Change.NONE;
     }
     overWindows = p95 > targetMs ? overWindows + 1 : 0;
-    if (p50 > targetMs || overWindows >= 2) {
+    if (p50 > targetMs || overWindows >= OVER_WINDOWS) {
       calmWindows = 0;
       int steps = p50 > JUMP_FACTOR * targetMs ? 2 : 1;
       boolean changed = false;
       for (int i = 0; i < steps; i++) {
-        changed |= stepDown(cause);
+        changed |= stepDown(cause, rate);
       }
       if (changed) {
         limiter = cause;
@@ -208,29 +192,27 @@ public final class AdaptiveController {
     if (serverMs >= SERVER_SHARE * p50) {
       return Limiter.SERVER;
     }
-    if (bytesUp + bytesDown <= 0) {
-      return Limiter.UPLINK;
-    }
     return bytesUp >= bytesDown / DOWNLINK_SPEEDUP ? Limiter.UPLINK : Limiter.DOWNLINK;
   }
 
-  private boolean stepDown(Limiter cause) {
-    if (cause == Limiter.SERVER) {
-      // Quality and size barely change a server's time when its pipeline sets the output: only fewer frames help.
-      if (fi >= fpsSteps.length - 1) {
-        return false;
-      }
-      fi++;
+  /** {@code rate}: replies per second in the window that just ended. */
+  private boolean stepDown(Limiter cause, double rate) {
+    // Quality and size barely change a server's time when its pipeline sets the output: only fewer frames help.
+    boolean rateOnly = cause == Limiter.SERVER;
+    if (!rateOnly && qi < qualities.length - 1) {
+      qi++;
       return true;
     }
-    if (qi < qualities.length - 1) {
-      qi++;
-    } else if (wi < widths.length - 1) {
+    if (!rateOnly && wi < widths.length - 1) {
       wi++;
-    } else if (fi < fpsSteps.length - 1) {
-      fi++;
-    } else {
+      return true;
+    }
+    if (fi >= fpsSteps.length - 1) {
       return false;
+    }
+    fi++;
+    while (fi < fpsSteps.length - 1 && fpsSteps[fi] >= rate) {
+      fi++; // a cap above the rate replies came at would change nothing
     }
     return true;
   }
@@ -289,15 +271,16 @@ public final class AdaptiveController {
     return targetMs;
   }
 
-  double lastP50() {
-    return lastP50;
+  /** The qualities it can choose, best first. */
+  public double[] qualitySteps() {
+    return qualities.clone();
   }
 
-  double lastP95() {
-    return lastP95;
+  /** The widths it can choose, widest first. */
+  public int[] widthSteps() {
+    return widths.clone();
   }
 
-  /** Settings changes so far. */
   public int changes() {
     return changes;
   }

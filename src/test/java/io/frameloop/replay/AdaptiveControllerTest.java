@@ -2,7 +2,6 @@ package io.frameloop.replay;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.frameloop.replay.AdaptiveController.Limiter;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
