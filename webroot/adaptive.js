@@ -16,6 +16,7 @@
   const QUALITY_GROWTH = 1.25;
   const JUMP_FACTOR = 1.5;
   const OVER_WINDOWS = 3;
+  const QUEUE_FACTOR = 1.2;
   const UP_HOLD_MIN = 3;
   const UP_HOLD_MAX = 16;
   const PROBE_MS = 5000;
@@ -114,7 +115,7 @@
         this.calmWindows = 0;
         const steps = p50 > JUMP_FACTOR * this.targetMs ? 2 : 1;
         let changed = false;
-        for (let i = 0; i < steps; i++) changed = this.stepDown(cause, rate) || changed;
+        for (let i = 0; i < steps; i++) changed = this.stepDown(cause, rate, p50 > QUEUE_FACTOR * this.baseMs) || changed;
         if (changed) {
           this.limiter = cause;
           if (this.lastChange === 'up' && nowMs - this.lastChangeAt <= PROBE_MS) {
@@ -160,8 +161,8 @@
       return this.bytesUp >= this.bytesDown / DOWNLINK_SPEEDUP ? 'uplink' : 'downlink';
     }
 
-    // rate: replies per second in the window that just ended.
-    stepDown(cause, rate) {
+    // rate: replies per second in the window that just ended; queued: whether its median is above the floor.
+    stepDown(cause, rate, queued) {
       // Quality and size barely change a server's time when its pipeline sets the output.
       const rateOnly = cause === 'server';
       if (!rateOnly && this.qi < this.qualities.length - 1) {
@@ -172,7 +173,9 @@
         this.wi++;
         return true;
       }
-      if (this.fi >= this.fpsSteps.length - 1) return false;
+      if (this.fi >= this.fpsSteps.length - 1 || !queued) {
+        return false; // fewer frames only shorten queues: without one, they would cost frames for nothing
+      }
       this.fi++;
       while (this.fi < this.fpsSteps.length - 1 && this.fpsSteps[this.fi] >= rate) {
         this.fi++; // a cap above the rate replies came at would change nothing

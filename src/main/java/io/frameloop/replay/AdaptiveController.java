@@ -26,6 +26,7 @@ public final class AdaptiveController {
   static final double QUALITY_GROWTH = 1.25;
   static final double JUMP_FACTOR = 1.5;
   static final int OVER_WINDOWS = 3;
+  static final double QUEUE_FACTOR = 1.2;
   static final int UP_HOLD_MIN = 3;
   static final int UP_HOLD_MAX = 16;
   static final long PROBE_MS = 5000;
@@ -142,7 +143,7 @@ public final class AdaptiveController {
       int steps = p50 > JUMP_FACTOR * targetMs ? 2 : 1;
       boolean changed = false;
       for (int i = 0; i < steps; i++) {
-        changed |= stepDown(cause, rate);
+        changed |= stepDown(cause, rate, p50 > QUEUE_FACTOR * baseMs);
       }
       if (changed) {
         limiter = cause;
@@ -195,8 +196,8 @@ public final class AdaptiveController {
     return bytesUp >= bytesDown / DOWNLINK_SPEEDUP ? Limiter.UPLINK : Limiter.DOWNLINK;
   }
 
-  /** {@code rate}: replies per second in the window that just ended. */
-  private boolean stepDown(Limiter cause, double rate) {
+  /** {@code rate}: replies per second in the window that just ended; {@code queued}: whether its median is above the floor. */
+  private boolean stepDown(Limiter cause, double rate, boolean queued) {
     // Quality and size barely change a server's time when its pipeline sets the output: only fewer frames help.
     boolean rateOnly = cause == Limiter.SERVER;
     if (!rateOnly && qi < qualities.length - 1) {
@@ -207,8 +208,8 @@ public final class AdaptiveController {
       wi++;
       return true;
     }
-    if (fi >= fpsSteps.length - 1) {
-      return false;
+    if (fi >= fpsSteps.length - 1 || !queued) {
+      return false; // fewer frames only shorten queues: without one, they would cost frames for nothing
     }
     fi++;
     while (fi < fpsSteps.length - 1 && fpsSteps[fi] >= rate) {

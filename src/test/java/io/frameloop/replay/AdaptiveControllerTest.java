@@ -78,6 +78,16 @@ class AdaptiveControllerTest {
   }
 
   @Test
+  void aLinkSlowerThanTheTargetByItsDelayAloneKeepsTheFrameRate() {
+    // 90 ms each way: no setting brings the round trip under 150 ms; fewer frames would not either.
+    Link far = new Link(5, 20, 90, 5, 0);
+    Sim sim = new Sim("far", t -> far).run(30_000);
+    assertThat(sim.settingsAt(30_000)).isEqualTo("0.40 320 30");
+    assertThat(sim.controller.limiter()).isEqualTo(Limiter.UPLINK);
+    sim.assertNoFasterThanOncePerSecond();
+  }
+
+  @Test
   void linkOnTheEdgeOfAStepSettlesInsteadOfFlapping() {
     // 4 Mbit/s up: quality 0.6 fits, 0.7 barely does not.
     Link edge = new Link(4, 20, 25, 5, 0);
@@ -94,6 +104,7 @@ class AdaptiveControllerTest {
       new Sim("drop", t -> t < 10_000 ? MOBILE : NARROW).run(40_000),
       new Sim("recovery", t -> t < 15_000 ? NARROW : MOBILE).run(75_000),
       new Sim("server", t -> new Link(100, 100, 5, 40, 0.6)).run(30_000),
+      new Sim("far", t -> new Link(5, 20, 90, 5, 0)).run(30_000),
       new Sim("edge", t -> new Link(4, 20, 25, 5, 0)).run(60_000));
     JsonArray traces = new JsonArray();
     List<String> expected = new ArrayList<>();

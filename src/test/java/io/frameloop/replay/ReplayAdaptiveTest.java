@@ -31,6 +31,11 @@ import picocli.CommandLine;
 class ReplayAdaptiveTest {
 
   static final Path FRAMES = Path.of("target", "clips", "coffee-pan-q80");
+  /**
+   * The default pipeline upscales every frame to 700 wide: a reply of ~40 KB (32 ms of the 10 Mbit/s
+   * downlink) whatever the client sends. Flip only: the reply follows the frame's size.
+   */
+  static final String FLIP = "{\"ops\":[{\"op\":\"flip\"}]}";
 
   @Test
   void adaptiveReplayMeetsTheTargetWhereFixedQualityCannot(Vertx vertx, @TempDir Path dir) throws Exception {
@@ -76,7 +81,7 @@ class ReplayAdaptiveTest {
 
   private static JsonObject replay(Path json, int port, String... args) throws Exception {
     List<String> command = new java.util.ArrayList<>(List.of("replay", "--url", "ws://127.0.0.1:" + port + "/frames",
-      "--fps", "30", "--window", "2", "--source", FRAMES.toString(), "--json", json.toString()));
+      "--fps", "30", "--window", "2", "--source", FRAMES.toString(), "--json", json.toString(), "--pipeline", FLIP));
     command.addAll(List.of(args));
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     PrintStream stdout = System.out;
