@@ -33,12 +33,14 @@
       const frame = this.sent.get(seq);
       this.sent.delete(seq);
       if (!frame) return;
-      this.controller.onReply(roundTripMs, frame.bytes, bytesDown);
+      // Off, the controller decides nothing, so it must not collect either (restart() begins afresh).
+      if (this.enabled()) this.controller.onReply(roundTripMs, frame.bytes, bytesDown);
       this.samples.push({ at: performance.now(), rtt: roundTripMs, up: frame.bytes, down: bytesDown,
         quality: frame.quality, width: frame.width, adaptive: this.enabled() });
       if (this.samples.length > MAX_SAMPLES) this.samples.shift();
     },
     onStats(stats) {
+      if (!this.enabled()) return;
       const server = stats.processMs && stats.processMs.count > 0 ? stats.processMs.p50 + (stats.queueMs ? stats.queueMs.p50 : 0) : -1;
       const slowClient = stats.dropped ? stats.dropped.slow_client || 0 : 0;
       this.controller.onStats(server, slowClient, stats.replyQuality || 0);

@@ -129,7 +129,7 @@ public final class ReplayCommand implements Callable<Integer> {
       }
       return Duration.ofMillis(Math.round(Double.parseDouble(t) * 1000));
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("--duration: expected e.g. 30s, 2m or 500ms, got " + text);
+      throw new IllegalArgumentException("a duration is e.g. 30s, 2m or 500ms, got " + text);
     }
   }
 }
