@@ -16,10 +16,11 @@
   const QUALITY_GROWTH = 1.25;
   const JUMP_FACTOR = 1.5;
   const OVER_WINDOWS = 3;
+  const P95_MARGIN = 0.9;
   const QUEUE_FACTOR = 1.2;
   const UP_HOLD_MIN = 3;
   const UP_HOLD_MAX = 16;
-  const PROBE_MS = 5000;
+  const PROBE_MS = 10000;
   const SERVER_SHARE = 0.5;
   const DOWNLINK_SPEEDUP = 4;
 
@@ -107,10 +108,10 @@
       const cause = this.limiterOf(p50);
       this.resetWindow();
       if (this.lastChange === 'up' && nowMs - this.lastChangeAt > PROBE_MS) {
-        this.upHold = UP_HOLD_MIN; // the last step up held: probe at the normal pace again
+        this.upHold = Math.max(UP_HOLD_MIN, Math.floor(this.upHold / 2)); // the last step up held: probe sooner again
         this.lastChange = 'none';
       }
-      this.overWindows = p95 > this.targetMs ? this.overWindows + 1 : 0;
+      this.overWindows = p95 > P95_MARGIN * this.targetMs ? this.overWindows + 1 : 0;
       if (p50 > this.targetMs || this.overWindows >= OVER_WINDOWS) {
         this.calmWindows = 0;
         const steps = p50 > JUMP_FACTOR * this.targetMs ? 2 : 1;

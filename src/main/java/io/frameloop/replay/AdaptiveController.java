@@ -26,10 +26,11 @@ public final class AdaptiveController {
   static final double QUALITY_GROWTH = 1.25;
   static final double JUMP_FACTOR = 1.5;
   static final int OVER_WINDOWS = 3;
+  static final double P95_MARGIN = 0.9;
   static final double QUEUE_FACTOR = 1.2;
   static final int UP_HOLD_MIN = 3;
   static final int UP_HOLD_MAX = 16;
-  static final long PROBE_MS = 5000;
+  static final long PROBE_MS = 10_000;
   static final double SERVER_SHARE = 0.5;
   static final double DOWNLINK_SPEEDUP = 4;
 
@@ -134,10 +135,10 @@ public final class AdaptiveController {
     Limiter cause = limiterOf(p50);
     resetWindow();
     if (lastChange == Change.UP && nowMs - lastChangeAt > PROBE_MS) {
-      upHold = UP_HOLD_MIN; // the last step up held: probe at the normal pace again
+      upHold = Math.max(UP_HOLD_MIN, upHold / 2); // the last step up held: probe sooner again
       lastChange = Change.NONE;
     }
-    overWindows = p95 > targetMs ? overWindows + 1 : 0;
+    overWindows = p95 > P95_MARGIN * targetMs ? overWindows + 1 : 0;
     if (p50 > targetMs || overWindows >= OVER_WINDOWS) {
       calmWindows = 0;
       int steps = p50 > JUMP_FACTOR * targetMs ? 2 : 1;

@@ -89,10 +89,10 @@ class AdaptiveControllerTest {
 
   @Test
   void linkOnTheEdgeOfAStepSettlesInsteadOfFlapping() {
-    // 4 Mbit/s up: quality 0.6 fits, 0.7 barely does not.
+    // 4 Mbit/s up: quality 0.5 fits, 0.6 barely does not. The probes up back off to one every ~20 s.
     Link edge = new Link(4, 20, 25, 5, 0);
     Sim sim = new Sim("edge", t -> edge).run(120_000);
-    assertThat(sim.changesBetween(20_000, 120_000)).as("changes in the last 100 s").isLessThanOrEqualTo(12);
+    assertThat(sim.changesBetween(20_000, 120_000)).as("changes in the last 100 s").isLessThanOrEqualTo(14);
     assertThat(sim.p95(20_000, 120_000)).isLessThanOrEqualTo(1.5 * 150);
     sim.assertNoFasterThanOncePerSecond();
   }

@@ -54,7 +54,7 @@ class AdaptivePageTest {
       Map<String, Object> fixed = measure(browser, 3, 6);
 
       browser.click("adaptive"); // on, from the top settings
-      Map<String, Object> adaptive = measure(browser, 10, 8);
+      Map<String, Object> adaptive = measure(browser, 15, 8);
       String state = browser.text("adaptive-state");
       browser.screenshot(Path.of("target", "browser", "adaptive-page.png"));
       System.err.println("fixed " + fixed + "\nadaptive " + adaptive + "\n" + state);
