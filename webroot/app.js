@@ -33,6 +33,7 @@ const state = {
 // Read by tests and handy in the console.
 window.frameloop = state;
 
+const adaptive = window.frameloopAdaptive; // adaptive-page.js: the latency-target controller
 const captureCanvas = document.createElement('canvas');
 const processed = $('processed');
 const processedCtx = processed.getContext('2d');
@@ -156,6 +157,7 @@ function onControl(message) {
       $('out-quality').value = message.quality;
       break;
     case 'stats':
+      adaptive.onStats(message);
       $('server-dropped').textContent = message.droppedTotal;
       $('server-errors').textContent = message.errors;
       if (message.processMs.count > 0) $('server-process').textContent = message.processMs.p50.toFixed(1);
@@ -183,6 +185,7 @@ function onFrame(data) {
   state.recvTimes.push(now);
   state.received++;
   state.bytesDown = data.byteLength;
+  adaptive.onReply(seq, latency, data.byteLength);
   $('latency-last').textContent = latency.toFixed(1);
   FrameTimings.answered(seq, latency);
   $('recv-count').textContent = state.received;
@@ -229,7 +232,7 @@ function pump() {
     schedulePump(FRAME_TIMEOUT_MS); // a reply (or error) will pump sooner
     return;
   }
-  const interval = 1000 / Math.max(1, Number($('fps').value) || 30);
+  const interval = 1000 / adaptive.fps(Math.max(1, Number($('fps').value) || 30));
   const wait = state.lastSendAt + interval - now;
   if (wait > 0) {
     schedulePump(wait);
@@ -244,7 +247,8 @@ function captureAndSend(ws) {
     schedulePump(50);
     return;
   }
-  const [width, height] = $('size').value.split('x').map(Number);
+  const [cameraWidth, cameraHeight] = $('size').value.split('x').map(Number);
+  const { width, height, quality } = adaptive.settings(cameraWidth, cameraHeight, Number($('quality').value));
   captureCanvas.width = width;
   captureCanvas.height = height;
   captureCanvas.getContext('2d').drawImage(video, 0, 0, width, height);
@@ -261,8 +265,9 @@ function captureAndSend(ws) {
     ws.send(new Blob([frameHeader(seq, Math.round(sentAt * 1000)), jpeg]));
     state.sentTimes.push(sentAt);
     state.bytesUp = HEADER_BYTES + jpeg.size;
+    adaptive.onSend(seq, state.bytesUp, quality, width);
     schedulePump(0);
-  }, 'image/jpeg', Number($('quality').value));
+  }, 'image/jpeg', quality);
 }
 
 // ---- camera -------------------------------------------------------------------------------------

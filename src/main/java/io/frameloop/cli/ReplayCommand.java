@@ -1,10 +1,12 @@
 package io.frameloop.cli;
 
+import io.frameloop.replay.AdaptiveLines;
 import io.frameloop.replay.FrameSource;
 import io.frameloop.replay.ReplayReport;
 import io.frameloop.replay.ReplayRunner;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.UpgradeRejectedException;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.nio.file.Files;
@@ -48,6 +50,17 @@ public final class ReplayCommand implements Callable<Integer> {
     description = "session token (JWT) for a server with authentication; default: the FRAMELOOP_TOKEN environment variable")
   String token;
 
+  @Option(names = "--adaptive",
+    description = "adapt each session's JPEG quality (from 0.8 down to 0.4), width and frame rate to keep the round trip under --target-ms, like the page (docs/ADAPTIVE.md); frames are re-encoded from --source before the run")
+  boolean adaptive;
+
+  @Option(names = "--target-ms", defaultValue = "150", description = "round-trip target for --adaptive, ms (default: ${DEFAULT-VALUE})")
+  double targetMs;
+
+  @Option(names = "--warmup", defaultValue = "0s",
+    description = "leave the replies of the run's first part out of the latency figures, e.g. 5s for an --adaptive run to settle (default: ${DEFAULT-VALUE})")
+  String warmup;
+
   @Option(names = "--json", description = "also write the summary as JSON to this file")
   Path json;
 
@@ -64,9 +77,13 @@ public final class ReplayCommand implements Callable<Integer> {
     Vertx vertx = Vertx.vertx();
     try {
       ReplayReport report;
+      ReplayRunner runner = new ReplayRunner(vertx, url, frames, sessions, fps, window, parseDuration(duration),
+        pipelineJson, System.out::println).token(token).warmup(parseDuration(warmup));
+      if (adaptive) {
+        runner.adaptive(targetMs);
+      }
       try {
-        report = new ReplayRunner(vertx, url, frames, sessions, fps, window, parseDuration(duration),
-          pipelineJson, System.out::println).token(token).run().await();
+        report = runner.run().await();
       } catch (IllegalArgumentException e) {
         System.err.println("FAIL: " + e.getMessage());
         return 1;
@@ -78,8 +95,12 @@ public final class ReplayCommand implements Callable<Integer> {
       }
       System.out.println();
       System.out.print(report.table());
+      JsonArray adaptation = runner.adaptiveSummary();
+      if (adaptation != null) {
+        System.out.print(AdaptiveLines.table(adaptation));
+      }
       if (json != null) {
-        Files.writeString(json, report.toJson().encodePrettily());
+        Files.writeString(json, report.toJson().put("adaptive", adaptation).encodePrettily());
       }
       if (report.received() == 0) {
         System.err.println("FAIL: no processed frame came back");
@@ -111,7 +132,7 @@ public final class ReplayCommand implements Callable<Integer> {
       }
       return Duration.ofMillis(Math.round(Double.parseDouble(t) * 1000));
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("--duration: expected e.g. 30s, 2m or 500ms, got " + text);
+      throw new IllegalArgumentException("a duration is e.g. 30s, 2m or 500ms, got " + text);
     }
   }
 }

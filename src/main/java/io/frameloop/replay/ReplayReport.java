@@ -60,6 +60,7 @@ public record ReplayReport(String url, String source, int sessions, int fps, int
       .put("count", histogram.getTotalCount())
       .put("p50", ms(histogram.getValueAtPercentile(50)))
       .put("p90", ms(histogram.getValueAtPercentile(90)))
+      .put("p95", ms(histogram.getValueAtPercentile(95)))
       .put("p99", ms(histogram.getValueAtPercentile(99)))
       .put("max", ms(histogram.getMaxValue()))
       .put("mean", Math.round(histogram.getMean()) / 1000.0);

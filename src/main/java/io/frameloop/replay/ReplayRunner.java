@@ -6,6 +6,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.time.Duration;
@@ -36,6 +37,9 @@ public final class ReplayRunner {
   private final JsonObject pipeline;
   private final Consumer<String> progress;
   private String token;
+  private double adaptiveTargetMs;
+  private Duration warmup = Duration.ZERO;
+  private List<ReplaySession> sessionsRun = List.of();
 
   /**
    * @param window   unanswered frames per session before it waits; 0 for open loop
@@ -67,6 +71,30 @@ public final class ReplayRunner {
     return this;
   }
 
+  /** Each session adapts quality, width and rate to keep its round trip under {@code targetMs} (docs/ADAPTIVE.md). */
+  public ReplayRunner adaptive(double targetMs) {
+    if (!(targetMs > 0)) {
+      throw new IllegalArgumentException("--target-ms must be positive, got " + targetMs);
+    }
+    this.adaptiveTargetMs = targetMs;
+    return this;
+  }
+
+  /** Replies in the first {@code warmup} of the run are left out of the round-trip and added-latency figures. */
+  public ReplayRunner warmup(Duration warmup) {
+    if (warmup.isNegative() || warmup.compareTo(duration) >= 0) {
+      throw new IllegalArgumentException("--warmup must be at least 0 and shorter than --duration");
+    }
+    this.warmup = warmup;
+    return this;
+  }
+
+  /** After {@link #run()}: each session's adaptation summary, or null when not adaptive. */
+  public JsonArray adaptiveSummary() {
+    return adaptiveTargetMs <= 0 ? null
+      : new JsonArray(sessionsRun.stream().map(s -> (Object) s.adaptation.summary()).toList());
+  }
+
   public Future<ReplayReport> run() {
     boolean tls = url.getScheme().equals("wss");
     WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions()
@@ -86,9 +114,12 @@ public final class ReplayRunner {
     Histogram added = new SynchronizedHistogram(TimeUnit.MINUTES.toMicros(1), 3);
     StageBreakdown stages = new StageBreakdown();
     List<ReplaySession> all = new ArrayList<>();
+    sessionsRun = all;
+    AdaptiveFrames ladder = adaptiveTargetMs > 0 ? AdaptiveFrames.of(source, fps) : null;
     List<Future<Void>> connected = new ArrayList<>();
     for (int i = 0; i < sessions; i++) {
-      ReplaySession session = new ReplaySession(i, vertx, source, fps, window, latency, added, stages);
+      ReplaySession session = new ReplaySession(i, vertx, source, fps, window, latency, added, stages,
+        ladder == null ? null : new SessionAdaptation(ladder.controller(adaptiveTargetMs, fps), ladder));
       all.add(session);
       connected.add(session.connect(client, connect, pipeline));
     }
@@ -104,7 +135,7 @@ public final class ReplayRunner {
     long start = System.nanoTime();
     long interval = TimeUnit.SECONDS.toNanos(1) / fps;
     for (int i = 0; i < all.size(); i++) {
-      all.get(i).start(start + interval * i / all.size());
+      all.get(i).start(start + interval * i / all.size(), start + warmup.toNanos());
     }
     long[] last = {0, 0};
     long progressTimer = vertx.setPeriodic(1000, id -> {

@@ -52,8 +52,9 @@ final class ReplaySession {
   private final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
   private FrameLoopClient client;
   private long timer = -1;
-  private long startNanos;
-  private long ticks;
+  private long nextDueNanos;
+  /** Replies before this are left out of the latency figures (the warm-up). */
+  private long recordFromNanos;
   private long sequence;
   private int nextFrame;
 
@@ -69,9 +70,12 @@ final class ReplaySession {
   /** The server's per-window processing and queue-wait percentiles, weighted by frames (see ReplayReport). */
   final ServerTimes processTimes = new ServerTimes();
   final ServerTimes queueTimes = new ServerTimes();
+  /** Null unless the session adapts its frames to a latency target ({@code --adaptive}). */
+  final SessionAdaptation adaptation;
 
   ReplaySession(int index, Vertx vertx, FrameSource source, int fps, int window, Histogram latency, Histogram added,
-                StageBreakdown stages) {
+                StageBreakdown stages, SessionAdaptation adaptation) {
+    this.adaptation = adaptation;
     this.index = index;
     this.vertx = vertx;
     this.source = source;
@@ -101,9 +105,10 @@ final class ReplaySession {
     });
   }
 
-  /** Starts sending from {@code startNanos} (the runner spreads sessions over one interval). */
-  void start(long startNanos) {
-    this.startNanos = startNanos;
+  /** Starts sending from {@code startNanos} (the runner spreads sessions over one interval); latency counts from {@code recordFromNanos}. */
+  void start(long startNanos, long recordFromNanos) {
+    this.nextDueNanos = startNanos;
+    this.recordFromNanos = recordFromNanos;
     long periodMs = Math.max(1, TimeUnit.NANOSECONDS.toMillis(intervalNanos) / 2);
     // Ticks are checked twice per interval and sent by schedule, so timer jitter does not lower the rate.
     timer = vertx.setPeriodic(periodMs, id -> tick());
@@ -112,9 +117,12 @@ final class ReplaySession {
   private void tick() {
     long now = System.nanoTime();
     expireUnanswered(now);
-    while (startNanos + ticks * intervalNanos <= now) {
-      long due = startNanos + ticks * intervalNanos;
-      ticks++;
+    if (adaptation != null) {
+      adaptation.tick(now, inFlight.isEmpty() ? -1 : inFlight.peek().sentNanos());
+    }
+    while (nextDueNanos <= now) {
+      long due = nextDueNanos;
+      nextDueNanos += adaptation == null ? intervalNanos : adaptation.intervalNanos();
       if (window == 0 || inFlight.size() < window) {
         send(due, now);
       }
@@ -123,7 +131,7 @@ final class ReplaySession {
 
   private void send(long dueNanos, long now) {
     long seq = sequence++ & 0xFFFFFFFFL;
-    Buffer jpeg = source.frames().get(nextFrame);
+    Buffer jpeg = adaptation == null ? source.frames().get(nextFrame) : adaptation.next(seq, nextFrame);
     nextFrame = (nextFrame + 1) % source.frames().size();
     inFlight.add(new InFlight(seq, dueNanos, now));
     sent++;
@@ -143,8 +151,13 @@ final class ReplaySession {
     if (frame != null) {
       long from = window == 0 ? frame.dueNanos() : frame.sentNanos();
       long micros = Math.min(latency.getHighestTrackableValue(), TimeUnit.NANOSECONDS.toMicros(now - from));
-      latency.recordValue(micros);
-      recentRoundTrips.put(frame.sequence(), micros);
+      if (now >= recordFromNanos) {
+        latency.recordValue(micros);
+        recentRoundTrips.put(frame.sequence(), micros);
+      }
+      if (adaptation != null) {
+        adaptation.onReply(frame.sequence(), micros / 1000.0, FrameFormat.HEADER_LENGTH + reply.jpeg().length());
+      }
     }
   }
 
@@ -155,6 +168,9 @@ final class ReplaySession {
         recordAdded(message.getJsonArray("timings"));
         processTimes.add(message.getJsonObject("processMs"));
         queueTimes.add(message.getJsonObject("queueMs"));
+        if (adaptation != null) {
+          adaptation.onStats(message);
+        }
       }
       case "pipeline" -> pipelineAnswer.tryComplete();
       case "error" -> {

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.function.Function;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
@@ -33,6 +34,11 @@ final class HeadlessChromium implements AutoCloseable {
    * @param grantCamera whether the (fake) permission prompt grants the camera or denies it
    */
   HeadlessChromium(boolean ignoreCertificateErrors, String hostAlias, boolean grantCamera) {
+    this(ignoreCertificateErrors, hostAlias, grantCamera, List.of());
+  }
+
+  /** @param extraArguments more Chromium switches, e.g. {@code --use-file-for-fake-video-capture=clip.y4m} */
+  HeadlessChromium(boolean ignoreCertificateErrors, String hostAlias, boolean grantCamera, List<String> extraArguments) {
     if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
       throw new IllegalStateException("the browser test needs Debian's chromium and chromium-driver packages"
         + " (apt-get install chromium chromium-driver; .ci/run installs them)");
@@ -48,6 +54,7 @@ final class HeadlessChromium implements AutoCloseable {
         "--disable-background-networking", "--disable-component-update", "--disable-sync",
         "--use-fake-device-for-media-stream", grantCamera ? "--use-fake-ui-for-media-stream" : "--deny-permission-prompts",
         "--window-size=1400,1100", "--user-data-dir=" + profile);
+    options.addArguments(extraArguments);
     if (ignoreCertificateErrors) {
       options.addArguments("--ignore-certificate-errors");
     }

@@ -1,0 +1,294 @@
+package io.frameloop.replay;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.stream.IntStream;
+
+/**
+ * The latency-target controller specified in docs/ADAPTIVE.md: picks the JPEG quality, frame width
+ * and frame rate that keep the round trip under a target. {@code webroot/adaptive.js} is the same
+ * state machine; change both together (AdaptiveControllerTest runs the same inputs through both).
+ *
+ * <p>Time is passed in (milliseconds, any origin), so that traces replay exactly. Not thread-safe:
+ * one session's event loop drives it.
+ */
+public final class AdaptiveController {
+
+  public static final double DEFAULT_TARGET_MS = 150;
+  public static final double QUALITY_FLOOR = 0.4;
+  static final double QUALITY_STEP = 0.1;
+  static final int[] WIDTHS = {1280, 960, 640, 480, 320};
+  static final int[] FPS_STEPS = {20, 15, 10, 5};
+  static final long DECISION_MS = 1000;
+  static final double HEADROOM = 0.85;
+  static final double QUALITY_GROWTH = 1.25;
+  static final double JUMP_FACTOR = 1.5;
+  static final int OVER_WINDOWS = 3;
+  static final double P95_MARGIN = 0.9;
+  static final double QUEUE_FACTOR = 1.2;
+  static final int UP_HOLD_MIN = 3;
+  static final int UP_HOLD_MAX = 16;
+  static final long PROBE_MS = 10_000;
+  static final double SERVER_SHARE = 0.5;
+  static final double DOWNLINK_SPEEDUP = 4;
+
+  private enum Change { NONE, UP, DOWN }
+
+  private final double targetMs;
+  private final double[] qualities;
+  private final int[] widths;
+  private final int[] fpsSteps;
+  private int qi;
+  private int wi;
+  private int fi;
+  private final List<Double> roundTrips = new ArrayList<>();
+  private double bytesUp;
+  private double bytesDown;
+  private double serverMs;
+  private boolean downlinkSignal;
+  private long slowClientDrops;
+  private int bestReplyQuality;
+  private double baseMs = Double.POSITIVE_INFINITY;
+  private double lastDecisionAt = -1;
+  private Change lastChange = Change.NONE;
+  private double lastChangeAt;
+  private int upHold = UP_HOLD_MIN;
+  private int calmWindows;
+  private int overWindows;
+  private Limiter limiter = Limiter.NONE;
+  private int changes;
+
+  /**
+   * @param topQuality the best JPEG quality (0–1), the start; lowered in steps of 0.1 down to 0.4
+   * @param topWidth   the widest frame, the start; then the narrower of 960, 640, 480, 320
+   * @param maxFps     the highest frame rate, the start; then the lower of 20, 15, 10, 5
+   */
+  public AdaptiveController(double targetMs, double topQuality, int topWidth, int maxFps) {
+    if (!(targetMs > 0) || !(topQuality > 0 && topQuality <= 1) || topWidth < 16 || maxFps < 1) {
+      throw new IllegalArgumentException("target, quality (0-1], width and fps must be positive");
+    }
+    this.targetMs = targetMs;
+    List<Double> q = new ArrayList<>(List.of(topQuality));
+    for (int i = 1; topQuality - QUALITY_STEP * i >= QUALITY_FLOOR - 1e-9; i++) {
+      q.add(Math.round((topQuality - QUALITY_STEP * i) * 100) / 100.0);
+    }
+    qualities = q.stream().mapToDouble(Double::doubleValue).toArray();
+    widths = steps(topWidth, WIDTHS);
+    fpsSteps = steps(maxFps, FPS_STEPS);
+  }
+
+  /** {@code top}, then the candidates below it. */
+  private static int[] steps(int top, int[] candidates) {
+    return IntStream.concat(IntStream.of(top), Arrays.stream(candidates).filter(c -> c < top)).toArray();
+  }
+
+  /** A reply: its round trip and the bytes of the frame up and of the reply down. */
+  public void onReply(double roundTripMs, double frameBytesUp, double replyBytesDown) {
+    roundTrips.add(roundTripMs);
+    bytesUp += frameBytesUp;
+    bytesDown += replyBytesDown;
+    baseMs = Math.min(baseMs, roundTripMs);
+  }
+
+  /**
+   * A {@code stats} message: the server's processing + queue p50 (ms; ignored when negative, i.e.
+   * no frame in that window), its {@code slow_client} drop total and its {@code replyQuality} (0 if absent).
+   */
+  public void onStats(double serverTimeMs, long slowClientDropTotal, int replyQuality) {
+    if (serverTimeMs >= 0) {
+      serverMs = serverTimeMs;
+    }
+    if (slowClientDropTotal > slowClientDrops || (replyQuality > 0 && replyQuality < bestReplyQuality)) {
+      downlinkSignal = true;
+    }
+    slowClientDrops = Math.max(slowClientDrops, slowClientDropTotal);
+    bestReplyQuality = Math.max(bestReplyQuality, replyQuality);
+  }
+
+  /**
+   * Called often (every frame tick); decides at most once per {@link #DECISION_MS}. {@code
+   * oldestUnansweredMs} is the age of the oldest frame still waiting for its reply (0 if none).
+   * Returns whether the settings changed.
+   */
+  public boolean tick(double nowMs, double oldestUnansweredMs) {
+    if (lastDecisionAt < 0) {
+      lastDecisionAt = nowMs;
+      return false;
+    }
+    if (nowMs - lastDecisionAt < DECISION_MS) {
+      return false;
+    }
+    double rate = roundTrips.size() * 1000.0 / (nowMs - lastDecisionAt);
+    lastDecisionAt = nowMs;
+    List<Double> samples = new ArrayList<>(roundTrips);
+    if (oldestUnansweredMs > targetMs) {
+      samples.add(oldestUnansweredMs); // a stalled link counts, though no reply says so
+    }
+    if (samples.isEmpty()) {
+      return false;
+    }
+    Collections.sort(samples);
+    double p50 = percentile(samples, 0.5);
+    double p95 = percentile(samples, 0.95);
+    Limiter cause = limiterOf(p50);
+    resetWindow();
+    if (lastChange == Change.UP && nowMs - lastChangeAt > PROBE_MS) {
+      upHold = Math.max(UP_HOLD_MIN, upHold / 2); // the last step up held: probe sooner again
+      lastChange = Change.NONE;
+    }
+    overWindows = p95 > P95_MARGIN * targetMs ? overWindows + 1 : 0;
+    if (p50 > targetMs || overWindows >= OVER_WINDOWS) {
+      calmWindows = 0;
+      int steps = p50 > JUMP_FACTOR * targetMs ? 2 : 1;
+      boolean changed = false;
+      for (int i = 0; i < steps; i++) {
+        changed |= stepDown(cause, rate, p50 > QUEUE_FACTOR * baseMs);
+      }
+      if (changed) {
+        limiter = cause;
+        if (lastChange == Change.UP && nowMs - lastChangeAt <= PROBE_MS) {
+          upHold = Math.min(UP_HOLD_MAX, upHold * 2); // the probe failed: wait longer before the next
+        }
+        noteChange(Change.DOWN, nowMs);
+      }
+      return changed;
+    }
+    double growth = nextUpGrowth();
+    if (growth > 0 && baseMs + (p95 - baseMs) * growth <= HEADROOM * targetMs) {
+      calmWindows++;
+      if (calmWindows >= upHold) {
+        calmWindows = 0;
+        stepUp();
+        if (atTop()) {
+          limiter = Limiter.NONE;
+        }
+        noteChange(Change.UP, nowMs);
+        return true;
+      }
+    } else {
+      calmWindows = 0;
+    }
+    return false;
+  }
+
+  private void noteChange(Change change, double nowMs) {
+    lastChange = change;
+    lastChangeAt = nowMs;
+    changes++;
+  }
+
+  private void resetWindow() {
+    roundTrips.clear();
+    bytesUp = 0;
+    bytesDown = 0;
+    downlinkSignal = false;
+  }
+
+  /** The heuristic of docs/ADAPTIVE.md, on the window that just ended. */
+  private Limiter limiterOf(double p50) {
+    if (downlinkSignal) {
+      return Limiter.DOWNLINK;
+    }
+    if (serverMs >= SERVER_SHARE * p50) {
+      return Limiter.SERVER;
+    }
+    return bytesUp >= bytesDown / DOWNLINK_SPEEDUP ? Limiter.UPLINK : Limiter.DOWNLINK;
+  }
+
+  /** {@code rate}: replies per second in the window that just ended; {@code queued}: whether its median is above the floor. */
+  private boolean stepDown(Limiter cause, double rate, boolean queued) {
+    // Quality and size barely change a server's time when its pipeline sets the output: only fewer frames help.
+    boolean rateOnly = cause == Limiter.SERVER;
+    if (!rateOnly && qi < qualities.length - 1) {
+      qi++;
+      return true;
+    }
+    if (!rateOnly && wi < widths.length - 1) {
+      wi++;
+      return true;
+    }
+    if (fi >= fpsSteps.length - 1 || !queued) {
+      return false; // fewer frames only shorten queues: without one, they would cost frames for nothing
+    }
+    fi++;
+    while (fi < fpsSteps.length - 1 && fpsSteps[fi] >= rate) {
+      fi++; // a cap above the rate replies came at would change nothing
+    }
+    return true;
+  }
+
+  private void stepUp() {
+    if (fi > 0) {
+      fi--;
+    } else if (wi > 0) {
+      wi--;
+    } else {
+      qi--;
+    }
+  }
+
+  /** The round trip's predicted growth from the next step up (bytes ∝ area), or 0 at the top. */
+  private double nextUpGrowth() {
+    if (fi > 0) {
+      return 1;
+    }
+    if (wi > 0) {
+      double ratio = (double) widths[wi - 1] / widths[wi];
+      return ratio * ratio;
+    }
+    return qi > 0 ? QUALITY_GROWTH : 0;
+  }
+
+  /** Nearest rank: the smallest sample with at least {@code p} of the samples at or below it. */
+  static double percentile(List<Double> sorted, double p) {
+    int index = (int) Math.ceil(p * sorted.size()) - 1;
+    return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));
+  }
+
+  public double quality() {
+    return qualities[qi];
+  }
+
+  public int width() {
+    return widths[wi];
+  }
+
+  public int fps() {
+    return fpsSteps[fi];
+  }
+
+  /** Whether every setting is at its best (the start). */
+  public boolean atTop() {
+    return qi == 0 && wi == 0 && fi == 0;
+  }
+
+  /** What made the last step down (NONE at the top settings). */
+  public Limiter limiter() {
+    return limiter;
+  }
+
+  public double targetMs() {
+    return targetMs;
+  }
+
+  /** The qualities it can choose, best first. */
+  public double[] qualitySteps() {
+    return qualities.clone();
+  }
+
+  /** The widths it can choose, widest first. */
+  public int[] widthSteps() {
+    return widths.clone();
+  }
+
+  public int changes() {
+    return changes;
+  }
+
+  /** The indexes into the quality, width and frame-rate steps (0 = best), for traces. */
+  String levels() {
+    return qi + "," + wi + "," + fi;
+  }
+}

@@ -1,0 +1,272 @@
+package io.frameloop.replay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.function.DoubleFunction;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The controller on simulated links (a closed loop of one frame in flight, see {@link Sim}), and
+ * the same inputs through webroot/adaptive.js under node: both must decide alike.
+ */
+class AdaptiveControllerTest {
+
+  /** What one simulated second of a link is like. */
+  record Link(double upMbps, double downMbps, double oneWayMs, double processMs, double backgroundLoad) {
+  }
+
+  static final Link FAST = new Link(200, 200, 0.1, 5, 0);
+  static final Link MOBILE = new Link(20, 40, 25, 5, 0);
+  static final Link NARROW = new Link(1.5, 10, 25, 5, 0);
+
+  @Test
+  void unconstrainedLinkStaysAtTheTop() {
+    Sim sim = new Sim("fast", t -> FAST).run(30_000);
+    assertThat(sim.controller.changes()).isZero();
+    assertThat(sim.controller.atTop()).isTrue();
+    assertThat(sim.p95(0, 30_000)).isLessThan(50);
+  }
+
+  @Test
+  void suddenBandwidthDropLowersQualityThenSizeAndMeetsTheTarget() {
+    Sim sim = new Sim("drop", t -> t < 10_000 ? MOBILE : NARROW).run(40_000);
+    assertThat(sim.settingsAt(9_999)).isEqualTo("0.80 640 30");
+    assertThat(sim.p95(9_000, 10_000)).isLessThan(150);
+    // Quality goes to its floor before the size is touched; the frame rate is not needed here.
+    assertThat(sim.firstWidthChange()).isGreaterThan(sim.firstTimeAt("0.40 640 30"));
+    assertThat(sim.controller.fps()).isEqualTo(30);
+    assertThat(sim.controller.width()).isLessThan(640);
+    assertThat(sim.controller.limiter()).isEqualTo(Limiter.UPLINK);
+    assertThat(sim.p95(20_000, 40_000)).as("after settling").isLessThanOrEqualTo(150);
+    assertThat(sim.firstTimeUnder(10_000, 150)).as("settled within 6 s of the drop").isLessThan(16_000);
+    sim.assertNoFasterThanOncePerSecond();
+  }
+
+  @Test
+  void recoveryClimbsBackToTheTopWithoutOscillating() {
+    Sim sim = new Sim("recovery", t -> t < 15_000 ? NARROW : MOBILE).run(75_000);
+    assertThat(sim.settingsAt(14_999)).isNotEqualTo("0.80 640 30");
+    assertThat(sim.settingsAt(75_000)).isEqualTo("0.80 640 30");
+    assertThat(sim.p95(15_500, 75_000)).isLessThanOrEqualTo(150);
+    sim.assertNoFasterThanOncePerSecond();
+    // Each step up waits for 3 calm windows: 7 steps from the bottom, no step back down.
+    assertThat(sim.downsAfter(16_000)).isZero();
+  }
+
+  @Test
+  void serverLimitedLowersOnlyTheFrameRate() {
+    // A busy server shared with other sessions: its queue grows with this session's frame rate.
+    Link busy = new Link(100, 100, 5, 40, 0.6);
+    Sim sim = new Sim("server", t -> busy).run(30_000);
+    assertThat(sim.controller.limiter()).isEqualTo(Limiter.SERVER);
+    assertThat(sim.controller.quality()).isEqualTo(0.8);
+    assertThat(sim.controller.width()).isEqualTo(640);
+    assertThat(sim.controller.fps()).isLessThan(30);
+    assertThat(sim.p95(15_000, 30_000)).isLessThanOrEqualTo(150);
+    sim.assertNoFasterThanOncePerSecond();
+  }
+
+  @Test
+  void aLinkSlowerThanTheTargetByItsDelayAloneKeepsTheFrameRate() {
+    // 90 ms each way: no setting brings the round trip under 150 ms; fewer frames would not either.
+    Link far = new Link(5, 20, 90, 5, 0);
+    Sim sim = new Sim("far", t -> far).run(30_000);
+    assertThat(sim.settingsAt(30_000)).isEqualTo("0.40 320 30");
+    assertThat(sim.controller.limiter()).isEqualTo(Limiter.UPLINK);
+    sim.assertNoFasterThanOncePerSecond();
+  }
+
+  @Test
+  void linkOnTheEdgeOfAStepSettlesInsteadOfFlapping() {
+    // 4 Mbit/s up: quality 0.5 fits, 0.6 barely does not. The probes up back off to one every ~20 s.
+    Link edge = new Link(4, 20, 25, 5, 0);
+    Sim sim = new Sim("edge", t -> edge).run(120_000);
+    assertThat(sim.changesBetween(20_000, 120_000)).as("changes in the last 100 s").isLessThanOrEqualTo(14);
+    assertThat(sim.p95(20_000, 120_000)).isLessThanOrEqualTo(1.5 * 150);
+    sim.assertNoFasterThanOncePerSecond();
+  }
+
+  @Test
+  void javaScriptControllerDecidesExactlyLikeTheJavaOne(@TempDir Path dir) throws Exception {
+    List<Sim> sims = List.of(
+      new Sim("fast", t -> FAST).run(20_000),
+      new Sim("drop", t -> t < 10_000 ? MOBILE : NARROW).run(40_000),
+      new Sim("recovery", t -> t < 15_000 ? NARROW : MOBILE).run(75_000),
+      new Sim("server", t -> new Link(100, 100, 5, 40, 0.6)).run(30_000),
+      new Sim("far", t -> new Link(5, 20, 90, 5, 0)).run(30_000),
+      new Sim("edge", t -> new Link(4, 20, 25, 5, 0)).run(60_000));
+    JsonArray traces = new JsonArray();
+    List<String> expected = new ArrayList<>();
+    for (Sim sim : sims) {
+      traces.add(new JsonObject().put("name", sim.name).put("controller", new JsonArray().add(150).add(0.8).add(640).add(30))
+        .put("events", sim.events));
+      expected.addAll(sim.outcomes);
+    }
+    Path file = dir.resolve("traces.json");
+    Files.writeString(file, traces.encode());
+    Process node = new ProcessBuilder("node", "src/test/js/adaptive-replay.js", file.toString())
+      .redirectErrorStream(true).start();
+    String output = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(node.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(node.exitValue()).as(output).isZero();
+    List<String> actual = output.lines().toList();
+    assertThat(expected).hasSizeGreaterThan(1000);
+    assertThat(actual).containsExactlyElementsOf(expected);
+  }
+
+  /** A closed loop, one frame in flight, a tick every 100 ms and stats every second. */
+  static final class Sim {
+    final String name;
+    final DoubleFunction<Link> link;
+    final AdaptiveController controller = new AdaptiveController(150, 0.8, 640, 30);
+    final Random random = new Random(7);
+    final JsonArray events = new JsonArray();
+    final List<String> outcomes = new ArrayList<>();
+    /** {sent at, round trip} per frame. */
+    final List<double[]> frames = new ArrayList<>();
+    /** {time, changed to settings} per change. */
+    final List<Object[]> changeLog = new ArrayList<>();
+    final List<String> settingsLog = new ArrayList<>();
+
+    Sim(String name, DoubleFunction<Link> link) {
+      this.name = name;
+      this.link = link;
+    }
+
+    Sim run(long durationMs) {
+      long sentAt = 0;
+      double replyAt = -1;
+      long nextSend = 0;
+      double serverMs = 0;
+      List<Double> recentServer = new ArrayList<>();
+      List<Long> recentSends = new ArrayList<>();
+      for (long now = 0; now <= durationMs; now += 10) {
+        if (replyAt >= 0 && replyAt <= now) {
+          double rtt = replyAt - sentAt;
+          frames.add(new double[] {sentAt, rtt});
+          double up = upBytes(controller.quality(), controller.width());
+          double down = 30_000 + 0.2 * up;
+          controller.onReply(rtt, up, down);
+          events.add(new JsonArray().add("reply").add(rtt).add(up).add(down));
+          recentServer.add(serverMs);
+          replyAt = -1;
+        }
+        if (replyAt < 0 && now >= nextSend) {
+          Link l = link.apply(now);
+          long windowStart = now - 1000;
+          recentSends.removeIf(t -> t < windowStart);
+          double rho = l.backgroundLoad() + recentSends.size() * l.processMs() / 1000;
+          double queue = rho < 0.95 ? l.processMs() * rho / (2 * (1 - rho)) : l.processMs() * 9.5;
+          serverMs = l.processMs() + queue;
+          double up = upBytes(controller.quality(), controller.width());
+          double rtt = 2 * l.oneWayMs() + up * 8 / (l.upMbps() * 1000) + serverMs
+            + (30_000 + 0.2 * up) * 8 / (l.downMbps() * 1000);
+          rtt *= 0.95 + 0.1 * random.nextDouble();
+          sentAt = now;
+          replyAt = now + rtt;
+          recentSends.add(now);
+          nextSend = now + 1000 / controller.fps();
+        }
+        if (now % 1000 == 500 && !recentServer.isEmpty()) {
+          double server = recentServer.stream().mapToDouble(Double::doubleValue).sorted().toArray()[recentServer.size() / 2];
+          controller.onStats(server, 0, 80);
+          events.add(new JsonArray().add("stats").add(server).add(0).add(80));
+          recentServer.clear();
+        }
+        if (now % 100 == 0) {
+          double oldest = replyAt >= 0 ? now - sentAt : 0;
+          boolean changed = controller.tick(now, oldest);
+          events.add(new JsonArray().add("tick").add(now).add(oldest));
+          outcomes.add(new JsonArray().add(name).add(now).add(changed).add(controller.levels())
+            .add(controller.limiter().label()).encode().replace("]", ",\"" + String.format(Locale.ROOT, "%.2f", controller.quality())
+              + "\"," + controller.width() + "," + controller.fps() + "]"));
+          if (changed) {
+            changeLog.add(new Object[] {now, settings()});
+          }
+          settingsLog.add(settings());
+        }
+      }
+      return this;
+    }
+
+    /** A 640x480 camera frame is about 45 KB at quality 0.8 and a third of that at 0.4; bytes follow the area. */
+    static double upBytes(double quality, int width) {
+      double scale = (double) width / 640;
+      return Math.round(45_000 * (0.35 + 0.65 * (quality - 0.4) / 0.4) * scale * scale);
+    }
+
+    String settings() {
+      return String.format(Locale.ROOT, "%.2f %d %d", controller.quality(), controller.width(), controller.fps());
+    }
+
+    String settingsAt(long time) {
+      return settingsLog.get((int) Math.min(settingsLog.size() - 1, time / 100));
+    }
+
+    long firstTimeAt(String settings) {
+      return settingsLog.indexOf(settings) * 100L;
+    }
+
+    long firstWidthChange() {
+      return changeLog.stream().filter(c -> !((String) c[1]).contains(" 640 ")).mapToLong(c -> (Long) c[0]).findFirst().orElse(-1);
+    }
+
+    /** The first time after {@code from} from which every round trip is under {@code limit}. */
+    long firstTimeUnder(long from, double limit) {
+      double last = from;
+      for (double[] f : frames) {
+        if (f[0] >= from && f[1] > limit) {
+          last = f[0];
+        }
+      }
+      return (long) last;
+    }
+
+    double p95(long from, long to) {
+      List<Double> rtts = new ArrayList<>();
+      for (double[] f : frames) {
+        if (f[0] >= from && f[0] < to) {
+          rtts.add(f[1]);
+        }
+      }
+      rtts.sort(null);
+      return AdaptiveController.percentile(rtts, 0.95);
+    }
+
+    long changesBetween(long from, long to) {
+      return changeLog.stream().filter(c -> (Long) c[0] >= from && (Long) c[0] < to).count();
+    }
+
+    long downsAfter(long from) {
+      long downs = 0;
+      for (int i = 1; i < settingsLog.size(); i++) {
+        if (i * 100L >= from && rank(settingsLog.get(i)) < rank(settingsLog.get(i - 1))) {
+          downs++;
+        }
+      }
+      return downs;
+    }
+
+    private static double rank(String settings) {
+      String[] s = settings.split(" ");
+      return Double.parseDouble(s[0]) + Integer.parseInt(s[1]) * 10 + Integer.parseInt(s[2]) * 100_000;
+    }
+
+    void assertNoFasterThanOncePerSecond() {
+      for (int i = 1; i < changeLog.size(); i++) {
+        assertThat((Long) changeLog.get(i)[0] - (Long) changeLog.get(i - 1)[0]).as("time between changes").isGreaterThanOrEqualTo(1000);
+      }
+    }
+  }
+}

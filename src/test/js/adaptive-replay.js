@@ -1,0 +1,21 @@
+// Replays recorded controller inputs through webroot/adaptive.js and prints each tick's outcome as
+// one JSON array per line, for AdaptiveControllerTest to compare with the Java controller's.
+//   node src/test/js/adaptive-replay.js trace.json
+'use strict';
+const fs = require('fs');
+const path = require('path');
+const { AdaptiveController } = require(path.join(__dirname, '../../../webroot/adaptive.js'));
+
+for (const trace of JSON.parse(fs.readFileSync(process.argv[2], 'utf8'))) {
+  const [targetMs, topQuality, topWidth, maxFps] = trace.controller;
+  const controller = new AdaptiveController(targetMs, topQuality, topWidth, maxFps);
+  for (const event of trace.events) {
+    if (event[0] === 'reply') controller.onReply(event[1], event[2], event[3]);
+    else if (event[0] === 'stats') controller.onStats(event[1], event[2], event[3]);
+    else {
+      const changed = controller.tick(event[1], event[2]);
+      console.log(JSON.stringify([trace.name, event[1], changed, controller.levels, controller.limiter,
+        controller.quality.toFixed(2), controller.width, controller.fps]));
+    }
+  }
+}
