@@ -200,22 +200,20 @@ public final class FrameLoop {
    */
   public Router mount(Router router) {
     router.route(options.getRouteOptions().getFramesPath()).handler(framesHandler);
-    String managementToken = options.getAuthOptions().getManagementToken();
     if (!options.getRouteOptions().getMetricsPath().isEmpty() && meterRegistry instanceof PrometheusMeterRegistry prometheus) {
-      Route metrics = router.get(options.getRouteOptions().getMetricsPath());
-      if (managementToken != null) {
-        metrics.handler(ManagementAuthHandler.create(managementToken));
-      }
-      metrics.handler(PrometheusHandler.create(prometheus));
+      operations(router, options.getRouteOptions().getMetricsPath()).handler(PrometheusHandler.create(prometheus));
     }
     if (!options.getRouteOptions().getHealthPath().isEmpty()) {
-      Route health = router.get(options.getRouteOptions().getHealthPath());
-      if (managementToken != null) {
-        health.handler(ManagementAuthHandler.create(managementToken));
-      }
-      health.handler(HealthCheckHandler.createWithHealthChecks(healthChecks()));
+      operations(router, options.getRouteOptions().getHealthPath()).handler(HealthCheckHandler.createWithHealthChecks(healthChecks()));
     }
     return router;
+  }
+
+  /** An operations endpoint's route: behind the management token when one is set. */
+  private Route operations(Router router, String path) {
+    Route route = router.get(path);
+    String managementToken = options.getAuthOptions().getManagementToken();
+    return managementToken == null ? route : route.handler(ManagementAuthHandler.create(managementToken));
   }
 
   /** Serves the webcam page at {@code /} on every path the router does not answer otherwise: {@link #pageRouter} at the root. */
