@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import org.opencv.core.Mat;
 import org.opencv.core.MatOfByte;
-import org.opencv.core.MatOfInt;
 import org.opencv.core.Size;
 import org.opencv.imgcodecs.Imgcodecs;
 import org.opencv.imgproc.Imgproc;
@@ -82,14 +81,6 @@ public final class AdaptiveFrames {
   }
 
   private static Buffer encode(Mat image, double quality) {
-    MatOfByte out = new MatOfByte();
-    MatOfInt params = new MatOfInt(Imgcodecs.IMWRITE_JPEG_QUALITY, (int) Math.round(quality * 100));
-    try {
-      Imgcodecs.imencode(".jpg", image, out, params);
-      return Buffer.buffer(out.toArray());
-    } finally {
-      out.release();
-      params.release();
-    }
+    return FrameSource.encode(image, (int) Math.round(quality * 100));
   }
 }

@@ -146,8 +146,13 @@ public record FrameSource(String description, List<Buffer> frames) {
   }
 
   private static Buffer encode(Mat image) {
+    return encode(image, QUALITY);
+  }
+
+  /** {@code image} as a JPEG at {@code quality} (1-100). */
+  static Buffer encode(Mat image, int quality) {
     MatOfByte out = new MatOfByte();
-    MatOfInt params = new MatOfInt(Imgcodecs.IMWRITE_JPEG_QUALITY, QUALITY);
+    MatOfInt params = new MatOfInt(Imgcodecs.IMWRITE_JPEG_QUALITY, quality);
     try {
       Imgcodecs.imencode(".jpg", image, out, params);
       return Buffer.buffer(out.toArray());
