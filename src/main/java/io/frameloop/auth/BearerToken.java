@@ -23,10 +23,10 @@ final class BearerToken {
 
   /** @return the token, or {@code null} when the handshake carries none */
   static String find(MultiMap headers, String uri) {
-    String authorization = headers.get(HttpHeaders.AUTHORIZATION);
+    String authorization = fromAuthorization(headers.get(HttpHeaders.AUTHORIZATION));
     // Another scheme (e.g. Basic for a proxy in front) is not ours: look in the other two places.
-    if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      return bounded(authorization.substring(7).trim());
+    if (authorization != null) {
+      return bounded(authorization);
     }
     String protocols = headers.get("Sec-WebSocket-Protocol");
     if (protocols != null) {
@@ -50,6 +50,11 @@ final class BearerToken {
     }
     List<String> query = new QueryStringDecoder(uri == null ? "" : uri).parameters().get("access_token");
     return query == null || query.isEmpty() ? null : bounded(query.get(0));
+  }
+
+  /** The credentials of an {@code Authorization: Bearer <token>} header; null for none or another scheme. */
+  static String fromAuthorization(String header) {
+    return header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
   }
 
   private static String bounded(String token) {

@@ -17,9 +17,8 @@ public interface ManagementAuthHandler extends Handler<RoutingContext> {
   static ManagementAuthHandler create(String managementToken) {
     byte[] expected = managementToken.getBytes(StandardCharsets.UTF_8);
     return ctx -> {
-      String authorization = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
-      byte[] given = authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
-        ? authorization.substring(7).trim().getBytes(StandardCharsets.UTF_8) : null;
+      String token = BearerToken.fromAuthorization(ctx.request().getHeader(HttpHeaders.AUTHORIZATION));
+      byte[] given = token == null ? null : token.getBytes(StandardCharsets.UTF_8);
       // Constant time: the comparison tells an attacker nothing about how much of a guess was right.
       if (given != null && MessageDigest.isEqual(expected, given)) {
         ctx.next();
