@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.frameloop.protocol.FrameFormat;
 import io.frameloop.server.FrameLoopOptions;
+import io.frameloop.testing.CapturedLog;
 import io.frameloop.testing.FrameClient;
 import io.frameloop.testing.Http;
 import io.frameloop.testing.Images;
@@ -217,27 +218,8 @@ class SessionAuthTest {
 
   @Test
   void tokensNeverReachTheLogs(Vertx vertx) throws Exception {
-    java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
-    java.util.logging.Level level = root.getLevel();
-    java.util.List<String> logged = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
-    java.util.logging.Handler capture = new java.util.logging.Handler() {
-      @Override
-      public void publish(java.util.logging.LogRecord record) {
-        logged.add(new java.util.logging.SimpleFormatter().format(record));
-      }
-
-      @Override
-      public void flush() {
-      }
-
-      @Override
-      public void close() {
-      }
-    };
-    capture.setLevel(java.util.logging.Level.FINE);
-    root.addHandler(capture);
     // Debug lines too. Not trace (FINEST): vertx-web's router traces every request URI, a query token included.
-    root.setLevel(java.util.logging.Level.FINE);
+    CapturedLog log = CapturedLog.from(java.util.logging.Level.FINE);
     Tokens tokens = Tokens.hs256(vertx, Tokens.SECRET);
     String valid = tokens.sign(claims("alice").put("exp", Tokens.now() + 2));
     String expired = tokens.sign(claims("alice").put("exp", Tokens.now() - 60));
@@ -263,9 +245,9 @@ class SessionAuthTest {
           .isInstanceOf(UpgradeRejectedException.class);
       }
     } finally {
-      root.setLevel(level);
-      root.removeHandler(capture);
+      log.close();
     }
+    java.util.List<String> logged = log.messages(java.util.logging.Level.FINE);
     assertThat(logged).anySatisfy(line -> assertThat(line).contains("session opened"));
     for (String token : new String[] {valid, expired, forged, browserToken, Tokens.SECRET, MANAGEMENT}) {
       String signature = token.substring(token.lastIndexOf('.') + 1);

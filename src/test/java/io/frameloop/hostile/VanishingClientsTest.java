@@ -9,6 +9,7 @@ import io.frameloop.protocol.FrameHeader;
 import io.frameloop.server.FrameLoopOptions;
 import io.frameloop.server.FrameLoopVerticle;
 import io.frameloop.testing.Await;
+import io.frameloop.testing.CapturedLog;
 import io.frameloop.testing.FrameClient;
 import io.frameloop.testing.Http;
 import io.frameloop.testing.Images;
@@ -21,13 +22,9 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.logging.Handler;
 import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -59,25 +56,7 @@ class VanishingClientsTest {
     Await.until(() -> server.frameLoop().sessionCount() == 0);
     long matsBefore = NativeMats.live();
 
-    List<String> logged = Collections.synchronizedList(new ArrayList<>());
-    Handler capture = new Handler() {
-      @Override
-      public void publish(LogRecord record) {
-        if (record.getLevel().intValue() >= Level.WARNING.intValue()) {
-          logged.add(record.getLevel() + " " + record.getLoggerName() + ": " + record.getMessage()
-            + (record.getThrown() == null ? "" : " " + record.getThrown()));
-        }
-      }
-
-      @Override
-      public void flush() {
-      }
-
-      @Override
-      public void close() {
-      }
-    };
-    Logger.getLogger("").addHandler(capture);
+    CapturedLog log = CapturedLog.from(Level.WARNING);
     try {
       for (int round = 0; round < 4; round++) {
         List<RawWebSocket> clients = new ArrayList<>();
@@ -97,9 +76,9 @@ class VanishingClientsTest {
       Await.until(() -> busy(port) == 0);
       Thread.sleep(300); // late results still on their way back to closed sessions
     } finally {
-      Logger.getLogger("").removeHandler(capture);
+      log.close();
     }
-    assertThat(logged).as("warnings and errors logged").isEmpty();
+    assertThat(log.messages(Level.WARNING)).as("warnings and errors logged").isEmpty();
     assertThat(NativeMats.live()).isEqualTo(matsBefore);
     String metrics = Http.get(port, "/metrics").body();
     double in = Http.metric(metrics, "frameloop_frames_in_total");

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.frameloop.protocol.FrameFormat;
 import io.frameloop.protocol.FrameHeader;
 import io.frameloop.testing.Await;
+import io.frameloop.testing.CapturedLog;
 import io.frameloop.testing.Images;
 import io.frameloop.testing.RawWebSocket;
 import io.frameloop.testing.TestServers;
@@ -14,13 +15,8 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.junit5.VertxExtension;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
-import java.util.logging.Handler;
 import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -34,41 +30,26 @@ class TransportLimitTest {
     FrameLoop frameLoop = await(FrameLoop.deploy(vertx, options));
     HttpServer server = await(vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0))
       .requestHandler(frameLoop.mount(Router.router(vertx))).listen());
-    List<String> warnings = Collections.synchronizedList(new ArrayList<>());
-    List<String> closes = Collections.synchronizedList(new ArrayList<>());
-    Level rootLevel = Logger.getLogger("").getLevel();
-    Logger.getLogger("").setLevel(Level.FINE); // the session's close line is at debug
-    Handler capture = new Handler() {
-      @Override
-      public void publish(LogRecord record) {
-        if (record.getLevel().intValue() >= Level.WARNING.intValue()) {
-          warnings.add(record.getMessage());
-        } else if (record.getMessage() != null && record.getMessage().startsWith("session closed")) {
-          closes.add(new java.util.logging.SimpleFormatter().formatMessage(record));
-        }
-      }
-
-      @Override
-      public void flush() {
-      }
-
-      @Override
-      public void close() {
-      }
-    };
-    Logger.getLogger("").addHandler(capture);
+    CapturedLog log = CapturedLog.from(Level.FINE); // the session's close line is at debug
     try (RawWebSocket client = RawWebSocket.connect(server.actualPort(), "/frames")) {
       // A 640x480 noise JPEG is well over 64 KiB: a webcam frame the default server cannot take.
       client.send(RawWebSocket.BINARY, FrameFormat.encode(new FrameHeader(1, 0), Images.noiseJpeg(640, 480, 90)).getBytes());
       assertThat(client.closedByServer(20_000)).isTrue();
       Await.until(() -> frameLoop.sessionCount() == 0);
-      Await.until(() -> !warnings.isEmpty() && !closes.isEmpty());
+      Await.until(() -> !warnings(log).isEmpty() && !closes(log).isEmpty());
     } finally {
-      Logger.getLogger("").removeHandler(capture);
-      Logger.getLogger("").setLevel(rootLevel);
+      log.close();
     }
-    assertThat(closes.get(0)).as("the session's close reason").contains("transport limit exceeded");
-    assertThat(warnings.get(0)).contains("WebSocket limit").contains("maxMessageBytes").contains("listenOptions()");
+    assertThat(closes(log).get(0)).as("the session's close reason").contains("transport limit exceeded");
+    assertThat(warnings(log).get(0)).contains("WebSocket limit").contains("maxMessageBytes").contains("listenOptions()");
     await(frameLoop.close());
+  }
+
+  private static List<String> warnings(CapturedLog log) {
+    return log.messages(Level.WARNING);
+  }
+
+  private static List<String> closes(CapturedLog log) {
+    return log.messages(Level.FINE).stream().filter(m -> m.startsWith("session closed")).toList();
   }
 }
