@@ -82,8 +82,8 @@ class VanishingClientsTest {
     assertThat(NativeMats.live()).isEqualTo(matsBefore);
     String metrics = Http.get(port, "/metrics").body();
     double in = Http.metric(metrics, "frameloop_frames_in_total");
-    double accounted = Http.metric(metrics, "frameloop_frames_out_total") + droppedTotal(metrics)
-      + errorsTotal(metrics);
+    double accounted = Http.metric(metrics, "frameloop_frames_out_total") + sum(metrics, "frameloop_frames_dropped_total{")
+      + sum(metrics, "frameloop_errors_total{");
     // At most 4 x 25 clients x 2 frames and the warm-up's: a reset discards what the server had not read yet.
     assertThat(in).isBetween(101.0, 201.0);
     assertThat(accounted).as("every frame received is answered, dropped or an error").isEqualTo(in);
@@ -95,13 +95,9 @@ class VanishingClientsTest {
     return Http.metric(Http.get(port, "/metrics").body(), "frameloop_workers_busy");
   }
 
-  private static double droppedTotal(String metrics) {
-    return metrics.lines().filter(l -> l.startsWith("frameloop_frames_dropped_total{"))
-      .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
-  }
-
-  private static double errorsTotal(String metrics) {
-    return metrics.lines().filter(l -> l.startsWith("frameloop_errors_total{"))
+  /** The sum of every series whose line starts with {@code prefix}. */
+  private static double sum(String metrics, String prefix) {
+    return metrics.lines().filter(l -> l.startsWith(prefix))
       .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
   }
 }

@@ -11,8 +11,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import java.net.http.HttpResponse;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -41,16 +39,16 @@ class MetricsTest {
       assertThat(scrape.headers().firstValue("content-type")).hasValueSatisfying(type -> assertThat(type).startsWith("text/plain"));
       String metrics = scrape.body();
 
-      assertThat(value(metrics, "frameloop_frames_in_total")).isEqualTo(11);
-      assertThat(value(metrics, "frameloop_frames_out_total")).isEqualTo(10);
-      assertThat(value(metrics, "frameloop_bytes_in_total")).isEqualTo(bytesSent);
-      assertThat(value(metrics, "frameloop_errors_total{code=\"bad_frame\"}")).isEqualTo(1);
-      assertThat(value(metrics, "frameloop_errors_total{code=\"bad_message\"}")).isEqualTo(1);
-      assertThat(value(metrics, "frameloop_frames_dropped_total{reason=\"stale\"}")).isZero();
-      assertThat(value(metrics, "frameloop_sessions_active")).isEqualTo(1);
-      assertThat(value(metrics, "frameloop_workers")).isEqualTo(2);
-      assertThat(value(metrics, "frameloop_workers_busy")).isZero();
-      assertThat(value(metrics, "frameloop_processing_seconds_count")).isEqualTo(10);
+      assertThat(Http.metric(metrics, "frameloop_frames_in_total")).isEqualTo(11);
+      assertThat(Http.metric(metrics, "frameloop_frames_out_total")).isEqualTo(10);
+      assertThat(Http.metric(metrics, "frameloop_bytes_in_total")).isEqualTo(bytesSent);
+      assertThat(Http.metric(metrics, "frameloop_errors_total{code=\"bad_frame\"}")).isEqualTo(1);
+      assertThat(Http.metric(metrics, "frameloop_errors_total{code=\"bad_message\"}")).isEqualTo(1);
+      assertThat(Http.metric(metrics, "frameloop_frames_dropped_total{reason=\"stale\"}")).isZero();
+      assertThat(Http.metric(metrics, "frameloop_sessions_active")).isEqualTo(1);
+      assertThat(Http.metric(metrics, "frameloop_workers")).isEqualTo(2);
+      assertThat(Http.metric(metrics, "frameloop_workers_busy")).isZero();
+      assertThat(Http.metric(metrics, "frameloop_processing_seconds_count")).isEqualTo(10);
       assertThat(metrics).contains("frameloop_queue_wait_seconds_bucket");
 
       HttpResponse<String> healthResponse = Http.get(port, "/health");
@@ -71,22 +69,15 @@ class MetricsTest {
       client.usePipeline(new JsonObject().put("ops", new io.vertx.core.json.JsonArray().add(new JsonObject().put("op", "flip"))));
       client.sendFramed(1, 0, Images.jpeg(Images.canvas(160, 120, Images.RED, null, null)));
       client.nextBinary();
-      double small = value(Http.get(port, "/metrics").body(), "frameloop_worker_native_bytes{worker=\"0\"}");
+      double small = Http.metric(Http.get(port, "/metrics").body(), "frameloop_worker_native_bytes{worker=\"0\"}");
       client.sendFramed(2, 0, Images.leftRedRightBlue());
       client.nextBinary();
-      double large = value(Http.get(port, "/metrics").body(), "frameloop_worker_native_bytes{worker=\"0\"}");
+      double large = Http.metric(Http.get(port, "/metrics").body(), "frameloop_worker_native_bytes{worker=\"0\"}");
       // Decoded image and the flip's output, 3 bytes a pixel: at least twice 640x480x3 for the larger frame.
       assertThat(small).isPositive();
       assertThat(large).isGreaterThanOrEqualTo(2 * 640 * 480 * 3).isGreaterThan(small);
     }
   }
 
-  private static double value(String metrics, String series) {
-    Matcher m = Pattern.compile("^" + Pattern.quote(series) + "(?:\\{[^}]*\\})? ([0-9.eE+-]+)$", Pattern.MULTILINE).matcher(metrics);
-    if (!m.find()) {
-      throw new AssertionError("no series " + series + " in:\n" + metrics);
-    }
-    return Double.parseDouble(m.group(1));
-  }
 
 }

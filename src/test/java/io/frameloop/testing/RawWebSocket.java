@@ -102,26 +102,13 @@ public final class RawWebSocket implements AutoCloseable {
    * without one.
    */
   public int readUntilClose() throws IOException {
-    while (true) {
-      int first = in.read();
-      if (first < 0) {
-        return -1;
-      }
-      int second = in.read();
-      long length = second & 0x7F;
-      if (length == 126) {
-        length = (in.read() << 8) | in.read();
-      } else if (length == 127) {
-        length = 0;
-        for (int i = 0; i < 8; i++) {
-          length = (length << 8) | in.read();
-        }
-      }
-      byte[] payload = in.readNBytes((int) length);
-      if ((first & 0x0F) == CLOSE) {
+    for (Message message = readMessage(); message != null; message = readMessage()) {
+      if (message.opcode() == CLOSE) {
+        byte[] payload = message.payload();
         return payload.length >= 2 ? ((payload[0] & 0xFF) << 8) | (payload[1] & 0xFF) : 1005;
       }
     }
+    return -1;
   }
 
   /** One whole message from the server (continuation frames joined). */
