@@ -1,6 +1,8 @@
 package io.frameloop.image;
 
+import io.netty.buffer.Unpooled;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
 import org.opencv.core.CvException;
 import org.opencv.core.CvType;
 import org.opencv.core.Mat;
@@ -93,7 +95,7 @@ public final class OpenCvJpegCodec implements JpegCodec {
     if (bytes.length > CodecChecks.RETAINED_BUFFER) {
       encoded.release(); // one huge image should not pin its buffer in every worker
     }
-    return Buffer.buffer(bytes);
+    return BufferInternal.buffer(Unpooled.wrappedBuffer(bytes)); // wraps; Buffer.buffer(byte[]) would copy
   }
 
   @Override

@@ -6,7 +6,10 @@ import com.sun.jna.Pointer;
 import com.sun.jna.ptr.IntByReference;
 import com.sun.jna.ptr.NativeLongByReference;
 import com.sun.jna.ptr.PointerByReference;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
 import org.opencv.core.CvType;
 import org.opencv.core.Mat;
 
@@ -29,8 +32,7 @@ public final class TurboJpegCodec implements JpegCodec {
   private final IntByReference colorspace = new IntByReference();
   private final PointerByReference encodedRef = new PointerByReference();
   private final NativeLongByReference encodedSize = new NativeLongByReference();
-  private byte[] scratch = new byte[64 * 1024];
-  private Memory input = new Memory(scratch.length);
+  private Memory input = new Memory(64 * 1024);
   private Pointer output;
   private long outputCapacity;
   // CMYK/YCCK JPEGs: libjpeg-turbo does not convert them to BGR, OpenCV does.
@@ -62,13 +64,9 @@ public final class TurboJpegCodec implements JpegCodec {
   @Override
   public Mat decode(Buffer jpeg, JpegInfo info, int reduction) {
     int length = jpeg.length();
-    if (length > scratch.length) {
-      growInput(length);
-    }
-    jpeg.getBytes(0, length, scratch, 0);
-    input.write(0, scratch, 0, length);
+    Pointer source = nativeBytes(jpeg, length);
     NativeLong size = new NativeLong(length);
-    if (TurboJpeg.tjDecompressHeader3(decompressor(), input, size, width, height, subsampling, colorspace) != 0) {
+    if (TurboJpeg.tjDecompressHeader3(decompressor(), source, size, width, height, subsampling, colorspace) != 0) {
       throw decodeFailure();
     }
     if (width.getValue() != info.width() || height.getValue() != info.height()) {
@@ -85,7 +83,7 @@ public final class TurboJpegCodec implements JpegCodec {
     int h = JpegCodec.reduced(info.height(), reduction);
     decoded.create(h, w, CvType.CV_8UC3);
     // JpegInfo already refused more than JpegInfo.MAX_SCANS scans; libjpeg-turbo's own check stays.
-    int rc = TurboJpeg.tjDecompress2(decompressor, input, size, new Pointer(decoded.dataAddr()), w, w * 3, h,
+    int rc = TurboJpeg.tjDecompress2(decompressor, source, size, new Pointer(decoded.dataAddr()), w, w * 3, h,
       TurboJpeg.TJPF_BGR, TurboJpeg.TJFLAG_LIMITSCANS);
     // A warning (e.g. data ends early) still leaves a usable image, as with OpenCV's decoder.
     if (rc != 0 && TurboJpeg.tjGetErrorCode(decompressor) != TurboJpeg.TJERR_WARNING) {
@@ -94,14 +92,27 @@ public final class TurboJpegCodec implements JpegCodec {
     return decoded;
   }
 
-  /** Replaces the input buffers only once the new ones exist, so a failed allocation changes nothing. */
-  private void growInput(int length) {
-    int capacity = CodecChecks.grownCapacity(length);
-    byte[] array = new byte[capacity];
-    Memory memory = new Memory(capacity);
-    input.close();
-    input = memory;
-    scratch = array;
+  /**
+   * The JPEG's bytes in native memory for TurboJPEG, valid until the next decode: the buffer's own
+   * memory when it is off-heap (no copy), else one copy from its array (a received WebSocket
+   * message is a heap buffer) into the reused input buffer.
+   */
+  private Pointer nativeBytes(Buffer jpeg, int length) {
+    ByteBuf bytes = jpeg instanceof BufferInternal internal ? internal.getByteBuf() : null;
+    if (bytes != null && bytes.hasMemoryAddress()) {
+      return new Pointer(bytes.memoryAddress() + bytes.readerIndex());
+    }
+    if (length > input.size()) {
+      Memory grown = new Memory(CodecChecks.grownCapacity(length)); // replaced only once it exists
+      input.close();
+      input = grown;
+    }
+    if (bytes != null && bytes.hasArray()) {
+      input.write(0, bytes.array(), bytes.arrayOffset() + bytes.readerIndex(), length);
+    } else {
+      input.write(0, jpeg.getBytes(), 0, length);
+    }
+    return input;
   }
 
   /**
@@ -155,7 +166,8 @@ public final class TurboJpegCodec implements JpegCodec {
         compressor = null; // a handle can stay broken after an error; made again on the next encode
         throw new JpegEncodeException("JPEG encoding failed: " + message);
       }
-      return Buffer.buffer(output.getByteArray(0, (int) encodedSize.getValue().longValue()));
+      // One copy, into an array the Buffer wraps (Buffer.buffer(byte[]) would copy it again).
+      return BufferInternal.buffer(Unpooled.wrappedBuffer(output.getByteArray(0, (int) encodedSize.getValue().longValue())));
     } finally {
       if (source != image) {
         NativeMats.release(source);

@@ -1,6 +1,8 @@
 package io.frameloop.protocol;
 
+import io.netty.buffer.Unpooled;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
 
 /**
  * The binary wire format of protocol v1.
@@ -76,12 +78,17 @@ public final class FrameFormat {
     return encode(header, jpeg);
   }
 
-  /** A framed message: header, then payload. */
+  /**
+   * A framed message: header, then payload. The payload is not copied: the message is the header
+   * and {@code jpeg} side by side (a composite), which the transport writes as they are.
+   */
   public static Buffer encode(FrameHeader header, Buffer jpeg) {
-    Buffer out = Buffer.buffer(HEADER_LENGTH + jpeg.length());
-    out.appendByte(MAGIC_0).appendByte(MAGIC_1).appendByte(VERSION).appendByte((byte) 0)
-      .appendUnsignedInt(header.sequence()).appendLong(header.timestamp());
-    return out.appendBuffer(jpeg);
+    Buffer head = Buffer.buffer(HEADER_LENGTH).appendByte(MAGIC_0).appendByte(MAGIC_1).appendByte(VERSION)
+      .appendByte((byte) 0).appendUnsignedInt(header.sequence()).appendLong(header.timestamp());
+    if (!(jpeg instanceof BufferInternal payload)) {
+      return head.appendBuffer(jpeg);
+    }
+    return BufferInternal.buffer(Unpooled.wrappedBuffer(((BufferInternal) head).getByteBuf(), payload.getByteBuf()));
   }
 
   private static String hexPrefix(Buffer message) {
