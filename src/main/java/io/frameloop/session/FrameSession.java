@@ -98,8 +98,11 @@ public final class FrameSession implements FrameScheduler.Turn, MessageAssembler
     } else if (output.stalled(now)) {
       abandon("the client reads nothing: its queue stayed full for " + options.getStalledTimeoutSeconds() + " s");
     } else {
-      output.ifReading(ServerMessages.stats(stats.report((processing ? 1 : 0) + (waiting != null ? 1 : 0),
-        replyQuality.current(control.pipeline().quality()))));
+      int pending = (processing ? 1 : 0) + (waiting != null ? 1 : 0);
+      int quality = replyQuality.current(control.pipeline().quality());
+      if (stats.reportDue(pending, quality)) {
+        output.ifReading(ServerMessages.stats(stats.report(pending, quality)));
+      }
     }
   }
 

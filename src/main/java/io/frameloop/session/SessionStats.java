@@ -21,6 +21,8 @@ final class SessionStats {
   private static final long MAX_MICROS = TimeUnit.MINUTES.toMicros(10);
   /** Per-frame timings kept for one stats message at most (the rest are left out). */
   static final int MAX_TIMINGS = 1000;
+  /** While nothing changes, a {@code stats} message every this many intervals. */
+  static final int QUIET_REPORT_EVERY = 10;
 
   private final SessionListener listener;
   private long framesIn;
@@ -38,6 +40,12 @@ final class SessionStats {
   private Histogram queueWait;
   /** Per-frame timings for the next stats message, when the client asked for them; else null. */
   private List<StatsReport.FrameTiming> timings;
+  // What the last report said, so that a session where nothing happens is not sent the same report every interval.
+  private long events;
+  private long reportedEvents = -1;
+  private int reportedPending;
+  private int reportedQuality;
+  private int quietIntervals;
 
   SessionStats(SessionListener listener) {
     this.listener = listener;
@@ -47,12 +55,14 @@ final class SessionStats {
   }
 
   void frameIn(int bytes) {
+    events++;
     framesIn++;
     bytesIn += bytes;
     listener.frameIn(bytes);
   }
 
   void frameOut(int bytes) {
+    events++;
     framesOut++;
     bytesOut += bytes;
     listener.frameOut(bytes);
@@ -60,6 +70,7 @@ final class SessionStats {
 
   /** A frame answered with an error instead of a processed frame. */
   void frameError(String code) {
+    events++;
     frameErrors++;
     listener.error(code);
   }
@@ -70,6 +81,7 @@ final class SessionStats {
   }
 
   void drop(DropReason reason) {
+    events++;
     dropped.merge(reason, 1L, Long::sum);
     listener.dropped(reason);
   }
@@ -118,8 +130,22 @@ final class SessionStats {
       + " bytesIn=" + bytesIn + " bytesOut=" + bytesOut;
   }
 
+  /**
+   * Whether a {@code stats} message is due at this interval: the first one, one after anything
+   * changed, and otherwise every {@value #QUIET_REPORT_EVERY}th interval. Thousands of idle
+   * sessions then cost a tenth of the messages and JSON encoding.
+   */
+  boolean reportDue(int pending, int replyQuality) {
+    return events != reportedEvents || pending != reportedPending || replyQuality != reportedQuality
+      || ++quietIntervals >= QUIET_REPORT_EVERY;
+  }
+
   /** What the next {@code stats} message says; starts a new latency window. */
   StatsReport report(int pending, int replyQuality) {
+    reportedEvents = events;
+    reportedPending = pending;
+    reportedQuality = replyQuality;
+    quietIntervals = 0;
     Map<String, Long> drops = new LinkedHashMap<>();
     dropped.forEach((reason, count) -> drops.put(reason.wireName(), count));
     StatsReport report = new StatsReport(framesIn, framesOut, frameErrors, drops, pending, bytesIn, bytesOut,

@@ -123,4 +123,26 @@ class SessionStatsTest {
     assertThat(report.processMs().p99()).isBetween(590_000.0, 610_000.0);
     assertThat(report.queueMs().p99()).isBetween(590_000.0, 610_000.0);
   }
+
+  @Test
+  void aQuietSessionIsReportedOnceThenEveryTenthInterval() {
+    SessionStats stats = new SessionStats(new Heard());
+    List<Integer> sentAt = new ArrayList<>();
+    for (int interval = 1; interval <= 25; interval++) {
+      if (interval == 13) {
+        stats.frameIn(100);
+      }
+      if (interval == 15) {
+        stats.drop(DropReason.STALE);
+      }
+      if (stats.reportDue(0, 80)) {
+        stats.report(0, 80);
+        sentAt.add(interval);
+      }
+    }
+    assertThat(sentAt).containsExactly(1, 11, 13, 15, 25);
+    assertThat(stats.reportDue(1, 80)).as("a frame in processing is news").isTrue();
+    stats.report(1, 80);
+    assertThat(stats.reportDue(1, 70)).as("a lower reply quality is news").isTrue();
+  }
 }
