@@ -74,13 +74,22 @@ public final class Recorder {
       try {
         recording.opened(RecordingFiles.create(Path.of(options.getRecordDir()), id, options.getRecordMaxFiles(), session));
         outcome = Future.succeededFuture(recording);
+      } catch (RecordingRefusedException e) {
+        running.decrementAndGet();
+        outcome = Future.failedFuture(e);
       } catch (Exception e) {
         running.decrementAndGet();
-        outcome = Future.failedFuture(e instanceof RecordingRefusedException ? e
-          : new RecordingRefusedException("the server cannot write the recording: " + e));
+        // The client hears what kind of failure; the path and details are for the operator.
+        WriterQueue.FAILURES.warn("cannot start a recording in recordDir " + options.getRecordDir(), e);
+        outcome = Future.failedFuture(new RecordingRefusedException("the server cannot write the recording: "
+          + e.getClass().getSimpleName()));
       }
       Future<Recording> result = outcome;
-      context.runOnContext(v -> started.handle(result));
+      if (context == null) {
+        started.handle(result);
+      } else {
+        context.runOnContext(v -> started.handle(result));
+      }
     });
     return started.future();
   }

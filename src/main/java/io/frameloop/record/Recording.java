@@ -111,7 +111,7 @@ public final class Recording {
       work.run();
     } catch (IOException | RuntimeException e) {
       failure = "the server could not write the recording: " + e.getClass().getSimpleName();
-      System.getLogger(Recording.class.getName()).log(System.Logger.Level.WARNING, "recording " + id + " failed", e);
+      WriterQueue.FAILURES.warn("recording " + id + " failed", e);
     }
   }
 

@@ -1,5 +1,6 @@
 package io.frameloop.record;
 
+import io.frameloop.worker.RateLimitedLog;
 import io.vertx.core.WorkerExecutor;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -12,6 +13,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * is not queued: its recording skips and counts it, so a slow disk never slows a session.
  */
 final class WriterQueue {
+
+  /** Recordings that cannot be written: a client can ask again and again, the log gets a warning a minute at most. */
+  static final RateLimitedLog FAILURES = new RateLimitedLog(System.getLogger(WriterQueue.class.getName()), 60_000);
 
   private final WorkerExecutor writer;
   private final Queue<Task> tasks = new ConcurrentLinkedQueue<>();

@@ -43,10 +43,14 @@ public record RecordedTiming(long[] arrivalMicros, JsonObject pipeline, List<Pip
     return new RecordedTiming(arrivalMicros, null, List.of());
   }
 
-  /** The recording's length from its first frame to its last, plus one average gap: when a loop starts over. */
+  /**
+   * The recording's length from its first frame to its last, plus one average gap: when a loop
+   * starts over. At least 10 ms, so that a recording of one frame (or of one burst) still loops at
+   * a bounded rate.
+   */
   long loopMicros() {
     int n = arrivalMicros.length;
     long span = arrivalMicros[n - 1] - arrivalMicros[0];
-    return span + (n > 1 ? span / (n - 1) : 0);
+    return Math.max(10_000, span + (n > 1 ? span / (n - 1) : 0));
   }
 }

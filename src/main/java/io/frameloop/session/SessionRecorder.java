@@ -38,15 +38,18 @@ final class SessionRecorder {
       return Future.succeededFuture(ServerMessages.error(ServerMessages.BAD_MESSAGE,
         "record: recording is off on this server (it has no recordDir); hello's \"recording\" says whether it is allowed"));
     }
+    if (starting) {
+      return Future.succeededFuture(ServerMessages.error(ServerMessages.BAD_MESSAGE,
+        "record: a recording is starting; wait for the answer"));
+    }
     if (!enabled) {
       Recording stopping = recording;
       recording = null;
       return stopping == null ? Future.succeededFuture(ServerMessages.record(false, null))
         : stopping.stop("stopped by the client").map(summary -> ServerMessages.record(false, summary));
     }
-    if (recording != null || starting) {
-      return Future.succeededFuture(starting ? ServerMessages.error(ServerMessages.BAD_MESSAGE,
-        "record: a recording is already starting") : ServerMessages.record(true, recording.describe()));
+    if (recording != null) {
+      return Future.succeededFuture(ServerMessages.record(true, recording.describe()));
     }
     starting = true;
     return recorder.start(pipeline).map(started -> {
