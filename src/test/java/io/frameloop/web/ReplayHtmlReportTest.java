@@ -2,14 +2,11 @@ package io.frameloop.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.frameloop.cli.Main;
+import io.frameloop.testing.ReplayCli;
 import io.frameloop.testing.TestServers;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import javax.xml.parsers.DocumentBuilderFactory;
@@ -20,7 +17,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.w3c.dom.Document;
-import picocli.CommandLine;
 
 /** {@code replay --report}: a page that parses, says what the JSON summary says, and shows its charts in Chromium. */
 @ExtendWith(VertxExtension.class)
@@ -33,19 +29,9 @@ class ReplayHtmlReportTest {
     Path json = dir.resolve("summary.json");
     Path report = dir.resolve("report.html");
     Path hgrm = dir.resolve("latency.hgrm");
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    PrintStream stdout = System.out;
-    int exit;
-    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-    try {
-      exit = new CommandLine(new Main()).execute("replay", "--url", "ws://127.0.0.1:" + port + "/frames",
-        "--sessions", "3", "--fps", "25", "--window", "0", "--duration", "3s", "--source", "synthetic:320x240",
-        "--json", json.toString(), "--report", report.toString(), "--hgrm", hgrm.toString());
-    } finally {
-      System.setOut(stdout);
-    }
-    String printed = out.toString(StandardCharsets.UTF_8);
-    assertThat(exit).as(printed).isZero();
+    String printed = ReplayCli.replay("--url", "ws://127.0.0.1:" + port + "/frames",
+      "--sessions", "3", "--fps", "25", "--window", "0", "--duration", "3s", "--source", "synthetic:320x240",
+      "--json", json.toString(), "--report", report.toString(), "--hgrm", hgrm.toString());
     assertThat(printed).as("the text summary stays").contains("frames sent").contains("Jain's index");
     JsonObject summary = new JsonObject(Files.readString(json));
     assertThat(summary.getJsonObject("serverDropped").getLong("rate_limited")).isPositive();
