@@ -148,7 +148,7 @@ public final class ReplayRunner {
       .put("timing", recordedTiming ? "recorded" : "fixed").put("speed", speed).put("loop", loop)
       .put("stagger", stagger == null ? "one frame interval" : stagger.toMillis() + " ms")
       .put("pipeline", pipeline == null ? (source.timing() == null ? "the server's" : "the recording's") : pipeline.encode())
-      .put("adaptiveTargetMs", adaptiveTargetMs > 0 ? adaptiveTargetMs : null)
+      .put("adaptiveTargetMs", adaptiveTargetMs > 0 ? adaptiveTargetMs : "off")
       .put("warmup", warmup.toMillis() / 1000.0).put("record", record);
   }
 
@@ -206,7 +206,7 @@ public final class ReplayRunner {
     for (int i = 0; i < sessions; i++) {
       FramePlan plan = recordedTiming ? FramePlan.recorded(timing, speed, loop)
         : FramePlan.fixed(frames, TimeUnit.SECONDS.toNanos(1) / fps, timing, loop, i % frames);
-      ReplaySession session = new ReplaySession(i, vertx, source, plan, window, meters,
+      ReplaySession session = new ReplaySession(vertx, source, plan, window, meters,
         ladder == null ? null : new SessionAdaptation(ladder.controller(adaptiveTargetMs, fps), ladder));
       all.add(session);
       connected.add(session.connect(client, connect, firstPipeline, record));
@@ -228,10 +228,11 @@ public final class ReplayRunner {
     }
     long[] last = {0, 0};
     AtomicBoolean finishing = new AtomicBoolean();
-    long[] timers = {-1, -1};
+    long[] timers = {-1, -1, -1};
     Runnable finish = () -> {
       if (finishing.compareAndSet(false, true)) {
         vertx.cancelTimer(timers[1]);
+        vertx.cancelTimer(timers[2]);
         double seconds = (System.nanoTime() - start) / 1e9;
         all.forEach(ReplaySession::stopSending);
         drain(all, System.nanoTime() + DRAIN.toNanos(), () -> {
@@ -249,11 +250,13 @@ public final class ReplayRunner {
         (System.nanoTime() - start) / 1e9, sent - last[0], received - last[1], sent, received, dropped, errors));
       last[0] = sent;
       last[1] = received;
+    });
+    timers[1] = vertx.setTimer(duration.toMillis(), id -> finish.run());
+    timers[2] = vertx.setPeriodic(100, id -> {
       if (all.stream().allMatch(ReplaySession::finished)) { // every session sent its recording once
         finish.run();
       }
     });
-    timers[1] = vertx.setTimer(duration.toMillis(), id -> finish.run());
     return done.future();
   }
 

@@ -32,7 +32,6 @@ final class ReplaySession {
   private record InFlight(long sequence, long dueNanos, long sentNanos) {
   }
 
-  private final int index;
   private final Vertx vertx;
   private final FrameSource source;
   private final int window;
@@ -81,10 +80,9 @@ final class ReplaySession {
   /** {@code [frame index, send time (System.nanoTime)]} of the first {@link #MAX_SEND_LOG} frames sent. */
   final java.util.List<long[]> sendLog = new java.util.ArrayList<>();
 
-  ReplaySession(int index, Vertx vertx, FrameSource source, FramePlan plan, int window, RunMeters meters,
+  ReplaySession(Vertx vertx, FrameSource source, FramePlan plan, int window, RunMeters meters,
                 SessionAdaptation adaptation) {
     this.adaptation = adaptation;
-    this.index = index;
     this.vertx = vertx;
     this.source = source;
     this.plan = plan;
