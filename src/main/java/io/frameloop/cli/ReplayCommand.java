@@ -97,8 +97,10 @@ public final class ReplayCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     FrameSource frames = FrameSource.open(source);
     JsonObject pipelineJson = pipeline == null ? null : new JsonObject(pipeline);
-    System.out.printf(Locale.ROOT, "Replaying %s (%.0f bytes per frame on average) to %s: %d sessions x %d fps, %s%n",
-      frames.description(), frames.averageBytes(), url, sessions, fps, window == 0 ? "open loop" : "window " + window);
+    System.out.printf(Locale.ROOT, "Replaying %s (%.0f bytes per frame on average) to %s: %d sessions x %s, %s%n",
+      frames.description(), frames.averageBytes(), url, sessions,
+      frames.timing() != null && !"fixed".equals(timing) ? "the recorded timing at speed " + speed : fps + " fps",
+      window == 0 ? "open loop" : "window " + window);
     Vertx vertx = Vertx.vertx();
     try {
       ReplayReport report;

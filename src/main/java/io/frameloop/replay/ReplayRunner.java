@@ -177,6 +177,9 @@ public final class ReplayRunner {
   }
 
   public Future<ReplayReport> run() {
+    if (adaptiveTargetMs > 0 && recordedTiming) {
+      throw new IllegalArgumentException("--adaptive sets its own frame rate: with a recording, add --timing fixed");
+    }
     boolean tls = url.getScheme().equals("wss");
     WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions()
       .setMaxFrameSize(64 * 1024 * 1024).setMaxMessageSize(64 * 1024 * 1024)

@@ -2,12 +2,13 @@ package io.frameloop.replay;
 
 import static io.frameloop.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.frameloop.protocol.FrameFormat;
 import io.frameloop.record.RecordingReader;
 import io.frameloop.testing.Await;
 import io.frameloop.testing.FrameClient;
 import io.frameloop.testing.Images;
+import io.frameloop.testing.ReplayCli;
 import io.frameloop.testing.TestServers;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -141,5 +142,22 @@ class ReplayRecordingTest {
     assertThat(sorted[sorted.length / 2]).as("median |sent gap - recorded gap / speed|, ms: %s", Arrays.toString(sorted))
       .isLessThan(5);
     assertThat(sorted[sorted.length - 1]).as("largest, ms").isLessThan(100);
+  }
+
+  @Test
+  void theCommandLineReplaysARecordingOncePerSession(Vertx vertx) throws Exception {
+    int port = server(vertx);
+    Path recording = recordIrregularSession(vertx, port);
+    Path json = recordDir.resolve("summary.json");
+    String printed = ReplayCli.replay("--url", "ws://127.0.0.1:" + port + "/frames", "--source", recording.toString(),
+      "--sessions", "2", "--speed", "4", "--stagger", "50ms", "--window", "0", "--duration", "20s", "--json", json.toString());
+    assertThat(printed).contains("the recorded timing at speed 4.0").contains("1 pipeline changes");
+    assertThat(new JsonObject(Files.readString(json)).getLong("sent")).isEqualTo(2L * (GAPS_MS.length + 1));
+
+    URI url = URI.create("ws://127.0.0.1:" + port + "/frames");
+    assertThatThrownBy(() -> new ReplayRunner(vertx, url, FrameSource.synthetic(64, 64, 2), 1, 10, 1, Duration.ofSeconds(1),
+      null, line -> { }).timing(true, 1)).hasMessageContaining("needs a recording");
+    assertThatThrownBy(() -> new ReplayRunner(vertx, url, FrameSource.open(recording.toString()), 1, 10, 1,
+      Duration.ofSeconds(1), null, line -> { }).adaptive(150).run()).hasMessageContaining("--timing fixed");
   }
 }
