@@ -18,7 +18,6 @@ import io.vertx.codegen.json.annotations.JsonGen;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.util.List;
 import java.util.Objects;
 
 /**
