@@ -29,6 +29,7 @@ const state = {
   bytesUp: 0,
   bytesDown: 0,
   hello: null,
+  recording: false,
 };
 // Read by tests and handy in the console.
 window.frameloop = state;
@@ -129,6 +130,7 @@ function connect() {
   ws.onclose = async (event) => {
     state.ws = null;
     state.inFlight.clear();
+    if (state.recording) showRecording(false, 'the recording stopped with the connection');
     const delay = state.reconnectDelay;
     state.reconnectDelay = Math.min(RECONNECT_MAX_MS, delay * 2);
     setConnection('disconnected', 'closed');
@@ -152,6 +154,13 @@ function onControl(message) {
     case 'hello':
       state.hello = message;
       buildPipelineControls(message);
+      // Only a server with a recording directory offers recording.
+      $('record').hidden = !message.recording;
+      showRecording(false, '');
+      break;
+    case 'record':
+      showRecording(message.enabled, message.enabled ? `recording ${message.id}`
+        : message.id ? `saved ${message.id}: ${message.frames} frames${message.reason ? ' (' + message.reason + ')' : ''}` : '');
       break;
     case 'pipeline':
       $('out-quality').value = message.quality;
@@ -163,6 +172,10 @@ function onControl(message) {
       if (message.processMs.count > 0) $('server-process').textContent = message.processMs.p50.toFixed(1);
       if (message.replyQuality !== undefined) $('reply-quality').textContent = message.replyQuality;
       FrameTimings.serverTimings(message.timings);
+      if (message.recording) {
+        showRecording(true, `recording ${message.recording.id}: ${message.recording.frames} frames, `
+          + `${formatBytes(message.recording.bytes)}${message.recording.skipped ? ', ' + message.recording.skipped + ' skipped' : ''}`);
+      }
       break;
     case 'error':
       if (message.seq !== undefined) state.inFlight.delete(message.seq);
@@ -170,6 +183,13 @@ function onControl(message) {
       schedulePump(0);
       break;
   }
+}
+
+function showRecording(recording, text) {
+  state.recording = recording;
+  $('record').textContent = recording ? 'Stop recording' : 'Record';
+  $('record').setAttribute('aria-pressed', String(recording));
+  $('record-state').textContent = text;
 }
 
 function onFrame(data) {
@@ -419,6 +439,9 @@ $('size').addEventListener('change', () => {
 });
 $('quality').addEventListener('input', () => { $('quality-value').textContent = Number($('quality').value).toFixed(2); });
 $('ops').addEventListener('change', sendPipeline);
+$('record').addEventListener('click', () => {
+  if (state.ws) state.ws.send(JSON.stringify({ type: 'record', enabled: !state.recording }));
+});
 $('out-quality').addEventListener('change', sendPipeline);
 
 function reconnectWithNewToken() {

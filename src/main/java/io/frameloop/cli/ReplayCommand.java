@@ -4,6 +4,9 @@ import io.frameloop.replay.AdaptiveLines;
 import io.frameloop.replay.FrameSource;
 import io.frameloop.replay.ReplayReport;
 import io.frameloop.replay.ReplayRunner;
+import io.frameloop.replay.report.HtmlReport;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.json.JsonArray;
@@ -32,12 +35,34 @@ public final class ReplayCommand implements Callable<Integer> {
   @Option(names = "--fps", defaultValue = "15", description = "frames per second per session (default: ${DEFAULT-VALUE})")
   int fps;
 
-  @Option(names = "--duration", defaultValue = "30s", description = "how long to send: 30s, 2m, 500ms (default: ${DEFAULT-VALUE})")
+  @Option(names = "--duration", defaultValue = "30s",
+    description = "how long to send at most (a recording sent once may end sooner): 30s, 2m, 500ms (default: ${DEFAULT-VALUE})")
   String duration;
 
   @Option(names = "--source", defaultValue = "synthetic:640x480",
-    description = "a directory of JPEGs, a Motion-JPEG .avi, or synthetic:WIDTHxHEIGHT (default: ${DEFAULT-VALUE})")
+    description = "a recording made by the server (its directory), a directory of JPEGs, a Motion-JPEG .avi, or synthetic:WIDTHxHEIGHT (default: ${DEFAULT-VALUE})")
   String source;
+
+  @Option(names = "--timing", description = "for a recording: recorded (its own gaps between frames, the default) or fixed (--fps)")
+  String timing;
+
+  @Option(names = "--speed", defaultValue = "1.0", description = "--timing recorded: play the gaps this much faster (default: ${DEFAULT-VALUE})")
+  double speed;
+
+  @Option(names = "--loop", description = "start a recording over at its end until --duration is over (default: send it once)")
+  boolean loop;
+
+  @Option(names = "--stagger", description = "start session i at i times this, e.g. 500ms (default: all within one frame interval)")
+  String stagger;
+
+  @Option(names = "--record", description = "ask the server to record every session (it needs recordDir)")
+  boolean record;
+
+  @Option(names = "--report", description = "also write an HTML report with charts to this file (self-contained)")
+  Path report;
+
+  @Option(names = "--hgrm", description = "also write the round-trip distribution (HdrHistogram's percentile output, ms) to this file")
+  Path hgrm;
 
   @Option(names = "--pipeline", description = "pipeline JSON, e.g. '{\"ops\":[{\"op\":\"gray\"}]}' (default: the server's)")
   String pipeline;
@@ -72,8 +97,10 @@ public final class ReplayCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     FrameSource frames = FrameSource.open(source);
     JsonObject pipelineJson = pipeline == null ? null : new JsonObject(pipeline);
-    System.out.printf(Locale.ROOT, "Replaying %s (%.0f bytes per frame on average) to %s: %d sessions x %d fps, %s%n",
-      frames.description(), frames.averageBytes(), url, sessions, fps, window == 0 ? "open loop" : "window " + window);
+    System.out.printf(Locale.ROOT, "Replaying %s (%.0f bytes per frame on average) to %s: %d sessions x %s, %s%n",
+      frames.description(), frames.averageBytes(), url, sessions,
+      frames.timing() != null && !"fixed".equals(timing) ? "the recorded timing at speed " + speed : fps + " fps",
+      window == 0 ? "open loop" : "window " + window);
     Vertx vertx = Vertx.vertx();
     try {
       ReplayReport report;
@@ -83,6 +110,7 @@ public final class ReplayCommand implements Callable<Integer> {
         runner.adaptive(targetMs);
       }
       try {
+        configure(runner, frames);
         report = runner.run().await();
       } catch (IllegalArgumentException e) {
         System.err.println("FAIL: " + e.getMessage());
@@ -102,6 +130,15 @@ public final class ReplayCommand implements Callable<Integer> {
       if (json != null) {
         Files.writeString(json, report.toJson().put("adaptive", adaptation).encodePrettily());
       }
+      if (this.report != null) {
+        Files.writeString(this.report, HtmlReport.render(report.toJson(), runner.settings(), runner.timeline().toJson(),
+          runner.latency(), runner.receivedPerSession()));
+      }
+      if (hgrm != null) {
+        try (PrintStream out = new PrintStream(Files.newOutputStream(hgrm), true, StandardCharsets.UTF_8)) {
+          runner.latency().outputPercentileDistribution(out, 1000.0); // µs recorded, ms written
+        }
+      }
       if (report.received() == 0) {
         System.err.println("FAIL: no processed frame came back");
         return 1;
@@ -114,6 +151,17 @@ public final class ReplayCommand implements Callable<Integer> {
       return 0;
     } finally {
       vertx.close().await();
+    }
+  }
+
+  private void configure(ReplayRunner runner, FrameSource frames) {
+    if (timing != null && !timing.equals("recorded") && !timing.equals("fixed")) {
+      throw new IllegalArgumentException("--timing is recorded or fixed, got " + timing);
+    }
+    boolean recorded = timing == null ? frames.timing() != null : timing.equals("recorded");
+    runner.timing(recorded, speed).loop(loop).record(record);
+    if (stagger != null) {
+      runner.stagger(parseDuration(stagger));
     }
   }
 

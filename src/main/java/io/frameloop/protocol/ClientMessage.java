@@ -12,4 +12,8 @@ public sealed interface ClientMessage {
   /** {@code {"type":"timings","enabled":true|false}}: per-frame timings in {@code stats}. */
   record SetTimings(boolean enabled) implements ClientMessage {
   }
+
+  /** {@code {"type":"record","enabled":true|false}}: starts or stops recording the session's frames. */
+  record SetRecording(boolean enabled) implements ClientMessage {
+  }
 }

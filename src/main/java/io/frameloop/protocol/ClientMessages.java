@@ -31,13 +31,21 @@ public final class ClientMessages {
       return new ClientMessage.SetPipeline(message);
     }
     if ("timings".equals(type)) {
-      if (message.getValue("enabled") instanceof Boolean enabled) {
-        return new ClientMessage.SetTimings(enabled);
-      }
-      throw new ControlMessageException("timings: 'enabled' must be true or false, got " + message.getValue("enabled"));
+      return new ClientMessage.SetTimings(enabled(message));
+    }
+    if ("record".equals(type)) {
+      return new ClientMessage.SetRecording(enabled(message));
     }
     throw new ControlMessageException("unknown message type " + (type == null ? "(missing \"type\")" : "'" + type + "'")
-      + "; known types: pipeline, timings");
+      + "; known types: pipeline, timings, record");
+  }
+
+  private static boolean enabled(JsonObject message) {
+    if (message.getValue("enabled") instanceof Boolean enabled) {
+      return enabled;
+    }
+    throw new ControlMessageException(message.getString("type") + ": 'enabled' must be true or false, got "
+      + message.getValue("enabled"));
   }
 
   /** The error for a text message over {@code maxBytes}, however it was noticed. */

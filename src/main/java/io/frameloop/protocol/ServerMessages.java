@@ -16,19 +16,25 @@ public final class ServerMessages {
   public static final String BAD_MESSAGE = "bad_message";
   /** A frame the server failed on (not the frame's fault); the session stays open. */
   public static final String SERVER_ERROR = "server_error";
+  /** A {@code record} message the server cannot follow now: its directory is full, too many recordings run. */
+  public static final String RECORD_REFUSED = "record_refused";
 
   private ServerMessages() {
   }
 
-  /** The first message of a session: the ops on offer, the session's pipeline and the limits. */
-  public static JsonObject hello(JsonArray ops, JsonObject pipeline, HelloLimits limits) {
+  /**
+   * The first message of a session: the ops on offer, the session's pipeline, the limits and
+   * whether the session may record ({@code record} messages).
+   */
+  public static JsonObject hello(JsonArray ops, JsonObject pipeline, HelloLimits limits, boolean recording) {
     return new JsonObject()
       .put("type", "hello")
       .put("version", PROTOCOL_VERSION)
       .put("ops", ops)
       .put("pipeline", pipeline.getJsonArray("ops"))
       .put("quality", pipeline.getInteger("quality"))
-      .put("limits", limits.toJson());
+      .put("limits", limits.toJson())
+      .put("recording", recording);
   }
 
   /** The session's pipeline after a change, normalized: {@code ops} with every parameter, and {@code quality}. */
@@ -39,6 +45,15 @@ public final class ServerMessages {
   /** The answer to a {@code timings} message. */
   public static JsonObject timings(boolean enabled) {
     return new JsonObject().put("type", "timings").put("enabled", enabled);
+  }
+
+  /**
+   * The state of the session's recording: {@code enabled}, and the recording's {@code id},
+   * {@code frames}, {@code bytes}, {@code skipped} (and {@code reason} when the server stopped it).
+   */
+  public static JsonObject record(boolean enabled, JsonObject recording) {
+    JsonObject json = new JsonObject().put("type", "record").put("enabled", enabled);
+    return recording == null ? json : json.mergeIn(recording);
   }
 
   public static JsonObject stats(StatsReport report) {

@@ -1,6 +1,7 @@
 package io.frameloop.replay;
 
 import io.frameloop.image.OpenCvLoader;
+import io.frameloop.record.RecordingReader;
 import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -24,13 +25,17 @@ import org.opencv.videoio.VideoCapture;
 import org.opencv.videoio.Videoio;
 
 /**
- * The JPEG frames a replay session sends, in a loop, all loaded before the run starts so that
- * reading and encoding never compete with the measurement.
+ * The JPEG frames a replay session sends, all loaded before the run starts so that reading and
+ * encoding never compete with the measurement.
+ *
+ * @param timing when a recording's frames arrived and its pipelines; null for other sources
  */
-public record FrameSource(String description, List<Buffer> frames) {
+public record FrameSource(String description, List<Buffer> frames, RecordedTiming timing) {
 
   /** Frames taken from a video at most; the replay loops over them. */
   static final int MAX_VIDEO_FRAMES = 300;
+  /** Frames read from a recording at most. */
+  static final int MAX_RECORDED_FRAMES = 100_000;
   static final int SYNTHETIC_FRAMES = 60;
   static final int QUALITY = 85;
 
@@ -41,8 +46,13 @@ public record FrameSource(String description, List<Buffer> frames) {
     frames = List.copyOf(frames);
   }
 
+  public FrameSource(String description, List<Buffer> frames) {
+    this(description, frames, null);
+  }
+
   /**
-   * Opens a source: {@code synthetic:WIDTHxHEIGHT}, a directory of JPEG files, or a video file
+   * Opens a source: {@code synthetic:WIDTHxHEIGHT}, a recording made by the server (a directory
+   * with {@code index.csv} and {@code session.json}), a directory of JPEG files, or a video file
    * (Motion-JPEG AVI: OpenCV reads it without FFmpeg).
    */
   public static FrameSource open(String spec) {
@@ -56,6 +66,9 @@ public record FrameSource(String description, List<Buffer> frames) {
       }
     }
     Path path = Path.of(spec);
+    if (Files.isDirectory(path) && RecordingReader.isRecording(path)) {
+      return recording(path);
+    }
     if (Files.isDirectory(path)) {
       return directory(path);
     }
@@ -81,6 +94,19 @@ public record FrameSource(String description, List<Buffer> frames) {
       throw new IllegalArgumentException("--source " + dir + ": no .jpg or .jpeg files in the directory");
     }
     return new FrameSource(frames.size() + " JPEG files from " + dir, frames);
+  }
+
+  /** A recording, with the times its frames arrived and its pipelines. */
+  public static FrameSource recording(Path dir) {
+    RecordingReader.Recorded recorded = RecordingReader.read(dir, MAX_RECORDED_FRAMES);
+    if (recorded.frames().isEmpty()) {
+      throw new IllegalArgumentException("--source " + dir + ": the recording has no frames");
+    }
+    RecordedTiming timing = RecordedTiming.of(recorded);
+    return new FrameSource(String.format(Locale.ROOT, "recording %s: %d frames over %.1f s, %d pipeline changes",
+      recorded.session().getString("id", dir.getFileName().toString()), recorded.frames().size(),
+      (timing.arrivalMicros()[timing.arrivalMicros().length - 1] - timing.arrivalMicros()[0]) / 1e6, timing.changes().size()),
+      recorded.frames().stream().map(RecordingReader.Frame::jpeg).toList(), timing);
   }
 
   static FrameSource video(Path file) {

@@ -22,8 +22,8 @@ public record ReplayReport(String url, String source, int sessions, int fps, int
     long bytesUp = 0;
     long bytesDown = 0;
     JsonObject dropped = new JsonObject();
-    ReplaySession.ServerTimes process = new ReplaySession.ServerTimes();
-    ReplaySession.ServerTimes queue = new ReplaySession.ServerTimes();
+    ServerTimes process = new ServerTimes();
+    ServerTimes queue = new ServerTimes();
     long min = Long.MAX_VALUE;
     long max = 0;
     double sum = 0;

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.SynchronizedHistogram;
@@ -39,7 +40,13 @@ public final class ReplayRunner {
   private String token;
   private double adaptiveTargetMs;
   private Duration warmup = Duration.ZERO;
+  private boolean recordedTiming;
+  private double speed = 1;
+  private boolean loop;
+  private Duration stagger;
+  private boolean record;
   private List<ReplaySession> sessionsRun = List.of();
+  private RunMeters meters;
 
   /**
    * @param window   unanswered frames per session before it waits; 0 for open loop
@@ -63,6 +70,45 @@ public final class ReplayRunner {
     this.duration = duration;
     this.pipeline = pipeline;
     this.progress = progress;
+    this.recordedTiming = source.timing() != null;
+    this.loop = source.timing() == null; // other sources loop until the duration is over
+  }
+
+  /**
+   * A recording's frames with their recorded gaps divided by {@code speed} ({@code recorded}, the
+   * default for a recording), or at {@code fps} ({@code false}).
+   */
+  public ReplayRunner timing(boolean recorded, double speed) {
+    if (recorded && source.timing() == null) {
+      throw new IllegalArgumentException("--timing recorded needs a recording as --source");
+    }
+    if (!(speed >= 0.01 && speed <= 100)) {
+      throw new IllegalArgumentException("--speed must be 0.01 to 100, got " + speed);
+    }
+    this.recordedTiming = recorded;
+    this.speed = speed;
+    return this;
+  }
+
+  /** Whether sessions start over at the end of a recording (other sources always do) until the duration is over. */
+  public ReplayRunner loop(boolean loop) {
+    this.loop = loop || source.timing() == null;
+    return this;
+  }
+
+  /** Session i starts {@code i * stagger} after the first; default: all start within one frame interval. */
+  public ReplayRunner stagger(Duration stagger) {
+    if (stagger.isNegative()) {
+      throw new IllegalArgumentException("--stagger must not be negative");
+    }
+    this.stagger = stagger;
+    return this;
+  }
+
+  /** Asks the server to record every session ({@code record} message); it must allow it. */
+  public ReplayRunner record(boolean record) {
+    this.record = record;
+    return this;
   }
 
   /** Sends {@code Authorization: Bearer <token>} with every session's handshake; null for none. */
@@ -95,7 +141,45 @@ public final class ReplayRunner {
       : new JsonArray(sessionsRun.stream().map(s -> (Object) s.adaptation.summary()).toList());
   }
 
+  /** The run's settings, as the report shows them. */
+  public JsonObject settings() {
+    return new JsonObject().put("url", url.toString()).put("source", source.description()).put("sessions", sessions)
+      .put("fps", fps).put("window", window).put("duration", duration.toMillis() / 1000.0)
+      .put("timing", recordedTiming ? "recorded" : "fixed").put("speed", speed).put("loop", loop)
+      .put("stagger", stagger == null ? "one frame interval" : stagger.toMillis() + " ms")
+      .put("pipeline", pipeline == null ? (source.timing() == null ? "the server's" : "the recording's") : pipeline.encode())
+      .put("adaptiveTargetMs", adaptiveTargetMs > 0 ? adaptiveTargetMs : "off")
+      .put("warmup", warmup.toMillis() / 1000.0).put("record", record);
+  }
+
+  /** After {@link #run()}: the run second by second. */
+  public RunTimeline timeline() {
+    return meters.timeline();
+  }
+
+  /** After {@link #run()}: every round trip of the run, µs (after the warm-up). */
+  public Histogram latency() {
+    return meters.latency();
+  }
+
+  /** After {@link #run()}: frames received per session, in session order. */
+  public long[] receivedPerSession() {
+    return sessionsRun.stream().mapToLong(s -> s.received).toArray();
+  }
+
+  /** After {@link #run()}: the ids of the recordings the server made of the sessions ({@code --record}). */
+  public List<String> recordingIds() {
+    return sessionsRun.stream().map(s -> s.recordingId).toList();
+  }
+
+  List<ReplaySession> sessions() {
+    return sessionsRun;
+  }
+
   public Future<ReplayReport> run() {
+    if (adaptiveTargetMs > 0 && recordedTiming) {
+      throw new IllegalArgumentException("--adaptive sets its own frame rate: with a recording, add --timing fixed");
+    }
     boolean tls = url.getScheme().equals("wss");
     WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions()
       .setMaxFrameSize(64 * 1024 * 1024).setMaxMessageSize(64 * 1024 * 1024)
@@ -113,15 +197,22 @@ public final class ReplayRunner {
     Histogram latency = new SynchronizedHistogram(TimeUnit.MINUTES.toMicros(1), 3);
     Histogram added = new SynchronizedHistogram(TimeUnit.MINUTES.toMicros(1), 3);
     StageBreakdown stages = new StageBreakdown();
+    meters = new RunMeters(latency, added, stages, new RunTimeline(duration.toNanos()));
     List<ReplaySession> all = new ArrayList<>();
     sessionsRun = all;
     AdaptiveFrames ladder = adaptiveTargetMs > 0 ? AdaptiveFrames.of(source, fps) : null;
     List<Future<Void>> connected = new ArrayList<>();
+    int frames = source.frames().size();
+    // Without --pipeline, a recording's sessions start on the recording's own pipeline.
+    JsonObject firstPipeline = pipeline != null || source.timing() == null ? pipeline : source.timing().pipeline();
+    RecordedTiming timing = source.timing() == null || pipeline == null ? source.timing() : source.timing().withoutPipelines();
     for (int i = 0; i < sessions; i++) {
-      ReplaySession session = new ReplaySession(i, vertx, source, fps, window, latency, added, stages,
+      FramePlan plan = recordedTiming ? FramePlan.recorded(timing, speed, loop)
+        : FramePlan.fixed(frames, TimeUnit.SECONDS.toNanos(1) / fps, timing, loop, i % frames);
+      ReplaySession session = new ReplaySession(vertx, source, plan, window, meters,
         ladder == null ? null : new SessionAdaptation(ladder.controller(adaptiveTargetMs, fps), ladder));
       all.add(session);
-      connected.add(session.connect(client, connect, pipeline));
+      connected.add(session.connect(client, connect, firstPipeline, record));
     }
     return Future.all(connected)
       .compose(v -> measure(all))
@@ -133,12 +224,27 @@ public final class ReplayRunner {
   private Future<Double> measure(List<ReplaySession> all) {
     Promise<Double> done = Promise.promise();
     long start = System.nanoTime();
+    meters.timeline().start(start);
     long interval = TimeUnit.SECONDS.toNanos(1) / fps;
     for (int i = 0; i < all.size(); i++) {
-      all.get(i).start(start + interval * i / all.size(), start + warmup.toNanos());
+      all.get(i).start(start + (stagger == null ? interval * i / all.size() : stagger.toNanos() * i), start + warmup.toNanos());
     }
     long[] last = {0, 0};
-    long progressTimer = vertx.setPeriodic(1000, id -> {
+    AtomicBoolean finishing = new AtomicBoolean();
+    long[] timers = {-1, -1, -1};
+    Runnable finish = () -> {
+      if (finishing.compareAndSet(false, true)) {
+        vertx.cancelTimer(timers[1]);
+        vertx.cancelTimer(timers[2]);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        all.forEach(ReplaySession::stopSending);
+        drain(all, System.nanoTime() + DRAIN.toNanos(), () -> {
+          vertx.cancelTimer(timers[0]);
+          done.complete(seconds);
+        });
+      }
+    };
+    timers[0] = vertx.setPeriodic(1000, id -> {
       long sent = all.stream().mapToLong(s -> s.sent).sum();
       long received = all.stream().mapToLong(s -> s.received).sum();
       long dropped = all.stream().mapToLong(s -> s.lastStats.getLong("droppedTotal", 0L)).sum();
@@ -148,13 +254,11 @@ public final class ReplayRunner {
       last[0] = sent;
       last[1] = received;
     });
-    vertx.setTimer(duration.toMillis(), id -> {
-      double seconds = (System.nanoTime() - start) / 1e9;
-      all.forEach(ReplaySession::stopSending);
-      drain(all, System.nanoTime() + DRAIN.toNanos(), () -> {
-        vertx.cancelTimer(progressTimer);
-        done.complete(seconds);
-      });
+    timers[1] = vertx.setTimer(duration.toMillis(), id -> finish.run());
+    timers[2] = vertx.setPeriodic(100, id -> {
+      if (all.stream().allMatch(ReplaySession::finished)) { // every session sent its recording once
+        finish.run();
+      }
     });
     return done.future();
   }

@@ -15,9 +15,9 @@ import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
 
 /**
- * One replayed client: sends the source's frames in a loop at a target rate, framed with a
- * sequence number, and matches the replies. Runs on one event loop; everything here is touched
- * only there.
+ * One replayed client: sends the source's frames as its {@link FramePlan} says (at a target rate
+ * or with a recording's own gaps), framed with a sequence number, and matches the replies. Runs
+ * on one event loop; everything here is touched only there.
  *
  * <p>Closed loop ({@code window >= 1}): a frame is sent on a tick only when fewer than
  * {@code window} are unanswered, like the page does. Open loop ({@code window == 0}): a frame is
@@ -32,16 +32,19 @@ final class ReplaySession {
   private record InFlight(long sequence, long dueNanos, long sentNanos) {
   }
 
-  private final int index;
   private final Vertx vertx;
   private final FrameSource source;
   private final int window;
-  private final long intervalNanos;
+  private final FramePlan plan;
   private final Histogram latency;
   private final Histogram added;
   private final StageBreakdown stages;
-  private static final long PIPELINE_ANSWER_MS = 10_000;
+  private final RunTimeline timeline;
+  private static final long ANSWER_MS = 10_000;
+  /** Send times kept for {@link #sendLog}: the first ones of a run. */
+  static final int MAX_SEND_LOG = 100_000;
   private final io.vertx.core.Promise<Void> pipelineAnswer = io.vertx.core.Promise.promise();
+  private final io.vertx.core.Promise<Void> recordAnswer = io.vertx.core.Promise.promise();
   /** Round trips (µs) of recent replies by sequence, until the server's per-frame timings arrive. */
   private final java.util.Map<Long, Long> recentRoundTrips = new java.util.LinkedHashMap<>(256, 0.75f, false) {
     @Override
@@ -52,11 +55,11 @@ final class ReplaySession {
   private final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
   private FrameLoopClient client;
   private long timer = -1;
-  private long nextDueNanos;
+  private boolean sending;
+  private long startNanos;
   /** Replies before this are left out of the latency figures (the warm-up). */
   private long recordFromNanos;
   private long sequence;
-  private int nextFrame;
 
   // Written on the session's event loop; the runner reads them for its progress line (a
   // slightly stale value is fine there) and for the report after the session has closed.
@@ -72,24 +75,31 @@ final class ReplaySession {
   final ServerTimes queueTimes = new ServerTimes();
   /** Null unless the session adapts its frames to a latency target ({@code --adaptive}). */
   final SessionAdaptation adaptation;
+  /** The recording's id on the server when the session asked it to record ({@code --record}). */
+  String recordingId;
+  /** {@code [frame index, send time (System.nanoTime)]} of the first {@link #MAX_SEND_LOG} frames sent. */
+  final java.util.List<long[]> sendLog = new java.util.ArrayList<>();
 
-  ReplaySession(int index, Vertx vertx, FrameSource source, int fps, int window, Histogram latency, Histogram added,
-                StageBreakdown stages, SessionAdaptation adaptation) {
+  ReplaySession(Vertx vertx, FrameSource source, FramePlan plan, int window, RunMeters meters,
+                SessionAdaptation adaptation) {
     this.adaptation = adaptation;
-    this.index = index;
     this.vertx = vertx;
     this.source = source;
+    this.plan = plan;
     this.window = window;
-    this.intervalNanos = TimeUnit.SECONDS.toNanos(1) / fps;
-    this.latency = latency;
-    this.added = added;
-    this.stages = stages;
-    this.nextFrame = index % source.frames().size();
+    this.latency = meters.latency();
+    this.added = meters.added();
+    this.stages = meters.stages();
+    this.timeline = meters.timeline();
   }
 
-  Future<Void> connect(WebSocketClient webSocketClient, WebSocketConnectOptions options, JsonObject pipeline) {
+  /** Connects, sets {@code pipeline} (null: the server's) and, when {@code record}, starts a recording of the session. */
+  Future<Void> connect(WebSocketClient webSocketClient, WebSocketConnectOptions options, JsonObject pipeline, boolean record) {
     client = FrameLoopClient.create(webSocketClient).frameHandler(this::onReply).messageHandler(this::onControl)
-      .closeHandler(v -> pipelineAnswer.tryFail(new IllegalArgumentException("the connection closed before the server answered --pipeline")));
+      .closeHandler(v -> {
+        pipelineAnswer.tryFail(new IllegalArgumentException("the connection closed before the server answered --pipeline"));
+        recordAnswer.tryFail(new IllegalArgumentException("the connection closed before the server answered --record"));
+      });
     return client.connect(options).compose(connected -> {
       // Per-frame processing times in stats: round trip minus processing, frame by frame.
       connected.setTimings(true);
@@ -97,21 +107,48 @@ final class ReplaySession {
         return Future.succeededFuture();
       }
       connected.sendPipeline(pipeline);
-      // A pipeline the server refuses must stop the run, not leave it on the server's default; an
-      // answer that never comes (the session closed, the message refused as such) must not hang it.
-      long timeout = vertx.setTimer(PIPELINE_ANSWER_MS, t -> pipelineAnswer.tryFail(new IllegalArgumentException(
-        "the server did not answer --pipeline within " + PIPELINE_ANSWER_MS / 1000 + " s")));
-      return pipelineAnswer.future().onComplete(done -> vertx.cancelTimer(timeout));
+      // A pipeline the server refuses must stop the run, not leave it on the server's default.
+      return answer(pipelineAnswer, "--pipeline");
+    }).compose(v -> {
+      if (!record) {
+        return Future.succeededFuture();
+      }
+      client.sendText(new JsonObject().put("type", "record").put("enabled", true).encode());
+      return answer(recordAnswer, "--record");
     });
   }
 
-  /** Starts sending from {@code startNanos} (the runner spreads sessions over one interval); latency counts from {@code recordFromNanos}. */
+  /** {@code answer}'s future, failed when it does not come within {@link #ANSWER_MS} (a run must not hang). */
+  private Future<Void> answer(io.vertx.core.Promise<Void> answer, String option) {
+    long timeout = vertx.setTimer(ANSWER_MS, t -> answer.tryFail(new IllegalArgumentException(
+      "the server did not answer " + option + " within " + ANSWER_MS / 1000 + " s")));
+    return answer.future().onComplete(done -> vertx.cancelTimer(timeout));
+  }
+
+  /** Starts sending from {@code startNanos} (the runner staggers the sessions); latency counts from {@code recordFromNanos}. */
   void start(long startNanos, long recordFromNanos) {
-    this.nextDueNanos = startNanos;
+    this.startNanos = startNanos;
     this.recordFromNanos = recordFromNanos;
-    long periodMs = Math.max(1, TimeUnit.NANOSECONDS.toMillis(intervalNanos) / 2);
-    // Ticks are checked twice per interval and sent by schedule, so timer jitter does not lower the rate.
-    timer = vertx.setPeriodic(periodMs, id -> tick());
+    sending = true;
+    if (plan.recordedTiming()) {
+      scheduleTick();
+    } else {
+      long periodMs = Math.max(1, TimeUnit.NANOSECONDS.toMillis(plan.intervalNanos()) / 2);
+      // Ticks are checked twice per interval and sent by schedule, so timer jitter does not lower the rate.
+      timer = vertx.setPeriodic(periodMs, id -> tick());
+    }
+  }
+
+  /** A recording's gaps vary: a timer for the next frame's time (at most 100 ms, to expire unanswered frames). */
+  private void scheduleTick() {
+    long waitNanos = startNanos + plan.dueOffsetNanos() - System.nanoTime();
+    long waitMs = Math.max(1, Math.min(100, (waitNanos + 999_999) / 1_000_000));
+    timer = vertx.setTimer(waitMs, id -> {
+      tick();
+      if (sending && !plan.finished()) {
+        scheduleTick();
+      }
+    });
   }
 
   private void tick() {
@@ -120,20 +157,33 @@ final class ReplaySession {
     if (adaptation != null) {
       adaptation.tick(now, inFlight.isEmpty() ? -1 : inFlight.peek().sentNanos());
     }
-    while (nextDueNanos <= now) {
-      long due = nextDueNanos;
-      nextDueNanos += adaptation == null ? intervalNanos : adaptation.intervalNanos();
-      if (window == 0 || inFlight.size() < window) {
-        send(due, now);
+    while (!plan.finished() && startNanos + plan.dueOffsetNanos() <= now) {
+      long due = startNanos + plan.dueOffsetNanos();
+      int frame = plan.frame();
+      boolean send = window == 0 || inFlight.size() < window;
+      if (send || plan.recordedTiming()) {
+        plan.pipelinesBefore().forEach(client::sendPipeline);
+      }
+      plan.advance(send, adaptation == null ? 0 : adaptation.intervalNanos());
+      if (send) {
+        send(due, now, frame);
       }
     }
   }
 
-  private void send(long dueNanos, long now) {
+  /** Whether the session has sent what its plan holds (never, for a plan that loops). */
+  boolean finished() {
+    return plan.finished();
+  }
+
+  private void send(long dueNanos, long now, int frame) {
     long seq = sequence++ & 0xFFFFFFFFL;
-    Buffer jpeg = adaptation == null ? source.frames().get(nextFrame) : adaptation.next(seq, nextFrame);
-    nextFrame = (nextFrame + 1) % source.frames().size();
+    Buffer jpeg = adaptation == null ? source.frames().get(frame) : adaptation.next(seq, frame);
     inFlight.add(new InFlight(seq, dueNanos, now));
+    if (sendLog.size() < MAX_SEND_LOG) {
+      sendLog.add(new long[] {frame, now});
+    }
+    timeline.sent(now);
     sent++;
     bytesUp += FrameFormat.HEADER_LENGTH + jpeg.length();
     client.sendFrame(seq, now, jpeg);
@@ -151,6 +201,7 @@ final class ReplaySession {
     if (frame != null) {
       long from = window == 0 ? frame.dueNanos() : frame.sentNanos();
       long micros = Math.min(latency.getHighestTrackableValue(), TimeUnit.NANOSECONDS.toMicros(now - from));
+      timeline.received(now, micros);
       if (now >= recordFromNanos) {
         latency.recordValue(micros);
         recentRoundTrips.put(frame.sequence(), micros);
@@ -164,6 +215,7 @@ final class ReplaySession {
   private void onControl(JsonObject message) {
     switch (message.getString("type", "")) {
       case "stats" -> {
+        timeline.dropped(System.nanoTime(), droppedSince(lastStats, message));
         lastStats = message;
         recordAdded(message.getJsonArray("timings"));
         processTimes.add(message.getJsonObject("processMs"));
@@ -173,9 +225,16 @@ final class ReplaySession {
         }
       }
       case "pipeline" -> pipelineAnswer.tryComplete();
+      case "record" -> {
+        recordingId = message.getBoolean("enabled", false) ? message.getString("id") : recordingId;
+        recordAnswer.tryComplete();
+      }
       case "error" -> {
         if (ServerMessages.BAD_PIPELINE.equals(message.getString("code")) || ServerMessages.BAD_MESSAGE.equals(message.getString("code"))) {
           pipelineAnswer.tryFail(new IllegalArgumentException("the server refused --pipeline: " + message.getString("message")));
+        }
+        if (ServerMessages.RECORD_REFUSED.equals(message.getString("code")) || ServerMessages.BAD_MESSAGE.equals(message.getString("code"))) {
+          recordAnswer.tryFail(new IllegalArgumentException("the server refused --record: " + message.getString("message")));
         }
         if (ServerMessages.BAD_FRAME.equals(message.getString("code")) || ServerMessages.SERVER_ERROR.equals(message.getString("code"))) {
           errors++;
@@ -185,37 +244,6 @@ final class ReplaySession {
       }
       default -> {
       }
-    }
-  }
-
-  /**
-   * Summarizes the server's stats windows: the frame-weighted mean of the windows' p50 (close to
-   * the overall median when windows are alike) and the largest window p99 (an upper bound).
-   */
-  static final class ServerTimes {
-    long frames;
-    double weightedP50;
-    double maxP99;
-
-    void add(JsonObject window) {
-      if (window == null || window.getLong("count", 0L) == 0) {
-        return;
-      }
-      long count = window.getLong("count");
-      frames += count;
-      weightedP50 += count * window.getDouble("p50");
-      maxP99 = Math.max(maxP99, window.getDouble("p99"));
-    }
-
-    void addAll(ServerTimes other) {
-      frames += other.frames;
-      weightedP50 += other.weightedP50;
-      maxP99 = Math.max(maxP99, other.maxP99);
-    }
-
-    JsonObject toJson() {
-      return new JsonObject().put("p50", frames == 0 ? 0 : Math.round(weightedP50 / frames * 1000) / 1000.0)
-        .put("p99Max", maxP99);
     }
   }
 
@@ -234,6 +262,15 @@ final class ReplaySession {
     }
   }
 
+  /** Each drop reason's count in {@code stats} minus its count in {@code previous}. */
+  private static java.util.Map<String, Long> droppedSince(JsonObject previous, JsonObject stats) {
+    JsonObject before = previous.getJsonObject("dropped", new JsonObject());
+    java.util.Map<String, Long> since = new java.util.TreeMap<>();
+    stats.getJsonObject("dropped", new JsonObject()).forEach(e ->
+      since.put(e.getKey(), ((Number) e.getValue()).longValue() - before.getLong(e.getKey(), 0L)));
+    return since;
+  }
+
   private void expireUnanswered(long now) {
     while (!inFlight.isEmpty() && now - inFlight.peek().sentNanos() > ANSWER_TIMEOUT_NANOS) {
       inFlight.poll();
@@ -242,6 +279,7 @@ final class ReplaySession {
   }
 
   void stopSending() {
+    sending = false;
     if (timer >= 0) {
       vertx.cancelTimer(timer);
       timer = -1;

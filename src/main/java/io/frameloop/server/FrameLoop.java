@@ -80,7 +80,8 @@ public final class FrameLoop {
     SessionAdmission admission = tokens == null ? SessionAdmission.anonymous(metrics)
       : SessionAdmission.tokens(tokens, new TenantQuotas(options.getAuthOptions(), meterRegistry, metrics));
     this.framesHandler = FramesHandler.create(vertx, new SessionServices(options.getSessionOptions(), pipelineRules(registry, options),
-      startup.pipeline(), helloLimits, metrics, new FrameScheduler(pool)), options.getRouteOptions().getAllowedOrigins(), admission);
+      startup.pipeline(), helloLimits, metrics, new FrameScheduler(pool),
+      io.frameloop.record.Recorder.create(vertx, options.getRecordingOptions())), options.getRouteOptions().getAllowedOrigins(), admission);
     ActivityLog activity = new ActivityLog(meterRegistry, framesHandler::sessionCount, framesHandler::sessionsOpened);
     this.activityTimer = vertx.setPeriodic(ActivityLog.INTERVAL_MS, timer -> activity.tick());
   }

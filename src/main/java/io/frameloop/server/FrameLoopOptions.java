@@ -7,6 +7,7 @@ import io.frameloop.pipeline.ImageLimitsConverter;
 import io.frameloop.pipeline.PipelineLimits;
 import io.frameloop.pipeline.PipelineLimitsConverter;
 import io.frameloop.pipeline.ops.FacesOp;
+import io.frameloop.record.RecordingOptions;
 import io.frameloop.session.SessionOptions;
 import io.frameloop.session.SessionOptionsConverter;
 import io.frameloop.worker.WorkerOptions;
@@ -17,13 +18,12 @@ import io.vertx.codegen.json.annotations.JsonGen;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.util.List;
 import java.util.Objects;
 
 /**
  * Everything a FrameLoop server is configured with, one options object per owner: Vert.x's
  * {@link HttpServerOptions}, {@link RouteOptions}, {@link ConnectionLimits}, {@link SessionOptions}, {@link ImageLimits}, {@link WorkerOptions},
- * {@link PipelineLimits}, {@link ClusterOptions}, {@link AuthOptions}; plus the pipeline. The JSON converters are generated. In
+ * {@link PipelineLimits}, {@link ClusterOptions}, {@link AuthOptions}, {@link RecordingOptions}; plus the pipeline. The JSON converters are generated. In
  * JSON the owners' keys sit side by side (as in {@code config.json}), Vert.x's HTTP settings under
  * {@code httpServerOptions}, with {@code host}, {@code port} and {@code tls*} as shortcuts.
  */
@@ -51,6 +51,7 @@ public class FrameLoopOptions {
   private WorkerOptions workerOptions = new WorkerOptions();
   private ClusterOptions clusterOptions = new ClusterOptions();
   private AuthOptions authOptions = new AuthOptions();
+  private final RecordingOptions recordingOptions = new RecordingOptions();
   private boolean tlsSelfSigned;
   private JsonObject pipeline = DEFAULT_PIPELINE.copy();
   private String faceCascade = DEFAULT_FACE_CASCADE;
@@ -82,6 +83,7 @@ public class FrameLoopOptions {
     ConfigValues.apply(config, WorkerOptionsConverter::fromJson, workerOptions);
     ConfigValues.apply(config, ClusterOptionsConverter::fromJson, clusterOptions);
     ConfigValues.apply(config, AuthOptionsConverter::fromJson, authOptions);
+    ConfigValues.apply(config, io.frameloop.record.RecordingOptionsConverter::fromJson, recordingOptions);
     httpServerOptions = HttpServerConfig.fromJson(config);
   }
 
@@ -103,7 +105,8 @@ public class FrameLoopOptions {
       .mergeIn(pipelineLimits.toJson())
       .mergeIn(workerOptions.toJson())
       .mergeIn(clusterOptions.toJson())
-      .mergeIn(authOptions.toJson());
+      .mergeIn(authOptions.toJson())
+      .mergeIn(recordingOptions.toJson());
   }
 
   private static String defaultNodeName() {
@@ -134,7 +137,6 @@ public class FrameLoopOptions {
   public int effectiveWorkerInstances() {
     return clusterOptions.getRole() == Role.front ? 0 : workerOptions.effectiveWorkerInstances();
   }
-
 
   @GenIgnore
   public HttpServerOptions getHttpServerOptions() {
@@ -236,6 +238,12 @@ public class FrameLoopOptions {
     return this;
   }
 
+  /** Recording sessions: off unless {@code recordDir} is set. */
+  @GenIgnore
+  public RecordingOptions getRecordingOptions() {
+    return recordingOptions;
+  }
+
   public boolean isTlsSelfSigned() {
     return tlsSelfSigned;
   }
@@ -288,5 +296,4 @@ public class FrameLoopOptions {
     this.nodeName = Objects.requireNonNull(nodeName, "nodeName");
     return this;
   }
-
 }

@@ -45,6 +45,7 @@ public final class FrameSession implements FrameScheduler.Turn, MessageAssembler
   private final SessionControl control;
   private final ReplyQuality replyQuality;
   private final SessionGrant grant;
+  private final SessionRecorder recorder;
 
   private Pending waiting;
   private boolean processing;
@@ -71,7 +72,8 @@ public final class FrameSession implements FrameScheduler.Turn, MessageAssembler
     this.options = services.options();
     this.grant = grant;
     this.stats = new SessionStats(grant.listener());
-    this.control = new SessionControl(services.pipelines(), services.defaultPipeline(), stats);
+    this.recorder = new SessionRecorder(services.recorder(), this::answer);
+    this.control = new SessionControl(services.pipelines(), services.defaultPipeline(), stats, recorder);
     this.output = new SessionOutput(socket, options);
     this.limits = new SessionLimits(options, grant);
     this.replyQuality = new ReplyQuality(options.getWriteQueueMaxBytes());
@@ -85,7 +87,8 @@ public final class FrameSession implements FrameScheduler.Turn, MessageAssembler
     socket.frameHandler(new MessageAssembler(options.getMaxMessageBytes(), options.getMaxTextMessageBytes(), this));
     LOG.log(System.Logger.Level.DEBUG, "session opened id={0} remote={1}{2}", id, socket.remoteAddress(),
       grant.tenant() == null ? "" : " tenant=" + grant.tenant());
-    answer(ServerMessages.hello(services.pipelines().describe(), control.pipeline().toJson(), services.helloLimits()));
+    answer(ServerMessages.hello(services.pipelines().describe(), control.pipeline().toJson(), services.helloLimits(),
+      recorder.allowed()));
     statsTimer = vertx.setPeriodic(options.getStatsIntervalMs(), timer -> tick());
     expiryTimer = grant.expiresAtMillis() == 0 ? -1 : vertx.setTimer(Math.max(1, grant.expiresAtMillis()
       - System.currentTimeMillis()), timer -> abandon("token expired: reconnect with a new token"));
@@ -100,8 +103,8 @@ public final class FrameSession implements FrameScheduler.Turn, MessageAssembler
     } else {
       int pending = (processing ? 1 : 0) + (waiting != null ? 1 : 0);
       int quality = replyQuality.current(control.pipeline().quality());
-      if (stats.reportDue(pending, quality)) {
-        output.ifReading(ServerMessages.stats(stats.report(pending, quality)));
+      if (stats.reportDue(pending, quality) || recorder.recording()) {
+        output.ifReading(recorder.addTo(ServerMessages.stats(stats.report(pending, quality))));
       }
     }
   }
@@ -138,6 +141,7 @@ public final class FrameSession implements FrameScheduler.Turn, MessageAssembler
       frameError(ServerMessages.BAD_FRAME, e.header() == null ? -1 : e.header().sequence(), e.getMessage());
       return;
     }
+    recorder.frame(frame, arrived);
     if (waiting != null) {
       stats.drop(DropReason.STALE);
     }
@@ -151,7 +155,11 @@ public final class FrameSession implements FrameScheduler.Turn, MessageAssembler
   @Override
   public void textMessage(String text) {
     limits.messageArrived();
-    answer(control.apply(text));
+    control.apply(text).onSuccess(answer -> {
+      if (answer != null && !closed) {
+        answer(answer);
+      }
+    });
   }
 
   /** An answer to the client's own message; a client that does not read its answers is closed. */
@@ -250,6 +258,7 @@ public final class FrameSession implements FrameScheduler.Turn, MessageAssembler
       socket.frameHandler(frame -> { }); // what still arrives is read and dropped
     }
     output.close();
+    recorder.close();
     if (waiting != null) {
       stats.drop(DropReason.CLOSED);
       waiting = null;

@@ -7,40 +7,57 @@ import io.frameloop.protocol.ClientMessage;
 import io.frameloop.protocol.ClientMessages;
 import io.frameloop.protocol.ControlMessageException;
 import io.frameloop.protocol.ServerMessages;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 
 /**
- * What a session's control messages set: its pipeline and whether it collects timings. Each
- * message gets one answer (the new setting, or an error counted in the session's stats). Used on
- * the session's event loop.
+ * What a session's control messages set: its pipeline, whether it collects timings and whether it
+ * records. Each message gets one answer (the new setting, or an error counted in the session's
+ * stats); a {@code record} message's comes once the recorder has done it. Used on the session's
+ * event loop.
  */
 final class SessionControl {
 
   private final PipelineRules rules;
   private final SessionStats stats;
+  private final SessionRecorder recorder;
   private PipelineSpec pipeline;
 
-  SessionControl(PipelineRules rules, PipelineSpec pipeline, SessionStats stats) {
+  SessionControl(PipelineRules rules, PipelineSpec pipeline, SessionStats stats, SessionRecorder recorder) {
     this.rules = rules;
     this.pipeline = pipeline;
     this.stats = stats;
+    this.recorder = recorder;
   }
 
   PipelineSpec pipeline() {
     return pipeline;
   }
 
-  /** The answer to a text message. */
-  JsonObject apply(String text) {
+  /** The answer to a text message (null: none, the session closed first). */
+  Future<JsonObject> apply(String text) {
     ClientMessage message;
     try {
       message = ClientMessages.decode(text);
     } catch (ControlMessageException e) {
-      return error(ServerMessages.BAD_MESSAGE, e.getMessage());
+      return Future.succeededFuture(error(ServerMessages.BAD_MESSAGE, e.getMessage()));
     }
+    if (message instanceof ClientMessage.SetRecording record) {
+      return recorder.apply(record.enabled(), pipeline.toJson()).map(answer -> {
+        if (answer != null && "error".equals(answer.getString("type"))) {
+          stats.controlError(answer.getString("code"));
+        }
+        return answer;
+      });
+    }
+    return Future.succeededFuture(applyNow(message));
+  }
+
+  private JsonObject applyNow(ClientMessage message) {
     if (message instanceof ClientMessage.SetPipeline request) {
       try {
         pipeline = rules.parse(request.pipeline(), pipeline.quality());
+        recorder.pipelineChanged(pipeline.toJson());
         return ServerMessages.pipeline(pipeline.toJson());
       } catch (PipelineException e) {
         return error(ServerMessages.BAD_PIPELINE, e.getMessage());

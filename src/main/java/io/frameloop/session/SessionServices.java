@@ -3,6 +3,7 @@ package io.frameloop.session;
 import io.frameloop.pipeline.PipelineRules;
 import io.frameloop.pipeline.PipelineSpec;
 import io.frameloop.protocol.HelloLimits;
+import io.frameloop.record.Recorder;
 
 /**
  * What every session of one server shares.
@@ -12,7 +13,9 @@ import io.frameloop.protocol.HelloLimits;
  * @param helloLimits the limits as announced in {@code hello}
  * @param listener    hears every session's counts (the server's metrics)
  * @param scheduler   takes turns among the sessions for free workers
+ * @param recorder    writes the sessions' recordings (refuses them all when recording is off)
  */
 public record SessionServices(SessionOptions options, PipelineRules pipelines, PipelineSpec defaultPipeline,
-                              HelloLimits helloLimits, SessionListener listener, FrameScheduler scheduler) {
+                              HelloLimits helloLimits, SessionListener listener, FrameScheduler scheduler,
+                              Recorder recorder) {
 }

@@ -25,6 +25,14 @@ class ClientMessagesTest {
   }
 
   @Test
+  void recordingIsSwitchedOnAndOffWithABoolean() {
+    assertThat(ClientMessages.decode("{\"type\":\"record\",\"enabled\":true}")).isEqualTo(new ClientMessage.SetRecording(true));
+    assertThat(ClientMessages.decode("{\"type\":\"record\",\"enabled\":false}")).isEqualTo(new ClientMessage.SetRecording(false));
+    assertThatThrownBy(() -> ClientMessages.decode("{\"type\":\"record\",\"enabled\":1}"))
+      .isInstanceOf(ControlMessageException.class).hasMessage("record: 'enabled' must be true or false, got 1");
+  }
+
+  @Test
   void malformedJsonAndNonObjectsAreRefused() {
     for (String text : new String[] {"{\"type\":", "[1,2]", "\"pipeline\"", "", "null"}) {
       assertThatThrownBy(() -> ClientMessages.decode(text)).as(text)
@@ -36,7 +44,7 @@ class ClientMessagesTest {
   void aMissingOrUnknownTypeIsNamedWithTheKnownOnes() {
     assertThatThrownBy(() -> ClientMessages.decode("{}"))
       .isInstanceOf(ControlMessageException.class)
-      .hasMessage("unknown message type (missing \"type\"); known types: pipeline, timings");
+      .hasMessage("unknown message type (missing \"type\"); known types: pipeline, timings, record");
     assertThatThrownBy(() -> ClientMessages.decode("{\"type\":\"Pipeline\"}")).hasMessageStartingWith("unknown message type 'Pipeline'");
     assertThatThrownBy(() -> ClientMessages.decode("{\"type\":5}")).hasMessageStartingWith("unknown message type '5'");
   }

@@ -16,13 +16,14 @@ class ServerMessagesTest {
   void helloHasTheOpsThePipelineAndEveryLimit() {
     JsonArray ops = new JsonArray().add(new JsonObject().put("op", "flip"));
     JsonObject pipeline = new JsonObject().put("ops", new JsonArray().add(new JsonObject().put("op", "gray"))).put("quality", 70);
-    JsonObject hello = ServerMessages.hello(ops, pipeline, new HelloLimits(1, 2, 3, 4, 5L, 6, 7, 8, 9));
+    JsonObject hello = ServerMessages.hello(ops, pipeline, new HelloLimits(1, 2, 3, 4, 5L, 6, 7, 8, 9), true);
     assertThat(hello).isEqualTo(new JsonObject()
       .put("type", "hello").put("version", 1).put("ops", ops)
       .put("pipeline", pipeline.getJsonArray("ops")).put("quality", 70)
       .put("limits", new JsonObject().put("maxMessageBytes", 1).put("maxTextMessageBytes", 2).put("maxWidth", 3)
         .put("maxHeight", 4).put("maxPixels", 5L).put("maxFps", 6).put("maxOps", 7).put("maxSessions", 8)
-        .put("idleTimeoutSeconds", 9)));
+        .put("idleTimeoutSeconds", 9))
+      .put("recording", true));
   }
 
   @Test

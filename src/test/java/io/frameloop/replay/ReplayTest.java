@@ -1,6 +1,7 @@
 package io.frameloop.replay;
 
 import static io.frameloop.testing.Await.await;
+import static io.frameloop.testing.ReplayCli.replay;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -39,18 +40,8 @@ class ReplayTest {
   void closedLoopSummaryAddsUpAndItsJsonParses(Vertx vertx, @TempDir Path dir) throws Exception {
     int port = TestServers.start(vertx, TestServers.options()).actualPort();
     Path json = dir.resolve("summary.json");
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    PrintStream stdout = System.out;
-    int exit;
-    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-    try {
-      exit = new CommandLine(new Main()).execute("replay", "--url", "ws://127.0.0.1:" + port + "/frames",
-        "--sessions", "3", "--fps", "10", "--duration", "3s", "--source", "synthetic:320x240", "--json", json.toString());
-    } finally {
-      System.setOut(stdout);
-    }
-    String printed = out.toString(StandardCharsets.UTF_8);
-    assertThat(exit).as(printed).isZero();
+    String printed = replay("--url", "ws://127.0.0.1:" + port + "/frames",
+      "--sessions", "3", "--fps", "10", "--duration", "3s", "--source", "synthetic:320x240", "--json", json.toString());
     assertThat(printed).contains("frames sent").contains("Jain's index").contains("out ");
 
     JsonObject summary = new JsonObject(Files.readString(json));
@@ -120,24 +111,6 @@ class ReplayTest {
     }
     assertThat(exit).isEqualTo(1);
     assertThat(err.toString(StandardCharsets.UTF_8)).contains("refused --pipeline");
-  }
-
-  /** Runs {@code frameloop replay ARGS} as the command line does and returns what it printed; it must exit 0. */
-  private static String replay(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    PrintStream stdout = System.out;
-    int exit;
-    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-    try {
-      List<String> command = new ArrayList<>(List.of("replay"));
-      command.addAll(List.of(args));
-      exit = new CommandLine(new Main()).execute(command.toArray(String[]::new));
-    } finally {
-      System.setOut(stdout);
-    }
-    String printed = out.toString(StandardCharsets.UTF_8);
-    assertThat(exit).as(printed).isZero();
-    return printed;
   }
 
   @Test

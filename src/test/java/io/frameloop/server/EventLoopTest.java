@@ -4,6 +4,7 @@ import static io.frameloop.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.frameloop.protocol.FrameFormat;
+import io.frameloop.testing.CapturedLog;
 import io.frameloop.testing.FrameClient;
 import io.frameloop.testing.Images;
 import io.frameloop.testing.TestServers;
@@ -12,20 +13,20 @@ import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
+import java.util.logging.Level;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.opencv.core.Mat;
 import org.opencv.imgproc.Imgproc;
 
 /**
  * Under a multi-session load of frames that take well over 50 ms each to process, a strict
- * blocked-thread checker (50 ms) stays quiet: OpenCV never runs on the event loop.
+ * blocked-thread checker (50 ms) stays quiet: OpenCV never runs on the event loop. Nor does
+ * writing recordings.
  */
 class EventLoopTest {
 
@@ -36,32 +37,22 @@ class EventLoopTest {
     }
   }
 
-  @Test
-  void strictBlockedThreadCheckerStaysQuietUnderLoad() throws Exception {
-    List<String> warnings = new CopyOnWriteArrayList<>();
-    Handler capture = new Handler() {
-      @Override
-      public void publish(LogRecord record) {
-        String message = record.getMessage() == null ? "" : record.getMessage();
-        if (message.contains("has been blocked")) {
-          warnings.add(record.getLoggerName() + ": " + message);
-        }
-      }
-
-      @Override
-      public void flush() {
-      }
-
-      @Override
-      public void close() {
-      }
-    };
-    Logger root = Logger.getLogger("");
-    root.addHandler(capture);
-    Vertx vertx = Vertx.vertx(new VertxOptions()
+  /** Warns about an event loop busy for more than 50 ms, checking every 10 ms. */
+  private static Vertx strictVertx() {
+    return Vertx.vertx(new VertxOptions()
       .setMaxEventLoopExecuteTime(50).setMaxEventLoopExecuteTimeUnit(TimeUnit.MILLISECONDS)
       .setBlockedThreadCheckInterval(10).setBlockedThreadCheckIntervalUnit(TimeUnit.MILLISECONDS)
       .setWarningExceptionTime(10).setWarningExceptionTimeUnit(TimeUnit.MILLISECONDS));
+  }
+
+  private static List<String> blockedWarnings(CapturedLog log) {
+    return log.messages(Level.WARNING).stream().filter(m -> m.contains("has been blocked")).toList();
+  }
+
+  @Test
+  void strictBlockedThreadCheckerStaysQuietUnderLoad() throws Exception {
+    CapturedLog log = CapturedLog.from(Level.WARNING);
+    Vertx vertx = strictVertx();
     try {
       int port = TestServers.start(vertx, TestServers.options(o -> o.getSessionOptions().setMaxFps(0))).actualPort();
       // A 1280x720 photo through face detection and a large blur: far beyond 50 ms per frame.
@@ -82,7 +73,7 @@ class EventLoopTest {
         client.sendFramed(0, 0, frame);
         client.nextBinary();
       }
-      warnings.clear();
+      int warmedUp = blockedWarnings(log).size();
       for (int round = 1; round <= 3; round++) {
         for (FrameClient client : clients) {
           client.sendFramed(round, 0, frame);
@@ -95,9 +86,54 @@ class EventLoopTest {
       JsonObject stats = clients.get(0).nextStats(s -> s.getJsonObject("processMs").getLong("count") > 0);
       assertThat(stats.getJsonObject("processMs").getDouble("p50")).as("frames really take > 50 ms").isGreaterThan(50);
       clients.forEach(FrameClient::close);
-      assertThat(warnings).as("blocked-thread warnings").isEmpty();
+      assertThat(blockedWarnings(log).subList(warmedUp, blockedWarnings(log).size())).as("blocked-thread warnings").isEmpty();
     } finally {
-      root.removeHandler(capture);
+      log.close();
+      await(vertx.close());
+    }
+  }
+
+  @Test
+  void recordingEightSessionsNeverBlocksTheEventLoop(@TempDir Path recordDir) {
+    CapturedLog log = CapturedLog.from(Level.WARNING);
+    Vertx vertx = strictVertx();
+    try {
+      int port = TestServers.start(vertx, TestServers.options(o -> {
+        o.getSessionOptions().setMaxFps(0);
+        o.getRecordingOptions().setRecordDir(recordDir.toString()).setRecordMaxSessions(8);
+      })).actualPort();
+      List<Buffer> frames = List.of(Images.fixture("astronaut-640x480.jpg"), Images.fixture("coffee-640x480.jpg"));
+      List<FrameClient> clients = new ArrayList<>();
+      for (int i = 0; i < 8; i++) {
+        FrameClient client = FrameClient.connect(vertx, port);
+        client.sendFramed(0, 0, frames.get(0)); // start-up is not what this test is about
+        client.nextBinary();
+        clients.add(client);
+      }
+      int warmedUp = blockedWarnings(log).size();
+      for (FrameClient client : clients) {
+        client.sendJson(new JsonObject().put("type", "record").put("enabled", true));
+        assertThat(client.next("record").getBoolean("enabled")).isTrue();
+      }
+      int rounds = 40;
+      for (int round = 1; round <= rounds; round++) {
+        for (FrameClient client : clients) {
+          client.sendFramed(round, round, frames.get(round % 2));
+        }
+        for (FrameClient client : clients) {
+          awaitSequence(client, round);
+        }
+      }
+      for (FrameClient client : clients) {
+        client.sendJson(new JsonObject().put("type", "record").put("enabled", false));
+        JsonObject stopped = client.next("record");
+        assertThat(stopped.getLong("frames") + stopped.getLong("skipped")).as("every frame written or counted as skipped")
+          .isEqualTo(rounds);
+        client.close();
+      }
+      assertThat(blockedWarnings(log).subList(warmedUp, blockedWarnings(log).size())).as("blocked-thread warnings").isEmpty();
+    } finally {
+      log.close();
       await(vertx.close());
     }
   }

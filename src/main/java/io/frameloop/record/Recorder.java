@@ -1,0 +1,108 @@
+package io.frameloop.record;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.HexFormat;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A server's recordings: starts them and writes their files on one writer thread of its own (a
+ * named Vert.x worker pool of one thread: never an event loop, never a frame worker) through one
+ * bounded {@link WriterQueue}.
+ */
+public final class Recorder {
+
+  static final String WRITER_POOL = "frameloop-recorder";
+  private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final RecordingOptions options;
+  private final WriterQueue writer;
+  private final AtomicInteger running = new AtomicInteger();
+
+  private Recorder(RecordingOptions options, WriterQueue writer) {
+    this.options = options;
+    this.writer = writer;
+  }
+
+  /** A recorder for {@code options}; one that refuses every recording when {@code recordDir} is not set. */
+  public static Recorder create(Vertx vertx, RecordingOptions options) {
+    return new Recorder(options, options.isEnabled() ? new WriterQueue(vertx.createSharedWorkerExecutor(WRITER_POOL, 1)) : null);
+  }
+
+  /** Whether this server lets sessions record ({@code hello} says so). */
+  public boolean allowed() {
+    return writer != null;
+  }
+
+  public long maxBytes() {
+    return options.getRecordMaxBytes();
+  }
+
+  /**
+   * Starts a recording of a session whose pipeline is {@code pipeline}; call on the session's
+   * context. The future completes there, once the recording's directory exists.
+   *
+   * @throws RecordingRefusedException (as the future's failure) when the server allows no more recordings
+   */
+  public Future<Recording> start(JsonObject pipeline) {
+    if (!allowed()) {
+      return Future.failedFuture(new RecordingRefusedException("recording is off on this server (no recordDir)"));
+    }
+    if (running.incrementAndGet() > options.getRecordMaxSessions()) {
+      running.decrementAndGet();
+      return Future.failedFuture(new RecordingRefusedException("this server already runs "
+        + options.getRecordMaxSessions() + " recordings (recordMaxSessions): try again later"));
+    }
+    String id = "rec-" + ZonedDateTime.now(ZoneOffset.UTC).format(ID_TIME) + "-" + HexFormat.of().formatHex(randomBytes());
+    Recording recording = new Recording(writer, id, options.getRecordMaxBytes(), System.nanoTime(), running::decrementAndGet);
+    JsonObject session = new JsonObject().put("format", RecordingFormat.FORMAT).put("version", RecordingFormat.VERSION)
+      .put("id", id).put("server", "FrameLoop " + version()).put("startedAt", ZonedDateTime.now(ZoneOffset.UTC).toString())
+      .put("pipeline", pipeline);
+    Promise<Recording> started = Promise.promise();
+    Context context = Vertx.currentContext();
+    writer.submit(0, () -> {
+      Future<Recording> outcome;
+      try {
+        recording.opened(RecordingFiles.create(Path.of(options.getRecordDir()), id, options.getRecordMaxFiles(), session));
+        outcome = Future.succeededFuture(recording);
+      } catch (RecordingRefusedException e) {
+        running.decrementAndGet();
+        outcome = Future.failedFuture(e);
+      } catch (Exception e) {
+        running.decrementAndGet();
+        // The client hears what kind of failure; the path and details are for the operator.
+        WriterQueue.FAILURES.warn("cannot start a recording in recordDir " + options.getRecordDir(), e);
+        outcome = Future.failedFuture(new RecordingRefusedException("the server cannot write the recording: "
+          + e.getClass().getSimpleName()));
+      }
+      Future<Recording> result = outcome;
+      if (context == null) {
+        started.handle(result);
+      } else {
+        context.runOnContext(v -> started.handle(result));
+      }
+    });
+    return started.future();
+  }
+
+  private static byte[] randomBytes() {
+    byte[] bytes = new byte[3];
+    RANDOM.nextBytes(bytes);
+    return bytes;
+  }
+
+  private static String version() {
+    String version = Recorder.class.getPackage().getImplementationVersion();
+    return version == null ? "(development build)" : version;
+  }
+
+}

@@ -1,0 +1,148 @@
+package io.frameloop.record;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One running recording. Its session calls {@link #frame}, {@link #pipelineChange} and
+ * {@link #stop} on its own event loop; the files are written on the writer thread.
+ * The counts the session reports are the writer's, read across threads.
+ */
+public final class Recording {
+
+  /** Pipeline changes kept for {@code session.json}; a session that makes more stops its recording. */
+  static final int MAX_PIPELINE_CHANGES = 1000;
+
+  private final WriterQueue writer;
+  private final Runnable onStopped;
+  private final String id;
+  private final long maxBytes;
+  private final long startNanos;
+  private RecordingFiles files; // writer thread only
+  // Event loop only.
+  private long acceptedBytes;
+  private int pipelineChanges;
+  private boolean stopped;
+  // Written by the writer, read by the session.
+  private volatile long framesWritten;
+  private volatile long bytesWritten;
+  private volatile long skipped;
+  private volatile String failure;
+
+  Recording(WriterQueue writer, String id, long maxBytes, long startNanos, Runnable onStopped) {
+    this.writer = writer;
+    this.onStopped = onStopped;
+    this.id = id;
+    this.maxBytes = maxBytes;
+    this.startNanos = startNanos;
+  }
+
+  void opened(RecordingFiles files) {
+    this.files = files;
+  }
+
+  public String id() {
+    return id;
+  }
+
+  /**
+   * Queues a frame that arrived at {@code arrivedNanos} ({@link System#nanoTime}), or skips it
+   * when the writer is behind.
+   *
+   * @param sequence        the client's sequence number, -1 for a bare frame
+   * @param clientTimestamp the client's timestamp, null for a bare frame
+   * @return null, or why the recording must stop now (its size limit, a write that failed)
+   */
+  public String frame(long sequence, Long clientTimestamp, Buffer jpeg, long arrivedNanos) {
+    if (failure != null) {
+      return failure;
+    }
+    long cost = jpeg.length() + RecordingFormat.INDEX_BYTES_PER_FRAME;
+    if (acceptedBytes + cost > maxBytes) {
+      return "the recording reached recordMaxBytes (" + maxBytes + " bytes)";
+    }
+    // The writer gets its own copy: it must not depend on what happens to the session's buffer.
+    byte[] bytes = jpeg.getBytes();
+    long arrivalMicros = micros(arrivedNanos);
+    if (writer.submitFrame(bytes.length, () -> write(() -> {
+      files.frame(sequence, clientTimestamp, arrivalMicros, bytes);
+      bytesWritten += cost;
+      framesWritten++;
+    }))) {
+      acceptedBytes += cost;
+    } else {
+      skipped++;
+    }
+    return null;
+  }
+
+  /** Records the session's new pipeline; null, or why the recording must stop. */
+  public String pipelineChange(JsonObject pipeline, long arrivedNanos) {
+    if (++pipelineChanges > MAX_PIPELINE_CHANGES) {
+      return "the session changed its pipeline more than " + MAX_PIPELINE_CHANGES + " times while recording";
+    }
+    long arrivalMicros = micros(arrivedNanos);
+    writer.submit(0, () -> write(() -> files.pipelineChange(arrivalMicros, pipeline)));
+    return null;
+  }
+
+  private long micros(long nanos) {
+    return TimeUnit.NANOSECONDS.toMicros(Math.max(0, nanos - startNanos));
+  }
+
+  /** An operation whose failure stops the recording (the session hears why with its next frame). */
+  private interface FileWork {
+    void run() throws IOException;
+  }
+
+  private void write(FileWork work) {
+    if (failure != null) {
+      return;
+    }
+    try {
+      work.run();
+    } catch (IOException | RuntimeException e) {
+      failure = "the server could not write the recording: " + e.getClass().getSimpleName();
+      WriterQueue.FAILURES.warn("recording " + id + " failed", e);
+    }
+  }
+
+  /**
+   * Stops the recording: the queued frames are written, then the index closed and
+   * {@code session.json} completed. Completes on the caller's context with {@link #describe()}.
+   */
+  public Future<JsonObject> stop(String reason) {
+    if (stopped) {
+      return Future.succeededFuture(describe());
+    }
+    stopped = true;
+    Promise<JsonObject> done = Promise.promise();
+    Context context = Vertx.currentContext();
+    writer.submit(0, () -> {
+      write(() -> files.close(new JsonObject().put("stoppedAt", ZonedDateTime.now(ZoneOffset.UTC).toString())
+        .put("stopReason", reason).put("frames", framesWritten).put("bytes", bytesWritten).put("skipped", skipped)));
+      onStopped.run();
+      if (context == null) {
+        done.complete(describe());
+      } else {
+        context.runOnContext(v -> done.complete(describe()));
+      }
+    });
+    return done.future();
+  }
+
+  /** {@code {"id":..., "frames":N, "bytes":N, "skipped":N}}: what has been written so far. */
+  public JsonObject describe() {
+    JsonObject json = new JsonObject().put("id", id).put("frames", framesWritten).put("bytes", bytesWritten)
+      .put("skipped", skipped);
+    return failure == null ? json : json.put("failure", failure);
+  }
+}

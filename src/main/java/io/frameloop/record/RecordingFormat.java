@@ -1,0 +1,37 @@
+package io.frameloop.record;
+
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * The layout of a recording, one directory: {@code 000001.jpg}, {@code 000002.jpg}... (each frame's
+ * JPEG exactly as it arrived), {@code index.csv} (one row per frame, in arrival order) and
+ * {@code session.json} (when and by what it was recorded, the pipeline and its changes, the
+ * counts). Plain files any tool reads: an image viewer, a spreadsheet, ffmpeg's image2 demuxer.
+ */
+public final class RecordingFormat {
+
+  public static final String INDEX = "index.csv";
+  public static final String SESSION = "session.json";
+  public static final String FORMAT = "frameloop-recording";
+  public static final int VERSION = 1;
+  /** {@code seq} and {@code client_timestamp} are empty for a bare frame (no header). */
+  public static final String INDEX_HEADER = "seq,client_timestamp,arrival_ms,bytes,file";
+  /** A frame's file name: only digits chosen by the server, never anything the client sent. */
+  public static final Pattern FRAME_FILE = Pattern.compile("[0-9]{6,10}\\.jpg");
+  /** What one frame's index row and file entry are counted as, on top of its JPEG bytes. */
+  public static final int INDEX_BYTES_PER_FRAME = 64;
+
+  private RecordingFormat() {
+  }
+
+  /** The file name of the recording's {@code number}th frame (from 1). */
+  public static String frameFile(long number) {
+    return String.format(Locale.ROOT, "%06d.jpg", number);
+  }
+
+  /** Milliseconds with microsecond precision, as {@code arrival_ms} is written. */
+  public static String millis(long micros) {
+    return String.format(Locale.ROOT, "%d.%03d", micros / 1000, micros % 1000);
+  }
+}

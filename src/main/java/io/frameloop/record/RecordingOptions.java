@@ -1,0 +1,95 @@
+package io.frameloop.record;
+
+import io.vertx.codegen.annotations.DataObject;
+import io.vertx.codegen.annotations.GenIgnore;
+import io.vertx.codegen.json.annotations.JsonGen;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * Whether and how much sessions may record what they send ({@code record} control message). Off
+ * unless {@code recordDir} is set. Every limit is there so that a client with a valid session
+ * cannot use recording to fill the disk or the server's memory. Part of the server's options; the
+ * JSON names are the configuration keys.
+ */
+@DataObject
+@JsonGen(publicConverter = true)
+public class RecordingOptions {
+
+  public static final long DEFAULT_RECORD_MAX_BYTES = 256L * 1024 * 1024;
+  public static final long MAX_RECORD_MAX_BYTES = 64L * 1024 * 1024 * 1024;
+  public static final int DEFAULT_RECORD_MAX_FILES = 100;
+  public static final int DEFAULT_RECORD_MAX_SESSIONS = 8;
+  /** Frames waiting for the writer, all recordings of a server together; past it frames are skipped. */
+  public static final int WRITER_QUEUE_MAX_BYTES = 16 * 1024 * 1024;
+
+  private String recordDir;
+  private long recordMaxBytes = DEFAULT_RECORD_MAX_BYTES;
+  private int recordMaxFiles = DEFAULT_RECORD_MAX_FILES;
+  private int recordMaxSessions = DEFAULT_RECORD_MAX_SESSIONS;
+
+  public RecordingOptions() {
+  }
+
+  public RecordingOptions(JsonObject json) {
+    RecordingOptionsConverter.fromJson(json, this);
+  }
+
+  public JsonObject toJson() {
+    JsonObject json = new JsonObject();
+    RecordingOptionsConverter.toJson(this, json);
+    return json;
+  }
+
+  /** Whether sessions may record. */
+  @GenIgnore
+  public boolean isEnabled() {
+    return recordDir != null;
+  }
+
+  public String getRecordDir() {
+    return recordDir;
+  }
+
+  /** The directory recordings are written to, one sub-directory each; null (default): recording is off. */
+  public RecordingOptions setRecordDir(String recordDir) {
+    this.recordDir = recordDir == null || recordDir.isBlank() ? null : recordDir;
+    return this;
+  }
+
+  public long getRecordMaxBytes() {
+    return recordMaxBytes;
+  }
+
+  /** The largest recording (its JPEG bytes plus 64 per frame for the index); at the limit the recording stops. */
+  public RecordingOptions setRecordMaxBytes(long recordMaxBytes) {
+    this.recordMaxBytes = within("recordMaxBytes", recordMaxBytes, 64 * 1024, MAX_RECORD_MAX_BYTES);
+    return this;
+  }
+
+  public int getRecordMaxFiles() {
+    return recordMaxFiles;
+  }
+
+  /** Recordings kept in {@code recordDir}; when it holds this many, new recordings are refused (none is deleted). */
+  public RecordingOptions setRecordMaxFiles(int recordMaxFiles) {
+    this.recordMaxFiles = (int) within("recordMaxFiles", recordMaxFiles, 1, 100_000);
+    return this;
+  }
+
+  public int getRecordMaxSessions() {
+    return recordMaxSessions;
+  }
+
+  /** Recordings running at once on this server; more are refused. */
+  public RecordingOptions setRecordMaxSessions(int recordMaxSessions) {
+    this.recordMaxSessions = (int) within("recordMaxSessions", recordMaxSessions, 1, 1000);
+    return this;
+  }
+
+  private static long within(String name, long value, long min, long max) {
+    if (value < min || value > max) {
+      throw new IllegalArgumentException(name + " must be " + min + " to " + max + ", got " + value);
+    }
+    return value;
+  }
+}

@@ -1,0 +1,85 @@
+package io.frameloop.record;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Reads a recording written by the server (see {@link RecordingFormat}). */
+public final class RecordingReader {
+
+  /**
+   * One recorded frame.
+   *
+   * @param sequence        the client's sequence number, -1 for a bare frame
+   * @param clientTimestamp the client's timestamp, null for a bare frame
+   * @param arrivalMicros   when it arrived, from the recording's start
+   */
+  public record Frame(long sequence, Long clientTimestamp, long arrivalMicros, Buffer jpeg) {
+  }
+
+  /** A recording: its frames in arrival order and its {@code session.json}. */
+  public record Recorded(Path dir, List<Frame> frames, JsonObject session) {
+  }
+
+  private RecordingReader() {
+  }
+
+  /** Whether {@code dir} looks like a recording (it has an index and a session file). */
+  public static boolean isRecording(Path dir) {
+    return Files.isRegularFile(dir.resolve(RecordingFormat.INDEX)) && Files.isRegularFile(dir.resolve(RecordingFormat.SESSION));
+  }
+
+  /**
+   * Reads at most {@code maxFrames} frames of the recording in {@code dir}.
+   *
+   * @throws IllegalArgumentException for a file that is not a recording's, saying where
+   */
+  public static Recorded read(Path dir, int maxFrames) {
+    try {
+      JsonObject session = new JsonObject(Files.readString(dir.resolve(RecordingFormat.SESSION), StandardCharsets.UTF_8));
+      List<String> rows = Files.readAllLines(dir.resolve(RecordingFormat.INDEX), StandardCharsets.UTF_8);
+      if (rows.isEmpty() || !rows.get(0).equals(RecordingFormat.INDEX_HEADER)) {
+        throw new IllegalArgumentException(dir.resolve(RecordingFormat.INDEX) + ": the first line must be "
+          + RecordingFormat.INDEX_HEADER);
+      }
+      List<Frame> frames = new ArrayList<>();
+      for (int line = 1; line < rows.size() && frames.size() < maxFrames; line++) {
+        if (!rows.get(line).isBlank()) {
+          frames.add(frame(dir, rows.get(line), line + 1));
+        }
+      }
+      return new Recorded(dir, frames, session);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the recording " + dir, e);
+    } catch (DecodeException e) {
+      throw new IllegalArgumentException(dir.resolve(RecordingFormat.SESSION) + ": not JSON: " + e.getMessage());
+    }
+  }
+
+  private static Frame frame(Path dir, String row, int line) throws IOException {
+    String[] fields = row.split(",", -1);
+    String where = dir.resolve(RecordingFormat.INDEX) + " line " + line;
+    if (fields.length != 5 || !RecordingFormat.FRAME_FILE.matcher(fields[4]).matches()) {
+      throw new IllegalArgumentException(where + ": expected " + RecordingFormat.INDEX_HEADER + " with a file like 000001.jpg");
+    }
+    try {
+      long sequence = fields[0].isEmpty() ? -1 : Long.parseLong(fields[0]);
+      Long timestamp = fields[1].isEmpty() ? null : Long.parseLong(fields[1]);
+      long arrivalMicros = Math.round(Double.parseDouble(fields[2]) * 1000);
+      byte[] jpeg = Files.readAllBytes(dir.resolve(fields[4]));
+      if (jpeg.length != Integer.parseInt(fields[3])) {
+        throw new IllegalArgumentException(where + ": " + fields[4] + " has " + jpeg.length + " bytes, the index says " + fields[3]);
+      }
+      return new Frame(sequence, timestamp, arrivalMicros, Buffer.buffer(jpeg));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(where + ": " + e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,150 @@
+package io.frameloop.record;
+
+import static io.frameloop.testing.Await.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.frameloop.protocol.FrameFormat;
+import io.frameloop.testing.FrameClient;
+import io.frameloop.testing.Images;
+import io.frameloop.testing.TestServers;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Recording a session over a real WebSocket: what is written, and every limit. */
+class RecordingTest {
+
+  private static final JsonObject RECORD_ON = new JsonObject().put("type", "record").put("enabled", true);
+  private static final JsonObject RECORD_OFF = new JsonObject().put("type", "record").put("enabled", false);
+  private static final List<Buffer> FIXTURES = List.of(Images.fixture("astronaut-640x480.jpg"),
+    Images.fixture("coffee-640x480.jpg"));
+
+  @TempDir
+  Path recordDir;
+  private Vertx vertx;
+
+  @BeforeEach
+  void start() {
+    vertx = Vertx.vertx();
+  }
+
+  @AfterEach
+  void stop() {
+    await(vertx.close());
+  }
+
+  private int server(long maxBytes, int maxFiles) {
+    return TestServers.start(vertx, TestServers.options(o -> o.getRecordingOptions().setRecordDir(recordDir.toString())
+      .setRecordMaxBytes(maxBytes).setRecordMaxFiles(maxFiles))).actualPort();
+  }
+
+  /** Sends {@code count} frames one at a time (each answered before the next), timestamps increasing. */
+  private static void sendFrames(FrameClient client, int from, int count) {
+    for (int i = from; i < from + count; i++) {
+      client.sendFramed(i, 1_000_000L + i * 40L, FIXTURES.get(i % FIXTURES.size()));
+      assertThat(FrameFormat.decode(client.nextBinary()).header().sequence()).isEqualTo(i);
+    }
+  }
+
+  @Test
+  void recordsTheFramesAsTheyArrivedAndThePipelineChanges() {
+    try (FrameClient client = FrameClient.connect(vertx, server(RecordingOptions.DEFAULT_RECORD_MAX_BYTES, 10))) {
+      assertThat(client.hello().getBoolean("recording")).isTrue();
+      sendFrames(client, 0, 2); // before the recording: not in it
+      client.sendJson(RECORD_ON);
+      JsonObject started = client.next("record");
+      assertThat(started.getBoolean("enabled")).isTrue();
+      assertThat(started.getString("id")).matches("rec-[0-9]{8}-[0-9]{6}-[0-9a-f]{6}");
+      sendFrames(client, 2, 5);
+      client.usePipeline(new JsonObject().put("ops", new JsonArray().add(new JsonObject().put("op", "gray"))));
+      sendFrames(client, 7, 5);
+      JsonObject stats = client.nextStats(s -> s.containsKey("recording") && s.getJsonObject("recording").getLong("frames") == 10);
+      assertThat(stats.getJsonObject("recording").getLong("bytes")).isPositive();
+      client.sendJson(RECORD_OFF);
+      JsonObject stopped = client.next("record");
+      assertThat(stopped.getBoolean("enabled")).isFalse();
+      assertThat(stopped.getLong("frames")).isEqualTo(10);
+      assertThat(stopped.getLong("skipped")).isZero();
+
+      RecordingReader.Recorded recorded = RecordingReader.read(recordDir.resolve(started.getString("id")), 1000);
+      assertThat(recorded.frames()).hasSize(10);
+      for (int i = 0; i < 10; i++) {
+        RecordingReader.Frame frame = recorded.frames().get(i);
+        assertThat(frame.sequence()).isEqualTo(i + 2);
+        assertThat(frame.clientTimestamp()).isEqualTo(1_000_000L + (i + 2) * 40L);
+        assertThat(frame.jpeg().getBytes()).as("frame %d byte for byte", i).isEqualTo(FIXTURES.get((i + 2) % 2).getBytes());
+        if (i > 0) {
+          assertThat(frame.arrivalMicros()).isGreaterThan(recorded.frames().get(i - 1).arrivalMicros());
+        }
+      }
+      JsonObject session = recorded.session();
+      assertThat(session.getString("format")).isEqualTo(RecordingFormat.FORMAT);
+      assertThat(session.getLong("frames")).isEqualTo(10);
+      assertThat(session.getJsonObject("pipeline").getJsonArray("ops").getJsonObject(0).getString("op")).isEqualTo("resize");
+      JsonObject change = session.getJsonArray("pipelineChanges").getJsonObject(0);
+      assertThat(change.getJsonObject("pipeline").getJsonArray("ops").getJsonObject(0).getString("op")).isEqualTo("gray");
+      assertThat(change.getDouble("arrival_ms") * 1000).isBetween((double) recorded.frames().get(4).arrivalMicros(),
+        (double) recorded.frames().get(5).arrivalMicros());
+    }
+  }
+
+  @Test
+  void withoutRecordDirTheMessageIsRefused() {
+    int port = TestServers.start(vertx, TestServers.options()).actualPort();
+    try (FrameClient client = FrameClient.connect(vertx, port)) {
+      assertThat(client.hello().getBoolean("recording")).isFalse();
+      client.sendJson(RECORD_ON);
+      JsonObject error = client.next("error");
+      assertThat(error.getString("code")).isEqualTo("bad_message");
+      assertThat(error.getString("message")).contains("recording is off").contains("recordDir");
+      sendFrames(client, 0, 1); // the session goes on
+    }
+  }
+
+  @Test
+  void atRecordMaxBytesTheRecordingStopsAndTheSessionGoesOn() {
+    long frameCost = FIXTURES.get(0).length() + RecordingFormat.INDEX_BYTES_PER_FRAME;
+    long maxBytes = Math.max(64 * 1024, 3 * frameCost + 10); // room for three astronauts
+    try (FrameClient client = FrameClient.connect(vertx, server(maxBytes, 10))) {
+      client.sendJson(RECORD_ON);
+      String id = client.next("record").getString("id");
+      for (int i = 0; i < 12; i++) {
+        client.sendFramed(i, i, FIXTURES.get(0));
+        client.nextBinary();
+      }
+      JsonObject stopped = client.next("record");
+      assertThat(stopped.getBoolean("enabled")).isFalse();
+      assertThat(stopped.getString("reason")).contains("recordMaxBytes");
+      long frames = stopped.getLong("frames");
+      assertThat(frames * frameCost).isLessThanOrEqualTo(maxBytes).isGreaterThan(maxBytes - frameCost);
+      sendFrames(client, 100, 2); // the session goes on
+      assertThat(RecordingReader.read(recordDir.resolve(id), 1000).frames()).hasSize((int) frames);
+    }
+  }
+
+  @Test
+  void aFullDirectoryRefusesNewRecordingsAndKeepsTheOldOnes() throws Exception {
+    Path old = Files.createDirectory(recordDir.resolve("rec-old"));
+    Files.writeString(old.resolve("index.csv"), "kept");
+    try (FrameClient client = FrameClient.connect(vertx, server(RecordingOptions.DEFAULT_RECORD_MAX_BYTES, 1))) {
+      client.sendJson(RECORD_ON);
+      JsonObject error = client.next("error");
+      assertThat(error.getString("code")).isEqualTo("record_refused");
+      assertThat(error.getString("message")).contains("full").contains("recordMaxFiles 1").doesNotContain(recordDir.toString());
+      sendFrames(client, 0, 1);
+    }
+    try (Stream<Path> entries = Files.list(recordDir)) {
+      assertThat(entries.toList()).containsExactly(old);
+    }
+    assertThat(Files.readString(old.resolve("index.csv"))).isEqualTo("kept");
+  }
+}
