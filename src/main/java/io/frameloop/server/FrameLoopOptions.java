@@ -6,7 +6,8 @@ import io.frameloop.pipeline.ImageLimits;
 import io.frameloop.pipeline.ImageLimitsConverter;
 import io.frameloop.pipeline.PipelineLimits;
 import io.frameloop.pipeline.PipelineLimitsConverter;
-import io.frameloop.pipeline.ops.FacesOp;
+import io.frameloop.pipeline.ops.faces.FaceOptions;
+import io.frameloop.pipeline.ops.faces.FaceOptionsConverter;
 import io.frameloop.session.SessionOptions;
 import io.frameloop.session.SessionOptionsConverter;
 import io.frameloop.worker.WorkerOptions;
@@ -23,7 +24,7 @@ import java.util.Objects;
 /**
  * Everything a FrameLoop server is configured with, one options object per owner: Vert.x's
  * {@link HttpServerOptions}, {@link RouteOptions}, {@link ConnectionLimits}, {@link SessionOptions}, {@link ImageLimits}, {@link WorkerOptions},
- * {@link PipelineLimits}, {@link ClusterOptions}, {@link AuthOptions}; plus the pipeline. The JSON converters are generated. In
+ * {@link PipelineLimits}, {@link ClusterOptions}, {@link AuthOptions}, {@link FaceOptions}; plus the pipeline. The JSON converters are generated. In
  * JSON the owners' keys sit side by side (as in {@code config.json}), Vert.x's HTTP settings under
  * {@code httpServerOptions}, with {@code host}, {@code port} and {@code tls*} as shortcuts.
  */
@@ -40,7 +41,6 @@ public class FrameLoopOptions {
       .add(new JsonObject().put("op", "resize").put("width", 700))
       .add(new JsonObject().put("op", "flip").put("axis", "horizontal")))
     .put("quality", 80);
-  public static final String DEFAULT_FACE_CASCADE = FacesOp.Factory.DEFAULT_CASCADE;
 
   private HttpServerOptions httpServerOptions = HttpServerConfig.defaults();
   private SessionOptions sessionOptions = new SessionOptions();
@@ -51,9 +51,9 @@ public class FrameLoopOptions {
   private WorkerOptions workerOptions = new WorkerOptions();
   private ClusterOptions clusterOptions = new ClusterOptions();
   private AuthOptions authOptions = new AuthOptions();
+  private FaceOptions faceOptions = new FaceOptions();
   private boolean tlsSelfSigned;
   private JsonObject pipeline = DEFAULT_PIPELINE.copy();
-  private String faceCascade = DEFAULT_FACE_CASCADE;
   private boolean cluster;
   private String nodeName;
 
@@ -82,6 +82,7 @@ public class FrameLoopOptions {
     ConfigValues.apply(config, WorkerOptionsConverter::fromJson, workerOptions);
     ConfigValues.apply(config, ClusterOptionsConverter::fromJson, clusterOptions);
     ConfigValues.apply(config, AuthOptionsConverter::fromJson, authOptions);
+    ConfigValues.apply(config, FaceOptionsConverter::fromJson, faceOptions);
     httpServerOptions = HttpServerConfig.fromJson(config);
   }
 
@@ -103,7 +104,8 @@ public class FrameLoopOptions {
       .mergeIn(pipelineLimits.toJson())
       .mergeIn(workerOptions.toJson())
       .mergeIn(clusterOptions.toJson())
-      .mergeIn(authOptions.toJson());
+      .mergeIn(authOptions.toJson())
+      .mergeIn(faceOptions.toJson());
   }
 
   private static String defaultNodeName() {
@@ -256,13 +258,14 @@ public class FrameLoopOptions {
     return this;
   }
 
-  public String getFaceCascade() {
-    return faceCascade;
+  @GenIgnore
+  public FaceOptions getFaceOptions() {
+    return faceOptions;
   }
 
-  /** The Haar cascade XML file of the {@code faces} op. */
-  public FrameLoopOptions setFaceCascade(String faceCascade) {
-    this.faceCascade = faceCascade;
+  @GenIgnore
+  public FrameLoopOptions setFaceOptions(FaceOptions faceOptions) {
+    this.faceOptions = Objects.requireNonNull(faceOptions, "faceOptions");
     return this;
   }
 

@@ -139,7 +139,7 @@ class PipelineOpsTest {
 
   @Test
   void pluginRegisteredInCodeIsOffered(Vertx vertx) {
-    OpRegistry registry = OpRegistry.withDefaults(Path.of(new FrameLoopOptions().getFaceCascade()))
+    OpRegistry registry = OpRegistry.withDefaults(Path.of(new FrameLoopOptions().getFaceOptions().getFaceCascade()))
       .register(new InvertOpFactory("negate"));
     int ownPort = TestServers.start(vertx, TestServers.options(o -> o.getWorkerOptions().setAddress("frameloop.with-negate")), registry).actualPort();
     try (FrameClient client = FrameClient.connect(vertx, ownPort)) {

@@ -13,6 +13,7 @@ import io.frameloop.pipeline.PipelineException;
 import io.frameloop.pipeline.PipelineLimits;
 import io.frameloop.pipeline.PipelineRules;
 import io.frameloop.pipeline.PipelineSpec;
+import io.frameloop.pipeline.ops.faces.HaarDetector;
 import io.frameloop.testing.Images;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -26,7 +27,7 @@ import org.opencv.core.Size;
 import org.opencv.imgproc.Imgproc;
 
 /**
- * The faces op's cost is bounded whatever the parameters and the frame: hostile parameters are
+ * The faces op's Haar detection's cost is bounded whatever the parameters and the frame: hostile parameters are
  * refused with the pipeline, large frames are searched on a copy scaled to 640 pixels, and one
  * classifier per worker serves every faces op of every pipeline.
  */
@@ -76,7 +77,7 @@ class FacesBudgetTest {
   void manyPipelinesWithFacesShareOneClassifierAndNoMatsPerOp() {
     Buffer frame = Images.jpeg(Images.canvas(64, 64, Images.BLUE, null, null));
     long matsBefore = NativeMats.live();
-    long classifiersBefore = FacesOp.classifiersLoaded();
+    long classifiersBefore = HaarDetector.classifiersLoaded();
     try (FrameProcessor processor = new FrameProcessor(registry, new ImageLimits(), new OpenCvJpegCodec())) {
       processor.process(new FrameJob(frame, sixteenFaces(30)));
       long warm = NativeMats.live();
@@ -85,7 +86,7 @@ class FacesBudgetTest {
       }
       assertThat(NativeMats.live()).as("30 more pipelines of 16 faces ops each").isEqualTo(warm);
       assertThat(warm - matsBefore).as("codec, two outputs, scratch, rectangles").isLessThanOrEqualTo(10);
-      assertThat(FacesOp.classifiersLoaded() - classifiersBefore).as("one classifier for the worker").isEqualTo(1);
+      assertThat(HaarDetector.classifiersLoaded() - classifiersBefore).as("one classifier for the worker").isEqualTo(1);
     }
     assertThat(NativeMats.live()).isEqualTo(matsBefore);
   }
@@ -110,7 +111,7 @@ class FacesBudgetTest {
   }
 
   private static JsonObject faces() {
-    return new JsonObject().put("op", "faces");
+    return new JsonObject().put("op", "faces").put("model", "haar");
   }
 
   private static JsonObject pipeline(JsonObject op) {
