@@ -53,15 +53,26 @@ public final class AnonymizeOp implements FrameOp {
         if (pixelate) {
           pixelate(roi);
         } else {
-          // Stack blur: the cost per pixel does not grow with the kernel, which scales with the face.
-          int kernel = Math.max(3, Math.max(region.width, region.height) / 3) | 1;
-          Imgproc.stackBlur(roi, roi, new Size(kernel, kernel));
+          blur(roi);
         }
       } finally {
         NativeMats.release(roi);
       }
     }
     return image;
+  }
+
+  /**
+   * Stack blur, whose cost per pixel does not grow with the kernel (half the face's size), on a
+   * copy: OpenCV 4.9's stackBlur spills over the rows of a region's parent image when given the region.
+   */
+  private void blur(Mat roi) {
+    int kernel = Math.max(3, Math.max(roi.cols(), roi.rows()) / 2) | 1;
+    Mat copy = context.scratch(0);
+    roi.copyTo(copy);
+    Mat blurred = context.scratch(1);
+    Imgproc.stackBlur(copy, blurred, new Size(kernel, kernel));
+    blurred.copyTo(roi);
   }
 
   private void pixelate(Mat roi) {
