@@ -12,9 +12,12 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 import org.opencv.core.Core;
 import org.opencv.core.Mat;
 import org.opencv.core.MatOfPoint;
@@ -132,6 +135,29 @@ class FaceOpsTest {
       Mat outsideMask = Mat.ones(diff.size(), diff.type());
       outsideMask.submat(outside).setTo(new org.opencv.core.Scalar(0));
       assertThat(Core.mean(diff, outsideMask).val[0]).as(style + ": mean change outside the padded face").isLessThan(1);
+    }
+  }
+
+  @Test
+  void aMissingOrBrokenModelFileLeavesBlazeFaceUnavailableWithTheReasonAndFacesOnHaar(Vertx vertx, @TempDir Path dir) throws Exception {
+    Path broken = Files.write(dir.resolve("broken.onnx"), new byte[] {'n', 'o', 't', ' ', 'o', 'n', 'n', 'x'});
+    for (Path model : new Path[] {dir.resolve("missing.onnx"), broken}) {
+      int ownPort = TestServers.start(vertx, TestServers.options(o -> {
+        o.getFaceOptions().setFaceModel(model.toString());
+        o.getWorkerOptions().setAddress("frameloop.model-" + model.getFileName());
+      })).actualPort();
+      try (FrameClient client = FrameClient.connect(vertx, ownPort)) {
+        JsonObject faces = FrameRoundTripTest.find(client.hello().getJsonArray("ops"), "faces");
+        assertThat(faces.getBoolean("available")).isTrue();
+        JsonObject blazeFace = faces.getJsonObject("models").getJsonObject("blazeface");
+        assertThat(blazeFace.getBoolean("available")).isFalse();
+        assertThat(blazeFace.getString("reason")).contains(model.toString(), "could not be loaded", "faceModel");
+        JsonObject refused = client.setPipeline(pipeline(op("anonymize").put("model", "blazeface")));
+        assertThat(refused.getString("code")).isEqualTo("bad_pipeline");
+        assertThat(refused.getString("message")).contains("model 'blazeface' is unavailable", model.toString());
+      }
+      Rect box = drawn(reply(vertx, ownPort, op("faces"), ASTRONAUT), reply(vertx, ownPort, null, ASTRONAUT));
+      assertThat(iou(box, Images.ASTRONAUT_FACE)).as("faces falls back to haar: drawn " + box).isGreaterThanOrEqualTo(0.5);
     }
   }
 }
