@@ -2,8 +2,11 @@ package io.frameloop.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.frameloop.pipeline.OpRegistry;
 import io.frameloop.pipeline.ops.faces.DetectedFace;
+import io.frameloop.pipeline.ops.faces.FaceModels;
 import io.frameloop.protocol.FrameFormat;
+import io.frameloop.testing.FaceScoreOpFactory;
 import io.frameloop.testing.FrameClient;
 import io.frameloop.testing.Images;
 import io.frameloop.testing.TestServers;
@@ -159,5 +162,20 @@ class FaceOpsTest {
       Rect box = drawn(reply(vertx, ownPort, op("faces"), ASTRONAUT), reply(vertx, ownPort, null, ASTRONAUT));
       assertThat(iou(box, Images.ASTRONAUT_FACE)).as("faces falls back to haar: drawn " + box).isGreaterThanOrEqualTo(0.5);
     }
+  }
+
+  @Test
+  void aPluginRunsItsOwnOnnxModelThroughTheGenericLayer(Vertx vertx) throws Exception {
+    byte[] model;
+    try (var in = getClass().getClassLoader().getResourceAsStream(FaceModels.DEFAULT_MODEL_RESOURCE)) {
+      model = in.readAllBytes();
+    }
+    OpRegistry registry = OpRegistry.withDefaults().register(new FaceScoreOpFactory(model));
+    int ownPort = TestServers.start(vertx, TestServers.options(o -> o.getWorkerOptions().setAddress("frameloop.facescore")), registry)
+      .actualPort();
+    Rect corner = new Rect(4, 4, 24, 24);
+    assertThat(Images.mean(reply(vertx, ownPort, op("facescore"), ASTRONAUT), corner)[1]).as("a face: white").isGreaterThan(240);
+    assertThat(Images.mean(reply(vertx, ownPort, op("facescore"), Images.fixture("coffee-640x480.jpg")), corner)[1])
+      .as("no face: black").isLessThan(15);
   }
 }
