@@ -23,7 +23,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.opencv.core.Core;
 import org.opencv.core.Mat;
-import org.opencv.core.MatOfPoint;
 import org.opencv.core.Rect;
 import org.opencv.imgproc.Imgproc;
 
@@ -54,17 +53,6 @@ class FaceOpsTest {
     }
   }
 
-  /** The bounding box of the pixels that differ clearly (a drawn line) between two images. */
-  static Rect drawn(Mat a, Mat b) {
-    Mat diff = new Mat();
-    Core.absdiff(a, b, diff);
-    Imgproc.cvtColor(diff, diff, Imgproc.COLOR_BGR2GRAY);
-    Imgproc.threshold(diff, diff, 60, 255, Imgproc.THRESH_BINARY);
-    MatOfPoint changed = new MatOfPoint();
-    Core.findNonZero(diff, changed);
-    return changed.empty() ? new Rect() : Imgproc.boundingRect(changed);
-  }
-
   static double iou(Rect a, Rect b) {
     return new DetectedFace(a.x, a.y, a.width, a.height, 1, new double[0]).iou(new DetectedFace(b.x, b.y, b.width, b.height, 1, new double[0]));
   }
@@ -93,11 +81,11 @@ class FaceOpsTest {
   @Test
   void facesFramesTheAstronautsFaceAndNothingOnTheCoffee(Vertx vertx) {
     Mat plain = reply(vertx, port, null, ASTRONAUT);
-    Rect box = drawn(reply(vertx, port, op("faces"), ASTRONAUT), plain);
+    Rect box = Images.changedRegion(reply(vertx, port, op("faces"), ASTRONAUT), plain);
     assertThat(iou(box, Images.ASTRONAUT_FACE)).as("drawn " + box).isGreaterThanOrEqualTo(0.5);
 
     Buffer coffee = Images.fixture("coffee-640x480.jpg");
-    assertThat(drawn(reply(vertx, port, op("faces"), coffee), reply(vertx, port, null, coffee)).area()).isZero();
+    assertThat(Images.changedRegion(reply(vertx, port, op("faces"), coffee), reply(vertx, port, null, coffee)).area()).isZero();
   }
 
   @Test
@@ -109,14 +97,14 @@ class FaceOpsTest {
     Mat plain = reply(vertx, port, null, jpeg);
     Rect face = Images.ASTRONAUT_FACE;
     Rect expected = new Rect(160 + face.x * 3 / 2, face.y * 3 / 2, face.width * 3 / 2, face.height * 3 / 2);
-    Rect box = drawn(reply(vertx, port, op("faces"), jpeg), plain);
+    Rect box = Images.changedRegion(reply(vertx, port, op("faces"), jpeg), plain);
     assertThat(iou(box, expected)).as("drawn " + box).isGreaterThanOrEqualTo(0.5);
 
     // The keypoints are red dots on the face (the ears at its sides): more red there than with the rectangle alone.
     Mat withKeypoints = reply(vertx, port, op("faces").put("keypoints", true), jpeg);
     Rect inside = new Rect(expected.x - 12, expected.y - 12, expected.width + 24, expected.height + 24);
     Mat rectangleOnly = reply(vertx, port, op("faces"), jpeg);
-    Rect dots = drawn(withKeypoints, rectangleOnly);
+    Rect dots = Images.changedRegion(withKeypoints, rectangleOnly);
     assertThat(dots.area()).isPositive();
     assertThat(inside.contains(dots.tl()) && inside.contains(dots.br())).as("dots " + dots + " inside " + inside).isTrue();
   }
@@ -159,7 +147,7 @@ class FaceOpsTest {
         assertThat(refused.getString("code")).isEqualTo("bad_pipeline");
         assertThat(refused.getString("message")).contains("model 'blazeface' is unavailable", model.toString());
       }
-      Rect box = drawn(reply(vertx, ownPort, op("faces"), ASTRONAUT), reply(vertx, ownPort, null, ASTRONAUT));
+      Rect box = Images.changedRegion(reply(vertx, ownPort, op("faces"), ASTRONAUT), reply(vertx, ownPort, null, ASTRONAUT));
       assertThat(iou(box, Images.ASTRONAUT_FACE)).as("faces falls back to haar: drawn " + box).isGreaterThanOrEqualTo(0.5);
     }
   }

@@ -11,9 +11,11 @@ import org.opencv.core.CvType;
 import org.opencv.core.Mat;
 import org.opencv.core.MatOfByte;
 import org.opencv.core.MatOfInt;
+import org.opencv.core.MatOfPoint;
 import org.opencv.core.Rect;
 import org.opencv.core.Scalar;
 import org.opencv.imgcodecs.Imgcodecs;
+import org.opencv.imgproc.Imgproc;
 
 /** Real JPEGs for tests, made and read with OpenCV. */
 public final class Images {
@@ -95,6 +97,22 @@ public final class Images {
       return Core.mean(sub).val;
     } finally {
       sub.release();
+    }
+  }
+
+  /** The bounding box of the pixels that differ clearly (a drawn line, not JPEG noise) between two images; empty when none do. */
+  public static Rect changedRegion(Mat a, Mat b) {
+    Mat diff = new Mat();
+    MatOfPoint changed = new MatOfPoint();
+    try {
+      Core.absdiff(a, b, diff);
+      Imgproc.cvtColor(diff, diff, Imgproc.COLOR_BGR2GRAY);
+      Imgproc.threshold(diff, diff, 60, 255, Imgproc.THRESH_BINARY);
+      Core.findNonZero(diff, changed);
+      return changed.empty() ? new Rect() : Imgproc.boundingRect(changed);
+    } finally {
+      diff.release();
+      changed.release();
     }
   }
 

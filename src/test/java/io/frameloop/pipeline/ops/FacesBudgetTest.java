@@ -19,9 +19,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
-import org.opencv.core.Core;
 import org.opencv.core.Mat;
-import org.opencv.core.MatOfPoint;
 import org.opencv.core.Rect;
 import org.opencv.core.Size;
 import org.opencv.imgproc.Imgproc;
@@ -57,7 +55,7 @@ class FacesBudgetTest {
       assertThat(processor.nativeBytes() - decoded).as("a 640x480 colour copy and its grey, not a full-size grey (4.9 MB)")
         .isBetween(640L * 480 * 4, 640L * 480 * 4 + 4096);
 
-      Rect drawn = changedRegion(result, original);
+      Rect drawn = Images.changedRegion(result, original);
       assertThat(drawn.x).isBetween(884 - 80, 884 + 80);
       assertThat(drawn.y).isBetween(328 - 80, 328 + 80);
       assertThat(drawn.width).as("scaled back to the frame").isBetween(484 - 120, 484 + 120);
@@ -97,17 +95,6 @@ class FacesBudgetTest {
       ops.add(faces().put("minSize", minSize));
     }
     return rules.parse(new JsonObject().put("ops", ops), 80);
-  }
-
-  /** The bounding box of the pixels that differ clearly between two images. */
-  private static Rect changedRegion(Mat a, Mat b) {
-    Mat diff = new Mat();
-    Core.absdiff(a, b, diff);
-    Imgproc.cvtColor(diff, diff, Imgproc.COLOR_BGR2GRAY);
-    Imgproc.threshold(diff, diff, 60, 255, Imgproc.THRESH_BINARY);
-    MatOfPoint changed = new MatOfPoint();
-    Core.findNonZero(diff, changed);
-    return Imgproc.boundingRect(changed);
   }
 
   private static JsonObject faces() {

@@ -59,9 +59,7 @@ public final class FaceModels {
     if (reason == null) {
       try {
         bytes = read(modelFile);
-        try (BlazeFaceDetector check = BlazeFaceDetector.load(bytes)) {
-          reason = null;
-        }
+        BlazeFaceDetector.load(bytes).close(); // loads and has BlazeFace's signature: each worker's copy will too
       } catch (IOException | RuntimeException | LinkageError e) {
         bytes = null;
         reason = "BlazeFace model (" + modelSource + ") could not be loaded: " + e.getMessage()
