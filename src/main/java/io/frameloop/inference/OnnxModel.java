@@ -15,6 +15,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One ONNX model loaded in ONNX Runtime, with its input and output tensors allocated once: an op
@@ -32,11 +33,14 @@ import java.util.Set;
  */
 public final class OnnxModel implements AutoCloseable {
 
+  private static final AtomicInteger OPEN = new AtomicInteger();
+
   private final OrtSession session;
   private final Map<String, OnnxTensor> inputs = new LinkedHashMap<>();
   private final Map<String, OnnxTensor> outputs = new LinkedHashMap<>();
   private final Map<String, FloatBuffer> buffers = new LinkedHashMap<>();
   private final Map<String, long[]> shapes = new LinkedHashMap<>();
+  private boolean closed;
 
   private OnnxModel(OrtSession session) throws OrtException {
     this.session = session;
@@ -48,9 +52,15 @@ public final class OnnxModel implements AutoCloseable {
         outputs.put(out.getKey(), tensor(out.getKey(), out.getValue()));
       }
     } catch (OrtException | RuntimeException e) {
-      close();
+      closeAll();
       throw e;
     }
+    OPEN.incrementAndGet();
+  }
+
+  /** Models loaded in this JVM and not closed yet (one per worker and model in a server). */
+  public static int openModels() {
+    return OPEN.get();
   }
 
   /**
@@ -133,6 +143,14 @@ public final class OnnxModel implements AutoCloseable {
 
   @Override
   public void close() {
+    if (!closed) {
+      closed = true;
+      OPEN.decrementAndGet();
+      closeAll();
+    }
+  }
+
+  private void closeAll() {
     inputs.values().forEach(OnnxTensor::close);
     outputs.values().forEach(OnnxTensor::close);
     try {
