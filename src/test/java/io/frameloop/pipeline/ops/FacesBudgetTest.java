@@ -25,7 +25,7 @@ import org.opencv.core.Size;
 import org.opencv.imgproc.Imgproc;
 
 /**
- * The faces op's Haar detection's cost is bounded whatever the parameters and the frame: hostile parameters are
+ * The face ops' parameters are bounded, and the Haar detection's cost is bounded whatever the parameters and the frame: hostile parameters are
  * refused with the pipeline, large frames are searched on a copy scaled to 640 pixels, and one
  * classifier per worker serves every faces op of every pipeline.
  */
@@ -40,6 +40,13 @@ class FacesBudgetTest {
     assertRefused(faces().put("minNeighbors", 0), "minNeighbors", "between 1 and 50");
     assertRefused(faces().put("minSize", 0), "minSize", "between 1 and");
     rules.parse(pipeline(faces().put("scaleFactor", 1.05).put("minNeighbors", 1).put("minSize", 1)), 80);
+    JsonObject blazeFace = new JsonObject().put("op", "faces");
+    assertRefused(blazeFace.copy().put("minScore", 0.1), "minScore", "between 0.3 and 1");
+    assertRefused(blazeFace.copy().put("keypoints", "yes"), "keypoints", "true or false");
+    assertRefused(blazeFace.copy().put("model", "yolo"), "model", "[blazeface, haar]");
+    JsonObject anonymize = new JsonObject().put("op", "anonymize");
+    assertRefused(anonymize.copy().put("padding", 101), "padding", "between 0 and 100");
+    assertRefused(anonymize.copy().put("style", "emoji"), "style", "[blur, pixelate]");
   }
 
   @Test
