@@ -163,6 +163,7 @@ function onControl(message) {
         : message.id ? `saved ${message.id}: ${message.frames} frames${message.reason ? ' (' + message.reason + ')' : ''}` : '');
       break;
     case 'pipeline':
+      state.pipeline = message; // the server's normalized pipeline, as it runs it
       $('out-quality').value = message.quality;
       break;
     case 'stats':
@@ -368,7 +369,12 @@ function paramInput(op, param, step) {
   let input;
   if (param.type === 'choice') {
     input = document.createElement('select');
+    // A choice without default (faces' model): the server picks, unless the user does.
+    if (param.default === undefined) input.append(new Option('(default)', ''));
     for (const choice of param.choices) input.append(new Option(choice, choice));
+  } else if (param.type === 'boolean') {
+    input = document.createElement('input');
+    input.type = 'checkbox';
   } else {
     input = document.createElement('input');
     input.type = 'number';
@@ -377,7 +383,8 @@ function paramInput(op, param, step) {
     input.step = param.type === 'int' ? 1 : 'any';
   }
   const value = step && step[param.name] !== undefined ? step[param.name] : param.default;
-  if (value !== undefined) input.value = value;
+  if (param.type === 'boolean') input.checked = value === true;
+  else if (value !== undefined) input.value = value;
   input.dataset.param = param.name;
   input.dataset.type = param.type;
   label.append(input);
@@ -391,6 +398,10 @@ function sendPipeline() {
     if (!row.querySelector('input[type=checkbox]').checked) continue;
     const step = { op: row.dataset.op };
     for (const input of row.querySelectorAll('[data-param]')) {
+      if (input.dataset.type === 'boolean') {
+        step[input.dataset.param] = input.checked;
+        continue;
+      }
       if (input.value === '') continue;
       step[input.dataset.param] = input.dataset.type === 'choice' ? input.value : Number(input.value);
     }

@@ -37,6 +37,15 @@ public interface FrameOpFactory {
   }
 
   /**
+   * More about the op for its entry in {@code hello} (e.g. the {@code faces} op's per-model
+   * availability), merged into that entry; keys must not be {@code op}, {@code description},
+   * {@code params}, {@code available} or {@code reason}. Empty by default.
+   */
+  default JsonObject details() {
+    return new JsonObject();
+  }
+
+  /**
    * Checks rules that span parameters (e.g. "width or height"), after each parameter was checked
    * on its own.
    *

@@ -16,7 +16,7 @@ public record OpParam(String name, Type type, Object defaultValue, Number min, N
                       String description) {
 
   public enum Type {
-    INT, NUMBER, CHOICE;
+    INT, NUMBER, CHOICE, BOOLEAN;
 
     String jsonName() {
       return name().toLowerCase();
@@ -29,6 +29,10 @@ public record OpParam(String name, Type type, Object defaultValue, Number min, N
 
   public static OpParam numberParam(String name, double defaultValue, double min, double max, String description) {
     return new OpParam(name, Type.NUMBER, defaultValue, min, max, List.of(), description);
+  }
+
+  public static OpParam booleanParam(String name, boolean defaultValue, String description) {
+    return new OpParam(name, Type.BOOLEAN, defaultValue, null, null, List.of(), description);
   }
 
   public static OpParam choiceParam(String name, String defaultValue, List<String> choices, String description) {
@@ -59,6 +63,12 @@ public record OpParam(String name, Type type, Object defaultValue, Number min, N
         }
         checkRange(exact, value);
         return exact.doubleValue();
+      }
+      case BOOLEAN -> {
+        if (!(value instanceof Boolean)) {
+          throw new IllegalArgumentException("parameter '" + name + "' must be true or false, got " + describe(value));
+        }
+        return value;
       }
       default -> {
         if (!(value instanceof String s) || !choices.contains(s)) {

@@ -88,7 +88,8 @@ public final class OpRegistry {
       JsonObject op = new JsonObject()
         .put("op", factory.name())
         .put("description", factory.description())
-        .put("params", params);
+        .put("params", params)
+        .mergeIn(factory.details());
       factory.unavailableReason().ifPresentOrElse(
         reason -> op.put("available", false).put("reason", reason),
         () -> op.put("available", true));

@@ -3,6 +3,7 @@ package io.frameloop.server;
 import io.frameloop.auth.AuthOptions;
 import io.frameloop.pipeline.ImageLimits;
 import io.frameloop.pipeline.PipelineLimits;
+import io.frameloop.pipeline.ops.faces.FaceOptions;
 import io.frameloop.record.RecordingOptions;
 import io.frameloop.session.SessionOptions;
 import io.frameloop.worker.WorkerOptions;
@@ -26,7 +27,7 @@ final class ConfigKeys {
   private static final System.Logger LOG = System.getLogger(ConfigKeys.class.getName());
   private static final List<Class<?>> OWNERS = List.of(FrameLoopOptions.class, RouteOptions.class, ConnectionLimits.class,
     SessionOptions.class, ImageLimits.class, PipelineLimits.class, WorkerOptions.class, ClusterOptions.class, AuthOptions.class,
-    RecordingOptions.class);
+    RecordingOptions.class, FaceOptions.class);
   static final Set<String> KNOWN = known();
 
   private ConfigKeys() {

@@ -6,8 +6,10 @@ import io.frameloop.pipeline.ImageLimits;
 import io.frameloop.pipeline.ImageLimitsConverter;
 import io.frameloop.pipeline.PipelineLimits;
 import io.frameloop.pipeline.PipelineLimitsConverter;
-import io.frameloop.pipeline.ops.FacesOp;
+import io.frameloop.pipeline.ops.faces.FaceOptions;
+import io.frameloop.pipeline.ops.faces.FaceOptionsConverter;
 import io.frameloop.record.RecordingOptions;
+import io.frameloop.record.RecordingOptionsConverter;
 import io.frameloop.session.SessionOptions;
 import io.frameloop.session.SessionOptionsConverter;
 import io.frameloop.worker.WorkerOptions;
@@ -22,10 +24,12 @@ import java.util.Objects;
 
 /**
  * Everything a FrameLoop server is configured with, one options object per owner: Vert.x's
- * {@link HttpServerOptions}, {@link RouteOptions}, {@link ConnectionLimits}, {@link SessionOptions}, {@link ImageLimits}, {@link WorkerOptions},
- * {@link PipelineLimits}, {@link ClusterOptions}, {@link AuthOptions}, {@link RecordingOptions}; plus the pipeline. The JSON converters are generated. In
- * JSON the owners' keys sit side by side (as in {@code config.json}), Vert.x's HTTP settings under
- * {@code httpServerOptions}, with {@code host}, {@code port} and {@code tls*} as shortcuts.
+ * {@link HttpServerOptions}, {@link RouteOptions}, {@link ConnectionLimits}, {@link SessionOptions},
+ * {@link ImageLimits}, {@link WorkerOptions}, {@link PipelineLimits}, {@link ClusterOptions},
+ * {@link AuthOptions}, {@link RecordingOptions}, {@link FaceOptions}; plus the pipeline. The JSON
+ * converters are generated. In JSON the owners' keys sit side by side (as in {@code config.json}),
+ * Vert.x's HTTP settings under {@code httpServerOptions}, with {@code host}, {@code port} and
+ * {@code tls*} as shortcuts.
  */
 @DataObject
 @JsonGen(publicConverter = false)
@@ -40,7 +44,6 @@ public class FrameLoopOptions {
       .add(new JsonObject().put("op", "resize").put("width", 700))
       .add(new JsonObject().put("op", "flip").put("axis", "horizontal")))
     .put("quality", 80);
-  public static final String DEFAULT_FACE_CASCADE = FacesOp.Factory.DEFAULT_CASCADE;
 
   private HttpServerOptions httpServerOptions = HttpServerConfig.defaults();
   private SessionOptions sessionOptions = new SessionOptions();
@@ -52,9 +55,9 @@ public class FrameLoopOptions {
   private ClusterOptions clusterOptions = new ClusterOptions();
   private AuthOptions authOptions = new AuthOptions();
   private final RecordingOptions recordingOptions = new RecordingOptions();
+  private FaceOptions faceOptions = new FaceOptions();
   private boolean tlsSelfSigned;
   private JsonObject pipeline = DEFAULT_PIPELINE.copy();
-  private String faceCascade = DEFAULT_FACE_CASCADE;
   private boolean cluster;
   private String nodeName;
 
@@ -83,7 +86,8 @@ public class FrameLoopOptions {
     ConfigValues.apply(config, WorkerOptionsConverter::fromJson, workerOptions);
     ConfigValues.apply(config, ClusterOptionsConverter::fromJson, clusterOptions);
     ConfigValues.apply(config, AuthOptionsConverter::fromJson, authOptions);
-    ConfigValues.apply(config, io.frameloop.record.RecordingOptionsConverter::fromJson, recordingOptions);
+    ConfigValues.apply(config, RecordingOptionsConverter::fromJson, recordingOptions);
+    ConfigValues.apply(config, FaceOptionsConverter::fromJson, faceOptions);
     httpServerOptions = HttpServerConfig.fromJson(config);
   }
 
@@ -106,22 +110,14 @@ public class FrameLoopOptions {
       .mergeIn(workerOptions.toJson())
       .mergeIn(clusterOptions.toJson())
       .mergeIn(authOptions.toJson())
-      .mergeIn(recordingOptions.toJson());
-  }
-
-  private static String defaultNodeName() {
-    try {
-      return java.net.InetAddress.getLocalHost().getHostName() + "-" + ProcessHandle.current().pid();
-    } catch (java.io.IOException e) {
-      return "frameloop-" + ProcessHandle.current().pid();
-    }
+      .mergeIn(recordingOptions.toJson())
+      .mergeIn(faceOptions.toJson());
   }
 
   /**
-   * The options to listen with: {@link #getHttpServerOptions} plus what carries frames of up to
-   * {@code maxMessageBytes} without compression, and the self-signed certificate when
-   * {@code tlsSelfSigned} (making it blocks: call off the event loop). Use them when you mount
-   * FrameLoop on your own server.
+   * The options to listen with (use them to mount FrameLoop on your own server): {@link #getHttpServerOptions}
+   * plus what carries frames of up to {@code maxMessageBytes} without compression, and the
+   * self-signed certificate when {@code tlsSelfSigned} (making it blocks: call off the event loop).
    */
   public HttpServerOptions listenOptions() {
     return HttpServerConfig.forFrames(httpServerOptions, sessionOptions.getMaxMessageBytes(), tlsSelfSigned);
@@ -264,13 +260,14 @@ public class FrameLoopOptions {
     return this;
   }
 
-  public String getFaceCascade() {
-    return faceCascade;
+  @GenIgnore
+  public FaceOptions getFaceOptions() {
+    return faceOptions;
   }
 
-  /** The Haar cascade XML file of the {@code faces} op. */
-  public FrameLoopOptions setFaceCascade(String faceCascade) {
-    this.faceCascade = faceCascade;
+  @GenIgnore
+  public FrameLoopOptions setFaceOptions(FaceOptions faceOptions) {
+    this.faceOptions = Objects.requireNonNull(faceOptions, "faceOptions");
     return this;
   }
 
@@ -286,7 +283,7 @@ public class FrameLoopOptions {
 
   public String getNodeName() {
     if (nodeName == null) {
-      nodeName = defaultNodeName(); // a host-name look-up: only when needed
+      nodeName = NodeNames.ofThisProcess(); // a host-name look-up: only when needed
     }
     return nodeName;
   }

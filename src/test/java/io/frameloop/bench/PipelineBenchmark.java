@@ -49,7 +49,7 @@ public class PipelineBenchmark {
   public void setUp() {
     OpenCvLoader.load();
     FrameLoopOptions defaults = new FrameLoopOptions();
-    OpRegistry registry = OpRegistry.withDefaults(Path.of(defaults.getFaceCascade()));
+    OpRegistry registry = OpRegistry.withDefaults(Path.of(defaults.getFaceOptions().getFaceCascade()));
     PipelineSpec pipeline = registry.parse(defaults.getPipeline(), 80);
     processor = new FrameProcessor(registry, defaults.getImageLimits(),
       codec.equals("turbojpeg") ? new TurboJpegCodec() : new OpenCvJpegCodec());

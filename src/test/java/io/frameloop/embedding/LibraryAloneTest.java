@@ -2,10 +2,14 @@ package io.frameloop.embedding;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.frameloop.inference.OnnxRuntime;
+import io.frameloop.protocol.FrameFormat;
 import io.frameloop.testing.FrameClient;
+import io.frameloop.testing.Images;
 import io.frameloop.testing.Http;
 import io.frameloop.web.HeadlessChromiumAccess;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import java.io.File;
@@ -20,8 +24,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * FrameLoop embedded in an app of its own, in a JVM with the library and its required
- * dependencies only: the optional ones (Hazelcast for a cluster, picocli for the command line)
- * are left off the class path, as Maven leaves them off an app that depends on the library.
+ * dependencies only: the optional ones (Hazelcast for a cluster, picocli for the command line, ONNX
+ * Runtime for the neural ops) and the models of the runnable jar are left off the class path, as
+ * Maven leaves them off an app that depends on the library.
  */
 @ExtendWith(VertxExtension.class)
 class LibraryAloneTest {
@@ -32,7 +37,8 @@ class LibraryAloneTest {
     Files.writeString(webroot.resolve("index.html"), "<p>the app's own page</p>");
     Files.writeString(webroot.resolve("app.js"), "// the app's own script");
     List<String> classPath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
-      .filter(entry -> !entry.contains("hazelcast") && !entry.contains("picocli")).toList();
+      .filter(entry -> !entry.contains("hazelcast") && !entry.contains("picocli") && !entry.contains("onnxruntime")
+        && !entry.endsWith(Path.of("src", "main", "models").toString())).toList();
     assertThat(classPath).hasSizeLessThan(System.getProperty("java.class.path").split(File.pathSeparator).length);
     Path out = dir.resolve("stdout.txt");
     Path err = Path.of("target", "library-alone-app.log");
@@ -49,8 +55,15 @@ class LibraryAloneTest {
       assertThat(Http.get(port, "/api/status").body()).isEqualTo("app is up");
       assertThat(Http.get(port, "/video/app.js").body()).contains("FrameLoop page");
       try (FrameClient client = FrameClient.connect(vertx, port, "/video/frames")) {
-        assertThat(client.hello().getJsonArray("ops").stream().map(op -> ((JsonObject) op).getString("op")))
-          .contains("negative", "resize");
+        JsonArray ops = client.hello().getJsonArray("ops");
+        assertThat(ops.stream().map(op -> ((JsonObject) op).getString("op"))).contains("negative", "resize", "faces", "anonymize");
+        // Without ONNX Runtime, the face ops run the Haar cascade and say why BlazeFace is unavailable.
+        JsonObject faces = ops.stream().map(JsonObject.class::cast).filter(op -> op.getString("op").equals("faces")).findFirst().orElseThrow();
+        assertThat(faces.getBoolean("available")).isTrue();
+        assertThat(faces.getJsonObject("models").getJsonObject("blazeface").getString("reason")).isEqualTo(OnnxRuntime.MISSING);
+        client.usePipeline(new JsonObject().put("ops", new JsonArray().add(new JsonObject().put("op", "anonymize"))));
+        client.sendFramed(1, 0, Images.fixture("astronaut-640x480.jpg"));
+        assertThat(FrameFormat.decode(client.nextBinary()).header().sequence()).as("anonymized with haar").isEqualTo(1);
       }
       HeadlessChromiumAccess.streams("http://127.0.0.1:" + port + "/video/", "/video/frames");
       assertThat(Files.readAllLines(out)).as("the app's own line only: the library prints nothing").containsExactly("APP LISTENING " + port);

@@ -36,7 +36,7 @@ class SlowFramesTest {
       o.getSessionOptions().setMaxFps(0);
       o.getWorkerOptions().setProcessTimeoutMs(processTimeoutMs).setAddress("frameloop.slow-" + processTimeoutMs);
     });
-    OpRegistry registry = OpRegistry.withDefaults(Path.of(options.getFaceCascade())).register(new SlowOpFactory());
+    OpRegistry registry = OpRegistry.withDefaults(Path.of(options.getFaceOptions().getFaceCascade())).register(new SlowOpFactory());
     return TestServers.start(vertx, options, registry).actualPort();
   }
 

@@ -166,14 +166,14 @@ class SmallHeapSurvivalTest {
     }
   }
 
-  /** Row 5: a new pipeline for every frame, each with as many faces ops as it may have. */
+  /** Row 5: a new pipeline for every frame, each with as many faces ops (both models) as it may have. */
   private static void newFacesPipelinePerFrame(Vertx vertx, int port) {
     try (FrameClient attacker = FrameClient.connect(vertx, port)) {
       Buffer small = Images.jpeg(Images.canvas(64, 64, Images.BLUE, null, null));
       for (int seq = 0; seq < 100; seq++) {
         JsonArray ops = new JsonArray();
         for (int i = 0; i < 16; i++) {
-          ops.add(new JsonObject().put("op", "faces").put("minNeighbors", 1 + (seq + i) % 9));
+          ops.add(new JsonObject().put("op", "faces").put("model", i % 2 == 0 ? "haar" : "blazeface").put("minNeighbors", 1 + (seq + i) % 9));
         }
         assertThat(attacker.setPipeline(new JsonObject().put("ops", ops)).getString("type")).isEqualTo("pipeline");
         attacker.sendFramed(seq, 0, small);

@@ -45,7 +45,7 @@ class VanishingClientsTest {
         .add(new JsonObject().put("op", "resize").put("width", 320))
         .add(new JsonObject().put("op", "slow").put("ms", 40))));
     });
-    OpRegistry registry = OpRegistry.withDefaults(Path.of(options.getFaceCascade())).register(new SlowOpFactory());
+    OpRegistry registry = OpRegistry.withDefaults(Path.of(options.getFaceOptions().getFaceCascade())).register(new SlowOpFactory());
     FrameLoopVerticle server = TestServers.start(vertx, options, registry);
     int port = server.actualPort();
     byte[] frame = FrameFormat.encode(new FrameHeader(1, 0), Images.leftRedRightBlue()).getBytes();

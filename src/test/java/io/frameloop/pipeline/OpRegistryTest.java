@@ -26,7 +26,7 @@ class OpRegistryTest {
   void builtInsComeFirstInTheirOrderThenClassPathPlugins() {
     List<String> names = names(OpRegistry.fromClassPath(new JsonObject()).describe());
     // The test plug-in "invert" is the only other op on the test class path (test-classes come first there).
-    assertThat(names).containsExactly("resize", "flip", "gray", "blur", "canny", "faces", "invert");
+    assertThat(names).containsExactly("resize", "flip", "gray", "blur", "canny", "faces", "anonymize", "invert");
   }
 
   @Test
@@ -36,22 +36,38 @@ class OpRegistryTest {
   }
 
   @Test
-  void facesIsUnavailableWithAClearReasonWhenTheConfiguredCascadeIsMissing() {
+  void aMissingCascadeMakesHaarUnavailableWithAClearReasonAndFacesKeepsBlazeFace() {
     OpRegistry registry = OpRegistry.fromClassPath(new JsonObject().put("faceCascade", MISSING_CASCADE));
     JsonObject faces = describe(registry, "faces");
-    assertThat(faces.getBoolean("available")).isFalse();
-    assertThat(faces.getString("reason")).contains(MISSING_CASCADE, "not found", "faceCascade");
-    assertThatThrownBy(() -> registry.parse(new JsonArray().add(new JsonObject().put("op", "faces")), 80))
+    assertThat(faces.getBoolean("available")).isTrue();
+    JsonObject haar = faces.getJsonObject("models").getJsonObject("haar");
+    assertThat(haar.getBoolean("available")).isFalse();
+    assertThat(haar.getString("reason")).contains(MISSING_CASCADE, "not found", "faceCascade");
+    assertThat(faces.getJsonObject("models").getJsonObject("blazeface").getBoolean("available")).isTrue();
+    assertThatThrownBy(() -> registry.parse(new JsonArray().add(new JsonObject().put("op", "faces").put("model", "haar")), 80))
       .isInstanceOf(PipelineException.class)
-      .hasMessageContaining("unavailable")
+      .hasMessageContaining("model 'haar' is unavailable")
       .hasMessageContaining(MISSING_CASCADE);
+    registry.parse(new JsonArray().add(new JsonObject().put("op", "faces")), 80);
+  }
+
+  @Test
+  void facesIsUnavailableWhenNeitherModelLoads() {
+    OpRegistry registry = OpRegistry.fromClassPath(new JsonObject().put("faceCascade", MISSING_CASCADE)
+      .put("faceModel", MISSING_CASCADE + ".onnx"));
+    for (String op : List.of("faces", "anonymize")) {
+      JsonObject json = describe(registry, op);
+      assertThat(json.getBoolean("available")).isFalse();
+      assertThat(json.getString("reason")).contains("no face model", MISSING_CASCADE + ".onnx", MISSING_CASCADE, "faceModel");
+      assertThatThrownBy(() -> registry.parse(new JsonArray().add(new JsonObject().put("op", op)), 80))
+        .isInstanceOf(PipelineException.class).hasMessageContaining("unavailable");
+    }
   }
 
   @Test
   void withDefaultsPassesTheCascadeAsASetting() {
     JsonObject faces = describe(OpRegistry.withDefaults(Path.of(MISSING_CASCADE)), "faces");
-    assertThat(faces.getBoolean("available")).isFalse();
-    assertThat(faces.getString("reason")).contains(MISSING_CASCADE);
+    assertThat(faces.getJsonObject("models").getJsonObject("haar").getString("reason")).contains(MISSING_CASCADE);
   }
 
   private static List<String> names(JsonArray ops) {

@@ -55,12 +55,12 @@ class EventLoopTest {
     Vertx vertx = strictVertx();
     try {
       int port = TestServers.start(vertx, TestServers.options(o -> o.getSessionOptions().setMaxFps(0))).actualPort();
-      // A 1280x720 photo through face detection and a large blur: far beyond 50 ms per frame.
+      // A 1280x720 photo through Haar face detection and a large blur: far beyond 50 ms per frame.
       Mat big = new Mat();
       Imgproc.resize(Images.decode(Images.fixture("astronaut-640x480.jpg")), big, new org.opencv.core.Size(1280, 960));
       Buffer frame = Images.jpeg(big);
       JsonObject heavy = new JsonObject().put("ops", new JsonArray()
-        .add(new JsonObject().put("op", "faces"))
+        .add(new JsonObject().put("op", "faces").put("model", "haar"))
         .add(new JsonObject().put("op", "blur").put("kernel", 41)));
       List<FrameClient> clients = new ArrayList<>();
       for (int i = 0; i < 4; i++) {

@@ -72,7 +72,7 @@ class FairnessTest {
       o.getWorkerOptions().setWorkerInstances(1).setAddress("frameloop.flood-fairness");
       o.getSessionOptions().setMaxFps(0);
     });
-    OpRegistry registry = OpRegistry.withDefaults(Path.of(options.getFaceCascade())).register(new SlowOpFactory());
+    OpRegistry registry = OpRegistry.withDefaults(Path.of(options.getFaceOptions().getFaceCascade())).register(new SlowOpFactory());
     int port = TestServers.start(vertx, options, registry).actualPort();
     JsonObject slow = new JsonObject().put("ops", new JsonArray().add(new JsonObject().put("op", "slow").put("ms", 40)));
     Buffer frame = Images.leftRedRightBlue();

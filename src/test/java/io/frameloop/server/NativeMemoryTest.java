@@ -4,6 +4,7 @@ import static io.frameloop.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.frameloop.image.NativeMats;
+import io.frameloop.inference.OnnxModel;
 import io.frameloop.testing.FrameClient;
 import io.frameloop.testing.Images;
 import io.frameloop.testing.TestServers;
@@ -15,13 +16,14 @@ import io.vertx.junit5.VertxExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** Every Mat the service allocates is released: per frame, on errors, and when it stops. */
+/** Every Mat (and ONNX Runtime session) the service allocates is released: per frame, on errors, and when it stops. */
 @ExtendWith(VertxExtension.class)
 class NativeMemoryTest {
 
   @Test
   void liveMatsReturnToTheirBaseline(Vertx vertx) {
     long beforeStart = NativeMats.live();
+    int modelsBefore = OnnxModel.openModels();
     FrameLoopVerticle verticle = TestServers.start(vertx, TestServers.options(o -> o.getSessionOptions().setMaxFps(0)));
     Buffer photo = Images.fixture("astronaut-640x480.jpg");
     // Every header check passes; the decoder itself fails, after the worker has set up for the frame.
@@ -43,9 +45,11 @@ class NativeMemoryTest {
       long warm = NativeMats.live();
       sendSequentially(client, photo, corrupt, 10, 60);
       assertThat(NativeMats.live()).as("no Mat is kept per frame, errors included").isEqualTo(warm);
+      assertThat(OnnxModel.openModels() - modelsBefore).as("faces' BlazeFace session, one per worker that ran frames (of 2)").isBetween(1, 2);
     }
     await(vertx.undeploy(verticle.deploymentID()));
     assertThat(NativeMats.live()).as("every worker's Mats released at undeploy").isEqualTo(beforeStart);
+    assertThat(OnnxModel.openModels()).as("every worker's ONNX Runtime sessions closed at undeploy").isEqualTo(modelsBefore);
   }
 
   /** A copy of a JPEG whose scan uses Huffman tables 3, which the file never defines. */

@@ -61,6 +61,13 @@ class WebcamPageTest {
       });
       assertThat(number(grey, "stddev")).as("grey canvas still shows the picture").isGreaterThan(5);
 
+      // The face ops' controls: the model left to the server ("(default)"), keypoints a checkbox.
+      assertThat(browser.script("return document.querySelector('[data-op=faces] [data-param=model]').value")).isEqualTo("");
+      browser.script("document.querySelector('[data-op=faces] [data-param=keypoints]').click();");
+      browser.click("op-faces");
+      browser.waitFor("faces with keypoints taken by the server", WAIT, d -> (Boolean) browser.script(
+        "const p = window.frameloop.pipeline; return !!p && p.ops.some(op => op.op === 'faces' && op.keypoints === true)"));
+
       int before = Integer.parseInt(browser.text("recv-count"));
       browser.waitFor("frames keep coming", WAIT, d -> Integer.parseInt(browser.text("recv-count")) > before + 10);
       browser.waitFor("server stats shown", WAIT, d -> !browser.text("server-process").equals("–"));

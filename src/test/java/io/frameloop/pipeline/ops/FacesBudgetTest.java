@@ -13,20 +13,19 @@ import io.frameloop.pipeline.PipelineException;
 import io.frameloop.pipeline.PipelineLimits;
 import io.frameloop.pipeline.PipelineRules;
 import io.frameloop.pipeline.PipelineSpec;
+import io.frameloop.pipeline.ops.faces.HaarDetector;
 import io.frameloop.testing.Images;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
-import org.opencv.core.Core;
 import org.opencv.core.Mat;
-import org.opencv.core.MatOfPoint;
 import org.opencv.core.Rect;
 import org.opencv.core.Size;
 import org.opencv.imgproc.Imgproc;
 
 /**
- * The faces op's cost is bounded whatever the parameters and the frame: hostile parameters are
+ * The face ops' parameters are bounded, and the Haar detection's cost is bounded whatever the parameters and the frame: hostile parameters are
  * refused with the pipeline, large frames are searched on a copy scaled to 640 pixels, and one
  * classifier per worker serves every faces op of every pipeline.
  */
@@ -41,6 +40,13 @@ class FacesBudgetTest {
     assertRefused(faces().put("minNeighbors", 0), "minNeighbors", "between 1 and 50");
     assertRefused(faces().put("minSize", 0), "minSize", "between 1 and");
     rules.parse(pipeline(faces().put("scaleFactor", 1.05).put("minNeighbors", 1).put("minSize", 1)), 80);
+    JsonObject blazeFace = new JsonObject().put("op", "faces");
+    assertRefused(blazeFace.copy().put("minScore", 0.1), "minScore", "between 0.3 and 1");
+    assertRefused(blazeFace.copy().put("keypoints", "yes"), "keypoints", "true or false");
+    assertRefused(blazeFace.copy().put("model", "yolo"), "model", "[blazeface, haar]");
+    JsonObject anonymize = new JsonObject().put("op", "anonymize");
+    assertRefused(anonymize.copy().put("padding", 101), "padding", "between 0 and 100");
+    assertRefused(anonymize.copy().put("style", "emoji"), "style", "[blur, pixelate]");
   }
 
   @Test
@@ -56,7 +62,7 @@ class FacesBudgetTest {
       assertThat(processor.nativeBytes() - decoded).as("a 640x480 colour copy and its grey, not a full-size grey (4.9 MB)")
         .isBetween(640L * 480 * 4, 640L * 480 * 4 + 4096);
 
-      Rect drawn = changedRegion(result, original);
+      Rect drawn = Images.changedRegion(result, original);
       assertThat(drawn.x).isBetween(884 - 80, 884 + 80);
       assertThat(drawn.y).isBetween(328 - 80, 328 + 80);
       assertThat(drawn.width).as("scaled back to the frame").isBetween(484 - 120, 484 + 120);
@@ -76,7 +82,7 @@ class FacesBudgetTest {
   void manyPipelinesWithFacesShareOneClassifierAndNoMatsPerOp() {
     Buffer frame = Images.jpeg(Images.canvas(64, 64, Images.BLUE, null, null));
     long matsBefore = NativeMats.live();
-    long classifiersBefore = FacesOp.classifiersLoaded();
+    long classifiersBefore = HaarDetector.classifiersLoaded();
     try (FrameProcessor processor = new FrameProcessor(registry, new ImageLimits(), new OpenCvJpegCodec())) {
       processor.process(new FrameJob(frame, sixteenFaces(30)));
       long warm = NativeMats.live();
@@ -85,7 +91,7 @@ class FacesBudgetTest {
       }
       assertThat(NativeMats.live()).as("30 more pipelines of 16 faces ops each").isEqualTo(warm);
       assertThat(warm - matsBefore).as("codec, two outputs, scratch, rectangles").isLessThanOrEqualTo(10);
-      assertThat(FacesOp.classifiersLoaded() - classifiersBefore).as("one classifier for the worker").isEqualTo(1);
+      assertThat(HaarDetector.classifiersLoaded() - classifiersBefore).as("one classifier for the worker").isEqualTo(1);
     }
     assertThat(NativeMats.live()).isEqualTo(matsBefore);
   }
@@ -98,19 +104,8 @@ class FacesBudgetTest {
     return rules.parse(new JsonObject().put("ops", ops), 80);
   }
 
-  /** The bounding box of the pixels that differ clearly between two images. */
-  private static Rect changedRegion(Mat a, Mat b) {
-    Mat diff = new Mat();
-    Core.absdiff(a, b, diff);
-    Imgproc.cvtColor(diff, diff, Imgproc.COLOR_BGR2GRAY);
-    Imgproc.threshold(diff, diff, 60, 255, Imgproc.THRESH_BINARY);
-    MatOfPoint changed = new MatOfPoint();
-    Core.findNonZero(diff, changed);
-    return Imgproc.boundingRect(changed);
-  }
-
   private static JsonObject faces() {
-    return new JsonObject().put("op", "faces");
+    return new JsonObject().put("op", "faces").put("model", "haar");
   }
 
   private static JsonObject pipeline(JsonObject op) {
