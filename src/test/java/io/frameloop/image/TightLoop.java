@@ -10,6 +10,10 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.DoubleStream;
+import java.util.stream.LongStream;
 import org.opencv.core.Core;
 import org.opencv.core.CvType;
 import org.opencv.core.Mat;
@@ -22,9 +26,9 @@ import org.opencv.imgproc.Imgproc;
  * into reused Mats, TurboJPEG encodes at quality 80 into a reused native buffer — the same library
  * calls a worker makes, without the WebSocket, the event bus or any copy to the Java heap.
  *
- * <p>Prints the thread's CPU time per frame and frames per CPU-second after a warm-up, for
+ * <p>Prints the CPU time per frame and frames per CPU-second after a warm-up, for
  * {@code bench/efficiency} to divide the server's figure by.
- * {@code bench/run io.frameloop.image.TightLoop FRAME.jpg [seconds=20] [warm-up seconds=10]}
+ * {@code bench/run io.frameloop.image.TightLoop FRAME.jpg [seconds=20] [warm-up seconds=10] [threads=1]}
  */
 public final class TightLoop implements AutoCloseable {
 
@@ -32,19 +36,39 @@ public final class TightLoop implements AutoCloseable {
     byte[] jpeg = Files.readAllBytes(Path.of(args[0]));
     double seconds = args.length > 1 ? Double.parseDouble(args[1]) : 20;
     double warmUp = args.length > 2 ? Double.parseDouble(args[2]) : 10;
+    int threads = args.length > 3 ? Integer.parseInt(args[3]) : 1;
     OpenCvLoader.load();
     TurboJpeg.loadError().ifPresent(error -> {
       throw new IllegalStateException(error);
     });
-    try (TightLoop loop = new TightLoop(jpeg)) {
-      loop.runFor(warmUp);
-      ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-      long cpuStart = threads.getCurrentThreadCpuTime();
-      long frames = loop.runFor(seconds);
-      double cpuMs = (threads.getCurrentThreadCpuTime() - cpuStart) / 1e6;
-      System.out.printf("tight loop: %d frames, %.3f ms CPU per frame, %.1f frames per CPU-second (%d-byte replies)%n",
-        frames, cpuMs / frames, frames * 1000 / cpuMs, loop.encodedBytes);
+    // Each thread runs its own loop; with one per core the cores share caches and memory as a
+    // server's workers do.
+    long[] frames = new long[threads];
+    double[] cpuMs = new double[threads];
+    long[] encodedBytes = new long[1];
+    List<Thread> loops = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      int index = t;
+      Thread thread = new Thread(() -> {
+        try (TightLoop loop = new TightLoop(jpeg)) {
+          loop.runFor(warmUp);
+          ThreadMXBean bean = ManagementFactory.getThreadMXBean();
+          long cpuStart = bean.getCurrentThreadCpuTime();
+          frames[index] = loop.runFor(seconds);
+          cpuMs[index] = (bean.getCurrentThreadCpuTime() - cpuStart) / 1e6;
+          encodedBytes[0] = loop.encodedBytes;
+        }
+      });
+      thread.start();
+      loops.add(thread);
     }
+    for (Thread loop : loops) {
+      loop.join();
+    }
+    long allFrames = LongStream.of(frames).sum();
+    double allCpuMs = DoubleStream.of(cpuMs).sum();
+    System.out.printf("tight loop (%d thread%s): %d frames, %.3f ms CPU per frame, %.1f frames per CPU-second (%d-byte replies)%n",
+      threads, threads == 1 ? "" : "s", allFrames, allCpuMs / allFrames, allFrames * 1000 / allCpuMs, encodedBytes[0]);
   }
 
   private final Memory input;
