@@ -51,7 +51,7 @@ public final class FrameSession implements FrameScheduler.Turn, MessageAssembler
   private boolean processing;
   private boolean queued;
   private boolean closed;
-  private long statsTimer = -1;
+  private Runnable stopTicks = () -> { };
   private long expiryTimer = -1; // when the session's token expires
 
   private record Pending(InboundFrame frame, long arrivedNanos) {
@@ -89,7 +89,7 @@ public final class FrameSession implements FrameScheduler.Turn, MessageAssembler
       grant.tenant() == null ? "" : " tenant=" + grant.tenant());
     answer(ServerMessages.hello(services.pipelines().describe(), control.pipeline().toJson(), services.helloLimits(),
       recorder.allowed()));
-    statsTimer = vertx.setPeriodic(options.getStatsIntervalMs(), timer -> tick());
+    stopTicks = SessionTicks.every(context, options.getStatsIntervalMs(), this::tick);
     expiryTimer = grant.expiresAtMillis() == 0 ? -1 : vertx.setTimer(Math.max(1, grant.expiresAtMillis()
       - System.currentTimeMillis()), timer -> abandon("token expired: reconnect with a new token"));
   }
@@ -264,7 +264,7 @@ public final class FrameSession implements FrameScheduler.Turn, MessageAssembler
       waiting = null;
     }
     services.scheduler().remove(this);
-    context.owner().cancelTimer(statsTimer);
+    stopTicks.run();
     context.owner().cancelTimer(expiryTimer);
     LOG.log(System.Logger.Level.DEBUG, "session closed id={0} reason=\"{1}\" {2}", id, reason, stats.summary());
   }
