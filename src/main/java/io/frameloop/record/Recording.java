@@ -65,7 +65,7 @@ public final class Recording {
     if (failure != null) {
       return failure;
     }
-    long cost = jpeg.length() + RecordingFormat.INDEX_BYTES_PER_FRAME;
+    long cost = RecordingFormat.frameCost(jpeg.length());
     if (acceptedBytes + cost > maxBytes) {
       return "the recording reached recordMaxBytes (" + maxBytes + " bytes)";
     }

@@ -60,7 +60,10 @@ public class RecordingOptions {
     return recordMaxBytes;
   }
 
-  /** The largest recording (its JPEG bytes plus 64 per frame for the index); at the limit the recording stops. */
+  /**
+   * The largest recording, as the disk holds it ({@link RecordingFormat#frameCost}: each frame's
+   * JPEG bytes but at least a block, plus its index row); at the limit the recording stops.
+   */
   public RecordingOptions setRecordMaxBytes(long recordMaxBytes) {
     this.recordMaxBytes = within("recordMaxBytes", recordMaxBytes, 64 * 1024, MAX_RECORD_MAX_BYTES);
     return this;

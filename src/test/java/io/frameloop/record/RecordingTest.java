@@ -4,6 +4,7 @@ import static io.frameloop.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.frameloop.protocol.FrameFormat;
+import io.frameloop.server.FrameLoopVerticle;
 import io.frameloop.testing.FrameClient;
 import io.frameloop.testing.Images;
 import io.frameloop.testing.TestServers;
@@ -11,6 +12,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -43,8 +45,21 @@ class RecordingTest {
   }
 
   private int server(long maxBytes, int maxFiles) {
-    return TestServers.start(vertx, TestServers.options(o -> o.getRecordingOptions().setRecordDir(recordDir.toString())
-      .setRecordMaxBytes(maxBytes).setRecordMaxFiles(maxFiles))).actualPort();
+    return start(maxBytes, maxFiles).actualPort();
+  }
+
+  /** A server that records into {@link #recordDir}; no frame rate limit, so that a test can send as fast as it likes. */
+  private FrameLoopVerticle start(long maxBytes, int maxFiles) {
+    return TestServers.start(vertx, TestServers.options(o -> {
+      o.getSessionOptions().setMaxFps(0);
+      o.getRecordingOptions().setRecordDir(recordDir.toString()).setRecordMaxBytes(maxBytes).setRecordMaxFiles(maxFiles);
+    }));
+  }
+
+  private static long jpegFiles(Path dir) throws IOException {
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.filter(file -> file.getFileName().toString().endsWith(".jpg")).count();
+    }
   }
 
   /** Sends {@code count} frames one at a time (each answered before the next), timestamps increasing. */
@@ -112,7 +127,7 @@ class RecordingTest {
 
   @Test
   void atRecordMaxBytesTheRecordingStopsAndTheSessionGoesOn() {
-    long frameCost = FIXTURES.get(0).length() + RecordingFormat.INDEX_BYTES_PER_FRAME;
+    long frameCost = RecordingFormat.frameCost(FIXTURES.get(0).length());
     long maxBytes = Math.max(64 * 1024, 3 * frameCost + 10); // room for three astronauts
     try (FrameClient client = FrameClient.connect(vertx, server(maxBytes, 10))) {
       client.sendJson(RECORD_ON);
@@ -128,6 +143,27 @@ class RecordingTest {
       assertThat(frames * frameCost).isLessThanOrEqualTo(maxBytes).isGreaterThan(maxBytes - frameCost);
       sendFrames(client, 100, 2); // the session goes on
       assertThat(RecordingReader.read(recordDir.resolve(id), 1000).frames()).hasSize((int) frames);
+    }
+  }
+
+  @Test
+  void tinyFramesAreCountedAsTheFileSystemBlockEachOfTheirFilesTakes() throws Exception {
+    long maxBytes = 64 * 1024; // the least recordMaxBytes
+    try (FrameClient client = FrameClient.connect(vertx, server(maxBytes, 10))) {
+      client.sendJson(RECORD_ON);
+      String id = client.next("record").getString("id");
+      // A bare two-byte "JPEG": recorded as it arrives, before the workers find it is no image.
+      Buffer tiny = Buffer.buffer(new byte[] {(byte) 0xFF, (byte) 0xD8});
+      for (int i = 0; i < 100; i++) {
+        client.sendBinary(tiny);
+      }
+      JsonObject stopped = client.next("record");
+      assertThat(stopped.getString("reason")).contains("recordMaxBytes");
+      // Counted as before, 66 bytes each (2 and 64 for the row), 992 of them fitted: 992 files of a block each.
+      long frames = stopped.getLong("frames");
+      assertThat(frames).isEqualTo(maxBytes / (RecordingFormat.MIN_FRAME_FILE_BYTES + RecordingFormat.INDEX_BYTES_PER_FRAME));
+      assertThat(jpegFiles(recordDir.resolve(id))).isEqualTo(frames);
+      assertThat(stopped.getLong("bytes")).isLessThanOrEqualTo(maxBytes);
     }
   }
 
