@@ -35,7 +35,8 @@ public final class Recorder {
 
   /** A recorder for {@code options}; one that refuses every recording when {@code recordDir} is not set. */
   public static Recorder create(Vertx vertx, RecordingOptions options) {
-    return new Recorder(options, options.isEnabled() ? new WriterQueue(vertx.createSharedWorkerExecutor(WRITER_POOL, 1)) : null);
+    return new Recorder(options, options.isEnabled()
+      ? new WriterQueue(vertx.createSharedWorkerExecutor(WRITER_POOL, 1), options.getRecordMaxSessions()) : null);
   }
 
   /** Whether this server lets sessions record ({@code hello} says so). */
@@ -69,7 +70,7 @@ public final class Recorder {
       .put("pipeline", pipeline);
     Promise<Recording> started = Promise.promise();
     Context context = Vertx.currentContext();
-    writer.submit(0, () -> {
+    writer.submit(() -> {
       Future<Recording> outcome;
       try {
         recording.opened(RecordingFiles.create(Path.of(options.getRecordDir()), id, options.getRecordMaxFiles(), session));

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One running recording. Its session calls {@link #frame}, {@link #pipelineChange} and
@@ -27,6 +28,8 @@ public final class Recording {
   private final long maxBytes;
   private final long startNanos;
   private RecordingFiles files; // writer thread only
+  /** Its frames waiting for the writer, as the queue counts them: at most its share of the queue. */
+  private final AtomicLong queuedBytes = new AtomicLong();
   // Event loop only.
   private long acceptedBytes;
   private int pipelineChanges;
@@ -69,14 +72,16 @@ public final class Recording {
     if (acceptedBytes + cost > maxBytes) {
       return "the recording reached recordMaxBytes (" + maxBytes + " bytes)";
     }
-    // The writer gets its own copy: it must not depend on what happens to the session's buffer.
-    byte[] bytes = jpeg.getBytes();
     long arrivalMicros = micros(arrivedNanos);
-    if (writer.submitFrame(bytes.length, () -> write(() -> {
-      files.frame(sequence, clientTimestamp, arrivalMicros, bytes);
-      bytesWritten += cost;
-      framesWritten++;
-    }))) {
+    if (writer.submitFrame(queuedBytes, jpeg.length(), () -> {
+      // The writer gets its own copy: it must not depend on what happens to the session's buffer.
+      byte[] bytes = jpeg.getBytes();
+      return () -> write(() -> {
+        files.frame(sequence, clientTimestamp, arrivalMicros, bytes);
+        bytesWritten += cost;
+        framesWritten++;
+      });
+    })) {
       acceptedBytes += cost;
     } else {
       skipped++;
@@ -90,7 +95,7 @@ public final class Recording {
       return "the session changed its pipeline more than " + MAX_PIPELINE_CHANGES + " times while recording";
     }
     long arrivalMicros = micros(arrivedNanos);
-    writer.submit(0, () -> write(() -> files.pipelineChange(arrivalMicros, pipeline)));
+    writer.submit(() -> write(() -> files.pipelineChange(arrivalMicros, pipeline)));
     return null;
   }
 
@@ -126,7 +131,7 @@ public final class Recording {
     stopped = true;
     Promise<JsonObject> done = Promise.promise();
     Context context = Vertx.currentContext();
-    writer.submit(0, () -> {
+    writer.submit(() -> {
       write(() -> files.close(new JsonObject().put("stoppedAt", ZonedDateTime.now(ZoneOffset.UTC).toString())
         .put("stopReason", reason).put("frames", framesWritten).put("bytes", bytesWritten).put("skipped", skipped)));
       onStopped.run();

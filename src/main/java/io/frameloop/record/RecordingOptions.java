@@ -19,7 +19,10 @@ public class RecordingOptions {
   public static final long MAX_RECORD_MAX_BYTES = 64L * 1024 * 1024 * 1024;
   public static final int DEFAULT_RECORD_MAX_FILES = 100;
   public static final int DEFAULT_RECORD_MAX_SESSIONS = 8;
-  /** Frames waiting for the writer, all recordings of a server together; past it frames are skipped. */
+  /**
+   * Frames waiting for the writer (with what their tasks hold), all recordings of a server together,
+   * each at most its share; past it frames are skipped.
+   */
   public static final int WRITER_QUEUE_MAX_BYTES = 16 * 1024 * 1024;
 
   private String recordDir;
