@@ -78,7 +78,7 @@ public final class Recorder {
       } catch (RecordingRefusedException e) {
         running.decrementAndGet();
         outcome = Future.failedFuture(e);
-      } catch (Exception e) {
+      } catch (Throwable e) { // even an Error: the session must hear that its recording did not start
         running.decrementAndGet();
         // The client hears what kind of failure; the path and details are for the operator.
         WriterQueue.FAILURES.warn("cannot start a recording in recordDir " + options.getRecordDir(), e);

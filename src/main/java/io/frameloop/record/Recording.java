@@ -114,15 +114,22 @@ public final class Recording {
     }
     try {
       work.run();
-    } catch (IOException | RuntimeException e) {
-      failure = "the server could not write the recording: " + e.getClass().getSimpleName();
-      WriterQueue.FAILURES.warn("recording " + id + " failed", e);
+    } catch (Throwable e) { // even an Error (out of memory): this recording stops, the others go on
+      failed(e);
     }
+  }
+
+  private void failed(Throwable e) {
+    if (failure == null) {
+      failure = "the server could not write the recording: " + e.getClass().getSimpleName();
+    }
+    WriterQueue.FAILURES.warn("recording " + id + " failed", e);
   }
 
   /**
    * Stops the recording: the queued frames are written, then the index closed and
-   * {@code session.json} completed. Completes on the caller's context with {@link #describe()}.
+   * {@code session.json} completed (with the {@code failure} when a write failed). Completes on
+   * the caller's context with {@link #describe()}, whatever the disk did.
    */
   public Future<JsonObject> stop(String reason) {
     if (stopped) {
@@ -132,13 +139,19 @@ public final class Recording {
     Promise<JsonObject> done = Promise.promise();
     Context context = Vertx.currentContext();
     writer.submit(() -> {
-      write(() -> files.close(new JsonObject().put("stoppedAt", ZonedDateTime.now(ZoneOffset.UTC).toString())
-        .put("stopReason", reason).put("frames", framesWritten).put("bytes", bytesWritten).put("skipped", skipped)));
-      onStopped.run();
-      if (context == null) {
-        done.complete(describe());
-      } else {
-        context.runOnContext(v -> done.complete(describe()));
+      try {
+        JsonObject summary = new JsonObject().put("stoppedAt", ZonedDateTime.now(ZoneOffset.UTC).toString())
+          .put("stopReason", reason).put("frames", framesWritten).put("bytes", bytesWritten).put("skipped", skipped);
+        files.close(failure == null ? summary : summary.put("failure", failure));
+      } catch (Throwable e) {
+        failed(e);
+      } finally {
+        onStopped.run();
+        if (context == null) {
+          done.complete(describe());
+        } else {
+          context.runOnContext(v -> done.complete(describe()));
+        }
       }
     });
     return done.future();

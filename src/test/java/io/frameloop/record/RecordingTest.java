@@ -15,6 +15,7 @@ import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -54,6 +55,19 @@ class RecordingTest {
       o.getSessionOptions().setMaxFps(0);
       o.getRecordingOptions().setRecordDir(recordDir.toString()).setRecordMaxBytes(maxBytes).setRecordMaxFiles(maxFiles);
     }));
+  }
+
+  /** The files this process has open (Linux: the links in /proc/self/fd). */
+  private static List<Path> openFiles() throws IOException {
+    try (Stream<Path> descriptors = Files.list(Path.of("/proc/self/fd"))) {
+      return descriptors.map(fd -> {
+        try {
+          return Files.readSymbolicLink(fd);
+        } catch (IOException closedMeanwhile) {
+          return fd;
+        }
+      }).toList();
+    }
   }
 
   private static long jpegFiles(Path dir) throws IOException {
@@ -164,6 +178,32 @@ class RecordingTest {
       assertThat(frames).isEqualTo(maxBytes / (RecordingFormat.MIN_FRAME_FILE_BYTES + RecordingFormat.INDEX_BYTES_PER_FRAME));
       assertThat(jpegFiles(recordDir.resolve(id))).isEqualTo(frames);
       assertThat(stopped.getLong("bytes")).isLessThanOrEqualTo(maxBytes);
+    }
+  }
+
+  @Test
+  void aWriteThatFailsStopsTheRecordingAndItsFilesAreClosed() throws Exception {
+    try (FrameClient client = FrameClient.connect(vertx, server(RecordingOptions.DEFAULT_RECORD_MAX_BYTES, 10))) {
+      client.sendJson(RECORD_ON);
+      Path dir = recordDir.resolve(client.next("record").getString("id"));
+      // The third frame's file cannot be made: nothing is ever overwritten.
+      Files.writeString(dir.resolve(RecordingFormat.frameFile(3)), "in the way");
+      JsonObject stopped = null;
+      for (int i = 0; stopped == null && i < 50; i++) {
+        sendFrames(client, i, 1);
+        stopped = client.pollJson("record", Duration.ofMillis(100));
+      }
+      assertThat(stopped).as("the recording stops").isNotNull();
+      assertThat(stopped.getString("reason")).contains("could not write the recording").contains("FileAlreadyExistsException");
+      assertThat(stopped.getLong("frames")).isEqualTo(2);
+      Path realDir = dir.toRealPath();
+      JsonObject session = new JsonObject(Files.readString(dir.resolve(RecordingFormat.SESSION)));
+      assertThat(session.getString("stopReason")).isEqualTo(stopped.getString("reason"));
+      assertThat(session.getString("failure")).contains("FileAlreadyExistsException");
+      assertThat(session.getLong("frames")).isEqualTo(2);
+      assertThat(openFiles()).as("nothing of the recording is left open").noneMatch(file -> file.startsWith(realDir));
+      assertThat(RecordingReader.read(dir, 1000).frames()).hasSize(2);
+      sendFrames(client, 100, 1); // the session goes on
     }
   }
 
