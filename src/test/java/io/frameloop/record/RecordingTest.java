@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.frameloop.protocol.FrameFormat;
 import io.frameloop.server.FrameLoopVerticle;
+import io.frameloop.testing.Await;
 import io.frameloop.testing.FrameClient;
 import io.frameloop.testing.Images;
 import io.frameloop.testing.TestServers;
@@ -17,6 +18,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -205,6 +208,37 @@ class RecordingTest {
       assertThat(RecordingReader.read(dir, 1000).frames()).hasSize(2);
       sendFrames(client, 100, 1); // the session goes on
     }
+  }
+
+  @Test
+  void aServerUndeployedWhileRecordingCompletesTheRecordingFirst() throws Exception {
+    FrameLoopVerticle server = start(RecordingOptions.DEFAULT_RECORD_MAX_BYTES, 10);
+    Path dir;
+    try (FrameClient client = FrameClient.connect(vertx, server.actualPort())) {
+      client.sendJson(RECORD_ON);
+      dir = recordDir.resolve(client.next("record").getString("id"));
+      sendFrames(client, 0, 10);
+      // A writer that is behind: the recorder's writer thread (a shared pool of one, found by its name) is busy.
+      CountDownLatch busy = new CountDownLatch(1);
+      CountDownLatch done = new CountDownLatch(1);
+      vertx.createSharedWorkerExecutor(Recorder.WRITER_POOL, 1).executeBlocking(() -> {
+        busy.countDown();
+        return done.await(Await.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      }, false);
+      assertThat(busy.await(Await.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+      for (int i = 10; i < 40; i++) { // queued behind it
+        client.sendFramed(i, i, FIXTURES.get(i % FIXTURES.size()));
+      }
+      vertx.setTimer(500, timer -> done.countDown()); // while the server is being undeployed
+      await(vertx.undeploy(server.deploymentID()));
+    }
+    Path realDir = dir.toRealPath();
+    RecordingReader.Recorded recorded = RecordingReader.read(dir, 1000);
+    JsonObject session = recorded.session();
+    assertThat(session.getString("stopReason")).isEqualTo("the session closed");
+    assertThat(session.getLong("frames")).as("every frame the summary counts is in the index")
+      .isEqualTo(recorded.frames().size()).isEqualTo(jpegFiles(dir)).isBetween(10L, 40L);
+    assertThat(openFiles()).as("nothing of the recording is left open").noneMatch(file -> file.startsWith(realDir));
   }
 
   @Test
