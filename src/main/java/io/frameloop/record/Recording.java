@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One running recording. Its session calls {@link #frame}, {@link #pipelineChange} and
@@ -27,6 +28,8 @@ public final class Recording {
   private final long maxBytes;
   private final long startNanos;
   private RecordingFiles files; // writer thread only
+  /** Its frames waiting for the writer, as the queue counts them: at most its share of the queue. */
+  private final AtomicLong queuedBytes = new AtomicLong();
   // Event loop only.
   private long acceptedBytes;
   private int pipelineChanges;
@@ -65,18 +68,20 @@ public final class Recording {
     if (failure != null) {
       return failure;
     }
-    long cost = jpeg.length() + RecordingFormat.INDEX_BYTES_PER_FRAME;
+    long cost = RecordingFormat.frameCost(jpeg.length());
     if (acceptedBytes + cost > maxBytes) {
       return "the recording reached recordMaxBytes (" + maxBytes + " bytes)";
     }
-    // The writer gets its own copy: it must not depend on what happens to the session's buffer.
-    byte[] bytes = jpeg.getBytes();
     long arrivalMicros = micros(arrivedNanos);
-    if (writer.submitFrame(bytes.length, () -> write(() -> {
-      files.frame(sequence, clientTimestamp, arrivalMicros, bytes);
-      bytesWritten += cost;
-      framesWritten++;
-    }))) {
+    if (writer.submitFrame(queuedBytes, jpeg.length(), () -> {
+      // The writer gets its own copy: it must not depend on what happens to the session's buffer.
+      byte[] bytes = jpeg.getBytes();
+      return () -> write(() -> {
+        files.frame(sequence, clientTimestamp, arrivalMicros, bytes);
+        bytesWritten += cost;
+        framesWritten++;
+      });
+    })) {
       acceptedBytes += cost;
     } else {
       skipped++;
@@ -90,7 +95,7 @@ public final class Recording {
       return "the session changed its pipeline more than " + MAX_PIPELINE_CHANGES + " times while recording";
     }
     long arrivalMicros = micros(arrivedNanos);
-    writer.submit(0, () -> write(() -> files.pipelineChange(arrivalMicros, pipeline)));
+    writer.submit(() -> write(() -> files.pipelineChange(arrivalMicros, pipeline)));
     return null;
   }
 
@@ -109,15 +114,22 @@ public final class Recording {
     }
     try {
       work.run();
-    } catch (IOException | RuntimeException e) {
-      failure = "the server could not write the recording: " + e.getClass().getSimpleName();
-      WriterQueue.FAILURES.warn("recording " + id + " failed", e);
+    } catch (Throwable e) { // even an Error (out of memory): this recording stops, the others go on
+      failed(e);
     }
+  }
+
+  private void failed(Throwable e) {
+    if (failure == null) {
+      failure = "the server could not write the recording: " + e.getClass().getSimpleName();
+    }
+    WriterQueue.FAILURES.warn("recording " + id + " failed", e);
   }
 
   /**
    * Stops the recording: the queued frames are written, then the index closed and
-   * {@code session.json} completed. Completes on the caller's context with {@link #describe()}.
+   * {@code session.json} completed (with the {@code failure} when a write failed). Completes on
+   * the caller's context with {@link #describe()}, whatever the disk did.
    */
   public Future<JsonObject> stop(String reason) {
     if (stopped) {
@@ -126,14 +138,20 @@ public final class Recording {
     stopped = true;
     Promise<JsonObject> done = Promise.promise();
     Context context = Vertx.currentContext();
-    writer.submit(0, () -> {
-      write(() -> files.close(new JsonObject().put("stoppedAt", ZonedDateTime.now(ZoneOffset.UTC).toString())
-        .put("stopReason", reason).put("frames", framesWritten).put("bytes", bytesWritten).put("skipped", skipped)));
-      onStopped.run();
-      if (context == null) {
-        done.complete(describe());
-      } else {
-        context.runOnContext(v -> done.complete(describe()));
+    writer.submit(() -> {
+      try {
+        JsonObject summary = new JsonObject().put("stoppedAt", ZonedDateTime.now(ZoneOffset.UTC).toString())
+          .put("stopReason", reason).put("frames", framesWritten).put("bytes", bytesWritten).put("skipped", skipped);
+        files.close(failure == null ? summary : summary.put("failure", failure));
+      } catch (Throwable e) {
+        failed(e);
+      } finally {
+        onStopped.run();
+        if (context == null) {
+          done.complete(describe());
+        } else {
+          context.runOnContext(v -> done.complete(describe()));
+        }
       }
     });
     return done.future();

@@ -27,11 +27,21 @@ final class RecordingFiles {
     this.dir = dir;
     this.session = session;
     writeSession();
-    this.index = Files.newBufferedWriter(dir.resolve(RecordingFormat.INDEX), StandardCharsets.UTF_8,
+    BufferedWriter opened = Files.newBufferedWriter(dir.resolve(RecordingFormat.INDEX), StandardCharsets.UTF_8,
       StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-    index.write(RecordingFormat.INDEX_HEADER);
-    index.newLine();
-    index.flush();
+    try {
+      opened.write(RecordingFormat.INDEX_HEADER);
+      opened.newLine();
+      opened.flush();
+    } catch (IOException | RuntimeException e) {
+      try {
+        opened.close();
+      } catch (IOException closing) {
+        e.addSuppressed(closing);
+      }
+      throw e;
+    }
+    this.index = opened;
   }
 
   /**
@@ -71,11 +81,17 @@ final class RecordingFiles {
       .put("pipeline", pipeline));
   }
 
-  /** Closes the index and writes the final {@code session.json} with the changes and {@code summary}. */
+  /**
+   * Writes the final {@code session.json} with the changes and {@code summary}, and closes the
+   * index whether or not that write succeeds.
+   */
   void close(JsonObject summary) throws IOException {
-    index.close();
-    session.put("pipelineChanges", pipelineChanges).mergeIn(summary);
-    writeSession();
+    try {
+      session.put("pipelineChanges", pipelineChanges).mergeIn(summary);
+      writeSession();
+    } finally {
+      index.close();
+    }
   }
 
   /** Written whole and moved into place: a reader never sees half a file. */

@@ -19,10 +19,21 @@ public final class RecordingFormat {
   public static final String INDEX_HEADER = "seq,client_timestamp,arrival_ms,bytes,file";
   /** A frame's file name: only digits chosen by the server, never anything the client sent. */
   public static final Pattern FRAME_FILE = Pattern.compile("[0-9]{6,10}\\.jpg");
-  /** What one frame's index row and file entry are counted as, on top of its JPEG bytes. */
-  public static final int INDEX_BYTES_PER_FRAME = 64;
+  /** What a frame's file takes on disk at least, however small its JPEG: one file-system block (and an inode). */
+  public static final int MIN_FRAME_FILE_BYTES = 4096;
+  /** What one frame's index row (up to about 90 bytes) and directory entry are counted as. */
+  public static final int INDEX_BYTES_PER_FRAME = 128;
 
   private RecordingFormat() {
+  }
+
+  /**
+   * What a frame of {@code jpegBytes} counts against {@code recordMaxBytes}: at least a block, so
+   * that tiny frames cannot make a recording take many times its limit on disk (or millions of
+   * inodes); a recording holds at most {@code recordMaxBytes / 4224} frames.
+   */
+  public static long frameCost(int jpegBytes) {
+    return Math.max(jpegBytes, MIN_FRAME_FILE_BYTES) + INDEX_BYTES_PER_FRAME;
   }
 
   /** The file name of the recording's {@code number}th frame (from 1). */

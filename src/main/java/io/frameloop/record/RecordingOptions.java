@@ -19,7 +19,10 @@ public class RecordingOptions {
   public static final long MAX_RECORD_MAX_BYTES = 64L * 1024 * 1024 * 1024;
   public static final int DEFAULT_RECORD_MAX_FILES = 100;
   public static final int DEFAULT_RECORD_MAX_SESSIONS = 8;
-  /** Frames waiting for the writer, all recordings of a server together; past it frames are skipped. */
+  /**
+   * Frames waiting for the writer (with what their tasks hold), all recordings of a server together,
+   * each at most its share; past it frames are skipped.
+   */
   public static final int WRITER_QUEUE_MAX_BYTES = 16 * 1024 * 1024;
 
   private String recordDir;
@@ -60,7 +63,10 @@ public class RecordingOptions {
     return recordMaxBytes;
   }
 
-  /** The largest recording (its JPEG bytes plus 64 per frame for the index); at the limit the recording stops. */
+  /**
+   * The largest recording, as the disk holds it ({@link RecordingFormat#frameCost}: each frame's
+   * JPEG bytes but at least a block, plus its index row); at the limit the recording stops.
+   */
   public RecordingOptions setRecordMaxBytes(long recordMaxBytes) {
     this.recordMaxBytes = within("recordMaxBytes", recordMaxBytes, 64 * 1024, MAX_RECORD_MAX_BYTES);
     return this;

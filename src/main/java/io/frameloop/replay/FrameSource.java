@@ -104,7 +104,7 @@ public record FrameSource(String description, List<Buffer> frames, RecordedTimin
     }
     RecordedTiming timing = RecordedTiming.of(recorded);
     return new FrameSource(String.format(Locale.ROOT, "recording %s: %d frames over %.1f s, %d pipeline changes",
-      recorded.session().getString("id", dir.getFileName().toString()), recorded.frames().size(),
+      recorded.session().getValue("id", dir.getFileName().toString()), recorded.frames().size(),
       (timing.arrivalMicros()[timing.arrivalMicros().length - 1] - timing.arrivalMicros()[0]) / 1e6, timing.changes().size()),
       recorded.frames().stream().map(RecordingReader.Frame::jpeg).toList(), timing);
   }

@@ -57,6 +57,7 @@ public final class FrameLoop {
   private final FrameLoopOptions options;
   private final WorkerPool pool;
   private final FramesHandler framesHandler;
+  private final io.frameloop.record.Recorder recorder;
   private final MeterRegistry meterRegistry;
   private final String codecName;
   private final String workerDeployment;
@@ -79,9 +80,9 @@ public final class FrameLoop {
       options.getPipelineLimits().getMaxOps(), sessions.getMaxSessions(), sessions.getIdleTimeoutSeconds());
     SessionAdmission admission = tokens == null ? SessionAdmission.anonymous(metrics)
       : SessionAdmission.tokens(tokens, new TenantQuotas(options.getAuthOptions(), meterRegistry, metrics));
+    this.recorder = io.frameloop.record.Recorder.create(vertx, options.getRecordingOptions());
     this.framesHandler = FramesHandler.create(vertx, new SessionServices(options.getSessionOptions(), pipelineRules(registry, options),
-      startup.pipeline(), helloLimits, metrics, new FrameScheduler(pool),
-      io.frameloop.record.Recorder.create(vertx, options.getRecordingOptions())), options.getRouteOptions().getAllowedOrigins(), admission);
+      startup.pipeline(), helloLimits, metrics, new FrameScheduler(pool), recorder), options.getRouteOptions().getAllowedOrigins(), admission);
     ActivityLog activity = new ActivityLog(meterRegistry, framesHandler::sessionCount, framesHandler::sessionsOpened);
     this.activityTimer = vertx.setPeriodic(ActivityLog.INTERVAL_MS, timer -> activity.tick());
   }
@@ -286,15 +287,14 @@ public final class FrameLoop {
   }
 
   /**
-   * Refuses new sessions, closes every open one with 1001 (going away), then undeploys the
-   * workers. A frame in processing is let go: its session is already closed.
+   * Refuses new sessions, closes every open one with 1001 (going away), lets their recordings finish
+   * ({@link io.frameloop.record.Recorder#close}), then undeploys the workers; a frame in processing is let go.
    */
   public Future<Void> close() {
     closed = true;
     vertx.cancelTimer(activityTimer);
     // The workers may already be gone when FrameLoopVerticle (their parent) is undeployed.
-    return framesHandler.close(SHUTDOWN_REASON)
-      .onComplete(v -> pool.close())
+    return framesHandler.close(SHUTDOWN_REASON).compose(v -> recorder.close()).onComplete(v -> pool.close())
       .compose(v -> workerDeployment == null ? Future.succeededFuture() : vertx.undeploy(workerDeployment).otherwiseEmpty());
   }
 }
