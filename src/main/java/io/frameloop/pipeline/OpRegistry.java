@@ -57,7 +57,11 @@ public final class OpRegistry {
     return registry;
   }
 
-  /** The built-in ops and the class path's plug-ins with their default settings: the registry to {@link #register} your own ops in. */
+  /**
+   * The built-in ops and the class path's plug-ins with their default settings: the registry to
+   * {@link #register} your own ops in. Blocking (the face ops check their models, loading ONNX
+   * Runtime when it is present): call it off the event loop.
+   */
   public static OpRegistry withDefaults() {
     return fromClassPath(new JsonObject());
   }
