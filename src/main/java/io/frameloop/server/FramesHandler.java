@@ -172,6 +172,8 @@ public final class FramesHandler implements Handler<RoutingContext> {
       return;
     }
     socket.setWriteQueueMaxSize(services.options().getWriteQueueMaxBytes());
+    // Admitted: the upgrade's headers (a token among them) need not live as long as the session.
+    socket.headers().clear();
     FrameSession session = new FrameSession(Long.toString(sessionIds.incrementAndGet()), socket, disconnect,
       vertx.getOrCreateContext(), services, grant);
     sessions.add(session);
