@@ -41,7 +41,6 @@ final class SessionStats {
   /** Per-frame timings for the next stats message, when the client asked for them; else null. */
   private List<StatsReport.FrameTiming> timings;
   // What the last report said, so that a session where nothing happens is not sent the same report every interval.
-  private long events;
   private long reportedEvents = -1;
   private int reportedPending;
   private int reportedQuality;
@@ -55,14 +54,12 @@ final class SessionStats {
   }
 
   void frameIn(int bytes) {
-    events++;
     framesIn++;
     bytesIn += bytes;
     listener.frameIn(bytes);
   }
 
   void frameOut(int bytes) {
-    events++;
     framesOut++;
     bytesOut += bytes;
     listener.frameOut(bytes);
@@ -70,7 +67,6 @@ final class SessionStats {
 
   /** A frame answered with an error instead of a processed frame. */
   void frameError(String code) {
-    events++;
     frameErrors++;
     listener.error(code);
   }
@@ -81,7 +77,6 @@ final class SessionStats {
   }
 
   void drop(DropReason reason) {
-    events++;
     dropped.merge(reason, 1L, Long::sum);
     listener.dropped(reason);
   }
@@ -130,19 +125,24 @@ final class SessionStats {
       + " bytesIn=" + bytesIn + " bytesOut=" + bytesOut;
   }
 
+  /** Every count a report shows, summed: it changes whenever one of them does, since none goes down. */
+  private long events() {
+    return framesIn + framesOut + frameErrors + droppedTotal();
+  }
+
   /**
    * Whether a {@code stats} message is due at this interval: the first one, one after anything
    * changed, and otherwise every {@value #QUIET_REPORT_EVERY}th interval. Thousands of idle
    * sessions then cost a tenth of the messages and JSON encoding.
    */
   boolean reportDue(int pending, int replyQuality) {
-    return events != reportedEvents || pending != reportedPending || replyQuality != reportedQuality
+    return events() != reportedEvents || pending != reportedPending || replyQuality != reportedQuality
       || ++quietIntervals >= QUIET_REPORT_EVERY;
   }
 
   /** What the next {@code stats} message says; starts a new latency window. */
   StatsReport report(int pending, int replyQuality) {
-    reportedEvents = events;
+    reportedEvents = events();
     reportedPending = pending;
     reportedQuality = replyQuality;
     quietIntervals = 0;
