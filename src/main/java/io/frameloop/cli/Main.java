@@ -2,7 +2,7 @@ package io.frameloop.cli;
 
 import io.frameloop.server.Cluster;
 import io.frameloop.server.ConfigLoader;
-import io.frameloop.server.FrameLoop;
+import io.frameloop.server.FrameLoopBootstrap;
 import io.frameloop.server.FrameLoopOptions;
 import io.frameloop.server.FrameLoopVerticle;
 import io.frameloop.server.Role;
@@ -96,7 +96,7 @@ public final class Main implements Callable<Integer> {
       }));
       try {
         if (options.getClusterOptions().getRole() == Role.worker) {
-          FrameLoop.deployWorkers(vertx, options).await();
+          FrameLoopBootstrap.deployWorkers(vertx, options).await();
           System.out.println("FrameLoop worker node " + options.getNodeName() + " ready: " + options.effectiveWorkerInstances()
             + " workers on " + options.getWorkerOptions().getAddress());
         } else {

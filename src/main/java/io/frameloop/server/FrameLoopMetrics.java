@@ -16,7 +16,7 @@ import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
+import java.util.stream.LongStream;
 
 /** FrameLoop's server-wide meters in a Micrometer registry (scraped as Prometheus text at /metrics). */
 final class FrameLoopMetrics implements SessionListener {
@@ -35,7 +35,7 @@ final class FrameLoopMetrics implements SessionListener {
   /** frameloop_stage_seconds by "stage/op", at most {@link #MAX_STAGE_SERIES} of them. */
   private final Map<String, Timer> stages = new ConcurrentHashMap<>();
 
-  FrameLoopMetrics(MeterRegistry registry, Supplier<Number> activeSessions, WorkerPool pool, int workers) {
+  FrameLoopMetrics(MeterRegistry registry, WorkerPool pool, int workers) {
     this.registry = registry;
     framesIn = Counter.builder("frameloop.frames.in").description("Binary messages received").register(registry);
     framesOut = Counter.builder("frameloop.frames.out").description("Processed frames sent").register(registry);
@@ -51,13 +51,18 @@ final class FrameLoopMetrics implements SessionListener {
     queueWait = Timer.builder("frameloop.queue.wait").description("A frame's time in the server besides processing")
       .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(10))
       .register(registry);
-    Gauge.builder("frameloop.sessions.active", activeSessions).description("Open WebSocket sessions").register(registry);
     Gauge.builder("frameloop.workers.busy", pool, WorkerPool::busy).description("Frames in the workers now")
       .register(registry);
     Gauge.builder("frameloop.workers", () -> workers).description("Worker verticles").register(registry);
     Gauge.builder("frameloop.native.mats", NativeMats::live).description("OpenCV Mats alive").register(registry);
     new JvmMemoryMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);
+  }
+
+  /** The open sessions gauge, once the handler that keeps them exists. */
+  void countSessions(FramesHandler sessions) {
+    Gauge.builder("frameloop.sessions.active", sessions, FramesHandler::sessionCount).description("Open WebSocket sessions")
+      .register(registry);
   }
 
   @Override
@@ -119,7 +124,7 @@ final class FrameLoopMetrics implements SessionListener {
       .register(registry));
   }
 
-  private static final Duration[] STAGE_BUCKETS = java.util.stream.LongStream.of(250, 500, 1000, 2000, 5000, 10_000,
+  private static final Duration[] STAGE_BUCKETS = LongStream.of(250, 500, 1000, 2000, 5000, 10_000,
       20_000, 50_000, 100_000, 250_000, 1_000_000).mapToObj(Duration::ofNanos).map(d -> d.multipliedBy(1000))
     .toArray(Duration[]::new);
 

@@ -5,6 +5,8 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 
 /**
  * FrameLoop with its own HTTP server: the page at {@code /}, frames at {@code /frames}, metrics and health. Deploy it
@@ -49,7 +51,7 @@ public class FrameLoopVerticle extends VerticleBase {
     FrameLoopOptions options = givenOptions != null ? givenOptions : new FrameLoopOptions(config());
     // The instances of one deployment share one FrameLoop; each adds an HTTP server on the shared port.
     share = SharedFrameLoops.acquire(context.deploymentID(), () -> givenRegistry != null
-      ? FrameLoop.deploy(vertx, options, givenRegistry) : FrameLoop.deploy(vertx, options));
+      ? FrameLoopBootstrap.deploy(vertx, options, givenRegistry) : FrameLoopBootstrap.deploy(vertx, options));
     return share.frameLoop()
       .compose(loop -> {
         frameLoop = loop;
@@ -58,9 +60,12 @@ public class FrameLoopVerticle extends VerticleBase {
       })
       .compose(serverOptions -> {
         ConnectionGuard guard = ConnectionGuard.create(vertx, options.getConnectionLimits());
+        Router router = Router.router(vertx);
+        frameLoop.mount(router);
+        frameLoop.mountPage(router);
         return vertx.createHttpServer(serverOptions)
           .connectionHandler(guard)
-          .requestHandler(guard.then(frameLoop.mountPage(frameLoop.mount(Router.router(vertx)))))
+          .requestHandler(guard.then(router))
           .listen();
       })
       .onSuccess(listening -> {
@@ -102,8 +107,8 @@ public class FrameLoopVerticle extends VerticleBase {
       return false;
     }
     try {
-      return java.net.InetAddress.getByName(host).isLoopbackAddress(); // a literal: no lookup
-    } catch (java.net.UnknownHostException e) {
+      return InetAddress.getByName(host).isLoopbackAddress(); // a literal: no lookup
+    } catch (UnknownHostException e) {
       return false;
     }
   }

@@ -9,15 +9,18 @@ import io.frameloop.session.FrameSession;
 import io.frameloop.session.SessionGrant;
 import io.frameloop.session.SessionServices;
 import io.frameloop.worker.RateLimitedLog;
+import io.netty.channel.ChannelHandlerContext;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.net.impl.ConnectionBase;
 import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -83,7 +86,7 @@ public final class FramesHandler implements Handler<RoutingContext> {
 
   private void upgrade(RoutingContext ctx, SessionGrant grant) {
     String upgrade = ctx.request().getHeader(HttpHeaders.UPGRADE);
-    if (upgrade == null || !upgrade.toLowerCase(java.util.Locale.ROOT).contains("websocket")) {
+    if (upgrade == null || !upgrade.toLowerCase(Locale.ROOT).contains("websocket")) {
       admission.release(grant);
       ctx.response().setStatusCode(426).putHeader(HttpHeaders.UPGRADE, "websocket")
         .end("this is a WebSocket endpoint: connect with a WebSocket client");
@@ -206,9 +209,9 @@ public final class FramesHandler implements Handler<RoutingContext> {
    * handler drops the queue.
    */
   private static void cut(HttpConnection connection) {
-    io.netty.channel.ChannelHandlerContext first;
+    ChannelHandlerContext first;
     try {
-      first = connection instanceof io.vertx.core.net.impl.ConnectionBase base ? base.channel().pipeline().firstContext() : null;
+      first = connection instanceof ConnectionBase base ? base.channel().pipeline().firstContext() : null;
     } catch (LinkageError internalClassMoved) { // a Vert.x internal: another version may not have it
       first = null;
     }

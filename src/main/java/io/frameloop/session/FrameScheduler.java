@@ -1,12 +1,16 @@
 package io.frameloop.session;
 
+import io.frameloop.pipeline.FrameJob;
+import io.frameloop.pipeline.ProcessedFrame;
 import io.frameloop.worker.WorkerLease;
 import io.frameloop.worker.WorkerPool;
+import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Hands frames to free workers fairly by the workers' time: of the sessions with a frame waiting,
@@ -15,6 +19,10 @@ import java.util.Optional;
  * whose frames cost a hundred times more gets a hundredth of the frames, so expensive frames
  * cannot crowd out cheap ones. A session that waits cannot bank the time it did not use: when it
  * becomes ready again it starts at the time of the last session served.
+ *
+ * <p>A session only says that it has a frame waiting ({@link #enqueue}) and that it closed
+ * ({@link #remove}); its turn comes as a lease ({@link Turn#dispatch}), and the lease charges it
+ * the processing time of the frame it sends once that frame comes back.
  *
  * <p>Frames wait in their session (where a newer frame can still replace them), not in the event
  * bus, so what reaches a worker is always the newest frame. Shared by all event loops, hence the
@@ -28,17 +36,38 @@ public final class FrameScheduler {
     void dispatch(WorkerLease lease);
   }
 
-  private final WorkerPool workers;
   /** Ready sessions in arrival order (ties go to the earlier). */
   private final List<Turn> ready = new ArrayList<>();
   /** Each known session's processing time so far, on one virtual clock (nanoseconds). */
   private final Map<Turn, Long> used = new HashMap<>();
   /** The virtual time of the session served last. */
   private long now;
+  /** Set once, when the pool has started: before that no session exists, so nothing is ready. */
+  private WorkerPool workers;
 
-  public FrameScheduler(WorkerPool workers) {
-    this.workers = workers;
-    workers.onFree(this::pump);
+  private FrameScheduler() {
+  }
+
+  /**
+   * A scheduler over the pool that {@code startPool} starts, with the scheduler as that pool's one
+   * listener for "a worker may have become free".
+   *
+   * @param startPool starts the workers' pool with the listener it is given, e.g.
+   *                  {@code whenFree -> Workers.pool(vertx, address, timeoutMs, maxInFlight, whenFree)}
+   */
+  public static Future<FrameScheduler> start(Function<Runnable, Future<WorkerPool>> startPool) {
+    FrameScheduler scheduler = new FrameScheduler();
+    return startPool.apply(scheduler::pump).map(scheduler::over);
+  }
+
+  private synchronized FrameScheduler over(WorkerPool pool) {
+    this.workers = pool;
+    return this;
+  }
+
+  /** The workers this scheduler hands out. */
+  public synchronized WorkerPool workers() {
+    return workers;
   }
 
   /** Puts a session with a waiting frame in line. */
@@ -50,15 +79,15 @@ public final class FrameScheduler {
     pump();
   }
 
-  /** Charges a session for the processing time of one of its frames. */
-  synchronized void charge(Turn session, long processingNanos) {
-    used.computeIfPresent(session, (s, time) -> time + Math.max(0, processingNanos));
-  }
-
   /** Forgets a session that closed. */
   synchronized void remove(Turn session) {
     ready.remove(session);
     used.remove(session);
+  }
+
+  /** Charges a session for the processing time of one of its frames (what its lease does when the frame comes back). */
+  synchronized void charge(Turn session, long processingNanos) {
+    used.computeIfPresent(session, (s, time) -> time + Math.max(0, processingNanos));
   }
 
   private void pump() {
@@ -66,15 +95,15 @@ public final class FrameScheduler {
       Turn next;
       WorkerLease lease;
       synchronized (this) {
-        if (ready.isEmpty()) {
+        if (ready.isEmpty() || workers == null) {
           return;
         }
         Optional<WorkerLease> free = workers.acquire();
         if (free.isEmpty()) {
           return;
         }
-        lease = free.get();
         next = ready.remove(leastUsed());
+        lease = new ChargingLease(free.get(), next);
         now = Math.max(now, used.getOrDefault(next, now));
       }
       next.dispatch(lease);
@@ -89,5 +118,32 @@ public final class FrameScheduler {
       }
     }
     return best;
+  }
+
+  /** A worker's lease handed to one session: the session is charged when its frame comes back processed. */
+  private final class ChargingLease implements WorkerLease {
+
+    private final WorkerLease worker;
+    private final Turn session;
+
+    ChargingLease(WorkerLease worker, Turn session) {
+      this.worker = worker;
+      this.session = session;
+    }
+
+    @Override
+    public Future<ProcessedFrame> process(FrameJob job) {
+      // Charged before the session hears of the frame, so that its next frame is placed by the time used.
+      return worker.process(job).andThen(result -> {
+        if (result.succeeded()) {
+          charge(session, result.result().processingNanos());
+        }
+      });
+    }
+
+    @Override
+    public void release() {
+      worker.release();
+    }
   }
 }

@@ -231,7 +231,6 @@ public final class FrameSession implements FrameScheduler.Turn, MessageAssembler
   }
 
   private void reply(Pending frame, ProcessedFrame processed) {
-    services.scheduler().charge(this, processed.processingNanos());
     long total = System.nanoTime() - frame.arrivedNanos();
     stats.recordProcessed(frame.frame().sequence(), processed.worker(), processed.processingNanos(),
       total - processed.processingNanos(), processed.stages());

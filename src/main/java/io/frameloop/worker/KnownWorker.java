@@ -1,24 +1,10 @@
 package io.frameloop.worker;
 
 /**
- * One worker as a front's {@link WorkerPool} knows it: its address, its node (name and cluster
- * id), when the node last announced it, and the lease that holds it, if any. Guarded by the pool's lock.
+ * One worker as a front knows it from its node's announcements: its own event-bus address and its
+ * node (name and cluster id).
  *
- * @param <L> the pool's lease type
+ * @param nodeId the node's cluster id; null when not clustered
  */
-final class KnownWorker<L> {
-
-  final String address;
-  final String node;
-  /** The node's cluster id; null when not clustered. */
-  final String nodeId;
-  long lastSeenNanos;
-  L lease;
-  boolean stuck;
-
-  KnownWorker(String address, String node, String nodeId) {
-    this.address = address;
-    this.node = node;
-    this.nodeId = nodeId;
-  }
+record KnownWorker(String address, String node, String nodeId) {
 }

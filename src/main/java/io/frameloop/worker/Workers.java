@@ -7,6 +7,7 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.Collection;
+import java.util.List;
 import java.util.function.Supplier;
 
 /**
@@ -37,9 +38,12 @@ public final class Workers {
    *
    * @param processTimeoutMs a frame's deadline, and how long a worker may hold one before it is reported stuck
    * @param maxInFlight      frames in the workers at once from this front; 0: one per known worker
+   * @param whenFree         the pool's one listener: called (outside any lock, on any thread) whenever a
+   *                         worker may have become free
    */
-  public static Future<WorkerPool> pool(Vertx vertx, String address, long processTimeoutMs, int maxInFlight) {
-    return new WorkerPool(vertx, address, processTimeoutMs, maxInFlight).start();
+  public static Future<WorkerPool> pool(Vertx vertx, String address, long processTimeoutMs, int maxInFlight,
+                                        Runnable whenFree) {
+    return new WorkerPool(vertx, address, processTimeoutMs, maxInFlight, whenFree).start();
   }
 
   /**
@@ -49,7 +53,7 @@ public final class Workers {
    * side; callable from any thread, it does not block.
    */
   public static void membersChanged(Vertx vertx, Collection<String> nodeIds) {
-    vertx.eventBus().publish(WorkerProtocol.MEMBERS_ADDRESS, new JsonObject().put("nodes", new JsonArray(java.util.List.copyOf(nodeIds))),
+    vertx.eventBus().publish(WorkerProtocol.MEMBERS_ADDRESS, new JsonObject().put("nodes", new JsonArray(List.copyOf(nodeIds))),
       new DeliveryOptions().setLocalOnly(true));
   }
 }

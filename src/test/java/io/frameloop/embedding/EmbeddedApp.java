@@ -2,6 +2,7 @@ package io.frameloop.embedding;
 
 import io.frameloop.pipeline.OpRegistry;
 import io.frameloop.server.FrameLoop;
+import io.frameloop.server.FrameLoopBootstrap;
 import io.frameloop.server.FrameLoopOptions;
 import io.frameloop.server.RouteOptions;
 import io.frameloop.testing.InvertOpFactory;
@@ -25,7 +26,7 @@ public final class EmbeddedApp {
     OpRegistry ops = OpRegistry.withDefaults().register(new InvertOpFactory("negative"));
     FrameLoop frameLoop;
     try {
-      frameLoop = FrameLoop.deploy(vertx, options, ops).await();
+      frameLoop = FrameLoopBootstrap.deploy(vertx, options, ops).await();
     } catch (RuntimeException e) {
       vertx.close();
       throw e;

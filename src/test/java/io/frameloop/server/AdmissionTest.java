@@ -8,7 +8,9 @@ import io.frameloop.protocol.FrameFormat;
 import io.frameloop.testing.FrameClient;
 import io.frameloop.testing.Http;
 import io.frameloop.testing.Images;
+import io.frameloop.testing.RawWebSocket;
 import io.frameloop.testing.TestServers;
+import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -23,7 +25,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * The README's admission rules that only an embedder or a shutdown meets: a socket handed to
  * {@code FrameLoop.accept} over {@code maxSessions} is closed with 1013, and while FrameLoop shuts
- * down new upgrades get 503 (and sockets handed to it 1001).
+ * down new upgrades get 503 (and sockets handed to it 1001); once it has closed, its routes are gone.
  */
 @ExtendWith(VertxExtension.class)
 class AdmissionTest {
@@ -56,7 +58,7 @@ class AdmissionTest {
   @Test
   void aSocketAcceptedByTheEmbedderOverTheLimitIsClosedWith1013(Vertx vertx) {
     FrameLoopOptions options = TestServers.options(o -> o.getSessionOptions().setMaxSessions(1));
-    FrameLoop frameLoop = await(FrameLoop.deploy(vertx, options));
+    FrameLoop frameLoop = await(FrameLoopBootstrap.deploy(vertx, options));
     HttpServer server = await(vertx.createHttpServer(options.listenOptions())
       .webSocketHandler(frameLoop::accept).listen(0, "127.0.0.1"));
     int port = server.actualPort();
@@ -89,21 +91,36 @@ class AdmissionTest {
   }
 
   @Test
-  void whileFrameLoopShutsDownNewUpgradesGet503(Vertx vertx) {
-    FrameLoopOptions options = TestServers.options();
-    FrameLoop frameLoop = await(FrameLoop.deploy(vertx, options));
-    Router router = frameLoop.mount(Router.router(vertx));
+  void whileFrameLoopShutsDownNewUpgradesGet503AndOnceClosedItsRoutesAreGone(Vertx vertx) throws Exception {
+    // A client that never answers the closing handshake holds the shutdown open for the closing timeout.
+    FrameLoopOptions options = TestServers.options(o -> o.getHttpServerOptions().setWebSocketClosingTimeout(60));
+    FrameLoop frameLoop = await(FrameLoopBootstrap.deploy(vertx, options));
+    Router router = Router.router(vertx);
+    frameLoop.mount(router);
     HttpServer server = await(vertx.createHttpServer(options.listenOptions()).requestHandler(router).listen(0, "127.0.0.1"));
     int port = server.actualPort();
     FrameClient open = FrameClient.connect(vertx, port);
+    RawWebSocket silent = RawWebSocket.connect(port, "/frames");
+    long silentAdmitted = System.nanoTime() + FrameClient.TIMEOUT.toNanos();
+    while (frameLoop.sessionCount() < 2) {
+      assertThat(System.nanoTime()).as("both sessions admitted in time").isLessThan(silentAdmitted);
+      Thread.onSpinWait();
+    }
 
-    await(frameLoop.close());
+    Future<Void> closing = frameLoop.close();
     open.awaitClosed();
     assertThat(open.closeStatus()).isEqualTo((short) 1001);
+    assertThat(closing.isComplete()).as("the silent client holds the shutdown open").isFalse();
     // The HTTP server is the application's and still up: FrameLoop refuses the upgrade itself.
     assertThatThrownBy(() -> FrameClient.connect(vertx, port))
       .isInstanceOfSatisfying(UpgradeRejectedException.class, e -> assertThat(e.getStatus()).isEqualTo(503));
     assertThat(Http.get(port, "/metrics").body()).contains("frameloop_sessions_rejected_total{reason=\"shutting_down\"} 1.0");
+
+    silent.close(); // the connection goes: the shutdown completes
+    await(closing);
+    assertThat(Http.get(port, "/frames").statusCode()).as("the closed FrameLoop's frames route is removed").isEqualTo(404);
+    assertThat(Http.get(port, "/metrics").statusCode()).isEqualTo(404);
+    assertThat(Http.get(port, "/health").statusCode()).isEqualTo(404);
     await(server.close());
   }
 }

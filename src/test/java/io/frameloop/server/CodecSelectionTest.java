@@ -61,7 +61,7 @@ class CodecSelectionTest {
 
   @Test
   void unknownCodecSettingIsAClearStartupError(Vertx vertx) {
-    assertThatThrownBy(() -> await(FrameLoop.deploy(vertx, new FrameLoopOptions(TestServers.options().toJson().put("jpegCodec", "mozjpeg")))))
+    assertThatThrownBy(() -> await(FrameLoopBootstrap.deploy(vertx, new FrameLoopOptions(TestServers.options().toJson().put("jpegCodec", "mozjpeg")))))
       .hasMessageContaining("jpegCodec").hasMessageContaining("mozjpeg");
   }
 }

@@ -11,6 +11,7 @@ import io.frameloop.testing.TestServers;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.junit5.VertxExtension;
@@ -25,7 +26,7 @@ class EmbeddingTest {
   @Test
   void deployedAsAVerticleWithJsonConfig(Vertx vertx) {
     JsonObject config = TestServers.options()
-      .setPipeline(new JsonObject().put("ops", new io.vertx.core.json.JsonArray()
+      .setPipeline(new JsonObject().put("ops", new JsonArray()
         .add(new JsonObject().put("op", "resize").put("width", 320))).put("quality", 70))
       .toJson();
     FrameLoopVerticle verticle = new FrameLoopVerticle();
@@ -44,10 +45,11 @@ class EmbeddingTest {
   @Test
   void mountedOnTheApplicationsOwnRouter(Vertx vertx) {
     FrameLoopOptions options = TestServers.options(o -> o.getRouteOptions().setFramesPath("/video/frames"));
-    FrameLoop frameLoop = await(FrameLoop.deploy(vertx, options));
+    FrameLoop frameLoop = await(FrameLoopBootstrap.deploy(vertx, options));
     Router router = Router.router(vertx);
     router.get("/api/status").handler(ctx -> ctx.end("app is up"));
-    frameLoop.mountPage(frameLoop.mount(router));
+    frameLoop.mount(router);
+    frameLoop.mountPage(router);
     HttpServer server = await(vertx.createHttpServer(options.listenOptions())
       .requestHandler(router).listen(0, "127.0.0.1"));
     int port = server.actualPort();
@@ -68,7 +70,7 @@ class EmbeddingTest {
   @Test
   void mountLeavesTheApplicationsOwnPagesAlone(Vertx vertx) {
     FrameLoopOptions options = TestServers.options();
-    FrameLoop frameLoop = await(FrameLoop.deploy(vertx, options));
+    FrameLoop frameLoop = await(FrameLoopBootstrap.deploy(vertx, options));
     Router router = Router.router(vertx);
     frameLoop.mount(router);
     router.get("/").handler(ctx -> ctx.end("the app's home"));

@@ -27,9 +27,11 @@ class TransportLimitTest {
   @Test
   void aFrameOverTheServersOwnLimitIsReportedAsTheTransportLimit(Vertx vertx) throws Exception {
     FrameLoopOptions options = TestServers.options();
-    FrameLoop frameLoop = await(FrameLoop.deploy(vertx, options));
+    FrameLoop frameLoop = await(FrameLoopBootstrap.deploy(vertx, options));
+    Router router = Router.router(vertx);
+    frameLoop.mount(router);
     HttpServer server = await(vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0))
-      .requestHandler(frameLoop.mount(Router.router(vertx))).listen());
+      .requestHandler(router).listen());
     CapturedLog log = CapturedLog.from(Level.FINE); // the session's close line is at debug
     try (RawWebSocket client = RawWebSocket.connect(server.actualPort(), "/frames")) {
       // A 640x480 noise JPEG is well over 64 KiB: a webcam frame the default server cannot take.

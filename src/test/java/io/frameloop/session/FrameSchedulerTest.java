@@ -42,9 +42,10 @@ class FrameSchedulerTest {
     }
   }
 
-  /** A pool of one worker, announced as its node would announce it. */
-  private static WorkerPool oneWorker(Vertx vertx, String address) throws Exception {
-    WorkerPool pool = await(Workers.pool(vertx, address, 10_000, 0));
+  /** A scheduler over a pool of one worker, announced as its node would announce it. */
+  private static FrameScheduler oneWorker(Vertx vertx, String address) throws Exception {
+    FrameScheduler scheduler = await(FrameScheduler.start(whenFree -> Workers.pool(vertx, address, 10_000, 0, whenFree)));
+    WorkerPool pool = scheduler.workers();
     vertx.eventBus().publish(address + ".announce", new JsonObject().put("node", "test").put("up", true)
       .put("workers", new JsonArray().add(new JsonObject().put("address", address + ".worker").put("busyMs", 0))));
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
@@ -52,13 +53,12 @@ class FrameSchedulerTest {
       assertThat(System.nanoTime()).isLessThan(deadline);
       Thread.sleep(10);
     }
-    return pool;
+    return scheduler;
   }
 
   @Test
   void aFreedWorkerGoesAtOnceToTheSessionThatWaitedLongestAmongEquals(Vertx vertx) throws Exception {
-    WorkerPool pool = oneWorker(vertx, "test.scheduler.ties");
-    FrameScheduler scheduler = new FrameScheduler(pool);
+    FrameScheduler scheduler = oneWorker(vertx, "test.scheduler.ties");
     List<String> log = new ArrayList<>();
     Session first = new Session("first", 0, log);
     Session second = new Session("second", 0, log);
@@ -74,13 +74,12 @@ class FrameSchedulerTest {
     assertThat(log).containsExactly("first", "second");
     second.held.release();
     assertThat(log).containsExactly("first", "second", "third");
-    pool.close();
+    scheduler.workers().close();
   }
 
   @Test
   void aClosedSessionIsForgottenAndNegativeTimesAreNotCredited(Vertx vertx) throws Exception {
-    WorkerPool pool = oneWorker(vertx, "test.scheduler.remove");
-    FrameScheduler scheduler = new FrameScheduler(pool);
+    FrameScheduler scheduler = oneWorker(vertx, "test.scheduler.remove");
     List<String> log = new ArrayList<>();
     Session holder = new Session("holder", 0, log);
     Session closed = new Session("closed", 0, log);
@@ -104,21 +103,12 @@ class FrameSchedulerTest {
     assertThat(log).containsExactly("holder", "honest", "cheat");
     cheat.held.release();
     assertThat(log).as("the removed session never gets the worker").doesNotContain("closed");
-    pool.close();
+    scheduler.workers().close();
   }
 
   @Test
   void aSessionOfExpensiveFramesGetsItsShareOfTimeNotOfTurns(Vertx vertx) throws Exception {
-    WorkerPool pool = await(Workers.pool(vertx, "test.scheduler", 10_000, 0));
-    // One worker, announced as its node would announce it.
-    vertx.eventBus().publish("test.scheduler.announce", new JsonObject().put("node", "test").put("up", true)
-      .put("workers", new JsonArray().add(new JsonObject().put("address", "test.scheduler.worker").put("busyMs", 0))));
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (pool.health().getInteger("workers") != 1) {
-      assertThat(System.nanoTime()).isLessThan(deadline);
-      Thread.sleep(10);
-    }
-    FrameScheduler scheduler = new FrameScheduler(pool);
+    FrameScheduler scheduler = oneWorker(vertx, "test.scheduler");
     List<String> log = new ArrayList<>();
     Session expensive = new Session("expensive", TimeUnit.MILLISECONDS.toNanos(1000), log);
     Session cheap = new Session("cheap", TimeUnit.MILLISECONDS.toNanos(10), log);
@@ -138,6 +128,6 @@ class FrameSchedulerTest {
     long expensiveTurns = log.stream().filter("expensive"::equals).count();
     // Taking turns would give it half of the 61 frames; by time it gets one per hundred cheap ones.
     assertThat(expensiveTurns).as("frames of the expensive session in " + log.size()).isLessThanOrEqualTo(2);
-    pool.close();
+    scheduler.workers().close();
   }
 }

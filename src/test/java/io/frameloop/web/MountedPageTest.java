@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.frameloop.server.FrameLoop;
+import io.frameloop.server.FrameLoopBootstrap;
 import io.frameloop.server.FrameLoopOptions;
 import io.frameloop.server.RouteOptions;
 import io.frameloop.testing.Http;
@@ -30,7 +31,7 @@ class MountedPageTest {
   @Test
   void thePageUnderAPrefixStreamsThroughTheConfiguredFramesPathAndTheAppKeepsItsOwnRoot(Vertx vertx) {
     FrameLoopOptions options = TestServers.options(o -> o.getRouteOptions().setFramesPath("/api/camera/frames"));
-    FrameLoop frameLoop = await(FrameLoop.deploy(vertx, options));
+    FrameLoop frameLoop = await(FrameLoopBootstrap.deploy(vertx, options));
     Router router = Router.router(vertx);
     router.get("/").handler(ctx -> ctx.end("the app's own page"));
     frameLoop.mount(router);

@@ -10,6 +10,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -30,7 +31,7 @@ class WorkerPoolMembershipTest {
 
   @Test
   void aDepartedNodesFrameFailsAtOnceAndItsWorkersAreForgotten(Vertx vertx) throws Exception {
-    WorkerPool pool = await(Workers.pool(vertx, ADDRESS, 60_000, 0));
+    WorkerPool pool = await(Workers.pool(vertx, ADDRESS, 60_000, 0, () -> { }));
     vertx.eventBus().consumer(ADDRESS + ".silent", message -> { }); // takes the frame, never answers
     vertx.eventBus().consumer(ADDRESS + ".kept", message -> { });
     vertx.eventBus().consumer(ADDRESS + ".local", message -> { });
@@ -40,7 +41,7 @@ class WorkerPoolMembershipTest {
     waitUntil(() -> pool.health().getInteger("workers") == 3);
 
     // A frame in each worker; none answers.
-    List<CompletableFuture<Throwable>> results = new java.util.ArrayList<>();
+    List<CompletableFuture<Throwable>> results = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
       WorkerLease lease = pool.acquire().orElseThrow();
       CompletableFuture<Throwable> result = new CompletableFuture<>();

@@ -1,0 +1,188 @@
+package io.frameloop.server;
+
+import io.frameloop.auth.ManagementAuthHandler;
+import io.frameloop.auth.SessionAdmission;
+import io.frameloop.auth.TenantQuotas;
+import io.frameloop.auth.TokenAuth;
+import io.frameloop.pipeline.ImageLimits;
+import io.frameloop.pipeline.PipelineRules;
+import io.frameloop.protocol.HelloLimits;
+import io.frameloop.record.Recorder;
+import io.frameloop.session.SessionOptions;
+import io.frameloop.session.SessionServices;
+import io.frameloop.worker.WorkerPool;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.ext.healthchecks.HealthChecks;
+import io.vertx.ext.web.Route;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.healthchecks.HealthCheckHandler;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The FrameLoop service composed from what {@link FrameLoopBootstrap} made ready: the metrics,
+ * the sessions' shared services, the {@link FramesHandler}, the page, the health checks, and the
+ * routes it mounted, which it removes when it closes.
+ */
+final class FrameLoopImpl implements FrameLoop {
+
+  private final Vertx vertx;
+  private final FrameLoopOptions options;
+  private final WorkerPool pool;
+  private final FramesHandler framesHandler;
+  private final Recorder recorder;
+  private final MeterRegistry meterRegistry;
+  private final String codecName;
+  private final String workerDeployment;
+  private final WorkerAddresses.Claim address;
+  private final FrameLoopHealth health;
+  private final PageHandler page;
+  private final Set<RouteMount> mounts = ConcurrentHashMap.newKeySet();
+  private final long activityTimer;
+  private volatile boolean closed;
+
+  FrameLoopImpl(Vertx vertx, DeployedParts parts) {
+    this.vertx = vertx;
+    this.options = parts.options();
+    this.codecName = parts.codecName();
+    this.meterRegistry = parts.meterRegistry();
+    this.workerDeployment = parts.workerDeployment();
+    this.address = parts.address();
+    this.pool = parts.scheduler().workers();
+    FrameLoopMetrics metrics = new FrameLoopMetrics(meterRegistry, pool, options.effectiveWorkerInstances());
+    SessionAdmission admission = admission(parts.tokens(), metrics);
+    this.recorder = Recorder.create(vertx, options.getRecordingOptions());
+    PipelineRules pipelines = new PipelineRules(parts.registry(), options.getPipelineLimits(), options.getImageLimits());
+    SessionServices services = new SessionServices(options.getSessionOptions(), pipelines, parts.defaultPipeline(),
+      helloLimits(options), metrics, parts.scheduler(), recorder);
+    this.framesHandler = FramesHandler.create(vertx, services, options.getRouteOptions().getAllowedOrigins(), admission);
+    metrics.countSessions(framesHandler);
+    this.health = new FrameLoopHealth(vertx, pool, framesHandler::sessionCount, () -> closed, workerDeployment, codecName);
+    this.page = PageHandler.create(vertx, options.getRouteOptions());
+    ActivityLog activity = new ActivityLog(meterRegistry, framesHandler::sessionCount, framesHandler::sessionsOpened);
+    this.activityTimer = vertx.setPeriodic(ActivityLog.INTERVAL_MS, timer -> activity.tick());
+  }
+
+  /** Who may open a session: anyone, or the holders of a valid token within their tenant's quota. */
+  private SessionAdmission admission(TokenAuth tokens, FrameLoopMetrics metrics) {
+    if (tokens == null) {
+      return SessionAdmission.anonymous(metrics);
+    }
+    TenantQuotas quotas = new TenantQuotas(options.getAuthOptions(), meterRegistry, metrics);
+    return SessionAdmission.tokens(tokens, quotas);
+  }
+
+  /** The limits as {@code hello} announces them. */
+  private static HelloLimits helloLimits(FrameLoopOptions options) {
+    SessionOptions sessions = options.getSessionOptions();
+    ImageLimits images = options.getImageLimits();
+    return new HelloLimits(sessions.getMaxMessageBytes(), sessions.getMaxTextMessageBytes(),
+      images.getMaxWidth(), images.getMaxHeight(), images.getMaxPixels(), sessions.getMaxFps(),
+      options.getPipelineLimits().getMaxOps(), sessions.getMaxSessions(), sessions.getIdleTimeoutSeconds());
+  }
+
+  @Override
+  public FrameLoopMount mount(Router router) {
+    refuseWhenClosed();
+    RouteOptions routes = options.getRouteOptions();
+    List<Route> added = new ArrayList<>();
+    added.add(router.route(routes.getFramesPath()).handler(framesHandler));
+    if (!routes.getMetricsPath().isEmpty() && meterRegistry instanceof PrometheusMeterRegistry prometheus) {
+      added.add(operations(router, routes.getMetricsPath()).handler(PrometheusHandler.create(prometheus)));
+    }
+    if (!routes.getHealthPath().isEmpty()) {
+      added.add(operations(router, routes.getHealthPath()).handler(HealthCheckHandler.createWithHealthChecks(healthChecks())));
+    }
+    return remember(added);
+  }
+
+  /** An operations endpoint's route: behind the management token when one is set. */
+  private Route operations(Router router, String path) {
+    Route route = router.get(path);
+    String managementToken = options.getAuthOptions().getManagementToken();
+    return managementToken == null ? route : route.handler(ManagementAuthHandler.create(managementToken));
+  }
+
+  @Override
+  public FrameLoopMount mountPage(Router router) {
+    refuseWhenClosed();
+    Route pageRoute = router.route("/*").subRouter(pageRouter());
+    return remember(List.of(pageRoute));
+  }
+
+  private FrameLoopMount remember(List<Route> routes) {
+    RouteMount mount = new RouteMount(routes, mounts::remove);
+    mounts.add(mount);
+    return mount;
+  }
+
+  private void refuseWhenClosed() {
+    if (closed) {
+      throw new IllegalStateException("this FrameLoop is closed: deploy a new one to mount");
+    }
+  }
+
+  @Override
+  public Router pageRouter() {
+    Router pageRouter = Router.router(vertx);
+    pageRouter.route("/*").handler(page);
+    return pageRouter;
+  }
+
+  @Override
+  public HealthChecks healthChecks() {
+    return health.checks();
+  }
+
+  @Override
+  public FramesHandler framesHandler() {
+    return framesHandler;
+  }
+
+  @Override
+  public void accept(ServerWebSocket socket) {
+    framesHandler.accept(socket);
+  }
+
+  @Override
+  public FrameLoopOptions options() {
+    return new FrameLoopOptions(options);
+  }
+
+  @Override
+  public String codecName() {
+    return codecName;
+  }
+
+  @Override
+  public MeterRegistry meterRegistry() {
+    return meterRegistry;
+  }
+
+  @Override
+  public int sessionCount() {
+    return framesHandler.sessionCount();
+  }
+
+  @Override
+  public Future<Void> close() {
+    closed = true;
+    vertx.cancelTimer(activityTimer);
+    // The routes stay while the sessions close: an upgrade meanwhile gets 503, not another route's answer.
+    // The workers may already be gone when FrameLoopVerticle (their parent) is undeployed.
+    return framesHandler.close(SHUTDOWN_REASON)
+      .compose(v -> recorder.close())
+      .onComplete(v -> pool.close())
+      .compose(v -> workerDeployment == null ? Future.<Void>succeededFuture() : vertx.undeploy(workerDeployment).otherwiseEmpty())
+      .onComplete(v -> {
+        address.release();
+        List.copyOf(mounts).forEach(RouteMount::unmount);
+      });
+  }
+}
