@@ -52,8 +52,10 @@ class ConfigurationTest {
     int port = TestServers.start(vertx, TestServers.options(o -> o.getRouteOptions().setWebroot(webroot.toString()))).actualPort();
     assertThat(Http.get(port, "/").body()).isEqualTo("<p>my own page</p>");
     // An absolute path works as well.
-    int absolute = TestServers.start(vertx, TestServers.options(o -> o.getRouteOptions()
-      .setWebroot(webroot.toAbsolutePath().toString()).setFramesPath("/frames2"))).actualPort();
+    int absolute = TestServers.start(vertx, TestServers.options(o -> {
+      o.getRouteOptions().setWebroot(webroot.toAbsolutePath().toString()).setFramesPath("/frames2");
+      o.getWorkerOptions().setAddress("frameloop.absolute-webroot"); // beside the first FrameLoop: its own workers
+    })).actualPort();
     assertThat(Http.get(absolute, "/").body()).isEqualTo("<p>my own page</p>");
     assertThat(Http.get(port, "/app.js").statusCode()).as("the default page's script is not there").isEqualTo(404);
   }

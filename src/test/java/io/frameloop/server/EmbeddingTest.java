@@ -87,4 +87,59 @@ class EmbeddingTest {
     await(frameLoop.close());
     await(server.close());
   }
+
+  @Test
+  void unmountRemovesExactlyTheRoutesTheMountAdded(Vertx vertx) {
+    FrameLoopOptions options = TestServers.options();
+    FrameLoop frameLoop = await(FrameLoopBootstrap.deploy(vertx, options));
+    Router router = Router.router(vertx);
+    router.get("/api/status").handler(ctx -> ctx.end("app is up"));
+    FrameLoopMount routes = frameLoop.mount(router);
+    FrameLoopMount page = frameLoop.mountPage(router);
+    HttpServer server = await(vertx.createHttpServer(options.listenOptions()).requestHandler(router).listen(0, "127.0.0.1"));
+    int port = server.actualPort();
+    assertThat(Http.get(port, "/health").statusCode()).isEqualTo(200);
+    assertThat(Http.get(port, "/index.html").statusCode()).isEqualTo(200);
+
+    page.unmount();
+    assertThat(Http.get(port, "/index.html").statusCode()).as("the page is gone").isEqualTo(404);
+    assertThat(Http.get(port, "/health").statusCode()).as("the other mount stays").isEqualTo(200);
+    routes.unmount();
+    routes.unmount(); // a second time does nothing
+    assertThat(Http.get(port, "/health").statusCode()).isEqualTo(404);
+    assertThat(Http.get(port, "/metrics").statusCode()).isEqualTo(404);
+    assertThat(Http.get(port, "/frames").statusCode()).isEqualTo(404);
+    assertThat(Http.get(port, "/api/status").body()).as("the app's own route stays").isEqualTo("app is up");
+    await(frameLoop.close());
+    await(server.close());
+  }
+
+  @Test
+  void aFrameLoopMountedWhereAClosedOneWasIsNotShadowedByIt(Vertx vertx) {
+    FrameLoopOptions options = TestServers.options();
+    FrameLoop first = await(FrameLoopBootstrap.deploy(vertx, options));
+    Router router = Router.router(vertx);
+    first.mount(router);
+    first.mountPage(router);
+    HttpServer server = await(vertx.createHttpServer(options.listenOptions()).requestHandler(router).listen(0, "127.0.0.1"));
+    int port = server.actualPort();
+    await(first.close());
+    assertThat(Http.get(port, "/index.html").statusCode()).as("a closed FrameLoop serves no page").isEqualTo(404);
+    assertThat(Http.get(port, "/health").statusCode()).isEqualTo(404);
+
+    // On the address the first one freed, the same paths, the same router.
+    FrameLoopOptions secondOptions = TestServers.options(o -> o.getSessionOptions().setMaxSessions(7));
+    FrameLoop second = await(FrameLoopBootstrap.deploy(vertx, secondOptions));
+    second.mount(router);
+    second.mountPage(router);
+    assertThat(Http.get(port, "/index.html").statusCode()).isEqualTo(200);
+    try (FrameClient client = FrameClient.connect(vertx, port)) {
+      assertThat(client.hello().getJsonObject("limits").getInteger("maxSessions")).as("the new FrameLoop answers").isEqualTo(7);
+      client.sendFramed(1, 0, Images.leftRedRightBlue());
+      assertThat(FrameFormat.decode(client.nextBinary()).header().sequence()).isEqualTo(1);
+      assertThat(second.sessionCount()).isEqualTo(1);
+    }
+    await(second.close());
+    await(server.close());
+  }
 }

@@ -13,6 +13,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.List;
@@ -73,17 +74,25 @@ class VerticleInstancesTest {
   @Test
   void separateDeploymentsAreSeparateServicesAndAFailedStartLeavesNothingBehind(Vertx vertx) throws Exception {
     FrameLoopVerticle one = TestServers.start(vertx, TestServers.options(o -> o.getSessionOptions().setMaxSessions(1)));
-    FrameLoopVerticle other = TestServers.start(vertx, TestServers.options(o -> o.getRouteOptions().setFramesPath("/other")));
+    FrameLoopVerticle other = TestServers.start(vertx, TestServers.options(o -> {
+      o.getRouteOptions().setFramesPath("/other");
+      o.getWorkerOptions().setAddress("instances.other"); // a service of its own has workers of its own
+    }));
     assertThat(one.frameLoop()).isNotSameAs(other.frameLoop());
     FrameClient.connect(vertx, other.actualPort(), "/other").close();
-    try (ServerSocket busy = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+    try (ServerSocket busy = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
       FrameLoopOptions clash = TestServers.options(o -> o.getSessionOptions().setMaxSessions(1));
+      clash.getWorkerOptions().setAddress("instances.retry");
       clash.getHttpServerOptions().setPort(busy.getLocalPort());
       assertThatThrownBy(() -> await(vertx.deployVerticle(FrameLoopVerticle.class,
         new DeploymentOptions().setInstances(2).setConfig(clash.toJson())))).isNotNull();
     }
     // The next deployment starts its own service: its limits, its workers.
-    FrameLoopVerticle retry = TestServers.start(vertx, TestServers.options(o -> o.getSessionOptions().setMaxSessions(5)));
+    // On the failed deployment's address: the failed start freed it.
+    FrameLoopVerticle retry = TestServers.start(vertx, TestServers.options(o -> {
+      o.getSessionOptions().setMaxSessions(5);
+      o.getWorkerOptions().setAddress("instances.retry");
+    }));
     try (FrameClient a = FrameClient.connect(vertx, retry.actualPort()); FrameClient b = FrameClient.connect(vertx, retry.actualPort())) {
       b.sendFramed(1, 0, Images.leftRedRightBlue());
       b.nextBinary();
