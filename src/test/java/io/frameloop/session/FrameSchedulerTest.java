@@ -3,14 +3,21 @@ package io.frameloop.session;
 import static io.frameloop.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.frameloop.pipeline.FrameJob;
+import io.frameloop.pipeline.PipelineSpec;
+import io.frameloop.pipeline.ProcessedFrame;
+import io.frameloop.pipeline.StageTimes;
 import io.frameloop.worker.WorkerLease;
 import io.frameloop.worker.WorkerPool;
 import io.frameloop.worker.Workers;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -128,6 +135,55 @@ class FrameSchedulerTest {
     long expensiveTurns = log.stream().filter("expensive"::equals).count();
     // Taking turns would give it half of the 61 frames; by time it gets one per hundred cheap ones.
     assertThat(expensiveTurns).as("frames of the expensive session in " + log.size()).isLessThanOrEqualTo(2);
+    scheduler.workers().close();
+  }
+
+  /** A session that sends each frame it gets a turn for; its frames say what they cost (the test's worker reads it). */
+  private static final class Sender implements FrameScheduler.Turn {
+    final String name;
+    final long costNanos;
+    final List<String> log;
+    volatile Future<ProcessedFrame> sent;
+
+    Sender(String name, long costNanos, List<String> log) {
+      this.name = name;
+      this.costNanos = costNanos;
+      this.log = log;
+    }
+
+    @Override
+    public void dispatch(WorkerLease lease) {
+      log.add(name);
+      Buffer frame = Buffer.buffer().appendLong(costNanos);
+      sent = lease.process(new FrameJob(frame, new PipelineSpec(List.of(), 80), 80));
+    }
+  }
+
+  @Test
+  void theLeaseChargesItsSessionTheProcessingTimeOfTheFrameThatCameBack(Vertx vertx) throws Exception {
+    String address = "test.scheduler.charge";
+    FrameScheduler scheduler = oneWorker(vertx, address);
+    // The worker: answers at once, with the processing time the frame names.
+    vertx.eventBus().<FrameJob>consumer(address + ".worker", message -> message.reply(new ProcessedFrame(Buffer.buffer(),
+      1, 1, message.body().jpeg().getLong(0), "test", StageTimes.NONE)));
+    List<String> log = Collections.synchronizedList(new ArrayList<>()); // the worker's answers come on an event loop
+    Sender expensive = new Sender("expensive", TimeUnit.SECONDS.toNanos(1), log);
+    Sender cheap = new Sender("cheap", TimeUnit.MILLISECONDS.toNanos(1), log);
+    Session holder = new Session("holder", 0, log);
+    holder.scheduler = scheduler;
+
+    scheduler.enqueue(expensive);
+    assertThat(await(expensive.sent).processingNanos()).isEqualTo(TimeUnit.SECONDS.toNanos(1));
+    scheduler.enqueue(holder); // takes the worker back: both senders now wait for it
+    scheduler.enqueue(expensive);
+    scheduler.enqueue(cheap);
+    assertThat(log).containsExactly("expensive", "holder");
+    holder.held.release();
+    // Charged its second of processing, the expensive session waits although it came first; it goes
+    // once the cheap frame has come back (and freed the worker).
+    await(cheap.sent);
+    assertThat(log).containsExactly("expensive", "holder", "cheap", "expensive");
+    await(expensive.sent);
     scheduler.workers().close();
   }
 }
