@@ -66,8 +66,10 @@ public final class FrameLoopBootstrap {
     }
     Future<Startup> startup = prepare(vertx, copy, registry);
     // Reads the public key file: not on the event loop. Null when authentication is off.
-    Future<TokenAuth> tokens = startup.compose(ready -> vertx.executeBlocking(() -> TokenAuth.create(vertx, copy.getAuthOptions())));
-    Future<String> workerDeployment = tokens.compose(auth -> deployWorkers(vertx, copy, registry, startup.result(), meterRegistry));
+    Future<TokenAuth> tokens = startup.compose(ready ->
+      vertx.executeBlocking(() -> TokenAuth.create(vertx, copy.getAuthOptions())));
+    Future<String> workerDeployment = tokens.compose(auth ->
+      deployWorkers(vertx, copy, registry, startup.result(), meterRegistry));
     Future<FrameScheduler> scheduler = workerDeployment.compose(id -> FrameScheduler.start(whenFree ->
       Workers.pool(vertx, workers.getAddress(), workers.getProcessTimeoutMs(), workers.getMaxInFlight(), whenFree)));
     return scheduler
@@ -131,7 +133,10 @@ public final class FrameLoopBootstrap {
     return vertx.executeBlocking(() -> OpRegistry.fromClassPath(opSettings(options)));
   }
 
-  /** What class-path ops are configured with: the configuration without the HTTP server's and the access settings (secrets among them). */
+  /**
+   * What class-path ops are configured with: the configuration without the HTTP server's and the
+   * access settings (secrets among them).
+   */
   private static JsonObject opSettings(FrameLoopOptions options) {
     JsonObject settings = options.toJson();
     settings.remove("httpServerOptions");

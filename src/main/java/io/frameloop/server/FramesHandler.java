@@ -105,7 +105,8 @@ public final class FramesHandler implements Handler<RoutingContext> {
           // A malformed handshake is the client's: one line, no stack trace.
           admitted.decrementAndGet();
           admission.release(grant);
-          LOG.log(System.Logger.Level.DEBUG, "WebSocket handshake refused remote={0}: {1}", ctx.request().remoteAddress(), e.getMessage());
+          LOG.log(System.Logger.Level.DEBUG, "WebSocket handshake refused remote={0}: {1}", ctx.request().remoteAddress(),
+            e.getMessage());
           if (!ctx.response().ended() && !ctx.response().closed()) {
             ctx.response().setStatusCode(400).end("WebSocket handshake refused: " + e.getMessage());
           }
@@ -184,7 +185,8 @@ public final class FramesHandler implements Handler<RoutingContext> {
     socket.exceptionHandler(e -> {
       // Netty refuses a frame over the HTTP server's own WebSocket limit and drops the connection:
       // not the client's doing when that limit is below maxMessageBytes.
-      if (e.getClass().getSimpleName().equals("CorruptedWebSocketFrameException") && String.valueOf(e.getMessage()).contains("exceeded")) {
+      boolean corruptFrame = e.getClass().getSimpleName().equals("CorruptedWebSocketFrameException");
+      if (corruptFrame && String.valueOf(e.getMessage()).contains("exceeded")) {
         transportFailure[0] = "transport limit exceeded: " + e.getMessage();
         transportLog.warn("a session was cut by the HTTP server's WebSocket limit (" + e.getMessage() + "); messages of up to "
           + services.options().getMaxMessageBytes() + " bytes (maxMessageBytes) need the server's maxWebSocketFrameSize and"

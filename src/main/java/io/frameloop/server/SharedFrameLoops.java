@@ -53,7 +53,12 @@ final class SharedFrameLoops {
    */
   static synchronized Future<Void> release(Share share) {
     if (share.closed == null) {
-      share.closed = share.frameLoop.transform(started -> started.succeeded() ? started.result().close() : Future.succeededFuture());
+      share.closed = share.frameLoop.transform(started -> {
+        if (started.failed()) {
+          return Future.succeededFuture(); // nothing was deployed to close
+        }
+        return started.result().close();
+      });
     }
     if (--share.users == 0 && BY_DEPLOYMENT.get(share.deploymentId) == share) {
       BY_DEPLOYMENT.remove(share.deploymentId);

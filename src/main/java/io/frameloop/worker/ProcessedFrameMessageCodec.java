@@ -25,7 +25,10 @@ final class ProcessedFrameMessageCodec extends PassThroughMessageCodec<Processed
     buffer.appendInt(frame.width()).appendInt(frame.height()).appendLong(frame.processingNanos());
     appendString(buffer, frame.worker() == null ? "" : frame.worker());
     StageTimes stages = frame.stages();
-    buffer.appendLong(stages.decodeNanos()).appendLong(stages.setupNanos()).appendLong(stages.encodeNanos()).appendUnsignedShort(stages.ops().size());
+    buffer.appendLong(stages.decodeNanos())
+      .appendLong(stages.setupNanos())
+      .appendLong(stages.encodeNanos())
+      .appendUnsignedShort(stages.ops().size());
     for (StageTimes.OpTime op : stages.ops()) {
       appendString(buffer, op.op());
       buffer.appendLong(op.nanos());

@@ -116,7 +116,7 @@ final class WorkerLeases {
     return false;
   }
 
-  /** The worker is gone: no longer usable. Its lease, if it held one, for the caller to lose outside any lock. */
+  /** The worker is gone: no longer usable. Its lease, if it held one, is the caller's to lose outside any lock. */
   synchronized Optional<Lease> remove(KnownWorker worker) {
     Slot slot = slots.get(worker.address());
     if (slot == null || !slot.worker.equals(worker)) {
@@ -161,7 +161,10 @@ final class WorkerLeases {
     }
   }
 
-  /** The lease's worker no longer receives: it is no longer usable (until its node announces it again), and the lease is freed. */
+  /**
+   * The lease's worker no longer receives: it is not usable until its node announces it again, and
+   * the lease is freed.
+   */
   private void unreachable(Lease lease) {
     synchronized (this) {
       slots.remove(lease.worker().address(), taken.get(lease));

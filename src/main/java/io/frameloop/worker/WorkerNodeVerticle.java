@@ -75,7 +75,11 @@ final class WorkerNodeVerticle extends VerticleBase {
       list.add(new JsonObject().put("address", workerAddress).put("busyMs", since == 0 ? 0 : Math.max(1, now - since)));
     });
     vertx.eventBus().publish(WorkerProtocol.announceAddress(address),
-      new JsonObject().put("node", nodeName).put("nodeId", WorkerProtocol.clusterNodeId(vertx)).put("up", up).put("workers", list));
+      new JsonObject()
+        .put("node", nodeName)
+        .put("nodeId", WorkerProtocol.clusterNodeId(vertx))
+        .put("up", up)
+        .put("workers", list));
   }
 
   @Override

@@ -48,7 +48,10 @@ final class WorkerProtocol {
 
   /** This node's id in the cluster (what the cluster manager reports members by), or null when not clustered. */
   static String clusterNodeId(Vertx vertx) {
-    return vertx instanceof VertxInternal internal && internal.clusterManager() != null ? internal.clusterManager().getNodeId() : null;
+    if (vertx instanceof VertxInternal internal && internal.clusterManager() != null) {
+      return internal.clusterManager().getNodeId();
+    }
+    return null;
   }
 
   /** What a failed request to a worker means for the frame. */
