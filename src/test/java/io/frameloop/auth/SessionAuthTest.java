@@ -157,7 +157,9 @@ class SessionAuthTest {
     for (String algorithm : new String[] {"RS256", "ES256"}) {
       KeyPair keys = algorithm.equals("RS256") ? Tokens.rsaKeys() : Tokens.ecKeys();
       Path publicKey = Tokens.writePublicKey(java.nio.file.Files.createTempDirectory(dir, algorithm), keys);
-      int port = TestServers.start(vertx, options(a -> a.setAuthJwtPublicKeyPath(publicKey.toString()))).actualPort();
+      FrameLoopOptions keyed = options(a -> a.setAuthJwtPublicKeyPath(publicKey.toString()));
+      keyed.getWorkerOptions().setAddress("frameloop.auth." + algorithm); // one FrameLoop per algorithm, side by side
+      int port = TestServers.start(vertx, keyed).actualPort();
       try (FrameClient client = FrameClient.connect(vertx, port,
         Map.of("Authorization", "Bearer " + Tokens.signedWith(vertx, algorithm, keys).valid("bob")))) {
         client.sendFramed(1, 0, Images.leftRedRightBlue());
