@@ -46,6 +46,8 @@ final class FrameLoopImpl implements FrameLoop {
   private final Set<RouteMount> mounts = ConcurrentHashMap.newKeySet();
   private final long activityTimer;
   private volatile boolean closed;
+  /** The one close, however often {@link #close} is called. */
+  private Future<Void> closing;
 
   FrameLoopImpl(Vertx vertx, DeployedParts parts) {
     this.vertx = vertx;
@@ -171,7 +173,14 @@ final class FrameLoopImpl implements FrameLoop {
   }
 
   @Override
-  public Future<Void> close() {
+  public synchronized Future<Void> close() {
+    if (closing == null) {
+      closing = closeOnce();
+    }
+    return closing;
+  }
+
+  private Future<Void> closeOnce() {
     closed = true;
     vertx.cancelTimer(activityTimer);
     // The routes stay while the sessions close: an upgrade meanwhile gets 503, not another route's answer.

@@ -62,8 +62,10 @@ class EmbeddingTest {
     }
     assertThat(Http.get(port, "/api/status").body()).isEqualTo("app is up");
     assertThat(Http.get(port, "/index.html").body()).contains("FrameLoop");
+    assertThat(new JsonObject(Http.get(port, "/frameloop.json").body()).getString("framesPath")).isEqualTo("video/frames");
 
     await(frameLoop.close());
+    assertThat(frameLoop.close()).as("closing again is the same close").isSameAs(frameLoop.close());
     await(server.close());
   }
 
