@@ -15,6 +15,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.junit5.VertxExtension;
+import java.net.SocketException;
 import java.util.List;
 import java.util.logging.Level;
 import org.junit.jupiter.api.Test;
@@ -38,7 +39,7 @@ class TransportLimitTest {
       try {
         client.send(RawWebSocket.BINARY, FrameFormat.encode(new FrameHeader(1, 0), Images.noiseJpeg(640, 480, 90)).getBytes());
         assertThat(client.closedByServer(20_000)).isTrue();
-      } catch (java.net.SocketException cutWhileSending) {
+      } catch (SocketException cutWhileSending) {
         // The server may read the frame's length, refuse it and cut the connection before the
         // payload is all written: the cut this test is about, seen from the sending side.
       }
