@@ -29,7 +29,7 @@ class TokenPageTest {
       browser.driver().get("http://127.0.0.1:" + port + "/#token=" + token);
       browser.waitFor("the page connects with its token", WAIT, d -> browser.text("connection").equals("connected"));
       assertThat((String) browser.script("return location.href")).as("the token leaves the address bar").doesNotContain(token);
-      assertThat((String) browser.script("return window.frameloop.ws.protocol")).isEqualTo("frameloop.v1");
+      assertThat((String) browser.client("return client.protocol;")).isEqualTo("frameloop.v1");
       browser.click("start");
       browser.waitFor("10 processed frames", WAIT, d -> Integer.parseInt(browser.text("recv-count")) > 10);
 
