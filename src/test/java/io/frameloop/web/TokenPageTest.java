@@ -17,12 +17,18 @@ class TokenPageTest {
   private static final Duration WAIT = Duration.ofSeconds(30);
 
   @Test
-  void pageStreamsWithTheTokenFromItsAddressAndSaysWhyItCannotConnectWithout(Vertx vertx) {
+  void pageStreamsWithTheTokenFromItsAddressAndSaysWhatToDoWithout(Vertx vertx) {
     int port = TestServers.start(vertx, TestServers.options(o -> o.getAuthOptions().setAuthJwtSecret(Tokens.SECRET))).actualPort();
     String token = Tokens.hs256(vertx, Tokens.SECRET).valid("page-user");
     try (HeadlessChromium browser = new HeadlessChromium(false)) {
       browser.driver().get("http://127.0.0.1:" + port + "/");
       browser.waitFor("the refusal is explained", WAIT, d -> browser.text("message").contains("needs a session token"));
+      assertThat(browser.text("connection")).isEqualTo("refused");
+      assertThat(browser.text("message")).as("what to do").contains("#token=").contains("Token field");
+      // Starting the camera meanwhile leaves the explanation in place: never "refused" with an empty message bar.
+      browser.click("start");
+      browser.waitFor("the camera runs", WAIT, d -> browser.text("start").equals("Stop camera"));
+      assertThat(browser.text("message")).contains("needs a session token");
       assertThat(browser.text("connection")).isEqualTo("refused");
 
       browser.driver().get("about:blank");
