@@ -72,7 +72,7 @@ takeTokenFromFragment();
 
 export const client = new FrameLoopClient({
   token: $('token').value.trim(),
-  window: Number($('window').value),
+  maxInFlight: Number($('window').value),
   maxFps: Math.max(1, Number($('fps').value) || 30),
   quality: Number($('quality').value),
   adaptive: { enabled: $('adaptive').checked, targetMs: targetMs() },
@@ -288,7 +288,7 @@ $('size').addEventListener('change', () => {
 $('quality').addEventListener('input', () => { $('quality-value').textContent = Number($('quality').value).toFixed(2); });
 $('quality').addEventListener('change', () => client.setCapture({ quality: Number($('quality').value) }));
 $('fps').addEventListener('change', () => client.setCapture({ maxFps: Math.max(1, Number($('fps').value) || 30) }));
-$('window').addEventListener('change', () => client.setCapture({ window: Number($('window').value) }));
+$('window').addEventListener('change', () => client.setCapture({ maxInFlight: Number($('window').value) }));
 $('adaptive').addEventListener('change', () => client.setAdaptive({ enabled: $('adaptive').checked }));
 $('target-ms').addEventListener('change', () => client.setAdaptive({ targetMs: targetMs() }));
 const sendPipeline = () => client.setPipeline(readPipeline($('ops')), Number($('out-quality').value));

@@ -32,6 +32,7 @@ export { percentile, RecentSamples } from './percentile.js';
 
 const TICK_MS = 200; // the controller decides at most once a second; ticking more often keeps it on time
 const CONFIG_TIMEOUT_MS = 5000;
+const REMEMBERED_FRAMES = 256; // frames the server dropped get no reply: the oldest are forgotten
 
 export class FrameLoopClient extends EventTarget {
   /**
@@ -40,7 +41,7 @@ export class FrameLoopClient extends EventTarget {
    *                frameloop.json served beside this module, else 'frames' beside it
    *   token        a session token (JWT), for servers that need one
    *   tokenPlace   'subprotocol' (default: bearer.<token> next to frameloop.v1) or 'query' (access_token=…)
-   *   window       frames in flight at most (default 2)
+   *   maxInFlight  frames in flight at most, the credit window (default 2)
    *   maxFps       frames per second at most (default 30; the server's hello.limits.maxFps caps it)
    *   quality      JPEG quality 0–1 of captured frames (default 0.8), the adaptive controller's top
    *   adaptive     {enabled (default true), targetMs (default from adaptive-constants.json)}
@@ -56,7 +57,7 @@ export class FrameLoopClient extends EventTarget {
     this.maxFps = options.maxFps || 30;
     this.quality = options.quality || 0.8;
     this.timings = !!options.timings;
-    this.credits = new CreditWindow(options.window || 2, options.frameTimeoutMs || 3000);
+    this.credits = new CreditWindow(options.maxInFlight || 2, options.frameTimeoutMs || 3000);
     this.backoff = new Backoff(options.backoff);
     this.adaptation = new Adaptation(options.adaptive);
     this.stageTimings = new StageTimings();
@@ -276,11 +277,11 @@ export class FrameLoopClient extends EventTarget {
     return this.sendJson({ type: 'record', enabled: !!enabled });
   }
 
-  /** Capture settings: {quality (0–1), maxFps, window}; the adaptive controller starts again from them. */
-  setCapture({ quality, maxFps, window } = {}) {
+  /** Capture settings: {quality (0–1), maxFps, maxInFlight}; the adaptive controller starts again from them. */
+  setCapture({ quality, maxFps, maxInFlight } = {}) {
     if (quality !== undefined) this.quality = quality;
     if (maxFps !== undefined) this.maxFps = maxFps;
-    if (window !== undefined) this.credits.resize(window);
+    if (maxInFlight !== undefined) this.credits.resize(maxInFlight);
     this.adaptation.top = null; // the next frame restarts it at the new top
     this.schedulePump(0);
   }
@@ -320,6 +321,7 @@ export class FrameLoopClient extends EventTarget {
     socket.send(new Blob([encodeHeader(seq, Math.round(sentAt * 1000)), blob]));
     this.sentFrames.set(seq, { bytesUp, capturedAt: meta.capturedAt === undefined ? sentAt : meta.capturedAt,
       width: meta.width, height: meta.height, quality: meta.quality });
+    if (this.sentFrames.size > REMEMBERED_FRAMES) this.sentFrames.delete(this.sentFrames.keys().next().value);
     this.adaptation.onSend(seq, bytesUp);
     this.emit('sent', { seq, bytesUp, width: meta.width, height: meta.height, quality: meta.quality });
     return seq;
