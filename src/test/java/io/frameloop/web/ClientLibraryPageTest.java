@@ -7,6 +7,7 @@ import io.frameloop.testing.Tokens;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -78,6 +79,68 @@ class ClientLibraryPageTest {
       assertThat(((Number) canvas.get("stddev")).doubleValue()).as("the camera's picture, in grey").isGreaterThan(5);
       assertThat(((Number) canvas.get("width")).intValue()).as("the camera's width: the page's pipeline has no resize").isEqualTo(640);
       assertThat(text(browser, "errors")).isEmpty();
+    }
+  }
+
+  @Test
+  void theTokenMayTravelInTheQueryInstead(Vertx vertx) {
+    int port = TestServers.start(vertx, TestServers.options(o -> o.getAuthOptions().setAuthJwtSecret(Tokens.SECRET))).actualPort();
+    String token = Tokens.hs256(vertx, Tokens.SECRET).valid("web-developer");
+    try (HeadlessChromium browser = new HeadlessChromium(false)) {
+      browser.driver().get("http://127.0.0.1:" + port + "/frameloop.json");
+      browser.script("document.open(); document.write(arguments[0]); document.close();",
+        OWN_PAGE.replace("{ token: 'TOKEN' }", "{ token: '" + token + "', tokenPlace: 'query' }"));
+      browser.waitFor("10 processed frames", WAIT, d -> Integer.parseInt(text(browser, "frames")) > 10);
+      assertThat(text(browser, "errors")).isEmpty();
+    }
+  }
+
+  /** Frames of the page's own making through send(): {seqs: what send returned, replies: [{seq, roundTripMs, bytesDown}]}. */
+  private static final String SEND_OWN_FRAMES = """
+    return (async () => {
+      const { FrameLoopClient } = await import('/frameloop-client.js');
+      const canvas = new OffscreenCanvas(320, 240);
+      const context = canvas.getContext('2d');
+      context.fillStyle = '#c04080';
+      context.fillRect(0, 0, 320, 240);
+      const jpeg = await canvas.convertToBlob({ type: 'image/jpeg', quality: 0.9 });
+      const client = new FrameLoopClient({ maxInFlight: 1 });
+      const replies = [];
+      const opened = new Promise((resolve) => client.addEventListener('open', resolve));
+      const answered = new Promise((resolve) => client.addEventListener('frame', ({ detail }) => {
+        replies.push({ seq: detail.seq, roundTripMs: detail.roundTripMs, bytesDown: detail.bytesDown, type: detail.jpeg.type });
+        if (replies.length === 2) resolve();
+      }));
+      client.connect();
+      await opened;
+      const seqs = [client.send(jpeg), client.send(await jpeg.arrayBuffer())];
+      await new Promise((resolve) => client.addEventListener('frame', resolve, { once: true }));
+      seqs.push(client.send(jpeg));
+      await answered;
+      const state = client.state;
+      client.close();
+      return { seqs, replies, state, inFlight: client.inFlight };
+    })();
+    """;
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void framesOfThePagesOwnGoThroughSendWithinTheWindow(Vertx vertx) {
+    int port = TestServers.start(vertx, TestServers.options()).actualPort();
+    try (HeadlessChromium browser = new HeadlessChromium(false)) {
+      browser.driver().get("http://127.0.0.1:" + port + "/frameloop.json");
+      Map<String, Object> result = (Map<String, Object>) browser.script(SEND_OWN_FRAMES);
+      assertThat((List<Object>) result.get("seqs")).as("the second frame found the window of 1 full")
+        .containsExactly(1L, -1L, 2L);
+      List<Map<String, Object>> replies = (List<Map<String, Object>>) result.get("replies");
+      assertThat(replies).extracting(r -> r.get("seq")).containsExactly(1L, 2L);
+      for (Map<String, Object> reply : replies) {
+        assertThat(((Number) reply.get("roundTripMs")).doubleValue()).as(reply.toString()).isPositive().isLessThan(10_000);
+        assertThat(((Number) reply.get("bytesDown")).intValue()).isGreaterThan(16);
+        assertThat(reply.get("type")).isEqualTo("image/jpeg");
+      }
+      assertThat(result.get("state")).isEqualTo("open");
+      assertThat(((Number) result.get("inFlight")).intValue()).isZero();
     }
   }
 
