@@ -62,6 +62,7 @@ export class FrameLoopClient extends EventTarget {
     this.adaptation = new Adaptation(options.adaptive);
     this.stageTimings = new StageTimings();
     this.state = 'idle'; // idle, connecting, open, reconnecting, refused, closed
+    this.baseUrl = null; // the frames URL, once connect() has it
     this.hello = null;
     this.pipeline = null;
     this.url = null; // the frames URL of the current or last socket (without a query token)
@@ -104,11 +105,13 @@ export class FrameLoopClient extends EventTarget {
     this.open();
   }
 
-  /** Closes the session for good (no reconnect). */
+  /** Closes the session for good (no reconnect); a close event follows. */
   close() {
     clearTimeout(this.reconnectTimer);
+    const waiting = !this.socket && this.state !== 'idle' && this.state !== 'closed';
     this.state = 'closed';
     if (this.socket) this.socket.close(1000, 'closed by the client');
+    else if (waiting) this.emit('close', { code: 1000, reason: 'closed by the client', wasOpen: false, refused: null, reconnectInMs: null });
   }
 
   /** A new token: the session reopens with it at once. */
@@ -116,7 +119,8 @@ export class FrameLoopClient extends EventTarget {
     token = (token || '').trim();
     if (token === this.token) return;
     this.token = token;
-    if (this.state === 'idle' || this.state === 'closed') return;
+    // Before the first socket (connect() still reading frameloop.json), that socket takes the new token.
+    if (this.state === 'idle' || this.state === 'closed' || !this.baseUrl) return;
     this.reopen('new token');
   }
 
