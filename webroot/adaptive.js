@@ -1,214 +1,185 @@
 // The latency-target controller specified in docs/ADAPTIVE.md: picks the JPEG quality, frame width
 // and frame rate that keep the round trip under a target. It is the same state machine as
-// src/main/java/io/frameloop/replay/AdaptiveController.java; change both together
-// (AdaptiveControllerTest runs the same inputs through both, this file under node).
-// Time is passed in (milliseconds, any origin), so that traces replay exactly.
-'use strict';
+// src/main/java/io/frameloop/replay/AdaptiveController.java, and both read their constants from
+// adaptive-constants.json (AdaptiveControllerTest runs the same inputs through both, this one under
+// node). Time is passed in (milliseconds, any origin), so that traces replay exactly.
 
-(function (root) {
-  const DEFAULT_TARGET_MS = 150;
-  const QUALITY_FLOOR = 0.4;
-  const QUALITY_STEP = 0.1;
-  const WIDTHS = [1280, 960, 640, 480, 320];
-  const FPS_STEPS = [20, 15, 10, 5];
-  const DECISION_MS = 1000;
-  const HEADROOM = 0.85;
-  const QUALITY_GROWTH = 1.25;
-  const JUMP_FACTOR = 1.5;
-  const OVER_WINDOWS = 3;
-  const P95_MARGIN = 0.9;
-  const QUEUE_FACTOR = 1.2;
-  const UP_HOLD_MIN = 3;
-  const UP_HOLD_MAX = 16;
-  const PROBE_MS = 10000;
-  const SERVER_SHARE = 0.5;
-  const DOWNLINK_SPEEDUP = 4;
+import ADAPTIVE_CONSTANTS from './adaptive-constants.json' with { type: 'json' };
+import { nearestRank } from './percentile.js';
 
-  // Nearest rank: the smallest sample with at least p of the samples at or below it.
-  function percentile(sorted, p) {
-    const index = Math.ceil(p * sorted.length) - 1;
-    return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
+export { ADAPTIVE_CONSTANTS };
+
+export class AdaptiveController {
+  // topQuality: the best JPEG quality (0–1), the start, lowered by qualityStep down to qualityFloor;
+  // topWidth: the widest frame, then the narrower of the constants' widths;
+  // maxFps: the highest frame rate, then the lower of the constants' fpsSteps.
+  // constants: adaptive-constants.json (other values only for experiments).
+  constructor(targetMs, topQuality, topWidth, maxFps, constants = ADAPTIVE_CONSTANTS) {
+    if (!(targetMs > 0) || !(topQuality > 0 && topQuality <= 1) || !(topWidth >= 16) || !(maxFps >= 1)) {
+      throw new Error('target, quality (0-1], width and fps must be positive');
+    }
+    this.constants = constants;
+    this.targetMs = targetMs;
+    this.qualities = [topQuality];
+    for (let i = 1; topQuality - this.constants.qualityStep * i >= this.constants.qualityFloor - 1e-9; i++) {
+      this.qualities.push(Math.round((topQuality - this.constants.qualityStep * i) * 100) / 100);
+    }
+    this.widths = [topWidth, ...this.constants.widths.filter((w) => w < topWidth)];
+    this.fpsSteps = [maxFps, ...this.constants.fpsSteps.filter((f) => f < maxFps)];
+    this.qi = 0;
+    this.wi = 0;
+    this.fi = 0;
+    this.roundTrips = [];
+    this.bytesUp = 0;
+    this.bytesDown = 0;
+    this.serverMs = 0;
+    this.downlinkSignal = false;
+    this.slowClientDrops = 0;
+    this.bestReplyQuality = 0;
+    this.baseMs = Infinity;
+    this.lastDecisionAt = -1;
+    this.lastChange = 'none';
+    this.lastChangeAt = 0;
+    this.upHold = this.constants.upHoldMin;
+    this.calmWindows = 0;
+    this.overWindows = 0;
+    this.limiter = 'none';
+    this.changes = 0;
   }
 
-  class AdaptiveController {
-    // topQuality: the best JPEG quality (0–1), the start, lowered in steps of 0.1 down to 0.4;
-    // topWidth: the widest frame, then the narrower of 960, 640, 480, 320;
-    // maxFps: the highest frame rate, then the lower of 20, 15, 10, 5.
-    constructor(targetMs, topQuality, topWidth, maxFps) {
-      if (!(targetMs > 0) || !(topQuality > 0 && topQuality <= 1) || !(topWidth >= 16) || !(maxFps >= 1)) {
-        throw new Error('target, quality (0-1], width and fps must be positive');
-      }
-      this.targetMs = targetMs;
-      this.qualities = [topQuality];
-      for (let i = 1; topQuality - QUALITY_STEP * i >= QUALITY_FLOOR - 1e-9; i++) {
-        this.qualities.push(Math.round((topQuality - QUALITY_STEP * i) * 100) / 100);
-      }
-      this.widths = [topWidth, ...WIDTHS.filter((w) => w < topWidth)];
-      this.fpsSteps = [maxFps, ...FPS_STEPS.filter((f) => f < maxFps)];
-      this.qi = 0;
-      this.wi = 0;
-      this.fi = 0;
-      this.roundTrips = [];
-      this.bytesUp = 0;
-      this.bytesDown = 0;
-      this.serverMs = 0;
-      this.downlinkSignal = false;
-      this.slowClientDrops = 0;
-      this.bestReplyQuality = 0;
-      this.baseMs = Infinity;
-      this.lastDecisionAt = -1;
-      this.lastChange = 'none';
-      this.lastChangeAt = 0;
-      this.upHold = UP_HOLD_MIN;
-      this.calmWindows = 0;
-      this.overWindows = 0;
-      this.limiter = 'none';
-      this.lastP50 = 0;
-      this.lastP95 = 0;
-      this.changes = 0;
-    }
+  // A reply: its round trip and the bytes of the frame up and of the reply down.
+  onReply(roundTripMs, frameBytesUp, replyBytesDown) {
+    this.roundTrips.push(roundTripMs);
+    this.bytesUp += frameBytesUp;
+    this.bytesDown += replyBytesDown;
+    this.baseMs = Math.min(this.baseMs, roundTripMs);
+  }
 
-    // A reply: its round trip and the bytes of the frame up and of the reply down.
-    onReply(roundTripMs, frameBytesUp, replyBytesDown) {
-      this.roundTrips.push(roundTripMs);
-      this.bytesUp += frameBytesUp;
-      this.bytesDown += replyBytesDown;
-      this.baseMs = Math.min(this.baseMs, roundTripMs);
+  // A stats message: the server's processing + queue p50 (ms; ignored when negative), its
+  // slow_client drop total and its replyQuality (0 if absent).
+  onStats(serverTimeMs, slowClientDropTotal, replyQuality) {
+    if (serverTimeMs >= 0) this.serverMs = serverTimeMs;
+    if (slowClientDropTotal > this.slowClientDrops || (replyQuality > 0 && replyQuality < this.bestReplyQuality)) {
+      this.downlinkSignal = true;
     }
+    this.slowClientDrops = Math.max(this.slowClientDrops, slowClientDropTotal);
+    this.bestReplyQuality = Math.max(this.bestReplyQuality, replyQuality);
+  }
 
-    // A stats message: the server's processing + queue p50 (ms; ignored when negative), its
-    // slow_client drop total and its replyQuality (0 if absent).
-    onStats(serverTimeMs, slowClientDropTotal, replyQuality) {
-      if (serverTimeMs >= 0) this.serverMs = serverTimeMs;
-      if (slowClientDropTotal > this.slowClientDrops || (replyQuality > 0 && replyQuality < this.bestReplyQuality)) {
-        this.downlinkSignal = true;
-      }
-      this.slowClientDrops = Math.max(this.slowClientDrops, slowClientDropTotal);
-      this.bestReplyQuality = Math.max(this.bestReplyQuality, replyQuality);
-    }
-
-    // Called often; decides at most once per DECISION_MS. oldestUnansweredMs: the age of the
-    // oldest frame still waiting for its reply (0 if none). Returns whether the settings changed.
-    tick(nowMs, oldestUnansweredMs) {
-      if (this.lastDecisionAt < 0) {
-        this.lastDecisionAt = nowMs;
-        return false;
-      }
-      if (nowMs - this.lastDecisionAt < DECISION_MS) return false;
-      const rate = this.roundTrips.length * 1000 / (nowMs - this.lastDecisionAt);
+  // Called often; decides at most once per decisionMs. oldestUnansweredMs: the age of the
+  // oldest frame still waiting for its reply (0 if none). Returns whether the settings changed.
+  tick(nowMs, oldestUnansweredMs) {
+    if (this.lastDecisionAt < 0) {
       this.lastDecisionAt = nowMs;
-      const samples = [...this.roundTrips];
-      if (oldestUnansweredMs > this.targetMs) samples.push(oldestUnansweredMs); // a stalled link counts
-      if (samples.length === 0) return false;
-      samples.sort((a, b) => a - b);
-      const p50 = percentile(samples, 0.5);
-      const p95 = percentile(samples, 0.95);
-      this.lastP50 = p50;
-      this.lastP95 = p95;
-      const cause = this.limiterOf(p50);
-      this.resetWindow();
-      if (this.lastChange === 'up' && nowMs - this.lastChangeAt > PROBE_MS) {
-        this.upHold = Math.max(UP_HOLD_MIN, Math.floor(this.upHold / 2)); // the last step up held: probe sooner again
-        this.lastChange = 'none';
-      }
-      this.overWindows = p95 > P95_MARGIN * this.targetMs ? this.overWindows + 1 : 0;
-      if (p50 > this.targetMs || this.overWindows >= OVER_WINDOWS) {
-        this.calmWindows = 0;
-        const steps = p50 > JUMP_FACTOR * this.targetMs ? 2 : 1;
-        let changed = false;
-        for (let i = 0; i < steps; i++) changed = this.stepDown(cause, rate, p50 > QUEUE_FACTOR * this.baseMs) || changed;
-        if (changed) {
-          this.limiter = cause;
-          if (this.lastChange === 'up' && nowMs - this.lastChangeAt <= PROBE_MS) {
-            this.upHold = Math.min(UP_HOLD_MAX, this.upHold * 2); // the probe failed: wait longer
-          }
-          this.noteChange('down', nowMs);
-        }
-        return changed;
-      }
-      const growth = this.nextUpGrowth();
-      if (growth > 0 && this.baseMs + (p95 - this.baseMs) * growth <= HEADROOM * this.targetMs) {
-        this.calmWindows++;
-        if (this.calmWindows >= this.upHold) {
-          this.calmWindows = 0;
-          this.stepUp();
-          if (this.atTop) this.limiter = 'none';
-          this.noteChange('up', nowMs);
-          return true;
-        }
-      } else {
-        this.calmWindows = 0;
-      }
       return false;
     }
-
-    noteChange(change, nowMs) {
-      this.lastChange = change;
-      this.lastChangeAt = nowMs;
-      this.changes++;
+    if (nowMs - this.lastDecisionAt < this.constants.decisionMs) return false;
+    const rate = this.roundTrips.length * 1000 / (nowMs - this.lastDecisionAt);
+    this.lastDecisionAt = nowMs;
+    const samples = [...this.roundTrips];
+    if (oldestUnansweredMs > this.targetMs) samples.push(oldestUnansweredMs); // a stalled link counts
+    if (samples.length === 0) return false;
+    samples.sort((a, b) => a - b);
+    const p50 = nearestRank(samples, 0.5);
+    const p95 = nearestRank(samples, 0.95);
+    const cause = this.limiterOf(p50);
+    this.resetWindow();
+    if (this.lastChange === 'up' && nowMs - this.lastChangeAt > this.constants.probeMs) {
+      this.upHold = Math.max(this.constants.upHoldMin, Math.floor(this.upHold / 2)); // the last step up held: probe sooner again
+      this.lastChange = 'none';
     }
-
-    resetWindow() {
-      this.roundTrips = [];
-      this.bytesUp = 0;
-      this.bytesDown = 0;
-      this.downlinkSignal = false;
+    this.overWindows = p95 > this.constants.p95Margin * this.targetMs ? this.overWindows + 1 : 0;
+    if (p50 > this.targetMs || this.overWindows >= this.constants.overWindows) {
+      this.calmWindows = 0;
+      const steps = p50 > this.constants.jumpFactor * this.targetMs ? 2 : 1;
+      let changed = false;
+      for (let i = 0; i < steps; i++) changed = this.stepDown(cause, rate, p50 > this.constants.queueFactor * this.baseMs) || changed;
+      if (changed) {
+        this.limiter = cause;
+        if (this.lastChange === 'up' && nowMs - this.lastChangeAt <= this.constants.probeMs) {
+          this.upHold = Math.min(this.constants.upHoldMax, this.upHold * 2); // the probe failed: wait longer
+        }
+        this.noteChange('down', nowMs);
+      }
+      return changed;
     }
-
-    // The heuristic of docs/ADAPTIVE.md, on the window that just ended.
-    limiterOf(p50) {
-      if (this.downlinkSignal) return 'downlink';
-      if (this.serverMs >= SERVER_SHARE * p50) return 'server';
-      return this.bytesUp >= this.bytesDown / DOWNLINK_SPEEDUP ? 'uplink' : 'downlink';
-    }
-
-    // rate: replies per second in the window that just ended; queued: whether its median is above the floor.
-    stepDown(cause, rate, queued) {
-      // Quality and size barely change a server's time when its pipeline sets the output.
-      const rateOnly = cause === 'server';
-      if (!rateOnly && this.qi < this.qualities.length - 1) {
-        this.qi++;
+    const growth = this.nextUpGrowth();
+    if (growth > 0 && this.baseMs + (p95 - this.baseMs) * growth <= this.constants.headroom * this.targetMs) {
+      this.calmWindows++;
+      if (this.calmWindows >= this.upHold) {
+        this.calmWindows = 0;
+        this.stepUp();
+        if (this.atTop) this.limiter = 'none';
+        this.noteChange('up', nowMs);
         return true;
       }
-      if (!rateOnly && this.wi < this.widths.length - 1) {
-        this.wi++;
-        return true;
-      }
-      if (this.fi >= this.fpsSteps.length - 1 || !queued) {
-        return false; // fewer frames only shorten queues: without one, they would cost frames for nothing
-      }
-      this.fi++;
-      while (this.fi < this.fpsSteps.length - 1 && this.fpsSteps[this.fi] >= rate) {
-        this.fi++; // a cap above the rate replies came at would change nothing
-      }
-      return true;
+    } else {
+      this.calmWindows = 0;
     }
-
-    stepUp() {
-      if (this.fi > 0) this.fi--;
-      else if (this.wi > 0) this.wi--;
-      else this.qi--;
-    }
-
-    // The round trip's predicted growth from the next step up (bytes ∝ area), or 0 at the top.
-    nextUpGrowth() {
-      if (this.fi > 0) return 1;
-      if (this.wi > 0) {
-        const ratio = this.widths[this.wi - 1] / this.widths[this.wi];
-        return ratio * ratio;
-      }
-      return this.qi > 0 ? QUALITY_GROWTH : 0;
-    }
-
-    get quality() { return this.qualities[this.qi]; }
-    get width() { return this.widths[this.wi]; }
-    get fps() { return this.fpsSteps[this.fi]; }
-    get atTop() { return this.qi === 0 && this.wi === 0 && this.fi === 0; }
-    get levels() { return `${this.qi},${this.wi},${this.fi}`; }
+    return false;
   }
 
-  AdaptiveController.DEFAULT_TARGET_MS = DEFAULT_TARGET_MS;
-  AdaptiveController.QUALITY_FLOOR = QUALITY_FLOOR;
-  if (typeof module !== 'undefined' && module.exports) module.exports = { AdaptiveController };
-  else root.AdaptiveController = AdaptiveController;
-})(typeof window !== 'undefined' ? window : globalThis);
+  noteChange(change, nowMs) {
+    this.lastChange = change;
+    this.lastChangeAt = nowMs;
+    this.changes++;
+  }
+
+  resetWindow() {
+    this.roundTrips = [];
+    this.bytesUp = 0;
+    this.bytesDown = 0;
+    this.downlinkSignal = false;
+  }
+
+  // The heuristic of docs/ADAPTIVE.md, on the window that just ended.
+  limiterOf(p50) {
+    if (this.downlinkSignal) return 'downlink';
+    if (this.serverMs >= this.constants.serverShare * p50) return 'server';
+    return this.bytesUp >= this.bytesDown / this.constants.downlinkSpeedup ? 'uplink' : 'downlink';
+  }
+
+  // rate: replies per second in the window that just ended; queued: whether its median is above the floor.
+  stepDown(cause, rate, queued) {
+    // Quality and size barely change a server's time when its pipeline sets the output.
+    const rateOnly = cause === 'server';
+    if (!rateOnly && this.qi < this.qualities.length - 1) {
+      this.qi++;
+      return true;
+    }
+    if (!rateOnly && this.wi < this.widths.length - 1) {
+      this.wi++;
+      return true;
+    }
+    if (this.fi >= this.fpsSteps.length - 1 || !queued) {
+      return false; // fewer frames only shorten queues: without one, they would cost frames for nothing
+    }
+    this.fi++;
+    while (this.fi < this.fpsSteps.length - 1 && this.fpsSteps[this.fi] >= rate) {
+      this.fi++; // a cap above the rate replies came at would change nothing
+    }
+    return true;
+  }
+
+  stepUp() {
+    if (this.fi > 0) this.fi--;
+    else if (this.wi > 0) this.wi--;
+    else this.qi--;
+  }
+
+  // The round trip's predicted growth from the next step up (bytes ∝ area), or 0 at the top.
+  nextUpGrowth() {
+    if (this.fi > 0) return 1;
+    if (this.wi > 0) {
+      const ratio = this.widths[this.wi - 1] / this.widths[this.wi];
+      return ratio * ratio;
+    }
+    return this.qi > 0 ? this.constants.qualityGrowth : 0;
+  }
+
+  get quality() { return this.qualities[this.qi]; }
+  get width() { return this.widths[this.wi]; }
+  get fps() { return this.fpsSteps[this.fi]; }
+  get atTop() { return this.qi === 0 && this.wi === 0 && this.fi === 0; }
+  get levels() { return `${this.qi},${this.wi},${this.fi}`; }
+}

@@ -10,29 +10,18 @@ import java.util.stream.IntStream;
  * The latency-target controller specified in docs/ADAPTIVE.md: picks the JPEG quality, frame width
  * and frame rate that keep the round trip under a target. {@code webroot/adaptive.js} is the same
  * state machine; change both together (AdaptiveControllerTest runs the same inputs through both).
+ * Both read their constants from {@code webroot/adaptive-constants.json} ({@link AdaptiveConstants}).
  *
  * <p>Time is passed in (milliseconds, any origin), so that traces replay exactly. Not thread-safe:
  * one session's event loop drives it.
  */
 public final class AdaptiveController {
 
-  public static final double DEFAULT_TARGET_MS = 150;
-  public static final double QUALITY_FLOOR = 0.4;
-  static final double QUALITY_STEP = 0.1;
-  static final int[] WIDTHS = {1280, 960, 640, 480, 320};
-  static final int[] FPS_STEPS = {20, 15, 10, 5};
-  static final long DECISION_MS = 1000;
-  static final double HEADROOM = 0.85;
-  static final double QUALITY_GROWTH = 1.25;
-  static final double JUMP_FACTOR = 1.5;
-  static final int OVER_WINDOWS = 3;
-  static final double P95_MARGIN = 0.9;
-  static final double QUEUE_FACTOR = 1.2;
-  static final int UP_HOLD_MIN = 3;
-  static final int UP_HOLD_MAX = 16;
-  static final long PROBE_MS = 10_000;
-  static final double SERVER_SHARE = 0.5;
-  static final double DOWNLINK_SPEEDUP = 4;
+  /** The constants of {@code webroot/adaptive-constants.json}, which the page's controller reads too. */
+  private static final AdaptiveConstants CONSTANTS = AdaptiveConstants.FROM_CLASS_PATH;
+
+  public static final double DEFAULT_TARGET_MS = CONSTANTS.defaultTargetMs;
+  public static final double QUALITY_FLOOR = CONSTANTS.qualityFloor;
 
   private enum Change { NONE, UP, DOWN }
 
@@ -54,16 +43,16 @@ public final class AdaptiveController {
   private double lastDecisionAt = -1;
   private Change lastChange = Change.NONE;
   private double lastChangeAt;
-  private int upHold = UP_HOLD_MIN;
+  private int upHold = CONSTANTS.upHoldMin;
   private int calmWindows;
   private int overWindows;
   private Limiter limiter = Limiter.NONE;
   private int changes;
 
   /**
-   * @param topQuality the best JPEG quality (0–1), the start; lowered in steps of 0.1 down to 0.4
-   * @param topWidth   the widest frame, the start; then the narrower of 960, 640, 480, 320
-   * @param maxFps     the highest frame rate, the start; then the lower of 20, 15, 10, 5
+   * @param topQuality the best JPEG quality (0–1), the start; lowered by {@code qualityStep} down to {@code qualityFloor}
+   * @param topWidth   the widest frame, the start; then the narrower of the constants' {@code widths}
+   * @param maxFps     the highest frame rate, the start; then the lower of the constants' {@code fpsSteps}
    */
   public AdaptiveController(double targetMs, double topQuality, int topWidth, int maxFps) {
     if (!(targetMs > 0) || !(topQuality > 0 && topQuality <= 1) || topWidth < 16 || maxFps < 1) {
@@ -71,12 +60,12 @@ public final class AdaptiveController {
     }
     this.targetMs = targetMs;
     List<Double> q = new ArrayList<>(List.of(topQuality));
-    for (int i = 1; topQuality - QUALITY_STEP * i >= QUALITY_FLOOR - 1e-9; i++) {
-      q.add(Math.round((topQuality - QUALITY_STEP * i) * 100) / 100.0);
+    for (int i = 1; topQuality - CONSTANTS.qualityStep * i >= CONSTANTS.qualityFloor - 1e-9; i++) {
+      q.add(Math.round((topQuality - CONSTANTS.qualityStep * i) * 100) / 100.0);
     }
     qualities = q.stream().mapToDouble(Double::doubleValue).toArray();
-    widths = steps(topWidth, WIDTHS);
-    fpsSteps = steps(maxFps, FPS_STEPS);
+    widths = steps(topWidth, CONSTANTS.widths);
+    fpsSteps = steps(maxFps, CONSTANTS.fpsSteps);
   }
 
   /** {@code top}, then the candidates below it. */
@@ -108,7 +97,7 @@ public final class AdaptiveController {
   }
 
   /**
-   * Called often (every frame tick); decides at most once per {@link #DECISION_MS}. {@code
+   * Called often (every frame tick); decides at most once per {@code decisionMs}. {@code
    * oldestUnansweredMs} is the age of the oldest frame still waiting for its reply (0 if none).
    * Returns whether the settings changed.
    */
@@ -117,7 +106,7 @@ public final class AdaptiveController {
       lastDecisionAt = nowMs;
       return false;
     }
-    if (nowMs - lastDecisionAt < DECISION_MS) {
+    if (nowMs - lastDecisionAt < CONSTANTS.decisionMs) {
       return false;
     }
     double rate = roundTrips.size() * 1000.0 / (nowMs - lastDecisionAt);
@@ -134,29 +123,29 @@ public final class AdaptiveController {
     double p95 = percentile(samples, 0.95);
     Limiter cause = limiterOf(p50);
     resetWindow();
-    if (lastChange == Change.UP && nowMs - lastChangeAt > PROBE_MS) {
-      upHold = Math.max(UP_HOLD_MIN, upHold / 2); // the last step up held: probe sooner again
+    if (lastChange == Change.UP && nowMs - lastChangeAt > CONSTANTS.probeMs) {
+      upHold = Math.max(CONSTANTS.upHoldMin, upHold / 2); // the last step up held: probe sooner again
       lastChange = Change.NONE;
     }
-    overWindows = p95 > P95_MARGIN * targetMs ? overWindows + 1 : 0;
-    if (p50 > targetMs || overWindows >= OVER_WINDOWS) {
+    overWindows = p95 > CONSTANTS.p95Margin * targetMs ? overWindows + 1 : 0;
+    if (p50 > targetMs || overWindows >= CONSTANTS.overWindows) {
       calmWindows = 0;
-      int steps = p50 > JUMP_FACTOR * targetMs ? 2 : 1;
+      int steps = p50 > CONSTANTS.jumpFactor * targetMs ? 2 : 1;
       boolean changed = false;
       for (int i = 0; i < steps; i++) {
-        changed |= stepDown(cause, rate, p50 > QUEUE_FACTOR * baseMs);
+        changed |= stepDown(cause, rate, p50 > CONSTANTS.queueFactor * baseMs);
       }
       if (changed) {
         limiter = cause;
-        if (lastChange == Change.UP && nowMs - lastChangeAt <= PROBE_MS) {
-          upHold = Math.min(UP_HOLD_MAX, upHold * 2); // the probe failed: wait longer before the next
+        if (lastChange == Change.UP && nowMs - lastChangeAt <= CONSTANTS.probeMs) {
+          upHold = Math.min(CONSTANTS.upHoldMax, upHold * 2); // the probe failed: wait longer before the next
         }
         noteChange(Change.DOWN, nowMs);
       }
       return changed;
     }
     double growth = nextUpGrowth();
-    if (growth > 0 && baseMs + (p95 - baseMs) * growth <= HEADROOM * targetMs) {
+    if (growth > 0 && baseMs + (p95 - baseMs) * growth <= CONSTANTS.headroom * targetMs) {
       calmWindows++;
       if (calmWindows >= upHold) {
         calmWindows = 0;
@@ -191,10 +180,10 @@ public final class AdaptiveController {
     if (downlinkSignal) {
       return Limiter.DOWNLINK;
     }
-    if (serverMs >= SERVER_SHARE * p50) {
+    if (serverMs >= CONSTANTS.serverShare * p50) {
       return Limiter.SERVER;
     }
-    return bytesUp >= bytesDown / DOWNLINK_SPEEDUP ? Limiter.UPLINK : Limiter.DOWNLINK;
+    return bytesUp >= bytesDown / CONSTANTS.downlinkSpeedup ? Limiter.UPLINK : Limiter.DOWNLINK;
   }
 
   /** {@code rate}: replies per second in the window that just ended; {@code queued}: whether its median is above the floor. */
@@ -238,7 +227,7 @@ public final class AdaptiveController {
       double ratio = (double) widths[wi - 1] / widths[wi];
       return ratio * ratio;
     }
-    return qi > 0 ? QUALITY_GROWTH : 0;
+    return qi > 0 ? CONSTANTS.qualityGrowth : 0;
   }
 
   /** Nearest rank: the smallest sample with at least {@code p} of the samples at or below it. */

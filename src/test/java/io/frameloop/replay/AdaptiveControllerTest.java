@@ -1,6 +1,7 @@
 package io.frameloop.replay;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -18,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The controller on simulated links (a closed loop of one frame in flight, see {@link Sim}), and
- * the same inputs through webroot/adaptive.js under node: both must decide alike.
+ * the same inputs through webroot/adaptive.js under node: both must decide alike, at the default
+ * settings and at others (wider than 640, faster than 30 fps, other targets).
  */
 class AdaptiveControllerTest {
 
@@ -98,6 +100,22 @@ class AdaptiveControllerTest {
   }
 
   @Test
+  void theConstantsAreThoseOfThePagesDataFile() throws Exception {
+    JsonObject file = new JsonObject(Files.readString(Path.of("webroot", "adaptive-constants.json")));
+    assertThat(AdaptiveController.DEFAULT_TARGET_MS).isEqualTo(file.getDouble("defaultTargetMs"));
+    assertThat(AdaptiveController.QUALITY_FLOOR).isEqualTo(file.getDouble("qualityFloor"));
+    AdaptiveController wide = new AdaptiveController(150, 0.8, 1920, 60);
+    List<Integer> widths = new ArrayList<>(List.of(1920));
+    file.getJsonArray("widths").forEach(w -> widths.add((Integer) w));
+    assertThat(wide.widthSteps()).containsExactly(widths.stream().mapToInt(Integer::intValue).toArray());
+    assertThat(wide.qualitySteps()).containsExactly(0.8, 0.7, 0.6, 0.5, 0.4);
+    assertThatThrownBy(() -> AdaptiveConstants.fromJson(file.copy().put("headrom", 0.8))).hasMessageContaining("unknown [headrom]");
+    JsonObject withoutProbe = file.copy();
+    withoutProbe.remove("probeMs");
+    assertThatThrownBy(() -> AdaptiveConstants.fromJson(withoutProbe)).hasMessageContaining("missing [probeMs]");
+  }
+
+  @Test
   void javaScriptControllerDecidesExactlyLikeTheJavaOne(@TempDir Path dir) throws Exception {
     List<Sim> sims = List.of(
       new Sim("fast", t -> FAST).run(20_000),
@@ -105,17 +123,29 @@ class AdaptiveControllerTest {
       new Sim("recovery", t -> t < 15_000 ? NARROW : MOBILE).run(75_000),
       new Sim("server", t -> new Link(100, 100, 5, 40, 0.6)).run(30_000),
       new Sim("far", t -> new Link(5, 20, 90, 5, 0)).run(30_000),
-      new Sim("edge", t -> new Link(4, 20, 25, 5, 0)).run(60_000));
+      new Sim("edge", t -> new Link(4, 20, 25, 5, 0)).run(60_000),
+      // Other settings: a 1280-wide camera, 60 fps, targets of 100, 250 and 60 ms.
+      new Sim("wide drop", t -> t < 10_000 ? MOBILE : NARROW, 150, 0.9, 1280, 30).run(40_000),
+      new Sim("wide recovery at 60 fps", t -> t < 15_000 ? NARROW : MOBILE, 250, 0.8, 1280, 60).run(75_000),
+      new Sim("server at 60 fps", t -> new Link(100, 100, 5, 40, 0.6), 100, 0.8, 960, 60).run(30_000),
+      new Sim("tight target", t -> MOBILE, 60, 0.95, 1280, 60).run(40_000),
+      new Sim("far, 24 fps", t -> new Link(5, 20, 90, 5, 0), 400, 0.7, 960, 24).run(30_000));
     JsonArray traces = new JsonArray();
     List<String> expected = new ArrayList<>();
     for (Sim sim : sims) {
-      traces.add(new JsonObject().put("name", sim.name).put("controller", new JsonArray().add(150).add(0.8).add(640).add(30))
+      AdaptiveController c = sim.controller;
+      traces.add(new JsonObject().put("name", sim.name)
+        .put("controller", new JsonArray().add(c.targetMs()).add(sim.topQuality).add(c.widthSteps()[0]).add(sim.maxFps))
         .put("events", sim.events));
       expected.addAll(sim.outcomes);
     }
+    // The other settings are exercised, not only set: steps below a 1280 top width and below 60 fps were taken.
+    assertThat(sims.get(6).changeLog).as("wide drop").anyMatch(change -> ((String) change[1]).contains(" 960 "));
+    assertThat(sims.get(8).settingsLog).as("server at 60 fps").contains("0.80 960 60").anyMatch(s -> !s.endsWith(" 60"));
+    assertThat(sims.get(9).controller.changes()).as("tight target").isPositive();
     Path file = dir.resolve("traces.json");
     Files.writeString(file, traces.encode());
-    Process node = new ProcessBuilder("node", "src/test/js/adaptive-replay.js", file.toString())
+    Process node = new ProcessBuilder("node", "src/test/js/adaptive-replay.mjs", file.toString())
       .redirectErrorStream(true).start();
     String output = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(node.waitFor(30, TimeUnit.SECONDS)).isTrue();
@@ -129,7 +159,9 @@ class AdaptiveControllerTest {
   static final class Sim {
     final String name;
     final DoubleFunction<Link> link;
-    final AdaptiveController controller = new AdaptiveController(150, 0.8, 640, 30);
+    final double topQuality;
+    final int maxFps;
+    final AdaptiveController controller;
     final Random random = new Random(7);
     final JsonArray events = new JsonArray();
     final List<String> outcomes = new ArrayList<>();
@@ -140,8 +172,15 @@ class AdaptiveControllerTest {
     final List<String> settingsLog = new ArrayList<>();
 
     Sim(String name, DoubleFunction<Link> link) {
+      this(name, link, 150, 0.8, 640, 30);
+    }
+
+    Sim(String name, DoubleFunction<Link> link, double targetMs, double topQuality, int topWidth, int maxFps) {
       this.name = name;
       this.link = link;
+      this.topQuality = topQuality;
+      this.maxFps = maxFps;
+      this.controller = new AdaptiveController(targetMs, topQuality, topWidth, maxFps);
     }
 
     Sim run(long durationMs) {

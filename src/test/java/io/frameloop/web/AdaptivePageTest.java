@@ -26,10 +26,17 @@ class AdaptivePageTest {
   private static final Duration WAIT = Duration.ofSeconds(30);
   private static final double TARGET_MS = 150;
 
+  /** Keeps every reply the page's client reports, with what its frame was sent at. */
+  private static final String KEEP_REPLIES = """
+    window.replies = [];
+    client.addEventListener('frame', ({ detail: f }) => window.replies.push(
+      {at: f.receivedAt, rtt: f.roundTripMs, up: f.bytesUp, quality: f.quality, width: f.width}));
+    """;
+
   /** Replies since {@code arguments[0]} (performance.now()): {n, seconds, p50, p95, up (mean bytes), quality (min)}. */
   private static final String SINCE = """
     const since = arguments[0];
-    const s = window.frameloopAdaptive.samples.filter((x) => x.at >= since);
+    const s = window.replies.filter((x) => x.at >= since);
     const rtts = s.map((x) => x.rtt).sort((a, b) => a - b);
     const rank = (p) => rtts[Math.max(0, Math.ceil(p * rtts.length) - 1)];
     return {n: s.length, seconds: (performance.now() - since) / 1000, p50: rank(0.5), p95: rank(0.95),
@@ -48,6 +55,7 @@ class AdaptivePageTest {
       // downlink) whatever the page sends. Without the resize the reply follows the frame's size.
       browser.waitFor("pipeline controls", WAIT, d -> (Boolean) browser.script("return document.getElementById('op-resize') !== null"));
       browser.click("op-resize");
+      browser.client(KEEP_REPLIES);
       browser.click("adaptive"); // off: the fixed quality 0.8 at 640x480
       assertThat(browser.text("adaptive-state")).startsWith("off");
       browser.click("start");
@@ -77,12 +85,13 @@ class AdaptivePageTest {
     try (HeadlessChromium browser = camera()) {
       browser.driver().get("http://127.0.0.1:" + port + "/");
       browser.waitFor("the page connects", WAIT, d -> browser.text("connection").equals("connected"));
+      browser.client(KEEP_REPLIES);
       browser.click("start");
       Map<String, Object> adaptive = measure(browser, 2, 6);
       assertThat(number(adaptive, "n")).isGreaterThan(30);
       assertThat(number(adaptive, "quality")).isEqualTo(0.8);
       assertThat(number(adaptive, "width")).isEqualTo(640);
-      assertThat(((Number) browser.script("return window.frameloopAdaptive.controller.changes")).intValue()).isZero();
+      assertThat(((Number) browser.client("return client.adaptive.changes;")).intValue()).isZero();
       assertThat(browser.text("adaptive-state")).isEqualTo("quality 0.80, 640×480, up to 30 fps; limited by nothing (top settings)");
     }
   }

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
 import java.util.function.Function;
 import org.openqa.selenium.By;
@@ -82,6 +83,19 @@ final class HeadlessChromium implements AutoCloseable {
     return ((JavascriptExecutor) driver).executeScript(js, args);
   }
 
+  /**
+   * Runs {@code body} with {@code client} in scope, the page's FrameLoopClient (app.js exports it: the
+   * page has no globals), and returns what {@code body} returns; {@code arguments} are the script's.
+   */
+  Object client(String body, Object... args) {
+    return script("return import(new URL('app.js', document.baseURI).href).then(({ client }) => { " + body + " });", args);
+  }
+
+  /** The WebSocket URL the page's client connects to. */
+  String framesUrl() {
+    return (String) client("return client.url;");
+  }
+
   <T> T waitFor(String what, Duration timeout, Function<WebDriver, T> condition) {
     // On a timeout the message says what the page showed, to tell why.
     return new WebDriverWait(driver, timeout).withMessage(() -> what + "; the page showed: connection "
@@ -101,7 +115,7 @@ final class HeadlessChromium implements AutoCloseable {
   public void close() {
     driver.quit();
     try (var files = Files.walk(profile)) {
-      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     } catch (IOException ignored) {
       // a temp directory left behind is harmless
     }

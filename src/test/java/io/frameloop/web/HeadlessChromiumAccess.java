@@ -16,7 +16,7 @@ public final class HeadlessChromiumAccess {
     try (HeadlessChromium browser = new HeadlessChromium(false)) {
       browser.driver().get(pageUrl);
       browser.waitFor("the page connects", wait, d -> browser.text("connection").equals("connected"));
-      assertThat((String) browser.script("return window.frameloop.ws.url")).endsWith(framesPath);
+      assertThat(browser.framesUrl()).endsWith(framesPath);
       browser.click("start");
       browser.waitFor("processed frames", wait, d -> Integer.parseInt(browser.text("recv-count")) > 5);
     }

@@ -53,7 +53,7 @@ class MountedPageTest {
     try (HeadlessChromium browser = new HeadlessChromium(false)) {
       browser.driver().get("http://127.0.0.1:" + port + "/video/");
       browser.waitFor("the page connects", WAIT, d -> browser.text("connection").equals("connected"));
-      assertThat((String) browser.script("return window.frameloop.ws.url")).endsWith("/api/camera/frames");
+      assertThat(browser.framesUrl()).endsWith("/api/camera/frames");
       browser.click("start");
       browser.waitFor("processed frames", WAIT, d -> Integer.parseInt(browser.text("recv-count")) > 5);
     }

@@ -17,19 +17,25 @@ class TokenPageTest {
   private static final Duration WAIT = Duration.ofSeconds(30);
 
   @Test
-  void pageStreamsWithTheTokenFromItsAddressAndSaysWhyItCannotConnectWithout(Vertx vertx) {
+  void pageStreamsWithTheTokenFromItsAddressAndSaysWhatToDoWithout(Vertx vertx) {
     int port = TestServers.start(vertx, TestServers.options(o -> o.getAuthOptions().setAuthJwtSecret(Tokens.SECRET))).actualPort();
     String token = Tokens.hs256(vertx, Tokens.SECRET).valid("page-user");
     try (HeadlessChromium browser = new HeadlessChromium(false)) {
       browser.driver().get("http://127.0.0.1:" + port + "/");
       browser.waitFor("the refusal is explained", WAIT, d -> browser.text("message").contains("needs a session token"));
       assertThat(browser.text("connection")).isEqualTo("refused");
+      assertThat(browser.text("message")).as("what to do").contains("#token=").contains("Token field");
+      // Starting the camera meanwhile leaves the explanation in place: never "refused" with an empty message bar.
+      browser.click("start");
+      browser.waitFor("the camera runs", WAIT, d -> browser.text("start").equals("Stop camera"));
+      assertThat(browser.text("message")).contains("needs a session token");
+      assertThat(browser.text("connection")).isEqualTo("refused");
 
       browser.driver().get("about:blank");
       browser.driver().get("http://127.0.0.1:" + port + "/#token=" + token);
       browser.waitFor("the page connects with its token", WAIT, d -> browser.text("connection").equals("connected"));
       assertThat((String) browser.script("return location.href")).as("the token leaves the address bar").doesNotContain(token);
-      assertThat((String) browser.script("return window.frameloop.ws.protocol")).isEqualTo("frameloop.v1");
+      assertThat((String) browser.client("return client.protocol;")).isEqualTo("frameloop.v1");
       browser.click("start");
       browser.waitFor("10 processed frames", WAIT, d -> Integer.parseInt(browser.text("recv-count")) > 10);
 

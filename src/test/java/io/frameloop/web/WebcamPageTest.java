@@ -65,8 +65,8 @@ class WebcamPageTest {
       assertThat(browser.script("return document.querySelector('[data-op=faces] [data-param=model]').value")).isEqualTo("");
       browser.script("document.querySelector('[data-op=faces] [data-param=keypoints]').click();");
       browser.click("op-faces");
-      browser.waitFor("faces with keypoints taken by the server", WAIT, d -> (Boolean) browser.script(
-        "const p = window.frameloop.pipeline; return !!p && p.ops.some(op => op.op === 'faces' && op.keypoints === true)"));
+      browser.waitFor("faces with keypoints taken by the server", WAIT, d -> (Boolean) browser.client(
+        "const p = client.pipeline; return !!p && p.ops.some(op => op.op === 'faces' && op.keypoints === true);"));
 
       int before = Integer.parseInt(browser.text("recv-count"));
       browser.waitFor("frames keep coming", WAIT, d -> Integer.parseInt(browser.text("recv-count")) > before + 10);
@@ -82,7 +82,7 @@ class WebcamPageTest {
       browser.driver().get("https://localhost:" + port + "/");
       assertThat((Boolean) browser.script("return window.isSecureContext")).isTrue();
       browser.waitFor("the page connects over wss", WAIT, d -> browser.text("connection").equals("connected"));
-      assertThat((String) browser.script("return window.frameloop.ws.url")).startsWith("wss://localhost:" + port);
+      assertThat(browser.framesUrl()).startsWith("wss://localhost:" + port);
       browser.click("start");
       browser.waitFor("10 processed frames over TLS", WAIT, d -> Integer.parseInt(browser.text("recv-count")) > 10);
       browser.screenshot(Path.of("target", "browser", "webcam-page-https.png"));

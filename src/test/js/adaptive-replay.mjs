@@ -1,12 +1,10 @@
 // Replays recorded controller inputs through webroot/adaptive.js and prints each tick's outcome as
 // one JSON array per line, for AdaptiveControllerTest to compare with the Java controller's.
-//   node src/test/js/adaptive-replay.js trace.json
-'use strict';
-const fs = require('fs');
-const path = require('path');
-const { AdaptiveController } = require(path.join(__dirname, '../../../webroot/adaptive.js'));
+//   node src/test/js/adaptive-replay.mjs trace.json
+import { readFileSync } from 'node:fs';
+import { AdaptiveController } from '../../../webroot/adaptive.js';
 
-for (const trace of JSON.parse(fs.readFileSync(process.argv[2], 'utf8'))) {
+for (const trace of JSON.parse(readFileSync(process.argv[2], 'utf8'))) {
   const [targetMs, topQuality, topWidth, maxFps] = trace.controller;
   const controller = new AdaptiveController(targetMs, topQuality, topWidth, maxFps);
   for (const event of trace.events) {

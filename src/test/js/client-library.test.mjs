@@ -1,0 +1,193 @@
+// The client library's pure parts under node (no browser): the frame header, the reconnect
+// backoff, the credit window, the percentile, the server's limits, the adaptation and the stage
+// timings. ClientLibraryTest runs this file, so `mvn test` does:
+//   node --test src/test/js/client-library.test.mjs
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { HEADER_BYTES, SUBPROTOCOL, encodeHeader, decodeHeader, payloadOf } from '../../../webroot/frame-header.js';
+import { Backoff } from '../../../webroot/backoff.js';
+import { CreditWindow } from '../../../webroot/credit-window.js';
+import { nearestRank, percentile, RecentSamples } from '../../../webroot/percentile.js';
+import { effectiveMaxFps, fitToLimits, fitsInMessage } from '../../../webroot/limits.js';
+import { Adaptation, evenHeight } from '../../../webroot/adaptation.js';
+import { StageTimings } from '../../../webroot/stage-timings.js';
+import { AdaptiveController, ADAPTIVE_CONSTANTS } from '../../../webroot/adaptive.js';
+
+const bytes = (buffer) => [...new Uint8Array(buffer)];
+
+test('the header is FL, version 1, flags 0, the u32 sequence and the i64 timestamp, big-endian', () => {
+  assert.equal(HEADER_BYTES, 16);
+  assert.equal(SUBPROTOCOL, 'frameloop.v1');
+  assert.deepEqual(bytes(encodeHeader(0x01020304, 0x05060708090A0B0Cn)),
+    [0x46, 0x4C, 1, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+  assert.deepEqual(bytes(encodeHeader(0xFFFFFFFF, -1)), [0x46, 0x4C, 1, 0, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255]);
+});
+
+test('decoding gives back what was encoded, beyond 2^53 too', () => {
+  for (const [seq, timestamp] of [[0, 0n], [1, 1700000000123456n], [0xFFFFFFFF, -9223372036854775808n], [7, 9223372036854775807n]]) {
+    assert.deepEqual(decodeHeader(encodeHeader(seq, timestamp)), { seq, timestamp });
+  }
+  const message = new Uint8Array([...bytes(encodeHeader(9, 42n)), 0xFF, 0xD8, 0xFF, 0xD9]);
+  assert.deepEqual(decodeHeader(message.subarray(0)), { seq: 9, timestamp: 42n });
+  assert.deepEqual([...payloadOf(message.buffer)], [0xFF, 0xD8, 0xFF, 0xD9]);
+});
+
+test('a bare JPEG has no header; anything else that is no frame is refused, naming why', () => {
+  assert.equal(decodeHeader(new Uint8Array([0xFF, 0xD8, 0xFF, 0xE0]).buffer), null);
+  assert.deepEqual([...payloadOf(new Uint8Array([0xFF, 0xD8, 0xFF, 0xD9]).buffer)], [0xFF, 0xD8, 0xFF, 0xD9]);
+  assert.throws(() => decodeHeader(new Uint8Array([0x46, 0x4C, 1, 0]).buffer), /truncated header: 4 bytes/);
+  const version2 = new Uint8Array(encodeHeader(1, 1n));
+  version2[2] = 2;
+  assert.throws(() => decodeHeader(version2.buffer), /unsupported protocol version 2/);
+  const flagged = new Uint8Array(encodeHeader(1, 1n));
+  flagged[3] = 1;
+  assert.throws(() => decodeHeader(flagged.buffer), /unsupported header flags 1/);
+  assert.throws(() => decodeHeader(new Uint8Array([0x89, 0x50, 0x4E, 0x47]).buffer), /not a frame/);
+  assert.throws(() => encodeHeader(2 ** 32, 0), RangeError);
+  assert.throws(() => encodeHeader(-1, 0), RangeError);
+  assert.throws(() => encodeHeader(1.5, 0), RangeError);
+});
+
+test('the backoff doubles from its minimum to its maximum and starts again after a connection', () => {
+  const backoff = new Backoff({ minMs: 500, maxMs: 8000 });
+  assert.deepEqual([1, 2, 3, 4, 5, 6, 7].map(() => backoff.next()), [500, 1000, 2000, 4000, 8000, 8000, 8000]);
+  assert.equal(backoff.attempts, 7);
+  backoff.reset();
+  assert.equal(backoff.next(), 500);
+  assert.equal(backoff.attempts, 1);
+  assert.deepEqual([1, 2, 3].map(() => new Backoff().next()), [500, 500, 500]);
+  assert.throws(() => new Backoff({ minMs: 0 }), RangeError);
+  assert.throws(() => new Backoff({ minMs: 1000, maxMs: 500 }), RangeError);
+});
+
+test('the credit window lets `size` frames fly, a reply or the timeout frees a credit', () => {
+  const credits = new CreditWindow(2, 3000);
+  assert.equal(credits.take(1, 0), true);
+  assert.equal(credits.take(2, 10), true);
+  assert.equal(credits.take(3, 20), false);
+  assert.equal(credits.inFlight, 2);
+  assert.equal(credits.oldestAgeMs(100), 100);
+  assert.equal(credits.nextExpiryInMs(100), 2900);
+  assert.equal(credits.settle(1), 0);
+  assert.equal(credits.settle(1), undefined);
+  assert.equal(credits.take(3, 30), true);
+  assert.equal(credits.hasRoom(3009), false);
+  assert.equal(credits.hasRoom(3011), true, 'frame 2 (sent at 10) timed out');
+  assert.equal(credits.inFlight, 1);
+  assert.equal(credits.expire(10_000), 1);
+  assert.equal(credits.oldestAgeMs(10_000), 0);
+  assert.equal(credits.nextExpiryInMs(10_000), Infinity);
+  credits.resize(1);
+  assert.equal(credits.take(4, 10_000), true);
+  assert.equal(credits.take(5, 10_000), false);
+  credits.clear();
+  assert.equal(credits.inFlight, 0);
+  assert.throws(() => credits.resize(0), RangeError);
+});
+
+test('one percentile: nearest rank, as docs/ADAPTIVE.md defines it', () => {
+  const values = [10, 1, 9, 2, 8, 3, 7, 4, 6, 5];
+  assert.equal(percentile(values, 0.5), 5);
+  assert.equal(percentile(values, 0.9), 9);
+  assert.equal(percentile(values, 0.95), 10);
+  assert.equal(percentile(values, 0), 1);
+  assert.equal(percentile([4, 2], 0.5), 2);
+  assert.equal(percentile([], 0.5), null);
+  assert.deepEqual(values, [10, 1, 9, 2, 8, 3, 7, 4, 6, 5], 'the input is left as it was');
+  assert.equal(nearestRank([1, 2, 3], 0.5), 2);
+  const recent = new RecentSamples(3);
+  [100, 1, 2, 3].forEach((v) => recent.add(v));
+  assert.equal(recent.size, 3);
+  assert.equal(recent.percentile(1), 3, 'the oldest sample went');
+});
+
+test('the server limits cap the frame rate, the frame size and the message size', () => {
+  assert.equal(effectiveMaxFps(30, { maxFps: 10 }), 10);
+  assert.equal(effectiveMaxFps(30, { maxFps: 60 }), 30);
+  assert.equal(effectiveMaxFps(30, { maxFps: 0 }), 30, '0: no limit');
+  assert.equal(effectiveMaxFps(30, {}), 30);
+  assert.deepEqual(fitToLimits(1280, 720, { maxWidth: 640, maxHeight: 4096 }), { width: 640, height: 360 });
+  assert.deepEqual(fitToLimits(1280, 720, { maxHeight: 480 }), { width: 852, height: 480 });
+  const byPixels = fitToLimits(1920, 1080, { maxPixels: 640 * 360 });
+  assert.ok(byPixels.width * byPixels.height <= 640 * 360, JSON.stringify(byPixels));
+  assert.ok(byPixels.width >= 636, JSON.stringify(byPixels));
+  assert.deepEqual(fitToLimits(640, 480, { maxWidth: 4096, maxHeight: 4096, maxPixels: 8294400 }), { width: 640, height: 480 });
+  assert.equal(fitsInMessage(4_194_304, { maxMessageBytes: 4_194_304 }), true);
+  assert.equal(fitsInMessage(4_194_305, { maxMessageBytes: 4_194_304 }), false);
+  assert.equal(fitsInMessage(10 ** 9, {}), true);
+});
+
+test('the controller reads its constants from adaptive-constants.json, the file Java reads too', () => {
+  const file = JSON.parse(readFileSync(new URL('../../../webroot/adaptive-constants.json', import.meta.url), 'utf8'));
+  assert.deepEqual(ADAPTIVE_CONSTANTS, file);
+  const wide = new AdaptiveController(150, 0.8, 1920, 60);
+  assert.deepEqual(wide.qualities, [0.8, 0.7, 0.6, 0.5, 0.4]);
+  assert.deepEqual(wide.widths, [1920, ...file.widths]);
+  assert.deepEqual(wide.fpsSteps, [60, ...file.fpsSteps]);
+  assert.deepEqual(new AdaptiveController(150, 0.8, 640, 30).widths, [640, 480, 320]);
+  assert.equal('lastP50' in wide, false);
+  assert.equal('lastP95' in wide, false);
+  assert.throws(() => new AdaptiveController(0, 0.8, 640, 30));
+});
+
+test('a round trip over the target lowers the quality first, once per decision window', () => {
+  const controller = new AdaptiveController(100, 0.8, 640, 30);
+  assert.equal(controller.tick(0, 0), false, 'the first tick starts the clock');
+  for (let i = 0; i < 10; i++) controller.onReply(130, 40_000, 10_000);
+  assert.equal(controller.tick(500, 0), false, 'within the decision window');
+  assert.equal(controller.tick(1000, 0), true);
+  assert.equal(controller.quality, 0.7);
+  assert.equal(controller.width, 640);
+  assert.equal(controller.limiter, 'uplink');
+  for (let i = 0; i < 10; i++) controller.onReply(200, 40_000, 10_000);
+  assert.equal(controller.tick(2000, 0), true);
+  assert.equal(controller.quality, 0.5, 'p50 over 1.5 × the target: two steps');
+});
+
+test('the adaptation gives the caller\'s settings when off and the controller\'s when on', () => {
+  const adaptation = new Adaptation({ enabled: false });
+  assert.deepEqual(adaptation.settings(640, 480, 0.9), { width: 640, height: 480, quality: 0.9 });
+  assert.equal(adaptation.fps(30), 30);
+  assert.deepEqual(adaptation.state, { enabled: false, targetMs: 150 });
+  adaptation.enabled = true;
+  adaptation.follow(0.8, 1280, 30);
+  const controller = adaptation.controller;
+  adaptation.follow(0.8, 1280, 30);
+  assert.equal(adaptation.controller, controller, 'the same top settings keep the controller');
+  adaptation.follow(0.8, 1280, 20);
+  assert.notEqual(adaptation.controller, controller, 'a new max fps restarts it');
+  adaptation.controller.wi = 2; // 640 wide
+  adaptation.controller.qi = 1;
+  assert.deepEqual(adaptation.settings(1280, 720, 0.8), { width: 640, height: 360, quality: 0.7 });
+  assert.equal(adaptation.state.height, 360);
+  assert.equal(adaptation.state.limiter, 'none');
+  assert.equal(evenHeight(640, 480, 480), 360);
+  assert.equal(evenHeight(1280, 720, 321), 180);
+});
+
+test('the adaptation feeds the controller the frame\'s bytes up and the server\'s time from stats', () => {
+  const adaptation = new Adaptation({ targetMs: 200 });
+  adaptation.follow(0.8, 640, 30);
+  adaptation.onSend(1, 45_000);
+  adaptation.onReply(1, 80, 30_000);
+  adaptation.onReply(2, 90, 30_000); // never sent: ignored
+  assert.deepEqual(adaptation.controller.roundTrips, [80]);
+  assert.equal(adaptation.controller.bytesUp, 45_000);
+  adaptation.onStats({ processMs: { count: 3, p50: 8 }, queueMs: { count: 3, p50: 2 }, dropped: { slow_client: 1 }, replyQuality: 80 });
+  assert.equal(adaptation.controller.serverMs, 10);
+  assert.equal(adaptation.controller.slowClientDrops, 1);
+  adaptation.onStats({ processMs: { count: 0, p50: 0 }, dropped: {} });
+  assert.equal(adaptation.controller.serverMs, 10, 'a window without frames leaves the server time');
+  assert.equal(adaptation.tick(0, 0), false);
+});
+
+test('stage timings join the server\'s per-frame timings with the client\'s round trips', () => {
+  const timings = new StageTimings();
+  timings.answered(7, 30);
+  const frames = timings.fromStats([[7, 8000, 2000, 3000, 1000, [['resize', 2500], ['flip', 1000]], 500], [8, 1, 1, 1, 1, [], 0]]);
+  assert.equal(frames.length, 1, 'frame 8 was not answered here');
+  assert.deepEqual(frames[0], { seq: 7, network: 20, queue: 2, decode: 3, ops: 4, encode: 1, opNames: 'resize 2.5, flip 1.0' });
+  assert.deepEqual(timings.fromStats([[7, 8000, 2000, 3000, 1000, [], 0]]), [], 'each frame once');
+  assert.deepEqual(timings.fromStats(undefined), []);
+});

@@ -1,0 +1,418 @@
+// FrameLoop's browser client library: one ES module, served beside the page (import it from
+// '/frameloop-client.js' when the page is at '/'). A FrameLoopClient is an EventTarget, like a
+// WebSocket that reconnects: it opens the session (with a token if the server needs one), keeps
+// a window of frames in flight, sends frames you give it or captures them from a camera stream
+// itself, adapts quality, size and rate to a round-trip target, and tells what happens in events:
+//
+//   connecting    detail: {url, attempt}: a socket is opening (attempt 0 first, then each reconnect)
+//   open          the session is open
+//   hello         detail: the server's hello (ops, pipeline, limits, recording)
+//   pipeline      detail: the server's normalized pipeline after setPipeline
+//   sent          detail: {seq, bytesUp, width, height, quality} of a frame just sent
+//   frame         detail: {seq, jpeg (Blob), roundTripMs, bytesUp, bytesDown, capturedAt, width, height, quality}
+//   stats         detail: the server's stats message, plus frames: [{seq, network, queue, decode, ops, encode, opNames}] (ms)
+//   adaptation    detail: the adaptive controller's state ({enabled, quality, width, fps, limiter, changes, atTop})
+//   record        detail: the server's record message
+//   error         detail: {source: 'server' | 'connection' | 'client', code, message, seq?, status?}
+//   close         detail: {code, reason, wasOpen, refused: {status, reason} | null, reconnectInMs: number | null}
+//   reconnecting  detail: {delayMs, attempt}: the next attempt is in delayMs
+//
+// It never touches the DOM. Protocol: docs/PROTOCOL.md; the controller: docs/ADAPTIVE.md.
+
+import { HEADER_BYTES, SUBPROTOCOL, encodeHeader, decodeHeader } from './frame-header.js';
+import { Backoff } from './backoff.js';
+import { CreditWindow } from './credit-window.js';
+import { Adaptation } from './adaptation.js';
+import { StageTimings } from './stage-timings.js';
+import { CameraCapture } from './camera-capture.js';
+import { effectiveMaxFps, fitToLimits, fitsInMessage } from './limits.js';
+
+export { HEADER_BYTES, SUBPROTOCOL, encodeHeader, decodeHeader } from './frame-header.js';
+export { percentile, RecentSamples } from './percentile.js';
+
+const TICK_MS = 200; // the controller decides at most once a second; ticking more often keeps it on time
+const CONFIG_TIMEOUT_MS = 5000;
+const REMEMBERED_FRAMES = 256; // frames the server dropped get no reply: the oldest are forgotten
+
+export class FrameLoopClient extends EventTarget {
+  /**
+   * options (all optional):
+   *   url          the frames WebSocket (absolute, or relative to this module); default: the framesPath of the
+   *                frameloop.json served beside this module, else 'frames' beside it
+   *   token        a session token (JWT), for servers that need one
+   *   tokenPlace   'subprotocol' (default: bearer.<token> next to frameloop.v1) or 'query' (access_token=…)
+   *   maxInFlight  frames in flight at most, the credit window (default 2)
+   *   maxFps       frames per second at most (default 30; the server's hello.limits.maxFps caps it)
+   *   quality      JPEG quality 0–1 of captured frames (default 0.8), the adaptive controller's top
+   *   adaptive     {enabled (default true), targetMs (default from adaptive-constants.json)}
+   *   timings      ask for per-frame stage timings in stats (default false)
+   *   frameTimeoutMs  when a frame without reply gives its credit back (default 3000)
+   *   backoff      {minMs (500), maxMs (8000)} between reconnects
+   */
+  constructor(options = {}) {
+    super();
+    this.options = options;
+    this.token = options.token || '';
+    this.tokenPlace = options.tokenPlace || 'subprotocol';
+    this.maxFps = options.maxFps || 30;
+    this.quality = options.quality || 0.8;
+    this.timings = !!options.timings;
+    this.credits = new CreditWindow(options.maxInFlight || 2, options.frameTimeoutMs || 3000);
+    this.backoff = new Backoff(options.backoff);
+    this.adaptation = new Adaptation(options.adaptive);
+    this.stageTimings = new StageTimings();
+    this.state = 'idle'; // idle, connecting, open, reconnecting, refused, closed
+    this.baseUrl = null; // the frames URL, once connect() has it
+    this.hello = null;
+    this.pipeline = null;
+    this.url = null; // the frames URL of the current or last socket (without a query token)
+    this.socket = null;
+    this.reconnectTimer = null;
+    this.camera = null;
+    this.capturing = false;
+    this.pumpTimer = null;
+    this.tickTimer = null;
+    this.lastSendAt = -Infinity;
+    this.seq = 0;
+    this.sentFrames = new Map(); // seq -> {bytesUp, capturedAt, width, height, quality} awaiting the reply
+  }
+
+  /** The server's limits from hello ({} before it). */
+  get limits() {
+    return (this.hello && this.hello.limits) || {};
+  }
+
+  /** The subprotocol the server selected ('' before open). */
+  get protocol() {
+    return this.socket ? this.socket.protocol : '';
+  }
+
+  /** Frames sent and not answered yet. */
+  get inFlight() {
+    return this.credits.inFlight;
+  }
+
+  /** The frame rate frames go at at most now: the caller's, capped by the server and the controller. */
+  get fps() {
+    return this.adaptation.fps(effectiveMaxFps(this.maxFps, this.limits));
+  }
+
+  /** Opens the session; resolves once the first socket is on its way (events tell the rest). */
+  async connect() {
+    if (this.state !== 'idle' && this.state !== 'closed') return;
+    this.state = 'connecting';
+    this.baseUrl = await this.framesUrl();
+    this.open();
+  }
+
+  /** Closes the session for good (no reconnect); a close event follows. */
+  close() {
+    clearTimeout(this.reconnectTimer);
+    const waiting = !this.socket && this.state !== 'idle' && this.state !== 'closed';
+    this.state = 'closed';
+    if (this.socket) this.socket.close(1000, 'closed by the client');
+    else if (waiting) this.emit('close', { code: 1000, reason: 'closed by the client', wasOpen: false, refused: null, reconnectInMs: null });
+  }
+
+  /** A new token: the session reopens with it at once. */
+  setToken(token) {
+    token = (token || '').trim();
+    if (token === this.token) return;
+    this.token = token;
+    // Before the first socket (connect() still reading frameloop.json), that socket takes the new token.
+    if (this.state === 'idle' || this.state === 'closed' || !this.baseUrl) return;
+    this.reopen('new token');
+  }
+
+  async framesUrl() {
+    const beside = (path) => new URL(path, import.meta.url);
+    let url = this.options.url ? beside(this.options.url) : null;
+    if (!url) {
+      const config = beside('frameloop.json');
+      try {
+        const response = await fetch(config, { cache: 'no-store', signal: AbortSignal.timeout(CONFIG_TIMEOUT_MS) });
+        // framesPath is relative to frameloop.json: it holds behind a proxy that adds a prefix.
+        if (response.ok) url = new URL((await response.json()).framesPath, config);
+      } catch (e) {
+        // served without it (e.g. as static files): the relative default
+      }
+      if (!url) url = beside('frames');
+    }
+    if (url.protocol === 'http:') url.protocol = 'ws:';
+    if (url.protocol === 'https:') url.protocol = 'wss:';
+    return url;
+  }
+
+  open() {
+    this.state = 'connecting';
+    const url = new URL(this.baseUrl);
+    this.url = url.href;
+    // Browsers cannot set an Authorization header on a WebSocket: the token goes in the subprotocol list or the query.
+    if (this.token && this.tokenPlace === 'query') url.searchParams.set('access_token', this.token);
+    const protocols = this.token && this.tokenPlace !== 'query' ? [SUBPROTOCOL, 'bearer.' + this.token] : [SUBPROTOCOL];
+    const socket = new WebSocket(url.href, protocols);
+    this.emit('connecting', { url: this.url, attempt: this.backoff.attempts });
+    socket.binaryType = 'arraybuffer';
+    this.socket = socket;
+    let opened = false;
+    socket.onopen = () => {
+      opened = true;
+      this.state = 'open';
+      this.backoff.reset();
+      if (this.timings) this.sendJson({ type: 'timings', enabled: true });
+      this.emit('open', { url: this.url, protocol: socket.protocol });
+      this.schedulePump(0);
+    };
+    socket.onmessage = (event) => {
+      if (typeof event.data === 'string') this.onControl(JSON.parse(event.data));
+      else this.onReply(event.data);
+    };
+    socket.onclose = (event) => this.onClose(socket, event, opened);
+  }
+
+  reopen(why) {
+    clearTimeout(this.reconnectTimer);
+    this.backoff.reset();
+    if (this.socket) this.socket.close(1000, why); // onClose reconnects
+    else this.open();
+  }
+
+  async onClose(socket, event, opened) {
+    if (this.socket === socket) this.socket = null;
+    this.credits.clear();
+    this.sentFrames.clear();
+    const refused = opened ? null : await this.whyRefused();
+    const detail = { code: event.code, reason: event.reason, wasOpen: opened, refused, reconnectInMs: null };
+    if (this.state === 'closed') {
+      this.emit('close', detail);
+      return;
+    }
+    if (refused && (refused.status === 401 || refused.status === 403)) {
+      // The same token would be refused again: wait for setToken.
+      this.state = 'refused';
+      this.emit('error', { source: 'connection', code: refused.status === 401 ? 'unauthorized' : 'forbidden',
+        status: refused.status, message: refused.reason, tokenGiven: !!this.token });
+      this.emit('close', detail);
+      return;
+    }
+    const delay = this.backoff.next();
+    this.state = 'reconnecting';
+    detail.reconnectInMs = delay;
+    this.emit('close', detail);
+    this.emit('reconnecting', { delayMs: delay, attempt: this.backoff.attempts });
+    this.reconnectTimer = setTimeout(() => this.open(), delay);
+  }
+
+  // A refused handshake tells the browser nothing (close code 1006): ask the same URL over plain HTTP,
+  // where the server answers with its status and reason before looking for an Upgrade.
+  async whyRefused() {
+    try {
+      const url = this.url.replace(/^ws/, 'http');
+      const response = await fetch(url, { headers: this.token ? { Authorization: 'Bearer ' + this.token } : {}, cache: 'no-store' });
+      if (response.status === 426) return null; // the token is fine: the server was unreachable or full
+      return { status: response.status, reason: (await response.text()).slice(0, 300) };
+    } catch (e) {
+      return null;
+    }
+  }
+
+  onControl(message) {
+    switch (message.type) {
+      case 'hello':
+        this.hello = message;
+        this.pipeline = { ops: message.pipeline, quality: message.quality };
+        this.emit('hello', message);
+        break;
+      case 'pipeline':
+        this.pipeline = message;
+        this.emit('pipeline', message);
+        break;
+      case 'stats':
+        this.adaptation.onStats(message);
+        this.emit('stats', { ...message, frames: this.stageTimings.fromStats(message.timings) });
+        break;
+      case 'record':
+        this.emit('record', message);
+        break;
+      case 'error':
+        if (message.seq !== undefined) {
+          this.credits.settle(message.seq);
+          this.sentFrames.delete(message.seq);
+        }
+        this.emit('error', { source: 'server', code: message.code, message: message.message, seq: message.seq });
+        this.schedulePump(0);
+        break;
+      default:
+        break; // e.g. the answer to timings
+    }
+  }
+
+  onReply(data) {
+    let header;
+    try {
+      header = decodeHeader(data);
+    } catch (e) {
+      this.emit('error', { source: 'client', code: 'bad_reply', message: e.message });
+      return;
+    }
+    if (header === null) return; // a bare JPEG answers a bare JPEG: this client sends none
+    const receivedAt = performance.now();
+    this.credits.settle(header.seq);
+    const sent = this.sentFrames.get(header.seq) || {};
+    this.sentFrames.delete(header.seq);
+    const roundTripMs = receivedAt - Number(header.timestamp) / 1000;
+    this.adaptation.onReply(header.seq, roundTripMs, data.byteLength);
+    this.stageTimings.answered(header.seq, roundTripMs);
+    this.emit('frame', {
+      seq: header.seq, jpeg: new Blob([new Uint8Array(data, HEADER_BYTES)], { type: 'image/jpeg' }), roundTripMs,
+      bytesUp: sent.bytesUp, bytesDown: data.byteLength, capturedAt: sent.capturedAt, receivedAt,
+      width: sent.width, height: sent.height, quality: sent.quality,
+    });
+    this.schedulePump(0);
+  }
+
+  /** Sends a pipeline ([{op, ...params}], quality 1–100 optional); false when not open. */
+  setPipeline(ops, quality) {
+    return this.sendJson(quality === undefined ? { type: 'pipeline', ops } : { type: 'pipeline', ops, quality });
+  }
+
+  /** Starts or stops the server's recording of what this session sends (hello.recording says whether it may). */
+  setRecording(enabled) {
+    return this.sendJson({ type: 'record', enabled: !!enabled });
+  }
+
+  /** Capture settings: {quality (0–1), maxFps, maxInFlight}; the adaptive controller starts again from them. */
+  setCapture({ quality, maxFps, maxInFlight } = {}) {
+    if (quality !== undefined) this.quality = quality;
+    if (maxFps !== undefined) this.maxFps = maxFps;
+    if (maxInFlight !== undefined) this.credits.resize(maxInFlight);
+    this.adaptation.top = null; // the next frame restarts it at the new top
+    this.schedulePump(0);
+  }
+
+  /** {enabled, targetMs}: the adaptive controller on or off, and its round-trip target. */
+  setAdaptive({ enabled, targetMs } = {}) {
+    if (enabled !== undefined) this.adaptation.enabled = !!enabled;
+    if (targetMs !== undefined) this.adaptation.targetMs = targetMs;
+    this.adaptation.top = null;
+    this.adaptation.controller = null;
+    this.emit('adaptation', this.adaptation.state);
+  }
+
+  /** The adaptive controller's state, as the adaptation event carries it. */
+  get adaptive() {
+    return this.adaptation.state;
+  }
+
+  /**
+   * Sends one JPEG (Blob, ArrayBuffer or typed array) as the next framed frame; its seq, or -1 when
+   * the session is not open, the window is full or the frame is over the server's maxMessageBytes.
+   */
+  send(jpeg, meta = {}) {
+    const blob = jpeg instanceof Blob ? jpeg : new Blob([jpeg], { type: 'image/jpeg' });
+    const socket = this.socket;
+    if (!socket || socket.readyState !== WebSocket.OPEN) return -1;
+    const bytesUp = HEADER_BYTES + blob.size;
+    if (!fitsInMessage(bytesUp, this.limits)) {
+      this.emit('error', { source: 'client', code: 'frame_too_large',
+        message: `a ${bytesUp}-byte frame is over the server's maxMessageBytes (${this.limits.maxMessageBytes})` });
+      return -1;
+    }
+    const sentAt = performance.now();
+    const seq = (this.seq + 1) >>> 0;
+    if (!this.credits.take(seq, sentAt)) return -1;
+    this.seq = seq;
+    socket.send(new Blob([encodeHeader(seq, Math.round(sentAt * 1000)), blob]));
+    this.sentFrames.set(seq, { bytesUp, capturedAt: meta.capturedAt === undefined ? sentAt : meta.capturedAt,
+      width: meta.width, height: meta.height, quality: meta.quality });
+    if (this.sentFrames.size > REMEMBERED_FRAMES) this.sentFrames.delete(this.sentFrames.keys().next().value);
+    this.adaptation.onSend(seq, bytesUp);
+    this.emit('sent', { seq, bytesUp, width: meta.width, height: meta.height, quality: meta.quality });
+    return seq;
+  }
+
+  /** Whether send() would take a frame now. */
+  get canSend() {
+    return !!this.socket && this.socket.readyState === WebSocket.OPEN && this.credits.hasRoom(performance.now());
+  }
+
+  /** Captures frames from the stream's video track itself, within the window, maxFps and the controller's settings. */
+  attachCamera(stream) {
+    this.detachCamera();
+    this.camera = new CameraCapture(stream, () => this.schedulePump(0));
+    this.tickTimer = setInterval(() => {
+      if (this.adaptation.tick(performance.now(), this.credits.oldestAgeMs(performance.now()))) {
+        this.emit('adaptation', this.adaptation.state);
+      }
+    }, TICK_MS);
+  }
+
+  /** Stops capturing (the stream's tracks are the caller's to stop). */
+  detachCamera() {
+    if (!this.camera) return;
+    this.camera.stop();
+    this.camera = null;
+    clearInterval(this.tickTimer);
+    clearTimeout(this.pumpTimer);
+    this.pumpTimer = null;
+    this.credits.clear();
+  }
+
+  schedulePump(delay) {
+    if (!this.camera) return;
+    if (this.pumpTimer !== null) clearTimeout(this.pumpTimer);
+    this.pumpTimer = setTimeout(() => {
+      this.pumpTimer = null;
+      this.pump();
+    }, delay);
+  }
+
+  pump() {
+    const socket = this.socket;
+    if (!this.camera || this.capturing || !socket || socket.readyState !== WebSocket.OPEN) return;
+    const now = performance.now();
+    if (!this.credits.hasRoom(now)) {
+      this.schedulePump(this.credits.nextExpiryInMs(now)); // a reply (or error) will pump sooner
+      return;
+    }
+    const wait = this.lastSendAt + 1000 / this.fps - now;
+    if (wait > 0) {
+      this.schedulePump(wait);
+      return;
+    }
+    if (!this.camera.fresh || this.camera.width === 0) return; // the camera's next frame pumps
+    this.captureAndSend(this.camera);
+  }
+
+  async captureAndSend(camera) {
+    this.capturing = true;
+    this.lastSendAt = performance.now();
+    let shot = null;
+    let settings;
+    try {
+      const maxFps = effectiveMaxFps(this.maxFps, this.limits);
+      const wasRunning = this.adaptation.controller;
+      if (this.adaptation.enabled) this.adaptation.follow(this.quality, camera.width, maxFps);
+      settings = this.adaptation.settings(camera.width, camera.height, this.quality);
+      if (this.adaptation.controller !== wasRunning) this.emit('adaptation', this.adaptation.state);
+      Object.assign(settings, fitToLimits(settings.width, settings.height, this.limits));
+      shot = await camera.take(settings.width, settings.height, settings.quality);
+    } catch (e) {
+      this.emit('error', { source: 'client', code: 'capture_failed', message: e.message });
+    } finally {
+      this.capturing = false;
+    }
+    if (shot && this.camera === camera) this.send(shot.jpeg, { capturedAt: shot.capturedAt, ...settings });
+    this.schedulePump(0);
+  }
+
+  sendJson(message) {
+    if (!this.socket || this.socket.readyState !== WebSocket.OPEN) return false;
+    this.socket.send(JSON.stringify(message));
+    return true;
+  }
+
+  emit(type, detail) {
+    this.dispatchEvent(new CustomEvent(type, { detail }));
+  }
+}
