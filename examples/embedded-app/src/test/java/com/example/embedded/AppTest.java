@@ -7,7 +7,6 @@ import io.frameloop.protocol.InboundFrame;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonArray;
@@ -97,16 +96,27 @@ class AppTest {
       assertThat(processed.getHeight()).isEqualTo(480);
       // The faces op draws a green rectangle, 2 pixels wide, around the astronaut's face (about 121 pixels across).
       assertThat(greenPixels(processed) - greenPixels(sent)).as("green pixels added").isGreaterThan(400);
+      // FrameLoop copies ONNX Runtime's libraries into its cache once and points ONNX Runtime there,
+      // instead of ONNX Runtime extracting them into a /tmp/onnxruntime-java* directory it leaves behind.
+      assertThat(System.getProperty("onnxruntime.native.path")).as("where ONNX Runtime loaded its libraries from")
+        .contains("/frameloop/onnxruntime-");
     } finally {
       client.close().await();
     }
   }
 
+  /** The body of a GET of {@code path}, which must answer 200. */
   private String get(HttpClient http, String path) {
-    HttpClientResponse response = http.request(HttpMethod.GET, app.port(), "127.0.0.1", path)
-      .compose(request -> request.send()).await();
-    assertThat(response.statusCode()).as("GET %s", path).isEqualTo(200);
-    return response.body().await().toString();
+    // The body read in the same chain as the response, on its event loop: none of it goes by unread.
+    HttpResponse response = http.request(HttpMethod.GET, app.port(), "127.0.0.1", path)
+      .compose(request -> request.send())
+      .compose(answer -> answer.body().map(body -> new HttpResponse(answer.statusCode(), body.toString())))
+      .await();
+    assertThat(response.status()).as("GET %s: %s", path, response.body()).isEqualTo(200);
+    return response.body();
+  }
+
+  private record HttpResponse(int status, String body) {
   }
 
   private static JsonObject op(JsonArray ops, String name) {
