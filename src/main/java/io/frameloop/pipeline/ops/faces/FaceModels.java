@@ -33,10 +33,10 @@ public final class FaceModels {
   static final long MAX_MODEL_BYTES = 64L << 20;
 
   /** BlazeFace's own detection parameters. */
-  public static final List<OpParam> BLAZEFACE_PARAMS = List.of(
+  private static final List<OpParam> BLAZEFACE_PARAMS = List.of(
     OpParam.numberParam("minScore", 0.75, 0.3, 1.0, "blazeface: smallest score (0 to 1) to keep a face"));
   /** The Haar cascade's own detection parameters. */
-  public static final List<OpParam> HAAR_PARAMS = List.of(
+  private static final List<OpParam> HAAR_PARAMS = List.of(
     OpParam.numberParam("scaleFactor", 1.1, HaarDetector.MIN_SCALE_FACTOR, 2.0, "haar: how much the search window grows per scale"),
     OpParam.intParam("minNeighbors", 5, 1, 50, "haar: detections needed to keep a face; higher means fewer false faces"),
     OpParam.intParam("minSize", 30, 1, 4096, "haar: smallest face in pixels (in frames over " + HaarDetector.MAX_DETECTION_SIDE
