@@ -33,9 +33,10 @@ import java.util.zip.CRC32;
  * {@code onnxruntime-java*} directory in the temporary directory at every start, and that directory
  * stays behind even after a clean exit: its delete-on-exit is registered after its files' and so runs
  * first, on a directory that is not empty yet. The way its maintainers document is the system property
- * {@value #NATIVE_PATH}, a directory holding the libraries, which this class sets unless the user
- * did. ONNX Runtime still makes its temporary directory, but empty, and its own delete-on-exit then
- * removes it (a process killed with SIGKILL keeps that empty directory).
+ * {@value #NATIVE_PATH}, a directory holding the libraries, which this class sets unless the user set
+ * it or another of ONNX Runtime's {@code onnxruntime.native.*} properties. ONNX Runtime still makes
+ * its temporary directory, but leaves it empty, and its own delete-on-exit then removes it (a process
+ * killed with SIGKILL keeps that empty directory).
  *
  * <p>The copy is named by the libraries' checksums and sizes in the jar, so another ONNX Runtime
  * version never loads a stale one, written aside and moved in with one rename, and used only when it
@@ -45,6 +46,8 @@ import java.util.zip.CRC32;
 final class OnnxNatives {
 
   static final String NATIVE_PATH = "onnxruntime.native.path";
+  /** The prefix of every system property by which ONNX Runtime lets a user say where its libraries are. */
+  private static final String USER_SETTINGS = "onnxruntime.native.";
   /** The libraries every ONNX Runtime jar has for its platform; the GPU jar adds its providers beside them. */
   private static final String LIBRARY = "onnxruntime";
   private static final String PARTIAL_PREFIX = "onnxruntime-partial-";
@@ -60,8 +63,8 @@ final class OnnxNatives {
       return;
     }
     prepared = true;
-    if (System.getProperty(NATIVE_PATH) != null) {
-      return; // the user's own libraries
+    if (System.getProperties().stringPropertyNames().stream().anyMatch(name -> name.startsWith(USER_SETTINGS))) {
+      return; // the user's own libraries: onnxruntime.native.path, or a library's own .path or .skip
     }
     String platform = platform();
     Path cache = cacheDirectory();
