@@ -69,6 +69,7 @@ public final class OnnxModel implements AutoCloseable {
    * @throws IllegalArgumentException when ONNX Runtime cannot load it, or a tensor is not float
    */
   public static OnnxModel load(byte[] model) {
+    OnnxNatives.prepare(); // before ONNX Runtime's first use: where it loads its libraries from
     try {
       OrtEnvironment environment = OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR, "frameloop");
       try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {

@@ -55,6 +55,16 @@ public interface FrameOpFactory {
   }
 
   /**
+   * The parameters the pipeline keeps for the op, after {@link #validate}: what {@link #create} gets and
+   * what the session echoes back in {@code pipeline} and {@code hello}. By default all of them, defaults
+   * filled in; an op whose parameters belong to one of several choices (the {@code faces} op's models)
+   * keeps only those of the choice made.
+   */
+  default JsonObject normalize(JsonObject params) {
+    return params;
+  }
+
+  /**
    * How small an input the op may get, as a pipeline's first step, instead of the full
    * {@code width x height} image and still give the same output (e.g. a shrinking resize needs
    * only its target size); empty when it needs the full image. The worker then decodes the JPEG

@@ -178,7 +178,7 @@ public final class OpRegistry {
     } catch (IllegalArgumentException e) {
       throw new PipelineException(prefix + e.getMessage());
     }
-    return new PipelineSpec.Step(factory.name(), params);
+    return new PipelineSpec.Step(factory.name(), factory.normalize(params));
   }
 
   /** Creates the op instances of a pipeline, for the worker that owns {@code context}. */

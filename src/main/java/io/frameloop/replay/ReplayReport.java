@@ -35,13 +35,13 @@ public record ReplayReport(String url, String source, int sessions, int fps, int
       timedOut += session.timedOut;
       bytesUp += session.bytesUp;
       bytesDown += session.bytesDown;
-      serverIn += Math.max(0, session.serverIn());
-      JsonObject sessionDrops = session.lastStats.getJsonObject("dropped", new JsonObject());
+      serverIn += Math.max(0, session.serverStats.serverIn());
+      JsonObject sessionDrops = session.serverStats.last().getJsonObject("dropped", new JsonObject());
       for (String reason : sessionDrops.fieldNames()) {
         dropped.put(reason, dropped.getLong(reason, 0L) + sessionDrops.getLong(reason));
       }
-      process.addAll(session.processTimes);
-      queue.addAll(session.queueTimes);
+      process.addAll(session.serverStats.processTimes());
+      queue.addAll(session.serverStats.queueTimes());
       min = Math.min(min, session.received);
       max = Math.max(max, session.received);
       sum += session.received;

@@ -247,7 +247,7 @@ public final class ReplayRunner {
     timers[0] = vertx.setPeriodic(1000, id -> {
       long sent = all.stream().mapToLong(s -> s.sent).sum();
       long received = all.stream().mapToLong(s -> s.received).sum();
-      long dropped = all.stream().mapToLong(s -> s.lastStats.getLong("droppedTotal", 0L)).sum();
+      long dropped = all.stream().mapToLong(s -> s.serverStats.last().getLong("droppedTotal", 0L)).sum();
       long errors = all.stream().mapToLong(s -> s.errors).sum();
       progress.accept(String.format(Locale.ROOT, "%5.1fs  out %6d fps  in %6d fps  sent %8d  received %8d  dropped %7d  errors %d",
         (System.nanoTime() - start) / 1e9, sent - last[0], received - last[1], sent, received, dropped, errors));
@@ -265,8 +265,8 @@ public final class ReplayRunner {
 
   /** Waits until every sent frame is accounted for by the server's stats, or the deadline. */
   private void drain(List<ReplaySession> all, long deadline, Runnable then) {
-    boolean settled = all.stream().allMatch(s -> s.serverIn() == s.sent && s.lastStats.getInteger("pending", 1) == 0
-      && s.received + s.lastStats.getLong("droppedTotal", 0L) + s.errors >= s.sent);
+    boolean settled = all.stream().allMatch(s -> s.serverStats.serverIn() == s.sent && s.serverStats.last().getInteger("pending", 1) == 0
+      && s.received + s.serverStats.last().getLong("droppedTotal", 0L) + s.errors >= s.sent);
     if (settled || System.nanoTime() > deadline) {
       then.run();
     } else {

@@ -1,16 +1,19 @@
 package io.frameloop.replay;
 
 import io.frameloop.client.FrameLoopClient;
-import io.frameloop.protocol.ServerMessages;
 import io.frameloop.protocol.FrameFormat;
 import io.frameloop.protocol.InboundFrame;
+import io.frameloop.protocol.ServerMessages;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
 
@@ -37,21 +40,12 @@ final class ReplaySession {
   private final int window;
   private final FramePlan plan;
   private final Histogram latency;
-  private final Histogram added;
-  private final StageBreakdown stages;
   private final RunTimeline timeline;
   private static final long ANSWER_MS = 10_000;
   /** Send times kept for {@link #sendLog}: the first ones of a run. */
   static final int MAX_SEND_LOG = 100_000;
-  private final io.vertx.core.Promise<Void> pipelineAnswer = io.vertx.core.Promise.promise();
-  private final io.vertx.core.Promise<Void> recordAnswer = io.vertx.core.Promise.promise();
-  /** Round trips (µs) of recent replies by sequence, until the server's per-frame timings arrive. */
-  private final java.util.Map<Long, Long> recentRoundTrips = new java.util.LinkedHashMap<>(256, 0.75f, false) {
-    @Override
-    protected boolean removeEldestEntry(java.util.Map.Entry<Long, Long> eldest) {
-      return size() > 4096;
-    }
-  };
+  private final Promise<Void> pipelineAnswer = Promise.promise();
+  private final Promise<Void> recordAnswer = Promise.promise();
   private final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
   private FrameLoopClient client;
   private long timer = -1;
@@ -69,16 +63,14 @@ final class ReplaySession {
   long bytesUp;
   long bytesDown;
   long timedOut;
-  JsonObject lastStats = new JsonObject();
-  /** The server's per-window processing and queue-wait percentiles, weighted by frames (see ReplayReport). */
-  final ServerTimes processTimes = new ServerTimes();
-  final ServerTimes queueTimes = new ServerTimes();
+  /** What the server's stats messages to this session said. */
+  final ServerStatsReader serverStats;
   /** Null unless the session adapts its frames to a latency target ({@code --adaptive}). */
   final SessionAdaptation adaptation;
   /** The recording's id on the server when the session asked it to record ({@code --record}). */
   String recordingId;
   /** {@code [frame index, send time (System.nanoTime)]} of the first {@link #MAX_SEND_LOG} frames sent. */
-  final java.util.List<long[]> sendLog = new java.util.ArrayList<>();
+  final List<long[]> sendLog = new ArrayList<>();
 
   ReplaySession(Vertx vertx, FrameSource source, FramePlan plan, int window, RunMeters meters,
                 SessionAdaptation adaptation) {
@@ -88,9 +80,8 @@ final class ReplaySession {
     this.plan = plan;
     this.window = window;
     this.latency = meters.latency();
-    this.added = meters.added();
-    this.stages = meters.stages();
     this.timeline = meters.timeline();
+    this.serverStats = new ServerStatsReader(meters);
   }
 
   /** Connects, sets {@code pipeline} (null: the server's) and, when {@code record}, starts a recording of the session. */
@@ -119,7 +110,7 @@ final class ReplaySession {
   }
 
   /** {@code answer}'s future, failed when it does not come within {@link #ANSWER_MS} (a run must not hang). */
-  private Future<Void> answer(io.vertx.core.Promise<Void> answer, String option) {
+  private Future<Void> answer(Promise<Void> answer, String option) {
     long timeout = vertx.setTimer(ANSWER_MS, t -> answer.tryFail(new IllegalArgumentException(
       "the server did not answer " + option + " within " + ANSWER_MS / 1000 + " s")));
     return answer.future().onComplete(done -> vertx.cancelTimer(timeout));
@@ -204,7 +195,7 @@ final class ReplaySession {
       timeline.received(now, micros);
       if (now >= recordFromNanos) {
         latency.recordValue(micros);
-        recentRoundTrips.put(frame.sequence(), micros);
+        serverStats.roundTrip(frame.sequence(), micros);
       }
       if (adaptation != null) {
         adaptation.onReply(frame.sequence(), micros / 1000.0, FrameFormat.HEADER_LENGTH + reply.jpeg().length());
@@ -215,11 +206,7 @@ final class ReplaySession {
   private void onControl(JsonObject message) {
     switch (message.getString("type", "")) {
       case "stats" -> {
-        timeline.dropped(System.nanoTime(), droppedSince(lastStats, message));
-        lastStats = message;
-        recordAdded(message.getJsonArray("timings"));
-        processTimes.add(message.getJsonObject("processMs"));
-        queueTimes.add(message.getJsonObject("queueMs"));
+        serverStats.read(message, System.nanoTime());
         if (adaptation != null) {
           adaptation.onStats(message);
         }
@@ -247,30 +234,6 @@ final class ReplaySession {
     }
   }
 
-  /** Round trip minus the server's processing time, and the processing by stage, for each frame the stats message times. */
-  private void recordAdded(io.vertx.core.json.JsonArray timings) {
-    if (timings == null) {
-      return;
-    }
-    for (Object entry : timings) {
-      io.vertx.core.json.JsonArray timing = (io.vertx.core.json.JsonArray) entry;
-      Long roundTrip = recentRoundTrips.remove(timing.getLong(0));
-      if (roundTrip != null) {
-        added.recordValue(Math.max(0, roundTrip - timing.getLong(1)));
-      }
-      stages.record(timing);
-    }
-  }
-
-  /** Each drop reason's count in {@code stats} minus its count in {@code previous}. */
-  private static java.util.Map<String, Long> droppedSince(JsonObject previous, JsonObject stats) {
-    JsonObject before = previous.getJsonObject("dropped", new JsonObject());
-    java.util.Map<String, Long> since = new java.util.TreeMap<>();
-    stats.getJsonObject("dropped", new JsonObject()).forEach(e ->
-      since.put(e.getKey(), ((Number) e.getValue()).longValue() - before.getLong(e.getKey(), 0L)));
-    return since;
-  }
-
   private void expireUnanswered(long now) {
     while (!inFlight.isEmpty() && now - inFlight.peek().sentNanos() > ANSWER_TIMEOUT_NANOS) {
       inFlight.poll();
@@ -284,11 +247,6 @@ final class ReplaySession {
       vertx.cancelTimer(timer);
       timer = -1;
     }
-  }
-
-  /** The server's count of frames it has seen from this session (from its last stats). */
-  long serverIn() {
-    return lastStats.getLong("in", -1L);
   }
 
   Future<Void> close() {

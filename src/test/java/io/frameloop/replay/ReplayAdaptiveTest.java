@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -80,7 +81,7 @@ class ReplayAdaptiveTest {
   }
 
   private static JsonObject replay(Path json, int port, String... args) throws Exception {
-    List<String> command = new java.util.ArrayList<>(List.of("replay", "--url", "ws://127.0.0.1:" + port + "/frames",
+    List<String> command = new ArrayList<>(List.of("replay", "--url", "ws://127.0.0.1:" + port + "/frames",
       "--fps", "30", "--window", "2", "--source", FRAMES.toString(), "--json", json.toString(), "--pipeline", FLIP));
     command.addAll(List.of(args));
     ByteArrayOutputStream out = new ByteArrayOutputStream();

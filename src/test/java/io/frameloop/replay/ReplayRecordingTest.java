@@ -15,6 +15,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
+import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,7 +47,7 @@ class ReplayRecordingTest {
     Await.until(() -> {
       try {
         return Files.readString(dir.resolve("session.json")).contains("stoppedAt");
-      } catch (java.io.IOException e) {
+      } catch (IOException e) {
         return false;
       }
     });

@@ -124,6 +124,12 @@ public final class AnonymizeOp implements FrameOp {
       faces.validate(params);
     }
 
+    /** The chosen model's parameters only, with {@code style} and {@code padding}. */
+    @Override
+    public JsonObject normalize(JsonObject params) {
+      return faces.models().normalize(params);
+    }
+
     @Override
     public FrameOp create(JsonObject params, OpContext context) {
       return new AnonymizeOp(faces.models().detector(params, context), context, params.getString("style").equals("pixelate"),

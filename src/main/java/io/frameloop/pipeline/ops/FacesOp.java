@@ -26,6 +26,7 @@ public final class FacesOp implements FrameOp {
   /** Faces drawn (or anonymized) at most, the best or largest first. */
   static final int MAX_FACES = 32;
 
+  private static final String KEYPOINTS = "keypoints";
   private static final Scalar GREEN = new Scalar(0, 255, 0);
   private static final Scalar RED = new Scalar(0, 0, 255);
 
@@ -59,7 +60,7 @@ public final class FacesOp implements FrameOp {
     public Factory() {
       super("faces", "Detect faces (BlazeFace neural network, or a Haar cascade) and draw a rectangle around each",
         Stream.concat(FaceModels.PARAMS.stream(), Stream.of(
-          OpParam.booleanParam("keypoints", false, "blazeface: also draw the eyes, nose, mouth and ears"))).toArray(OpParam[]::new));
+          OpParam.booleanParam(KEYPOINTS, false, "blazeface: also draw the eyes, nose, mouth and ears"))).toArray(OpParam[]::new));
     }
 
     @Override
@@ -90,9 +91,19 @@ public final class FacesOp implements FrameOp {
       models().validate(params);
     }
 
+    /** The chosen model's parameters only; {@code keypoints} is BlazeFace's. */
+    @Override
+    public JsonObject normalize(JsonObject params) {
+      JsonObject kept = models().normalize(params);
+      if (!FaceModels.BLAZEFACE.equals(kept.getString("model"))) {
+        kept.remove(KEYPOINTS);
+      }
+      return kept;
+    }
+
     @Override
     public FrameOp create(JsonObject params, OpContext context) {
-      return new FacesOp(models().detector(params, context), params.getBoolean("keypoints"));
+      return new FacesOp(models().detector(params, context), params.getBoolean(KEYPOINTS, false));
     }
   }
 }

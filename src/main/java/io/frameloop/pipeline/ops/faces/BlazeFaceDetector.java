@@ -8,6 +8,7 @@ import io.frameloop.inference.OnnxModel;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import org.opencv.core.Core;
 import org.opencv.core.Mat;
 import org.opencv.core.Scalar;
@@ -55,7 +56,7 @@ public final class BlazeFaceDetector implements AutoCloseable {
     }
   }
 
-  private String shapes(java.util.Set<String> names) {
+  private String shapes(Set<String> names) {
     return names.stream().map(name -> name + " " + Arrays.toString(model.shape(name))).toList().toString();
   }
 

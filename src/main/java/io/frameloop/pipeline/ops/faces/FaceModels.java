@@ -10,8 +10,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
 
 /**
  * The face detectors of the {@code faces} and {@code anonymize} ops and whether each can run here:
@@ -30,15 +32,19 @@ public final class FaceModels {
   /** A model file larger than this is refused: BlazeFace is 442 KB. */
   static final long MAX_MODEL_BYTES = 64L << 20;
 
-  /** The detection parameters the face ops share. */
-  public static final List<OpParam> PARAMS = List.of(
-    OpParam.choiceParam("model", null, List.of(BLAZEFACE, HAAR), "face detector; default blazeface, or haar when the"
-      + " BlazeFace model is unavailable"),
-    OpParam.numberParam("minScore", 0.75, 0.3, 1.0, "blazeface: smallest score (0 to 1) to keep a face"),
+  /** BlazeFace's own detection parameters. */
+  private static final List<OpParam> BLAZEFACE_PARAMS = List.of(
+    OpParam.numberParam("minScore", 0.75, 0.3, 1.0, "blazeface: smallest score (0 to 1) to keep a face"));
+  /** The Haar cascade's own detection parameters. */
+  private static final List<OpParam> HAAR_PARAMS = List.of(
     OpParam.numberParam("scaleFactor", 1.1, HaarDetector.MIN_SCALE_FACTOR, 2.0, "haar: how much the search window grows per scale"),
     OpParam.intParam("minNeighbors", 5, 1, 50, "haar: detections needed to keep a face; higher means fewer false faces"),
     OpParam.intParam("minSize", 30, 1, 4096, "haar: smallest face in pixels (in frames over " + HaarDetector.MAX_DETECTION_SIDE
       + " pixels, at least " + HaarDetector.MIN_DETECTION_FACE + " in a copy scaled down to " + HaarDetector.MAX_DETECTION_SIDE + ")"));
+  /** The detection parameters the face ops share: the model, then each model's own. */
+  public static final List<OpParam> PARAMS = Stream.of(
+    List.of(OpParam.choiceParam("model", null, List.of(BLAZEFACE, HAAR), "face detector; default blazeface, or haar when the"
+      + " BlazeFace model is unavailable")), BLAZEFACE_PARAMS, HAAR_PARAMS).flatMap(List::stream).toList();
 
   // Both face ops read the same settings: load and check each model once.
   private static final Map<List<String>, FaceModels> CONFIGURED = new ConcurrentHashMap<>();
@@ -73,7 +79,7 @@ public final class FaceModels {
   /** The models for the settings {@code faceCascade} and {@code faceModel}; blocks the first time. */
   public static FaceModels configure(JsonObject settings) {
     String cascade = settings.getString("faceCascade", DEFAULT_CASCADE);
-    String model = java.util.Objects.requireNonNullElse(settings.getString("faceModel"), "");
+    String model = Objects.requireNonNullElse(settings.getString("faceModel"), "");
     return CONFIGURED.computeIfAbsent(List.of(cascade, model), key -> new FaceModels(Path.of(cascade), model));
   }
 
@@ -117,6 +123,18 @@ public final class FaceModels {
     unavailableReason(name).ifPresent(reason -> {
       throw new IllegalArgumentException("model '" + name + "' is unavailable on this server: " + reason);
     });
+  }
+
+  /**
+   * {@code params} (valid) as the pipeline keeps them: the model chosen named, and only its own
+   * parameters, the other model's left out (they would not be used, and echoed back they read as if
+   * they were).
+   */
+  public JsonObject normalize(JsonObject params) {
+    String name = chosen(params);
+    JsonObject kept = params.copy().put("model", name);
+    (BLAZEFACE.equals(name) ? HAAR_PARAMS : BLAZEFACE_PARAMS).forEach(param -> kept.remove(param.name()));
+    return kept;
   }
 
   /** Each model's availability, for the op's entry in {@code hello}. */
