@@ -1,6 +1,5 @@
 package io.frameloop.server;
 
-import io.frameloop.auth.AuthOptions;
 import io.frameloop.auth.ManagementAuthHandler;
 import io.frameloop.auth.SessionAdmission;
 import io.frameloop.auth.TenantQuotas;
@@ -12,10 +11,8 @@ import io.frameloop.pipeline.OpRegistry;
 import io.frameloop.pipeline.PipelineException;
 import io.frameloop.pipeline.PipelineRules;
 import io.frameloop.pipeline.PipelineSpec;
-import io.frameloop.pipeline.ImageLimits;
 import io.frameloop.protocol.HelloLimits;
 import io.frameloop.session.FrameScheduler;
-import io.frameloop.session.SessionOptions;
 import io.frameloop.worker.WorkerOptions;
 import io.frameloop.worker.WorkerPool;
 import io.frameloop.session.SessionServices;
@@ -73,11 +70,7 @@ public final class FrameLoop {
     this.meterRegistry = meterRegistry;
     this.pool = pool;
     FrameLoopMetrics metrics = new FrameLoopMetrics(meterRegistry, this::sessionCount, pool, options.effectiveWorkerInstances());
-    SessionOptions sessions = options.getSessionOptions();
-    ImageLimits images = options.getImageLimits();
-    HelloLimits helloLimits = new HelloLimits(sessions.getMaxMessageBytes(), sessions.getMaxTextMessageBytes(),
-      images.getMaxWidth(), images.getMaxHeight(), images.getMaxPixels(), sessions.getMaxFps(),
-      options.getPipelineLimits().getMaxOps(), sessions.getMaxSessions(), sessions.getIdleTimeoutSeconds());
+    HelloLimits helloLimits = options.helloLimits();
     SessionAdmission admission = tokens == null ? SessionAdmission.anonymous(metrics)
       : SessionAdmission.tokens(tokens, new TenantQuotas(options.getAuthOptions(), meterRegistry, metrics));
     this.recorder = io.frameloop.record.Recorder.create(vertx, options.getRecordingOptions());
@@ -143,15 +136,7 @@ public final class FrameLoop {
    * the class-path scan blocks, so not on the event loop.
    */
   private static Future<OpRegistry> defaultRegistry(Vertx vertx, FrameLoopOptions options) {
-    return vertx.executeBlocking(() -> OpRegistry.fromClassPath(opSettings(options)));
-  }
-
-  /** What class-path ops are configured with: the configuration without the HTTP server's and the access settings (secrets among them). */
-  private static JsonObject opSettings(FrameLoopOptions options) {
-    JsonObject settings = options.toJson();
-    settings.remove("httpServerOptions");
-    new AuthOptions().toJson().mergeIn(options.getAuthOptions().toJson()).fieldNames().forEach(settings::remove);
-    return settings;
+    return vertx.executeBlocking(() -> OpRegistry.withDefaults(options.opSettings()));
   }
 
   private record Startup(PipelineSpec pipeline, JpegCodecs.Choice codec) {

@@ -141,6 +141,6 @@ class FrameLoopOptionsTest {
     original.getHttpServerOptions().setPort(1);
     assertThat(copy.getSessionOptions().getMaxFps()).isEqualTo(5);
     assertThat(copy.getHttpServerOptions().getPort()).isEqualTo(FrameLoopOptions.DEFAULT_PORT);
-    assertThat(copy.toJson().getJsonArray("clusterMembers")).isEqualTo(new JsonArray().add("127.0.0.1:5701"));
+    assertThat(copy.toJson().getJsonObject("clusterOptions").getJsonArray("clusterMembers")).isEqualTo(new JsonArray().add("127.0.0.1:5701"));
   }
 }
