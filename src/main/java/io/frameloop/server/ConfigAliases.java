@@ -85,7 +85,14 @@ final class ConfigAliases {
 
   private static Map<String, List<String>> flatKeys() {
     Map<String, List<String>> flat = new LinkedHashMap<>();
-    OWNER_KEYS.forEach((owner, keys) -> keys.forEach(key -> flat.put(key, List.of(owner, key))));
+    OWNER_KEYS.forEach((owner, keys) -> keys.forEach(key -> {
+      // A flat key names one place: two owners with one key could not both keep it.
+      List<String> other = flat.put(key, List.of(owner, key));
+      if (other != null || TOP_LEVEL_KEYS.contains(key)) {
+        throw new IllegalStateException("configuration key '" + key + "' belongs to " + owner + " and "
+          + (other != null ? other.get(0) : "FrameLoopOptions"));
+      }
+    }));
     flat.put("host", List.of(HTTP_SERVER_OPTIONS, "host"));
     flat.put("port", List.of(HTTP_SERVER_OPTIONS, "port"));
     flat.put("tlsCertPath", List.of(HTTP_SERVER_OPTIONS, "pemKeyCertOptions", "certPath"));

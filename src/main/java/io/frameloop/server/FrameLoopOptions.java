@@ -43,6 +43,8 @@ public class FrameLoopOptions {
       .add(new JsonObject().put("op", "resize").put("width", 700))
       .add(new JsonObject().put("op", "flip").put("axis", "horizontal")))
     .put("quality", 80);
+  /** The cluster's TLS files, a private key among them: not for the ops. */
+  private static final List<String> SECRET_CLUSTER_FILES = List.of("clusterTlsCertPath", "clusterTlsKeyPath", "clusterTlsCaPath");
 
   private HttpServerOptions httpServerOptions = HttpServerConfig.defaults();
   private SessionOptions sessionOptions = new SessionOptions();
@@ -78,6 +80,7 @@ public class FrameLoopOptions {
     ConfigKeys.warnUnknown(json);
     // An owner given as text (an environment variable) becomes an object before flat keys join it.
     JsonObject config = ConfigAliases.nest(ConfigValues.coerce(json, Types.TYPES));
+    // The generated converter builds each owner from its object (its JSON constructor checks its keys).
     ConfigValues.read(config, Types.TYPES, FrameLoopOptionsConverter::fromJson, this);
     httpServerOptions = HttpServerConfig.fromJson(config.getJsonObject(ConfigAliases.HTTP_SERVER_OPTIONS));
   }
@@ -109,9 +112,6 @@ public class FrameLoopOptions {
     SECRET_CLUSTER_FILES.forEach(settings::remove);
     return OpSettings.of(settings);
   }
-
-  /** The cluster's TLS files: a private key among them. */
-  private static final List<String> SECRET_CLUSTER_FILES = List.of("clusterTlsCertPath", "clusterTlsKeyPath", "clusterTlsCaPath");
 
   /** The limits {@code hello} tells every client about, from the owners that set them. */
   public HelloLimits helloLimits() {
@@ -159,6 +159,10 @@ public class FrameLoopOptions {
     return clusterOptions.getRole() == Role.front ? 0 : workerOptions.effectiveWorkerInstances();
   }
 
+  /**
+   * Not converted by the generated converter, which would start from Vert.x's defaults (port 80,
+   * every interface): {@code HttpServerConfig} starts from FrameLoop's.
+   */
   @GenIgnore
   public HttpServerOptions getHttpServerOptions() {
     return httpServerOptions;

@@ -119,6 +119,11 @@ class ConfigKeysTest {
     setters.removeAll(ConfigAliases.OWNERS.keySet());
     assertThat(ConfigAliases.TOP_LEVEL_KEYS).containsExactlyInAnyOrderElementsOf(setters);
     assertThat(ConfigAliases.nestedName("maxFps")).isEqualTo("sessionOptions.maxFps");
+    // Every owner's key is one flat key, and no two owners share one.
+    int ownersKeys = ConfigAliases.OWNER_KEYS.values().stream().mapToInt(Set::size).sum();
+    assertThat(ConfigAliases.FLAT_KEYS).hasSize(ownersKeys + 6); // and host, port, the four tls* shortcuts
+    assertThat(ConfigAliases.OWNER_KEYS.get("sessionOptions")).contains("maxFps", "writeQueueMaxBytes").doesNotContain("maxWidth");
+    assertThat(ConfigAliases.OWNER_KEYS.get("recordingOptions")).contains("recordDir", "recordMaxBytes");
     assertThat(ConfigAliases.nestedName("port")).isEqualTo("httpServerOptions.port");
   }
 }
