@@ -90,7 +90,7 @@ final class ConfigAliases {
       List<String> other = flat.put(key, List.of(owner, key));
       if (other != null || TOP_LEVEL_KEYS.contains(key)) {
         throw new IllegalStateException("configuration key '" + key + "' belongs to " + owner + " and "
-          + (other != null ? other.get(0) : "FrameLoopOptions"));
+          + (other != null ? other.get(0) : "the top level"));
       }
     }));
     flat.put("host", List.of(HTTP_SERVER_OPTIONS, "host"));
