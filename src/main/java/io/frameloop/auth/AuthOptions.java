@@ -1,5 +1,7 @@
 package io.frameloop.auth;
 
+import io.frameloop.config.ConfigValues;
+import io.frameloop.config.Ranges;
 import io.vertx.codegen.annotations.DataObject;
 import io.vertx.codegen.annotations.GenIgnore;
 import io.vertx.codegen.json.annotations.JsonGen;
@@ -37,8 +39,14 @@ public class AuthOptions {
     this(other.toJson());
   }
 
+  /**
+   * From configuration JSON (the keys are this owner's, as in {@link #toJson}); a missing key keeps
+   * its default.
+   *
+   * @throws IllegalArgumentException naming the key, for a value of the wrong type or out of range
+   */
   public AuthOptions(JsonObject json) {
-    AuthOptionsConverter.fromJson(json, this);
+    ConfigValues.read(json, toJson(), AuthOptionsConverter::fromJson, this);
   }
 
   public JsonObject toJson() {
@@ -117,7 +125,7 @@ public class AuthOptions {
 
   /** Open sessions one tenant may have (over it: HTTP 429); 0 for no limit besides {@code maxSessions}. */
   public AuthOptions setMaxSessionsPerTenant(int maxSessionsPerTenant) {
-    this.maxSessionsPerTenant = atLeastZero("maxSessionsPerTenant", maxSessionsPerTenant);
+    this.maxSessionsPerTenant = Ranges.atLeast("maxSessionsPerTenant", maxSessionsPerTenant, 0, "no limit");
     return this;
   }
 
@@ -127,7 +135,7 @@ public class AuthOptions {
 
   /** Frames per second over all of one tenant's sessions (over it: dropped as {@code rate_limited}); 0 for no limit. */
   public AuthOptions setMaxFpsPerTenant(int maxFpsPerTenant) {
-    this.maxFpsPerTenant = atLeastZero("maxFpsPerTenant", maxFpsPerTenant);
+    this.maxFpsPerTenant = Ranges.atLeast("maxFpsPerTenant", maxFpsPerTenant, 0, "no limit");
     return this;
   }
 
@@ -146,12 +154,5 @@ public class AuthOptions {
 
   private static String empty(String value) {
     return value == null || value.isEmpty() ? null : value;
-  }
-
-  private static int atLeastZero(String name, int value) {
-    if (value < 0) {
-      throw new IllegalArgumentException(name + " must be 0 (no limit) or more, got " + value);
-    }
-    return value;
   }
 }

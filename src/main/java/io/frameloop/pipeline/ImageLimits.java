@@ -1,5 +1,7 @@
 package io.frameloop.pipeline;
 
+import io.frameloop.config.ConfigValues;
+import io.frameloop.config.Ranges;
 import io.vertx.codegen.annotations.DataObject;
 import io.vertx.codegen.json.annotations.JsonGen;
 import io.vertx.core.json.JsonObject;
@@ -29,8 +31,14 @@ public class ImageLimits {
     this(other.toJson());
   }
 
+  /**
+   * From configuration JSON (the keys are this owner's, as in {@link #toJson}); a missing key keeps
+   * its default.
+   *
+   * @throws IllegalArgumentException naming the key, for a value of the wrong type or out of range
+   */
   public ImageLimits(JsonObject json) {
-    ImageLimitsConverter.fromJson(json, this);
+    ConfigValues.read(json, toJson(), ImageLimitsConverter::fromJson, this);
   }
 
   public JsonObject toJson() {
@@ -44,7 +52,7 @@ public class ImageLimits {
   }
 
   public ImageLimits setMaxWidth(int maxWidth) {
-    this.maxWidth = positive("maxWidth", maxWidth);
+    this.maxWidth = Ranges.atLeast("maxWidth", maxWidth, 1);
     return this;
   }
 
@@ -53,7 +61,7 @@ public class ImageLimits {
   }
 
   public ImageLimits setMaxHeight(int maxHeight) {
-    this.maxHeight = positive("maxHeight", maxHeight);
+    this.maxHeight = Ranges.atLeast("maxHeight", maxHeight, 1);
     return this;
   }
 
@@ -63,7 +71,7 @@ public class ImageLimits {
 
   /** Width times height; lets a server take tall or wide images without taking large square ones. */
   public ImageLimits setMaxPixels(long maxPixels) {
-    this.maxPixels = positive("maxPixels", maxPixels);
+    this.maxPixels = Ranges.atLeast("maxPixels", maxPixels, 1);
     return this;
   }
 
@@ -75,12 +83,5 @@ public class ImageLimits {
   /** The limits as error messages name them: {@code 4096x4096 and 8294400 pixels}. */
   public String describe() {
     return maxWidth + "x" + maxHeight + " and " + maxPixels + " pixels";
-  }
-
-  private static <N extends Number> N positive(String name, N value) {
-    if (value.longValue() < 1) {
-      throw new IllegalArgumentException(name + " must be at least 1, got " + value);
-    }
-    return value;
   }
 }

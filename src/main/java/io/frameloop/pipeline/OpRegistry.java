@@ -44,26 +44,43 @@ public final class OpRegistry {
    * {@code io.frameloop.pipeline.ops}) in the order of this project's services file, then the
    * plug-ins in class path order. An op with the name of an earlier one replaces it in its place.
    *
-   * @param settings the server's settings, flat keys (e.g. {@code "faceCascade"})
+   * @param settings the server's settings, flat keys (e.g. {@code "faceCascade"}); from a FrameLoop's options,
+   *                 {@link #withDefaults(OpSettings)} with {@code options.opSettings()} leaves their secrets out
    */
   public static OpRegistry fromClassPath(JsonObject settings) {
+    return fromClassPath(OpSettings.of(settings));
+  }
+
+  /** {@link #fromClassPath(JsonObject)}; each factory gets its own copy of the settings. */
+  private static OpRegistry fromClassPath(OpSettings settings) {
     OpRegistry registry = new OpRegistry();
     // ServiceLoader's stream is ordered, so sorted is stable: each group keeps the class path order.
     ServiceLoader.load(FrameOpFactory.class).stream().sorted(BUILT_INS_FIRST).map(ServiceLoader.Provider::get)
       .forEach(factory -> {
-        factory.configure(settings);
+        factory.configure(settings.toJson());
         registry.register(factory);
       });
     return registry;
   }
 
   /**
-   * The built-in ops and the class path's plug-ins with their default settings: the registry to
-   * {@link #register} your own ops in. Blocking (the face ops check their models, loading ONNX
-   * Runtime when it is present): call it off the event loop.
+   * The built-in ops and the class path's plug-ins, each configured with {@code settings}: the
+   * registry to {@link #register} your own ops in. With a FrameLoop's options,
+   * {@code OpRegistry.withDefaults(options.opSettings())}: the ops then read what the options set
+   * ({@code faceModel}, {@code faceCascade}...) and see none of their secrets. This is what
+   * {@code FrameLoop.deploy} uses when given no registry. Blocking (the face ops check their
+   * models, loading ONNX Runtime when it is present): call it off the event loop.
+   */
+  public static OpRegistry withDefaults(OpSettings settings) {
+    return fromClassPath(settings);
+  }
+
+  /**
+   * {@link #withDefaults(OpSettings)} with no settings: every op with its own defaults, whatever
+   * the server's options say. Prefer {@code withDefaults(options.opSettings())}.
    */
   public static OpRegistry withDefaults() {
-    return fromClassPath(new JsonObject());
+    return withDefaults(OpSettings.none());
   }
 
   /** {@link #withDefaults()} with the {@code faces} op reading this cascade. */

@@ -1,5 +1,7 @@
 package io.frameloop.pipeline;
 
+import io.frameloop.config.ConfigValues;
+import io.frameloop.config.Ranges;
 import io.vertx.codegen.annotations.DataObject;
 import io.vertx.codegen.json.annotations.JsonGen;
 import io.vertx.core.json.JsonObject;
@@ -23,8 +25,14 @@ public class PipelineLimits {
     this(other.toJson());
   }
 
+  /**
+   * From configuration JSON (the keys are this owner's, as in {@link #toJson}); a missing key keeps
+   * its default.
+   *
+   * @throws IllegalArgumentException naming the key, for a value of the wrong type or out of range
+   */
   public PipelineLimits(JsonObject json) {
-    PipelineLimitsConverter.fromJson(json, this);
+    ConfigValues.read(json, toJson(), PipelineLimitsConverter::fromJson, this);
   }
 
   public JsonObject toJson() {
@@ -39,10 +47,7 @@ public class PipelineLimits {
 
   /** Ops in one pipeline; a longer pipeline gets {@code bad_pipeline}. */
   public PipelineLimits setMaxOps(int maxOps) {
-    if (maxOps < 1 || maxOps > 256) {
-      throw new IllegalArgumentException("maxOps must be between 1 and 256, got " + maxOps);
-    }
-    this.maxOps = maxOps;
+    this.maxOps = Ranges.between("maxOps", maxOps, 1, 256);
     return this;
   }
 }

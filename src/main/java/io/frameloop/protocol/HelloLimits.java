@@ -2,9 +2,66 @@ package io.frameloop.protocol;
 
 import io.vertx.core.json.JsonObject;
 
-/** The limits a {@code hello} message tells the client about: what it may send. */
-public record HelloLimits(int maxMessageBytes, int maxTextMessageBytes, int maxWidth, int maxHeight, long maxPixels,
-                          int maxFps, int maxOps, int maxSessions, int idleTimeoutSeconds) {
+/**
+ * The limits a {@code hello} message tells the client about: what it may send. Each set by name
+ * ({@code FrameLoopOptions.helloLimits()} fills them from the options that own them).
+ */
+public final class HelloLimits {
+
+  private int maxMessageBytes;
+  private int maxTextMessageBytes;
+  private int maxWidth;
+  private int maxHeight;
+  private long maxPixels;
+  private int maxFps;
+  private int maxOps;
+  private int maxSessions;
+  private int idleTimeoutSeconds;
+
+  public HelloLimits setMaxMessageBytes(int maxMessageBytes) {
+    this.maxMessageBytes = maxMessageBytes;
+    return this;
+  }
+
+  public HelloLimits setMaxTextMessageBytes(int maxTextMessageBytes) {
+    this.maxTextMessageBytes = maxTextMessageBytes;
+    return this;
+  }
+
+  public HelloLimits setMaxWidth(int maxWidth) {
+    this.maxWidth = maxWidth;
+    return this;
+  }
+
+  public HelloLimits setMaxHeight(int maxHeight) {
+    this.maxHeight = maxHeight;
+    return this;
+  }
+
+  public HelloLimits setMaxPixels(long maxPixels) {
+    this.maxPixels = maxPixels;
+    return this;
+  }
+
+  public HelloLimits setMaxFps(int maxFps) {
+    this.maxFps = maxFps;
+    return this;
+  }
+
+  public HelloLimits setMaxOps(int maxOps) {
+    this.maxOps = maxOps;
+    return this;
+  }
+
+  public HelloLimits setMaxSessions(int maxSessions) {
+    this.maxSessions = maxSessions;
+    return this;
+  }
+
+  public HelloLimits setIdleTimeoutSeconds(int idleTimeoutSeconds) {
+    this.idleTimeoutSeconds = idleTimeoutSeconds;
+    return this;
+  }
 
   JsonObject toJson() {
     return new JsonObject()

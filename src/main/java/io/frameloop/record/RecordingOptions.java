@@ -1,5 +1,7 @@
 package io.frameloop.record;
 
+import io.frameloop.config.ConfigValues;
+import io.frameloop.config.Ranges;
 import io.vertx.codegen.annotations.DataObject;
 import io.vertx.codegen.annotations.GenIgnore;
 import io.vertx.codegen.json.annotations.JsonGen;
@@ -33,8 +35,18 @@ public class RecordingOptions {
   public RecordingOptions() {
   }
 
+  public RecordingOptions(RecordingOptions other) {
+    this(other.toJson());
+  }
+
+  /**
+   * From configuration JSON (the keys are this owner's, as in {@link #toJson}); a missing key keeps
+   * its default.
+   *
+   * @throws IllegalArgumentException naming the key, for a value of the wrong type or out of range
+   */
   public RecordingOptions(JsonObject json) {
-    RecordingOptionsConverter.fromJson(json, this);
+    ConfigValues.read(json, toJson(), RecordingOptionsConverter::fromJson, this);
   }
 
   public JsonObject toJson() {
@@ -68,7 +80,7 @@ public class RecordingOptions {
    * JPEG bytes but at least a block, plus its index row); at the limit the recording stops.
    */
   public RecordingOptions setRecordMaxBytes(long recordMaxBytes) {
-    this.recordMaxBytes = within("recordMaxBytes", recordMaxBytes, 64 * 1024, MAX_RECORD_MAX_BYTES);
+    this.recordMaxBytes = Ranges.between("recordMaxBytes", recordMaxBytes, 64 * 1024, MAX_RECORD_MAX_BYTES);
     return this;
   }
 
@@ -78,7 +90,7 @@ public class RecordingOptions {
 
   /** Recordings kept in {@code recordDir}; when it holds this many, new recordings are refused (none is deleted). */
   public RecordingOptions setRecordMaxFiles(int recordMaxFiles) {
-    this.recordMaxFiles = (int) within("recordMaxFiles", recordMaxFiles, 1, 100_000);
+    this.recordMaxFiles = Ranges.between("recordMaxFiles", recordMaxFiles, 1, 100_000);
     return this;
   }
 
@@ -88,14 +100,7 @@ public class RecordingOptions {
 
   /** Recordings running at once on this server; more are refused. */
   public RecordingOptions setRecordMaxSessions(int recordMaxSessions) {
-    this.recordMaxSessions = (int) within("recordMaxSessions", recordMaxSessions, 1, 1000);
+    this.recordMaxSessions = Ranges.between("recordMaxSessions", recordMaxSessions, 1, 1000);
     return this;
-  }
-
-  private static long within(String name, long value, long min, long max) {
-    if (value < min || value > max) {
-      throw new IllegalArgumentException(name + " must be " + min + " to " + max + ", got " + value);
-    }
-    return value;
   }
 }

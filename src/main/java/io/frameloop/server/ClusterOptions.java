@@ -1,9 +1,12 @@
 package io.frameloop.server;
 
+import io.frameloop.config.ConfigValues;
+import io.frameloop.config.Ranges;
 import io.vertx.codegen.annotations.DataObject;
 import io.vertx.codegen.json.annotations.JsonGen;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * This node's part in a cluster: its role and how it finds and talks to the other members.
@@ -35,8 +38,14 @@ public class ClusterOptions {
     this(other.toJson());
   }
 
+  /**
+   * From configuration JSON (the keys are this owner's, as in {@link #toJson}); a missing key keeps
+   * its default.
+   *
+   * @throws IllegalArgumentException naming the key, for a value of the wrong type or out of range
+   */
   public ClusterOptions(JsonObject json) {
-    ClusterOptionsConverter.fromJson(json, this);
+    ConfigValues.read(json, toJson(), ClusterOptionsConverter::fromJson, this);
   }
 
   public JsonObject toJson() {
@@ -51,7 +60,7 @@ public class ClusterOptions {
 
   /** {@code both} (default), {@code front} (WebSocket sessions only) or {@code worker} (processing only, no HTTP). */
   public ClusterOptions setRole(Role role) {
-    this.role = java.util.Objects.requireNonNull(role, "role");
+    this.role = Objects.requireNonNull(role, "role");
     return this;
   }
 
@@ -71,7 +80,7 @@ public class ClusterOptions {
 
   /** Hazelcast's port on this node. */
   public ClusterOptions setClusterPort(int clusterPort) {
-    this.clusterPort = port("clusterPort", clusterPort);
+    this.clusterPort = Ranges.port("clusterPort", clusterPort);
     return this;
   }
 
@@ -91,7 +100,7 @@ public class ClusterOptions {
 
   /** The clustered event bus's port on this node; 0 for any free port. */
   public ClusterOptions setEventBusPort(int eventBusPort) {
-    this.eventBusPort = port("eventBusPort", eventBusPort);
+    this.eventBusPort = Ranges.port("eventBusPort", eventBusPort);
     return this;
   }
 
@@ -136,12 +145,5 @@ public class ClusterOptions {
   public ClusterOptions setClusterTlsCaPath(String clusterTlsCaPath) {
     this.clusterTlsCaPath = clusterTlsCaPath;
     return this;
-  }
-
-  private static int port(String name, int port) {
-    if (port < 0 || port > 65535) {
-      throw new IllegalArgumentException(name + " must be a port number (0-65535), got " + port);
-    }
-    return port;
   }
 }

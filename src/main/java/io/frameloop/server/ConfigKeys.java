@@ -1,67 +1,79 @@
 package io.frameloop.server;
 
-import io.frameloop.auth.AuthOptions;
-import io.frameloop.pipeline.ImageLimits;
-import io.frameloop.pipeline.PipelineLimits;
-import io.frameloop.pipeline.ops.faces.FaceOptions;
-import io.frameloop.record.RecordingOptions;
-import io.frameloop.session.SessionOptions;
-import io.frameloop.worker.WorkerOptions;
-import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
-import java.beans.Introspector;
-import java.lang.reflect.Method;
-import java.lang.reflect.Modifier;
+import java.util.Collection;
 import java.util.Comparator;
-import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * The configuration keys FrameLoop knows (its options' setters, as the generated converters read
- * them, plus the HTTP shortcuts), and a warning naming the closest known key for one it does not:
- * a misspelt key would otherwise be ignored without a word.
+ * The configuration keys FrameLoop knows ({@link ConfigAliases}' table) and a warning naming the
+ * closest known key for one it does not: a misspelt key would otherwise be ignored without a word.
+ * It looks into the owners' objects too: {@code {"sessionOptions":{"maxFsp":1}}} is misspelt,
+ * {@code {"routeOptions":{"maxFps":1}}} is under the wrong owner. {@link FrameLoopOptions}' JSON
+ * constructor warns, so every way in (the file, the JSON constructor, the verticle's config) warns
+ * the same, once for each time the options are read.
  */
 final class ConfigKeys {
 
   private static final System.Logger LOG = System.getLogger(ConfigKeys.class.getName());
-  private static final List<Class<?>> OWNERS = List.of(FrameLoopOptions.class, RouteOptions.class, ConnectionLimits.class,
-    SessionOptions.class, ImageLimits.class, PipelineLimits.class, WorkerOptions.class, ClusterOptions.class, AuthOptions.class,
-    RecordingOptions.class, FaceOptions.class);
+
+  /** The flat keys: FrameLoopOptions' own, every owner's, and the HTTP shortcuts. */
   static final Set<String> KNOWN = known();
 
   private ConfigKeys() {
   }
 
   private static Set<String> known() {
-    Set<String> keys = new TreeSet<>(HttpServerConfig.shortcutTypes().fieldNames());
-    keys.add("httpServerOptions");
-    for (Class<?> owner : OWNERS) {
-      for (Method method : owner.getMethods()) {
-        Class<?>[] parameters = method.getParameterTypes();
-        // The owners' own setters (setSessionOptions...) compose, they are not keys.
-        if (method.getName().startsWith("set") && parameters.length == 1 && !Modifier.isStatic(method.getModifiers())
-          && !OWNERS.contains(parameters[0]) && parameters[0] != HttpServerOptions.class) {
-          keys.add(Introspector.decapitalize(method.getName().substring(3)));
-        }
-      }
-    }
+    Set<String> keys = new TreeSet<>(ConfigAliases.TOP_LEVEL_KEYS);
+    keys.addAll(ConfigAliases.FLAT_KEYS.keySet());
     return keys;
   }
 
-  /** Logs a warning for each key of {@code config} that no option reads. */
+  /** Logs a warning for each key of {@code config}, and of its owners' objects, that no option reads. */
   static void warnUnknown(JsonObject config) {
-    for (String key : config.fieldNames()) {
-      if (!KNOWN.contains(key)) {
-        LOG.log(System.Logger.Level.WARNING, "unknown configuration key ''{0}'' is ignored{1}", key, suggestion(key));
+    for (Map.Entry<String, Object> entry : config) {
+      String key = entry.getKey();
+      Set<String> ownerKeys = ConfigAliases.OWNER_KEYS.get(key);
+      if (ownerKeys != null) {
+        if (entry.getValue() instanceof JsonObject owner) {
+          owner.fieldNames().stream().filter(leaf -> !ownerKeys.contains(leaf))
+            .forEach(leaf -> warn(key + "." + leaf, nestedSuggestion(key, leaf)));
+        }
+      } else if (!KNOWN.contains(key)) {
+        warn(key, suggestion(key));
       }
     }
   }
 
+  private static void warn(String key, String suggestion) {
+    LOG.log(System.Logger.Level.WARNING, "unknown configuration key ''{0}'' is ignored{1}", key, suggestion);
+  }
+
+  /** For a top-level key: the closest flat key or owner's name. */
   static String suggestion(String key) {
-    String closest = KNOWN.stream().min(Comparator.comparingInt(known -> distance(known.toLowerCase(), key.toLowerCase()))).orElse(null);
-    return closest != null && distance(closest.toLowerCase(), key.toLowerCase()) <= Math.max(2, key.length() / 3)
-      ? " (did you mean '" + closest + "'?)" : "";
+    Set<String> candidates = new TreeSet<>(KNOWN);
+    candidates.addAll(ConfigAliases.OWNERS.keySet());
+    return closest(key, candidates).map(name -> " (did you mean '" + name + "'?)").orElse("");
+  }
+
+  /**
+   * For a key in an owner's object: its right place when it belongs to another owner, else the
+   * closest of the owner's own keys.
+   */
+  static String nestedSuggestion(String owner, String key) {
+    if (ConfigAliases.FLAT_KEYS.containsKey(key)) {
+      return " (did you mean '" + ConfigAliases.nestedName(key) + "'?)";
+    }
+    return closest(key, ConfigAliases.OWNER_KEYS.get(owner)).map(name -> " (did you mean '" + owner + "." + name + "'?)").orElse("");
+  }
+
+  private static Optional<String> closest(String key, Collection<String> candidates) {
+    String lower = key.toLowerCase();
+    return candidates.stream().min(Comparator.comparingInt(known -> distance(known.toLowerCase(), lower)))
+      .filter(closest -> distance(closest.toLowerCase(), lower) <= Math.max(2, key.length() / 3));
   }
 
   /** Levenshtein distance. */

@@ -10,23 +10,28 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Reads the server configuration with vertx-config, later sources winning:
  * <ol>
  *   <li>the built-in defaults ({@link FrameLoopOptions});</li>
  *   <li>the JSON file (default {@code config.json}), if it exists (a malformed one is an error);</li>
- *   <li>system properties {@code -Dframeloop.<field>=value}, e.g. {@code -Dframeloop.port=9090};</li>
- *   <li>environment variables {@code FRAMELOOP_<FIELD>}, e.g. {@code FRAMELOOP_PORT=9090} or
- *       {@code FRAMELOOP_WORKER_INSTANCES=4}.</li>
+ *   <li>system properties {@code -Dframeloop.<key>=value}, e.g. {@code -Dframeloop.port=9090} or
+ *       {@code -Dframeloop.sessionOptions.maxFps=30};</li>
+ *   <li>environment variables {@code FRAMELOOP_<KEY>} of the flat keys, e.g. {@code FRAMELOOP_PORT=9090} or
+ *       {@code FRAMELOOP_WORKER_INSTANCES=4}; an owner's whole object as JSON, e.g.
+ *       {@code FRAMELOOP_SESSION_OPTIONS='{"maxFps":30}'}.</li>
  * </ol>
+ * The file may use the nested form ({@code {"sessionOptions":{"maxFps":30}}}, as
+ * {@link FrameLoopOptions#toJson} writes it) or the flat one ({@code {"maxFps":30}}), or both.
  */
 public final class ConfigLoader {
 
   static final String SYS_PREFIX = "frameloop";
   static final String ENV_PREFIX = "FRAMELOOP_";
   /** FRAMELOOP_ variables of the clients (replay's token), not the server's. */
-  private static final java.util.Set<String> NOT_SERVER_SETTINGS = java.util.Set.of("FRAMELOOP_TOKEN");
+  private static final Set<String> NOT_SERVER_SETTINGS = Set.of("FRAMELOOP_TOKEN");
 
   private ConfigLoader() {
   }
@@ -61,21 +66,24 @@ public final class ConfigLoader {
   /**
    * The defaults and the file's fields ({@code base}), with {@code frameloop.*} properties and
    * {@code FRAMELOOP_*} variables from {@code overrides} lifted over them; nothing else of the
-   * environment or the system properties. Warns about keys that no option reads.
+   * environment or the system properties. Each may use the flat keys ({@code frameloop.maxFps})
+   * or the nested ones ({@code frameloop.sessionOptions.maxFps}); a later one wins either way
+   * ({@link ConfigAliases#overlay}). The keys no option reads are warned about once, by
+   * {@link FrameLoopOptions}' JSON constructor.
    */
   static JsonObject applyOverrides(JsonObject base, JsonObject overrides) {
-    JsonObject config = base.copy();
+    JsonObject config = base;
     Object fromSys = overrides.getValue(SYS_PREFIX);
     if (fromSys instanceof JsonObject sys) {
-      config.mergeIn(sys);
+      config = ConfigAliases.overlay(config, sys);
     }
+    JsonObject fromEnv = new JsonObject();
     for (Map.Entry<String, Object> entry : overrides) {
       if (entry.getKey().startsWith(ENV_PREFIX) && !NOT_SERVER_SETTINGS.contains(entry.getKey())) {
-        config.put(camelCase(entry.getKey().substring(ENV_PREFIX.length())), entry.getValue());
+        fromEnv.put(camelCase(entry.getKey().substring(ENV_PREFIX.length())), entry.getValue());
       }
     }
-    ConfigKeys.warnUnknown(config);
-    return config;
+    return ConfigAliases.overlay(config, fromEnv);
   }
 
   /** {@code WORKER_INSTANCES} to {@code workerInstances}. */

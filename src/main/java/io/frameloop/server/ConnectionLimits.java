@@ -1,5 +1,7 @@
 package io.frameloop.server;
 
+import io.frameloop.config.ConfigValues;
+import io.frameloop.config.Ranges;
 import io.vertx.codegen.annotations.DataObject;
 import io.vertx.codegen.json.annotations.JsonGen;
 import io.vertx.core.json.JsonObject;
@@ -26,8 +28,14 @@ public class ConnectionLimits {
     this(other.toJson());
   }
 
+  /**
+   * From configuration JSON (the keys are this owner's, as in {@link #toJson}); a missing key keeps
+   * its default.
+   *
+   * @throws IllegalArgumentException naming the key, for a value of the wrong type or out of range
+   */
   public ConnectionLimits(JsonObject json) {
-    ConnectionLimitsConverter.fromJson(json, this);
+    ConfigValues.read(json, toJson(), ConnectionLimitsConverter::fromJson, this);
   }
 
   public JsonObject toJson() {
@@ -42,10 +50,7 @@ public class ConnectionLimits {
 
   /** Connections that have not yet sent a whole request head; more are closed at once. */
   public ConnectionLimits setMaxPendingConnections(int maxPendingConnections) {
-    if (maxPendingConnections < 1) {
-      throw new IllegalArgumentException("maxPendingConnections must be at least 1, got " + maxPendingConnections);
-    }
-    this.maxPendingConnections = maxPendingConnections;
+    this.maxPendingConnections = Ranges.atLeast("maxPendingConnections", maxPendingConnections, 1);
     return this;
   }
 
@@ -55,10 +60,7 @@ public class ConnectionLimits {
 
   /** A connection that has not sent a whole request head by then is closed. */
   public ConnectionLimits setHeaderTimeoutMs(long headerTimeoutMs) {
-    if (headerTimeoutMs < 100) {
-      throw new IllegalArgumentException("headerTimeoutMs must be at least 100, got " + headerTimeoutMs);
-    }
-    this.headerTimeoutMs = headerTimeoutMs;
+    this.headerTimeoutMs = Ranges.atLeast("headerTimeoutMs", headerTimeoutMs, 100);
     return this;
   }
 }

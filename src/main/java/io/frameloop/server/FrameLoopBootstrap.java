@@ -1,6 +1,5 @@
 package io.frameloop.server;
 
-import io.frameloop.auth.AuthOptions;
 import io.frameloop.auth.TokenAuth;
 import io.frameloop.image.JpegCodecs;
 import io.frameloop.image.OpenCvLoader;
@@ -19,7 +18,6 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
 import java.lang.System.Logger.Level;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -126,23 +124,11 @@ public final class FrameLoopBootstrap {
   }
 
   /**
-   * The built-in ops plus the class path's plug-ins, each configured with the server's settings;
+   * The built-in ops plus the class path's plug-ins, each configured with the server's op settings (no secrets);
    * the class-path scan blocks, so not on the event loop.
    */
   private static Future<OpRegistry> defaultRegistry(Vertx vertx, FrameLoopOptions options) {
-    return vertx.executeBlocking(() -> OpRegistry.fromClassPath(opSettings(options)));
-  }
-
-  /**
-   * What class-path ops are configured with: the configuration without the HTTP server's and the
-   * access settings (secrets among them).
-   */
-  private static JsonObject opSettings(FrameLoopOptions options) {
-    JsonObject settings = options.toJson();
-    settings.remove("httpServerOptions");
-    JsonObject accessSettings = new AuthOptions().toJson().mergeIn(options.getAuthOptions().toJson());
-    accessSettings.fieldNames().forEach(settings::remove);
-    return settings;
+    return vertx.executeBlocking(() -> OpRegistry.withDefaults(options.opSettings()));
   }
 
   /** What every worker and the sessions start from: the default pipeline, and the JPEG codec chosen for this machine. */

@@ -4,11 +4,8 @@ import io.frameloop.auth.ManagementAuthHandler;
 import io.frameloop.auth.SessionAdmission;
 import io.frameloop.auth.TenantQuotas;
 import io.frameloop.auth.TokenAuth;
-import io.frameloop.pipeline.ImageLimits;
 import io.frameloop.pipeline.PipelineRules;
-import io.frameloop.protocol.HelloLimits;
 import io.frameloop.record.Recorder;
-import io.frameloop.session.SessionOptions;
 import io.frameloop.session.SessionServices;
 import io.frameloop.worker.WorkerPool;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -62,7 +59,7 @@ final class FrameLoopImpl implements FrameLoop {
     this.recorder = Recorder.create(vertx, options.getRecordingOptions());
     PipelineRules pipelines = new PipelineRules(parts.registry(), options.getPipelineLimits(), options.getImageLimits());
     SessionServices services = new SessionServices(options.getSessionOptions(), pipelines, parts.defaultPipeline(),
-      helloLimits(options), metrics, parts.scheduler(), recorder);
+      options.helloLimits(), metrics, parts.scheduler(), recorder);
     this.framesHandler = FramesHandler.create(vertx, services, options.getRouteOptions().getAllowedOrigins(), admission);
     metrics.countSessions(framesHandler);
     this.health = new FrameLoopHealth(vertx, pool, framesHandler::sessionCount, () -> closed, workerDeployment, codecName);
@@ -78,15 +75,6 @@ final class FrameLoopImpl implements FrameLoop {
     }
     TenantQuotas quotas = new TenantQuotas(options.getAuthOptions(), meterRegistry, metrics);
     return SessionAdmission.tokens(tokens, quotas);
-  }
-
-  /** The limits as {@code hello} announces them. */
-  private static HelloLimits helloLimits(FrameLoopOptions options) {
-    SessionOptions sessions = options.getSessionOptions();
-    ImageLimits images = options.getImageLimits();
-    return new HelloLimits(sessions.getMaxMessageBytes(), sessions.getMaxTextMessageBytes(),
-      images.getMaxWidth(), images.getMaxHeight(), images.getMaxPixels(), sessions.getMaxFps(),
-      options.getPipelineLimits().getMaxOps(), sessions.getMaxSessions(), sessions.getIdleTimeoutSeconds());
   }
 
   @Override

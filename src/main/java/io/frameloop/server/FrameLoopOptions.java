@@ -1,25 +1,22 @@
 package io.frameloop.server;
 
 import io.frameloop.auth.AuthOptions;
-import io.frameloop.auth.AuthOptionsConverter;
+import io.frameloop.config.ConfigValues;
 import io.frameloop.pipeline.ImageLimits;
-import io.frameloop.pipeline.ImageLimitsConverter;
+import io.frameloop.pipeline.OpSettings;
 import io.frameloop.pipeline.PipelineLimits;
-import io.frameloop.pipeline.PipelineLimitsConverter;
 import io.frameloop.pipeline.ops.faces.FaceOptions;
-import io.frameloop.pipeline.ops.faces.FaceOptionsConverter;
+import io.frameloop.protocol.HelloLimits;
 import io.frameloop.record.RecordingOptions;
-import io.frameloop.record.RecordingOptionsConverter;
 import io.frameloop.session.SessionOptions;
-import io.frameloop.session.SessionOptionsConverter;
 import io.frameloop.worker.WorkerOptions;
-import io.frameloop.worker.WorkerOptionsConverter;
 import io.vertx.codegen.annotations.DataObject;
 import io.vertx.codegen.annotations.GenIgnore;
 import io.vertx.codegen.json.annotations.JsonGen;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -27,9 +24,11 @@ import java.util.Objects;
  * {@link HttpServerOptions}, {@link RouteOptions}, {@link ConnectionLimits}, {@link SessionOptions},
  * {@link ImageLimits}, {@link WorkerOptions}, {@link PipelineLimits}, {@link ClusterOptions},
  * {@link AuthOptions}, {@link RecordingOptions}, {@link FaceOptions}; plus the pipeline. The JSON
- * converters are generated. In JSON the owners' keys sit side by side (as in {@code config.json}),
- * Vert.x's HTTP settings under {@code httpServerOptions}, with {@code host}, {@code port} and
- * {@code tls*} as shortcuts.
+ * converters are generated, and the owners nest as Vert.x's own options do:
+ * {@code {"sessionOptions":{"maxFps":30}}}, which {@link #toJson} gives. Today's flat keys
+ * ({@code {"maxFps":30}}, and {@code host}, {@code port} and {@code tls*} for
+ * {@code httpServerOptions}) are read too, as {@link ConfigAliases} rewrites them; a flat key wins
+ * over the same setting in its owner's object. A key no option reads is named in a warning.
  */
 @DataObject
 @JsonGen(publicConverter = false)
@@ -44,6 +43,8 @@ public class FrameLoopOptions {
       .add(new JsonObject().put("op", "resize").put("width", 700))
       .add(new JsonObject().put("op", "flip").put("axis", "horizontal")))
     .put("quality", 80);
+  /** The cluster's TLS files, a private key among them: not for the ops. */
+  private static final List<String> SECRET_CLUSTER_FILES = List.of("clusterTlsCertPath", "clusterTlsKeyPath", "clusterTlsCaPath");
 
   private HttpServerOptions httpServerOptions = HttpServerConfig.defaults();
   private SessionOptions sessionOptions = new SessionOptions();
@@ -54,7 +55,7 @@ public class FrameLoopOptions {
   private WorkerOptions workerOptions = new WorkerOptions();
   private ClusterOptions clusterOptions = new ClusterOptions();
   private AuthOptions authOptions = new AuthOptions();
-  private final RecordingOptions recordingOptions = new RecordingOptions();
+  private RecordingOptions recordingOptions = new RecordingOptions();
   private FaceOptions faceOptions = new FaceOptions();
   private boolean tlsSelfSigned;
   private JsonObject pipeline = DEFAULT_PIPELINE.copy();
@@ -76,51 +77,75 @@ public class FrameLoopOptions {
    * @throws IllegalArgumentException naming the key, for a value of the wrong type or out of range
    */
   public FrameLoopOptions(JsonObject json) {
-    JsonObject config = ConfigValues.coerce(json, Types.TYPES);
-    ConfigValues.apply(config, FrameLoopOptionsConverter::fromJson, this);
-    ConfigValues.apply(config, RouteOptionsConverter::fromJson, routeOptions);
-    ConfigValues.apply(config, ConnectionLimitsConverter::fromJson, connectionLimits);
-    ConfigValues.apply(config, SessionOptionsConverter::fromJson, sessionOptions);
-    ConfigValues.apply(config, ImageLimitsConverter::fromJson, imageLimits);
-    ConfigValues.apply(config, PipelineLimitsConverter::fromJson, pipelineLimits);
-    ConfigValues.apply(config, WorkerOptionsConverter::fromJson, workerOptions);
-    ConfigValues.apply(config, ClusterOptionsConverter::fromJson, clusterOptions);
-    ConfigValues.apply(config, AuthOptionsConverter::fromJson, authOptions);
-    ConfigValues.apply(config, RecordingOptionsConverter::fromJson, recordingOptions);
-    ConfigValues.apply(config, FaceOptionsConverter::fromJson, faceOptions);
-    httpServerOptions = HttpServerConfig.fromJson(config);
+    ConfigKeys.warnUnknown(json);
+    // An owner given as text (an environment variable) becomes an object before flat keys join it.
+    JsonObject config = ConfigAliases.nest(ConfigValues.coerce(json, Types.TYPES));
+    // The generated converter builds each owner from its object (its JSON constructor checks its keys).
+    ConfigValues.read(config, Types.TYPES, FrameLoopOptionsConverter::fromJson, this);
+    httpServerOptions = HttpServerConfig.fromJson(config.getJsonObject(ConfigAliases.HTTP_SERVER_OPTIONS));
   }
 
-  /** Every key's type: the defaults' JSON, and the HTTP shortcuts. */
+  /** Every top-level key's type: the defaults' JSON. */
   private static final class Types {
-    static final JsonObject TYPES = new FrameLoopOptions().toJson().mergeIn(HttpServerConfig.shortcutTypes());
+    static final JsonObject TYPES = new FrameLoopOptions().toJson();
   }
 
-  /** The configuration keys, flat, as in {@code config.json}. */
+  /** The options in the nested form: each owner under its own key, {@code httpServerOptions} as far as they differ from Vert.x's defaults. */
   public JsonObject toJson() {
     JsonObject json = new JsonObject();
     FrameLoopOptionsConverter.toJson(this, json);
     return json.put("pipeline", pipeline.copy())
-      .put("httpServerOptions", HttpServerConfig.toJson(httpServerOptions))
-      .mergeIn(routeOptions.toJson())
-      .mergeIn(connectionLimits.toJson())
-      .mergeIn(sessionOptions.toJson())
-      .mergeIn(imageLimits.toJson())
-      .mergeIn(pipelineLimits.toJson())
-      .mergeIn(workerOptions.toJson())
-      .mergeIn(clusterOptions.toJson())
-      .mergeIn(authOptions.toJson())
-      .mergeIn(recordingOptions.toJson())
-      .mergeIn(faceOptions.toJson());
+      .put(ConfigAliases.HTTP_SERVER_OPTIONS, HttpServerConfig.toJson(httpServerOptions));
   }
 
   /**
-   * The options to listen with (use them to mount FrameLoop on your own server): {@link #getHttpServerOptions}
-   * plus what carries frames of up to {@code maxMessageBytes} without compression, and the
-   * self-signed certificate when {@code tlsSelfSigned} (making it blocks: call off the event loop).
+   * What ops are configured with ({@code OpRegistry.withDefaults(options.opSettings())},
+   * each plug-in's {@code configure}): the settings as flat keys ({@code faceCascade},
+   * {@code faceModel}, {@code maxWidth}...), without the secrets: nothing of {@code authOptions}
+   * (token keys, {@code managementToken}), of {@code httpServerOptions} (TLS keys and their
+   * passwords) or the cluster's TLS files.
+   */
+  public OpSettings opSettings() {
+    JsonObject settings = ConfigAliases.flatten(toJson());
+    settings.remove(ConfigAliases.HTTP_SERVER_OPTIONS);
+    ConfigAliases.OWNER_KEYS.get("authOptions").forEach(settings::remove);
+    SECRET_CLUSTER_FILES.forEach(settings::remove);
+    return OpSettings.of(settings);
+  }
+
+  /** The limits {@code hello} tells every client about, from the owners that set them. */
+  public HelloLimits helloLimits() {
+    return new HelloLimits()
+      .setMaxMessageBytes(sessionOptions.getMaxMessageBytes())
+      .setMaxTextMessageBytes(sessionOptions.getMaxTextMessageBytes())
+      .setMaxWidth(imageLimits.getMaxWidth())
+      .setMaxHeight(imageLimits.getMaxHeight())
+      .setMaxPixels(imageLimits.getMaxPixels())
+      .setMaxFps(sessionOptions.getMaxFps())
+      .setMaxOps(pipelineLimits.getMaxOps())
+      .setMaxSessions(sessionOptions.getMaxSessions())
+      .setIdleTimeoutSeconds(sessionOptions.getIdleTimeoutSeconds());
+  }
+
+  /**
+   * The options FrameLoop's own server listens with ({@link FrameLoopVerticle}): {@link #getHttpServerOptions}
+   * plus {@link #applyWebSocketSettings}, HTTP/1.1 only, and the self-signed certificate when
+   * {@code tlsSelfSigned} (making it blocks: call off the event loop). They keep
+   * {@code strictThreadMode} on: to mount FrameLoop on your own server, use
+   * {@link #applyWebSocketSettings} on your server's options instead.
    */
   public HttpServerOptions listenOptions() {
     return HttpServerConfig.forFrames(httpServerOptions, sessionOptions.getMaxMessageBytes(), tlsSelfSigned);
+  }
+
+  /**
+   * Sets on {@code serverOptions} (your own server's) only what the frames WebSocket needs, and
+   * returns them: messages and frames of up to {@code maxMessageBytes}, no compression, the
+   * {@code frameloop.v1} subprotocol (when none is set). Nothing else changes: not
+   * {@code strictThreadMode}, so that your routes may answer from any thread.
+   */
+  public HttpServerOptions applyWebSocketSettings(HttpServerOptions serverOptions) {
+    return HttpServerConfig.applyWebSocketSettings(serverOptions, sessionOptions.getMaxMessageBytes());
   }
 
   /** Whether {@link #listenOptions} serve HTTPS and WSS. */
@@ -134,6 +159,10 @@ public class FrameLoopOptions {
     return clusterOptions.getRole() == Role.front ? 0 : workerOptions.effectiveWorkerInstances();
   }
 
+  /**
+   * Not converted by the generated converter, which would start from Vert.x's defaults (port 80,
+   * every interface): {@code HttpServerConfig} starts from FrameLoop's.
+   */
   @GenIgnore
   public HttpServerOptions getHttpServerOptions() {
     return httpServerOptions;
@@ -146,98 +175,86 @@ public class FrameLoopOptions {
     return this;
   }
 
-  @GenIgnore
   public RouteOptions getRouteOptions() {
     return routeOptions;
   }
 
-  @GenIgnore
   public FrameLoopOptions setRouteOptions(RouteOptions routeOptions) {
     this.routeOptions = Objects.requireNonNull(routeOptions, "routeOptions");
     return this;
   }
 
-  @GenIgnore
   public ConnectionLimits getConnectionLimits() {
     return connectionLimits;
   }
 
-  @GenIgnore
   public FrameLoopOptions setConnectionLimits(ConnectionLimits connectionLimits) {
     this.connectionLimits = Objects.requireNonNull(connectionLimits, "connectionLimits");
     return this;
   }
 
-  @GenIgnore
   public SessionOptions getSessionOptions() {
     return sessionOptions;
   }
 
-  @GenIgnore
   public FrameLoopOptions setSessionOptions(SessionOptions sessionOptions) {
     this.sessionOptions = Objects.requireNonNull(sessionOptions, "sessionOptions");
     return this;
   }
 
-  @GenIgnore
   public ImageLimits getImageLimits() {
     return imageLimits;
   }
 
-  @GenIgnore
   public FrameLoopOptions setImageLimits(ImageLimits imageLimits) {
     this.imageLimits = Objects.requireNonNull(imageLimits, "imageLimits");
     return this;
   }
 
-  @GenIgnore
   public PipelineLimits getPipelineLimits() {
     return pipelineLimits;
   }
 
-  @GenIgnore
   public FrameLoopOptions setPipelineLimits(PipelineLimits pipelineLimits) {
     this.pipelineLimits = Objects.requireNonNull(pipelineLimits, "pipelineLimits");
     return this;
   }
 
-  @GenIgnore
   public WorkerOptions getWorkerOptions() {
     return workerOptions;
   }
 
-  @GenIgnore
   public FrameLoopOptions setWorkerOptions(WorkerOptions workerOptions) {
     this.workerOptions = Objects.requireNonNull(workerOptions, "workerOptions");
     return this;
   }
 
-  @GenIgnore
   public ClusterOptions getClusterOptions() {
     return clusterOptions;
   }
 
-  @GenIgnore
   public FrameLoopOptions setClusterOptions(ClusterOptions clusterOptions) {
     this.clusterOptions = Objects.requireNonNull(clusterOptions, "clusterOptions");
     return this;
   }
 
-  @GenIgnore
   public AuthOptions getAuthOptions() {
     return authOptions;
   }
 
-  @GenIgnore
   public FrameLoopOptions setAuthOptions(AuthOptions authOptions) {
     this.authOptions = Objects.requireNonNull(authOptions, "authOptions");
     return this;
   }
 
   /** Recording sessions: off unless {@code recordDir} is set. */
-  @GenIgnore
   public RecordingOptions getRecordingOptions() {
     return recordingOptions;
+  }
+
+  public FrameLoopOptions setRecordingOptions(RecordingOptions recordingOptions) {
+    this.recordingOptions = Objects.requireNonNull(recordingOptions, "recordingOptions");
+    return this;
   }
 
   public boolean isTlsSelfSigned() {
@@ -260,12 +277,10 @@ public class FrameLoopOptions {
     return this;
   }
 
-  @GenIgnore
   public FaceOptions getFaceOptions() {
     return faceOptions;
   }
 
-  @GenIgnore
   public FrameLoopOptions setFaceOptions(FaceOptions faceOptions) {
     this.faceOptions = Objects.requireNonNull(faceOptions, "faceOptions");
     return this;

@@ -45,19 +45,23 @@ public class FrameLoopVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    if (givenOptions == null) {
-      ConfigKeys.warnUnknown(config());
-    }
-    FrameLoopOptions options = givenOptions != null ? givenOptions : new FrameLoopOptions(config());
     // The instances of one deployment share one FrameLoop; each adds an HTTP server on the shared port.
-    share = SharedFrameLoops.acquire(context.deploymentID(), () -> givenRegistry != null
-      ? FrameLoopBootstrap.deploy(vertx, options, givenRegistry) : FrameLoopBootstrap.deploy(vertx, options));
-    return share.frameLoop()
-      .compose(loop -> {
-        frameLoop = loop;
-        // Making a self-signed certificate blocks: not on the event loop.
-        return vertx.executeBlocking(options::listenOptions);
-      })
+    // The first reads the config (so its warnings come once per deployment), the others take the FrameLoop's.
+    share = SharedFrameLoops.acquire(context.deploymentID(), () -> Future.succeededFuture(config())
+      .map(config -> givenOptions != null ? givenOptions : new FrameLoopOptions(config))
+      .compose(given -> givenRegistry != null ? FrameLoopBootstrap.deploy(vertx, given, givenRegistry)
+        : FrameLoopBootstrap.deploy(vertx, given)));
+    return share.frameLoop().compose(loop -> {
+      frameLoop = loop;
+      return listen(loop.options());
+    })
+      // Vert.x calls no stop() after a failed start: let go of the service here.
+      .onFailure(e -> SharedFrameLoops.release(share));
+  }
+
+  private Future<HttpServer> listen(FrameLoopOptions options) {
+    // Making a self-signed certificate blocks: not on the event loop.
+    return vertx.executeBlocking(options::listenOptions)
       .compose(serverOptions -> {
         ConnectionGuard guard = ConnectionGuard.create(vertx, options.getConnectionLimits());
         Router router = Router.router(vertx);
@@ -77,9 +81,7 @@ public class FrameLoopVerticle extends VerticleBase {
         LOG.log(System.Logger.Level.INFO, "FrameLoop listening on {0}://{1}/ (frames at {2}://{1}{3})", http, authority, ws,
           options.getRouteOptions().getFramesPath());
         warnIfOpen(options);
-      })
-      // Vert.x calls no stop() after a failed start: let go of the service here.
-      .onFailure(e -> SharedFrameLoops.release(share));
+      });
   }
 
   /** Off loopback, say what anyone who reaches the port can do. */

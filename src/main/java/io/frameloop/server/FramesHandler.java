@@ -6,6 +6,7 @@ import io.frameloop.auth.TenantFullException;
 import io.frameloop.protocol.CloseCodes;
 import io.frameloop.protocol.FrameFormat;
 import io.frameloop.session.FrameSession;
+import io.frameloop.session.OutboundLimits;
 import io.frameloop.session.SessionGrant;
 import io.frameloop.session.SessionServices;
 import io.frameloop.worker.RateLimitedLog;
@@ -175,7 +176,7 @@ public final class FramesHandler implements Handler<RoutingContext> {
       socket.close(CloseCodes.GOING_AWAY, closedReason);
       return;
     }
-    socket.setWriteQueueMaxSize(services.options().getWriteQueueMaxBytes());
+    socket.setWriteQueueMaxSize(OutboundLimits.of(services.options()).socketWriteQueueMaxSize());
     // Admitted: the upgrade's headers (a token among them) need not live as long as the session.
     socket.headers().clear();
     FrameSession session = new FrameSession(Long.toString(sessionIds.incrementAndGet()), socket, disconnect,

@@ -1,15 +1,18 @@
 package io.frameloop.server;
 
+import io.frameloop.config.ConfigValues;
+import io.frameloop.protocol.FrameFormat;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.SelfSignedCertificate;
+import java.util.List;
 import java.util.Objects;
 
 /**
  * FrameLoop's side of Vert.x's {@link HttpServerOptions}: its defaults (loopback, port 8080), the
- * configuration shortcuts {@code host}, {@code port}, {@code tlsCertPath}/{@code tlsKeyPath}
- * (PEM) and {@code tlsKeyStorePath}/{@code tlsKeyStorePassword} (PKCS#12) over the nested
- * {@code httpServerOptions} object, and what a server that carries frames needs on top.
+ * nested {@code httpServerOptions} object over them (the shortcuts {@code host}, {@code port},
+ * {@code tlsCertPath}/{@code tlsKeyPath} (PEM) and {@code tlsKeyStorePath}/{@code tlsKeyStorePassword}
+ * (PKCS#12) are moved there by {@link ConfigAliases}), and what a server that carries frames needs on top.
  */
 final class HttpServerConfig {
 
@@ -38,40 +41,26 @@ final class HttpServerConfig {
       .setWebSocketClosingTimeout(DEFAULT_WEBSOCKET_CLOSING_TIMEOUT_SECONDS).setStrictThreadMode(DEFAULT_STRICT_THREAD_MODE);
   }
 
-  /** The shortcut keys with a value of their type, for {@link ConfigValues#coerce}. */
-  static JsonObject shortcutTypes() {
-    return new JsonObject().put("host", "").put("port", 0)
-      .put("tlsCertPath", "").put("tlsKeyPath", "").put("tlsKeyStorePath", "").put("tlsKeyStorePassword", "");
-  }
-
-  /** {@code httpServerOptions} over FrameLoop's defaults, then the shortcuts over that. */
-  static HttpServerOptions fromJson(JsonObject config) {
+  /**
+   * The nested {@code httpServerOptions} (the shortcuts already moved there by
+   * {@link ConfigAliases#nest}; null for none) over FrameLoop's defaults, each value of the type
+   * Vert.x reads.
+   */
+  static HttpServerOptions fromJson(JsonObject given) {
     JsonObject http = defaults().toJson();
-    JsonObject nested = config.getJsonObject("httpServerOptions");
-    if (nested != null) {
-      http.mergeIn(nested);
+    if (given != null) {
+      http.mergeIn(ConfigValues.coerce(given, new HttpServerOptions().toJson()));
     }
-    copy(config, "host", http);
-    copy(config, "port", http);
-    String certPath = config.getString("tlsCertPath");
-    String keyPath = config.getString("tlsKeyPath");
-    String keyStorePath = config.getString("tlsKeyStorePath");
-    if (keyStorePath != null) {
-      http.put("ssl", true).put("pfxKeyCertOptions", new JsonObject().put("path", keyStorePath)
-        .put("password", config.getString("tlsKeyStorePassword")));
-    } else if (certPath != null || keyPath != null) {
-      if (certPath == null || keyPath == null) {
-        throw new IllegalArgumentException("TLS with PEM files needs both tlsCertPath and tlsKeyPath");
-      }
-      http.put("ssl", true).put("pemKeyCertOptions", new JsonObject().put("certPath", certPath).put("keyPath", keyPath));
+    JsonObject pem = http.getJsonObject("pemKeyCertOptions");
+    if (http.getValue("pfxKeyCertOptions") != null && pem != null) {
+      // A key store given with PEM files: the key store is used, as it always was.
+      http.remove("pemKeyCertOptions");
+    } else if (pem != null && pem.getValue("certPaths") == null && pem.getValue("keyPaths") == null
+      && (pem.getValue("certPath") == null) != (pem.getValue("keyPath") == null)) {
+      throw new IllegalArgumentException("TLS with PEM files needs both tlsCertPath and tlsKeyPath"
+        + " (httpServerOptions.pemKeyCertOptions certPath and keyPath)");
     }
     return new HttpServerOptions(http);
-  }
-
-  private static void copy(JsonObject from, String key, JsonObject to) {
-    if (from.getValue(key) != null) {
-      to.put(key, from.getValue(key));
-    }
   }
 
   /**
@@ -92,32 +81,41 @@ final class HttpServerConfig {
   }
 
   /**
-   * A copy that carries frames of up to {@code maxMessageBytes}, without compression, with the
+   * A copy for FrameLoop's own server: {@link #applyWebSocketSettings}, HTTP/1.1 only, and the
    * self-signed certificate when asked for (making it blocks).
    */
   static HttpServerOptions forFrames(HttpServerOptions configured, int maxMessageBytes, boolean tlsSelfSigned) {
+    HttpServerOptions server = applyWebSocketSettings(new HttpServerOptions(configured), maxMessageBytes)
+      // HTTP/1.1 only: with h2c, a connection starts only once its first bytes arrive, so a
+      // client that sends nothing would stay out of the ConnectionGuard's sight.
+      .setHttp2ClearTextEnabled(false);
+    if (tlsSelfSigned && !server.isSsl()) {
+      // A development certificate, new at every start: browsers will warn about it.
+      server.setSsl(true).setKeyCertOptions(SelfSignedCertificate.create("localhost").keyCertOptions());
+    }
+    return server;
+  }
+
+  /**
+   * Only what the frames WebSocket needs, set on {@code server} (and returned): messages and
+   * frames of up to {@code maxMessageBytes}, no compression, the {@code frameloop.v1}
+   * subprotocol. Nothing else of {@code server} changes: not its thread mode, port or TLS.
+   */
+  static HttpServerOptions applyWebSocketSettings(HttpServerOptions server, int maxMessageBytes) {
     // The session refuses messages over maxMessageBytes with a clean 1009 close, fragment by
     // fragment. The transport's frame limit sits a little above: Netty answers a frame over it by
     // closing the connection at once (the client sees 1006, not the reason), and frames up to it
     // may wait in the connection's inbound queue, so it is kept close to the session's limit.
     int transportLimit = (int) Math.min(Integer.MAX_VALUE, maxMessageBytes + 64L * 1024);
-    HttpServerOptions server = new HttpServerOptions(configured)
-      .setMaxWebSocketMessageSize(transportLimit)
+    server.setMaxWebSocketMessageSize(transportLimit)
       .setMaxWebSocketFrameSize(transportLimit)
       // JPEG does not deflate: compression would only burn CPU on both ends.
       .setPerMessageWebSocketCompressionSupported(false)
-      .setPerFrameWebSocketCompressionSupported(false)
-      // HTTP/1.1 only: with h2c, a connection starts only once its first bytes arrive, so a
-      // client that sends nothing would stay out of the ConnectionGuard's sight.
-      .setHttp2ClearTextEnabled(false);
+      .setPerFrameWebSocketCompressionSupported(false);
     if (server.getWebSocketSubProtocols() == null || server.getWebSocketSubProtocols().isEmpty()) {
       // Browsers send their token as a subprotocol next to this one, and accept the handshake only
       // if the server selects one of theirs.
-      server.setWebSocketSubProtocols(java.util.List.of(io.frameloop.protocol.FrameFormat.SUBPROTOCOL));
-    }
-    if (tlsSelfSigned && !server.isSsl()) {
-      // A development certificate, new at every start: browsers will warn about it.
-      server.setSsl(true).setKeyCertOptions(SelfSignedCertificate.create("localhost").keyCertOptions());
+      server.setWebSocketSubProtocols(List.of(FrameFormat.SUBPROTOCOL));
     }
     return server;
   }

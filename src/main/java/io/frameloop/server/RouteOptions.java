@@ -1,8 +1,12 @@
 package io.frameloop.server;
 
+import io.frameloop.config.ConfigValues;
+import io.frameloop.config.Ranges;
 import io.vertx.codegen.annotations.DataObject;
 import io.vertx.codegen.json.annotations.JsonGen;
 import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 
@@ -36,8 +40,14 @@ public class RouteOptions {
     this(other.toJson());
   }
 
+  /**
+   * From configuration JSON (the keys are this owner's, as in {@link #toJson}); a missing key keeps
+   * its default.
+   *
+   * @throws IllegalArgumentException naming the key, for a value of the wrong type or out of range
+   */
   public RouteOptions(JsonObject json) {
-    RouteOptionsConverter.fromJson(json, this);
+    ConfigValues.read(json, toJson(), RouteOptionsConverter::fromJson, this);
   }
 
   public JsonObject toJson() {
@@ -67,9 +77,9 @@ public class RouteOptions {
    */
   public RouteOptions setWebroot(String webroot) {
     Objects.requireNonNull(webroot, "webroot");
-    if (!webroot.isEmpty() && !java.nio.file.Files.isRegularFile(java.nio.file.Path.of(webroot, "index.html"))) {
+    if (!webroot.isEmpty() && !Files.isRegularFile(Path.of(webroot, "index.html"))) {
       throw new IllegalArgumentException("must be a directory with an index.html, or empty for the built-in page; "
-        + java.nio.file.Path.of(webroot).toAbsolutePath() + " has none");
+        + Path.of(webroot).toAbsolutePath() + " has none");
     }
     this.webroot = webroot;
     return this;

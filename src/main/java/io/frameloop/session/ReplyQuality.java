@@ -5,7 +5,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * The JPEG quality a session's replies are encoded at: the pipeline's, lowered while the client
  * reads slowly, so that replies get smaller before they must be dropped as {@code slow_client}
- * (at {@code writeQueueMaxBytes} of unsent bytes). Lowered by {@value #STEP_DOWN} when the unsent
+ * (at {@code writeQueueMaxBytes} of unsent bytes; the thresholds are {@link OutboundLimits}'). Lowered by {@value #STEP_DOWN} when the unsent
  * bytes pass a quarter of that limit (twice that past half), at most every
  * {@value #DOWN_EVERY_MS} ms, down to {@value #FLOOR}: quickly, since the queue fills at the
  * frame rate. Raised by {@value #STEP_UP} at most every {@value #UP_AFTER_MS} ms while the queue
@@ -26,10 +26,12 @@ final class ReplyQuality {
   private int cap = 100;
   private long lastChangeNanos = System.nanoTime() - TimeUnit.MILLISECONDS.toNanos(UP_AFTER_MS);
 
+  /** With the thresholds {@link OutboundLimits} derives from {@code writeQueueMaxBytes}. */
   ReplyQuality(long writeQueueMaxBytes) {
-    this.lowerAbove = writeQueueMaxBytes / 4;
-    this.lowerFastAbove = writeQueueMaxBytes / 2;
-    this.raiseBelow = writeQueueMaxBytes / 16;
+    OutboundLimits limits = new OutboundLimits(writeQueueMaxBytes);
+    this.lowerAbove = limits.lowerQualityAbove();
+    this.lowerFastAbove = limits.lowerQualityFastAbove();
+    this.raiseBelow = limits.raiseQualityBelow();
   }
 
   /** The quality for the next reply, given the client's unsent bytes now. */

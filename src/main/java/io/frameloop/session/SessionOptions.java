@@ -1,5 +1,7 @@
 package io.frameloop.session;
 
+import io.frameloop.config.ConfigValues;
+import io.frameloop.config.Ranges;
 import io.vertx.codegen.annotations.DataObject;
 import io.vertx.codegen.json.annotations.JsonGen;
 import io.vertx.core.json.JsonObject;
@@ -42,8 +44,14 @@ public class SessionOptions {
     this(other.toJson());
   }
 
+  /**
+   * From configuration JSON (the keys are this owner's, as in {@link #toJson}); a missing key keeps
+   * its default.
+   *
+   * @throws IllegalArgumentException naming the key, for a value of the wrong type or out of range
+   */
   public SessionOptions(JsonObject json) {
-    SessionOptionsConverter.fromJson(json, this);
+    ConfigValues.read(json, toJson(), SessionOptionsConverter::fromJson, this);
   }
 
   public JsonObject toJson() {
@@ -58,7 +66,7 @@ public class SessionOptions {
 
   /** Concurrent sessions; the next upgrade is refused with HTTP 503. */
   public SessionOptions setMaxSessions(int maxSessions) {
-    this.maxSessions = atLeast("maxSessions", maxSessions, 1);
+    this.maxSessions = Ranges.atLeast("maxSessions", maxSessions, 1);
     return this;
   }
 
@@ -68,7 +76,7 @@ public class SessionOptions {
 
   /** Frames per second a session may send; more are dropped as {@code rate_limited}. 0: no limit. */
   public SessionOptions setMaxFps(int maxFps) {
-    this.maxFps = atLeast("maxFps", maxFps, 0);
+    this.maxFps = Ranges.atLeast("maxFps", maxFps, 0);
     return this;
   }
 
@@ -78,7 +86,7 @@ public class SessionOptions {
 
   /** A session that sends nothing for this long is closed (1000, with the reason); 0: never. */
   public SessionOptions setIdleTimeoutSeconds(int idleTimeoutSeconds) {
-    this.idleTimeoutSeconds = atLeast("idleTimeoutSeconds", idleTimeoutSeconds, 0);
+    this.idleTimeoutSeconds = Ranges.atLeast("idleTimeoutSeconds", idleTimeoutSeconds, 0);
     return this;
   }
 
@@ -88,7 +96,7 @@ public class SessionOptions {
 
   /** How often a session is sent its {@code stats}. */
   public SessionOptions setStatsIntervalMs(long statsIntervalMs) {
-    this.statsIntervalMs = atLeast("statsIntervalMs", statsIntervalMs, 10);
+    this.statsIntervalMs = Ranges.atLeast("statsIntervalMs", statsIntervalMs, 10);
     return this;
   }
 
@@ -98,7 +106,7 @@ public class SessionOptions {
 
   /** The largest binary message (frame); a larger one closes the session with 1009. */
   public SessionOptions setMaxMessageBytes(int maxMessageBytes) {
-    this.maxMessageBytes = atLeast("maxMessageBytes", maxMessageBytes, 1024);
+    this.maxMessageBytes = Ranges.atLeast("maxMessageBytes", maxMessageBytes, 1024);
     return this;
   }
 
@@ -108,7 +116,7 @@ public class SessionOptions {
 
   /** The largest control message (UTF-8 bytes); a larger one gets {@code bad_message}. */
   public SessionOptions setMaxTextMessageBytes(int maxTextMessageBytes) {
-    this.maxTextMessageBytes = atLeast("maxTextMessageBytes", maxTextMessageBytes, 256);
+    this.maxTextMessageBytes = Ranges.atLeast("maxTextMessageBytes", maxTextMessageBytes, 256);
     return this;
   }
 
@@ -118,7 +126,7 @@ public class SessionOptions {
 
   /** A client's unsent bytes before its replies are dropped as {@code slow_client}. */
   public SessionOptions setWriteQueueMaxBytes(int writeQueueMaxBytes) {
-    this.writeQueueMaxBytes = atLeast("writeQueueMaxBytes", writeQueueMaxBytes, 1024);
+    this.writeQueueMaxBytes = Ranges.atLeast("writeQueueMaxBytes", writeQueueMaxBytes, 1024);
     return this;
   }
 
@@ -128,7 +136,7 @@ public class SessionOptions {
 
   /** WebSocket pings a session may send per second (bursts of one second's worth); more close it with 1008. */
   public SessionOptions setMaxPingsPerSecond(int maxPingsPerSecond) {
-    this.maxPingsPerSecond = atLeast("maxPingsPerSecond", maxPingsPerSecond, 1);
+    this.maxPingsPerSecond = Ranges.atLeast("maxPingsPerSecond", maxPingsPerSecond, 1);
     return this;
   }
 
@@ -138,14 +146,7 @@ public class SessionOptions {
 
   /** A session whose outbound queue stays full this long (the client reads nothing) is closed with 1008. */
   public SessionOptions setStalledTimeoutSeconds(int stalledTimeoutSeconds) {
-    this.stalledTimeoutSeconds = atLeast("stalledTimeoutSeconds", stalledTimeoutSeconds, 1);
+    this.stalledTimeoutSeconds = Ranges.atLeast("stalledTimeoutSeconds", stalledTimeoutSeconds, 1);
     return this;
-  }
-
-  private static <N extends Number> N atLeast(String name, N value, long min) {
-    if (value.longValue() < min) {
-      throw new IllegalArgumentException(name + " must be at least " + min + ", got " + value);
-    }
-    return value;
   }
 }

@@ -7,7 +7,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Everything a session sends, bounded by its own count of the bytes written and not yet handed to
- * the network ({@code writeQueueMaxBytes}; the socket's own {@code writeQueueFull} lets 16 more
+ * the network ({@code writeQueueMaxBytes}, see {@link OutboundLimits}; the socket's own {@code writeQueueFull} lets 16 more
  * messages through, whatever their size). Processed frames and {@code stats} go out only while
  * that count is under the limit (otherwise frames are dropped as {@code slow_client}); answers to
  * the client's own messages always go out, and a client whose unsent answers alone pass the limit
@@ -26,7 +26,7 @@ final class SessionOutput {
 
   SessionOutput(WebSocketBase socket, SessionOptions options) {
     this.socket = socket;
-    this.maxQueuedBytes = options.getWriteQueueMaxBytes();
+    this.maxQueuedBytes = OutboundLimits.of(options).maxUnsentBytes();
     this.stalledNanos = TimeUnit.SECONDS.toNanos(options.getStalledTimeoutSeconds());
   }
 

@@ -1,9 +1,12 @@
 package io.frameloop.worker;
 
 import io.frameloop.image.JpegCodecSetting;
+import io.frameloop.config.ConfigValues;
+import io.frameloop.config.Ranges;
 import io.vertx.codegen.annotations.DataObject;
 import io.vertx.codegen.json.annotations.JsonGen;
 import io.vertx.core.json.JsonObject;
+import java.util.Objects;
 
 /**
  * The worker pool: how many worker verticles, which JPEG codec, how many frames they hold at
@@ -34,8 +37,14 @@ public class WorkerOptions {
     this(other.toJson());
   }
 
+  /**
+   * From configuration JSON (the keys are this owner's, as in {@link #toJson}); a missing key keeps
+   * its default.
+   *
+   * @throws IllegalArgumentException naming the key, for a value of the wrong type or out of range
+   */
   public WorkerOptions(JsonObject json) {
-    WorkerOptionsConverter.fromJson(json, this);
+    ConfigValues.read(json, toJson(), WorkerOptionsConverter::fromJson, this);
   }
 
   public JsonObject toJson() {
@@ -50,10 +59,7 @@ public class WorkerOptions {
 
   /** Worker verticles on this node; 0: one per available processor. */
   public WorkerOptions setWorkerInstances(int workerInstances) {
-    if (workerInstances < 0) {
-      throw new IllegalArgumentException("workerInstances must be 0 (one per processor) or more, got " + workerInstances);
-    }
-    this.workerInstances = workerInstances;
+    this.workerInstances = Ranges.atLeast("workerInstances", workerInstances, 0, "one per processor");
     return this;
   }
 
@@ -68,7 +74,7 @@ public class WorkerOptions {
 
   /** {@code auto} (default), {@code turbojpeg} or {@code opencv}. */
   public WorkerOptions setJpegCodec(JpegCodecSetting jpegCodec) {
-    this.jpegCodec = java.util.Objects.requireNonNull(jpegCodec, "jpegCodec");
+    this.jpegCodec = Objects.requireNonNull(jpegCodec, "jpegCodec");
     return this;
   }
 
@@ -78,10 +84,7 @@ public class WorkerOptions {
 
   /** Frames in the workers at once from one front end (at most one per worker); 0: one per known worker. */
   public WorkerOptions setMaxInFlight(int maxInFlight) {
-    if (maxInFlight < 0) {
-      throw new IllegalArgumentException("maxInFlight must be 0 (automatic) or more, got " + maxInFlight);
-    }
-    this.maxInFlight = maxInFlight;
+    this.maxInFlight = Ranges.atLeast("maxInFlight", maxInFlight, 0, "automatic");
     return this;
   }
 
@@ -94,10 +97,7 @@ public class WorkerOptions {
    * worker on one frame for longer is reported stuck (it gets no frame until it answers).
    */
   public WorkerOptions setProcessTimeoutMs(long processTimeoutMs) {
-    if (processTimeoutMs < 1) {
-      throw new IllegalArgumentException("processTimeoutMs must be at least 1, got " + processTimeoutMs);
-    }
-    this.processTimeoutMs = processTimeoutMs;
+    this.processTimeoutMs = Ranges.atLeast("processTimeoutMs", processTimeoutMs, 1);
     return this;
   }
 
@@ -110,7 +110,7 @@ public class WorkerOptions {
    * ops need different addresses; in a cluster, fronts and workers share one.
    */
   public WorkerOptions setAddress(String address) {
-    this.address = java.util.Objects.requireNonNull(address, "address");
+    this.address = Objects.requireNonNull(address, "address");
     return this;
   }
 }

@@ -47,7 +47,7 @@ public class FaceOpsBenchmark {
   public void setUp() {
     OpenCvLoader.load();
     FrameLoopOptions defaults = new FrameLoopOptions();
-    OpRegistry registry = OpRegistry.fromClassPath(defaults.toJson());
+    OpRegistry registry = OpRegistry.withDefaults(defaults.opSettings());
     JsonObject pipeline = defaults.getPipeline().copy();
     JsonArray ops = pipeline.getJsonArray("ops");
     switch (op) {

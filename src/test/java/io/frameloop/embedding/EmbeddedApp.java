@@ -23,7 +23,7 @@ public final class EmbeddedApp {
     Vertx vertx = Vertx.vertx();
     FrameLoopOptions options = new FrameLoopOptions().setRouteOptions(new RouteOptions().setFramesPath("/video/frames"));
     options.getHttpServerOptions().setHost("127.0.0.1").setPort(0);
-    OpRegistry ops = OpRegistry.withDefaults().register(new InvertOpFactory("negative"));
+    OpRegistry ops = OpRegistry.withDefaults(options.opSettings()).register(new InvertOpFactory("negative"));
     FrameLoop frameLoop;
     try {
       frameLoop = FrameLoopBootstrap.deploy(vertx, options, ops).await();

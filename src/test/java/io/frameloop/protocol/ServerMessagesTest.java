@@ -16,7 +16,8 @@ class ServerMessagesTest {
   void helloHasTheOpsThePipelineAndEveryLimit() {
     JsonArray ops = new JsonArray().add(new JsonObject().put("op", "flip"));
     JsonObject pipeline = new JsonObject().put("ops", new JsonArray().add(new JsonObject().put("op", "gray"))).put("quality", 70);
-    JsonObject hello = ServerMessages.hello(ops, pipeline, new HelloLimits(1, 2, 3, 4, 5L, 6, 7, 8, 9), true);
+    JsonObject hello = ServerMessages.hello(ops, pipeline, new HelloLimits().setMaxMessageBytes(1).setMaxTextMessageBytes(2)
+      .setMaxWidth(3).setMaxHeight(4).setMaxPixels(5L).setMaxFps(6).setMaxOps(7).setMaxSessions(8).setIdleTimeoutSeconds(9), true);
     assertThat(hello).isEqualTo(new JsonObject()
       .put("type", "hello").put("version", 1).put("ops", ops)
       .put("pipeline", pipeline.getJsonArray("ops")).put("quality", 70)

@@ -20,15 +20,27 @@ class ConfigLoaderTest {
   void projectConfigJsonMatchesTheBuiltInDefaults(Vertx vertx, @TempDir Path dir) throws Exception {
     Path config = Path.of("config.json");
     assertThat(config).as("the project's config.json, from the project root").isRegularFile();
+    // The nested form, as toJson writes it.
     JsonObject written = new JsonObject(Files.readString(config));
-    assertThat(written.fieldNames()).contains("pipeline", "maxFps", "maxSessions", "workerInstances");
+    assertThat(written.fieldNames()).contains("pipeline", "sessionOptions", "workerOptions");
+    JsonObject sessions = written.getJsonObject("sessionOptions");
+    assertThat(sessions.fieldNames()).contains("maxFps", "maxSessions");
+    assertThat(written.getJsonObject("workerOptions").fieldNames()).contains("workerInstances");
     FrameLoopOptions fromFile = await(ConfigLoader.load(vertx, config.toString()));
     assertThat(fromFile.toJson()).isEqualTo(new FrameLoopOptions().toJson());
     // The same file with one value changed gives that value: the file is read, not skipped.
     Path changed = dir.resolve("config.json");
-    Files.writeString(changed, written.copy().put("maxFps", written.getInteger("maxFps") + 1).encode());
+    JsonObject oneChanged = written.copy();
+    oneChanged.getJsonObject("sessionOptions").put("maxFps", sessions.getInteger("maxFps") + 1);
+    Files.writeString(changed, oneChanged.encode());
     assertThat(await(ConfigLoader.load(vertx, changed.toString())).getSessionOptions().getMaxFps())
-      .isEqualTo(written.getInteger("maxFps") + 1);
+      .isEqualTo(sessions.getInteger("maxFps") + 1);
+    // The same file in the flat form (today's keys) gives the same options.
+    Path flat = dir.resolve("flat.json");
+    JsonObject flatForm = ConfigAliases.flatten(written);
+    assertThat(flatForm.fieldNames()).contains("pipeline", "maxFps", "maxSessions", "workerInstances");
+    Files.writeString(flat, flatForm.encode());
+    assertThat(await(ConfigLoader.load(vertx, flat.toString())).toJson()).isEqualTo(new FrameLoopOptions().toJson());
   }
 
   @Test
@@ -79,5 +91,26 @@ class ConfigLoaderTest {
     options.getSessionOptions().setMaxFps(7);
     options.getWorkerOptions().setAddress("a.b");
     assertThat(new FrameLoopOptions(options.toJson()).toJson()).isEqualTo(options.toJson());
+  }
+
+  @Test
+  void aLaterSourceWinsWhicheverFormEitherUses(Vertx vertx, @TempDir Path dir) throws Exception {
+    Path file = dir.resolve("frameloop.json");
+    Files.writeString(file, new JsonObject().put("sessionOptions", new JsonObject().put("maxFps", 5).put("maxSessions", 4))
+      .put("maxWidth", 900).encode());
+    System.setProperty("frameloop.maxFps", "12");
+    System.setProperty("frameloop.imageLimits.maxWidth", "700");
+    try {
+      FrameLoopOptions options = await(ConfigLoader.load(vertx, file.toString()));
+      assertThat(options.getSessionOptions().getMaxFps()).as("a flat property over the file's nested key").isEqualTo(12);
+      assertThat(options.getSessionOptions().getMaxSessions()).isEqualTo(4);
+      assertThat(options.getImageLimits().getMaxWidth()).as("a nested property over the file's flat key").isEqualTo(700);
+    } finally {
+      System.clearProperty("frameloop.maxFps");
+      System.clearProperty("frameloop.imageLimits.maxWidth");
+    }
+    JsonObject overlaid = ConfigLoader.applyOverrides(new JsonObject().put("sessionOptions", new JsonObject().put("maxFps", 5)),
+      new JsonObject().put("FRAMELOOP_MAX_FPS", "9"));
+    assertThat(new FrameLoopOptions(overlaid).getSessionOptions().getMaxFps()).as("an environment variable too").isEqualTo(9);
   }
 }

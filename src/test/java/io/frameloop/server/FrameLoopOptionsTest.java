@@ -3,10 +3,15 @@ package io.frameloop.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.frameloop.auth.AuthOptions;
 import io.frameloop.image.JpegCodecSetting;
 import io.frameloop.pipeline.ImageLimits;
+import io.frameloop.pipeline.PipelineLimits;
+import io.frameloop.protocol.ServerMessages;
+import io.frameloop.record.RecordingOptions;
 import io.frameloop.session.SessionOptions;
 import io.frameloop.worker.WorkerOptions;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.PemKeyCertOptions;
@@ -16,7 +21,7 @@ import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** The composed options: flat configuration keys, generated converters, clear errors. */
+/** The composed options: owners nested by the generated converter, today's flat keys, one range check, clear errors. */
 class FrameLoopOptionsTest {
 
   @Test
@@ -141,6 +146,128 @@ class FrameLoopOptionsTest {
     original.getHttpServerOptions().setPort(1);
     assertThat(copy.getSessionOptions().getMaxFps()).isEqualTo(5);
     assertThat(copy.getHttpServerOptions().getPort()).isEqualTo(FrameLoopOptions.DEFAULT_PORT);
-    assertThat(copy.toJson().getJsonArray("clusterMembers")).isEqualTo(new JsonArray().add("127.0.0.1:5701"));
+    assertThat(copy.toJson().getJsonObject("clusterOptions").getJsonArray("clusterMembers")).isEqualTo(new JsonArray().add("127.0.0.1:5701"));
+  }
+
+  @Test
+  void ownersNestUnderTheirOwnKeysAndToJsonGivesTheNestedForm() {
+    FrameLoopOptions options = new FrameLoopOptions(new JsonObject()
+      .put("sessionOptions", new JsonObject().put("maxFps", 30))
+      .put("workerOptions", new JsonObject().put("jpegCodec", "opencv").put("maxInFlight", 2))
+      .put("httpServerOptions", new JsonObject().put("port", 9200)));
+    assertThat(options.getSessionOptions().getMaxFps()).isEqualTo(30);
+    assertThat(options.getSessionOptions().getMaxSessions()).as("the owner's other keys keep their defaults")
+      .isEqualTo(SessionOptions.DEFAULT_MAX_SESSIONS);
+    assertThat(options.getWorkerOptions().getJpegCodec()).isEqualTo(JpegCodecSetting.opencv);
+    assertThat(options.getWorkerOptions().getMaxInFlight()).isEqualTo(2);
+    assertThat(options.getHttpServerOptions().getPort()).isEqualTo(9200);
+    JsonObject json = options.toJson();
+    assertThat(json.getJsonObject("sessionOptions").getInteger("maxFps")).isEqualTo(30);
+    assertThat(json.getJsonObject("workerOptions").getString("jpegCodec")).isEqualTo("opencv");
+    assertThat(json.fieldNames()).as("no owner's key at the top").doesNotContain("maxFps", "jpegCodec", "maxInFlight", "port")
+      .containsAll(ConfigAliases.OWNERS.keySet());
+    assertThat(new FrameLoopOptions(json).toJson()).isEqualTo(json);
+  }
+
+  @Test
+  void aFlatKeyWinsOverTheSameSettingInItsOwnersObject() {
+    FrameLoopOptions options = new FrameLoopOptions(new JsonObject()
+      .put("sessionOptions", new JsonObject().put("maxFps", 30).put("maxSessions", 5))
+      .put("maxFps", 12).put("port", 9300).put("httpServerOptions", new JsonObject().put("port", 9400)));
+    assertThat(options.getSessionOptions().getMaxFps()).isEqualTo(12);
+    assertThat(options.getSessionOptions().getMaxSessions()).isEqualTo(5);
+    assertThat(options.getHttpServerOptions().getPort()).isEqualTo(9300);
+  }
+
+  @Test
+  void aNestedOwnersValuesAreCheckedAsStrictlyAsFlatOnes() {
+    assertThatThrownBy(() -> new FrameLoopOptions(new JsonObject().put("sessionOptions", new JsonObject().put("maxSessions", 0))))
+      .hasMessageContaining("'maxSessions'").hasMessageContaining("at least 1");
+    assertThatThrownBy(() -> new FrameLoopOptions(new JsonObject().put("sessionOptions", new JsonObject().put("maxFps", "fast"))))
+      .hasMessageContaining("'maxFps'").hasMessageContaining("must be a number");
+    assertThatThrownBy(() -> new FrameLoopOptions(new JsonObject().put("clusterOptions", new JsonObject().put("role", "boss"))))
+      .hasMessageContaining("'role'").hasMessageContaining("must be one of both, front, worker, got boss");
+    assertThatThrownBy(() -> new FrameLoopOptions(new JsonObject().put("sessionOptions", 3)))
+      .hasMessageContaining("'sessionOptions'").hasMessageContaining("must be an object");
+    assertThatThrownBy(() -> new SessionOptions(new JsonObject().put("maxFps", "fast"))).as("an owner's own JSON constructor too")
+      .hasMessageContaining("'maxFps'").hasMessageContaining("must be a number");
+    // An owner as text, as an environment variable gives it.
+    assertThat(new FrameLoopOptions(new JsonObject().put("sessionOptions", "{\"maxFps\":7}")).getSessionOptions().getMaxFps()).isEqualTo(7);
+  }
+
+  @Test
+  void everyOwnerHasTheSameGetterSetterAndCopyShape() throws Exception {
+    for (Class<?> owner : ConfigAliases.OWNERS.values()) {
+      String name = owner.getSimpleName();
+      assertThat(FrameLoopOptions.class.getMethod("get" + name).getReturnType()).as(name).isEqualTo(owner);
+      assertThat(FrameLoopOptions.class.getMethod("set" + name, owner).getReturnType()).as(name).isEqualTo(FrameLoopOptions.class);
+      assertThat(owner.getConstructor(owner)).as(name + " copy constructor").isNotNull();
+      assertThat(owner.getConstructor(JsonObject.class)).as(name + " JSON constructor").isNotNull();
+      assertThat(owner.getMethod("toJson").getReturnType()).as(name).isEqualTo(JsonObject.class);
+    }
+    FrameLoopOptions options = new FrameLoopOptions().setRecordingOptions(new RecordingOptions().setRecordDir("recordings"));
+    assertThat(options.getRecordingOptions().isEnabled()).isTrue();
+    assertThat(new FrameLoopOptions(options).getRecordingOptions().getRecordDir()).isEqualTo("recordings");
+    assertThat(options.toJson().getJsonObject("recordingOptions").getString("recordDir")).isEqualTo("recordings");
+  }
+
+  @Test
+  void everyOwnerRefusesOutOfRangeValuesInTheSameWords() {
+    assertThatThrownBy(() -> new PipelineLimits().setMaxOps(257)).hasMessage("maxOps must be between 1 and 256, got 257");
+    assertThatThrownBy(() -> new RecordingOptions().setRecordMaxSessions(0)).hasMessage("recordMaxSessions must be between 1 and 1000, got 0");
+    assertThatThrownBy(() -> new ClusterOptions().setClusterPort(70000)).hasMessage("clusterPort must be between 0 and 65535, got 70000");
+    assertThatThrownBy(() -> new ConnectionLimits().setHeaderTimeoutMs(99)).hasMessage("headerTimeoutMs must be at least 100, got 99");
+    assertThatThrownBy(() -> new ImageLimits().setMaxWidth(0)).hasMessage("maxWidth must be at least 1, got 0");
+    assertThatThrownBy(() -> new WorkerOptions().setWorkerInstances(-1))
+      .hasMessage("workerInstances must be 0 (one per processor) or more, got -1");
+    assertThatThrownBy(() -> new AuthOptions().setMaxFpsPerTenant(-1)).hasMessage("maxFpsPerTenant must be 0 (no limit) or more, got -1");
+  }
+
+  @Test
+  void helloLimitsComeFromTheOwnersThatSetThem() {
+    FrameLoopOptions options = new FrameLoopOptions();
+    options.getSessionOptions().setMaxFps(24).setMaxSessions(9).setMaxMessageBytes(2048).setMaxTextMessageBytes(512).setIdleTimeoutSeconds(5);
+    options.getImageLimits().setMaxWidth(640).setMaxHeight(480).setMaxPixels(300_000);
+    options.getPipelineLimits().setMaxOps(4);
+    assertThat(ServerMessages.hello(new JsonArray(), FrameLoopOptions.DEFAULT_PIPELINE, options.helloLimits(), false)
+      .getJsonObject("limits")).isEqualTo(new JsonObject().put("maxMessageBytes", 2048).put("maxTextMessageBytes", 512)
+      .put("maxWidth", 640).put("maxHeight", 480).put("maxPixels", 300_000L).put("maxFps", 24).put("maxOps", 4)
+      .put("maxSessions", 9).put("idleTimeoutSeconds", 5));
+  }
+
+  @Test
+  void opSettingsHaveTheOpsKeysFlatAndNoSecret() {
+    FrameLoopOptions options = new FrameLoopOptions(new JsonObject()
+      .put("faceModel", "/models/face.onnx").put("maxWidth", 800)
+      .put("authJwtSecret", "s".repeat(40)).put("managementToken", "m".repeat(20)).put("authAudience", "app")
+      .put("tlsKeyStorePath", "keys.p12").put("tlsKeyStorePassword", "store-password")
+      .put("clusterTlsKeyPath", "/keys/node.key"));
+    JsonObject settings = options.opSettings().toJson();
+    assertThat(settings.getString("faceModel")).isEqualTo("/models/face.onnx");
+    assertThat(settings.getString("faceCascade")).isEqualTo(options.getFaceOptions().getFaceCascade());
+    assertThat(settings.getInteger("maxWidth")).isEqualTo(800);
+    assertThat(settings.fieldNames()).doesNotContain("authJwtSecret", "managementToken", "authAudience", "httpServerOptions",
+      "tlsKeyStorePassword", "clusterTlsKeyPath", "authOptions");
+    assertThat(settings.encode()).doesNotContain("s".repeat(40), "m".repeat(20), "store-password", "keys.p12", "/keys/node.key");
+    settings.put("faceModel", "changed");
+    assertThat(options.opSettings().toJson().getString("faceModel")).as("each gets its own copy").isEqualTo("/models/face.onnx");
+  }
+
+  @Test
+  void theWebSocketSettingsAloneLeaveTheApplicationsServerAsItWas() {
+    FrameLoopOptions options = new FrameLoopOptions();
+    options.getSessionOptions().setMaxMessageBytes(1024 * 1024);
+    HttpServerOptions app = new HttpServerOptions().setPort(7070).setStrictThreadMode(false).setIdleTimeout(42);
+    assertThat(options.applyWebSocketSettings(app)).isSameAs(app);
+    assertThat(app.getMaxWebSocketMessageSize()).isEqualTo(1024 * 1024 + 64 * 1024);
+    assertThat(app.getMaxWebSocketFrameSize()).isEqualTo(1024 * 1024 + 64 * 1024);
+    assertThat(app.getPerMessageWebSocketCompressionSupported()).isFalse();
+    assertThat(app.getPerFrameWebSocketCompressionSupported()).isFalse();
+    assertThat(app.getWebSocketSubProtocols()).containsExactly("frameloop.v1");
+    assertThat(app.getStrictThreadMode()).isFalse();
+    assertThat(app.getPort()).isEqualTo(7070);
+    assertThat(app.getIdleTimeout()).isEqualTo(42);
+    assertThat(app.isHttp2ClearTextEnabled()).as("left as the app set it").isEqualTo(new HttpServerOptions().isHttp2ClearTextEnabled());
+    assertThat(options.listenOptions().getStrictThreadMode()).as("FrameLoop's own server keeps it").isTrue();
   }
 }

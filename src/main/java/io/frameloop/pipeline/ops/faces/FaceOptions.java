@@ -1,5 +1,6 @@
 package io.frameloop.pipeline.ops.faces;
 
+import io.frameloop.config.ConfigValues;
 import io.vertx.codegen.annotations.DataObject;
 import io.vertx.codegen.json.annotations.JsonGen;
 import io.vertx.core.json.JsonObject;
@@ -22,8 +23,14 @@ public class FaceOptions {
     this(other.toJson());
   }
 
+  /**
+   * From configuration JSON (the keys are this owner's, as in {@link #toJson}); a missing key keeps
+   * its default.
+   *
+   * @throws IllegalArgumentException naming the key, for a value of the wrong type or out of range
+   */
   public FaceOptions(JsonObject json) {
-    FaceOptionsConverter.fromJson(json, this);
+    ConfigValues.read(json, toJson(), FaceOptionsConverter::fromJson, this);
   }
 
   public JsonObject toJson() {

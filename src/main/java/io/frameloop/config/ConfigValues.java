@@ -1,11 +1,14 @@
-package io.frameloop.server;
+package io.frameloop.config;
 
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.math.BigDecimal;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
+import java.util.stream.Collectors;
 
 /**
  * Makes configuration values fit the options: values from files, {@code -D} properties and
@@ -13,15 +16,31 @@ import java.util.function.BiConsumer;
  * would silently skip one of the wrong type. Here a list may be given as a string (a JSON list or
  * comma-separated), an object as a JSON string, a name as a number; anything else of the wrong
  * type, out of range or refused by a setter is an error that names the key. Values are never
- * echoed: a key may hold a secret.
+ * echoed: a key may hold a secret. Every options owner's JSON constructor reads its JSON here
+ * ({@link #read}), so that {@code new SessionOptions(json)} is as strict as the configuration file.
  */
-final class ConfigValues {
+public final class ConfigValues {
 
   private ConfigValues() {
   }
 
+  /**
+   * Reads {@code json} into {@code options} with their generated converter: each value first
+   * converted to the type of the same key in {@code types} (the owner's defaults as JSON), then
+   * applied one key at a time.
+   *
+   * @return the converted values
+   * @throws IllegalArgumentException naming the key, for a value of the wrong type or out of range
+   */
+  public static <T> JsonObject read(JsonObject json, JsonObject types, BiConsumer<Iterable<Map.Entry<String, Object>>, T> converter,
+                                    T options) {
+    JsonObject config = coerce(json, types);
+    apply(config, converter, options);
+    return config;
+  }
+
   /** {@code given} with every value of a key in {@code types} converted to that key's type. */
-  static JsonObject coerce(JsonObject given, JsonObject types) {
+  public static JsonObject coerce(JsonObject given, JsonObject types) {
     JsonObject config = given.copy();
     for (Map.Entry<String, Object> entry : given) {
       Object type = types.getValue(entry.getKey());
@@ -50,7 +69,7 @@ final class ConfigValues {
     // Environment variables and system properties arrive as text (read raw, so that a secret
     // such as "0123" stays as it was typed).
     if (type instanceof Number && value instanceof String text) {
-      value = new java.math.BigDecimal(text.trim());
+      value = new BigDecimal(text.trim());
     }
     if (type instanceof Boolean && value instanceof String text && (text.equalsIgnoreCase("true") || text.equalsIgnoreCase("false"))) {
       return Boolean.parseBoolean(text);
@@ -70,10 +89,10 @@ final class ConfigValues {
     return value;
   }
 
-  private static java.math.BigDecimal wholeNumber(String key, Number number, long min, long max) {
-    java.math.BigDecimal exact = new java.math.BigDecimal(number.toString());
-    if (exact.stripTrailingZeros().scale() > 0 || exact.compareTo(java.math.BigDecimal.valueOf(min)) < 0
-      || exact.compareTo(java.math.BigDecimal.valueOf(max)) > 0) {
+  private static BigDecimal wholeNumber(String key, Number number, long min, long max) {
+    BigDecimal exact = new BigDecimal(number.toString());
+    if (exact.stripTrailingZeros().scale() > 0 || exact.compareTo(BigDecimal.valueOf(min)) < 0
+      || exact.compareTo(BigDecimal.valueOf(max)) > 0) {
       throw invalid(key, "must be a whole number between " + min + " and " + max);
     }
     return exact;
@@ -92,11 +111,16 @@ final class ConfigValues {
     return "a string";
   }
 
-  /** Applies a generated converter one key at a time, so that a setter's refusal names its key. */
-  static <T> void apply(JsonObject config, BiConsumer<Iterable<Map.Entry<String, Object>>, T> converter, T options) {
+  /**
+   * Applies a generated converter one key at a time, so that a setter's refusal names its key. A
+   * nested owner's own refusal already names its key, and passes through as it is.
+   */
+  private static <T> void apply(JsonObject config, BiConsumer<Iterable<Map.Entry<String, Object>>, T> converter, T options) {
     for (Map.Entry<String, Object> entry : config) {
       try {
         converter.accept(List.of(entry), options);
+      } catch (InvalidConfigurationException e) {
+        throw e;
       } catch (RuntimeException e) {
         throw invalid(entry.getKey(), choices(e.getMessage()));
       }
@@ -109,8 +133,8 @@ final class ConfigValues {
     if (message != null && message.startsWith(prefix)) {
       try {
         Class<?> type = Class.forName(message.substring(prefix.length(), message.lastIndexOf('.')));
-        return "must be one of " + java.util.Arrays.stream(type.getEnumConstants()).map(String::valueOf)
-          .collect(java.util.stream.Collectors.joining(", ")) + ", got " + message.substring(message.lastIndexOf('.') + 1);
+        return "must be one of " + Arrays.stream(type.getEnumConstants()).map(String::valueOf)
+          .collect(Collectors.joining(", ")) + ", got " + message.substring(message.lastIndexOf('.') + 1);
       } catch (ClassNotFoundException | RuntimeException e) {
         return message;
       }
@@ -118,7 +142,15 @@ final class ConfigValues {
     return message;
   }
 
-  static IllegalArgumentException invalid(String key, String problem) {
-    return new IllegalArgumentException("invalid configuration '" + key + "': " + problem);
+  /** "invalid configuration 'key': problem". */
+  public static IllegalArgumentException invalid(String key, String problem) {
+    return new InvalidConfigurationException("invalid configuration '" + key + "': " + problem);
+  }
+
+  /** A refusal that already names its key. */
+  private static final class InvalidConfigurationException extends IllegalArgumentException {
+    InvalidConfigurationException(String message) {
+      super(message);
+    }
   }
 }
