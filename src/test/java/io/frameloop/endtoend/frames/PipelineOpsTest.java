@@ -1,4 +1,4 @@
-package io.frameloop.server;
+package io.frameloop.endtoend.frames;
 
 import static io.frameloop.testing.Images.BLACK;
 import static io.frameloop.testing.Images.BLUE;
@@ -6,9 +6,11 @@ import static io.frameloop.testing.Images.RED;
 import static io.frameloop.testing.Images.WHITE;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.frameloop.server.FrameLoopOptions;
 import io.frameloop.pipeline.OpRegistry;
 import io.frameloop.protocol.FrameFormat;
 import io.frameloop.testing.FrameClient;
+import io.frameloop.testing.HelloOps;
 import io.frameloop.testing.Images;
 import io.frameloop.testing.InvertOpFactory;
 import io.frameloop.testing.TestServers;
@@ -113,7 +115,7 @@ class PipelineOpsTest {
 
   @Test
   void facesWithTheHaarCascadeDrawsARectangleAroundTheAstronautsFace(Vertx vertx) {
-    JsonObject faces = FrameRoundTripTest.find(FrameClient.connect(vertx, port).hello().getJsonArray("ops"), "faces");
+    JsonObject faces = HelloOps.find(FrameClient.connect(vertx, port).hello().getJsonArray("ops"), "faces");
     JsonObject haar = faces.getJsonObject("models").getJsonObject("haar");
     assertThat(haar.getBoolean("available")).as("haar needs Debian's opencv-data: " + haar.getString("reason")).isTrue();
 
@@ -144,7 +146,7 @@ class PipelineOpsTest {
       .register(new InvertOpFactory("negate"));
     int ownPort = TestServers.start(vertx, TestServers.options(o -> o.getWorkerOptions().setAddress("frameloop.with-negate")), registry).actualPort();
     try (FrameClient client = FrameClient.connect(vertx, ownPort)) {
-      assertThat(FrameRoundTripTest.find(client.hello().getJsonArray("ops"), "negate").getBoolean("available")).isTrue();
+      assertThat(HelloOps.find(client.hello().getJsonArray("ops"), "negate").getBoolean("available")).isTrue();
       JsonObject answer = client.setPipeline(pipeline(op("negate"), op("resize").put("width", 64)));
       assertThat(answer.getJsonArray("ops").getJsonObject(0).getString("op")).isEqualTo("negate");
       client.sendFramed(1, 0, Images.leftRedRightBlue());

@@ -1,4 +1,4 @@
-package io.frameloop.server;
+package io.frameloop.endtoend.eventloop;
 
 import static io.frameloop.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;

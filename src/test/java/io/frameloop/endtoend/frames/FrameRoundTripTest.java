@@ -1,10 +1,11 @@
-package io.frameloop.server;
+package io.frameloop.endtoend.frames;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.frameloop.protocol.FrameFormat;
 import io.frameloop.protocol.InboundFrame;
 import io.frameloop.testing.FrameClient;
+import io.frameloop.testing.HelloOps;
 import io.frameloop.testing.Images;
 import io.frameloop.testing.TestServers;
 import io.vertx.core.Vertx;
@@ -39,7 +40,7 @@ class FrameRoundTripTest {
       List<String> ops = new ArrayList<>();
       hello.getJsonArray("ops").forEach(op -> ops.add(((JsonObject) op).getString("op")));
       assertThat(ops).contains("resize", "flip", "gray", "blur", "canny", "faces", "invert");
-      JsonObject blur = find(hello.getJsonArray("ops"), "blur");
+      JsonObject blur = HelloOps.find(hello.getJsonArray("ops"), "blur");
       assertThat(blur.getJsonArray("params").getJsonObject(0).getInteger("default")).isEqualTo(9);
       assertThat(hello.getJsonArray("pipeline")).isEqualTo(new JsonArray()
         .add(new JsonObject().put("op", "resize").put("width", 700))
@@ -121,7 +122,7 @@ class FrameRoundTripTest {
       for (int seq = 1; seq <= 50; seq++) {
         client.sendFramed(seq, System.nanoTime(), frame);
       }
-      JsonObject stats = awaitQuiet(client, 50);
+      JsonObject stats = client.quietStats(50);
       List<Long> sequences = new ArrayList<>();
       Buffer reply;
       while ((reply = client.pollBinary(java.time.Duration.ofMillis(100))) != null) {
@@ -156,11 +157,6 @@ class FrameRoundTripTest {
     }
   }
 
-  /** Waits for a stats message that has seen every frame and has none pending. */
-  static JsonObject awaitQuiet(FrameClient client, long framesIn) {
-    return client.nextStats(stats -> stats.getLong("in") == framesIn && stats.getInteger("pending") == 0);
-  }
-
   private static void assertMirroredAt700(Buffer jpeg) {
     Mat image = Images.decode(jpeg);
     try {
@@ -176,14 +172,5 @@ class FrameRoundTripTest {
     } finally {
       image.release();
     }
-  }
-
-  static JsonObject find(JsonArray ops, String name) {
-    for (Object op : ops) {
-      if (name.equals(((JsonObject) op).getString("op"))) {
-        return (JsonObject) op;
-      }
-    }
-    throw new AssertionError("no op " + name + " in " + ops.encode());
   }
 }

@@ -1,9 +1,13 @@
-package io.frameloop.server;
+package io.frameloop.endtoend.cluster;
 
 import static io.frameloop.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.frameloop.server.Cluster;
+import io.frameloop.server.ClusterOptions;
+import io.frameloop.server.FrameLoop;
+import io.frameloop.server.FrameLoopOptions;
 import io.frameloop.cli.Main;
 import io.frameloop.testing.ClusterCerts;
 import java.io.ByteArrayOutputStream;

@@ -1,4 +1,4 @@
-package io.frameloop.server;
+package io.frameloop.endtoend.badinput;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -46,7 +46,7 @@ class MutationFuzzTest {
         Buffer frame = mutate(FrameFormat.encode(new FrameHeader(seq, i), base), random);
         client.sendBinary(frame);
         if (frame.length() >= 16 && frame.getByte(0) == 'F' && frame.getByte(1) == 'L') {
-          boolean ok = BadInputCorpusTest.awaitAnswer(client, seq, "mutation " + i);
+          boolean ok = client.awaitAnswer(seq, "mutation " + i);
           processed += ok ? 1 : 0;
           errors += ok ? 0 : 1;
         } else {
@@ -65,7 +65,7 @@ class MutationFuzzTest {
           assertThat(FrameFormat.decode(bystander.nextBinary()).header().sequence()).isEqualTo(i);
         }
       }
-      JsonObject stats = FrameRoundTripTest.awaitQuiet(client, FRAMES);
+      JsonObject stats = client.quietStats(FRAMES);
       assertThat(stats.getLong("out")).isEqualTo(processed);
       assertThat(stats.getLong("errors")).isEqualTo(errors);
       assertThat(stats.getLong("droppedTotal")).isZero();

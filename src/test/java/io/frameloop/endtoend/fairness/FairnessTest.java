@@ -1,7 +1,8 @@
-package io.frameloop.server;
+package io.frameloop.endtoend.fairness;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.frameloop.server.FrameLoopOptions;
 import io.frameloop.pipeline.OpRegistry;
 import io.frameloop.protocol.FrameFormat;
 import io.frameloop.testing.FrameClient;

@@ -1,8 +1,9 @@
-package io.frameloop.server;
+package io.frameloop.endtoend.nativememory;
 
 import static io.frameloop.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.frameloop.server.FrameLoopVerticle;
 import io.frameloop.image.NativeMats;
 import io.frameloop.inference.OnnxModel;
 import io.frameloop.testing.FrameClient;
@@ -71,7 +72,7 @@ class NativeMemoryTest {
     for (int seq = from; seq < to; seq++) {
       boolean good = seq % 3 != 2;
       client.sendFramed(seq, 0, good ? goodFrame : corrupt);
-      assertThat(BadInputCorpusTest.awaitAnswer(client, seq, "frame " + seq)).as("frame %d processed", seq).isEqualTo(good);
+      assertThat(client.awaitAnswer(seq, "frame " + seq)).as("frame %d processed", seq).isEqualTo(good);
     }
   }
 }

@@ -1,4 +1,4 @@
-package io.frameloop.server;
+package io.frameloop.endtoend.droppolicy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.frameloop.server;
+package io.frameloop.endtoend.faces;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -8,6 +8,7 @@ import io.frameloop.pipeline.ops.faces.FaceModels;
 import io.frameloop.protocol.FrameFormat;
 import io.frameloop.testing.FaceScoreOpFactory;
 import io.frameloop.testing.FrameClient;
+import io.frameloop.testing.HelloOps;
 import io.frameloop.testing.Images;
 import io.frameloop.testing.TestServers;
 import io.vertx.core.Vertx;
@@ -66,13 +67,13 @@ class FaceOpsTest {
     try (FrameClient client = FrameClient.connect(vertx, port)) {
       JsonArray ops = client.hello().getJsonArray("ops");
       for (String name : new String[] {"faces", "anonymize"}) {
-        JsonObject op = FrameRoundTripTest.find(ops, name);
+        JsonObject op = HelloOps.find(ops, name);
         assertThat(op.getBoolean("available")).isTrue();
         assertThat(op.getJsonObject("models").getJsonObject("blazeface").getBoolean("available")).isTrue();
         assertThat(op.getJsonObject("models").getJsonObject("haar").getBoolean("available"))
           .as("needs Debian's opencv-data").isTrue();
       }
-      JsonObject model = FrameRoundTripTest.find(ops, "faces").getJsonArray("params").getJsonObject(0);
+      JsonObject model = HelloOps.find(ops, "faces").getJsonArray("params").getJsonObject(0);
       assertThat(model.getString("name")).isEqualTo("model");
       assertThat(model.getJsonArray("choices")).containsExactly("blazeface", "haar");
     }
@@ -138,7 +139,7 @@ class FaceOpsTest {
         o.getWorkerOptions().setAddress("frameloop.model-" + model.getFileName());
       })).actualPort();
       try (FrameClient client = FrameClient.connect(vertx, ownPort)) {
-        JsonObject faces = FrameRoundTripTest.find(client.hello().getJsonArray("ops"), "faces");
+        JsonObject faces = HelloOps.find(client.hello().getJsonArray("ops"), "faces");
         assertThat(faces.getBoolean("available")).isTrue();
         JsonObject blazeFace = faces.getJsonObject("models").getJsonObject("blazeface");
         assertThat(blazeFace.getBoolean("available")).isFalse();

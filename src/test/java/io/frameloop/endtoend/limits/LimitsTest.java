@@ -1,9 +1,11 @@
-package io.frameloop.server;
+package io.frameloop.endtoend.limits;
 
 import static io.frameloop.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.frameloop.server.FrameLoop;
+import io.frameloop.server.FrameLoopVerticle;
 import io.frameloop.protocol.FrameFormat;
 import io.frameloop.testing.FrameClient;
 import io.frameloop.testing.Images;
@@ -128,7 +130,7 @@ class LimitsTest {
       for (int seq = 1; seq <= 40; seq++) {
         client.sendFramed(seq, 0, frame);
       }
-      JsonObject stats = FrameRoundTripTest.awaitQuiet(client, 40);
+      JsonObject stats = client.quietStats(40);
       // A burst of one second's worth (5) passes; nearly all of the rest is refused.
       assertThat(stats.getJsonObject("dropped").getLong("rate_limited")).isBetween(30L, 35L);
       assertThat(stats.getLong("in")).isEqualTo(stats.getLong("out") + stats.getLong("droppedTotal") + stats.getLong("errors"));

@@ -1,10 +1,11 @@
-package io.frameloop.server;
+package io.frameloop.endtoend.faces;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.frameloop.protocol.FrameFormat;
 import io.frameloop.testing.ForkedServer;
 import io.frameloop.testing.FrameClient;
+import io.frameloop.testing.HelloOps;
 import io.frameloop.testing.Http;
 import io.frameloop.testing.Images;
 import io.vertx.core.Vertx;
@@ -40,7 +41,7 @@ class FaceOpsMemoryTest {
     try (ForkedServer server = ForkedServer.start("face-ops-memory-server", "256m", Map.of("FRAMELOOP_MAX_FPS", "0",
       "FRAMELOOP_WORKER_INSTANCES", "2"), List.of("-Xms256m", "-XX:+AlwaysPreTouch"), "no-config-file.json");
          FrameClient client = FrameClient.connect(vertx, server.port())) {
-      assertThat(FrameRoundTripTest.find(client.hello().getJsonArray("ops"), "faces").getJsonObject("models")
+      assertThat(HelloOps.find(client.hello().getJsonArray("ops"), "faces").getJsonObject("models")
         .getJsonObject("blazeface").getBoolean("available")).as("the default model is BlazeFace").isTrue();
       assertThat(client.setPipeline(pipeline).getString("type")).isEqualTo("pipeline");
       Buffer photo = Images.fixture("astronaut-640x480.jpg");
