@@ -1,7 +1,7 @@
 package io.frameloop.pipeline;
 
-import static io.frameloop.pipeline.PipelineBudgetTest.op;
-import static io.frameloop.pipeline.PipelineBudgetTest.pipeline;
+import static io.frameloop.testing.Pipelines.op;
+import static io.frameloop.testing.Pipelines.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.frameloop.image.NativeMats;

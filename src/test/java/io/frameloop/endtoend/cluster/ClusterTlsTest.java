@@ -113,8 +113,8 @@ class ClusterTlsTest {
     int port = startFront(2000);
     stream(port);
 
-    waitFor("frames processed on both nodes of the cluster", () -> total("front") >= 30 && total("tls-worker") >= 30);
-    waitFor("the front's TLS handshakes with the foreign nodes failing", () -> !handshakeFailures.isEmpty());
+    Wait.until("frames processed on both nodes of the cluster", WAIT, () -> total("front") >= 30 && total("tls-worker") >= 30);
+    Wait.until("the front's TLS handshakes with the foreign nodes failing", WAIT, () -> !handshakeFailures.isEmpty());
     assertThat(processedBy()).containsOnlyKeys("front", "tls-worker");
     assertThat(members()).as("the foreign nodes are still Hazelcast members").isEqualTo(4);
     assertThat(sessions).noneMatch(StreamingSession::isClosed);
@@ -131,14 +131,14 @@ class ClusterTlsTest {
     nodes.add(foreignRogue);
     nodes.add(plainRogue);
     // Both workers' addresses (the front's and the worker node's) taken by each rogue too.
-    waitFor("the rogues subscribed to the workers' addresses", () -> foreignRogue.log().split("rogue subscribed to").length > 2
+    Wait.until("the rogues subscribed to the workers' addresses", WAIT, () -> foreignRogue.log().split("rogue subscribed to").length > 2
       && plainRogue.log().split("rogue subscribed to").length > 2);
     stream(port);
     long streaming = System.nanoTime();
 
     // Frames the front routes to a rogue are lost (it holds the worker until the hard limit): few get through.
-    waitFor("frames processed on the cluster's nodes", () -> total("front") + total("tls-worker") >= 6);
-    waitFor("the front's TLS handshakes with the rogues failing", () -> !handshakeFailures.isEmpty());
+    Wait.until("frames processed on the cluster's nodes", WAIT, () -> total("front") + total("tls-worker") >= 6);
+    Wait.until("the front's TLS handshakes with the rogues failing", WAIT, () -> !handshakeFailures.isEmpty());
     assertThat(processedBy()).containsOnlyKeys("front", "tls-worker");
     assertThat(foreignRogue.log()).doesNotContain("ROGUE RECEIVED");
     assertThat(plainRogue.log()).doesNotContain("ROGUE RECEIVED");
@@ -173,7 +173,7 @@ class ClusterTlsTest {
   }
 
   private void stream(int port) throws Exception {
-    waitFor("every node in the Hazelcast membership", () -> members() == 4);
+    Wait.until("every node in the Hazelcast membership", WAIT, () -> members() == 4);
     Buffer frame = Images.fixture("coffee-640x480.jpg");
     for (int i = 0; i < 2; i++) {
       sessions.add(new StreamingSession(FrameClient.connect(front, port), frame, 40, 5000));
@@ -192,9 +192,5 @@ class ClusterTlsTest {
     Map<String, Object> all = new HashMap<>();
     sessions.forEach(s -> all.putAll(s.stats().getJsonObject("workers").getMap()));
     return all;
-  }
-
-  private static void waitFor(String what, Wait.Check check) throws Exception {
-    Wait.until(what, WAIT, check);
   }
 }

@@ -1,5 +1,7 @@
 package io.frameloop.endtoend.faces;
 
+import static io.frameloop.testing.Pipelines.op;
+import static io.frameloop.testing.Pipelines.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.frameloop.pipeline.OpRegistry;
@@ -40,14 +42,10 @@ class FaceOpsTest {
     port = TestServers.start(vertx, TestServers.options()).actualPort();
   }
 
-  static JsonObject pipeline(JsonObject op) {
-    return new JsonObject().put("ops", op == null ? new JsonArray() : new JsonArray().add(op)).put("quality", 95);
-  }
-
   /** The reply to {@code jpeg} through {@code op} alone (none: the frame only decoded and encoded again). */
   static Mat reply(Vertx vertx, int port, JsonObject op, Buffer jpeg) {
     try (FrameClient client = FrameClient.connect(vertx, port)) {
-      JsonObject answer = client.setPipeline(pipeline(op));
+      JsonObject answer = client.setPipeline((op == null ? pipeline() : pipeline(op)).put("quality", 95));
       assertThat(answer.getString("type")).as(answer.encode()).isEqualTo("pipeline");
       client.sendFramed(1, 0, jpeg);
       return Images.decode(FrameFormat.decode(client.nextBinary()).jpeg());
@@ -56,10 +54,6 @@ class FaceOpsTest {
 
   static double iou(Rect a, Rect b) {
     return new DetectedFace(a.x, a.y, a.width, a.height, 1, new double[0]).iou(new DetectedFace(b.x, b.y, b.width, b.height, 1, new double[0]));
-  }
-
-  private static JsonObject op(String name) {
-    return new JsonObject().put("op", name);
   }
 
   @Test
@@ -144,7 +138,7 @@ class FaceOpsTest {
         JsonObject blazeFace = faces.getJsonObject("models").getJsonObject("blazeface");
         assertThat(blazeFace.getBoolean("available")).isFalse();
         assertThat(blazeFace.getString("reason")).contains(model.toString(), "could not be loaded", "faceModel");
-        JsonObject refused = client.setPipeline(pipeline(op("anonymize").put("model", "blazeface")));
+        JsonObject refused = client.setPipeline(pipeline(op("anonymize").put("model", "blazeface")).put("quality", 95));
         assertThat(refused.getString("code")).isEqualTo("bad_pipeline");
         assertThat(refused.getString("message")).contains("model 'blazeface' is unavailable", model.toString());
       }

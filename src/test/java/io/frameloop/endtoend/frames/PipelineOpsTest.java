@@ -4,6 +4,8 @@ import static io.frameloop.testing.Images.BLACK;
 import static io.frameloop.testing.Images.BLUE;
 import static io.frameloop.testing.Images.RED;
 import static io.frameloop.testing.Images.WHITE;
+import static io.frameloop.testing.Pipelines.op;
+import static io.frameloop.testing.Pipelines.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.frameloop.server.FrameLoopOptions;
@@ -36,14 +38,6 @@ class PipelineOpsTest {
   @BeforeEach
   void start(Vertx vertx) {
     port = TestServers.start(vertx, TestServers.options()).actualPort();
-  }
-
-  private static JsonObject op(String name) {
-    return new JsonObject().put("op", name);
-  }
-
-  private static JsonObject pipeline(JsonObject... ops) {
-    return new JsonObject().put("ops", new JsonArray(java.util.List.of((Object[]) ops)));
   }
 
   /** Sets the pipeline, sends one frame, returns the decoded reply. */
