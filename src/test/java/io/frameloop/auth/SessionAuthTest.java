@@ -9,6 +9,7 @@ import io.frameloop.testing.CapturedLog;
 import io.frameloop.testing.FrameClient;
 import io.frameloop.testing.Http;
 import io.frameloop.testing.Images;
+import io.frameloop.testing.Metrics;
 import io.frameloop.testing.TestServers;
 import io.frameloop.testing.Tokens;
 import io.vertx.core.Vertx;
@@ -85,10 +86,10 @@ class SessionAuthTest {
         assertThat(e.getBody().toString()).contains("missing token");
       });
 
-    String metrics = Http.get(port, "/metrics", SCRAPE).body();
-    assertThat(Http.metric(metrics, "frameloop_sessions_rejected_total{reason=\"unauthorized\"}")).isEqualTo(bad.size() + 6);
-    assertThat(Http.metric(metrics, "frameloop_frames_in_total")).isZero();
-    assertThat(Http.metric(metrics, "frameloop_sessions_active")).isZero();
+    Metrics metrics = Metrics.scrape(port, SCRAPE);
+    assertThat(metrics.value("frameloop_sessions_rejected_total{reason=\"unauthorized\"}")).isEqualTo(bad.size() + 6);
+    assertThat(metrics.value("frameloop_frames_in_total")).isZero();
+    assertThat(metrics.value("frameloop_sessions_active")).isZero();
   }
 
   private static void assertRefused(Vertx vertx, int port, Map<String, String> headers, String reason) {

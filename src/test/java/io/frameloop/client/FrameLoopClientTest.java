@@ -8,6 +8,7 @@ import io.frameloop.protocol.ServerMessages;
 import io.frameloop.protocol.InboundFrame;
 import io.frameloop.testing.Images;
 import io.frameloop.testing.TestServers;
+import io.frameloop.testing.Wait;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -16,6 +17,7 @@ import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -142,14 +144,7 @@ class FrameLoopClientTest {
   }
 
   /** The next JSON message that matches; earlier ones (e.g. periodic stats) are skipped. */
-  private JsonObject next(Predicate<JsonObject> wanted) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (System.nanoTime() < deadline) {
-      JsonObject message = messages.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
-      if (message != null && wanted.test(message)) {
-        return message;
-      }
-    }
-    throw new AssertionError("no such message within 20 s");
+  private JsonObject next(Predicate<JsonObject> wanted) {
+    return Wait.take("a message as expected", messages, Duration.ofSeconds(20), wanted);
   }
 }

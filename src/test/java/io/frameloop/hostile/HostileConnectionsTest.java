@@ -1,6 +1,5 @@
 package io.frameloop.hostile;
 
-import static io.frameloop.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.frameloop.protocol.FrameFormat;
@@ -9,6 +8,7 @@ import io.frameloop.testing.Http;
 import io.frameloop.testing.Images;
 import io.frameloop.testing.RawWebSocket;
 import io.frameloop.testing.TestServers;
+import io.frameloop.testing.Wait;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -17,6 +17,7 @@ import io.vertx.junit5.VertxExtension;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -138,9 +139,9 @@ class HostileConnectionsTest {
         overLimit.setSoTimeout(2000); // well before the 4 s header timeout
         assertThat(overLimit.getInputStream().read()).as("over maxPendingConnections: closed at once").isEqualTo(-1);
       }
-      long deadline = System.nanoTime() + 10_000_000_000L;
+      Wait.Deadline headerTimeout = Wait.Deadline.in(Duration.ofSeconds(10));
       for (Socket socket : slow) {
-        socket.setSoTimeout((int) Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+        socket.setSoTimeout((int) Math.max(1, headerTimeout.remaining().toMillis()));
         assertThat(socket.getInputStream().read()).as("closed by the server within the header timeout").isEqualTo(-1);
       }
       try (FrameClient newcomer = FrameClient.connect(vertx, port)) {
