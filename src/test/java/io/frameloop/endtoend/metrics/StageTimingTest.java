@@ -3,8 +3,8 @@ package io.frameloop.endtoend.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.frameloop.testing.FrameClient;
-import io.frameloop.testing.Http;
 import io.frameloop.testing.Images;
+import io.frameloop.testing.Metrics;
 import io.frameloop.testing.TestServers;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -60,15 +60,15 @@ class StageTimingTest {
         assertThat((double) decode + setup + opsTotal + encode).as(timing.encode()).isBetween(processing * 0.9, processing * 1.0 + 1);
       }
     }
-    String metrics = Http.get(port, "/metrics").body();
+    Metrics metrics = Metrics.scrape(port);
     for (String series : new String[] {"stage=\"queue\"", "stage=\"decode\"", "stage=\"encode\"", "op=\"resize\",stage=\"op\"",
       "op=\"blur\",stage=\"op\"", "op=\"flip\",stage=\"op\""}) {
-      assertThat(Http.metric(metrics, "frameloop_stage_seconds_count{" + (series.startsWith("stage") ? "op=\"\"," : "") + series + "}"))
+      assertThat(metrics.value("frameloop_stage_seconds_count{" + (series.startsWith("stage") ? "op=\"\"," : "") + series + "}"))
         .as(series).isEqualTo(25);
     }
-    assertThat(metrics.lines().filter(l -> l.startsWith("frameloop_stage_seconds_count{")).count())
+    assertThat(metrics.count("frameloop_stage_seconds_count{"))
       .as("one series per op used, plus queue, decode, setup and encode").isEqualTo(7);
-    assertThat(Http.metric(metrics, "frameloop_stage_seconds_count{op=\"\",stage=\"setup\"}")).as("ops made at most once per worker")
+    assertThat(metrics.value("frameloop_stage_seconds_count{op=\"\",stage=\"setup\"}")).as("ops made at most once per worker")
       .isBetween(1.0, 2.0);
   }
 }

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Per-tenant quotas: sessions (429 before the upgrade) and frames a second over all of a tenant's sessions. */
 @ExtendWith(VertxExtension.class)
-class TenantQuotaTest {
+class TenantSessionAndFrameQuotasTest {
 
   private static Map<String, String> bearer(Tokens tokens, String tenant) {
     return Map.of("Authorization", "Bearer " + tokens.valid(tenant));
