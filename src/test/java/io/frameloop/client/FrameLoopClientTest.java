@@ -1,6 +1,8 @@
 package io.frameloop.client;
 
 import static io.frameloop.testing.Await.await;
+import static io.frameloop.testing.Pipelines.op;
+import static io.frameloop.testing.Pipelines.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -83,7 +85,7 @@ class FrameLoopClientTest {
   void pipelineAndPerFrameTimings(Vertx vertx) throws Exception {
     int port = TestServers.start(vertx, TestServers.options()).actualPort();
     FrameLoopClient client = await(client(vertx).connect(at(port)));
-    JsonObject gray = new JsonObject().put("ops", new JsonArray().add(new JsonObject().put("op", "gray"))).put("quality", 60);
+    JsonObject gray = pipeline(op("gray")).put("quality", 60);
     await(client.sendPipeline(gray).compose(v -> client.setTimings(true)));
 
     JsonObject pipeline = next(m -> m.getString("type").equals("pipeline"));

@@ -1,5 +1,7 @@
 package io.frameloop.hostile;
 
+import static io.frameloop.testing.Pipelines.op;
+import static io.frameloop.testing.Pipelines.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.frameloop.protocol.FrameFormat;
@@ -75,7 +77,7 @@ class HostileConnectionsTest {
       .setStalledTimeoutSeconds(120).setWriteQueueMaxBytes(32 * 1024))).actualPort();
     JsonArray ops = new JsonArray();
     for (int i = 0; i < 16; i++) {
-      ops.add(new JsonObject().put("op", "blur").put("kernel", 3));
+      ops.add(op("blur").put("kernel", 3));
     }
     byte[] pipeline = new JsonObject().put("type", "pipeline").put("ops", ops).encode().getBytes(StandardCharsets.UTF_8);
     List<RawWebSocket> attackers = new ArrayList<>();
@@ -215,8 +217,7 @@ class HostileConnectionsTest {
     try (FrameClient client = FrameClient.connect(vertx, port)) {
       Buffer noise = Images.noiseJpeg(256, 192, 90);
       assertThat(noise.length()).isLessThan(64 * 1024);
-      JsonObject answer = client.setPipeline(new JsonObject().put("quality", 100)
-        .put("ops", new JsonArray().add(new JsonObject().put("op", "resize").put("width", 1280))));
+      JsonObject answer = client.setPipeline(pipeline(op("resize").put("width", 1280)).put("quality", 100));
       assertThat(answer.getString("type")).isEqualTo("pipeline");
       client.sendFramed(9, 0, noise);
       JsonObject error = client.next("error");

@@ -1,5 +1,7 @@
 package io.frameloop.hostile;
 
+import static io.frameloop.testing.Pipelines.op;
+import static io.frameloop.testing.Pipelines.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.frameloop.pipeline.OpRegistry;
@@ -13,7 +15,6 @@ import io.frameloop.testing.TestServers;
 import io.frameloop.testing.Wait;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import java.nio.file.Path;
@@ -41,7 +42,7 @@ class SlowFramesTest {
   }
 
   private static JsonObject slow(int ms) {
-    return new JsonObject().put("ops", new JsonArray().add(new JsonObject().put("op", "slow").put("ms", ms)));
+    return pipeline(op("slow").put("ms", ms));
   }
 
   @Test

@@ -1,6 +1,6 @@
 package io.frameloop.hostile;
 
-import static io.frameloop.testing.Await.await;
+import static io.frameloop.testing.Pipelines.op;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.frameloop.protocol.FrameFormat;
@@ -115,7 +115,7 @@ class SmallHeapSurvivalTest {
   private static void nonReadingControlFlood(int port) throws Exception {
     JsonArray ops = new JsonArray();
     for (int i = 0; i < 16; i++) {
-      ops.add(new JsonObject().put("op", "blur").put("kernel", 3));
+      ops.add(op("blur").put("kernel", 3));
     }
     byte[] message = new JsonObject().put("type", "pipeline").put("ops", ops).encode().getBytes(StandardCharsets.UTF_8);
     List<RawWebSocket> attackers = new ArrayList<>();
@@ -173,7 +173,7 @@ class SmallHeapSurvivalTest {
       for (int seq = 0; seq < 100; seq++) {
         JsonArray ops = new JsonArray();
         for (int i = 0; i < 16; i++) {
-          ops.add(new JsonObject().put("op", "faces").put("model", i % 2 == 0 ? "haar" : "blazeface").put("minNeighbors", 1 + (seq + i) % 9));
+          ops.add(op("faces").put("model", i % 2 == 0 ? "haar" : "blazeface").put("minNeighbors", 1 + (seq + i) % 9));
         }
         assertThat(attacker.setPipeline(new JsonObject().put("ops", ops)).getString("type")).isEqualTo("pipeline");
         attacker.sendFramed(seq, 0, small);
@@ -185,7 +185,7 @@ class SmallHeapSurvivalTest {
   private static JsonObject flips(int count) {
     JsonArray ops = new JsonArray();
     for (int i = 0; i < count; i++) {
-      ops.add(new JsonObject().put("op", "flip"));
+      ops.add(op("flip"));
     }
     return new JsonObject().put("ops", ops);
   }

@@ -1,5 +1,7 @@
 package io.frameloop.endtoend.badinput;
 
+import static io.frameloop.testing.Pipelines.op;
+import static io.frameloop.testing.Pipelines.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.frameloop.protocol.FrameFormat;
@@ -9,7 +11,6 @@ import io.frameloop.testing.Images;
 import io.frameloop.testing.TestServers;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import java.util.Random;
@@ -38,7 +39,7 @@ class MutationFuzzTest {
     try (FrameClient client = FrameClient.connect(vertx, port);
          FrameClient bystander = FrameClient.connect(vertx, port)) {
       // Small output: the fuzz is about the input side.
-      client.usePipeline(new JsonObject().put("ops", new JsonArray().add(new JsonObject().put("op", "resize").put("width", 32))));
+      client.usePipeline(pipeline(op("resize").put("width", 32)));
       int processed = 0;
       int errors = 0;
       for (int i = 0; i < FRAMES; i++) {

@@ -1,6 +1,8 @@
 package io.frameloop.endtoend.cluster;
 
 import static io.frameloop.testing.Await.await;
+import static io.frameloop.testing.Pipelines.op;
+import static io.frameloop.testing.Pipelines.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.frameloop.server.Cluster;
@@ -15,8 +17,6 @@ import io.frameloop.testing.Wait;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.VertxInternal;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -74,7 +74,7 @@ class WorkerLossTest {
 
     FrameLoopOptions options = new FrameLoopOptions().setCluster(true).setNodeName("front")
       // Frames that keep both workers busy (tens of ms each), so the victim surely holds one.
-      .setPipeline(new JsonObject().put("ops", new JsonArray().add(new JsonObject().put("op", "blur").put("kernel", 41)))
+      .setPipeline(pipeline(op("blur").put("kernel", 41))
         .put("quality", 80));
     options.getHttpServerOptions().setHost("127.0.0.1").setPort(0);
     options.getClusterOptions().setRole(Role.front).setClusterPort(ports[2]).setClusterMembers(List.of(members.split(",")));

@@ -1,5 +1,7 @@
 package io.frameloop.endtoend.frames;
 
+import static io.frameloop.testing.Pipelines.op;
+import static io.frameloop.testing.Pipelines.ops;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.frameloop.protocol.FrameFormat;
@@ -42,9 +44,7 @@ class FrameRoundTripTest {
       assertThat(ops).contains("resize", "flip", "gray", "blur", "canny", "faces", "invert");
       JsonObject blur = HelloOps.find(hello.getJsonArray("ops"), "blur");
       assertThat(blur.getJsonArray("params").getJsonObject(0).getInteger("default")).isEqualTo(9);
-      assertThat(hello.getJsonArray("pipeline")).isEqualTo(new JsonArray()
-        .add(new JsonObject().put("op", "resize").put("width", 700))
-        .add(new JsonObject().put("op", "flip").put("axis", "horizontal")));
+      assertThat(hello.getJsonArray("pipeline")).isEqualTo(ops(op("resize").put("width", 700), op("flip").put("axis", "horizontal")));
       assertThat(hello.getInteger("quality")).isEqualTo(80);
       assertThat(hello.getJsonObject("limits").getInteger("maxMessageBytes")).isPositive();
     }

@@ -1,5 +1,7 @@
 package io.frameloop.endtoend.metrics;
 
+import static io.frameloop.testing.Pipelines.op;
+import static io.frameloop.testing.Pipelines.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.frameloop.testing.FrameClient;
@@ -25,10 +27,7 @@ class StageTimingTest {
     int port = TestServers.start(vertx, TestServers.options(o -> o.getSessionOptions().setMaxFps(0))).actualPort();
     Buffer photo = Images.fixture("astronaut-640x480.jpg");
     try (FrameClient client = FrameClient.connect(vertx, port)) {
-      JsonObject pipeline = new JsonObject().put("ops", new JsonArray()
-        .add(new JsonObject().put("op", "resize").put("width", 320))
-        .add(new JsonObject().put("op", "blur").put("kernel", 5))
-        .add(new JsonObject().put("op", "flip").put("axis", "horizontal")));
+      JsonObject pipeline = pipeline(op("resize").put("width", 320), op("blur").put("kernel", 5), op("flip").put("axis", "horizontal"));
       assertThat(client.setPipeline(pipeline).getString("type")).isEqualTo("pipeline");
       // Warm-up: the JVM's first frames also load classes and link lambdas, outside every stage.
       for (int seq = 1; seq <= 5; seq++) {
