@@ -23,7 +23,7 @@ class TestingDocNamesTest {
   private static final Path DOC = Path.of("docs", "TESTING.md");
   private static final Path TESTS = Path.of("src", "test", "java");
   /** {@code SomeTest}, {@code SomeTest.method} or {@code SomeTest.methodPrefix…} (the document shortens long names). */
-  private static final Pattern NAME = Pattern.compile("\\b([A-Z]\\w*Test)(?:\\.([a-z]\\w*)(…)?)?");
+  private static final Pattern NAME = Pattern.compile("\\b([A-Z]\\w*Test)(?!\\w)(?:\\.([a-z]\\w*)(…)?)?");
 
   @Test
   void everyTestClassAndMethodTheDocumentNamesExists() throws IOException {
