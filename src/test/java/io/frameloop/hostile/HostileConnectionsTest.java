@@ -16,6 +16,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -61,7 +62,7 @@ class HostileConnectionsTest {
         for (; sent < 5_000; sent++) {
           attacker.send(RawWebSocket.PING, payload);
         }
-      } catch (java.io.IOException closedUnderUs) {
+      } catch (IOException closedUnderUs) {
         // the server closed the connection while the flood was still going: what we want
       }
       assertThat(attacker.readUntilClose()).as("close code after %d pings", sent).isIn(1008, -1);
@@ -94,7 +95,7 @@ class HostileConnectionsTest {
             for (int n = 0; n < 20_000; n++) {
               attacker.send(RawWebSocket.TEXT, pipeline);
             }
-          } catch (java.io.IOException e) {
+          } catch (IOException e) {
             // closed by the server while it was sending
           }
         });
@@ -223,7 +224,7 @@ class HostileConnectionsTest {
       JsonObject error = client.next("error");
       assertThat(error.getLong("seq")).isEqualTo(9);
       assertThat(error.getString("message")).contains("over the limit of 65536");
-      assertThat(client.pollBinary(java.time.Duration.ofMillis(500))).as("no oversized reply").isNull();
+      assertThat(client.pollBinary(Duration.ofMillis(500))).as("no oversized reply").isNull();
       client.usePipeline(new JsonObject().put("quality", 80).put("ops", new JsonArray()));
       client.sendFramed(10, 0, Images.leftRedRightBlue());
       assertThat(FrameFormat.decode(client.nextBinary()).header().sequence()).isEqualTo(10);

@@ -14,7 +14,9 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -52,7 +54,7 @@ class SmallHeapSurvivalTest {
           Buffer frame = Images.leftRedRightBlue();
           for (int seq = 0; streaming.get() && seq < 100_000; seq++) {
             normal.sendFramed(seq, 0, frame);
-            if (normal.pollBinary(java.time.Duration.ofSeconds(10)) != null) {
+            if (normal.pollBinary(Duration.ofSeconds(10)) != null) {
               normalReplies.incrementAndGet();
             }
             pause(33); // a camera's pace, about 30 frames a second
@@ -104,7 +106,7 @@ class SmallHeapSurvivalTest {
         for (int i = 0; i < 20_000; i++) {
           attacker.send(RawWebSocket.PING, new byte[125]);
         }
-      } catch (java.io.IOException closed) {
+      } catch (IOException closed) {
         // closed by the server mid-flood
       }
       assertThat(attacker.closedByServer(15_000)).isTrue();
@@ -129,7 +131,7 @@ class SmallHeapSurvivalTest {
             for (int n = 0; n < 50_000; n++) {
               attacker.send(RawWebSocket.TEXT, message);
             }
-          } catch (java.io.IOException e) {
+          } catch (IOException e) {
             // closed by the server while it was sending
           }
         });

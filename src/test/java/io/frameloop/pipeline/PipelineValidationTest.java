@@ -15,6 +15,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.opencv.core.Mat;
 
 /**
  * What the op registry lets through and what it refuses, with the reason a client reads: every
@@ -69,7 +70,7 @@ class PipelineValidationTest {
       }
       return new FrameOp() {
         @Override
-        public org.opencv.core.Mat apply(org.opencv.core.Mat image) {
+        public Mat apply(Mat image) {
           return image;
         }
 

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -30,7 +31,7 @@ public final class ForkedNode implements AutoCloseable {
 
   /** Starts a worker node and waits (at most 60 s) until it says it is ready. */
   public static ForkedNode startWorker(String name, Map<String, String> environment) throws IOException {
-    Map<String, String> env = new java.util.HashMap<>(environment);
+    Map<String, String> env = new HashMap<>(environment);
     env.put("FRAMELOOP_NODE_NAME", name);
     return start(name, List.of(Main.class.getName(), "serve", "--cluster", "--role", "worker", "--config", "no-config-file.json"),
       env, "ready");

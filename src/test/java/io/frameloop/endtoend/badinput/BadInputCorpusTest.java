@@ -20,6 +20,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.opencv.core.Mat;
+import org.opencv.imgproc.Imgproc;
 
 /**
  * Everything a client might send that is not a good frame. Each case gets its documented answer
@@ -77,7 +78,7 @@ class BadInputCorpusTest {
       payloads.add(photo.getBuffer(0, cut));
     }
     Mat gray = new Mat();
-    org.opencv.imgproc.Imgproc.cvtColor(colour, gray, org.opencv.imgproc.Imgproc.COLOR_BGR2GRAY);
+    Imgproc.cvtColor(colour, gray, Imgproc.COLOR_BGR2GRAY);
     names.put("8-bit grey JPEG", Expect.PROCESSED);
     payloads.add(Images.encode(gray, ".jpg"));
 

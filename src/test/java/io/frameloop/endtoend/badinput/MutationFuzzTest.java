@@ -13,6 +13,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
+import java.time.Duration;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -52,7 +53,7 @@ class MutationFuzzTest {
           errors += ok ? 0 : 1;
         } else {
           // The magic itself was damaged: an error without a sequence number, or a bare JPEG's reply.
-          Buffer reply = client.pollBinary(java.time.Duration.ofMillis(1));
+          Buffer reply = client.pollBinary(Duration.ofMillis(1));
           if (reply == null) {
             JsonObject error = client.next("error");
             assertThat(error.getString("code")).isEqualTo("bad_frame");

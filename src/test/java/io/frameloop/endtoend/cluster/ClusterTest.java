@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -114,7 +115,7 @@ class ClusterTest {
     }
   }
 
-  private final Map<FrameClient, JsonObject> stats = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<FrameClient, JsonObject> stats = new ConcurrentHashMap<>();
 
   /** The newest stats message of a client (the test thread is the only one reading JSON). */
   private JsonObject lastStats(FrameClient client) {

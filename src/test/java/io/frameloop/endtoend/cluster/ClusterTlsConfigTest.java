@@ -10,6 +10,7 @@ import io.frameloop.server.FrameLoop;
 import io.frameloop.server.FrameLoopOptions;
 import io.frameloop.cli.Main;
 import io.frameloop.testing.ClusterCerts;
+import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -97,7 +98,7 @@ class ClusterTlsConfigTest {
   void clusterNameIsConfigurableAndNeverEmpty() {
     assertThat(Cluster.hazelcastConfig(new ClusterOptions()).getClusterName()).isEqualTo("frameloop");
     assertThat(Cluster.hazelcastConfig(new ClusterOptions().setClusterName("cams-eu")).getClusterName()).isEqualTo("cams-eu");
-    assertThatThrownBy(() -> new FrameLoopOptions(new io.vertx.core.json.JsonObject().put("clusterName", "")))
+    assertThatThrownBy(() -> new FrameLoopOptions(new JsonObject().put("clusterName", "")))
       .hasMessageContaining("'clusterName'");
   }
 }

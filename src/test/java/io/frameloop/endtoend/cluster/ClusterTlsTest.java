@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
@@ -68,7 +69,7 @@ class ClusterTlsTest {
   }
 
   /** Vert.x's log records of TLS handshakes that failed in this JVM (the front's event bus). */
-  private final List<String> handshakeFailures = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final List<String> handshakeFailures = new CopyOnWriteArrayList<>();
   private final Handler tlsFailures = new Handler() {
     @Override
     public void publish(LogRecord record) {

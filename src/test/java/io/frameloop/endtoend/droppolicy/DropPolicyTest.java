@@ -15,6 +15,7 @@ import io.frameloop.testing.Wait;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.junit5.VertxExtension;
+import java.io.IOException;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -80,7 +81,7 @@ class DropPolicyTest {
           socket.send(RawWebSocket.BINARY, message);
           Thread.sleep(25);
         }
-      } catch (java.io.IOException | InterruptedException closed) {
+      } catch (IOException | InterruptedException closed) {
         // closed by the server, or by the test at its end
       }
     });

@@ -22,6 +22,7 @@ import java.util.logging.Level;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.opencv.core.Mat;
+import org.opencv.core.Size;
 import org.opencv.imgproc.Imgproc;
 
 /**
@@ -58,7 +59,7 @@ class EventLoopTest {
       int port = TestServers.start(vertx, TestServers.options(o -> o.getSessionOptions().setMaxFps(0))).actualPort();
       // A 1280x720 photo through Haar face detection and a large blur: far beyond 50 ms per frame.
       Mat big = new Mat();
-      Imgproc.resize(Images.decode(Images.fixture("astronaut-640x480.jpg")), big, new org.opencv.core.Size(1280, 960));
+      Imgproc.resize(Images.decode(Images.fixture("astronaut-640x480.jpg")), big, new Size(1280, 960));
       Buffer frame = Images.jpeg(big);
       JsonObject heavy = pipeline(op("faces").put("model", "haar"), op("blur").put("kernel", 41));
       List<FrameClient> clients = new ArrayList<>();

@@ -27,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.opencv.core.Core;
 import org.opencv.core.Mat;
 import org.opencv.core.Rect;
+import org.opencv.core.Scalar;
 import org.opencv.imgproc.Imgproc;
 
 /** The faces (BlazeFace) and anonymize ops on a real server, with the photo fixtures. */
@@ -119,7 +120,7 @@ class FaceOpsTest {
       Imgproc.cvtColor(diff, diff, Imgproc.COLOR_BGR2GRAY);
       assertThat(Images.mean(diff, face)[0]).as(style + ": mean change inside the face").isGreaterThan(8);
       Mat outsideMask = Mat.ones(diff.size(), diff.type());
-      outsideMask.submat(outside).setTo(new org.opencv.core.Scalar(0));
+      outsideMask.submat(outside).setTo(new Scalar(0));
       assertThat(Core.mean(diff, outsideMask).val[0]).as(style + ": mean change outside the padded face").isLessThan(1);
     }
   }

@@ -15,6 +15,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
@@ -125,7 +126,7 @@ class FrameRoundTripTest {
       JsonObject stats = client.quietStats(50);
       List<Long> sequences = new ArrayList<>();
       Buffer reply;
-      while ((reply = client.pollBinary(java.time.Duration.ofMillis(100))) != null) {
+      while ((reply = client.pollBinary(Duration.ofMillis(100))) != null) {
         sequences.add(FrameFormat.decode(reply).header().sequence());
       }
 

@@ -22,12 +22,14 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import java.nio.file.Path;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.opencv.core.Core;
 import org.opencv.core.Mat;
 import org.opencv.core.Rect;
+import org.opencv.core.Scalar;
 
 /** Each op on an image made for it, bad pipelines, and plug-in ops. */
 @ExtendWith(VertxExtension.class)
@@ -79,10 +81,10 @@ class PipelineOpsTest {
     assertThat(image.cols()).isEqualTo(640);
     // ITU-R BT.601 luma, 0.299 R + 0.587 G + 0.114 B: red 76, blue 29, green 150 (a channel
     // alone or the plain average gives none of these).
-    assertThat(Images.mean(image, new Rect(20, 20, 280, 440))[0]).as("red").isCloseTo(76, org.assertj.core.data.Offset.offset(5.0));
-    assertThat(Images.mean(image, new Rect(340, 20, 280, 440))[0]).as("blue").isCloseTo(29, org.assertj.core.data.Offset.offset(5.0));
-    Mat green = roundTrip(vertx, pipeline(op("gray")), Images.jpeg(Images.canvas(64, 48, new org.opencv.core.Scalar(0, 255, 0), null, null)));
-    assertThat(Images.mean(green, new Rect(0, 0, 64, 48))[0]).as("green").isCloseTo(150, org.assertj.core.data.Offset.offset(5.0));
+    assertThat(Images.mean(image, new Rect(20, 20, 280, 440))[0]).as("red").isCloseTo(76, Offset.offset(5.0));
+    assertThat(Images.mean(image, new Rect(340, 20, 280, 440))[0]).as("blue").isCloseTo(29, Offset.offset(5.0));
+    Mat green = roundTrip(vertx, pipeline(op("gray")), Images.jpeg(Images.canvas(64, 48, new Scalar(0, 255, 0), null, null)));
+    assertThat(Images.mean(green, new Rect(0, 0, 64, 48))[0]).as("green").isCloseTo(150, Offset.offset(5.0));
   }
 
   @Test
