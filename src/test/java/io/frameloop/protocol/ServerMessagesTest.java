@@ -1,5 +1,8 @@
 package io.frameloop.protocol;
 
+import static io.frameloop.testing.Pipelines.op;
+import static io.frameloop.testing.Pipelines.ops;
+import static io.frameloop.testing.Pipelines.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.json.JsonArray;
@@ -14,8 +17,8 @@ class ServerMessagesTest {
 
   @Test
   void helloHasTheOpsThePipelineAndEveryLimit() {
-    JsonArray ops = new JsonArray().add(new JsonObject().put("op", "flip"));
-    JsonObject pipeline = new JsonObject().put("ops", new JsonArray().add(new JsonObject().put("op", "gray"))).put("quality", 70);
+    JsonArray ops = ops(op("flip"));
+    JsonObject pipeline = pipeline(op("gray")).put("quality", 70);
     JsonObject hello = ServerMessages.hello(ops, pipeline, new HelloLimits(1, 2, 3, 4, 5L, 6, 7, 8, 9), true);
     assertThat(hello).isEqualTo(new JsonObject()
       .put("type", "hello").put("version", 1).put("ops", ops)
@@ -28,7 +31,7 @@ class ServerMessagesTest {
 
   @Test
   void pipelineAndTimingsAnswers() {
-    JsonObject pipeline = new JsonObject().put("ops", new JsonArray()).put("quality", 80);
+    JsonObject pipeline = pipeline().put("quality", 80);
     assertThat(ServerMessages.pipeline(pipeline)).isEqualTo(pipeline.copy().put("type", "pipeline"));
     assertThat(ServerMessages.timings(true)).isEqualTo(new JsonObject().put("type", "timings").put("enabled", true));
     assertThat(ServerMessages.timings(false).getBoolean("enabled")).isFalse();
