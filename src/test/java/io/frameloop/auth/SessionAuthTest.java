@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.frameloop.protocol.FrameFormat;
+import io.frameloop.protocol.FrameHeader;
 import io.frameloop.server.FrameLoopOptions;
 import io.frameloop.testing.CapturedLog;
 import io.frameloop.testing.FrameClient;
 import io.frameloop.testing.Http;
 import io.frameloop.testing.Images;
+import io.frameloop.testing.Metrics;
 import io.frameloop.testing.TestServers;
 import io.frameloop.testing.Tokens;
 import io.vertx.core.Vertx;
@@ -16,19 +18,23 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
+import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.logging.Level;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -85,10 +91,10 @@ class SessionAuthTest {
         assertThat(e.getBody().toString()).contains("missing token");
       });
 
-    String metrics = Http.get(port, "/metrics", SCRAPE).body();
-    assertThat(Http.metric(metrics, "frameloop_sessions_rejected_total{reason=\"unauthorized\"}")).isEqualTo(bad.size() + 6);
-    assertThat(Http.metric(metrics, "frameloop_frames_in_total")).isZero();
-    assertThat(Http.metric(metrics, "frameloop_sessions_active")).isZero();
+    Metrics metrics = Metrics.scrape(port, SCRAPE);
+    assertThat(metrics.value("frameloop_sessions_rejected_total{reason=\"unauthorized\"}")).isEqualTo(bad.size() + 6);
+    assertThat(metrics.value("frameloop_frames_in_total")).isZero();
+    assertThat(metrics.value("frameloop_sessions_active")).isZero();
   }
 
   private static void assertRefused(Vertx vertx, int port, Map<String, String> headers, String reason) {
@@ -135,7 +141,7 @@ class SessionAuthTest {
     try {
       assertThat(socket.getSubprotocol()).isEqualTo("frameloop.v1");
       assertThat(new JsonObject((String) received.poll(20, TimeUnit.SECONDS)).getString("type")).isEqualTo("hello");
-      Buffer frame = FrameFormat.encode(new io.frameloop.protocol.FrameHeader(9, 0), Images.leftRedRightBlue());
+      Buffer frame = FrameFormat.encode(new FrameHeader(9, 0), Images.leftRedRightBlue());
       socket.sendBinary(ByteBuffer.wrap(frame.getBytes()), true).get(20, TimeUnit.SECONDS);
       Object reply;
       do {
@@ -156,7 +162,7 @@ class SessionAuthTest {
   void rs256AndEs256TokensAreCheckedWithThePublicKey(Vertx vertx, @TempDir Path dir) throws Exception {
     for (String algorithm : new String[] {"RS256", "ES256"}) {
       KeyPair keys = algorithm.equals("RS256") ? Tokens.rsaKeys() : Tokens.ecKeys();
-      Path publicKey = Tokens.writePublicKey(java.nio.file.Files.createTempDirectory(dir, algorithm), keys);
+      Path publicKey = Tokens.writePublicKey(Files.createTempDirectory(dir, algorithm), keys);
       FrameLoopOptions keyed = options(a -> a.setAuthJwtPublicKeyPath(publicKey.toString()));
       keyed.getWorkerOptions().setAddress("frameloop.auth." + algorithm); // one FrameLoop per algorithm, side by side
       int port = TestServers.start(vertx, keyed).actualPort();
@@ -170,7 +176,7 @@ class SessionAuthTest {
         "bad signature");
       // An HS256 token made with the public key as its secret (algorithm confusion) is refused.
       assertRefused(vertx, port, Map.of("Authorization", "Bearer "
-        + Tokens.hs256(vertx, java.nio.file.Files.readString(publicKey)).valid("bob")), "bad signature");
+        + Tokens.hs256(vertx, Files.readString(publicKey)).valid("bob")), "bad signature");
     }
   }
 
@@ -209,7 +215,7 @@ class SessionAuthTest {
     assertThatThrownBy(() -> new FrameLoopOptions(new JsonObject().put("authJwtSecret", "0123")))
       .hasMessageContaining("authJwtSecret").hasMessageNotContaining("0123");
     assertThatThrownBy(() -> new AuthOptions().setManagementToken("tiny")).hasMessageContaining("16 characters");
-    Path notAKey = java.nio.file.Files.writeString(dir.resolve("key.pem"), "hello");
+    Path notAKey = Files.writeString(dir.resolve("key.pem"), "hello");
     assertThatThrownBy(() -> TestServers.start(vertx, options(a -> a.setAuthJwtPublicKeyPath(notAKey.toString()))))
       .hasMessageContaining("authJwtPublicKeyPath").hasMessageContaining("not a PEM public key");
     assertThatThrownBy(() -> TestServers.start(vertx, options(a -> a.setAuthJwtPublicKeyPath(dir.resolve("missing.pem").toString()))))
@@ -221,7 +227,7 @@ class SessionAuthTest {
   @Test
   void tokensNeverReachTheLogs(Vertx vertx) throws Exception {
     // Debug lines too. Not trace (FINEST): vertx-web's router traces every request URI, a query token included.
-    CapturedLog log = CapturedLog.from(java.util.logging.Level.FINE);
+    CapturedLog log = CapturedLog.from(Level.FINE);
     Tokens tokens = Tokens.hs256(vertx, Tokens.SECRET);
     String valid = tokens.sign(claims("alice").put("exp", Tokens.now() + 2));
     String expired = tokens.sign(claims("alice").put("exp", Tokens.now() - 60));
@@ -249,7 +255,7 @@ class SessionAuthTest {
     } finally {
       log.close();
     }
-    java.util.List<String> logged = log.messages(java.util.logging.Level.FINE);
+    List<String> logged = log.messages(Level.FINE);
     assertThat(logged).anySatisfy(line -> assertThat(line).contains("session opened"));
     for (String token : new String[] {valid, expired, forged, browserToken, Tokens.SECRET, MANAGEMENT}) {
       String signature = token.substring(token.lastIndexOf('.') + 1);
@@ -261,7 +267,7 @@ class SessionAuthTest {
   private static final class Collector implements WebSocket.Listener {
     private final BlockingQueue<Object> received;
     private final StringBuilder text = new StringBuilder();
-    private final java.io.ByteArrayOutputStream binary = new java.io.ByteArrayOutputStream();
+    private final ByteArrayOutputStream binary = new ByteArrayOutputStream();
 
     Collector(BlockingQueue<Object> received) {
       this.received = received;

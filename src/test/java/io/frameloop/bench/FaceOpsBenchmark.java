@@ -1,5 +1,7 @@
 package io.frameloop.bench;
 
+import static io.frameloop.testing.Pipelines.op;
+
 import io.frameloop.image.OpenCvLoader;
 import io.frameloop.image.TurboJpegCodec;
 import io.frameloop.pipeline.FrameJob;
@@ -51,10 +53,10 @@ public class FaceOpsBenchmark {
     JsonObject pipeline = defaults.getPipeline().copy();
     JsonArray ops = pipeline.getJsonArray("ops");
     switch (op) {
-      case "faces-blazeface" -> ops.add(new JsonObject().put("op", "faces").put("model", "blazeface"));
-      case "faces-haar" -> ops.add(new JsonObject().put("op", "faces").put("model", "haar"));
-      case "anonymize-blur" -> ops.add(new JsonObject().put("op", "anonymize").put("model", "blazeface").put("style", "blur"));
-      case "anonymize-pixelate" -> ops.add(new JsonObject().put("op", "anonymize").put("model", "blazeface").put("style", "pixelate"));
+      case "faces-blazeface" -> ops.add(op("faces").put("model", "blazeface"));
+      case "faces-haar" -> ops.add(op("faces").put("model", "haar"));
+      case "anonymize-blur" -> ops.add(op("anonymize").put("model", "blazeface").put("style", "blur"));
+      case "anonymize-pixelate" -> ops.add(op("anonymize").put("model", "blazeface").put("style", "pixelate"));
       default -> { }
     }
     processor = new FrameProcessor(registry, defaults.getImageLimits(), new TurboJpegCodec());

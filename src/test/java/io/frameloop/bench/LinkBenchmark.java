@@ -1,5 +1,8 @@
 package io.frameloop.bench;
 
+import static io.frameloop.testing.Pipelines.op;
+import static io.frameloop.testing.Pipelines.pipeline;
+
 import io.frameloop.replay.FrameSource;
 import io.frameloop.replay.ReplayReport;
 import io.frameloop.replay.ReplayRunner;
@@ -29,7 +32,7 @@ public final class LinkBenchmark {
 
   static final double[] UP_MBPS = {1, 2, 5, 20};
   static final int[] ROUND_TRIP_MS = {20, 100};
-  static final JsonObject FLIP = new JsonObject().put("ops", new JsonArray().add(new JsonObject().put("op", "flip")));
+  static final JsonObject FLIP = pipeline(op("flip"));
 
   public static void main(String[] args) throws Exception {
     int fixedSeconds = args.length > 0 ? Integer.parseInt(args[0]) : 15;

@@ -1,6 +1,8 @@
 package io.frameloop.client;
 
 import static io.frameloop.testing.Await.await;
+import static io.frameloop.testing.Pipelines.op;
+import static io.frameloop.testing.Pipelines.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -8,6 +10,7 @@ import io.frameloop.protocol.ServerMessages;
 import io.frameloop.protocol.InboundFrame;
 import io.frameloop.testing.Images;
 import io.frameloop.testing.TestServers;
+import io.frameloop.testing.Wait;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -16,6 +19,7 @@ import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -81,7 +85,7 @@ class FrameLoopClientTest {
   void pipelineAndPerFrameTimings(Vertx vertx) throws Exception {
     int port = TestServers.start(vertx, TestServers.options()).actualPort();
     FrameLoopClient client = await(client(vertx).connect(at(port)));
-    JsonObject gray = new JsonObject().put("ops", new JsonArray().add(new JsonObject().put("op", "gray"))).put("quality", 60);
+    JsonObject gray = pipeline(op("gray")).put("quality", 60);
     await(client.sendPipeline(gray).compose(v -> client.setTimings(true)));
 
     JsonObject pipeline = next(m -> m.getString("type").equals("pipeline"));
@@ -142,14 +146,7 @@ class FrameLoopClientTest {
   }
 
   /** The next JSON message that matches; earlier ones (e.g. periodic stats) are skipped. */
-  private JsonObject next(Predicate<JsonObject> wanted) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (System.nanoTime() < deadline) {
-      JsonObject message = messages.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
-      if (message != null && wanted.test(message)) {
-        return message;
-      }
-    }
-    throw new AssertionError("no such message within 20 s");
+  private JsonObject next(Predicate<JsonObject> wanted) {
+    return Wait.take("a message as expected", messages, Duration.ofSeconds(20), wanted);
   }
 }

@@ -1,6 +1,7 @@
 package io.frameloop.hostile;
 
-import static io.frameloop.testing.Await.await;
+import static io.frameloop.testing.Pipelines.op;
+import static io.frameloop.testing.Pipelines.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.frameloop.protocol.FrameFormat;
@@ -9,14 +10,17 @@ import io.frameloop.testing.Http;
 import io.frameloop.testing.Images;
 import io.frameloop.testing.RawWebSocket;
 import io.frameloop.testing.TestServers;
+import io.frameloop.testing.Wait;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -58,7 +62,7 @@ class HostileConnectionsTest {
         for (; sent < 5_000; sent++) {
           attacker.send(RawWebSocket.PING, payload);
         }
-      } catch (java.io.IOException closedUnderUs) {
+      } catch (IOException closedUnderUs) {
         // the server closed the connection while the flood was still going: what we want
       }
       assertThat(attacker.readUntilClose()).as("close code after %d pings", sent).isIn(1008, -1);
@@ -74,7 +78,7 @@ class HostileConnectionsTest {
       .setStalledTimeoutSeconds(120).setWriteQueueMaxBytes(32 * 1024))).actualPort();
     JsonArray ops = new JsonArray();
     for (int i = 0; i < 16; i++) {
-      ops.add(new JsonObject().put("op", "blur").put("kernel", 3));
+      ops.add(op("blur").put("kernel", 3));
     }
     byte[] pipeline = new JsonObject().put("type", "pipeline").put("ops", ops).encode().getBytes(StandardCharsets.UTF_8);
     List<RawWebSocket> attackers = new ArrayList<>();
@@ -91,7 +95,7 @@ class HostileConnectionsTest {
             for (int n = 0; n < 20_000; n++) {
               attacker.send(RawWebSocket.TEXT, pipeline);
             }
-          } catch (java.io.IOException e) {
+          } catch (IOException e) {
             // closed by the server while it was sending
           }
         });
@@ -138,9 +142,9 @@ class HostileConnectionsTest {
         overLimit.setSoTimeout(2000); // well before the 4 s header timeout
         assertThat(overLimit.getInputStream().read()).as("over maxPendingConnections: closed at once").isEqualTo(-1);
       }
-      long deadline = System.nanoTime() + 10_000_000_000L;
+      Wait.Deadline headerTimeout = Wait.Deadline.in(Duration.ofSeconds(10));
       for (Socket socket : slow) {
-        socket.setSoTimeout((int) Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+        socket.setSoTimeout((int) Math.max(1, headerTimeout.remaining().toMillis()));
         assertThat(socket.getInputStream().read()).as("closed by the server within the header timeout").isEqualTo(-1);
       }
       try (FrameClient newcomer = FrameClient.connect(vertx, port)) {
@@ -214,14 +218,13 @@ class HostileConnectionsTest {
     try (FrameClient client = FrameClient.connect(vertx, port)) {
       Buffer noise = Images.noiseJpeg(256, 192, 90);
       assertThat(noise.length()).isLessThan(64 * 1024);
-      JsonObject answer = client.setPipeline(new JsonObject().put("quality", 100)
-        .put("ops", new JsonArray().add(new JsonObject().put("op", "resize").put("width", 1280))));
+      JsonObject answer = client.setPipeline(pipeline(op("resize").put("width", 1280)).put("quality", 100));
       assertThat(answer.getString("type")).isEqualTo("pipeline");
       client.sendFramed(9, 0, noise);
       JsonObject error = client.next("error");
       assertThat(error.getLong("seq")).isEqualTo(9);
       assertThat(error.getString("message")).contains("over the limit of 65536");
-      assertThat(client.pollBinary(java.time.Duration.ofMillis(500))).as("no oversized reply").isNull();
+      assertThat(client.pollBinary(Duration.ofMillis(500))).as("no oversized reply").isNull();
       client.usePipeline(new JsonObject().put("quality", 80).put("ops", new JsonArray()));
       client.sendFramed(10, 0, Images.leftRedRightBlue());
       assertThat(FrameFormat.decode(client.nextBinary()).header().sequence()).isEqualTo(10);

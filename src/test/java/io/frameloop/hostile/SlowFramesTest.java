@@ -1,6 +1,7 @@
 package io.frameloop.hostile;
 
-import static io.frameloop.testing.Await.await;
+import static io.frameloop.testing.Pipelines.op;
+import static io.frameloop.testing.Pipelines.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.frameloop.pipeline.OpRegistry;
@@ -11,9 +12,9 @@ import io.frameloop.testing.Http;
 import io.frameloop.testing.Images;
 import io.frameloop.testing.SlowOpFactory;
 import io.frameloop.testing.TestServers;
+import io.frameloop.testing.Wait;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import java.nio.file.Path;
@@ -41,7 +42,7 @@ class SlowFramesTest {
   }
 
   private static JsonObject slow(int ms) {
-    return new JsonObject().put("ops", new JsonArray().add(new JsonObject().put("op", "slow").put("ms", ms)));
+    return pipeline(op("slow").put("ms", ms));
   }
 
   @Test
@@ -151,23 +152,15 @@ class SlowFramesTest {
   }
 
   private static void awaitBusy(int port, int busy) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    while (checkData(new JsonObject(Http.get(port, "/health").body()), "workers").getInteger("busy") != busy) {
-      assertThat(System.nanoTime()).as("workers busy: " + busy).isLessThan(deadline);
-      sleep(20);
-    }
+    Wait.until("workers busy: " + busy, Duration.ofSeconds(20), Duration.ofMillis(20),
+      () -> checkData(new JsonObject(Http.get(port, "/health").body()), "workers").getInteger("busy") == busy);
   }
 
   private static JsonObject awaitHealth(int port, int status) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    while (true) {
+    return Wait.forValue("/health answering " + status, Duration.ofSeconds(20), Duration.ofMillis(50), () -> {
       var response = Http.get(port, "/health");
-      if (response.statusCode() == status) {
-        return new JsonObject(response.body());
-      }
-      assertThat(System.nanoTime()).as("/health answering " + status).isLessThan(deadline);
-      sleep(50);
-    }
+      return response.statusCode() == status ? new JsonObject(response.body()) : null;
+    });
   }
 
   private static JsonObject checkData(JsonObject health, String id) {
@@ -178,13 +171,5 @@ class SlowFramesTest {
       }
     }
     throw new AssertionError("no " + id + " check in " + health.encode());
-  }
-
-  private static void sleep(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
   }
 }

@@ -1,6 +1,6 @@
 package io.frameloop.hostile;
 
-import static io.frameloop.testing.Await.await;
+import static io.frameloop.testing.Pipelines.op;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.frameloop.protocol.FrameFormat;
@@ -14,7 +14,9 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -52,7 +54,7 @@ class SmallHeapSurvivalTest {
           Buffer frame = Images.leftRedRightBlue();
           for (int seq = 0; streaming.get() && seq < 100_000; seq++) {
             normal.sendFramed(seq, 0, frame);
-            if (normal.pollBinary(java.time.Duration.ofSeconds(10)) != null) {
+            if (normal.pollBinary(Duration.ofSeconds(10)) != null) {
               normalReplies.incrementAndGet();
             }
             pause(33); // a camera's pace, about 30 frames a second
@@ -104,7 +106,7 @@ class SmallHeapSurvivalTest {
         for (int i = 0; i < 20_000; i++) {
           attacker.send(RawWebSocket.PING, new byte[125]);
         }
-      } catch (java.io.IOException closed) {
+      } catch (IOException closed) {
         // closed by the server mid-flood
       }
       assertThat(attacker.closedByServer(15_000)).isTrue();
@@ -115,7 +117,7 @@ class SmallHeapSurvivalTest {
   private static void nonReadingControlFlood(int port) throws Exception {
     JsonArray ops = new JsonArray();
     for (int i = 0; i < 16; i++) {
-      ops.add(new JsonObject().put("op", "blur").put("kernel", 3));
+      ops.add(op("blur").put("kernel", 3));
     }
     byte[] message = new JsonObject().put("type", "pipeline").put("ops", ops).encode().getBytes(StandardCharsets.UTF_8);
     List<RawWebSocket> attackers = new ArrayList<>();
@@ -129,7 +131,7 @@ class SmallHeapSurvivalTest {
             for (int n = 0; n < 50_000; n++) {
               attacker.send(RawWebSocket.TEXT, message);
             }
-          } catch (java.io.IOException e) {
+          } catch (IOException e) {
             // closed by the server while it was sending
           }
         });
@@ -173,7 +175,7 @@ class SmallHeapSurvivalTest {
       for (int seq = 0; seq < 100; seq++) {
         JsonArray ops = new JsonArray();
         for (int i = 0; i < 16; i++) {
-          ops.add(new JsonObject().put("op", "faces").put("model", i % 2 == 0 ? "haar" : "blazeface").put("minNeighbors", 1 + (seq + i) % 9));
+          ops.add(op("faces").put("model", i % 2 == 0 ? "haar" : "blazeface").put("minNeighbors", 1 + (seq + i) % 9));
         }
         assertThat(attacker.setPipeline(new JsonObject().put("ops", ops)).getString("type")).isEqualTo("pipeline");
         attacker.sendFramed(seq, 0, small);
@@ -185,7 +187,7 @@ class SmallHeapSurvivalTest {
   private static JsonObject flips(int count) {
     JsonArray ops = new JsonArray();
     for (int i = 0; i < count; i++) {
-      ops.add(new JsonObject().put("op", "flip"));
+      ops.add(op("flip"));
     }
     return new JsonObject().put("ops", ops);
   }

@@ -1,5 +1,7 @@
 package io.frameloop.hostile;
 
+import static io.frameloop.testing.Pipelines.op;
+import static io.frameloop.testing.Pipelines.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.frameloop.image.NativeMats;
@@ -8,17 +10,15 @@ import io.frameloop.protocol.FrameFormat;
 import io.frameloop.protocol.FrameHeader;
 import io.frameloop.server.FrameLoopOptions;
 import io.frameloop.server.FrameLoopVerticle;
-import io.frameloop.testing.Await;
 import io.frameloop.testing.CapturedLog;
 import io.frameloop.testing.FrameClient;
-import io.frameloop.testing.Http;
 import io.frameloop.testing.Images;
+import io.frameloop.testing.Metrics;
 import io.frameloop.testing.RawWebSocket;
 import io.frameloop.testing.SlowOpFactory;
 import io.frameloop.testing.TestServers;
+import io.frameloop.testing.Wait;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -41,9 +41,7 @@ class VanishingClientsTest {
     FrameLoopOptions options = TestServers.options(o -> {
       o.getSessionOptions().setMaxFps(0);
       o.getWorkerOptions().setWorkerInstances(4).setAddress("frameloop.vanishing");
-      o.setPipeline(new JsonObject().put("ops", new JsonArray()
-        .add(new JsonObject().put("op", "resize").put("width", 320))
-        .add(new JsonObject().put("op", "slow").put("ms", 40))));
+      o.setPipeline(pipeline(op("resize").put("width", 320), op("slow").put("ms", 40)));
     });
     OpRegistry registry = OpRegistry.withDefaults(Path.of(options.getFaceOptions().getFaceCascade())).register(new SlowOpFactory());
     FrameLoopVerticle server = TestServers.start(vertx, options, registry);
@@ -53,7 +51,7 @@ class VanishingClientsTest {
       warmup.sendFramed(1, 0, Images.leftRedRightBlue());
       warmup.nextBinary();
     }
-    Await.until(() -> server.frameLoop().sessionCount() == 0);
+    Wait.until("no session left after the warm-up", () -> server.frameLoop().sessionCount() == 0);
     long matsBefore = NativeMats.live();
 
     CapturedLog log = CapturedLog.from(Level.WARNING);
@@ -72,32 +70,26 @@ class VanishingClientsTest {
           client.reset();
         }
       }
-      Await.until(() -> server.frameLoop().sessionCount() == 0);
-      Await.until(() -> busy(port) == 0);
+      Wait.until("no session left once every client vanished", () -> server.frameLoop().sessionCount() == 0);
+      Wait.until("no worker busy", () -> busy(port) == 0);
       Thread.sleep(300); // late results still on their way back to closed sessions
     } finally {
       log.close();
     }
     assertThat(log.messages(Level.WARNING)).as("warnings and errors logged").isEmpty();
     assertThat(NativeMats.live()).isEqualTo(matsBefore);
-    String metrics = Http.get(port, "/metrics").body();
-    double in = Http.metric(metrics, "frameloop_frames_in_total");
-    double accounted = Http.metric(metrics, "frameloop_frames_out_total") + sum(metrics, "frameloop_frames_dropped_total{")
-      + sum(metrics, "frameloop_errors_total{");
+    Metrics metrics = Metrics.scrape(port);
+    double in = metrics.value("frameloop_frames_in_total");
+    double accounted = metrics.value("frameloop_frames_out_total") + metrics.sum("frameloop_frames_dropped_total{")
+      + metrics.sum("frameloop_errors_total{");
     // At most 4 x 25 clients x 2 frames and the warm-up's: a reset discards what the server had not read yet.
     assertThat(in).isBetween(101.0, 201.0);
     assertThat(accounted).as("every frame received is answered, dropped or an error").isEqualTo(in);
-    assertThat(Http.metric(metrics, "frameloop_frames_dropped_total{reason=\"closed\"}"))
+    assertThat(metrics.value("frameloop_frames_dropped_total{reason=\"closed\"}"))
       .as("some clients left while their frame waited or was in a worker").isPositive();
   }
 
   private static double busy(int port) {
-    return Http.metric(Http.get(port, "/metrics").body(), "frameloop_workers_busy");
-  }
-
-  /** The sum of every series whose line starts with {@code prefix}. */
-  private static double sum(String metrics, String prefix) {
-    return metrics.lines().filter(l -> l.startsWith(prefix))
-      .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    return Metrics.scrape(port).value("frameloop_workers_busy");
   }
 }

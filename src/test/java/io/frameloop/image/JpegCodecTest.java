@@ -17,6 +17,8 @@ import org.junit.jupiter.api.Test;
 import org.opencv.core.Core;
 import org.opencv.core.Mat;
 import org.opencv.core.Scalar;
+import org.opencv.core.Size;
+import org.opencv.imgproc.Imgproc;
 
 /** The SIMD libjpeg-turbo codec and OpenCV's codec give equivalent images and refuse the same junk. */
 class JpegCodecTest {
@@ -68,7 +70,7 @@ class JpegCodecTest {
       }
       // Greyscale encodes to a one-channel JPEG.
       Mat gray = new Mat();
-      org.opencv.imgproc.Imgproc.cvtColor(original, gray, org.opencv.imgproc.Imgproc.COLOR_BGR2GRAY);
+      Imgproc.cvtColor(original, gray, Imgproc.COLOR_BGR2GRAY);
       assertThat(Images.decode(turbo.encode(gray, 80)).channels()).isEqualTo(1);
       original.release();
     }
@@ -91,8 +93,8 @@ class JpegCodecTest {
     assertThat(info.components()).isEqualTo(4);
     // The fixture is coffee-640x480.jpg reduced to 160x120 and converted to CMYK (fixtures/README.md).
     Mat original = new Mat();
-    org.opencv.imgproc.Imgproc.resize(Images.decode(Images.fixture("coffee-640x480.jpg")), original,
-      new org.opencv.core.Size(160, 120), 0, 0, org.opencv.imgproc.Imgproc.INTER_AREA);
+    Imgproc.resize(Images.decode(Images.fixture("coffee-640x480.jpg")), original,
+      new Size(160, 120), 0, 0, Imgproc.INTER_AREA);
     Mat a = turbo.decode(cmyk, info, 1).clone();
     Mat b = opencv.decode(cmyk, info, 1);
     // Measured: 3.5 per channel (two JPEG generations); inverted or swapped inks are off by 50 and more.

@@ -6,10 +6,12 @@ import com.sun.jna.Pointer;
 import com.sun.jna.ptr.IntByReference;
 import com.sun.jna.ptr.NativeLongByReference;
 import com.sun.jna.ptr.PointerByReference;
+import io.frameloop.testing.Wait;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.DoubleStream;
@@ -100,9 +102,9 @@ public final class TightLoop implements AutoCloseable {
   }
 
   private long runFor(double seconds) {
-    long end = System.nanoTime() + (long) (seconds * 1e9);
+    Wait.Deadline end = Wait.Deadline.in(Duration.ofNanos((long) (seconds * 1e9)));
     long frames = 0;
-    while (System.nanoTime() < end) {
+    while (!end.passed()) {
       frame();
       frames++;
     }

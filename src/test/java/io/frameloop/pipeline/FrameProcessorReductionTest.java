@@ -1,14 +1,14 @@
 package io.frameloop.pipeline;
 
+import static io.frameloop.testing.Pipelines.op;
+import static io.frameloop.testing.Pipelines.ops;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.frameloop.image.JpegInfo;
 import io.frameloop.image.OpenCvJpegCodec;
 import io.frameloop.testing.Images;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
-import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -40,46 +40,42 @@ class FrameProcessorReductionTest {
 
   @Test
   void aPlugInThatDeclaresASmallestInputGetsAReducedDecode() {
-    process(step("shrinking"));
-    process(step("almostQuarter"));
+    process(op("shrinking"));
+    process(op("almostQuarter"));
     assertThat(shrinking.inputs).containsExactly(new ImageSize(160, 120));
     assertThat(almostQuarter.inputs).as("1/4 would be under 161 wide").containsExactly(new ImageSize(320, 240));
   }
 
   @Test
   void aPipelineWhoseFirstOpIsNotShrinkingDecodesAtFullSize() {
-    process(step("fullSize"), step("shrinking"));
+    process(op("fullSize"), op("shrinking"));
     assertThat(fullSize.inputs).containsExactly(new ImageSize(640, 480));
     assertThat(shrinking.inputs).containsExactly(new ImageSize(640, 480));
-    assertThat(reduction(step("flip"), step("resize").put("width", 80))).isEqualTo(1);
+    assertThat(reduction(op("flip"), op("resize").put("width", 80))).isEqualTo(1);
     assertThat(reduction()).isEqualTo(1);
   }
 
   @Test
   void resizeChoosesTheLargestReductionThatStillDecodesItsTargetSize() {
-    assertThat(reduction(step("resize").put("width", 80))).isEqualTo(8);
-    assertThat(reduction(step("resize").put("width", 40))).isEqualTo(8);
-    assertThat(reduction(step("resize").put("width", 160))).isEqualTo(4);
-    assertThat(reduction(step("resize").put("width", 161))).isEqualTo(2);
-    assertThat(reduction(step("resize").put("height", 240))).isEqualTo(2);
-    assertThat(reduction(step("resize").put("width", 320).put("height", 100))).as("fits 133x100").isEqualTo(4);
-    assertThat(reduction(step("resize").put("width", 640))).isEqualTo(1);
-    assertThat(reduction(step("resize").put("width", 1000))).as("enlarging").isEqualTo(1);
+    assertThat(reduction(op("resize").put("width", 80))).isEqualTo(8);
+    assertThat(reduction(op("resize").put("width", 40))).isEqualTo(8);
+    assertThat(reduction(op("resize").put("width", 160))).isEqualTo(4);
+    assertThat(reduction(op("resize").put("width", 161))).isEqualTo(2);
+    assertThat(reduction(op("resize").put("height", 240))).isEqualTo(2);
+    assertThat(reduction(op("resize").put("width", 320).put("height", 100))).as("fits 133x100").isEqualTo(4);
+    assertThat(reduction(op("resize").put("width", 640))).isEqualTo(1);
+    assertThat(reduction(op("resize").put("width", 1000))).as("enlarging").isEqualTo(1);
   }
 
-  private static JsonObject step(String op) {
-    return new JsonObject().put("op", op);
-  }
-
-  private PipelineSpec pipeline(JsonObject... steps) {
-    return registry.parse(new JsonArray(List.of((Object[]) steps)), 80);
+  private PipelineSpec spec(JsonObject... steps) {
+    return registry.parse(ops(steps), 80);
   }
 
   private int reduction(JsonObject... steps) {
-    return processor.reduction(pipeline(steps), VGA);
+    return processor.reduction(spec(steps), VGA);
   }
 
   private void process(JsonObject... steps) {
-    processor.process(new FrameJob(Images.leftRedRightBlue(), pipeline(steps)));
+    processor.process(new FrameJob(Images.leftRedRightBlue(), spec(steps)));
   }
 }

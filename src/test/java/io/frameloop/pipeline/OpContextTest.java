@@ -1,7 +1,7 @@
 package io.frameloop.pipeline;
 
-import static io.frameloop.pipeline.PipelineBudgetTest.op;
-import static io.frameloop.pipeline.PipelineBudgetTest.pipeline;
+import static io.frameloop.testing.Pipelines.op;
+import static io.frameloop.testing.Pipelines.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.frameloop.image.NativeMats;
@@ -12,6 +12,7 @@ import io.frameloop.testing.InvertOpFactory;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import java.util.Collections;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -70,9 +71,9 @@ class OpContextTest {
 
   @Test
   void everyBuiltInOpWritesIntoTheContext() {
-    process(java.util.List.of(op("flip")));
+    process(List.of(op("flip")));
     long mats = NativeMats.live() - before;
-    process(java.util.List.of(op("resize").put("width", 2048), op("blur"), op("canny"), op("flip"), op("gray"),
+    process(List.of(op("resize").put("width", 2048), op("blur"), op("canny"), op("flip"), op("gray"),
       op("resize").put("width", 1000), op("faces"), op("flip").put("axis", "both")));
     assertThat(NativeMats.live() - before).as("two scratch Mats and the faces rectangles, no Mat per op")
       .isLessThanOrEqualTo(mats + 3);
@@ -92,7 +93,7 @@ class OpContextTest {
 
   @Test
   void aPlugInThatKeepsItsOwnMatStillWorksBetweenBuiltIns() {
-    Mat image = process(java.util.List.of(op("flip"), op("negate"), op("flip")));
+    Mat image = process(List.of(op("flip"), op("negate"), op("flip")));
     // Red (0,0,255) inverts to cyan (255,255,0), and two flips put it back on the left.
     double[] left = Images.mean(image, new Rect(100, 100, 800, 1800));
     assertThat(left[0]).isGreaterThan(200);
@@ -104,7 +105,7 @@ class OpContextTest {
 
   @Test
   void cachedPipelinesOfPlugInsThatKeepImagesAreBoundedInBytes() {
-    process(java.util.List.of());
+    process(List.of());
     long mats = NativeMats.live() - before;
     for (int inverts = 1; inverts <= 4; inverts++) {
       process(Collections.nCopies(inverts, op("negate")));
@@ -114,7 +115,7 @@ class OpContextTest {
     assertThat(processor.nativeBytes()).as("the decoded frame and the 4 inverts' images").isEqualTo((1 + 4) * IMAGE_BYTES);
   }
 
-  private Mat process(java.util.List<JsonObject> ops) {
+  private Mat process(List<JsonObject> ops) {
     PipelineSpec spec = rules.parse(pipeline(ops), 95);
     return Images.decode(processor.process(new FrameJob(FRAME, spec)).jpeg());
   }

@@ -1,5 +1,7 @@
 package io.frameloop.pipeline;
 
+import static io.frameloop.testing.Pipelines.op;
+import static io.frameloop.testing.Pipelines.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -7,7 +9,6 @@ import io.frameloop.image.BadFrameException;
 import io.frameloop.image.OpenCvJpegCodec;
 import io.frameloop.testing.Images;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.Collections;
 import org.junit.jupiter.api.Test;
@@ -90,19 +91,5 @@ class PipelineBudgetTest {
       .isInstanceOf(PipelineException.class)
       .hasMessageContainingAll(fragments)
       .hasMessageContaining(OVER_THE_LIMITS);
-  }
-
-  static JsonObject op(String name) {
-    return new JsonObject().put("op", name);
-  }
-
-  static JsonObject pipeline(JsonObject... ops) {
-    return pipeline(java.util.List.of(ops));
-  }
-
-  static JsonObject pipeline(java.util.List<JsonObject> ops) {
-    JsonArray array = new JsonArray();
-    ops.forEach(op -> array.add(op.copy()));
-    return new JsonObject().put("ops", array);
   }
 }

@@ -1,5 +1,8 @@
 package io.frameloop.pipeline;
 
+import static io.frameloop.testing.Pipelines.op;
+import static io.frameloop.testing.Pipelines.ops;
+import static io.frameloop.testing.Pipelines.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -12,6 +15,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.opencv.core.Mat;
 
 /**
  * What the op registry lets through and what it refuses, with the reason a client reads: every
@@ -66,7 +70,7 @@ class PipelineValidationTest {
       }
       return new FrameOp() {
         @Override
-        public org.opencv.core.Mat apply(org.opencv.core.Mat image) {
+        public Mat apply(Mat image) {
           return image;
         }
 
@@ -81,79 +85,71 @@ class PipelineValidationTest {
   private final TestOp testOp = new TestOp("test", null);
   private final OpRegistry registry = new OpRegistry().register(testOp).register(new TestOp("off", "no camera here"));
 
-  private static JsonArray ops(JsonObject... steps) {
-    return new JsonArray(List.of((Object[]) steps));
-  }
-
-  private static JsonObject step(String op) {
-    return new JsonObject().put("op", op);
-  }
-
   private void refused(JsonArray ops, String message) {
     assertThatThrownBy(() -> registry.parse(ops, 80)).isInstanceOf(PipelineException.class).hasMessage(message);
   }
 
   @Test
   void defaultsAreFilledInAndTheOptionalParameterLeftOut() {
-    PipelineSpec spec = registry.parse(ops(step("test")), 80);
+    PipelineSpec spec = registry.parse(ops(op("test")), 80);
     assertThat(spec.toJson()).isEqualTo(new JsonObject().put("quality", 80).put("ops", new JsonArray()
       .add(new JsonObject().put("op", "test").put("size", 3).put("scale", 1.5).put("mode", "a"))));
-    PipelineSpec given = registry.parse(ops(step("test").put("size", 9).put("scale", 2).put("mode", "a").put("extra", 0)), 1);
+    PipelineSpec given = registry.parse(ops(op("test").put("size", 9).put("scale", 2).put("mode", "a").put("extra", 0)), 1);
     assertThat(given.steps().get(0).params()).isEqualTo(new JsonObject().put("size", 9).put("scale", 2.0).put("mode", "a").put("extra", 0));
     assertThat(given.quality()).isEqualTo(1);
   }
 
   @Test
   void rangesAreInclusiveAndCheckedExactly() {
-    assertThat(registry.parse(ops(step("test").put("size", 1).put("scale", 1.0)), 80).steps()).hasSize(1);
-    refused(ops(step("test").put("size", 0)), "ops[0] (test): parameter 'size' must be between 1 and 9, got 0");
-    refused(ops(step("test").put("size", 10)), "ops[0] (test): parameter 'size' must be between 1 and 9, got 10");
-    refused(ops(step("test").put("scale", 0.999)), "ops[0] (test): parameter 'scale' must be between 1.0 and 2.0, got 0.999");
-    refused(ops(step("test").put("scale", 2.0000001)), "ops[0] (test): parameter 'scale' must be between 1.0 and 2.0, got 2.0000001");
-    refused(ops(step("test").put("size", 2.5)), "ops[0] (test): parameter 'size' must be an integer, got 2.5");
-    assertThat(registry.parse(ops(step("test").put("size", 4.0)), 80).steps().get(0).params().getValue("size"))
+    assertThat(registry.parse(ops(op("test").put("size", 1).put("scale", 1.0)), 80).steps()).hasSize(1);
+    refused(ops(op("test").put("size", 0)), "ops[0] (test): parameter 'size' must be between 1 and 9, got 0");
+    refused(ops(op("test").put("size", 10)), "ops[0] (test): parameter 'size' must be between 1 and 9, got 10");
+    refused(ops(op("test").put("scale", 0.999)), "ops[0] (test): parameter 'scale' must be between 1.0 and 2.0, got 0.999");
+    refused(ops(op("test").put("scale", 2.0000001)), "ops[0] (test): parameter 'scale' must be between 1.0 and 2.0, got 2.0000001");
+    refused(ops(op("test").put("size", 2.5)), "ops[0] (test): parameter 'size' must be an integer, got 2.5");
+    assertThat(registry.parse(ops(op("test").put("size", 4.0)), 80).steps().get(0).params().getValue("size"))
       .as("a whole number written with a fraction is that integer").isEqualTo(4);
-    refused(ops(step("test").put("size", "3")), "ops[0] (test): parameter 'size' must be an integer, got \"3\"");
-    refused(ops(step("test").put("scale", true)), "ops[0] (test): parameter 'scale' must be a number, got true");
-    refused(ops(step("test").put("scale", Double.NaN)), "ops[0] (test): parameter 'scale' must be a number, got NaN");
-    refused(ops(step("test").put("size", new BigInteger("4294967299"))),
+    refused(ops(op("test").put("size", "3")), "ops[0] (test): parameter 'size' must be an integer, got \"3\"");
+    refused(ops(op("test").put("scale", true)), "ops[0] (test): parameter 'scale' must be a number, got true");
+    refused(ops(op("test").put("scale", Double.NaN)), "ops[0] (test): parameter 'scale' must be a number, got NaN");
+    refused(ops(op("test").put("size", new BigInteger("4294967299"))),
       "ops[0] (test): parameter 'size' must be between 1 and 9, got 4294967299");
-    assertThat(registry.parse(ops(step("test").put("scale", new BigDecimal("1.25"))), 80).steps().get(0).params().getDouble("scale"))
+    assertThat(registry.parse(ops(op("test").put("scale", new BigDecimal("1.25"))), 80).steps().get(0).params().getDouble("scale"))
       .isEqualTo(1.25);
-    assertThat(registry.parse(ops(step("test").put("size", 5L)), 80).steps().get(0).params().getValue("size")).isEqualTo(5);
+    assertThat(registry.parse(ops(op("test").put("size", 5L)), 80).steps().get(0).params().getValue("size")).isEqualTo(5);
   }
 
   @Test
   void choicesAreExactStrings() {
-    assertThat(registry.parse(ops(step("test").put("mode", "b")), 80).steps().get(0).params().getString("mode")).isEqualTo("b");
-    refused(ops(step("test").put("mode", "B")), "ops[0] (test): parameter 'mode' must be one of [a, b], got \"B\"");
-    refused(ops(step("test").put("mode", 1)), "ops[0] (test): parameter 'mode' must be one of [a, b], got 1");
+    assertThat(registry.parse(ops(op("test").put("mode", "b")), 80).steps().get(0).params().getString("mode")).isEqualTo("b");
+    refused(ops(op("test").put("mode", "B")), "ops[0] (test): parameter 'mode' must be one of [a, b], got \"B\"");
+    refused(ops(op("test").put("mode", 1)), "ops[0] (test): parameter 'mode' must be one of [a, b], got 1");
   }
 
   @Test
   void rulesAcrossParametersAreTheFactorysAndNamedWithTheStep() {
-    refused(ops(step("test"), step("test").put("size", 9).put("mode", "b")), "ops[1] (test): size 9 needs mode a");
+    refused(ops(op("test"), op("test").put("size", 9).put("mode", "b")), "ops[1] (test): size 9 needs mode a");
   }
 
   @Test
   void unknownOpsAndParametersAreNamedWithWhatIsKnown() {
-    refused(ops(step("nope")), "ops[0]: unknown op 'nope'; known ops: test, off");
+    refused(ops(op("nope")), "ops[0]: unknown op 'nope'; known ops: test, off");
     refused(ops(new JsonObject()), "ops[0]: unknown op (missing \"op\"); known ops: test, off");
     refused(ops(new JsonObject().put("op", 3)), "ops[0]: unknown op '3'; known ops: test, off");
-    refused(ops(step("test").put("sise", 3)), "ops[0] (test): unknown parameter 'sise'; parameters: size, scale, mode, extra");
+    refused(ops(op("test").put("sise", 3)), "ops[0] (test): unknown parameter 'sise'; parameters: size, scale, mode, extra");
     OpRegistry bare = new OpRegistry().register(new SimpleOpFactory("bare", "no parameters") {
       @Override
       public FrameOp create(JsonObject params) {
         return image -> image;
       }
     });
-    assertThatThrownBy(() -> bare.parse(ops(step("bare").put("x", 1)), 80))
+    assertThatThrownBy(() -> bare.parse(ops(op("bare").put("x", 1)), 80))
       .hasMessage("ops[0] (bare): unknown parameter 'x'; parameters: none");
   }
 
   @Test
   void anUnavailableOpIsRefusedWithItsReason() {
-    refused(ops(step("test"), step("off")), "ops[1] (off): op is unavailable on this server: no camera here");
+    refused(ops(op("test"), op("off")), "ops[1] (off): op is unavailable on this server: no camera here");
     JsonArray described = registry.describe();
     assertThat(described.getJsonObject(0).getBoolean("available")).isTrue();
     assertThat(described.getJsonObject(0).containsKey("reason")).isFalse();
@@ -164,7 +160,7 @@ class PipelineValidationTest {
 
   @Test
   void eachOpMustBeAnObjectAndOpsAList() {
-    refused(new JsonArray().add(step("test")).add("flip"), "ops[1] must be an object like {\"op\":\"flip\"}, got flip");
+    refused(new JsonArray().add(op("test")).add("flip"), "ops[1] must be an object like {\"op\":\"flip\"}, got flip");
     assertThatThrownBy(() -> registry.parse(new JsonObject().put("ops", "flip"), 80))
       .isInstanceOf(PipelineException.class).hasMessage("'ops' must be a list of ops, got flip");
     assertThatThrownBy(() -> registry.parse(new JsonObject(), 80)).hasMessage("'ops' must be a list of ops, got null");
@@ -194,13 +190,12 @@ class PipelineValidationTest {
 
   @Test
   void creatingAPipelineClosesWhatWasMadeWhenAStepFails() {
-    PipelineSpec good = registry.parse(ops(step("test").put("size", 2), step("test").put("size", 3)), 80);
+    PipelineSpec good = registry.parse(ops(op("test").put("size", 2), op("test").put("size", 3)), 80);
     assertThat(registry.create(good, null)).hasSize(2);
-    PipelineSpec failing = registry.parse(ops(step("test").put("size", 2), step("test").put("size", 7)), 80);
+    PipelineSpec failing = registry.parse(ops(op("test").put("size", 2), op("test").put("size", 7)), 80);
     assertThatThrownBy(() -> registry.create(failing, null)).hasMessage("cannot make size 7");
     assertThat(testOp.closed).containsExactly("test 2");
-    PipelineSpec unregistered = PipelineSpec.fromTrustedJson(new JsonObject().put("quality", 80)
-      .put("ops", new JsonArray().add(step("test").put("size", 4)).add(step("elsewhere"))));
+    PipelineSpec unregistered = PipelineSpec.fromTrustedJson(pipeline(op("test").put("size", 4), op("elsewhere")).put("quality", 80));
     assertThatThrownBy(() -> registry.create(unregistered, null)).isInstanceOf(PipelineException.class)
       .hasMessage("op 'elsewhere' is not registered on this worker");
     assertThat(testOp.closed).containsExactly("test 2", "test 4");
@@ -208,7 +203,7 @@ class PipelineValidationTest {
 
   @Test
   void aSpecTravelsAsJsonAndBackUnchanged() {
-    PipelineSpec spec = registry.parse(ops(step("test").put("size", 5), step("test").put("mode", "b")), 42);
+    PipelineSpec spec = registry.parse(ops(op("test").put("size", 5), op("test").put("mode", "b")), 42);
     assertThat(PipelineSpec.fromTrustedJson(spec.toJson())).isEqualTo(spec);
     List<PipelineSpec.Step> steps = new ArrayList<>(spec.steps());
     PipelineSpec copy = new PipelineSpec(steps, 42);
@@ -219,9 +214,9 @@ class PipelineValidationTest {
   @Test
   void maxOpsIsInclusiveAndWithinOneTo256() {
     PipelineRules three = new PipelineRules(registry, new PipelineLimits().setMaxOps(3), new ImageLimits());
-    JsonObject threeOps = new JsonObject().put("ops", new JsonArray(Collections.nCopies(3, step("test"))));
+    JsonObject threeOps = pipeline(Collections.nCopies(3, op("test")));
     assertThat(three.parse(threeOps, 80).steps()).hasSize(3);
-    JsonObject fourOps = new JsonObject().put("ops", new JsonArray(Collections.nCopies(4, step("test"))));
+    JsonObject fourOps = pipeline(Collections.nCopies(4, op("test")));
     assertThatThrownBy(() -> three.parse(fourOps, 80)).isInstanceOf(PipelineException.class)
       .hasMessage("too many ops: 4; a pipeline has at most 3 (maxOps)");
     assertThat(three.describe()).isEqualTo(registry.describe());

@@ -1,5 +1,8 @@
 package io.frameloop.protocol;
 
+import static io.frameloop.testing.Pipelines.op;
+import static io.frameloop.testing.Pipelines.ops;
+import static io.frameloop.testing.Pipelines.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.json.JsonArray;
@@ -14,8 +17,8 @@ class ServerMessagesTest {
 
   @Test
   void helloHasTheOpsThePipelineAndEveryLimit() {
-    JsonArray ops = new JsonArray().add(new JsonObject().put("op", "flip"));
-    JsonObject pipeline = new JsonObject().put("ops", new JsonArray().add(new JsonObject().put("op", "gray"))).put("quality", 70);
+    JsonArray ops = ops(op("flip"));
+    JsonObject pipeline = pipeline(op("gray")).put("quality", 70);
     JsonObject hello = ServerMessages.hello(ops, pipeline, new HelloLimits().setMaxMessageBytes(1).setMaxTextMessageBytes(2)
       .setMaxWidth(3).setMaxHeight(4).setMaxPixels(5L).setMaxFps(6).setMaxOps(7).setMaxSessions(8).setIdleTimeoutSeconds(9), true);
     assertThat(hello).isEqualTo(new JsonObject()
@@ -29,7 +32,7 @@ class ServerMessagesTest {
 
   @Test
   void pipelineAndTimingsAnswers() {
-    JsonObject pipeline = new JsonObject().put("ops", new JsonArray()).put("quality", 80);
+    JsonObject pipeline = pipeline().put("quality", 80);
     assertThat(ServerMessages.pipeline(pipeline)).isEqualTo(pipeline.copy().put("type", "pipeline"));
     assertThat(ServerMessages.timings(true)).isEqualTo(new JsonObject().put("type", "timings").put("enabled", true));
     assertThat(ServerMessages.timings(false).getBoolean("enabled")).isFalse();

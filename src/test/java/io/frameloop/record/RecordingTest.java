@@ -1,6 +1,8 @@
 package io.frameloop.record;
 
 import static io.frameloop.testing.Await.await;
+import static io.frameloop.testing.Pipelines.op;
+import static io.frameloop.testing.Pipelines.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.frameloop.protocol.FrameFormat;
@@ -11,7 +13,6 @@ import io.frameloop.testing.Images;
 import io.frameloop.testing.TestServers;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -97,7 +98,7 @@ class RecordingTest {
       assertThat(started.getBoolean("enabled")).isTrue();
       assertThat(started.getString("id")).matches("rec-[0-9]{8}-[0-9]{6}-[0-9a-f]{6}");
       sendFrames(client, 2, 5);
-      client.usePipeline(new JsonObject().put("ops", new JsonArray().add(new JsonObject().put("op", "gray"))));
+      client.usePipeline(pipeline(op("gray")));
       sendFrames(client, 7, 5);
       JsonObject stats = client.nextStats(s -> s.containsKey("recording") && s.getJsonObject("recording").getLong("frames") == 10);
       assertThat(stats.getJsonObject("recording").getLong("bytes")).isPositive();

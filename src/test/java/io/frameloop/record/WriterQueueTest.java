@@ -3,7 +3,7 @@ package io.frameloop.record;
 import static io.frameloop.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.frameloop.testing.Await;
+import io.frameloop.testing.Wait;
 import io.vertx.core.Vertx;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -70,10 +70,10 @@ class WriterQueueTest {
     assertThat(frame(queue, new AtomicLong(), 1)).as("even a small one, of another recording").isFalse();
     assertThat(made.get()).as("a skipped frame is not even copied").isEqualTo(16);
     disk.countDown();
-    Await.until(() -> written.get() == 16);
-    Await.until(() -> recording.get() == 0);
+    Wait.until("16 frames written", () -> written.get() == 16);
+    Wait.until("the recording's queued bytes given back", () -> recording.get() == 0);
     assertThat(frame(queue, recording, frame)).as("room again once written").isTrue();
-    Await.until(() -> written.get() == 17);
+    Wait.until("the 17th frame written", () -> written.get() == 17);
   }
 
   @Test
@@ -125,9 +125,9 @@ class WriterQueueTest {
       throw new OutOfMemoryError("the test's: a task that fails with an Error");
     })).isTrue();
     queue.submit(written::incrementAndGet);
-    Await.until(() -> written.get() == 1);
+    Wait.until("the task after the failing one run", () -> written.get() == 1);
     assertThat(recording.get()).as("the failed frame's bytes are given back").isZero();
     assertThat(frame(queue, recording, 1000)).isTrue();
-    Await.until(() -> written.get() == 2);
+    Wait.until("the next frame written", () -> written.get() == 2);
   }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.frameloop.pipeline.FrameOpFactory;
 import io.frameloop.pipeline.OpRegistry;
 import io.frameloop.testing.FrameClient;
+import io.frameloop.testing.HelloOps;
 import io.frameloop.testing.TestServers;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -50,7 +51,7 @@ class OpSettingsTest {
     options.getAuthOptions().setAuthJwtSecret(null);
     int port = TestServers.start(vertx, options).actualPort();
     try (FrameClient client = FrameClient.connect(vertx, port)) {
-      JsonObject blazeFace = FrameRoundTripTest.find(client.hello().getJsonArray("ops"), "faces")
+      JsonObject blazeFace = HelloOps.find(client.hello().getJsonArray("ops"), "faces")
         .getJsonObject("models").getJsonObject("blazeface");
       assertThat(blazeFace.getBoolean("available")).isFalse();
       assertThat(blazeFace.getString("reason")).contains(model.toString());
@@ -61,7 +62,7 @@ class OpSettingsTest {
     OpRegistry registry = await(vertx.executeBlocking(() -> OpRegistry.withDefaults(embedded.opSettings())));
     int embeddedPort = TestServers.start(vertx, embedded, registry).actualPort();
     try (FrameClient client = FrameClient.connect(vertx, embeddedPort)) {
-      JsonObject blazeFace = FrameRoundTripTest.find(client.hello().getJsonArray("ops"), "faces")
+      JsonObject blazeFace = HelloOps.find(client.hello().getJsonArray("ops"), "faces")
         .getJsonObject("models").getJsonObject("blazeface");
       assertThat(blazeFace.getString("reason")).contains(model.toString());
     }

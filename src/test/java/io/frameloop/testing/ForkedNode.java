@@ -5,7 +5,9 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -15,6 +17,9 @@ import java.util.Map;
  * {@link #kill} (and closing) is SIGKILL.
  */
 public final class ForkedNode implements AutoCloseable {
+
+  /** How long a forked JVM may take to say it is up (a loaded 2-core machine). */
+  private static final Duration STARTUP = Duration.ofSeconds(60);
 
   private final Process process;
   private final Path log;
@@ -26,7 +31,7 @@ public final class ForkedNode implements AutoCloseable {
 
   /** Starts a worker node and waits (at most 60 s) until it says it is ready. */
   public static ForkedNode startWorker(String name, Map<String, String> environment) throws IOException {
-    Map<String, String> env = new java.util.HashMap<>(environment);
+    Map<String, String> env = new HashMap<>(environment);
     env.put("FRAMELOOP_NODE_NAME", name);
     return start(name, List.of(Main.class.getName(), "serve", "--cluster", "--role", "worker", "--config", "no-config-file.json"),
       env, "ready");
@@ -49,13 +54,19 @@ public final class ForkedNode implements AutoCloseable {
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
     builder.environment().putAll(environment);
     ForkedNode node = new ForkedNode(builder.start(), log);
-    long deadline = System.nanoTime() + 60_000_000_000L;
-    while (!Files.readString(log).contains(ready)) {
-      if (!node.process.isAlive() || System.nanoTime() > deadline) {
-        node.close();
-        throw new IllegalStateException("the forked node " + name + " did not start; see " + log);
-      }
-      sleep(100);
+    try {
+      Wait.until("the forked node " + name + " to start (see " + log + ")", STARTUP, Duration.ofMillis(100), () -> {
+        if (Files.readString(log).contains(ready)) {
+          return true;
+        }
+        if (!node.process.isAlive()) {
+          throw new IllegalStateException("the forked node " + name + " exited before it started; see " + log);
+        }
+        return false;
+      });
+    } catch (RuntimeException | AssertionError e) {
+      node.close();
+      throw e;
     }
     return node;
   }
@@ -85,13 +96,6 @@ public final class ForkedNode implements AutoCloseable {
     }
   }
 
-  private static void sleep(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
 
   @Override
   public void close() {

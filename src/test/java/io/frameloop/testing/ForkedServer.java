@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +16,9 @@ import java.util.Map;
  * goes to {@code target/NAME.log}. Closing it kills the process.
  */
 public final class ForkedServer implements AutoCloseable {
+
+  /** How long a forked JVM may take to say it is up (a loaded 2-core machine). */
+  private static final Duration STARTUP = Duration.ofSeconds(60);
 
   private final Process process;
   private final int port;
@@ -52,13 +56,19 @@ public final class ForkedServer implements AutoCloseable {
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
     builder.environment().putAll(environment);
     ForkedServer server = new ForkedServer(builder.start(), port, log);
-    long deadline = System.nanoTime() + 60_000_000_000L;
-    while (!Files.readString(log).contains("FrameLoop listening")) {
-      if (!server.process.isAlive() || System.nanoTime() > deadline) {
-        server.close();
-        throw new IllegalStateException("the forked server did not start; see " + log);
-      }
-      sleep(100);
+    try {
+      Wait.until("the forked server to start (see " + log + ")", STARTUP, Duration.ofMillis(100), () -> {
+        if (Files.readString(log).contains("FrameLoop listening")) {
+          return true;
+        }
+        if (!server.process.isAlive()) {
+          throw new IllegalStateException("the forked server exited before it started; see " + log);
+        }
+        return false;
+      });
+    } catch (RuntimeException | AssertionError e) {
+      server.close();
+      throw e;
     }
     return server;
   }
@@ -73,13 +83,7 @@ public final class ForkedServer implements AutoCloseable {
 
   /** The server's heap in use now, from its {@code /metrics}. */
   public long heapUsedBytes() {
-    double sum = 0;
-    for (String line : Http.get(port, "/metrics").body().split("\n")) {
-      if (line.startsWith("jvm_memory_used_bytes{area=\"heap\"")) {
-        sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-      }
-    }
-    return (long) sum;
+    return (long) Metrics.scrape(port).sum("jvm_memory_used_bytes{area=\"heap\"");
   }
 
   /** The server's resident memory now (Linux {@code /proc}). */
@@ -96,13 +100,6 @@ public final class ForkedServer implements AutoCloseable {
     return Files.readString(log);
   }
 
-  private static void sleep(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
 
   @Override
   public void close() {

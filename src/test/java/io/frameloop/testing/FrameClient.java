@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.frameloop.client.FrameLoopClient;
 import io.frameloop.protocol.FrameFormat;
+import io.frameloop.protocol.InboundFrame;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.WebSocketClient;
@@ -11,10 +12,12 @@ import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /**
  * A blocking {@link FrameLoopClient} for tests: records what the server sends, in queues the test
@@ -81,16 +84,7 @@ public final class FrameClient implements AutoCloseable {
 
   /** Waits until the server closes the connection. */
   public void awaitClosed() {
-    long deadline = System.nanoTime() + TIMEOUT.toNanos();
-    while (connection.closeStatusCode() == null && System.nanoTime() < deadline) {
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      }
-    }
-    assertThat(connection.closeStatusCode()).as("connection closed within " + TIMEOUT).isNotNull();
+    Wait.until("the server to close the connection", TIMEOUT, () -> connection.closeStatusCode() != null);
   }
 
   public JsonObject hello() {
@@ -148,26 +142,20 @@ public final class FrameClient implements AutoCloseable {
 
   /** The next JSON message of one of these types; others (e.g. periodic stats) are skipped. */
   public JsonObject nextOf(String... types) {
-    long deadline = System.nanoTime() + TIMEOUT.toNanos();
-    while (System.nanoTime() < deadline) {
-      JsonObject message = pollJson(Duration.ofNanos(deadline - System.nanoTime()));
-      if (message != null && java.util.List.of(types).contains(message.getString("type"))) {
-        return message;
-      }
-    }
-    throw new AssertionError("no message of type " + String.join("/", types) + " within " + TIMEOUT);
+    List<String> wanted = List.of(types);
+    return Wait.take("a message of type " + String.join("/", types), json, TIMEOUT,
+      message -> wanted.contains(message.getString("type")));
   }
 
   /** The next {@code stats} message that satisfies {@code condition} (earlier ones are skipped). */
-  public JsonObject nextStats(java.util.function.Predicate<JsonObject> condition) {
-    long deadline = System.nanoTime() + TIMEOUT.toNanos();
-    while (System.nanoTime() < deadline) {
-      JsonObject stats = next("stats");
-      if (condition.test(stats)) {
-        return stats;
-      }
-    }
-    throw new AssertionError("no stats message as expected within " + TIMEOUT);
+  public JsonObject nextStats(Predicate<JsonObject> condition) {
+    return Wait.take("a stats message as expected", json, TIMEOUT,
+      message -> "stats".equals(message.getString("type")) && condition.test(message));
+  }
+
+  /** The next {@code stats} message that has seen {@code framesIn} frames and has none pending. */
+  public JsonObject quietStats(long framesIn) {
+    return nextStats(stats -> stats.getLong("in") == framesIn && stats.getInteger("pending") == 0);
   }
 
   public JsonObject next(String type) {
@@ -176,23 +164,30 @@ public final class FrameClient implements AutoCloseable {
 
   /** The next JSON message of this type within the timeout (others are skipped), or null. */
   public JsonObject pollJson(String type, Duration timeout) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    do {
-      JsonObject message = pollJson(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
-      if (message != null && type.equals(message.getString("type"))) {
-        return message;
-      }
-    } while (System.nanoTime() < deadline);
-    return null;
+    return Wait.poll(json, timeout, message -> type.equals(message.getString("type"))).orElse(null);
   }
 
-  private JsonObject pollJson(Duration timeout) {
-    try {
-      return json.poll(Math.max(1, timeout.toMillis()), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
-    }
+  /**
+   * Waits for the answer to frame {@code sequence}: true for the processed frame (its reply
+   * decodes), false for a {@code bad_frame} error naming it. {@code label} names the frame in a failure.
+   */
+  public boolean awaitAnswer(long sequence, String label) {
+    return Wait.forValue("an answer for " + label, TIMEOUT, Duration.ZERO, () -> {
+      Buffer binary = pollBinary(Duration.ofMillis(5));
+      if (binary != null) {
+        InboundFrame reply = FrameFormat.decode(binary);
+        assertThat(reply.header().sequence()).as(label).isEqualTo(sequence);
+        Images.decode(reply.jpeg()).release();
+        return true;
+      }
+      JsonObject error = pollJson("error", Duration.ofMillis(5));
+      if (error != null) {
+        assertThat(error.getString("code")).as(label).isEqualTo("bad_frame");
+        assertThat(error.getLong("seq")).as(label + ": " + error.getString("message")).isEqualTo(sequence);
+        return false;
+      }
+      return null;
+    });
   }
 
   public int pendingBinary() {

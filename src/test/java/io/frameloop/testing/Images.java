@@ -68,9 +68,9 @@ public final class Images {
 
   /** Random noise, the worst case for JPEG: a large file for its size (seeded, so always the same bytes). */
   public static Buffer noiseJpeg(int width, int height, int quality) {
-    Mat image = new Mat(height, width, org.opencv.core.CvType.CV_8UC3);
-    org.opencv.core.Core.setRNGSeed(17);
-    org.opencv.core.Core.randu(image, 0, 256);
+    Mat image = new Mat(height, width, CvType.CV_8UC3);
+    Core.setRNGSeed(17);
+    Core.randu(image, 0, 256);
     MatOfByte out = new MatOfByte();
     try {
       Imgcodecs.imencode(".jpg", image, out, new MatOfInt(Imgcodecs.IMWRITE_JPEG_QUALITY, quality));

@@ -4,7 +4,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.concurrent.ThreadLocalRandom;
@@ -41,7 +43,7 @@ public final class RawWebSocket implements AutoCloseable {
     if (receiveBufferBytes > 0) {
       socket.setReceiveBufferSize(receiveBufferBytes); // before connecting: it sets the TCP window
     }
-    socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), 20_000);
+    socket.connect(new InetSocketAddress("127.0.0.1", port), 20_000);
     socket.setSoTimeout(20_000);
     RawWebSocket ws = new RawWebSocket(socket);
     byte[] nonce = new byte[16];
@@ -155,7 +157,7 @@ public final class RawWebSocket implements AutoCloseable {
         // drain what the server sent before it closed
       }
       return true;
-    } catch (java.net.SocketTimeoutException e) {
+    } catch (SocketTimeoutException e) {
       return false;
     } catch (IOException reset) {
       return true;

@@ -1,5 +1,6 @@
 package io.frameloop.pipeline.ops;
 
+import static io.frameloop.testing.Pipelines.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -106,10 +107,6 @@ class FacesBudgetTest {
 
   private static JsonObject faces() {
     return new JsonObject().put("op", "faces").put("model", "haar");
-  }
-
-  private static JsonObject pipeline(JsonObject op) {
-    return new JsonObject().put("ops", new JsonArray().add(op));
   }
 
   private PipelineSpec parse(JsonObject op) {

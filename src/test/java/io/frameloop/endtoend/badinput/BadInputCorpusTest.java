@@ -1,10 +1,9 @@
-package io.frameloop.server;
+package io.frameloop.endtoend.badinput;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.frameloop.protocol.FrameFormat;
 import io.frameloop.protocol.FrameHeader;
-import io.frameloop.protocol.InboundFrame;
 import io.frameloop.testing.FrameClient;
 import io.frameloop.testing.Images;
 import io.frameloop.testing.TestServers;
@@ -21,6 +20,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.opencv.core.Mat;
+import org.opencv.imgproc.Imgproc;
 
 /**
  * Everything a client might send that is not a good frame. Each case gets its documented answer
@@ -78,7 +78,7 @@ class BadInputCorpusTest {
       payloads.add(photo.getBuffer(0, cut));
     }
     Mat gray = new Mat();
-    org.opencv.imgproc.Imgproc.cvtColor(colour, gray, org.opencv.imgproc.Imgproc.COLOR_BGR2GRAY);
+    Imgproc.cvtColor(colour, gray, Imgproc.COLOR_BGR2GRAY);
     names.put("8-bit grey JPEG", Expect.PROCESSED);
     payloads.add(Images.encode(gray, ".jpg"));
 
@@ -90,7 +90,7 @@ class BadInputCorpusTest {
         String label = labels.get(i);
         long seq = 1000 + i;
         client.sendFramed(seq, 0, payloads.get(i));
-        boolean processed = awaitAnswer(client, seq, label);
+        boolean processed = client.awaitAnswer(seq, label);
         errors += processed ? 0 : 1;
         Expect expect = names.get(label);
         if (expect != Expect.EITHER) {
@@ -121,7 +121,7 @@ class BadInputCorpusTest {
       errors += 4;
 
       int sent = labels.size() + 4;
-      JsonObject stats = FrameRoundTripTest.awaitQuiet(client, sent);
+      JsonObject stats = client.quietStats(sent);
       assertThat(stats.getLong("errors")).isEqualTo(errors);
       assertThat(stats.getLong("droppedTotal")).isZero();
       assertThat(stats.getLong("out")).isEqualTo(sent - errors);
@@ -129,27 +129,6 @@ class BadInputCorpusTest {
       client.sendFramed(1, 0, photo);
       assertThat(FrameFormat.decode(client.nextBinary()).header().sequence()).isEqualTo(1);
     }
-  }
-
-  /** Waits for the answer to one frame: true for a processed frame, false for a bad_frame error. */
-  static boolean awaitAnswer(FrameClient client, long seq, String label) {
-    long deadline = System.nanoTime() + FrameClient.TIMEOUT.toNanos();
-    while (System.nanoTime() < deadline) {
-      Buffer binary = client.pollBinary(java.time.Duration.ofMillis(5));
-      if (binary != null) {
-        InboundFrame reply = FrameFormat.decode(binary);
-        assertThat(reply.header().sequence()).as(label).isEqualTo(seq);
-        Images.decode(reply.jpeg()).release();
-        return true;
-      }
-      JsonObject error = client.pollJson("error", java.time.Duration.ofMillis(5));
-      if (error != null) {
-        assertThat(error.getString("code")).as(label).isEqualTo("bad_frame");
-        assertThat(error.getLong("seq")).as(label + ": " + error.getString("message")).isEqualTo(seq);
-        return false;
-      }
-    }
-    throw new AssertionError("no answer for " + label);
   }
 
   static Buffer randomBytes(Random random, int length) {

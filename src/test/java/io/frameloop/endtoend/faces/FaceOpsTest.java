@@ -1,5 +1,7 @@
-package io.frameloop.server;
+package io.frameloop.endtoend.faces;
 
+import static io.frameloop.testing.Pipelines.op;
+import static io.frameloop.testing.Pipelines.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.frameloop.pipeline.OpRegistry;
@@ -8,6 +10,7 @@ import io.frameloop.pipeline.ops.faces.FaceModels;
 import io.frameloop.protocol.FrameFormat;
 import io.frameloop.testing.FaceScoreOpFactory;
 import io.frameloop.testing.FrameClient;
+import io.frameloop.testing.HelloOps;
 import io.frameloop.testing.Images;
 import io.frameloop.testing.TestServers;
 import io.vertx.core.Vertx;
@@ -24,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.opencv.core.Core;
 import org.opencv.core.Mat;
 import org.opencv.core.Rect;
+import org.opencv.core.Scalar;
 import org.opencv.imgproc.Imgproc;
 
 /** The faces (BlazeFace) and anonymize ops on a real server, with the photo fixtures. */
@@ -39,14 +43,10 @@ class FaceOpsTest {
     port = TestServers.start(vertx, TestServers.options()).actualPort();
   }
 
-  static JsonObject pipeline(JsonObject op) {
-    return new JsonObject().put("ops", op == null ? new JsonArray() : new JsonArray().add(op)).put("quality", 95);
-  }
-
   /** The reply to {@code jpeg} through {@code op} alone (none: the frame only decoded and encoded again). */
   static Mat reply(Vertx vertx, int port, JsonObject op, Buffer jpeg) {
     try (FrameClient client = FrameClient.connect(vertx, port)) {
-      JsonObject answer = client.setPipeline(pipeline(op));
+      JsonObject answer = client.setPipeline((op == null ? pipeline() : pipeline(op)).put("quality", 95));
       assertThat(answer.getString("type")).as(answer.encode()).isEqualTo("pipeline");
       client.sendFramed(1, 0, jpeg);
       return Images.decode(FrameFormat.decode(client.nextBinary()).jpeg());
@@ -57,22 +57,18 @@ class FaceOpsTest {
     return new DetectedFace(a.x, a.y, a.width, a.height, 1, new double[0]).iou(new DetectedFace(b.x, b.y, b.width, b.height, 1, new double[0]));
   }
 
-  private static JsonObject op(String name) {
-    return new JsonObject().put("op", name);
-  }
-
   @Test
   void helloListsBothFaceModelsAndTheirAvailability(Vertx vertx) {
     try (FrameClient client = FrameClient.connect(vertx, port)) {
       JsonArray ops = client.hello().getJsonArray("ops");
       for (String name : new String[] {"faces", "anonymize"}) {
-        JsonObject op = FrameRoundTripTest.find(ops, name);
+        JsonObject op = HelloOps.find(ops, name);
         assertThat(op.getBoolean("available")).isTrue();
         assertThat(op.getJsonObject("models").getJsonObject("blazeface").getBoolean("available")).isTrue();
         assertThat(op.getJsonObject("models").getJsonObject("haar").getBoolean("available"))
           .as("needs Debian's opencv-data").isTrue();
       }
-      JsonObject model = FrameRoundTripTest.find(ops, "faces").getJsonArray("params").getJsonObject(0);
+      JsonObject model = HelloOps.find(ops, "faces").getJsonArray("params").getJsonObject(0);
       assertThat(model.getString("name")).isEqualTo("model");
       assertThat(model.getJsonArray("choices")).containsExactly("blazeface", "haar");
     }
@@ -124,7 +120,7 @@ class FaceOpsTest {
       Imgproc.cvtColor(diff, diff, Imgproc.COLOR_BGR2GRAY);
       assertThat(Images.mean(diff, face)[0]).as(style + ": mean change inside the face").isGreaterThan(8);
       Mat outsideMask = Mat.ones(diff.size(), diff.type());
-      outsideMask.submat(outside).setTo(new org.opencv.core.Scalar(0));
+      outsideMask.submat(outside).setTo(new Scalar(0));
       assertThat(Core.mean(diff, outsideMask).val[0]).as(style + ": mean change outside the padded face").isLessThan(1);
     }
   }
@@ -138,12 +134,12 @@ class FaceOpsTest {
         o.getWorkerOptions().setAddress("frameloop.model-" + model.getFileName());
       })).actualPort();
       try (FrameClient client = FrameClient.connect(vertx, ownPort)) {
-        JsonObject faces = FrameRoundTripTest.find(client.hello().getJsonArray("ops"), "faces");
+        JsonObject faces = HelloOps.find(client.hello().getJsonArray("ops"), "faces");
         assertThat(faces.getBoolean("available")).isTrue();
         JsonObject blazeFace = faces.getJsonObject("models").getJsonObject("blazeface");
         assertThat(blazeFace.getBoolean("available")).isFalse();
         assertThat(blazeFace.getString("reason")).contains(model.toString(), "could not be loaded", "faceModel");
-        JsonObject refused = client.setPipeline(pipeline(op("anonymize").put("model", "blazeface")));
+        JsonObject refused = client.setPipeline(pipeline(op("anonymize").put("model", "blazeface")).put("quality", 95));
         assertThat(refused.getString("code")).isEqualTo("bad_pipeline");
         assertThat(refused.getString("message")).contains("model 'blazeface' is unavailable", model.toString());
       }

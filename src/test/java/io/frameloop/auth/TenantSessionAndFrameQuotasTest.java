@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.frameloop.protocol.FrameFormat;
-import io.frameloop.testing.Await;
 import io.frameloop.testing.FrameClient;
-import io.frameloop.testing.Http;
 import io.frameloop.testing.Images;
+import io.frameloop.testing.Metrics;
 import io.frameloop.testing.TestServers;
 import io.frameloop.testing.Tokens;
+import io.frameloop.testing.Wait;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.UpgradeRejectedException;
@@ -21,7 +21,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Per-tenant quotas: sessions (429 before the upgrade) and frames a second over all of a tenant's sessions. */
 @ExtendWith(VertxExtension.class)
-class TenantQuotaTest {
+class TenantSessionAndFrameQuotasTest {
 
   private static Map<String, String> bearer(Tokens tokens, String tenant) {
     return Map.of("Authorization", "Bearer " + tokens.valid(tenant));
@@ -43,15 +43,15 @@ class TenantQuotaTest {
       other.sendFramed(1, 0, Images.leftRedRightBlue());
       assertThat(FrameFormat.decode(other.nextBinary()).header().sequence()).isEqualTo(1);
 
-      String metrics = Http.get(port, "/metrics", SessionAuthTest.SCRAPE).body();
-      assertThat(Http.metric(metrics, "frameloop_tenant_sessions{tenant=\"acme\"}")).isEqualTo(2);
-      assertThat(Http.metric(metrics, "frameloop_tenant_sessions_refused_total{tenant=\"acme\"}")).isEqualTo(1);
-      assertThat(Http.metric(metrics, "frameloop_tenant_frames_out_total{tenant=\"globex\"}")).isEqualTo(1);
-      assertThat(Http.metric(metrics, "frameloop_sessions_rejected_total{reason=\"tenant_sessions\"}")).isEqualTo(1);
+      Metrics metrics = Metrics.scrape(port, SessionAuthTest.SCRAPE);
+      assertThat(metrics.value("frameloop_tenant_sessions{tenant=\"acme\"}")).isEqualTo(2);
+      assertThat(metrics.value("frameloop_tenant_sessions_refused_total{tenant=\"acme\"}")).isEqualTo(1);
+      assertThat(metrics.value("frameloop_tenant_frames_out_total{tenant=\"globex\"}")).isEqualTo(1);
+      assertThat(metrics.value("frameloop_sessions_rejected_total{reason=\"tenant_sessions\"}")).isEqualTo(1);
 
       // A closed session gives its slot back.
       first.close();
-      Await.until(() -> tryConnect(vertx, port, bearer(tokens, "acme")));
+      Wait.until("acme admitted again once one of its sessions closed", () -> tryConnect(vertx, port, bearer(tokens, "acme")));
     }
   }
 
@@ -93,8 +93,8 @@ class TenantQuotaTest {
       // none of acme's drops are charged to it, and it is limited by its own bucket alone.
       JsonObject otherStats = quiet(other, 30);
       assertThat(otherStats.getJsonObject("dropped").getLong("rate_limited")).isBetween(10L, 20L);
-      String metrics = Http.get(port, "/metrics", SessionAuthTest.SCRAPE).body();
-      assertThat(Http.metric(metrics, "frameloop_tenant_frames_dropped_total{reason=\"rate_limited\",tenant=\"acme\"}"))
+      Metrics metrics = Metrics.scrape(port, SessionAuthTest.SCRAPE);
+      assertThat(metrics.value("frameloop_tenant_frames_dropped_total{reason=\"rate_limited\",tenant=\"acme\"}"))
         .isEqualTo(limited);
     }
   }

@@ -1,11 +1,15 @@
-package io.frameloop.server;
+package io.frameloop.endtoend.cluster;
 
 import static io.frameloop.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.frameloop.server.Cluster;
+import io.frameloop.server.FrameLoopOptions;
+import io.frameloop.server.FrameLoopVerticle;
 import io.frameloop.cli.Main;
 import io.frameloop.testing.FrameClient;
 import io.frameloop.testing.Images;
+import io.frameloop.testing.Wait;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -17,6 +21,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -30,6 +35,7 @@ import org.junit.jupiter.api.Test;
 class ClusterTest {
 
   private static final Duration WAIT = Duration.ofSeconds(60);
+  private static final Duration POLL = Duration.ofMillis(100);
 
   private Process worker;
   private Vertx front;
@@ -61,7 +67,7 @@ class ClusterTest {
       "FRAMELOOP_NODE_NAME", "remote-worker",
       "FRAMELOOP_WORKER_INSTANCES", "1"));
     worker = builder.start();
-    waitFor("the worker node to start (see " + log + ")", () -> Files.readString(log).contains("ready"));
+    Wait.until("the worker node to start (see " + log + ")", WAIT, POLL, () -> Files.readString(log).contains("ready"));
 
     FrameLoopOptions options = new FrameLoopOptions().setCluster(true).setNodeName("front");
     options.getHttpServerOptions().setHost("127.0.0.1").setPort(0);
@@ -90,13 +96,13 @@ class ClusterTest {
         sender.start();
         senders.add(sender);
       }
-      waitFor("frames processed on the worker node", () -> total(clients, "remote-worker") >= 10);
+      Wait.until("frames processed on the worker node", WAIT, POLL, () -> total(clients, "remote-worker") >= 10);
 
       worker.destroyForcibly().waitFor();
-      waitFor("frames held by the dead worker counted as worker_lost", () -> clients.stream()
+      Wait.until("frames held by the dead worker counted as worker_lost", WAIT, POLL, () -> clients.stream()
         .mapToLong(c -> lastStats(c).getJsonObject("dropped").getLong("worker_lost")).sum() >= 1);
       long frontBefore = total(clients, "front");
-      waitFor("processing going on without the worker", () -> total(clients, "front") >= frontBefore + 20);
+      Wait.until("processing going on without the worker", WAIT, POLL, () -> total(clients, "front") >= frontBefore + 20);
       for (FrameClient client : clients) {
         assertThat(client.isClosed()).isFalse();
       }
@@ -109,7 +115,7 @@ class ClusterTest {
     }
   }
 
-  private final Map<FrameClient, JsonObject> stats = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<FrameClient, JsonObject> stats = new ConcurrentHashMap<>();
 
   /** The newest stats message of a client (the test thread is the only one reading JSON). */
   private JsonObject lastStats(FrameClient client) {
@@ -123,20 +129,6 @@ class ClusterTest {
 
   private long total(List<FrameClient> clients, String node) {
     return clients.stream().mapToLong(c -> lastStats(c).getJsonObject("workers").getLong(node, 0L)).sum();
-  }
-
-  private interface Check {
-    boolean ok() throws Exception;
-  }
-
-  private static void waitFor(String what, Check check) throws Exception {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (!check.ok()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for " + what);
-      }
-      Thread.sleep(100);
-    }
   }
 
   private static int freePort() throws IOException {

@@ -1,8 +1,14 @@
-package io.frameloop.server;
+package io.frameloop.endtoend.cluster;
 
 import static io.frameloop.testing.Await.await;
+import static io.frameloop.testing.Pipelines.op;
+import static io.frameloop.testing.Pipelines.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.frameloop.server.Cluster;
+import io.frameloop.server.FrameLoopOptions;
+import io.frameloop.server.FrameLoopVerticle;
+import io.frameloop.server.Role;
 import io.frameloop.testing.ForkedNode;
 import io.frameloop.testing.FrameClient;
 import io.frameloop.testing.Images;
@@ -11,8 +17,6 @@ import io.frameloop.testing.Wait;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.VertxInternal;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -70,7 +74,7 @@ class WorkerLossTest {
 
     FrameLoopOptions options = new FrameLoopOptions().setCluster(true).setNodeName("front")
       // Frames that keep both workers busy (tens of ms each), so the victim surely holds one.
-      .setPipeline(new JsonObject().put("ops", new JsonArray().add(new JsonObject().put("op", "blur").put("kernel", 41)))
+      .setPipeline(pipeline(op("blur").put("kernel", 41))
         .put("quality", 80));
     options.getHttpServerOptions().setHost("127.0.0.1").setPort(0);
     options.getClusterOptions().setRole(Role.front).setClusterPort(ports[2]).setClusterMembers(List.of(members.split(",")));
@@ -79,21 +83,21 @@ class WorkerLossTest {
     front = await(Cluster.start(options.getClusterOptions()));
     FrameLoopVerticle verticle = FrameLoopVerticle.create(options);
     await(front.deployVerticle(verticle));
-    waitFor("three members", () -> ((VertxInternal) front).clusterManager().getNodes().size() == 3);
+    Wait.until("three members", WAIT, () -> ((VertxInternal) front).clusterManager().getNodes().size() == 3);
 
     Buffer frame = Images.fixture("coffee-640x480.jpg");
     for (int i = 0; i < 3; i++) {
       sessions.add(new StreamingSession(FrameClient.connect(front, verticle.actualPort()), frame, 25, 20_000));
     }
-    waitFor("frames processed on both worker nodes", () -> total("victim-worker") >= 10 && total("surviving-worker") >= 10);
+    Wait.until("frames processed on both worker nodes", WAIT, () -> total("victim-worker") >= 10 && total("surviving-worker") >= 10);
 
     long killed = System.nanoTime();
     victim.kill();
-    waitFor("a processed frame in every session after the kill", () -> sessions.stream().allMatch(s -> s.firstArrivalAfter(killed) > 0));
+    Wait.until("a processed frame in every session after the kill", WAIT, () -> sessions.stream().allMatch(s -> s.firstArrivalAfter(killed) > 0));
     List<Long> gaps = sessions.stream().map(s -> TimeUnit.NANOSECONDS.toMillis(s.firstArrivalAfter(killed) - killed)).toList();
-    waitFor("the frame the victim held dropped as worker_lost", () -> sessions.stream().mapToLong(s -> s.dropped("worker_lost")).sum() >= 1);
+    Wait.until("the frame the victim held dropped as worker_lost", WAIT, () -> sessions.stream().mapToLong(s -> s.dropped("worker_lost")).sum() >= 1);
     long survivorBefore = total("surviving-worker");
-    waitFor("later frames processed by the surviving worker", () -> total("surviving-worker") >= survivorBefore + 20);
+    Wait.until("later frames processed by the surviving worker", WAIT, () -> total("surviving-worker") >= survivorBefore + 20);
 
     long worst = gaps.stream().mapToLong(Long::longValue).max().orElseThrow();
     System.out.println("WorkerLossTest (victim is the master: " + victimIsMaster + "): next processed frame after SIGKILL,"
@@ -109,9 +113,5 @@ class WorkerLossTest {
 
   private long total(String node) {
     return sessions.stream().mapToLong(s -> s.processedOn(node)).sum();
-  }
-
-  private static void waitFor(String what, Wait.Check check) throws Exception {
-    Wait.until(what, WAIT, check);
   }
 }

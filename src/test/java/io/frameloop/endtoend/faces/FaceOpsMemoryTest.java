@@ -1,15 +1,17 @@
-package io.frameloop.server;
+package io.frameloop.endtoend.faces;
 
+import static io.frameloop.testing.Pipelines.op;
+import static io.frameloop.testing.Pipelines.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.frameloop.protocol.FrameFormat;
 import io.frameloop.testing.ForkedServer;
 import io.frameloop.testing.FrameClient;
-import io.frameloop.testing.Http;
+import io.frameloop.testing.HelloOps;
 import io.frameloop.testing.Images;
+import io.frameloop.testing.Metrics;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import java.io.IOException;
@@ -31,16 +33,12 @@ class FaceOpsMemoryTest {
 
   @Test
   void liveMatsAndResidentMemoryStayFlatOver2000Frames(Vertx vertx) throws IOException {
-    JsonObject pipeline = new JsonObject().put("ops", new JsonArray()
-      .add(new JsonObject().put("op", "resize").put("width", 700))
-      .add(new JsonObject().put("op", "flip").put("axis", "horizontal"))
-      .add(new JsonObject().put("op", "faces").put("keypoints", true))
-      .add(new JsonObject().put("op", "anonymize").put("style", "pixelate"))
-      .add(new JsonObject().put("op", "anonymize").put("style", "blur")));
+    JsonObject pipeline = pipeline(op("resize").put("width", 700), op("flip").put("axis", "horizontal"),
+      op("faces").put("keypoints", true), op("anonymize").put("style", "pixelate"), op("anonymize").put("style", "blur"));
     try (ForkedServer server = ForkedServer.start("face-ops-memory-server", "256m", Map.of("FRAMELOOP_MAX_FPS", "0",
       "FRAMELOOP_WORKER_INSTANCES", "2"), List.of("-Xms256m", "-XX:+AlwaysPreTouch"), "no-config-file.json");
          FrameClient client = FrameClient.connect(vertx, server.port())) {
-      assertThat(FrameRoundTripTest.find(client.hello().getJsonArray("ops"), "faces").getJsonObject("models")
+      assertThat(HelloOps.find(client.hello().getJsonArray("ops"), "faces").getJsonObject("models")
         .getJsonObject("blazeface").getBoolean("available")).as("the default model is BlazeFace").isTrue();
       assertThat(client.setPipeline(pipeline).getString("type")).isEqualTo("pipeline");
       Buffer photo = Images.fixture("astronaut-640x480.jpg");
@@ -60,7 +58,7 @@ class FaceOpsMemoryTest {
   }
 
   private static long liveMats(ForkedServer server) {
-    return (long) Http.metric(Http.get(server.port(), "/metrics").body(), "frameloop_native_mats");
+    return (long) Metrics.scrape(server.port()).value("frameloop_native_mats");
   }
 
   private static void send(FrameClient client, Buffer photo, int from, int to) {

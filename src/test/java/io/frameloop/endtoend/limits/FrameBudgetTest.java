@@ -1,5 +1,7 @@
-package io.frameloop.server;
+package io.frameloop.endtoend.limits;
 
+import static io.frameloop.testing.Pipelines.op;
+import static io.frameloop.testing.Pipelines.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.frameloop.protocol.FrameFormat;
@@ -8,9 +10,9 @@ import io.frameloop.testing.Images;
 import io.frameloop.testing.TestServers;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
+import java.util.Collections;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.opencv.core.Mat;
@@ -23,14 +25,10 @@ class FrameBudgetTest {
   void expensivePipelinesAreRefusedWhenSetAndTheSessionKeepsItsPipeline(Vertx vertx) {
     int port = TestServers.start(vertx, TestServers.options()).actualPort();
     try (FrameClient client = FrameClient.connect(vertx, port)) {
-      JsonArray flips = new JsonArray();
-      for (int i = 0; i < 1100; i++) {
-        flips.add(new JsonObject().put("op", "flip"));
-      }
-      assertBadPipeline(client, new JsonObject().put("ops", flips), "too many ops: 1100", "at most 16");
-      assertBadPipeline(client, new JsonObject().put("ops", new JsonArray().add(op("gray")).add(op("resize").put("width", 8192))),
+      assertBadPipeline(client, pipeline(Collections.nCopies(1100, op("flip"))), "too many ops: 1100", "at most 16");
+      assertBadPipeline(client, pipeline(op("gray"), op("resize").put("width", 8192)),
         "ops[1] (resize)", "over the image limits");
-      assertBadPipeline(client, new JsonObject().put("ops", new JsonArray().add(op("faces").put("scaleFactor", 1.01))),
+      assertBadPipeline(client, pipeline(op("faces").put("scaleFactor", 1.01)),
         "scaleFactor");
       client.sendText("{\"type\":\"pipeline\",\"ops\":[],\"quality\":4294967376}");
       JsonObject quality = client.next("error");
@@ -46,7 +44,7 @@ class FrameBudgetTest {
   void aFrameThePipelineWouldBlowUpIsABadFrameAndTheNextFrameWorks(Vertx vertx) {
     int port = TestServers.start(vertx, TestServers.options()).actualPort();
     try (FrameClient client = FrameClient.connect(vertx, port)) {
-      JsonObject answer = client.setPipeline(new JsonObject().put("ops", new JsonArray().add(op("gray")).add(op("resize").put("width", 2048))));
+      JsonObject answer = client.setPipeline(pipeline(op("gray"), op("resize").put("width", 2048)));
       assertThat(answer.getString("type")).as(answer.encode()).isEqualTo("pipeline");
 
       Buffer tall = Images.jpeg(Images.canvas(256, 4096, Images.BLUE, null, null));
@@ -61,10 +59,6 @@ class FrameBudgetTest {
       assertThat(image.cols()).isEqualTo(2048);
       assertThat(image.rows()).isEqualTo(1536);
     }
-  }
-
-  private static JsonObject op(String name) {
-    return new JsonObject().put("op", name);
   }
 
   private static void assertBadPipeline(FrameClient client, JsonObject pipeline, String... fragments) {

@@ -1,6 +1,8 @@
-package io.frameloop.server;
+package io.frameloop.endtoend.eventloop;
 
 import static io.frameloop.testing.Await.await;
+import static io.frameloop.testing.Pipelines.op;
+import static io.frameloop.testing.Pipelines.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.frameloop.protocol.FrameFormat;
@@ -11,7 +13,6 @@ import io.frameloop.testing.TestServers;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,6 +22,7 @@ import java.util.logging.Level;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.opencv.core.Mat;
+import org.opencv.core.Size;
 import org.opencv.imgproc.Imgproc;
 
 /**
@@ -57,11 +59,9 @@ class EventLoopTest {
       int port = TestServers.start(vertx, TestServers.options(o -> o.getSessionOptions().setMaxFps(0))).actualPort();
       // A 1280x720 photo through Haar face detection and a large blur: far beyond 50 ms per frame.
       Mat big = new Mat();
-      Imgproc.resize(Images.decode(Images.fixture("astronaut-640x480.jpg")), big, new org.opencv.core.Size(1280, 960));
+      Imgproc.resize(Images.decode(Images.fixture("astronaut-640x480.jpg")), big, new Size(1280, 960));
       Buffer frame = Images.jpeg(big);
-      JsonObject heavy = new JsonObject().put("ops", new JsonArray()
-        .add(new JsonObject().put("op", "faces").put("model", "haar"))
-        .add(new JsonObject().put("op", "blur").put("kernel", 41)));
+      JsonObject heavy = pipeline(op("faces").put("model", "haar"), op("blur").put("kernel", 41));
       List<FrameClient> clients = new ArrayList<>();
       for (int i = 0; i < 4; i++) {
         FrameClient client = FrameClient.connect(vertx, port);

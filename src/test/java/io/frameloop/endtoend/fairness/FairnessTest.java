@@ -1,19 +1,24 @@
-package io.frameloop.server;
+package io.frameloop.endtoend.fairness;
 
+import static io.frameloop.testing.Pipelines.op;
+import static io.frameloop.testing.Pipelines.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.frameloop.server.FrameLoopOptions;
 import io.frameloop.pipeline.OpRegistry;
 import io.frameloop.protocol.FrameFormat;
 import io.frameloop.testing.FrameClient;
 import io.frameloop.testing.Images;
 import io.frameloop.testing.SlowOpFactory;
 import io.frameloop.testing.TestServers;
+import io.frameloop.testing.Wait;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -74,7 +79,7 @@ class FairnessTest {
     });
     OpRegistry registry = OpRegistry.withDefaults(Path.of(options.getFaceOptions().getFaceCascade())).register(new SlowOpFactory());
     int port = TestServers.start(vertx, options, registry).actualPort();
-    JsonObject slow = new JsonObject().put("ops", new JsonArray().add(new JsonObject().put("op", "slow").put("ms", 40)));
+    JsonObject slow = pipeline(op("slow").put("ms", 40));
     Buffer frame = Images.leftRedRightBlue();
     List<FrameClient> flooders = new ArrayList<>();
     List<Thread> floods = new ArrayList<>();
@@ -87,8 +92,8 @@ class FairnessTest {
         assertThat(flooder.setPipeline(slow).getString("type")).isEqualTo("pipeline");
         // Bounded: every 5 ms for at most 8 s, or until the modest session is done.
         Thread flood = new Thread(() -> {
-          long end = System.nanoTime() + 8_000_000_000L;
-          for (int seq = 0; flooding.get() && System.nanoTime() < end; seq++) {
+          Wait.Deadline end = Wait.Deadline.in(Duration.ofSeconds(8));
+          for (int seq = 0; flooding.get() && !end.passed(); seq++) {
             flooder.sendFramed(seq, 0, frame);
             sleep(5);
           }
@@ -142,13 +147,16 @@ class FairnessTest {
   /** The worker's processing time of each of the session's frames, from the timings in its stats. */
   private static long[] processingTimes(FrameClient client, int frames) {
     Map<Long, Long> bySequence = new HashMap<>();
-    long deadline = System.nanoTime() + FrameClient.TIMEOUT.toNanos();
-    while (bySequence.size() < frames && System.nanoTime() < deadline) {
+    Wait.until("the timings of " + frames + " frames in stats", FrameClient.TIMEOUT, Duration.ZERO, () -> {
+      if (bySequence.size() >= frames) {
+        return true;
+      }
       JsonArray timings = client.next("stats").getJsonArray("timings", new JsonArray());
       for (int i = 0; i < timings.size(); i++) {
         bySequence.put(timings.getJsonArray(i).getLong(0), timings.getJsonArray(i).getLong(1));
       }
-    }
+      return false;
+    });
     assertThat(bySequence).as("timings of every frame").hasSize(frames);
     return bySequence.values().stream().mapToLong(Long::longValue).toArray();
   }

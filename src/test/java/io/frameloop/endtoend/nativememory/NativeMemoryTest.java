@@ -1,8 +1,11 @@
-package io.frameloop.server;
+package io.frameloop.endtoend.nativememory;
 
 import static io.frameloop.testing.Await.await;
+import static io.frameloop.testing.Pipelines.op;
+import static io.frameloop.testing.Pipelines.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.frameloop.server.FrameLoopVerticle;
 import io.frameloop.image.NativeMats;
 import io.frameloop.inference.OnnxModel;
 import io.frameloop.testing.FrameClient;
@@ -10,7 +13,6 @@ import io.frameloop.testing.Images;
 import io.frameloop.testing.TestServers;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import org.junit.jupiter.api.Test;
@@ -28,13 +30,7 @@ class NativeMemoryTest {
     Buffer photo = Images.fixture("astronaut-640x480.jpg");
     // Every header check passes; the decoder itself fails, after the worker has set up for the frame.
     Buffer corrupt = withUndefinedHuffmanTables(photo);
-    JsonObject everyOp = new JsonObject().put("ops", new JsonArray()
-      .add(new JsonObject().put("op", "resize").put("width", 320))
-      .add(new JsonObject().put("op", "blur"))
-      .add(new JsonObject().put("op", "faces"))
-      .add(new JsonObject().put("op", "canny"))
-      .add(new JsonObject().put("op", "gray"))
-      .add(new JsonObject().put("op", "flip").put("axis", "both")));
+    JsonObject everyOp = pipeline(op("resize").put("width", 320), op("blur"), op("faces"), op("canny"), op("gray"), op("flip").put("axis", "both"));
     try (FrameClient client = FrameClient.connect(vertx, verticle.actualPort())) {
       assertThat(client.setPipeline(everyOp).getString("type")).isEqualTo("pipeline");
       client.sendFramed(0, 0, corrupt);
@@ -71,7 +67,7 @@ class NativeMemoryTest {
     for (int seq = from; seq < to; seq++) {
       boolean good = seq % 3 != 2;
       client.sendFramed(seq, 0, good ? goodFrame : corrupt);
-      assertThat(BadInputCorpusTest.awaitAnswer(client, seq, "frame " + seq)).as("frame %d processed", seq).isEqualTo(good);
+      assertThat(client.awaitAnswer(seq, "frame " + seq)).as("frame %d processed", seq).isEqualTo(good);
     }
   }
 }

@@ -1,10 +1,12 @@
-package io.frameloop.server;
+package io.frameloop.endtoend.metrics;
 
+import static io.frameloop.testing.Pipelines.op;
+import static io.frameloop.testing.Pipelines.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.frameloop.testing.FrameClient;
-import io.frameloop.testing.Http;
 import io.frameloop.testing.Images;
+import io.frameloop.testing.Metrics;
 import io.frameloop.testing.TestServers;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -25,10 +27,7 @@ class StageTimingTest {
     int port = TestServers.start(vertx, TestServers.options(o -> o.getSessionOptions().setMaxFps(0))).actualPort();
     Buffer photo = Images.fixture("astronaut-640x480.jpg");
     try (FrameClient client = FrameClient.connect(vertx, port)) {
-      JsonObject pipeline = new JsonObject().put("ops", new JsonArray()
-        .add(new JsonObject().put("op", "resize").put("width", 320))
-        .add(new JsonObject().put("op", "blur").put("kernel", 5))
-        .add(new JsonObject().put("op", "flip").put("axis", "horizontal")));
+      JsonObject pipeline = pipeline(op("resize").put("width", 320), op("blur").put("kernel", 5), op("flip").put("axis", "horizontal"));
       assertThat(client.setPipeline(pipeline).getString("type")).isEqualTo("pipeline");
       // Warm-up: the JVM's first frames also load classes and link lambdas, outside every stage.
       for (int seq = 1; seq <= 5; seq++) {
@@ -60,15 +59,15 @@ class StageTimingTest {
         assertThat((double) decode + setup + opsTotal + encode).as(timing.encode()).isBetween(processing * 0.9, processing * 1.0 + 1);
       }
     }
-    String metrics = Http.get(port, "/metrics").body();
+    Metrics metrics = Metrics.scrape(port);
     for (String series : new String[] {"stage=\"queue\"", "stage=\"decode\"", "stage=\"encode\"", "op=\"resize\",stage=\"op\"",
       "op=\"blur\",stage=\"op\"", "op=\"flip\",stage=\"op\""}) {
-      assertThat(Http.metric(metrics, "frameloop_stage_seconds_count{" + (series.startsWith("stage") ? "op=\"\"," : "") + series + "}"))
+      assertThat(metrics.value("frameloop_stage_seconds_count{" + (series.startsWith("stage") ? "op=\"\"," : "") + series + "}"))
         .as(series).isEqualTo(25);
     }
-    assertThat(metrics.lines().filter(l -> l.startsWith("frameloop_stage_seconds_count{")).count())
+    assertThat(metrics.count("frameloop_stage_seconds_count{"))
       .as("one series per op used, plus queue, decode, setup and encode").isEqualTo(7);
-    assertThat(Http.metric(metrics, "frameloop_stage_seconds_count{op=\"\",stage=\"setup\"}")).as("ops made at most once per worker")
+    assertThat(metrics.value("frameloop_stage_seconds_count{op=\"\",stage=\"setup\"}")).as("ops made at most once per worker")
       .isBetween(1.0, 2.0);
   }
 }

@@ -1,14 +1,18 @@
-package io.frameloop.server;
+package io.frameloop.endtoend.frames;
 
 import static io.frameloop.testing.Images.BLACK;
 import static io.frameloop.testing.Images.BLUE;
 import static io.frameloop.testing.Images.RED;
 import static io.frameloop.testing.Images.WHITE;
+import static io.frameloop.testing.Pipelines.op;
+import static io.frameloop.testing.Pipelines.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.frameloop.server.FrameLoopOptions;
 import io.frameloop.pipeline.OpRegistry;
 import io.frameloop.protocol.FrameFormat;
 import io.frameloop.testing.FrameClient;
+import io.frameloop.testing.HelloOps;
 import io.frameloop.testing.Images;
 import io.frameloop.testing.InvertOpFactory;
 import io.frameloop.testing.TestServers;
@@ -18,12 +22,14 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import java.nio.file.Path;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.opencv.core.Core;
 import org.opencv.core.Mat;
 import org.opencv.core.Rect;
+import org.opencv.core.Scalar;
 
 /** Each op on an image made for it, bad pipelines, and plug-in ops. */
 @ExtendWith(VertxExtension.class)
@@ -34,14 +40,6 @@ class PipelineOpsTest {
   @BeforeEach
   void start(Vertx vertx) {
     port = TestServers.start(vertx, TestServers.options()).actualPort();
-  }
-
-  private static JsonObject op(String name) {
-    return new JsonObject().put("op", name);
-  }
-
-  private static JsonObject pipeline(JsonObject... ops) {
-    return new JsonObject().put("ops", new JsonArray(java.util.List.of((Object[]) ops)));
   }
 
   /** Sets the pipeline, sends one frame, returns the decoded reply. */
@@ -83,10 +81,10 @@ class PipelineOpsTest {
     assertThat(image.cols()).isEqualTo(640);
     // ITU-R BT.601 luma, 0.299 R + 0.587 G + 0.114 B: red 76, blue 29, green 150 (a channel
     // alone or the plain average gives none of these).
-    assertThat(Images.mean(image, new Rect(20, 20, 280, 440))[0]).as("red").isCloseTo(76, org.assertj.core.data.Offset.offset(5.0));
-    assertThat(Images.mean(image, new Rect(340, 20, 280, 440))[0]).as("blue").isCloseTo(29, org.assertj.core.data.Offset.offset(5.0));
-    Mat green = roundTrip(vertx, pipeline(op("gray")), Images.jpeg(Images.canvas(64, 48, new org.opencv.core.Scalar(0, 255, 0), null, null)));
-    assertThat(Images.mean(green, new Rect(0, 0, 64, 48))[0]).as("green").isCloseTo(150, org.assertj.core.data.Offset.offset(5.0));
+    assertThat(Images.mean(image, new Rect(20, 20, 280, 440))[0]).as("red").isCloseTo(76, Offset.offset(5.0));
+    assertThat(Images.mean(image, new Rect(340, 20, 280, 440))[0]).as("blue").isCloseTo(29, Offset.offset(5.0));
+    Mat green = roundTrip(vertx, pipeline(op("gray")), Images.jpeg(Images.canvas(64, 48, new Scalar(0, 255, 0), null, null)));
+    assertThat(Images.mean(green, new Rect(0, 0, 64, 48))[0]).as("green").isCloseTo(150, Offset.offset(5.0));
   }
 
   @Test
@@ -113,7 +111,7 @@ class PipelineOpsTest {
 
   @Test
   void facesWithTheHaarCascadeDrawsARectangleAroundTheAstronautsFace(Vertx vertx) {
-    JsonObject faces = FrameRoundTripTest.find(FrameClient.connect(vertx, port).hello().getJsonArray("ops"), "faces");
+    JsonObject faces = HelloOps.find(FrameClient.connect(vertx, port).hello().getJsonArray("ops"), "faces");
     JsonObject haar = faces.getJsonObject("models").getJsonObject("haar");
     assertThat(haar.getBoolean("available")).as("haar needs Debian's opencv-data: " + haar.getString("reason")).isTrue();
 
@@ -144,7 +142,7 @@ class PipelineOpsTest {
       .register(new InvertOpFactory("negate"));
     int ownPort = TestServers.start(vertx, TestServers.options(o -> o.getWorkerOptions().setAddress("frameloop.with-negate")), registry).actualPort();
     try (FrameClient client = FrameClient.connect(vertx, ownPort)) {
-      assertThat(FrameRoundTripTest.find(client.hello().getJsonArray("ops"), "negate").getBoolean("available")).isTrue();
+      assertThat(HelloOps.find(client.hello().getJsonArray("ops"), "negate").getBoolean("available")).isTrue();
       JsonObject answer = client.setPipeline(pipeline(op("negate"), op("resize").put("width", 64)));
       assertThat(answer.getJsonArray("ops").getJsonObject(0).getString("op")).isEqualTo("negate");
       client.sendFramed(1, 0, Images.leftRedRightBlue());

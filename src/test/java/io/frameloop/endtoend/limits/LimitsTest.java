@@ -1,19 +1,25 @@
-package io.frameloop.server;
+package io.frameloop.endtoend.limits;
 
 import static io.frameloop.testing.Await.await;
+import static io.frameloop.testing.Pipelines.op;
+import static io.frameloop.testing.Pipelines.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.frameloop.server.FrameLoop;
+import io.frameloop.server.FrameLoopVerticle;
 import io.frameloop.protocol.FrameFormat;
 import io.frameloop.testing.FrameClient;
 import io.frameloop.testing.Images;
 import io.frameloop.testing.TestServers;
+import io.frameloop.testing.Wait;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -57,9 +63,9 @@ class LimitsTest {
   void aPipelineOverMaxOpsIsRefusedAndTheSessionKeepsItsPipeline(Vertx vertx) {
     int port = TestServers.start(vertx, TestServers.options(o -> o.getPipelineLimits().setMaxOps(3))).actualPort();
     try (FrameClient client = FrameClient.connect(vertx, port)) {
-      JsonObject gray = new JsonObject().put("op", "gray");
-      client.usePipeline(new JsonObject().put("ops", new JsonArray().add(gray).add(gray).add(gray)));
-      JsonObject refused = client.setPipeline(new JsonObject().put("ops", new JsonArray().add(gray).add(gray).add(gray).add(gray)));
+      JsonObject gray = op("gray");
+      client.usePipeline(pipeline(gray, gray, gray));
+      JsonObject refused = client.setPipeline(pipeline(gray, gray, gray, gray));
       assertThat(refused.getString("code")).isEqualTo("bad_pipeline");
       assertThat(refused.getString("message")).contains("too many ops: 4").contains("at most 3");
       assertThat(client.hello().getJsonObject("limits").getInteger("maxOps")).isEqualTo(3);
@@ -94,7 +100,7 @@ class LimitsTest {
     // Width and height allow 4096x4096; only the pixel count (one under 640x480) can refuse.
     int port = TestServers.start(vertx, TestServers.options(o -> {
       o.getImageLimits().setMaxWidth(4096).setMaxHeight(4096).setMaxPixels(640L * 480 - 1);
-      o.setPipeline(new JsonObject().put("ops", new JsonArray().add(new JsonObject().put("op", "flip"))));
+      o.setPipeline(pipeline(op("flip")));
     })).actualPort();
     try (FrameClient client = FrameClient.connect(vertx, port)) {
       client.sendFramed(1, 0, Images.fixture("coffee-640x480.jpg"));
@@ -109,8 +115,7 @@ class LimitsTest {
 
       // A frame within the limits that the pipeline would enlarge past the pixel count: refused
       // from its header, naming the step.
-      JsonObject answer = client.setPipeline(new JsonObject()
-        .put("ops", new JsonArray().add(new JsonObject().put("op", "resize").put("width", 1000))));
+      JsonObject answer = client.setPipeline(pipeline(op("resize").put("width", 1000)));
       assertThat(answer.getString("type")).isEqualTo("pipeline");
       client.sendFramed(3, 0, Images.jpeg(Images.canvas(600, 400, Images.BLUE, null, null)));
       JsonObject enlarged = client.next("error");
@@ -128,7 +133,7 @@ class LimitsTest {
       for (int seq = 1; seq <= 40; seq++) {
         client.sendFramed(seq, 0, frame);
       }
-      JsonObject stats = FrameRoundTripTest.awaitQuiet(client, 40);
+      JsonObject stats = client.quietStats(40);
       // A burst of one second's worth (5) passes; nearly all of the rest is refused.
       assertThat(stats.getJsonObject("dropped").getLong("rate_limited")).isBetween(30L, 35L);
       assertThat(stats.getLong("in")).isEqualTo(stats.getLong("out") + stats.getLong("droppedTotal") + stats.getLong("errors"));
@@ -144,7 +149,7 @@ class LimitsTest {
       assertThatThrownBy(() -> FrameClient.connect(vertx, port))
         .isInstanceOfSatisfying(UpgradeRejectedException.class, e -> assertThat(e.getStatus()).isEqualTo(503));
       first.close();
-      waitUntil(() -> tryConnect(vertx, port));
+      Wait.until("a session admitted once the first one closed", FrameClient.TIMEOUT, Duration.ofMillis(50), () -> tryConnect(vertx, port));
     }
   }
 
@@ -222,19 +227,6 @@ class LimitsTest {
       return true;
     } catch (UpgradeRejectedException e) {
       return false;
-    }
-  }
-
-  private static void waitUntil(java.util.function.BooleanSupplier condition) {
-    long deadline = System.nanoTime() + FrameClient.TIMEOUT.toNanos();
-    while (!condition.getAsBoolean()) {
-      assertThat(System.nanoTime()).as("condition met in time").isLessThan(deadline);
-      try {
-        Thread.sleep(50);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      }
     }
   }
 }

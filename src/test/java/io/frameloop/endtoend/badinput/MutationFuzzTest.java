@@ -1,5 +1,7 @@
-package io.frameloop.server;
+package io.frameloop.endtoend.badinput;
 
+import static io.frameloop.testing.Pipelines.op;
+import static io.frameloop.testing.Pipelines.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.frameloop.protocol.FrameFormat;
@@ -9,9 +11,9 @@ import io.frameloop.testing.Images;
 import io.frameloop.testing.TestServers;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
+import java.time.Duration;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -38,7 +40,7 @@ class MutationFuzzTest {
     try (FrameClient client = FrameClient.connect(vertx, port);
          FrameClient bystander = FrameClient.connect(vertx, port)) {
       // Small output: the fuzz is about the input side.
-      client.usePipeline(new JsonObject().put("ops", new JsonArray().add(new JsonObject().put("op", "resize").put("width", 32))));
+      client.usePipeline(pipeline(op("resize").put("width", 32)));
       int processed = 0;
       int errors = 0;
       for (int i = 0; i < FRAMES; i++) {
@@ -46,12 +48,12 @@ class MutationFuzzTest {
         Buffer frame = mutate(FrameFormat.encode(new FrameHeader(seq, i), base), random);
         client.sendBinary(frame);
         if (frame.length() >= 16 && frame.getByte(0) == 'F' && frame.getByte(1) == 'L') {
-          boolean ok = BadInputCorpusTest.awaitAnswer(client, seq, "mutation " + i);
+          boolean ok = client.awaitAnswer(seq, "mutation " + i);
           processed += ok ? 1 : 0;
           errors += ok ? 0 : 1;
         } else {
           // The magic itself was damaged: an error without a sequence number, or a bare JPEG's reply.
-          Buffer reply = client.pollBinary(java.time.Duration.ofMillis(1));
+          Buffer reply = client.pollBinary(Duration.ofMillis(1));
           if (reply == null) {
             JsonObject error = client.next("error");
             assertThat(error.getString("code")).isEqualTo("bad_frame");
@@ -65,7 +67,7 @@ class MutationFuzzTest {
           assertThat(FrameFormat.decode(bystander.nextBinary()).header().sequence()).isEqualTo(i);
         }
       }
-      JsonObject stats = FrameRoundTripTest.awaitQuiet(client, FRAMES);
+      JsonObject stats = client.quietStats(FRAMES);
       assertThat(stats.getLong("out")).isEqualTo(processed);
       assertThat(stats.getLong("errors")).isEqualTo(errors);
       assertThat(stats.getLong("droppedTotal")).isZero();

@@ -1,10 +1,13 @@
-package io.frameloop.server;
+package io.frameloop.endtoend.metrics;
 
+import static io.frameloop.testing.Pipelines.op;
+import static io.frameloop.testing.Pipelines.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.frameloop.testing.FrameClient;
 import io.frameloop.testing.Http;
 import io.frameloop.testing.Images;
+import io.frameloop.testing.Metrics;
 import io.frameloop.testing.TestServers;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -37,19 +40,19 @@ class MetricsTest {
       HttpResponse<String> scrape = Http.get(port, "/metrics");
       assertThat(scrape.statusCode()).isEqualTo(200);
       assertThat(scrape.headers().firstValue("content-type")).hasValueSatisfying(type -> assertThat(type).startsWith("text/plain"));
-      String metrics = scrape.body();
+      Metrics metrics = Metrics.of(scrape.body());
 
-      assertThat(Http.metric(metrics, "frameloop_frames_in_total")).isEqualTo(11);
-      assertThat(Http.metric(metrics, "frameloop_frames_out_total")).isEqualTo(10);
-      assertThat(Http.metric(metrics, "frameloop_bytes_in_total")).isEqualTo(bytesSent);
-      assertThat(Http.metric(metrics, "frameloop_errors_total{code=\"bad_frame\"}")).isEqualTo(1);
-      assertThat(Http.metric(metrics, "frameloop_errors_total{code=\"bad_message\"}")).isEqualTo(1);
-      assertThat(Http.metric(metrics, "frameloop_frames_dropped_total{reason=\"stale\"}")).isZero();
-      assertThat(Http.metric(metrics, "frameloop_sessions_active")).isEqualTo(1);
-      assertThat(Http.metric(metrics, "frameloop_workers")).isEqualTo(2);
-      assertThat(Http.metric(metrics, "frameloop_workers_busy")).isZero();
-      assertThat(Http.metric(metrics, "frameloop_processing_seconds_count")).isEqualTo(10);
-      assertThat(metrics).contains("frameloop_queue_wait_seconds_bucket");
+      assertThat(metrics.value("frameloop_frames_in_total")).isEqualTo(11);
+      assertThat(metrics.value("frameloop_frames_out_total")).isEqualTo(10);
+      assertThat(metrics.value("frameloop_bytes_in_total")).isEqualTo(bytesSent);
+      assertThat(metrics.value("frameloop_errors_total{code=\"bad_frame\"}")).isEqualTo(1);
+      assertThat(metrics.value("frameloop_errors_total{code=\"bad_message\"}")).isEqualTo(1);
+      assertThat(metrics.value("frameloop_frames_dropped_total{reason=\"stale\"}")).isZero();
+      assertThat(metrics.value("frameloop_sessions_active")).isEqualTo(1);
+      assertThat(metrics.value("frameloop_workers")).isEqualTo(2);
+      assertThat(metrics.value("frameloop_workers_busy")).isZero();
+      assertThat(metrics.value("frameloop_processing_seconds_count")).isEqualTo(10);
+      assertThat(metrics.text()).contains("frameloop_queue_wait_seconds_bucket");
 
       HttpResponse<String> healthResponse = Http.get(port, "/health");
       assertThat(healthResponse.statusCode()).isEqualTo(200);
@@ -66,13 +69,13 @@ class MetricsTest {
       o.getWorkerOptions().setWorkerInstances(1).setAddress("frameloop.native-gauge");
     })).actualPort();
     try (FrameClient client = FrameClient.connect(vertx, port)) {
-      client.usePipeline(new JsonObject().put("ops", new io.vertx.core.json.JsonArray().add(new JsonObject().put("op", "flip"))));
+      client.usePipeline(pipeline(op("flip")));
       client.sendFramed(1, 0, Images.jpeg(Images.canvas(160, 120, Images.RED, null, null)));
       client.nextBinary();
-      double small = Http.metric(Http.get(port, "/metrics").body(), "frameloop_worker_native_bytes{worker=\"0\"}");
+      double small = Metrics.scrape(port).value("frameloop_worker_native_bytes{worker=\"0\"}");
       client.sendFramed(2, 0, Images.leftRedRightBlue());
       client.nextBinary();
-      double large = Http.metric(Http.get(port, "/metrics").body(), "frameloop_worker_native_bytes{worker=\"0\"}");
+      double large = Metrics.scrape(port).value("frameloop_worker_native_bytes{worker=\"0\"}");
       // Decoded image and the flip's output, 3 bytes a pixel: at least twice 640x480x3 for the larger frame.
       assertThat(small).isPositive();
       assertThat(large).isGreaterThanOrEqualTo(2 * 640 * 480 * 3).isGreaterThan(small);

@@ -1,8 +1,11 @@
-package io.frameloop.server;
+package io.frameloop.endtoend.cluster;
 
 import static io.frameloop.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.frameloop.server.Cluster;
+import io.frameloop.server.FrameLoopOptions;
+import io.frameloop.server.FrameLoopVerticle;
 import io.frameloop.testing.ClusterCerts;
 import io.frameloop.testing.ForkedNode;
 import io.frameloop.testing.FrameClient;
@@ -19,6 +22,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
@@ -65,7 +69,7 @@ class ClusterTlsTest {
   }
 
   /** Vert.x's log records of TLS handshakes that failed in this JVM (the front's event bus). */
-  private final List<String> handshakeFailures = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final List<String> handshakeFailures = new CopyOnWriteArrayList<>();
   private final Handler tlsFailures = new Handler() {
     @Override
     public void publish(LogRecord record) {
@@ -110,8 +114,8 @@ class ClusterTlsTest {
     int port = startFront(2000);
     stream(port);
 
-    waitFor("frames processed on both nodes of the cluster", () -> total("front") >= 30 && total("tls-worker") >= 30);
-    waitFor("the front's TLS handshakes with the foreign nodes failing", () -> !handshakeFailures.isEmpty());
+    Wait.until("frames processed on both nodes of the cluster", WAIT, () -> total("front") >= 30 && total("tls-worker") >= 30);
+    Wait.until("the front's TLS handshakes with the foreign nodes failing", WAIT, () -> !handshakeFailures.isEmpty());
     assertThat(processedBy()).containsOnlyKeys("front", "tls-worker");
     assertThat(members()).as("the foreign nodes are still Hazelcast members").isEqualTo(4);
     assertThat(sessions).noneMatch(StreamingSession::isClosed);
@@ -128,14 +132,14 @@ class ClusterTlsTest {
     nodes.add(foreignRogue);
     nodes.add(plainRogue);
     // Both workers' addresses (the front's and the worker node's) taken by each rogue too.
-    waitFor("the rogues subscribed to the workers' addresses", () -> foreignRogue.log().split("rogue subscribed to").length > 2
+    Wait.until("the rogues subscribed to the workers' addresses", WAIT, () -> foreignRogue.log().split("rogue subscribed to").length > 2
       && plainRogue.log().split("rogue subscribed to").length > 2);
     stream(port);
     long streaming = System.nanoTime();
 
     // Frames the front routes to a rogue are lost (it holds the worker until the hard limit): few get through.
-    waitFor("frames processed on the cluster's nodes", () -> total("front") + total("tls-worker") >= 6);
-    waitFor("the front's TLS handshakes with the rogues failing", () -> !handshakeFailures.isEmpty());
+    Wait.until("frames processed on the cluster's nodes", WAIT, () -> total("front") + total("tls-worker") >= 6);
+    Wait.until("the front's TLS handshakes with the rogues failing", WAIT, () -> !handshakeFailures.isEmpty());
     assertThat(processedBy()).containsOnlyKeys("front", "tls-worker");
     assertThat(foreignRogue.log()).doesNotContain("ROGUE RECEIVED");
     assertThat(plainRogue.log()).doesNotContain("ROGUE RECEIVED");
@@ -170,7 +174,7 @@ class ClusterTlsTest {
   }
 
   private void stream(int port) throws Exception {
-    waitFor("every node in the Hazelcast membership", () -> members() == 4);
+    Wait.until("every node in the Hazelcast membership", WAIT, () -> members() == 4);
     Buffer frame = Images.fixture("coffee-640x480.jpg");
     for (int i = 0; i < 2; i++) {
       sessions.add(new StreamingSession(FrameClient.connect(front, port), frame, 40, 5000));
@@ -189,9 +193,5 @@ class ClusterTlsTest {
     Map<String, Object> all = new HashMap<>();
     sessions.forEach(s -> all.putAll(s.stats().getJsonObject("workers").getMap()));
     return all;
-  }
-
-  private static void waitFor(String what, Wait.Check check) throws Exception {
-    Wait.until(what, WAIT, check);
   }
 }

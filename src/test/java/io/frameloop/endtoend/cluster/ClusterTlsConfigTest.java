@@ -1,11 +1,16 @@
-package io.frameloop.server;
+package io.frameloop.endtoend.cluster;
 
 import static io.frameloop.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.frameloop.server.Cluster;
+import io.frameloop.server.ClusterOptions;
+import io.frameloop.server.FrameLoop;
+import io.frameloop.server.FrameLoopOptions;
 import io.frameloop.cli.Main;
 import io.frameloop.testing.ClusterCerts;
+import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -93,7 +98,7 @@ class ClusterTlsConfigTest {
   void clusterNameIsConfigurableAndNeverEmpty() {
     assertThat(Cluster.hazelcastConfig(new ClusterOptions()).getClusterName()).isEqualTo("frameloop");
     assertThat(Cluster.hazelcastConfig(new ClusterOptions().setClusterName("cams-eu")).getClusterName()).isEqualTo("cams-eu");
-    assertThatThrownBy(() -> new FrameLoopOptions(new io.vertx.core.json.JsonObject().put("clusterName", "")))
+    assertThatThrownBy(() -> new FrameLoopOptions(new JsonObject().put("clusterName", "")))
       .hasMessageContaining("'clusterName'");
   }
 }

@@ -1,7 +1,8 @@
-package io.frameloop.server;
+package io.frameloop.endtoend.logging;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.frameloop.server.FrameLoopVerticle;
 import io.frameloop.testing.Await;
 import io.frameloop.testing.FrameClient;
 import io.frameloop.testing.Images;

@@ -1,8 +1,10 @@
-package io.frameloop.server;
+package io.frameloop.endtoend.tls;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.frameloop.server.FrameLoopOptions;
+import io.frameloop.server.FrameLoopVerticle;
 import io.frameloop.protocol.FrameFormat;
 import io.frameloop.testing.FrameClient;
 import io.frameloop.testing.Images;

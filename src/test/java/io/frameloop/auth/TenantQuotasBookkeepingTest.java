@@ -9,7 +9,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
 /** The quota bookkeeping itself: slots given back, tenants forgotten, metric labels bounded. */
-class TenantQuotasTest {
+class TenantQuotasBookkeepingTest {
 
   private static TokenAuth.Grant token(String tenant) {
     return new TokenAuth.Grant(tenant, 0);

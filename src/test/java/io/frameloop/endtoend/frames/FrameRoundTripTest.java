@@ -1,10 +1,13 @@
-package io.frameloop.server;
+package io.frameloop.endtoend.frames;
 
+import static io.frameloop.testing.Pipelines.op;
+import static io.frameloop.testing.Pipelines.ops;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.frameloop.protocol.FrameFormat;
 import io.frameloop.protocol.InboundFrame;
 import io.frameloop.testing.FrameClient;
+import io.frameloop.testing.HelloOps;
 import io.frameloop.testing.Images;
 import io.frameloop.testing.TestServers;
 import io.vertx.core.Vertx;
@@ -12,6 +15,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
@@ -39,11 +43,9 @@ class FrameRoundTripTest {
       List<String> ops = new ArrayList<>();
       hello.getJsonArray("ops").forEach(op -> ops.add(((JsonObject) op).getString("op")));
       assertThat(ops).contains("resize", "flip", "gray", "blur", "canny", "faces", "invert");
-      JsonObject blur = find(hello.getJsonArray("ops"), "blur");
+      JsonObject blur = HelloOps.find(hello.getJsonArray("ops"), "blur");
       assertThat(blur.getJsonArray("params").getJsonObject(0).getInteger("default")).isEqualTo(9);
-      assertThat(hello.getJsonArray("pipeline")).isEqualTo(new JsonArray()
-        .add(new JsonObject().put("op", "resize").put("width", 700))
-        .add(new JsonObject().put("op", "flip").put("axis", "horizontal")));
+      assertThat(hello.getJsonArray("pipeline")).isEqualTo(ops(op("resize").put("width", 700), op("flip").put("axis", "horizontal")));
       assertThat(hello.getInteger("quality")).isEqualTo(80);
       assertThat(hello.getJsonObject("limits").getInteger("maxMessageBytes")).isPositive();
     }
@@ -121,10 +123,10 @@ class FrameRoundTripTest {
       for (int seq = 1; seq <= 50; seq++) {
         client.sendFramed(seq, System.nanoTime(), frame);
       }
-      JsonObject stats = awaitQuiet(client, 50);
+      JsonObject stats = client.quietStats(50);
       List<Long> sequences = new ArrayList<>();
       Buffer reply;
-      while ((reply = client.pollBinary(java.time.Duration.ofMillis(100))) != null) {
+      while ((reply = client.pollBinary(Duration.ofMillis(100))) != null) {
         sequences.add(FrameFormat.decode(reply).header().sequence());
       }
 
@@ -156,11 +158,6 @@ class FrameRoundTripTest {
     }
   }
 
-  /** Waits for a stats message that has seen every frame and has none pending. */
-  static JsonObject awaitQuiet(FrameClient client, long framesIn) {
-    return client.nextStats(stats -> stats.getLong("in") == framesIn && stats.getInteger("pending") == 0);
-  }
-
   private static void assertMirroredAt700(Buffer jpeg) {
     Mat image = Images.decode(jpeg);
     try {
@@ -176,14 +173,5 @@ class FrameRoundTripTest {
     } finally {
       image.release();
     }
-  }
-
-  static JsonObject find(JsonArray ops, String name) {
-    for (Object op : ops) {
-      if (name.equals(((JsonObject) op).getString("op"))) {
-        return (JsonObject) op;
-      }
-    }
-    throw new AssertionError("no op " + name + " in " + ops.encode());
   }
 }

@@ -1,27 +1,31 @@
-package io.frameloop.server;
+package io.frameloop.endtoend.droppolicy;
 
+import static io.frameloop.testing.Pipelines.op;
+import static io.frameloop.testing.Pipelines.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.frameloop.protocol.FrameFormat;
 import io.frameloop.protocol.FrameHeader;
 import io.frameloop.testing.FrameClient;
-import io.frameloop.testing.Http;
 import io.frameloop.testing.Images;
+import io.frameloop.testing.Metrics;
 import io.frameloop.testing.RawWebSocket;
 import io.frameloop.testing.TestServers;
+import io.frameloop.testing.Wait;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.io.IOException;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The README's drop policy and idle rule, each against a real server, each able to fail. */
 @ExtendWith(VertxExtension.class)
 class DropPolicyTest {
+
+  /** A quarter of a second between scrapes: each is work for the server under test. */
+  private static final Duration SCRAPE_EVERY = Duration.ofMillis(250);
 
   @Test
   void repliesToAClientThatDoesNotReadAreDroppedAsSlowClientNotBuffered(Vertx vertx) throws Exception {
@@ -30,21 +34,18 @@ class DropPolicyTest {
     // than the test, so only the drop policy can be at work.
     int port = TestServers.start(vertx, TestServers.options(o -> {
       o.getSessionOptions().setMaxFps(0).setWriteQueueMaxBytes(64 * 1024).setStalledTimeoutSeconds(120);
-      o.setPipeline(new JsonObject().put("quality", 100)
-        .put("ops", new JsonArray().add(new JsonObject().put("op", "resize").put("width", 1920))));
+      o.setPipeline(pipeline(op("resize").put("width", 1920)).put("quality", 100));
     })).actualPort();
     Buffer frame = Images.noiseJpeg(640, 480, 90);
     byte[] message = FrameFormat.encode(new FrameHeader(1, 0), frame).getBytes();
     try (RawWebSocket reader = RawWebSocket.connect(port, "/frames")) {
       sendFromItsOwnThread(reader, message, 400);
-      long deadline = System.nanoTime() + FrameClient.TIMEOUT.toNanos();
-      double slowClient = 0;
-      while (slowClient == 0 && System.nanoTime() < deadline) {
-        Thread.sleep(250);
-        slowClient = counter(Http.get(port, "/metrics").body(), "frameloop_frames_dropped_total{reason=\"slow_client\"}");
-      }
+      double slowClient = Wait.forValue("frames dropped as slow_client", FrameClient.TIMEOUT, SCRAPE_EVERY, () -> {
+        double dropped = Metrics.scrape(port).valueOr("frameloop_frames_dropped_total{reason=\"slow_client\"}", 0);
+        return dropped > 0 ? dropped : null;
+      });
       assertThat(slowClient).as("frames dropped as slow_client while the client reads nothing").isPositive();
-      double sentBytes = counter(Http.get(port, "/metrics").body(), "frameloop_bytes_out_total");
+      double sentBytes = Metrics.scrape(port).valueOr("frameloop_bytes_out_total", 0);
       // What the server wrote is what the socket buffers and one limit's worth hold, not every reply.
       assertThat(sentBytes).as("bytes written to a client that reads nothing").isLessThan(64 * 1024 * 1024);
     }
@@ -55,19 +56,16 @@ class DropPolicyTest {
     // Idle timeout off and frames only (no answers to pile up): only the stall rule can close it.
     int port = TestServers.start(vertx, TestServers.options(o -> {
       o.getSessionOptions().setMaxFps(0).setWriteQueueMaxBytes(64 * 1024).setStalledTimeoutSeconds(2).setIdleTimeoutSeconds(0);
-      o.setPipeline(new JsonObject().put("quality", 100)
-        .put("ops", new JsonArray().add(new JsonObject().put("op", "resize").put("width", 1920))));
+      o.setPipeline(pipeline(op("resize").put("width", 1920)).put("quality", 100));
     })).actualPort();
     byte[] message = FrameFormat.encode(new FrameHeader(1, 0), Images.noiseJpeg(640, 480, 90)).getBytes();
     try (RawWebSocket reader = RawWebSocket.connect(port, "/frames")) {
       sendFromItsOwnThread(reader, message, 60);
       // Not a byte read here: reading would be progress. The server's count of open sessions says when it is closed.
-      long deadline = System.nanoTime() + FrameClient.TIMEOUT.toNanos();
-      double active = 1;
-      while (active > 0 && System.nanoTime() < deadline) {
-        Thread.sleep(250);
-        active = counter(Http.get(port, "/metrics").body(), "frameloop_sessions_active");
-      }
+      double active = Wait.forValue("no open session", FrameClient.TIMEOUT, SCRAPE_EVERY, () -> {
+        double open = Metrics.scrape(port).valueOr("frameloop_sessions_active", 0);
+        return open > 0 ? null : open;
+      });
       assertThat(active).as("open sessions: a client that reads nothing is closed").isZero();
     }
   }
@@ -83,7 +81,7 @@ class DropPolicyTest {
           socket.send(RawWebSocket.BINARY, message);
           Thread.sleep(25);
         }
-      } catch (java.io.IOException | InterruptedException closed) {
+      } catch (IOException | InterruptedException closed) {
         // closed by the server, or by the test at its end
       }
     });
@@ -96,9 +94,9 @@ class DropPolicyTest {
     int port = TestServers.start(vertx, TestServers.options(o -> o.getSessionOptions().setIdleTimeoutSeconds(1))).actualPort();
     FrameClient client = FrameClient.connect(vertx, port); // closed by the server at the end
     Buffer frame = Images.leftRedRightBlue();
-    long end = System.nanoTime() + 3_500_000_000L; // three and a half idle timeouts
+    Wait.Deadline end = Wait.Deadline.in(Duration.ofMillis(3500)); // three and a half idle timeouts
     int seq = 0;
-    while (System.nanoTime() < end) {
+    while (!end.passed()) {
       assertThat(client.closeStatus()).as("closed after %d frames: %s", seq, client.closeReason()).isNull();
       client.sendFramed(++seq, 0, frame);
       assertThat(FrameFormat.decode(client.nextBinary()).header().sequence()).isEqualTo(seq);
@@ -108,10 +106,5 @@ class DropPolicyTest {
     client.awaitClosed();
     assertThat(client.closeStatus()).isEqualTo((short) 1000);
     assertThat(client.closeReason()).startsWith("idle timeout");
-  }
-
-  static double counter(String metrics, String series) {
-    Matcher m = Pattern.compile("^" + Pattern.quote(series) + " ([0-9.eE+-]+)$", Pattern.MULTILINE).matcher(metrics);
-    return m.find() ? Double.parseDouble(m.group(1)) : 0;
   }
 }
