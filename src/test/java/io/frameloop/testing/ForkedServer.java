@@ -62,7 +62,7 @@ public final class ForkedServer implements AutoCloseable {
           return true;
         }
         if (!server.process.isAlive()) {
-          throw new IllegalStateException("the forked server exited before it started; see " + log);
+          throw new IllegalStateException("the forked server did not start: it exited; see " + log);
         }
         return false;
       });
