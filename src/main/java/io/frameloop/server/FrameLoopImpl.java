@@ -38,6 +38,7 @@ final class FrameLoopImpl implements FrameLoop {
   private final String codecName;
   private final String workerDeployment;
   private final WorkerAddresses.Claim address;
+  private final FrameLoopMetrics metrics;
   private final FrameLoopHealth health;
   private final PageHandler page;
   private final Set<RouteMount> mounts = ConcurrentHashMap.newKeySet();
@@ -54,7 +55,7 @@ final class FrameLoopImpl implements FrameLoop {
     this.workerDeployment = parts.workerDeployment();
     this.address = parts.address();
     this.pool = parts.scheduler().workers();
-    FrameLoopMetrics metrics = new FrameLoopMetrics(meterRegistry, pool, options.effectiveWorkerInstances());
+    this.metrics = new FrameLoopMetrics(meterRegistry, pool, options.effectiveWorkerInstances());
     SessionAdmission admission = admission(parts.tokens(), metrics);
     this.recorder = Recorder.create(vertx, options.getRecordingOptions());
     PipelineRules pipelines = new PipelineRules(parts.registry(), options.getPipelineLimits(), options.getImageLimits());
@@ -172,14 +173,21 @@ final class FrameLoopImpl implements FrameLoop {
     closed = true;
     vertx.cancelTimer(activityTimer);
     // The routes stay while the sessions close: an upgrade meanwhile gets 503, not another route's answer.
-    // The workers may already be gone when FrameLoopVerticle (their parent) is undeployed.
+    // The workers go whether or not the sessions and recordings closed cleanly, and the address is
+    // freed only once they are gone: a FrameLoop that claims it next must not share them.
     return framesHandler.close(SHUTDOWN_REASON)
       .compose(v -> recorder.close())
-      .onComplete(v -> pool.close())
-      .compose(v -> workerDeployment == null ? Future.<Void>succeededFuture() : vertx.undeploy(workerDeployment).otherwiseEmpty())
+      .eventually(this::stopWorkers)
       .onComplete(v -> {
+        metrics.close();
         address.release();
         List.copyOf(mounts).forEach(RouteMount::unmount);
       });
+  }
+
+  /** The pool, then this node's workers (they may already be gone when FrameLoopVerticle, their parent, is undeployed). */
+  private Future<Void> stopWorkers() {
+    pool.close();
+    return workerDeployment == null ? Future.succeededFuture() : vertx.undeploy(workerDeployment).otherwiseEmpty();
   }
 }

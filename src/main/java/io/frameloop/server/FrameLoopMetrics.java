@@ -7,12 +7,15 @@ import io.frameloop.session.SessionListener;
 import io.frameloop.worker.WorkerPool;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -34,6 +37,8 @@ final class FrameLoopMetrics implements SessionListener {
   private static final int MAX_STAGE_SERIES = 100;
   /** frameloop_stage_seconds by "stage/op", at most {@link #MAX_STAGE_SERIES} of them. */
   private final Map<String, Timer> stages = new ConcurrentHashMap<>();
+  /** The gauges bound to this FrameLoop's pool and sessions, removed when it closes. */
+  private final List<Meter> ownGauges = new ArrayList<>();
 
   FrameLoopMetrics(MeterRegistry registry, WorkerPool pool, int workers) {
     this.registry = registry;
@@ -51,9 +56,9 @@ final class FrameLoopMetrics implements SessionListener {
     queueWait = Timer.builder("frameloop.queue.wait").description("A frame's time in the server besides processing")
       .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(10))
       .register(registry);
-    Gauge.builder("frameloop.workers.busy", pool, WorkerPool::busy).description("Frames in the workers now")
-      .register(registry);
-    Gauge.builder("frameloop.workers", () -> workers).description("Worker verticles").register(registry);
+    ownGauges.add(Gauge.builder("frameloop.workers.busy", pool, WorkerPool::busy).description("Frames in the workers now")
+      .register(registry));
+    ownGauges.add(Gauge.builder("frameloop.workers", () -> workers).description("Worker verticles").register(registry));
     Gauge.builder("frameloop.native.mats", NativeMats::live).description("OpenCV Mats alive").register(registry);
     new JvmMemoryMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);
@@ -61,8 +66,17 @@ final class FrameLoopMetrics implements SessionListener {
 
   /** The open sessions gauge, once the handler that keeps them exists. */
   void countSessions(FramesHandler sessions) {
-    Gauge.builder("frameloop.sessions.active", sessions, FramesHandler::sessionCount).description("Open WebSocket sessions")
-      .register(registry);
+    ownGauges.add(Gauge.builder("frameloop.sessions.active", sessions, FramesHandler::sessionCount)
+      .description("Open WebSocket sessions").register(registry));
+  }
+
+  /**
+   * Removes the gauges that read this FrameLoop's objects: Micrometer hands an existing meter back
+   * for the same name, so a FrameLoop deployed next on the same registry would otherwise report
+   * the closed one's sessions and workers. The counters stay and go on counting.
+   */
+  void close() {
+    ownGauges.forEach(registry::remove);
   }
 
   @Override
