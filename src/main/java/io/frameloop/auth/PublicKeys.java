@@ -1,6 +1,7 @@
 package io.frameloop.auth;
 
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.PublicKey;
 import java.security.interfaces.ECPublicKey;
@@ -39,7 +40,7 @@ final class PublicKeys {
   private static PublicKey parse(String type, byte[] der) {
     try {
       return KeyFactory.getInstance(type).generatePublic(new X509EncodedKeySpec(der));
-    } catch (java.security.GeneralSecurityException e) {
+    } catch (GeneralSecurityException e) {
       return null;
     }
   }

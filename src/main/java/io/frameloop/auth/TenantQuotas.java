@@ -6,8 +6,10 @@ import io.frameloop.session.SessionListener;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Each tenant's share: at most {@code maxSessionsPerTenant} open sessions and
@@ -29,10 +31,10 @@ public final class TenantQuotas {
   private final int maxFps;
   private final MeterRegistry registry;
   private final SessionListener server;
-  private static final long FORGET_AFTER_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
+  private static final long FORGET_AFTER_NANOS = TimeUnit.SECONDS.toNanos(1);
 
   private final Map<String, Tenant> open = new ConcurrentHashMap<>();
-  private final java.util.concurrent.atomic.AtomicLong lastSweepNanos = new java.util.concurrent.atomic.AtomicLong(System.nanoTime());
+  private final AtomicLong lastSweepNanos = new AtomicLong(System.nanoTime());
   private final Map<String, TenantMeters> meters = new ConcurrentHashMap<>();
 
   /** @param server the server-wide listener every session's counts go to as well */
@@ -54,7 +56,7 @@ public final class TenantQuotas {
     AtomicBoolean admitted = new AtomicBoolean();
     Tenant tenant = open.compute(name, (key, current) -> {
       Tenant next = current != null ? current : new Tenant(new AtomicInteger(), new RateLimiter(maxFps), meters(key),
-        new java.util.concurrent.atomic.AtomicLong());
+        new AtomicLong());
       if (maxSessions == 0 || next.sessions.get() < maxSessions) {
         next.sessions.incrementAndGet();
         next.meters.sessions().incrementAndGet();
@@ -114,6 +116,6 @@ public final class TenantQuotas {
   }
 
   private record Tenant(AtomicInteger sessions, RateLimiter frames, TenantMeters meters,
-                        java.util.concurrent.atomic.AtomicLong emptySince) {
+                        AtomicLong emptySince) {
   }
 }

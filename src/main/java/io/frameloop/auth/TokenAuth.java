@@ -6,9 +6,11 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.JWTOptions;
 import io.vertx.ext.auth.PubSecKeyOptions;
+import io.vertx.ext.auth.User;
 import io.vertx.ext.auth.authentication.TokenCredentials;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SignatureException;
@@ -64,7 +66,7 @@ public final class TokenAuth {
     String pem;
     try {
       pem = Files.readString(path);
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       throw new IllegalArgumentException("invalid configuration 'authJwtPublicKeyPath': cannot read " + path + ": " + e);
     }
     return new PubSecKeyOptions().setAlgorithm(PublicKeys.algorithm(path, pem)).setBuffer(pem);
@@ -86,7 +88,7 @@ public final class TokenAuth {
       return Future.failedFuture(AuthFailure.missing("missing token: send Authorization: Bearer <token>,"
         + " the subprotocol bearer.<token> or ?access_token=<token>"));
     }
-    Future<io.vertx.ext.auth.User> checked;
+    Future<User> checked;
     try {
       checked = jwt.authenticate(new TokenCredentials(token));
     } catch (RuntimeException e) {

@@ -24,7 +24,7 @@ public interface JpegCodec extends AutoCloseable {
    * The returned Mat belongs to the codec and is valid until the next call.
    *
    * @param info what the JPEG's header declares, already checked against the limits
-   * @throws io.frameloop.image.BadFrameException if the data cannot be decoded
+   * @throws BadFrameException if the data cannot be decoded
    */
   Mat decode(Buffer jpeg, JpegInfo info, int reduction);
 

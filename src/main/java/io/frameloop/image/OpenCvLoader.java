@@ -2,9 +2,14 @@ package io.frameloop.image;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.JarURLConnection;
+import java.net.URL;
+import java.net.URLConnection;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.nio.file.LinkOption;
+import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFileAttributes;
@@ -50,15 +55,15 @@ public final class OpenCvLoader {
       || !(arch.equals("amd64") || arch.equals("x86_64"))) {
       return false;
     }
-    java.net.URL resource = OpenCvLoader.class.getClassLoader().getResource(LINUX_X64_LIBRARY);
+    URL resource = OpenCvLoader.class.getClassLoader().getResource(LINUX_X64_LIBRARY);
     Path directory = cacheDirectory();
     if (resource == null || directory == null) {
       return false;
     }
     try {
-      java.net.URLConnection connection = resource.openConnection();
+      URLConnection connection = resource.openConnection();
       long size = connection.getContentLengthLong();
-      long crc = connection instanceof java.net.JarURLConnection jar ? jar.getJarEntry().getCrc() : -1;
+      long crc = connection instanceof JarURLConnection jar ? jar.getJarEntry().getCrc() : -1;
       if (size <= 0 || crc < 0) {
         return false; // not from a jar (an exploded class path): nothing to name the copy by
       }
@@ -89,7 +94,7 @@ public final class OpenCvLoader {
       && !attributes.permissions().contains(PosixFilePermission.OTHERS_WRITE);
   }
 
-  private static void copy(java.net.URL resource, Path directory, Path cached) throws IOException {
+  private static void copy(URL resource, Path directory, Path cached) throws IOException {
     Files.createDirectories(directory);
     // Left-overs of a copy that a killed process did not finish.
     try (var stale = Files.newDirectoryStream(directory, "opencv-*.partial")) {
@@ -102,8 +107,8 @@ public final class OpenCvLoader {
     // Written aside, synced, and moved in one step: another JVM starting at the same time sees all of it or none.
     Path partial = Files.createTempFile(directory, "opencv-", ".partial");
     try (InputStream library = resource.openStream();
-         java.nio.channels.FileChannel out = java.nio.channels.FileChannel.open(partial, StandardOpenOption.WRITE)) {
-      library.transferTo(java.nio.channels.Channels.newOutputStream(out));
+         FileChannel out = FileChannel.open(partial, StandardOpenOption.WRITE)) {
+      library.transferTo(Channels.newOutputStream(out));
       out.force(true);
     }
     try {

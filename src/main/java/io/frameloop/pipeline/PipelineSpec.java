@@ -2,6 +2,7 @@ package io.frameloop.pipeline;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -26,7 +27,7 @@ public record PipelineSpec(List<Step> steps, int quality) {
    * validated where they were made (e.g. sent by a front node to a worker node).
    */
   public static PipelineSpec fromTrustedJson(JsonObject json) {
-    List<Step> steps = new java.util.ArrayList<>();
+    List<Step> steps = new ArrayList<>();
     for (Object entry : json.getJsonArray("ops")) {
       JsonObject step = ((JsonObject) entry).copy();
       String op = (String) step.remove("op");

@@ -1,5 +1,11 @@
 package io.frameloop.protocol;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+
 /** The WebSocket close codes (RFC 6455) the server closes sessions with, and when. */
 public final class CloseCodes {
 
@@ -22,15 +28,15 @@ public final class CloseCodes {
 
   /** {@code reason} cut to what a close frame carries, on a character boundary. */
   public static String reason(String reason) {
-    byte[] bytes = reason.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] bytes = reason.getBytes(StandardCharsets.UTF_8);
     if (bytes.length <= MAX_REASON_BYTES) {
       return reason;
     }
-    java.nio.charset.CharsetDecoder decoder = java.nio.charset.StandardCharsets.UTF_8.newDecoder()
-      .onMalformedInput(java.nio.charset.CodingErrorAction.IGNORE);
+    CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+      .onMalformedInput(CodingErrorAction.IGNORE);
     try {
-      return decoder.decode(java.nio.ByteBuffer.wrap(bytes, 0, MAX_REASON_BYTES)).toString();
-    } catch (java.nio.charset.CharacterCodingException e) {
+      return decoder.decode(ByteBuffer.wrap(bytes, 0, MAX_REASON_BYTES)).toString();
+    } catch (CharacterCodingException e) {
       return "";
     }
   }

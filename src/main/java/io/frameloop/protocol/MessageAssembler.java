@@ -3,6 +3,7 @@ package io.frameloop.protocol;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.WebSocketFrame;
+import io.vertx.core.http.WebSocketFrameType;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -45,7 +46,7 @@ public final class MessageAssembler implements Handler<WebSocketFrame> {
       case TEXT, BINARY -> {
         partial = null;
         discarding = false;
-        partialIsText = frame.type() == io.vertx.core.http.WebSocketFrameType.TEXT;
+        partialIsText = frame.type() == WebSocketFrameType.TEXT;
         append(frame.binaryData(), frame.isFinal());
       }
       case CONTINUATION -> {

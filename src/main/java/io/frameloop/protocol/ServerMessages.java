@@ -2,6 +2,7 @@ package io.frameloop.protocol;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.LinkedHashMap;
 
 /** Every JSON control message (text WebSocket message) the server sends in protocol v1. */
 public final class ServerMessages {
@@ -62,12 +63,12 @@ public final class ServerMessages {
       .put("in", report.framesIn())
       .put("out", report.framesOut())
       .put("errors", report.errors())
-      .put("dropped", new JsonObject(new java.util.LinkedHashMap<>(report.dropped())))
+      .put("dropped", new JsonObject(new LinkedHashMap<>(report.dropped())))
       .put("droppedTotal", report.dropped().values().stream().mapToLong(Long::longValue).sum())
       .put("pending", report.pending())
       .put("bytesIn", report.bytesIn())
       .put("bytesOut", report.bytesOut())
-      .put("workers", new JsonObject(new java.util.LinkedHashMap<>(report.processedBy())))
+      .put("workers", new JsonObject(new LinkedHashMap<>(report.processedBy())))
       .put("processMs", report.processMs().toJson())
       .put("queueMs", report.queueMs().toJson())
       .put("replyQuality", report.replyQuality());
