@@ -7,7 +7,6 @@ import io.frameloop.pipeline.ops.faces.FaceOptions;
 import io.frameloop.protocol.InboundFrame;
 import io.frameloop.server.FrameLoopOptions;
 import io.frameloop.worker.WorkerOptions;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
@@ -81,6 +80,7 @@ class AppTest {
     Path notAModel = Files.write(dir.resolve("not-a-model.onnx"), fixture("astronaut-640x480.jpg").getBytes());
     FrameLoopOptions options = App.frameLoopOptions().setFaceOptions(new FaceOptions().setFaceModel(notAModel.toString()));
     options.getAuthOptions().setAuthJwtSecret(JWT_SECRET).setManagementToken(MANAGEMENT_TOKEN);
+    SettingsProbeOpFactory.CONFIGURED_WITH.set(null);
     App app = deploy(vertx, options);
 
     JsonObject pluginSettings = SettingsProbeOpFactory.CONFIGURED_WITH.get();
@@ -132,8 +132,10 @@ class AppTest {
   @Test
   void aSecondAppOnTheSameWorkersAddressFailsToDeployAndWithItsOwnAddressBothStream(Vertx vertx) throws Exception {
     App first = deploy(vertx, App.frameLoopOptions());
-    Future<String> sameAddress = vertx.deployVerticle(new App("127.0.0.1", 0, App.frameLoopOptions()));
-    Throwable refused = sameAddress.otherwiseEmpty().await() == null ? sameAddress.cause() : null;
+    Throwable refused = vertx.deployVerticle(new App("127.0.0.1", 0, App.frameLoopOptions()))
+      .map((Throwable) null)
+      .otherwise(failure -> failure)
+      .await();
     assertThat(refused).as("the second deploy on the default address fails").isNotNull();
     assertThat(refused.getMessage())
       .contains("'" + WorkerOptions.DEFAULT_ADDRESS + "'")
