@@ -157,6 +157,7 @@ class AppTest {
   void afterCloseFrameLoopsRoutesAreGoneAndANewFrameLoopOnTheSameRouterServes(Vertx vertx) throws Exception {
     App app = deploy(vertx, App.frameLoopOptions());
     assertThat(get(vertx, app, "/video/")).contains("<html");
+    assertThat(upgradeStatus(vertx, app)).as("the frames route before close").isEqualTo(101);
 
     app.frameLoop().close().await();
     assertThat(upgradeStatus(vertx, app)).as("the frames route after close: gone, not 503").isEqualTo(404);
