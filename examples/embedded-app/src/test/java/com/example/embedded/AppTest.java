@@ -387,8 +387,9 @@ class AppTest {
 
   /** The status a WebSocket upgrade to the frames path gets refused with, or 101 when it is accepted. */
   private static int upgradeStatus(Vertx vertx, App app) {
-    Throwable refused = vertx.createWebSocketClient().connect(framesSocket(app))
-      .compose(socket -> socket.close().map((Throwable) null))
+    FrameLoopClient client = FrameLoopClient.create(vertx);
+    Throwable refused = client.connect(framesSocket(app))
+      .compose(connected -> client.close().map((Throwable) null))
       .otherwise(failure -> failure)
       .await();
     if (refused == null) {
