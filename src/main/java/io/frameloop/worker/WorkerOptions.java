@@ -106,8 +106,10 @@ public class WorkerOptions {
   }
 
   /**
-   * The event-bus address of the workers. Two FrameLoops in one Vert.x instance with different
-   * ops need different addresses; in a cluster, fronts and workers share one.
+   * The event-bus address of the workers. Any two FrameLoops in one Vert.x instance need different
+   * addresses: the second one's deploy fails while the first holds its address (they would share
+   * each other's workers). In a cluster, fronts and workers share one: a front uses the address of
+   * workers on other nodes.
    */
   public WorkerOptions setAddress(String address) {
     this.address = Objects.requireNonNull(address, "address");

@@ -59,7 +59,7 @@ public final class FaceModels {
     this.cascade = cascade;
     this.modelSource = modelFile == null || modelFile.isEmpty() ? "class-path resource " + DEFAULT_MODEL_RESOURCE : modelFile;
     this.haarReason = Files.isReadable(cascade) ? Optional.empty() : Optional.of("Haar cascade file " + cascade
-      + " not found (on Debian: apt-get install opencv-data, or set faceCascade in config.json)");
+      + " not found (on Debian: apt-get install opencv-data, or set the cascade file: " + whereToSet("faceCascade", "setFaceCascade") + ")");
     byte[] bytes = null;
     String reason = OnnxRuntime.unavailableReason().orElse(null);
     if (reason == null) {
@@ -69,11 +69,21 @@ public final class FaceModels {
       } catch (IOException | RuntimeException | LinkageError e) {
         bytes = null;
         reason = "BlazeFace model (" + modelSource + ") could not be loaded: " + e.getMessage()
-          + " (set faceModel in config.json to a BlazeFace .onnx file)";
+          + " (set a BlazeFace .onnx file: " + whereToSet("faceModel", "setFaceModel") + ")";
       }
     }
     this.model = bytes;
     this.blazeFaceReason = Optional.ofNullable(reason);
+  }
+
+  /**
+   * How to set a face setting, whichever way the options come in: the nested key, the flat key
+   * (config.json, -D, FRAMELOOP_*) and the setter, since one hint serves them all. (The options'
+   * class is not named: it names this one, and the two files would be a cycle.)
+   */
+  private static String whereToSet(String key, String setter) {
+    return "faceOptions." + key + " in nested options JSON, " + key + " in flat config (config.json, -Dframeloop." + key
+      + ", FRAMELOOP_*), or " + setter + " of the face options in code";
   }
 
   /** The models for the settings {@code faceCascade} and {@code faceModel}; blocks the first time. */
@@ -87,7 +97,7 @@ public final class FaceModels {
     if (file == null || file.isEmpty()) {
       try (InputStream in = FaceModels.class.getClassLoader().getResourceAsStream(DEFAULT_MODEL_RESOURCE)) {
         if (in == null) {
-          throw new IOException("not on the class path (it is in frameloop-all.jar)");
+          throw new IOException("not on the class path (frameloop-all.jar has it, and so does the io.frameloop:frameloop:models artifact)");
         }
         return in.readNBytes((int) MAX_MODEL_BYTES);
       }
