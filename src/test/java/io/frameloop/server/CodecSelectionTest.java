@@ -1,6 +1,8 @@
 package io.frameloop.server;
 
 import static io.frameloop.testing.Await.await;
+import static io.frameloop.testing.Pipelines.op;
+import static io.frameloop.testing.Pipelines.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -10,8 +12,6 @@ import io.frameloop.testing.FrameClient;
 import io.frameloop.testing.Images;
 import io.frameloop.testing.TestServers;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -46,7 +46,7 @@ class CodecSelectionTest {
       // A 1280x720 webcam frame shrunk to 320 wide: decoded at 1/4, same result size.
       Mat hd = new Mat();
       Imgproc.resize(Images.decode(Images.leftRedRightBlue()), hd, new Size(1280, 720));
-      client.usePipeline(new JsonObject().put("ops", new JsonArray().add(new JsonObject().put("op", "resize").put("width", 320))));
+      client.usePipeline(pipeline(op("resize").put("width", 320)));
       client.sendFramed(2, 0, Images.jpeg(hd));
       Mat small = Images.decode(FrameFormat.decode(client.nextBinary()).jpeg());
       assertThat(small.cols()).isEqualTo(320);
