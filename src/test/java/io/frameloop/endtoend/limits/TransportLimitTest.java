@@ -1,10 +1,13 @@
-package io.frameloop.server;
+package io.frameloop.endtoend.limits;
 
 import static io.frameloop.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.frameloop.protocol.FrameFormat;
 import io.frameloop.protocol.FrameHeader;
+import io.frameloop.server.FrameLoop;
+import io.frameloop.server.FrameLoopBootstrap;
+import io.frameloop.server.FrameLoopOptions;
 import io.frameloop.testing.CapturedLog;
 import io.frameloop.testing.Images;
 import io.frameloop.testing.RawWebSocket;

@@ -1,4 +1,4 @@
-package io.frameloop.server;
+package io.frameloop.endtoend.droppolicy;
 
 import static io.frameloop.testing.Pipelines.op;
 import static io.frameloop.testing.Pipelines.pipeline;
@@ -21,7 +21,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The reply direction: a client that reads slowly gets smaller replies before any is dropped as slow_client. */
 @ExtendWith(VertxExtension.class)
-class ReplyQualityTest {
+class ReplyQualityUnderASlowReaderTest {
 
   @Test
   void aSlowReaderGetsLowerQualityRepliesBeforeAnyIsDropped(Vertx vertx) throws Exception {

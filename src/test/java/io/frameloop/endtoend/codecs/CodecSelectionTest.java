@@ -1,4 +1,4 @@
-package io.frameloop.server;
+package io.frameloop.endtoend.codecs;
 
 import static io.frameloop.testing.Await.await;
 import static io.frameloop.testing.Pipelines.op;
@@ -6,8 +6,11 @@ import static io.frameloop.testing.Pipelines.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.frameloop.protocol.FrameFormat;
 import io.frameloop.image.JpegCodecSetting;
+import io.frameloop.protocol.FrameFormat;
+import io.frameloop.server.FrameLoopBootstrap;
+import io.frameloop.server.FrameLoopOptions;
+import io.frameloop.server.FrameLoopVerticle;
 import io.frameloop.testing.FrameClient;
 import io.frameloop.testing.Images;
 import io.frameloop.testing.TestServers;
