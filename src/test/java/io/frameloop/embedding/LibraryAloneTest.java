@@ -1,5 +1,7 @@
 package io.frameloop.embedding;
 
+import static io.frameloop.testing.Pipelines.op;
+import static io.frameloop.testing.Pipelines.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.frameloop.inference.OnnxRuntime;
@@ -7,16 +9,20 @@ import io.frameloop.protocol.FrameFormat;
 import io.frameloop.testing.FrameClient;
 import io.frameloop.testing.Images;
 import io.frameloop.testing.Http;
+import io.frameloop.testing.Wait;
 import io.frameloop.web.HeadlessChromiumAccess;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import java.io.File;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -61,7 +67,7 @@ class LibraryAloneTest {
         JsonObject faces = ops.stream().map(JsonObject.class::cast).filter(op -> op.getString("op").equals("faces")).findFirst().orElseThrow();
         assertThat(faces.getBoolean("available")).isTrue();
         assertThat(faces.getJsonObject("models").getJsonObject("blazeface").getString("reason")).isEqualTo(OnnxRuntime.MISSING);
-        client.usePipeline(new JsonObject().put("ops", new JsonArray().add(new JsonObject().put("op", "anonymize"))));
+        client.usePipeline(pipeline(op("anonymize")));
         client.sendFramed(1, 0, Images.fixture("astronaut-640x480.jpg"));
         assertThat(FrameFormat.decode(client.nextBinary()).header().sequence()).as("anonymized with haar").isEqualTo(1);
       }
@@ -78,18 +84,26 @@ class LibraryAloneTest {
   }
 
   private static int awaitPort(Process app, Path out, Path err) throws Exception {
-    long deadline = System.nanoTime() + 60_000_000_000L;
-    while (System.nanoTime() < deadline) {
-      List<String> lines = Files.readAllLines(out);
-      String listening = lines.stream().filter(l -> l.startsWith("APP LISTENING ")).findFirst().orElse(null);
-      if (listening != null) {
-        return Integer.parseInt(listening.substring("APP LISTENING ".length()).trim());
-      }
-      if (!app.isAlive()) {
-        break;
-      }
-      Thread.sleep(100);
+    // Null while the app starts; empty once the app has died: the port never comes, the wait ends.
+    OptionalInt port;
+    try {
+      port = Wait.forValue("the app's APP LISTENING line", Duration.ofSeconds(60), Duration.ofMillis(100), () -> {
+        String listening = Files.readAllLines(out).stream().filter(l -> l.startsWith("APP LISTENING ")).findFirst().orElse(null);
+        if (listening != null) {
+          return OptionalInt.of(Integer.parseInt(listening.substring("APP LISTENING ".length()).trim()));
+        }
+        return app.isAlive() ? null : OptionalInt.empty();
+      });
+    } catch (AssertionError notStarted) {
+      throw new AssertionError("the app did not start:\n" + appLog(err), notStarted);
     }
-    throw new AssertionError("the app did not start:\n" + Files.readAllLines(err).stream().collect(Collectors.joining("\n")));
+    if (port.isEmpty()) {
+      throw new AssertionError("the app did not start:\n" + appLog(err));
+    }
+    return port.getAsInt();
+  }
+
+  private static String appLog(Path err) throws IOException {
+    return Files.readAllLines(err).stream().collect(Collectors.joining("\n"));
   }
 }

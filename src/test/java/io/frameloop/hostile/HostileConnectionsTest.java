@@ -13,7 +13,6 @@ import io.frameloop.testing.TestServers;
 import io.frameloop.testing.Wait;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import java.io.IOException;
@@ -76,11 +75,11 @@ class HostileConnectionsTest {
     // A stall timeout longer than the test: only the limit on unsent answers can close them in time.
     int port = TestServers.start(vertx, TestServers.options(o -> o.getSessionOptions().setMaxFps(0)
       .setStalledTimeoutSeconds(120).setWriteQueueMaxBytes(32 * 1024))).actualPort();
-    JsonArray ops = new JsonArray();
+    List<JsonObject> steps = new ArrayList<>();
     for (int i = 0; i < 16; i++) {
-      ops.add(op("blur").put("kernel", 3));
+      steps.add(op("blur").put("kernel", 3));
     }
-    byte[] pipeline = new JsonObject().put("type", "pipeline").put("ops", ops).encode().getBytes(StandardCharsets.UTF_8);
+    byte[] pipeline = pipeline(steps).put("type", "pipeline").encode().getBytes(StandardCharsets.UTF_8);
     List<RawWebSocket> attackers = new ArrayList<>();
     try (FrameClient bystander = FrameClient.connect(vertx, port)) {
       for (int i = 0; i < 4; i++) {
@@ -225,7 +224,7 @@ class HostileConnectionsTest {
       assertThat(error.getLong("seq")).isEqualTo(9);
       assertThat(error.getString("message")).contains("over the limit of 65536");
       assertThat(client.pollBinary(Duration.ofMillis(500))).as("no oversized reply").isNull();
-      client.usePipeline(new JsonObject().put("quality", 80).put("ops", new JsonArray()));
+      client.usePipeline(pipeline().put("quality", 80));
       client.sendFramed(10, 0, Images.leftRedRightBlue());
       assertThat(FrameFormat.decode(client.nextBinary()).header().sequence()).isEqualTo(10);
     }

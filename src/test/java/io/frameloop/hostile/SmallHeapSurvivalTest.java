@@ -1,6 +1,7 @@
 package io.frameloop.hostile;
 
 import static io.frameloop.testing.Pipelines.op;
+import static io.frameloop.testing.Pipelines.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.frameloop.protocol.FrameFormat;
@@ -11,7 +12,6 @@ import io.frameloop.testing.Images;
 import io.frameloop.testing.RawWebSocket;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import java.io.IOException;
@@ -115,11 +115,11 @@ class SmallHeapSurvivalTest {
 
   /** Row 9: connections that send pipeline messages and never read the answers. */
   private static void nonReadingControlFlood(int port) throws Exception {
-    JsonArray ops = new JsonArray();
+    List<JsonObject> steps = new ArrayList<>();
     for (int i = 0; i < 16; i++) {
-      ops.add(op("blur").put("kernel", 3));
+      steps.add(op("blur").put("kernel", 3));
     }
-    byte[] message = new JsonObject().put("type", "pipeline").put("ops", ops).encode().getBytes(StandardCharsets.UTF_8);
+    byte[] message = pipeline(steps).put("type", "pipeline").encode().getBytes(StandardCharsets.UTF_8);
     List<RawWebSocket> attackers = new ArrayList<>();
     List<Thread> senders = new ArrayList<>();
     try {
@@ -173,11 +173,11 @@ class SmallHeapSurvivalTest {
     try (FrameClient attacker = FrameClient.connect(vertx, port)) {
       Buffer small = Images.jpeg(Images.canvas(64, 64, Images.BLUE, null, null));
       for (int seq = 0; seq < 100; seq++) {
-        JsonArray ops = new JsonArray();
+        List<JsonObject> steps = new ArrayList<>();
         for (int i = 0; i < 16; i++) {
-          ops.add(op("faces").put("model", i % 2 == 0 ? "haar" : "blazeface").put("minNeighbors", 1 + (seq + i) % 9));
+          steps.add(op("faces").put("model", i % 2 == 0 ? "haar" : "blazeface").put("minNeighbors", 1 + (seq + i) % 9));
         }
-        assertThat(attacker.setPipeline(new JsonObject().put("ops", ops)).getString("type")).isEqualTo("pipeline");
+        assertThat(attacker.setPipeline(pipeline(steps)).getString("type")).isEqualTo("pipeline");
         attacker.sendFramed(seq, 0, small);
         assertThat(FrameFormat.decode(attacker.nextBinary()).header().sequence()).isEqualTo(seq);
       }
@@ -185,11 +185,11 @@ class SmallHeapSurvivalTest {
   }
 
   private static JsonObject flips(int count) {
-    JsonArray ops = new JsonArray();
+    List<JsonObject> steps = new ArrayList<>();
     for (int i = 0; i < count; i++) {
-      ops.add(op("flip"));
+      steps.add(op("flip"));
     }
-    return new JsonObject().put("ops", ops);
+    return pipeline(steps);
   }
 
   private static Buffer largeFrame() {

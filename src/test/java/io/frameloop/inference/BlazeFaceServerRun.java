@@ -1,13 +1,14 @@
 package io.frameloop.inference;
 
+import static io.frameloop.testing.Pipelines.op;
+import static io.frameloop.testing.Pipelines.pipeline;
+
 import io.frameloop.protocol.FrameFormat;
 import io.frameloop.server.FrameLoopVerticle;
 import io.frameloop.testing.FrameClient;
 import io.frameloop.testing.Images;
 import io.frameloop.testing.TestServers;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +26,7 @@ public final class BlazeFaceServerRun {
     Vertx vertx = Vertx.vertx();
     FrameLoopVerticle server = TestServers.start(vertx, TestServers.options());
     try (FrameClient client = FrameClient.connect(vertx, server.actualPort())) {
-      client.usePipeline(new JsonObject().put("ops", new JsonArray().add(new JsonObject().put("op", "faces").put("model", "blazeface"))));
+      client.usePipeline(pipeline(op("faces").put("model", "blazeface")));
       client.sendFramed(7, 0, Images.fixture("astronaut-640x480.jpg"));
       System.out.println("PROCESSED " + FrameFormat.decode(client.nextBinary()).header().sequence());
     }

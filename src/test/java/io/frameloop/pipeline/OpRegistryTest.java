@@ -1,5 +1,7 @@
 package io.frameloop.pipeline;
 
+import static io.frameloop.testing.Pipelines.op;
+import static io.frameloop.testing.Pipelines.ops;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -44,22 +46,22 @@ class OpRegistryTest {
     assertThat(haar.getBoolean("available")).isFalse();
     assertThat(haar.getString("reason")).contains(MISSING_CASCADE, "not found", "faceCascade");
     assertThat(faces.getJsonObject("models").getJsonObject("blazeface").getBoolean("available")).isTrue();
-    assertThatThrownBy(() -> registry.parse(new JsonArray().add(new JsonObject().put("op", "faces").put("model", "haar")), 80))
+    assertThatThrownBy(() -> registry.parse(ops(op("faces").put("model", "haar")), 80))
       .isInstanceOf(PipelineException.class)
       .hasMessageContaining("model 'haar' is unavailable")
       .hasMessageContaining(MISSING_CASCADE);
-    registry.parse(new JsonArray().add(new JsonObject().put("op", "faces")), 80);
+    registry.parse(ops(op("faces")), 80);
   }
 
   @Test
   void facesIsUnavailableWhenNeitherModelLoads() {
     OpRegistry registry = OpRegistry.fromClassPath(new JsonObject().put("faceCascade", MISSING_CASCADE)
       .put("faceModel", MISSING_CASCADE + ".onnx"));
-    for (String op : List.of("faces", "anonymize")) {
-      JsonObject json = describe(registry, op);
+    for (String name : List.of("faces", "anonymize")) {
+      JsonObject json = describe(registry, name);
       assertThat(json.getBoolean("available")).isFalse();
       assertThat(json.getString("reason")).contains("no face model", MISSING_CASCADE + ".onnx", MISSING_CASCADE, "faceModel");
-      assertThatThrownBy(() -> registry.parse(new JsonArray().add(new JsonObject().put("op", op)), 80))
+      assertThatThrownBy(() -> registry.parse(ops(op(name)), 80))
         .isInstanceOf(PipelineException.class).hasMessageContaining("unavailable");
     }
   }

@@ -1,15 +1,17 @@
 package io.frameloop.replay;
 
 import static io.frameloop.testing.Await.await;
+import static io.frameloop.testing.Pipelines.op;
+import static io.frameloop.testing.Pipelines.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.frameloop.record.RecordingReader;
-import io.frameloop.testing.Await;
 import io.frameloop.testing.FrameClient;
 import io.frameloop.testing.Images;
 import io.frameloop.testing.ReplayCli;
 import io.frameloop.testing.TestServers;
+import io.frameloop.testing.Wait;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -44,10 +46,10 @@ class ReplayRecordingTest {
 
   /** Waits until the server has closed the recording (its session.json has the final counts). */
   static RecordingReader.Recorded closedRecording(Path dir) {
-    Await.until(() -> {
+    Wait.until("the recording closed (stoppedAt in " + dir.resolve("session.json") + ")", Wait.LIMIT, Duration.ofMillis(50), () -> {
       try {
         return Files.readString(dir.resolve("session.json")).contains("stoppedAt");
-      } catch (IOException e) {
+      } catch (IOException notWrittenYet) {
         return false;
       }
     });
@@ -91,8 +93,7 @@ class ReplayRecordingTest {
       for (int i = 0; i <= GAPS_MS.length; i++) {
         client.sendFramed(i, i, fixtures.get(i % 2));
         if (i == 5) {
-          client.sendJson(new JsonObject().put("type", "pipeline")
-            .put("ops", new JsonArray().add(new JsonObject().put("op", "gray"))));
+          client.sendJson(pipeline(op("gray")).put("type", "pipeline"));
         }
         if (i < GAPS_MS.length) {
           Thread.sleep(GAPS_MS[i]);

@@ -1,6 +1,8 @@
 package io.frameloop.replay;
 
 import static io.frameloop.testing.Await.await;
+import static io.frameloop.testing.Pipelines.op;
+import static io.frameloop.testing.Pipelines.pipeline;
 import static io.frameloop.testing.ReplayCli.replay;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -11,7 +13,6 @@ import io.frameloop.testing.Images;
 import io.frameloop.testing.TestServers;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import java.io.ByteArrayOutputStream;
@@ -120,7 +121,7 @@ class ReplayTest {
       o.getWorkerOptions().setWorkerInstances(1);
       o.getSessionOptions().setMaxFps(0);
     })).actualPort();
-    JsonObject heavy = new JsonObject().put("ops", new JsonArray().add(new JsonObject().put("op", "blur").put("kernel", 45)));
+    JsonObject heavy = pipeline(op("blur").put("kernel", 45));
     List<String> progress = new ArrayList<>();
     ReplayReport report = await(new ReplayRunner(vertx, URI.create("ws://127.0.0.1:" + port + "/frames"),
       FrameSource.synthetic(1280, 720, 10), 3, 60, 0, Duration.ofSeconds(4), heavy, progress::add).run());

@@ -1,6 +1,7 @@
 package io.frameloop.server;
 
 import static io.frameloop.testing.Await.await;
+import static io.frameloop.testing.Pipelines.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -86,7 +87,7 @@ class ConfigLoaderTest {
   @Test
   void optionsSurviveAJsonRoundTrip() {
     FrameLoopOptions options = new FrameLoopOptions()
-      .setPipeline(new JsonObject().put("ops", new io.vertx.core.json.JsonArray()).put("quality", 50));
+      .setPipeline(pipeline().put("quality", 50));
     options.getHttpServerOptions().setPort(1234);
     options.getSessionOptions().setMaxFps(7);
     options.getWorkerOptions().setAddress("a.b");

@@ -7,6 +7,7 @@ import io.frameloop.pipeline.FrameJob;
 import io.frameloop.pipeline.PipelineSpec;
 import io.frameloop.pipeline.ProcessedFrame;
 import io.frameloop.pipeline.StageTimes;
+import io.frameloop.testing.Wait;
 import io.frameloop.worker.WorkerLease;
 import io.frameloop.worker.WorkerPool;
 import io.frameloop.worker.Workers;
@@ -16,6 +17,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -55,11 +57,8 @@ class FrameSchedulerTest {
     WorkerPool pool = scheduler.workers();
     vertx.eventBus().publish(address + ".announce", new JsonObject().put("node", "test").put("up", true)
       .put("workers", new JsonArray().add(new JsonObject().put("address", address + ".worker").put("busyMs", 0))));
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (pool.health().getInteger("workers") != 1) {
-      assertThat(System.nanoTime()).isLessThan(deadline);
-      Thread.sleep(10);
-    }
+    Wait.until("the announced worker in the pool", Duration.ofSeconds(10), Duration.ofMillis(10),
+      () -> pool.health().getInteger("workers") == 1);
     return scheduler;
   }
 

@@ -4,7 +4,6 @@ import io.vertx.core.Future;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.BooleanSupplier;
 
 /** Blocks a test thread on a Vert.x future, with a bound. Conditions are waited for with {@link Wait}. */
 public final class Await {
@@ -20,16 +19,5 @@ public final class Await {
     } catch (TimeoutException e) {
       throw new AssertionError("not completed within " + TIMEOUT, e);
     }
-  }
-
-  /**
-   * Polls {@code condition} until it holds, failing after {@link #TIMEOUT}.
-   *
-   * @deprecated wait with {@link Wait#until(String, Wait.Check)}, which names what it waits for;
-   *     kept only until server/TransportLimitTest (another engineer's file in issue 23) is switched.
-   */
-  @Deprecated
-  public static void until(BooleanSupplier condition) {
-    Wait.until("condition", TIMEOUT, Duration.ofMillis(50), condition::getAsBoolean);
   }
 }

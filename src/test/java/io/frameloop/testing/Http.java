@@ -36,15 +36,4 @@ public final class Http {
       throw new AssertionError(e);
     }
   }
-
-  /**
-   * The value of one series in a Prometheus scrape.
-   *
-   * @deprecated read it with {@link Metrics#value}; kept only until server/VerticleInstancesTest
-   *     (another engineer's file in issue 23) is switched.
-   */
-  @Deprecated
-  public static double metric(String scrape, String series) {
-    return Metrics.of(scrape).value(series);
-  }
 }

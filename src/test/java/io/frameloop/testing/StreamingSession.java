@@ -25,10 +25,9 @@ public final class StreamingSession implements AutoCloseable {
     this.thread = new Thread(() -> {
       for (int seq = 0; seq < maxFrames && running && !client.isClosed(); seq++) {
         client.sendFramed(seq, 0, frame);
-        long next = System.nanoTime() + intervalMs * 1_000_000;
-        long left;
-        while ((left = next - System.nanoTime()) > 0) {
-          if (client.pollBinary(Duration.ofNanos(left)) != null) {
+        Wait.Deadline next = Wait.Deadline.in(Duration.ofMillis(intervalMs));
+        while (!next.passed()) {
+          if (client.pollBinary(next.remaining()) != null) {
             arrivals.add(System.nanoTime());
           }
         }

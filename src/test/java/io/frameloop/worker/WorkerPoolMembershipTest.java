@@ -5,11 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.frameloop.pipeline.FrameJob;
 import io.frameloop.pipeline.PipelineSpec;
+import io.frameloop.testing.Wait;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -28,6 +30,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class WorkerPoolMembershipTest {
 
   private static final String ADDRESS = "membership.test";
+  private static final Duration WAIT_LIMIT = Duration.ofSeconds(10);
+  private static final Duration WAIT_EVERY = Duration.ofMillis(10);
 
   @Test
   void aDepartedNodesFrameFailsAtOnceAndItsWorkersAreForgotten(Vertx vertx) throws Exception {
@@ -38,7 +42,7 @@ class WorkerPoolMembershipTest {
     announce(vertx, "gone-node", "id-gone", ADDRESS + ".silent");
     announce(vertx, "kept-node", "id-kept", ADDRESS + ".kept");
     announce(vertx, "single-node", null, ADDRESS + ".local");
-    waitUntil(() -> pool.health().getInteger("workers") == 3);
+    waitUntil("three workers announced", () -> pool.health().getInteger("workers") == 3);
 
     // A frame in each worker; none answers.
     List<CompletableFuture<Throwable>> results = new ArrayList<>();
@@ -49,11 +53,11 @@ class WorkerPoolMembershipTest {
       vertx.runOnContext(v -> lease.process(new FrameJob(Buffer.buffer(new byte[] {1}), new PipelineSpec(List.of(), 80)))
         .onComplete(ar -> result.complete(ar.cause())));
     }
-    waitUntil(() -> pool.busy() == 3);
+    waitUntil("a frame in each worker", () -> pool.busy() == 3);
 
     long left = System.nanoTime();
     Workers.membersChanged(vertx, List.of("id-kept", "some-front"));
-    waitUntil(() -> results.stream().anyMatch(CompletableFuture::isDone));
+    waitUntil("the departed node's frame failed", () -> results.stream().anyMatch(CompletableFuture::isDone));
     assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - left)).isLessThan(5_000); // not processTimeoutMs (60 s)
     Thread.sleep(200);
     List<Throwable> failures = results.stream().filter(CompletableFuture::isDone).map(CompletableFuture::join).toList();
@@ -76,15 +80,7 @@ class WorkerPoolMembershipTest {
       .put("up", true).put("workers", new JsonArray().add(new JsonObject().put("address", workerAddress).put("busyMs", 0))));
   }
 
-  private interface Check {
-    boolean ok();
-  }
-
-  private static void waitUntil(Check check) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (!check.ok()) {
-      assertThat(System.nanoTime()).as("condition within 10 s").isLessThan(deadline);
-      Thread.sleep(10);
-    }
+  private static void waitUntil(String what, Wait.Check check) {
+    Wait.until(what, WAIT_LIMIT, WAIT_EVERY, check);
   }
 }

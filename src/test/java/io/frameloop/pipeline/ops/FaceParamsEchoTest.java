@@ -1,5 +1,7 @@
 package io.frameloop.pipeline.ops;
 
+import static io.frameloop.testing.Pipelines.op;
+import static io.frameloop.testing.Pipelines.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.frameloop.protocol.FrameFormat;
@@ -26,7 +28,7 @@ class FaceParamsEchoTest {
 
   @Test
   void helloEchoesTheConfiguredBlazeFacePipelineWithBlazeFacesParametersOnly(Vertx vertx) {
-    JsonObject configured = pipeline(new JsonObject().put("op", "faces").put("keypoints", true));
+    JsonObject configured = pipeline(op("faces").put("keypoints", true)).put("quality", 90);
     int port = TestServers.start(vertx, TestServers.options(o -> o.setPipeline(configured))).actualPort();
     try (FrameClient client = FrameClient.connect(vertx, port)) {
       JsonObject faces = client.hello().getJsonArray("pipeline").getJsonObject(0);
@@ -43,36 +45,32 @@ class FaceParamsEchoTest {
   void eachModelsPipelineCarriesOnlyItsOwnParameters(Vertx vertx) {
     int port = TestServers.start(vertx, TestServers.options()).actualPort();
     try (FrameClient client = FrameClient.connect(vertx, port)) {
-      JsonObject blazeFace = echoed(client, new JsonObject().put("op", "faces").put("minNeighbors", 9).put("minScore", 0.5));
+      JsonObject blazeFace = echoed(client, op("faces").put("minNeighbors", 9).put("minScore", 0.5));
       assertThat(blazeFace.getMap()).containsOnlyKeys("op", "model", "minScore", "keypoints");
       assertThat(blazeFace.getString("model")).as("the default model, named").isEqualTo("blazeface");
       assertThat(blazeFace.getDouble("minScore")).isEqualTo(0.5);
       assertProcesses(client, 1);
 
-      JsonObject haar = echoed(client, new JsonObject().put("op", "faces").put("model", "haar").put("keypoints", true).put("minSize", 40));
+      JsonObject haar = echoed(client, op("faces").put("model", "haar").put("keypoints", true).put("minSize", 40));
       assertThat(haar.getMap()).as("keypoints are BlazeFace's").containsOnlyKeys("op", "model", "scaleFactor", "minNeighbors", "minSize");
       assertThat(haar.getInteger("minSize")).isEqualTo(40);
       assertThat(haar.getInteger("minNeighbors")).isEqualTo(5);
       assertProcesses(client, 2);
 
-      JsonObject anonymize = echoed(client, new JsonObject().put("op", "anonymize").put("model", "blazeface").put("scaleFactor", 1.3));
+      JsonObject anonymize = echoed(client, op("anonymize").put("model", "blazeface").put("scaleFactor", 1.3));
       assertThat(anonymize.getMap()).containsOnlyKeys("op", "model", "minScore", "style", "padding");
       assertThat(anonymize.getString("style")).isEqualTo("blur");
       assertProcesses(client, 3);
 
-      JsonObject anonymizeHaar = echoed(client, new JsonObject().put("op", "anonymize").put("model", "haar").put("minScore", 0.9));
+      JsonObject anonymizeHaar = echoed(client, op("anonymize").put("model", "haar").put("minScore", 0.9));
       assertThat(anonymizeHaar.getMap()).containsOnlyKeys("op", "model", "scaleFactor", "minNeighbors", "minSize", "style", "padding");
       assertProcesses(client, 4);
     }
   }
 
-  private static JsonObject pipeline(JsonObject op) {
-    return new JsonObject().put("ops", new JsonArray().add(op)).put("quality", 90);
-  }
-
   /** The op as the server echoes it back when the session sets a pipeline of {@code op} alone. */
   private static JsonObject echoed(FrameClient client, JsonObject op) {
-    JsonArray ops = client.usePipeline(pipeline(op)).getJsonArray("ops");
+    JsonArray ops = client.usePipeline(pipeline(op).put("quality", 90)).getJsonArray("ops");
     assertThat(ops).hasSize(1);
     return ops.getJsonObject(0);
   }

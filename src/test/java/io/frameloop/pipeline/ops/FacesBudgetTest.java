@@ -1,5 +1,6 @@
 package io.frameloop.pipeline.ops;
 
+import static io.frameloop.testing.Pipelines.op;
 import static io.frameloop.testing.Pipelines.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -17,8 +18,9 @@ import io.frameloop.pipeline.PipelineSpec;
 import io.frameloop.pipeline.ops.faces.HaarDetector;
 import io.frameloop.testing.Images;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.opencv.core.Mat;
 import org.opencv.core.Rect;
@@ -41,11 +43,11 @@ class FacesBudgetTest {
     assertRefused(faces().put("minNeighbors", 0), "minNeighbors", "between 1 and 50");
     assertRefused(faces().put("minSize", 0), "minSize", "between 1 and");
     rules.parse(pipeline(faces().put("scaleFactor", 1.05).put("minNeighbors", 1).put("minSize", 1)), 80);
-    JsonObject blazeFace = new JsonObject().put("op", "faces");
+    JsonObject blazeFace = op("faces");
     assertRefused(blazeFace.copy().put("minScore", 0.1), "minScore", "between 0.3 and 1");
     assertRefused(blazeFace.copy().put("keypoints", "yes"), "keypoints", "true or false");
     assertRefused(blazeFace.copy().put("model", "yolo"), "model", "[blazeface, haar]");
-    JsonObject anonymize = new JsonObject().put("op", "anonymize");
+    JsonObject anonymize = op("anonymize");
     assertRefused(anonymize.copy().put("padding", 101), "padding", "between 0 and 100");
     assertRefused(anonymize.copy().put("style", "emoji"), "style", "[blur, pixelate]");
   }
@@ -98,15 +100,15 @@ class FacesBudgetTest {
   }
 
   private PipelineSpec sixteenFaces(int minSize) {
-    JsonArray ops = new JsonArray();
+    List<JsonObject> steps = new ArrayList<>();
     for (int i = 0; i < 16; i++) {
-      ops.add(faces().put("minSize", minSize));
+      steps.add(faces().put("minSize", minSize));
     }
-    return rules.parse(new JsonObject().put("ops", ops), 80);
+    return rules.parse(pipeline(steps), 80);
   }
 
   private static JsonObject faces() {
-    return new JsonObject().put("op", "faces").put("model", "haar");
+    return op("faces").put("model", "haar");
   }
 
   private PipelineSpec parse(JsonObject op) {

@@ -1,10 +1,13 @@
-package io.frameloop.server;
+package io.frameloop.endtoend.embedding;
 
 import static io.frameloop.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.frameloop.pipeline.FrameOpFactory;
 import io.frameloop.pipeline.OpRegistry;
+import io.frameloop.server.FrameLoop;
+import io.frameloop.server.FrameLoopBootstrap;
+import io.frameloop.server.FrameLoopOptions;
 import io.frameloop.testing.FrameClient;
 import io.frameloop.testing.HelloOps;
 import io.frameloop.testing.TestServers;

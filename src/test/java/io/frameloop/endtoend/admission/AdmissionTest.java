@@ -1,15 +1,20 @@
-package io.frameloop.server;
+package io.frameloop.endtoend.admission;
 
 import static io.frameloop.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.frameloop.protocol.FrameFormat;
+import io.frameloop.server.FrameLoop;
+import io.frameloop.server.FrameLoopBootstrap;
+import io.frameloop.server.FrameLoopOptions;
 import io.frameloop.testing.FrameClient;
 import io.frameloop.testing.Http;
 import io.frameloop.testing.Images;
+import io.frameloop.testing.Metrics;
 import io.frameloop.testing.RawWebSocket;
 import io.frameloop.testing.TestServers;
+import io.frameloop.testing.Wait;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -74,11 +79,7 @@ class AdmissionTest {
 
     // The slot is freed when the session closes.
     first.close();
-    long deadline = System.nanoTime() + FrameClient.TIMEOUT.toNanos();
-    while (frameLoop.sessionCount() > 0) {
-      assertThat(System.nanoTime()).as("the first session closed in time").isLessThan(deadline);
-      Thread.onSpinWait();
-    }
+    Wait.until("the first session closed", FrameClient.TIMEOUT, () -> frameLoop.sessionCount() == 0);
     try (FrameClient next = FrameClient.connect(vertx, port)) {
       assertThat(next.hello().getString("type")).isEqualTo("hello");
     }
@@ -101,11 +102,7 @@ class AdmissionTest {
     int port = server.actualPort();
     FrameClient open = FrameClient.connect(vertx, port);
     RawWebSocket silent = RawWebSocket.connect(port, "/frames");
-    long silentAdmitted = System.nanoTime() + FrameClient.TIMEOUT.toNanos();
-    while (frameLoop.sessionCount() < 2) {
-      assertThat(System.nanoTime()).as("both sessions admitted in time").isLessThan(silentAdmitted);
-      Thread.onSpinWait();
-    }
+    Wait.until("both sessions admitted", FrameClient.TIMEOUT, () -> frameLoop.sessionCount() >= 2);
 
     Future<Void> closing = frameLoop.close();
     open.awaitClosed();
@@ -114,12 +111,12 @@ class AdmissionTest {
     // The HTTP server is the application's and still up: FrameLoop refuses the upgrade itself.
     assertThatThrownBy(() -> FrameClient.connect(vertx, port))
       .isInstanceOfSatisfying(UpgradeRejectedException.class, e -> assertThat(e.getStatus()).isEqualTo(503));
-    assertThat(Http.get(port, "/metrics").body()).contains("frameloop_sessions_rejected_total{reason=\"shutting_down\"} 1.0");
+    assertThat(Metrics.scrape(port).value("frameloop_sessions_rejected_total{reason=\"shutting_down\"}")).isEqualTo(1.0);
 
     silent.close(); // the connection goes: the shutdown completes
     await(closing);
     assertThat(Http.get(port, "/frames").statusCode()).as("the closed FrameLoop's frames route is removed").isEqualTo(404);
-    assertThat(Http.get(port, "/metrics").statusCode()).isEqualTo(404);
+    assertThat(Http.get(port, Metrics.PATH).statusCode()).isEqualTo(404);
     assertThat(Http.get(port, "/health").statusCode()).isEqualTo(404);
     await(server.close());
   }

@@ -1,21 +1,25 @@
-package io.frameloop.server;
+package io.frameloop.endtoend.limits;
 
 import static io.frameloop.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.frameloop.protocol.FrameFormat;
 import io.frameloop.protocol.FrameHeader;
-import io.frameloop.testing.Await;
+import io.frameloop.server.FrameLoop;
+import io.frameloop.server.FrameLoopBootstrap;
+import io.frameloop.server.FrameLoopOptions;
 import io.frameloop.testing.CapturedLog;
 import io.frameloop.testing.Images;
 import io.frameloop.testing.RawWebSocket;
 import io.frameloop.testing.TestServers;
+import io.frameloop.testing.Wait;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.junit5.VertxExtension;
 import java.net.SocketException;
+import java.time.Duration;
 import java.util.List;
 import java.util.logging.Level;
 import org.junit.jupiter.api.Test;
@@ -24,6 +28,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /** FrameLoop mounted on a server with Vert.x's default WebSocket limits (64 KiB): the cut is blamed on the server's limit, not the client. */
 @ExtendWith(VertxExtension.class)
 class TransportLimitTest {
+
+  /** How often the session count and the log are read while waiting. */
+  private static final Duration POLL = Duration.ofMillis(50);
 
   @Test
   void aFrameOverTheServersOwnLimitIsReportedAsTheTransportLimit(Vertx vertx) throws Exception {
@@ -43,8 +50,9 @@ class TransportLimitTest {
         // The server may read the frame's length, refuse it and cut the connection before the
         // payload is all written: the cut this test is about, seen from the sending side.
       }
-      Await.until(() -> frameLoop.sessionCount() == 0);
-      Await.until(() -> !warnings(log).isEmpty() && !closes(log).isEmpty());
+      Wait.until("the cut session gone", Wait.LIMIT, POLL, () -> frameLoop.sessionCount() == 0);
+      Wait.until("the transport-limit warning and the session's close line", Wait.LIMIT, POLL,
+        () -> !warnings(log).isEmpty() && !closes(log).isEmpty());
     } finally {
       log.close();
     }

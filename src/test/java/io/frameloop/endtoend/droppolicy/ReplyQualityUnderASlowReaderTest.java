@@ -1,5 +1,7 @@
-package io.frameloop.server;
+package io.frameloop.endtoend.droppolicy;
 
+import static io.frameloop.testing.Pipelines.op;
+import static io.frameloop.testing.Pipelines.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.frameloop.protocol.FrameFormat;
@@ -9,7 +11,6 @@ import io.frameloop.testing.RawWebSocket;
 import io.frameloop.testing.TestServers;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import java.util.ArrayList;
@@ -20,7 +21,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The reply direction: a client that reads slowly gets smaller replies before any is dropped as slow_client. */
 @ExtendWith(VertxExtension.class)
-class ReplyQualityTest {
+class ReplyQualityUnderASlowReaderTest {
 
   @Test
   void aSlowReaderGetsLowerQualityRepliesBeforeAnyIsDropped(Vertx vertx) throws Exception {
@@ -31,8 +32,8 @@ class ReplyQualityTest {
     // Noise keeps its size at each quality: a reply's size says the quality it was encoded at.
     Buffer noise = Images.noiseJpeg(320, 240, 90); // small and quick: frames never wait for each other
     try (RawWebSocket client = RawWebSocket.connect(port, "/frames", 16 * 1024)) {
-      client.send(RawWebSocket.TEXT, new JsonObject().put("type", "pipeline").put("quality", 90)
-        .put("ops", new JsonArray().add(new JsonObject().put("op", "flip").put("axis", "horizontal"))).encode().getBytes());
+      client.send(RawWebSocket.TEXT, pipeline(op("flip").put("axis", "horizontal")).put("type", "pipeline").put("quality", 90)
+        .encode().getBytes());
       int frames = 60;
       for (int seq = 1; seq <= frames; seq++) {
         client.send(RawWebSocket.BINARY, FrameFormat.encode(new FrameHeader(seq, 0), noise).getBytes());

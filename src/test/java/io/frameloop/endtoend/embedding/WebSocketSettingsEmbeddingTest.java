@@ -1,9 +1,12 @@
-package io.frameloop.server;
+package io.frameloop.endtoend.embedding;
 
 import static io.frameloop.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.frameloop.protocol.FrameFormat;
+import io.frameloop.server.FrameLoop;
+import io.frameloop.server.FrameLoopBootstrap;
+import io.frameloop.server.FrameLoopOptions;
 import io.frameloop.testing.FrameClient;
 import io.frameloop.testing.Http;
 import io.frameloop.testing.Images;

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.w3c.dom.Document;
 
 /** Text from the run (a source's name, a pipeline) never becomes markup in the report. */
-class HtmlReportTest {
+class HtmlReportEscapingTest {
 
   private static final String HOSTILE = "</script><img src=x onerror=alert(1)> & \"quoted\" 'single'";
 

@@ -6,7 +6,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** The reply quality's rules on a simulated clock: down fast under a growing queue, up slowly once it empties. */
-class ReplyQualityRulesTest {
+class ReplyQualityStepsTest {
 
   private static final long MAX = 256 * 1024;
 

@@ -1,9 +1,16 @@
-package io.frameloop.server;
+package io.frameloop.endtoend.embedding;
 
 import static io.frameloop.testing.Await.await;
+import static io.frameloop.testing.Pipelines.op;
+import static io.frameloop.testing.Pipelines.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.frameloop.protocol.FrameFormat;
+import io.frameloop.server.FrameLoop;
+import io.frameloop.server.FrameLoopBootstrap;
+import io.frameloop.server.FrameLoopMount;
+import io.frameloop.server.FrameLoopOptions;
+import io.frameloop.server.FrameLoopVerticle;
 import io.frameloop.testing.FrameClient;
 import io.frameloop.testing.Http;
 import io.frameloop.testing.Images;
@@ -11,7 +18,6 @@ import io.frameloop.testing.TestServers;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.junit5.VertxExtension;
@@ -26,8 +32,7 @@ class EmbeddingTest {
   @Test
   void deployedAsAVerticleWithJsonConfig(Vertx vertx) {
     JsonObject config = TestServers.options()
-      .setPipeline(new JsonObject().put("ops", new JsonArray()
-        .add(new JsonObject().put("op", "resize").put("width", 320))).put("quality", 70))
+      .setPipeline(pipeline(op("resize").put("width", 320)).put("quality", 70))
       .toJson();
     FrameLoopVerticle verticle = new FrameLoopVerticle();
     await(vertx.deployVerticle(verticle, new DeploymentOptions().setConfig(config)));

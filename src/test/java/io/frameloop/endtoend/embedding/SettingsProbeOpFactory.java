@@ -1,4 +1,4 @@
-package io.frameloop.server;
+package io.frameloop.endtoend.embedding;
 
 import io.frameloop.pipeline.FrameOp;
 import io.frameloop.pipeline.FrameOpFactory;

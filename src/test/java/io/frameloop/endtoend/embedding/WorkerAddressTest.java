@@ -1,10 +1,15 @@
-package io.frameloop.server;
+package io.frameloop.endtoend.embedding;
 
 import static io.frameloop.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.frameloop.protocol.FrameFormat;
+import io.frameloop.server.FrameLoop;
+import io.frameloop.server.FrameLoopBootstrap;
+import io.frameloop.server.FrameLoopMount;
+import io.frameloop.server.FrameLoopOptions;
+import io.frameloop.server.Role;
 import io.frameloop.testing.FrameClient;
 import io.frameloop.testing.Images;
 import io.frameloop.testing.TestServers;

@@ -1,12 +1,15 @@
-package io.frameloop.server;
+package io.frameloop.endtoend.embedding;
 
 import static io.frameloop.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.frameloop.server.FrameLoopOptions;
+import io.frameloop.server.FrameLoopVerticle;
 import io.frameloop.testing.FrameClient;
 import io.frameloop.testing.Http;
 import io.frameloop.testing.Images;
+import io.frameloop.testing.Metrics;
 import io.frameloop.testing.TestServers;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
@@ -44,9 +47,9 @@ class VerticleInstancesTest {
     }
     assertThatThrownBy(() -> FrameClient.connect(vertx, port)).as("one maxSessions for both instances")
       .isInstanceOfSatisfying(UpgradeRejectedException.class, e -> assertThat(e.getStatus()).isEqualTo(503));
-    String metrics = Http.get(port, "/metrics").body();
-    assertThat(Http.metric(metrics, "frameloop_sessions_active")).isEqualTo(3);
-    assertThat(Http.metric(metrics, "frameloop_frames_out_total")).as("one set of counters").isEqualTo(3);
+    Metrics metrics = Metrics.scrape(port);
+    assertThat(metrics.value("frameloop_sessions_active")).isEqualTo(3);
+    assertThat(metrics.value("frameloop_frames_out_total")).as("one set of counters").isEqualTo(3);
 
     await(vertx.undeploy(deployment));
     for (FrameClient client : clients) {

@@ -1,7 +1,8 @@
-package io.frameloop.server;
+package io.frameloop.endtoend.configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.frameloop.server.FrameLoopOptions;
 import io.frameloop.testing.FrameClient;
 import io.frameloop.testing.Http;
 import io.frameloop.testing.RawWebSocket;

@@ -1,17 +1,20 @@
-package io.frameloop.server;
+package io.frameloop.endtoend.codecs;
 
 import static io.frameloop.testing.Await.await;
+import static io.frameloop.testing.Pipelines.op;
+import static io.frameloop.testing.Pipelines.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.frameloop.protocol.FrameFormat;
 import io.frameloop.image.JpegCodecSetting;
+import io.frameloop.protocol.FrameFormat;
+import io.frameloop.server.FrameLoopBootstrap;
+import io.frameloop.server.FrameLoopOptions;
+import io.frameloop.server.FrameLoopVerticle;
 import io.frameloop.testing.FrameClient;
 import io.frameloop.testing.Images;
 import io.frameloop.testing.TestServers;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -46,7 +49,7 @@ class CodecSelectionTest {
       // A 1280x720 webcam frame shrunk to 320 wide: decoded at 1/4, same result size.
       Mat hd = new Mat();
       Imgproc.resize(Images.decode(Images.leftRedRightBlue()), hd, new Size(1280, 720));
-      client.usePipeline(new JsonObject().put("ops", new JsonArray().add(new JsonObject().put("op", "resize").put("width", 320))));
+      client.usePipeline(pipeline(op("resize").put("width", 320)));
       client.sendFramed(2, 0, Images.jpeg(hd));
       Mat small = Images.decode(FrameFormat.decode(client.nextBinary()).jpeg());
       assertThat(small.cols()).isEqualTo(320);
