@@ -1,4 +1,4 @@
-package io.frameloop.embedding;
+package io.frameloop.endtoend.embedding;
 
 import io.frameloop.pipeline.OpRegistry;
 import io.frameloop.server.FrameLoop;

@@ -1,4 +1,4 @@
-package io.frameloop.embedding;
+package io.frameloop.endtoend.embedding;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.frameloop.embedding;
+package io.frameloop.endtoend.embedding;
 
 import static io.frameloop.testing.Pipelines.op;
 import static io.frameloop.testing.Pipelines.pipeline;
