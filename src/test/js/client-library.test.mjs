@@ -2,6 +2,7 @@
 // backoff, the credit window, the percentile, the server's limits, the adaptation and the stage
 // timings. ClientLibraryTest runs this file, so `mvn test` does:
 //   node --test src/test/js/client-library.test.mjs
+import './file-fetch.mjs'; // first: adaptive.js fetches its constants file while it loads
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
