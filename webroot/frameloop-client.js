@@ -36,6 +36,7 @@ const REFUSAL_TIMEOUT_MS = 5000; // asking why a handshake was refused must not 
 // A session that stayed open this long, or got its hello and a frame back, proved the server works:
 // only then does the reconnect backoff start again from its minimum.
 const PROVEN_OPEN_MS = 5000;
+const POLL_MS = 50; // how soon to look again at a camera read on demand that had no frame yet
 const REMEMBERED_FRAMES = 256; // frames the server dropped get no reply: the oldest are forgotten
 
 export class FrameLoopClient extends EventTarget {
@@ -364,10 +365,15 @@ export class FrameLoopClient extends EventTarget {
     return !!this.socket && this.socket.readyState === WebSocket.OPEN && this.credits.hasRoom(performance.now());
   }
 
-  /** Captures frames from the stream's video track itself, within the window, maxFps and the controller's settings. */
-  attachCamera(stream) {
+  /**
+   * Captures frames from the stream's video track itself, within the window, maxFps and the controller's
+   * settings. options.frameSource: () => a CanvasImageSource to draw (e.g. the page's <video> playing the
+   * stream), for browsers without MediaStreamTrackProcessor (Firefox, Safari); see camera-capture.js.
+   * Throws a TypeError when this browser can read no frames that way (client.camera.mode says which way it does).
+   */
+  attachCamera(stream, { frameSource } = {}) {
     this.detachCamera();
-    this.camera = new CameraCapture(stream, () => this.schedulePump(0));
+    this.camera = new CameraCapture(stream, () => this.schedulePump(0), { frameSource });
     this.tickTimer = setInterval(() => {
       if (this.adaptation.tick(performance.now(), this.credits.oldestAgeMs(performance.now()))) {
         this.emit('adaptation', this.adaptation.state);
@@ -408,7 +414,11 @@ export class FrameLoopClient extends EventTarget {
       this.schedulePump(wait);
       return;
     }
-    if (!this.camera.fresh || this.camera.width === 0) return; // the camera's next frame pumps
+    if (!this.camera.fresh || this.camera.width === 0) {
+      // The camera's next frame pumps; a camera read on demand says nothing: ask again soon.
+      if (this.camera.polled) this.schedulePump(POLL_MS);
+      return;
+    }
     this.captureAndSend(this.camera);
   }
 
