@@ -128,7 +128,10 @@ export class FrameLoopClient extends EventTarget {
     const waiting = !this.socket && this.state !== 'idle' && this.state !== 'closed';
     this.state = 'closed';
     if (this.socket) this.socket.close(1000, 'closed by the client');
-    else if (waiting) this.emit('close', { code: 1000, reason: 'closed by the client', wasOpen: false, refused: null, reconnectInMs: null });
+    else if (waiting) {
+      this.generation++; // a close still asking why it was refused is over: this is the close event
+      this.emit('close', { code: 1000, reason: 'closed by the client', wasOpen: false, refused: null, reconnectInMs: null });
+    }
   }
 
   /** A new token: the session reopens with it at once. */

@@ -350,3 +350,22 @@ test('a server that closes right after accepting gets ever longer pauses; a prov
     client.close();
   });
 });
+
+test('close() while the server is asked why it refused gives one close event and no reconnect', async () => {
+  const refusal = pendingFetch();
+  await withFakes(refusal.fetch, async () => {
+    const client = new FrameLoopClient({ url: 'ws://127.0.0.1:9/frames', backoff: { minMs: 1, maxMs: 2 } });
+    const closes = [];
+    client.addEventListener('close', ({ detail }) => closes.push(detail));
+    await client.connect();
+    FakeSocket.made[0].drop();
+    await tick();
+    client.close();
+    refusal.calls[0].answer(new Response('', { status: 426 }));
+    await tick(20);
+    assert.equal(closes.length, 1, 'one close event');
+    assert.equal(closes[0].code, 1000);
+    assert.equal(client.state, 'closed');
+    assert.equal(FakeSocket.made.length, 1, 'no reconnect');
+  });
+});
