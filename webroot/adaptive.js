@@ -4,10 +4,15 @@
 // adaptive-constants.json (AdaptiveControllerTest runs the same inputs through both, this one under
 // node). Time is passed in (milliseconds, any origin), so that traces replay exactly.
 
-import ADAPTIVE_CONSTANTS from './adaptive-constants.json' with { type: 'json' };
 import { nearestRank } from './percentile.js';
 
-export { ADAPTIVE_CONSTANTS };
+// Fetched, not imported `with { type: 'json' }`: JSON modules need Chrome 123, Safari 17.2 or
+// Firefox 138, and an older browser would refuse the whole module graph. Top-level await holds the
+// modules that import this one until the constants are in (a failed fetch fails the import, naming why).
+const constantsUrl = new URL('./adaptive-constants.json', import.meta.url);
+const constantsResponse = await fetch(constantsUrl);
+if (!constantsResponse.ok) throw new Error(`${constantsUrl} answered ${constantsResponse.status}`);
+export const ADAPTIVE_CONSTANTS = await constantsResponse.json();
 
 export class AdaptiveController {
   // topQuality: the best JPEG quality (0–1), the start, lowered by qualityStep down to qualityFloor;

@@ -222,7 +222,8 @@ async function startCamera() {
   }
   $('local').srcObject = stream;
   try {
-    client.attachCamera(stream);
+    // Where the browser has no MediaStreamTrackProcessor (Firefox, Safari) the library draws the local video.
+    client.attachCamera(stream, { frameSource: () => $('local') });
   } catch (e) {
     stopCamera();
     showMessage(`The camera's frames cannot be read in this browser: ${e.message}`, true);

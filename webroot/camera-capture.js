@@ -1,18 +1,40 @@
-// Frames from a camera MediaStream, without the DOM: a MediaStreamTrackProcessor reads the video
-// track's frames as they come and keeps only the newest (latest frame wins); take() draws it at
-// the size asked into an OffscreenCanvas and encodes it as JPEG. Browsers without
-// MediaStreamTrackProcessor grab a frame on demand with ImageCapture instead.
+// Frames from a camera MediaStream, without the DOM. Three ways to read them, the first the browser
+// and the caller allow:
+//   'track-processor'  a MediaStreamTrackProcessor reads the video track's frames as they come and
+//                      keeps only the newest (latest frame wins) (Chromium);
+//   'frame-source'     the caller's frameSource(), a function returning what to draw now: any
+//                      CanvasImageSource, e.g. the page's <video> element playing the stream, or a
+//                      VideoFrame (Firefox, Safari: the page knows its own elements, the library does not);
+//   'image-capture'    ImageCapture grabs a frame on demand (Chromium without MediaStreamTrackProcessor).
+// take() draws the frame at the size asked into an OffscreenCanvas and encodes it as JPEG. A browser
+// without OffscreenCanvas (Safari before 16.4) cannot encode off the DOM: the constructor throws a
+// TypeError naming it, as it does when none of the three ways is there.
 
 export class CameraCapture {
-  /** onFrame: called whenever a new camera frame is there to take. */
-  constructor(stream, onFrame) {
+  /**
+   * onFrame: called whenever a new camera frame is there to take.
+   * frameSource: optional () => CanvasImageSource | null; the library draws what it returns and never
+   * closes it (a VideoFrame it returns stays the caller's to close).
+   */
+  constructor(stream, onFrame, { frameSource } = {}) {
     const [track] = stream.getVideoTracks();
     if (!track) throw new TypeError('the stream has no video track');
-    if (typeof MediaStreamTrackProcessor === 'undefined' && typeof ImageCapture === 'undefined') {
-      throw new TypeError('this browser offers neither MediaStreamTrackProcessor nor ImageCapture to read camera frames');
+    if (frameSource !== undefined && typeof frameSource !== 'function') {
+      throw new TypeError('frameSource must be a function returning what to draw (e.g. () => videoElement)');
+    }
+    if (typeof OffscreenCanvas === 'undefined') {
+      throw new TypeError('this browser has no OffscreenCanvas to encode camera frames in');
+    }
+    if (typeof MediaStreamTrackProcessor !== 'undefined') this.mode = 'track-processor';
+    else if (frameSource) this.mode = 'frame-source';
+    else if (typeof ImageCapture !== 'undefined') this.mode = 'image-capture';
+    else {
+      throw new TypeError('this browser offers neither MediaStreamTrackProcessor nor ImageCapture to read camera frames:'
+        + ' pass attachCamera(stream, { frameSource: () => videoElement })');
     }
     this.track = track;
     this.onFrame = onFrame;
+    this.frameSource = frameSource;
     this.latest = null; // the newest VideoFrame not taken yet
     this.latestAt = 0; // performance.now() when it arrived
     this.stopped = false;
@@ -20,13 +42,18 @@ export class CameraCapture {
     const settings = track.getSettings();
     this.frameWidth = settings.width || 0;
     this.frameHeight = settings.height || 0;
-    if (typeof MediaStreamTrackProcessor !== 'undefined') {
+    if (this.mode === 'track-processor') {
       this.reader = new MediaStreamTrackProcessor({ track }).readable.getReader();
       this.readFrames();
     } else {
-      this.imageCapture = new ImageCapture(track);
+      if (this.mode === 'image-capture') this.imageCapture = new ImageCapture(track);
       queueMicrotask(() => this.onFrame());
     }
+  }
+
+  /** Whether frames must be asked for (no event says a new one came): the caller polls. */
+  get polled() {
+    return this.mode !== 'track-processor';
   }
 
   async readFrames() {
@@ -52,7 +79,9 @@ export class CameraCapture {
 
   /** Whether a frame newer than the last one taken is there. */
   get fresh() {
-    return this.latest !== null || (this.imageCapture !== undefined && this.track.readyState === 'live');
+    if (this.mode === 'track-processor') return this.latest !== null;
+    if (this.mode === 'frame-source') this.measure(this.frameSource());
+    return this.track.readyState === 'live';
   }
 
   /** The camera's frame size (0 until known). */
@@ -64,13 +93,30 @@ export class CameraCapture {
     return this.frameHeight;
   }
 
+  // A caller's source tells its size in one of these (a <video> before it plays: 0, not drawn yet).
+  measure(source) {
+    if (!source) return false;
+    const width = source.displayWidth || source.videoWidth || source.naturalWidth || source.width || 0;
+    const height = source.displayHeight || source.videoHeight || source.naturalHeight || source.height || 0;
+    if (!(width > 0 && height > 0)) return false;
+    this.frameWidth = width;
+    this.frameHeight = height;
+    return true;
+  }
+
   /** The newest frame at width × height as a JPEG: {jpeg (Blob), capturedAt (performance.now())}, or null if none. */
   async take(width, height, quality) {
     let frame;
     let capturedAt;
-    if (this.imageCapture) {
+    let ours = true; // whether this frame is the library's to close
+    if (this.mode === 'image-capture') {
       frame = await this.imageCapture.grabFrame();
       capturedAt = performance.now();
+    } else if (this.mode === 'frame-source') {
+      frame = this.frameSource();
+      capturedAt = performance.now();
+      ours = false;
+      if (!this.measure(frame)) return null; // nothing to draw yet
     } else {
       frame = this.latest;
       capturedAt = this.latestAt;
@@ -85,7 +131,7 @@ export class CameraCapture {
     try {
       this.canvas.getContext('2d').drawImage(frame, 0, 0, width, height);
     } finally {
-      frame.close();
+      if (ours) frame.close();
     }
     const jpeg = await this.canvas.convertToBlob({ type: 'image/jpeg', quality });
     return { jpeg, capturedAt };

@@ -32,6 +32,11 @@ export { percentile, RecentSamples } from './percentile.js';
 
 const TICK_MS = 200; // the controller decides at most once a second; ticking more often keeps it on time
 const CONFIG_TIMEOUT_MS = 5000;
+const REFUSAL_TIMEOUT_MS = 5000; // asking why a handshake was refused must not hold the reconnect up
+// A session that stayed open this long, or got its hello and a frame back, proved the server works:
+// only then does the reconnect backoff start again from its minimum.
+const PROVEN_OPEN_MS = 5000;
+const POLL_MS = 50; // how soon to look again at a camera read on demand that had no frame yet
 const REMEMBERED_FRAMES = 256; // frames the server dropped get no reply: the oldest are forgotten
 
 export class FrameLoopClient extends EventTarget {
@@ -47,7 +52,10 @@ export class FrameLoopClient extends EventTarget {
    *   adaptive     {enabled (default true), targetMs (default from adaptive-constants.json)}
    *   timings      ask for per-frame stage timings in stats (default false)
    *   frameTimeoutMs  when a frame without reply gives its credit back (default 3000)
-   *   backoff      {minMs (500), maxMs (8000)} between reconnects
+   *   backoff      {minMs (500), maxMs (8000)} between reconnects: each delay is drawn between half
+   *                the doubling ceiling and the ceiling
+   *   random       a source of numbers in [0, 1) for that jitter (default Math.random; tests give their own)
+   *   now          the clock in milliseconds (default performance.now; tests give their own)
    */
   constructor(options = {}) {
     super();
@@ -58,7 +66,11 @@ export class FrameLoopClient extends EventTarget {
     this.quality = options.quality || 0.8;
     this.timings = !!options.timings;
     this.credits = new CreditWindow(options.maxInFlight || 2, options.frameTimeoutMs || 3000);
-    this.backoff = new Backoff(options.backoff);
+    this.backoff = new Backoff({ ...options.backoff, random: options.random || Math.random });
+    this.now = options.now || (() => performance.now());
+    // Bumped by each connect() and open(): a socket's close or a framesUrl() that returns after a
+    // newer one started is stale and changes nothing.
+    this.generation = 0;
     this.adaptation = new Adaptation(options.adaptive);
     this.stageTimings = new StageTimings();
     this.state = 'idle'; // idle, connecting, open, reconnecting, refused, closed
@@ -67,6 +79,7 @@ export class FrameLoopClient extends EventTarget {
     this.pipeline = null;
     this.url = null; // the frames URL of the current or last socket (without a query token)
     this.socket = null;
+    this.session = null; // the current socket's {generation, opened, openedAt, hello, answered}
     this.reconnectTimer = null;
     this.camera = null;
     this.capturing = false;
@@ -101,7 +114,11 @@ export class FrameLoopClient extends EventTarget {
   async connect() {
     if (this.state !== 'idle' && this.state !== 'closed') return;
     this.state = 'connecting';
-    this.baseUrl = await this.framesUrl();
+    const generation = ++this.generation;
+    const baseUrl = await this.framesUrl();
+    // close() (or close() and connect() again) while frameloop.json was read: this call is over.
+    if (this.state !== 'connecting' || this.generation !== generation) return;
+    this.baseUrl = baseUrl;
     this.open();
   }
 
@@ -111,7 +128,10 @@ export class FrameLoopClient extends EventTarget {
     const waiting = !this.socket && this.state !== 'idle' && this.state !== 'closed';
     this.state = 'closed';
     if (this.socket) this.socket.close(1000, 'closed by the client');
-    else if (waiting) this.emit('close', { code: 1000, reason: 'closed by the client', wasOpen: false, refused: null, reconnectInMs: null });
+    else if (waiting) {
+      this.generation++; // a close still asking why it was refused is over: this is the close event
+      this.emit('close', { code: 1000, reason: 'closed by the client', wasOpen: false, refused: null, reconnectInMs: null });
+    }
   }
 
   /** A new token: the session reopens with it at once. */
@@ -145,6 +165,7 @@ export class FrameLoopClient extends EventTarget {
 
   open() {
     this.state = 'connecting';
+    const generation = ++this.generation;
     const url = new URL(this.baseUrl);
     this.url = url.href;
     // Browsers cannot set an Authorization header on a WebSocket: the token goes in the subprotocol list or the query.
@@ -154,11 +175,12 @@ export class FrameLoopClient extends EventTarget {
     this.emit('connecting', { url: this.url, attempt: this.backoff.attempts });
     socket.binaryType = 'arraybuffer';
     this.socket = socket;
-    let opened = false;
+    const session = { generation, opened: false, openedAt: 0, hello: false, answered: false };
+    this.session = session;
     socket.onopen = () => {
-      opened = true;
+      session.opened = true;
+      session.openedAt = this.now();
       this.state = 'open';
-      this.backoff.reset();
       if (this.timings) this.sendJson({ type: 'timings', enabled: true });
       this.emit('open', { url: this.url, protocol: socket.protocol });
       this.schedulePump(0);
@@ -167,7 +189,7 @@ export class FrameLoopClient extends EventTarget {
       if (typeof event.data === 'string') this.onControl(JSON.parse(event.data));
       else this.onReply(event.data);
     };
-    socket.onclose = (event) => this.onClose(socket, event, opened);
+    socket.onclose = (event) => this.onClose(socket, event, session);
   }
 
   reopen(why) {
@@ -177,11 +199,18 @@ export class FrameLoopClient extends EventTarget {
     else this.open();
   }
 
-  async onClose(socket, event, opened) {
+  async onClose(socket, event, session) {
     if (this.socket === socket) this.socket = null;
+    if (session.generation !== this.generation) return; // a newer socket is this client's now
     this.credits.clear();
     this.sentFrames.clear();
+    const opened = session.opened;
+    if (opened && ((session.hello && session.answered) || this.now() - session.openedAt >= PROVEN_OPEN_MS)) {
+      this.backoff.reset();
+    }
     const refused = opened ? null : await this.whyRefused();
+    // setToken (or close() and connect()) while the server was asked: a newer socket is live.
+    if (session.generation !== this.generation) return;
     const detail = { code: event.code, reason: event.reason, wasOpen: opened, refused, reconnectInMs: null };
     if (this.state === 'closed') {
       this.emit('close', detail);
@@ -195,7 +224,7 @@ export class FrameLoopClient extends EventTarget {
       this.emit('close', detail);
       return;
     }
-    const delay = this.backoff.next();
+    const delay = this.backoff.nextDelayMs();
     this.state = 'reconnecting';
     detail.reconnectInMs = delay;
     this.emit('close', detail);
@@ -208,7 +237,8 @@ export class FrameLoopClient extends EventTarget {
   async whyRefused() {
     try {
       const url = this.url.replace(/^ws/, 'http');
-      const response = await fetch(url, { headers: this.token ? { Authorization: 'Bearer ' + this.token } : {}, cache: 'no-store' });
+      const response = await fetch(url, { headers: this.token ? { Authorization: 'Bearer ' + this.token } : {}, cache: 'no-store',
+        signal: AbortSignal.timeout(REFUSAL_TIMEOUT_MS) });
       if (response.status === 426) return null; // the token is fine: the server was unreachable or full
       return { status: response.status, reason: (await response.text()).slice(0, 300) };
     } catch (e) {
@@ -220,6 +250,7 @@ export class FrameLoopClient extends EventTarget {
     switch (message.type) {
       case 'hello':
         this.hello = message;
+        if (this.session) this.session.hello = true;
         this.pipeline = { ops: message.pipeline, quality: message.quality };
         this.emit('hello', message);
         break;
@@ -257,6 +288,7 @@ export class FrameLoopClient extends EventTarget {
     }
     if (header === null) return; // a bare JPEG answers a bare JPEG: this client sends none
     const receivedAt = performance.now();
+    if (this.session) this.session.answered = true;
     this.credits.settle(header.seq);
     const sent = this.sentFrames.get(header.seq) || {};
     this.sentFrames.delete(header.seq);
@@ -336,10 +368,15 @@ export class FrameLoopClient extends EventTarget {
     return !!this.socket && this.socket.readyState === WebSocket.OPEN && this.credits.hasRoom(performance.now());
   }
 
-  /** Captures frames from the stream's video track itself, within the window, maxFps and the controller's settings. */
-  attachCamera(stream) {
+  /**
+   * Captures frames from the stream's video track itself, within the window, maxFps and the controller's
+   * settings. options.frameSource: () => a CanvasImageSource to draw (e.g. the page's <video> playing the
+   * stream), for browsers without MediaStreamTrackProcessor (Firefox, Safari); see camera-capture.js.
+   * Throws a TypeError when this browser can read no frames that way (client.camera.mode says which way it does).
+   */
+  attachCamera(stream, { frameSource } = {}) {
     this.detachCamera();
-    this.camera = new CameraCapture(stream, () => this.schedulePump(0));
+    this.camera = new CameraCapture(stream, () => this.schedulePump(0), { frameSource });
     this.tickTimer = setInterval(() => {
       if (this.adaptation.tick(performance.now(), this.credits.oldestAgeMs(performance.now()))) {
         this.emit('adaptation', this.adaptation.state);
@@ -380,7 +417,11 @@ export class FrameLoopClient extends EventTarget {
       this.schedulePump(wait);
       return;
     }
-    if (!this.camera.fresh || this.camera.width === 0) return; // the camera's next frame pumps
+    if (!this.camera.fresh || this.camera.width === 0) {
+      // The camera's next frame pumps; a camera read on demand says nothing: ask again soon.
+      if (this.camera.polled) this.schedulePump(POLL_MS);
+      return;
+    }
     this.captureAndSend(this.camera);
   }
 

@@ -1,6 +1,7 @@
 // Replays recorded controller inputs through webroot/adaptive.js and prints each tick's outcome as
 // one JSON array per line, for AdaptiveControllerTest to compare with the Java controller's.
 //   node src/test/js/adaptive-replay.mjs trace.json
+import './file-fetch.mjs'; // first: adaptive.js fetches its constants file while it loads
 import { readFileSync } from 'node:fs';
 import { AdaptiveController } from '../../../webroot/adaptive.js';
 

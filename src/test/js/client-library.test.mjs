@@ -2,6 +2,7 @@
 // backoff, the credit window, the percentile, the server's limits, the adaptation and the stage
 // timings. ClientLibraryTest runs this file, so `mvn test` does:
 //   node --test src/test/js/client-library.test.mjs
+import './file-fetch.mjs'; // first: adaptive.js fetches its constants file while it loads
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -190,4 +191,181 @@ test('stage timings join the server\'s per-frame timings with the client\'s roun
   assert.deepEqual(frames[0], { seq: 7, network: 20, queue: 2, decode: 3, ops: 4, encode: 1, opNames: 'resize 2.5, flip 1.0' });
   assert.deepEqual(timings.fromStats([[7, 8000, 2000, 3000, 1000, [], 0]]), [], 'each frame once');
   assert.deepEqual(timings.fromStats(undefined), []);
+});
+
+// ---- FrameLoopClient's connection, with a fake WebSocket and a fake fetch ----------------------
+
+/** A WebSocket the test drives: accept() opens it, drop() closes it from the server's side. */
+class FakeSocket {
+  static OPEN = 1;
+  static made = [];
+
+  constructor(url, protocols) {
+    this.url = url;
+    this.protocols = protocols;
+    this.readyState = 0;
+    this.protocol = '';
+    this.sent = [];
+    FakeSocket.made.push(this);
+  }
+
+  accept() {
+    this.readyState = 1;
+    this.protocol = 'frameloop.v1';
+    this.onopen();
+  }
+
+  drop(code = 1006) {
+    if (this.readyState === 3) return;
+    this.readyState = 3;
+    this.onclose({ code, reason: '' });
+  }
+
+  send(data) {
+    this.sent.push(data);
+  }
+
+  close(code, reason) {
+    if (this.readyState === 3) return;
+    this.readyState = 3;
+    queueMicrotask(() => this.onclose({ code, reason }));
+  }
+}
+
+/** A fetch whose answers the test gives later: calls[i] = {url, init, answer(response)}. */
+function pendingFetch() {
+  const calls = [];
+  const fetch = (url, init) => new Promise((resolve) => calls.push({ url: String(url), init, answer: resolve }));
+  return { calls, fetch };
+}
+
+const tick = (ms = 0) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function withFakes(fetch, body) {
+  const realFetch = globalThis.fetch;
+  const realSocket = globalThis.WebSocket;
+  globalThis.fetch = fetch;
+  globalThis.WebSocket = FakeSocket;
+  FakeSocket.made = [];
+  try {
+    await body();
+  } finally {
+    globalThis.fetch = realFetch;
+    globalThis.WebSocket = realSocket;
+  }
+}
+
+const { FrameLoopClient } = await import('../../../webroot/frameloop-client.js');
+
+test('close() while connect() reads frameloop.json opens no socket, then or ever', async () => {
+  const config = pendingFetch();
+  await withFakes(config.fetch, async () => {
+    const client = new FrameLoopClient({ backoff: { minMs: 1, maxMs: 2 } });
+    const closes = [];
+    client.addEventListener('close', ({ detail }) => closes.push(detail));
+    const connecting = client.connect();
+    await tick();
+    assert.equal(config.calls.length, 1, 'connect() asks for frameloop.json');
+    assert.ok(config.calls[0].init.signal instanceof AbortSignal, 'with a timeout');
+    client.close();
+    config.calls[0].answer(new Response(JSON.stringify({ framesPath: 'ws://127.0.0.1:9/frames' }), { status: 200 }));
+    await connecting;
+    await tick(20);
+    assert.equal(FakeSocket.made.length, 0, 'no socket after close()');
+    assert.equal(client.state, 'closed');
+    assert.equal(closes.length, 1);
+  });
+});
+
+test('a new token while the server is asked why it refused leaves one socket, not two sessions', async () => {
+  for (const status of [426, 401]) {
+    const refusal = pendingFetch();
+    await withFakes(refusal.fetch, async () => {
+      const client = new FrameLoopClient({ url: 'ws://127.0.0.1:9/frames', token: 'old', backoff: { minMs: 1, maxMs: 2 } });
+      await client.connect();
+      assert.equal(FakeSocket.made.length, 1);
+      FakeSocket.made[0].drop(); // refused before it opened: onClose asks over HTTP
+      await tick();
+      assert.equal(refusal.calls.length, 1);
+      assert.equal(refusal.calls[0].url, 'http://127.0.0.1:9/frames');
+      assert.ok(refusal.calls[0].init.signal instanceof AbortSignal, 'the refusal fetch has a timeout');
+      client.setToken('new');
+      assert.equal(FakeSocket.made.length, 2, 'the new token opens at once');
+      refusal.calls[0].answer(new Response('the old token', { status }));
+      await tick(30);
+      assert.equal(FakeSocket.made.length, 2, `the stale refusal (${status}) schedules no other socket`);
+      assert.equal(client.state, 'connecting', `the new socket is live (${status})`);
+      assert.deepEqual(FakeSocket.made[1].protocols, ['frameloop.v1', 'bearer.new']);
+      FakeSocket.made[1].accept();
+      assert.equal(client.state, 'open');
+      client.close();
+    });
+  }
+});
+
+test('reconnect delays are jittered within the doubling ceiling', () => {
+  const low = new Backoff({ minMs: 500, maxMs: 8000, random: () => 0 });
+  assert.deepEqual([1, 2, 3, 4, 5, 6].map(() => low.nextDelayMs()), [250, 500, 1000, 2000, 4000, 4000]);
+  const high = new Backoff({ minMs: 500, maxMs: 8000, random: () => 0.999999 });
+  assert.deepEqual([1, 2, 3, 4, 5, 6].map(() => high.nextDelayMs()), [500, 1000, 2000, 4000, 8000, 8000]);
+  const draws = [0.1, 0.9, 0.5];
+  const mixed = new Backoff({ minMs: 1000, maxMs: 1000, random: () => draws.shift() });
+  assert.deepEqual([1, 2, 3].map(() => mixed.nextDelayMs()), [550, 950, 750], 'two clients with other draws part');
+  const wild = new Backoff({ minMs: 100, maxMs: 100, random: () => 7 });
+  assert.equal(wild.nextDelayMs(), 100, 'never over maxMs');
+});
+
+test('a server that closes right after accepting gets ever longer pauses; a proven session resets them', async () => {
+  await withFakes(pendingFetch().fetch, async () => {
+    let clock = 0;
+    const client = new FrameLoopClient({ url: 'ws://127.0.0.1:9/frames', backoff: { minMs: 2, maxMs: 16 },
+      random: () => 0.999999, now: () => clock });
+    const delays = [];
+    client.addEventListener('reconnecting', ({ detail }) => delays.push(detail.delayMs));
+    await client.connect();
+    for (let i = 0; i < 5; i++) {
+      const socket = FakeSocket.made.at(-1);
+      socket.accept();
+      clock += 10;
+      socket.drop(1011);
+      await tick(40);
+      assert.equal(FakeSocket.made.length, i + 2, 'it reconnects');
+    }
+    assert.deepEqual(delays, [2, 4, 8, 16, 16], 'opening is not enough to start again from minMs');
+    const lasting = FakeSocket.made.at(-1);
+    lasting.accept();
+    clock += 6000; // open for longer than a flapping server keeps it
+    lasting.drop(1001);
+    await tick(10);
+    assert.equal(delays.at(-1), 2, 'after a session that stayed open, the minimum again');
+    await tick(30);
+    const answering = FakeSocket.made.at(-1);
+    answering.accept();
+    answering.onmessage({ data: JSON.stringify({ type: 'hello', ops: [], pipeline: [], limits: {} }) });
+    answering.onmessage({ data: encodeHeader(1, 0) }); // an ArrayBuffer, as binaryType 'arraybuffer' gives
+    clock += 10;
+    answering.drop(1001);
+    await tick(10);
+    assert.deepEqual(delays.slice(-2), [2, 2], 'a session with a hello and a frame back proved itself too');
+    client.close();
+  });
+});
+
+test('close() while the server is asked why it refused gives one close event and no reconnect', async () => {
+  const refusal = pendingFetch();
+  await withFakes(refusal.fetch, async () => {
+    const client = new FrameLoopClient({ url: 'ws://127.0.0.1:9/frames', backoff: { minMs: 1, maxMs: 2 } });
+    const closes = [];
+    client.addEventListener('close', ({ detail }) => closes.push(detail));
+    await client.connect();
+    FakeSocket.made[0].drop();
+    await tick();
+    client.close();
+    refusal.calls[0].answer(new Response('', { status: 426 }));
+    await tick(20);
+    assert.equal(closes.length, 1, 'one close event');
+    assert.equal(closes[0].code, 1000);
+    assert.equal(client.state, 'closed');
+    assert.equal(FakeSocket.made.length, 1, 'no reconnect');
+  });
 });

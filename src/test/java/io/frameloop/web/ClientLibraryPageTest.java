@@ -167,6 +167,28 @@ class ClientLibraryPageTest {
     }
   }
 
+  @Test
+  @SuppressWarnings("unchecked")
+  void withoutTrackProcessorOrImageCaptureTheDemoPageCapturesItsVideoElement(Vertx vertx) {
+    int port = TestServers.start(vertx, TestServers.options()).actualPort();
+    try (HeadlessChromium browser = new HeadlessChromium(false)) {
+      // A browser like Firefox: neither way to read a track's frames, before the library's modules load.
+      browser.beforeEveryDocument("delete window.MediaStreamTrackProcessor; delete window.ImageCapture;");
+      browser.driver().get("http://127.0.0.1:" + port + "/");
+      assertThat(browser.script("return typeof MediaStreamTrackProcessor + ' ' + typeof ImageCapture"))
+        .isEqualTo("undefined undefined");
+      browser.waitFor("the page connects", WAIT, d -> browser.text("connection").equals("connected"));
+      browser.click("start");
+      browser.waitFor("20 processed frames", WAIT, d -> Integer.parseInt(browser.text("recv-count")) > 20);
+      Map<String, Object> camera = (Map<String, Object>) browser.client(
+        "return { mode: client.camera.mode, width: client.camera.width, height: client.camera.height };");
+      assertThat(camera.get("mode")).as("the page's <video> element, its frameSource").isEqualTo("frame-source");
+      assertThat(((Number) camera.get("width")).intValue()).as("the fake camera's width, read off the video").isEqualTo(640);
+      assertThat(((Number) camera.get("height")).intValue()).isEqualTo(480);
+      assertThat(browser.text("message")).isEmpty();
+    }
+  }
+
   private static String text(HeadlessChromium browser, String id) {
     return (String) browser.script("return document.getElementById(arguments[0]).textContent", id);
   }

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
@@ -69,6 +70,11 @@ final class HeadlessChromium implements AutoCloseable {
 
   WebDriver driver() {
     return driver;
+  }
+
+  /** Runs {@code js} in every document this browser opens from now on, before any of the document's scripts. */
+  void beforeEveryDocument(String js) {
+    driver.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", js));
   }
 
   String text(String id) {
