@@ -12,7 +12,7 @@ import java.util.TreeSet;
 /**
  * The latency-target controller's constants (docs/ADAPTIVE.md explains each), read from the page's
  * {@code webroot/adaptive-constants.json}: the page's controller ({@code webroot/adaptive.js})
- * imports the same file, so there is one place to change them. The jar carries webroot under
+ * fetches the same file, so there is one place to change them. The jar carries webroot under
  * {@code io/frameloop/webroot/} on the class path.
  */
 final class AdaptiveConstants {
