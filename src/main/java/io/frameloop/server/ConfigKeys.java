@@ -2,9 +2,7 @@ package io.frameloop.server;
 
 import io.frameloop.config.UnknownKeys;
 import io.vertx.core.json.JsonObject;
-import java.util.Collection;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -81,7 +79,7 @@ final class ConfigKeys {
   static String suggestion(String key) {
     Set<String> candidates = new TreeSet<>(KNOWN);
     candidates.addAll(ConfigAliases.OWNERS.keySet());
-    return closest(key, candidates).map(name -> " (did you mean '" + name + "'?)").orElse("");
+    return UnknownKeys.closest(key, candidates).map(name -> " (did you mean '" + name + "'?)").orElse("");
   }
 
   /**
@@ -92,15 +90,6 @@ final class ConfigKeys {
     if (ConfigAliases.FLAT_KEYS.containsKey(key)) {
       return " (did you mean '" + ConfigAliases.nestedName(key) + "'?)";
     }
-    return closest(key, ConfigAliases.OWNER_KEYS.get(owner)).map(name -> " (did you mean '" + owner + "." + name + "'?)").orElse("");
-  }
-
-  private static Optional<String> closest(String key, Collection<String> candidates) {
-    return UnknownKeys.closest(key, candidates);
-  }
-
-  /** Levenshtein distance. */
-  static int distance(String a, String b) {
-    return UnknownKeys.distance(a, b);
+    return UnknownKeys.closest(key, ConfigAliases.OWNER_KEYS.get(owner)).map(name -> " (did you mean '" + owner + "." + name + "'?)").orElse("");
   }
 }
