@@ -27,13 +27,16 @@ public final class ConfigValues {
   /**
    * Reads {@code json} into {@code options} with their generated converter: each value first
    * converted to the type of the same key in {@code types} (the owner's defaults as JSON), then
-   * applied one key at a time.
+   * applied one key at a time. A key no setter of {@code options} reads is warned about
+   * ({@link UnknownKeys}).
    *
    * @return the converted values
    * @throws IllegalArgumentException naming the key, for a value of the wrong type or out of range
    */
   public static <T> JsonObject read(JsonObject json, JsonObject types, BiConsumer<Iterable<Map.Entry<String, Object>>, T> converter,
                                     T options) {
+    // A key the options do not read would be skipped without a word: it is named in a warning.
+    UnknownKeys.warnUnknown(json, UnknownKeys.setterKeys(options.getClass()));
     JsonObject config = coerce(json, types);
     apply(config, converter, options);
     return config;

@@ -1,22 +1,21 @@
 package io.frameloop.server;
 
 import io.frameloop.auth.AuthOptions;
+import io.frameloop.config.ConfigValues;
+import io.frameloop.config.UnknownKeys;
 import io.frameloop.pipeline.ImageLimits;
 import io.frameloop.pipeline.PipelineLimits;
 import io.frameloop.pipeline.ops.faces.FaceOptions;
 import io.frameloop.record.RecordingOptions;
 import io.frameloop.session.SessionOptions;
 import io.frameloop.worker.WorkerOptions;
+import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
-import java.beans.Introspector;
-import java.lang.reflect.Method;
-import java.lang.reflect.Modifier;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * The one table of the configuration's flat keys and where each one lives in the nested form. The
@@ -44,8 +43,18 @@ final class ConfigAliases {
   /** Every flat key, and its place in the nested form. */
   static final Map<String, List<String>> FLAT_KEYS = flatKeys();
 
-  /** The shortcuts that turn TLS on. */
-  private static final Set<String> TLS_SHORTCUTS = Set.of("tlsCertPath", "tlsKeyPath", "tlsKeyStorePath", "tlsKeyStorePassword");
+  /**
+   * The shortcuts that turn TLS on: a key store or PEM files. A key store's password alone does not
+   * (a leftover FRAMELOOP_TLS_KEY_STORE_PASSWORD must not make a server without keys fail to listen).
+   */
+  private static final Set<String> TLS_SHORTCUTS = Set.of("tlsCertPath", "tlsKeyPath", "tlsKeyStorePath");
+
+  /**
+   * The shortcuts' types, as the base read them: Vert.x's converters skip a value of another type
+   * (a password 123456 given as a number would be no password at all).
+   */
+  private static final JsonObject SHORTCUT_TYPES = new JsonObject().put("host", "").put("port", 0)
+    .put("tlsCertPath", "").put("tlsKeyPath", "").put("tlsKeyStorePath", "").put("tlsKeyStorePassword", "");
 
   private ConfigAliases() {
   }
@@ -67,21 +76,10 @@ final class ConfigAliases {
 
   private static Map<String, Set<String>> ownerKeys() {
     Map<String, Set<String>> keys = new LinkedHashMap<>();
-    OWNERS.forEach((name, owner) -> keys.put(name, Collections.unmodifiableSet(setterKeys(owner))));
+    OWNERS.forEach((name, owner) -> keys.put(name, UnknownKeys.setterKeys(owner)));
     return Collections.unmodifiableMap(keys);
   }
 
-
-  /** The JSON names of a data object's setters: {@code setMaxFps} reads {@code maxFps}. */
-  private static Set<String> setterKeys(Class<?> type) {
-    Set<String> keys = new TreeSet<>();
-    for (Method method : type.getMethods()) {
-      if (method.getName().startsWith("set") && method.getParameterCount() == 1 && !Modifier.isStatic(method.getModifiers())) {
-        keys.add(Introspector.decapitalize(method.getName().substring(3)));
-      }
-    }
-    return keys;
-  }
 
   private static Map<String, List<String>> flatKeys() {
     Map<String, List<String>> flat = new LinkedHashMap<>();
@@ -109,15 +107,17 @@ final class ConfigAliases {
 
   /**
    * {@code config} in the nested form: every flat key moved to its place (over what that place held),
-   * and {@code httpServerOptions.ssl} on when a {@code tls*} shortcut is given. Other keys stay as
-   * they are; {@code config} itself is not changed.
+   * the shortcuts first made the type Vert.x reads (host, paths and password text, port a number),
+   * and {@code httpServerOptions.ssl} on when a key store or PEM file is given (not for a password
+   * alone). Other keys stay as they are; {@code config} itself is not changed.
    */
   static JsonObject nest(JsonObject config) {
-    JsonObject nested = config.copy();
+    JsonObject typed = ConfigValues.coerce(config, SHORTCUT_TYPES);
+    JsonObject nested = typed.copy();
     boolean tls = false;
-    for (String key : config.fieldNames()) {
+    for (String key : typed.fieldNames()) {
       List<String> path = FLAT_KEYS.get(key);
-      Object value = config.getValue(key);
+      Object value = typed.getValue(key);
       if (path != null && value != null) {
         nested.remove(key);
         put(nested, path, value);
@@ -133,23 +133,32 @@ final class ConfigAliases {
   /**
    * {@code top} over {@code base}, each given in the flat or the nested form or both (a file, then
    * {@code -D} properties and environment variables): a value of {@code top} replaces the same
-   * setting of {@code base} whichever form either gives it in, and each keeps its form.
+   * setting of {@code base} whichever form either gives it in, and each keeps its form. An owner's
+   * or {@code httpServerOptions}' object, given as an object or as JSON text
+   * ({@code FRAMELOOP_SESSION_OPTIONS='{"maxFps":30}'}), is merged deeply into what {@code base} has
+   * there, and clears the flat keys of the settings it gives, however deep they lie.
    */
   static JsonObject overlay(JsonObject base, JsonObject top) {
     JsonObject result = base.copy();
     for (Map.Entry<String, Object> entry : top) {
       String key = entry.getKey();
-      if (entry.getValue() instanceof JsonObject nested && (OWNERS.containsKey(key) || key.equals(HTTP_SERVER_OPTIONS))) {
-        nested.fieldNames().forEach(leaf -> FLAT_KEYS.forEach((flat, path) -> {
-          if (path.size() == 2 && path.get(0).equals(key) && path.get(1).equals(leaf)) {
+      Object value = objectIfText(key, entry.getValue());
+      if (value instanceof JsonObject nested && (OWNERS.containsKey(key) || key.equals(HTTP_SERVER_OPTIONS))) {
+        FLAT_KEYS.forEach((flat, path) -> {
+          if (path.get(0).equals(key) && contains(nested, path.subList(1, path.size()))) {
             result.remove(flat);
           }
-        }));
-        Object under = result.getValue(key);
+        });
+        Object under = objectIfText(key, result.getValue(key));
         result.put(key, under instanceof JsonObject old ? old.copy().mergeIn(nested, true) : nested.copy());
       } else {
         List<String> path = FLAT_KEYS.get(key);
         if (path != null) {
+          // An earlier owner given as text is read, so that the setting is taken out of it too.
+          Object owner = objectIfText(path.get(0), result.getValue(path.get(0)));
+          if (owner instanceof JsonObject) {
+            result.put(path.get(0), owner);
+          }
           remove(result, path);
         }
         result.put(key, entry.getValue());
@@ -172,6 +181,34 @@ final class ConfigAliases {
       }
     }
     return flat;
+  }
+
+  /**
+   * An owner's or {@code httpServerOptions}' value given as JSON text (an environment variable), as
+   * the object it holds; any other value as it is. Text that is no JSON object stays text, for
+   * {@link FrameLoopOptions} to refuse with the key's name.
+   */
+  private static Object objectIfText(String key, Object value) {
+    if (value instanceof String text && (OWNERS.containsKey(key) || key.equals(HTTP_SERVER_OPTIONS))) {
+      try {
+        return new JsonObject(text);
+      } catch (DecodeException e) {
+        return value;
+      }
+    }
+    return value;
+  }
+
+  /** Whether {@code json} holds a value at {@code path}. */
+  private static boolean contains(JsonObject json, List<String> path) {
+    JsonObject at = json;
+    for (String step : path.subList(0, path.size() - 1)) {
+      if (!(at.getValue(step) instanceof JsonObject child)) {
+        return false;
+      }
+      at = child;
+    }
+    return at.containsKey(path.get(path.size() - 1));
   }
 
   private static void put(JsonObject json, List<String> path, Object value) {

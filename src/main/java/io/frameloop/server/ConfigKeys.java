@@ -1,10 +1,8 @@
 package io.frameloop.server;
 
+import io.frameloop.config.UnknownKeys;
 import io.vertx.core.json.JsonObject;
-import java.util.Collection;
-import java.util.Comparator;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -13,12 +11,12 @@ import java.util.TreeSet;
  * closest known key for one it does not: a misspelt key would otherwise be ignored without a word.
  * It looks into the owners' objects too: {@code {"sessionOptions":{"maxFsp":1}}} is misspelt,
  * {@code {"routeOptions":{"maxFps":1}}} is under the wrong owner. {@link FrameLoopOptions}' JSON
- * constructor warns, so every way in (the file, the JSON constructor, the verticle's config) warns
- * the same, once for each time the options are read.
+ * constructor warns, so every way in (the file, the JSON constructor, the verticle's config, an
+ * owner given as JSON text) warns the same, once for each time the options are read; an owner's
+ * own JSON constructor ({@code new SessionOptions(json)}) warns about its keys itself, and is
+ * given only known keys here so that it does not warn twice.
  */
 final class ConfigKeys {
-
-  private static final System.Logger LOG = System.getLogger(ConfigKeys.class.getName());
 
   /** The flat keys: FrameLoopOptions' own, every owner's, and the HTTP shortcuts. */
   static final Set<String> KNOWN = known();
@@ -49,14 +47,39 @@ final class ConfigKeys {
   }
 
   private static void warn(String key, String suggestion) {
-    LOG.log(System.Logger.Level.WARNING, "unknown configuration key ''{0}'' is ignored{1}", key, suggestion);
+    UnknownKeys.warn(key, suggestion);
+  }
+
+  /**
+   * {@code nested} (as {@link ConfigAliases#nest} gives it) without the keys {@link #warnUnknown}
+   * already warned about, at the top and in the owners' objects: the owners' JSON constructors
+   * warn about keys they do not read, and would warn a second time.
+   */
+  static JsonObject withoutUnknown(JsonObject nested) {
+    JsonObject known = new JsonObject();
+    for (Map.Entry<String, Object> entry : nested) {
+      String key = entry.getKey();
+      Set<String> ownerKeys = ConfigAliases.OWNER_KEYS.get(key);
+      if (ownerKeys != null && entry.getValue() instanceof JsonObject owner) {
+        JsonObject ownersKnown = new JsonObject();
+        owner.forEach(leaf -> {
+          if (ownerKeys.contains(leaf.getKey())) {
+            ownersKnown.put(leaf.getKey(), leaf.getValue());
+          }
+        });
+        known.put(key, ownersKnown);
+      } else if (ownerKeys != null || ConfigAliases.TOP_LEVEL_KEYS.contains(key)) {
+        known.put(key, entry.getValue());
+      }
+    }
+    return known;
   }
 
   /** For a top-level key: the closest flat key or owner's name. */
   static String suggestion(String key) {
     Set<String> candidates = new TreeSet<>(KNOWN);
     candidates.addAll(ConfigAliases.OWNERS.keySet());
-    return closest(key, candidates).map(name -> " (did you mean '" + name + "'?)").orElse("");
+    return UnknownKeys.closest(key, candidates).map(name -> " (did you mean '" + name + "'?)").orElse("");
   }
 
   /**
@@ -67,32 +90,6 @@ final class ConfigKeys {
     if (ConfigAliases.FLAT_KEYS.containsKey(key)) {
       return " (did you mean '" + ConfigAliases.nestedName(key) + "'?)";
     }
-    return closest(key, ConfigAliases.OWNER_KEYS.get(owner)).map(name -> " (did you mean '" + owner + "." + name + "'?)").orElse("");
-  }
-
-  private static Optional<String> closest(String key, Collection<String> candidates) {
-    String lower = key.toLowerCase();
-    return candidates.stream().min(Comparator.comparingInt(known -> distance(known.toLowerCase(), lower)))
-      .filter(closest -> distance(closest.toLowerCase(), lower) <= Math.max(2, key.length() / 3));
-  }
-
-  /** Levenshtein distance. */
-  static int distance(String a, String b) {
-    int[] previous = new int[b.length() + 1];
-    int[] current = new int[b.length() + 1];
-    for (int j = 0; j <= b.length(); j++) {
-      previous[j] = j;
-    }
-    for (int i = 1; i <= a.length(); i++) {
-      current[0] = i;
-      for (int j = 1; j <= b.length(); j++) {
-        int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
-        current[j] = Math.min(substitution, Math.min(previous[j] + 1, current[j - 1] + 1));
-      }
-      int[] swap = previous;
-      previous = current;
-      current = swap;
-    }
-    return previous[b.length()];
+    return UnknownKeys.closest(key, ConfigAliases.OWNER_KEYS.get(owner)).map(name -> " (did you mean '" + owner + "." + name + "'?)").orElse("");
   }
 }

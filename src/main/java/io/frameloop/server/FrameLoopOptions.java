@@ -77,10 +77,13 @@ public class FrameLoopOptions {
    * @throws IllegalArgumentException naming the key, for a value of the wrong type or out of range
    */
   public FrameLoopOptions(JsonObject json) {
-    ConfigKeys.warnUnknown(json);
-    // An owner given as text (an environment variable) becomes an object before flat keys join it.
-    JsonObject config = ConfigAliases.nest(ConfigValues.coerce(json, Types.TYPES));
-    // The generated converter builds each owner from its object (its JSON constructor checks its keys).
+    // An owner given as text (an environment variable) becomes an object before flat keys join it,
+    // and before its keys are checked.
+    JsonObject typed = ConfigValues.coerce(json, Types.TYPES);
+    ConfigKeys.warnUnknown(typed);
+    // Without the keys just warned about: the owners' JSON constructors would warn again.
+    JsonObject config = ConfigKeys.withoutUnknown(ConfigAliases.nest(typed));
+    // The generated converter builds each owner from its object (its JSON constructor checks its values).
     ConfigValues.read(config, Types.TYPES, FrameLoopOptionsConverter::fromJson, this);
     httpServerOptions = HttpServerConfig.fromJson(config.getJsonObject(ConfigAliases.HTTP_SERVER_OPTIONS));
   }
@@ -141,7 +144,7 @@ public class FrameLoopOptions {
   /**
    * Sets on {@code serverOptions} (your own server's) only what the frames WebSocket needs, and
    * returns them: messages and frames of up to {@code maxMessageBytes}, no compression, the
-   * {@code frameloop.v1} subprotocol (when none is set). Nothing else changes: not
+   * {@code frameloop.v1} subprotocol (added to any you set). Nothing else changes: not
    * {@code strictThreadMode}, so that your routes may answer from any thread.
    */
   public HttpServerOptions applyWebSocketSettings(HttpServerOptions serverOptions) {

@@ -5,6 +5,7 @@ import io.frameloop.protocol.FrameFormat;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.SelfSignedCertificate;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -52,10 +53,15 @@ final class HttpServerConfig {
       http.mergeIn(ConfigValues.coerce(given, new HttpServerOptions().toJson()));
     }
     JsonObject pem = http.getJsonObject("pemKeyCertOptions");
-    if (http.getValue("pfxKeyCertOptions") != null && pem != null) {
+    JsonObject pfx = http.getJsonObject("pfxKeyCertOptions");
+    if (pfx != null && pfx.getValue("path") == null && pfx.getValue("value") == null) {
+      // A key store's password without a key store (a leftover tlsKeyStorePassword): ignored, as it always was.
+      http.remove("pfxKeyCertOptions");
+    } else if (pfx != null && pem != null) {
       // A key store given with PEM files: the key store is used, as it always was.
       http.remove("pemKeyCertOptions");
-    } else if (pem != null && pem.getValue("certPaths") == null && pem.getValue("keyPaths") == null
+    }
+    if (http.getValue("pfxKeyCertOptions") == null && pem != null && pem.getValue("certPaths") == null && pem.getValue("keyPaths") == null
       && (pem.getValue("certPath") == null) != (pem.getValue("keyPath") == null)) {
       throw new IllegalArgumentException("TLS with PEM files needs both tlsCertPath and tlsKeyPath"
         + " (httpServerOptions.pemKeyCertOptions certPath and keyPath)");
@@ -99,7 +105,8 @@ final class HttpServerConfig {
   /**
    * Only what the frames WebSocket needs, set on {@code server} (and returned): messages and
    * frames of up to {@code maxMessageBytes}, no compression, the {@code frameloop.v1}
-   * subprotocol. Nothing else of {@code server} changes: not its thread mode, port or TLS.
+   * subprotocol (added to any the server already offers). Nothing else of {@code server} changes:
+   * not its thread mode, port or TLS.
    */
   static HttpServerOptions applyWebSocketSettings(HttpServerOptions server, int maxMessageBytes) {
     // The session refuses messages over maxMessageBytes with a clean 1009 close, fragment by
@@ -112,10 +119,13 @@ final class HttpServerConfig {
       // JPEG does not deflate: compression would only burn CPU on both ends.
       .setPerMessageWebSocketCompressionSupported(false)
       .setPerFrameWebSocketCompressionSupported(false);
-    if (server.getWebSocketSubProtocols() == null || server.getWebSocketSubProtocols().isEmpty()) {
+    List<String> subProtocols = server.getWebSocketSubProtocols();
+    if (subProtocols == null || !subProtocols.contains(FrameFormat.SUBPROTOCOL)) {
       // Browsers send their token as a subprotocol next to this one, and accept the handshake only
-      // if the server selects one of theirs.
-      server.setWebSocketSubProtocols(List.of(FrameFormat.SUBPROTOCOL));
+      // if the server selects one of theirs. An embedder's own subprotocols stay, before ours.
+      List<String> offered = new ArrayList<>(subProtocols == null ? List.of() : subProtocols);
+      offered.add(FrameFormat.SUBPROTOCOL);
+      server.setWebSocketSubProtocols(offered);
     }
     return server;
   }

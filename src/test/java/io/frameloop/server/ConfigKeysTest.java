@@ -3,6 +3,8 @@ package io.frameloop.server;
 import static io.frameloop.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.frameloop.pipeline.ImageLimits;
+import io.frameloop.session.SessionOptions;
 import io.frameloop.testing.CapturedLog;
 import io.frameloop.testing.TestServers;
 import io.vertx.core.DeploymentOptions;
@@ -125,5 +127,27 @@ class ConfigKeysTest {
     assertThat(ConfigAliases.OWNER_KEYS.get("sessionOptions")).contains("maxFps", "writeQueueMaxBytes").doesNotContain("maxWidth");
     assertThat(ConfigAliases.OWNER_KEYS.get("recordingOptions")).contains("recordDir", "recordMaxBytes");
     assertThat(ConfigAliases.nestedName("port")).isEqualTo("httpServerOptions.port");
+  }
+
+  @Test
+  void anOwnersOwnJsonConstructorWarnsAboutAMisspeltKey() {
+    assertThat(warningsOf(() -> new SessionOptions(new JsonObject().put("maxFsp", 5).put("maxFps", 6))))
+      .containsExactly("unknown configuration key 'maxFsp' is ignored (did you mean 'maxFps'?)");
+    assertThat(warningsOf(() -> new ImageLimits(new JsonObject().put("maxWidht", 5))))
+      .containsExactly("unknown configuration key 'maxWidht' is ignored (did you mean 'maxWidth'?)");
+    assertThat(warningsOf(() -> new SessionOptions(new SessionOptions().toJson()))).as("its own JSON gives none").isEmpty();
+    assertThat(warningsOf(() -> new SessionOptions(new SessionOptions()))).isEmpty();
+  }
+
+  @Test
+  void anOwnerGivenAsTextIsCheckedOnce() {
+    JsonObject fromEnvironment = ConfigLoader.applyOverrides(new JsonObject(),
+      new JsonObject().put("FRAMELOOP_SESSION_OPTIONS", "{\"maxFsp\":5,\"maxSessions\":3}"));
+    List<String> warnings = warningsOf(() -> assertThat(new FrameLoopOptions(fromEnvironment).getSessionOptions().getMaxSessions()).isEqualTo(3));
+    assertThat(warnings).containsExactly(
+      "unknown configuration key 'sessionOptions.maxFsp' is ignored (did you mean 'sessionOptions.maxFps'?)");
+    // Text straight into the JSON constructor (a verticle's config) too.
+    assertThat(warningsOf(() -> new FrameLoopOptions(new JsonObject().put("imageLimits", "{\"maxWidht\":5}")))).containsExactly(
+      "unknown configuration key 'imageLimits.maxWidht' is ignored (did you mean 'imageLimits.maxWidth'?)");
   }
 }

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.junit5.VertxExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -113,5 +114,54 @@ class ConfigLoaderTest {
     JsonObject overlaid = ConfigLoader.applyOverrides(new JsonObject().put("sessionOptions", new JsonObject().put("maxFps", 5)),
       new JsonObject().put("FRAMELOOP_MAX_FPS", "9"));
     assertThat(new FrameLoopOptions(overlaid).getSessionOptions().getMaxFps()).as("an environment variable too").isEqualTo(9);
+  }
+
+  @Test
+  void anOwnerGivenAsTextBeatsAnEarlierFlatKeyAndMergesDeeply() {
+    JsonObject file = new JsonObject().put("maxFps", 5).put("sessionOptions", new JsonObject().put("maxSessions", 4));
+    // As the environment store gives it (raw: text).
+    JsonObject config = ConfigLoader.applyOverrides(file, new JsonObject().put("FRAMELOOP_SESSION_OPTIONS", "{\"maxFps\":30}"));
+    FrameLoopOptions options = new FrameLoopOptions(config);
+    assertThat(options.getSessionOptions().getMaxFps()).as("the later source, though the file's key is flat").isEqualTo(30);
+    assertThat(options.getSessionOptions().getMaxSessions()).as("merged into the file's object, as -D values are").isEqualTo(4);
+    // And text over an owner given as text before it.
+    JsonObject twice = ConfigLoader.applyOverrides(new JsonObject().put("sessionOptions", "{\"maxSessions\":4,\"maxFps\":5}"),
+      new JsonObject().put("FRAMELOOP_SESSION_OPTIONS", "{\"maxFps\":30}"));
+    assertThat(new FrameLoopOptions(twice).getSessionOptions().getMaxSessions()).isEqualTo(4);
+    assertThat(new FrameLoopOptions(twice).getSessionOptions().getMaxFps()).isEqualTo(30);
+    // A flat key over an earlier owner given as text.
+    JsonObject flatOverText = ConfigLoader.applyOverrides(new JsonObject().put("sessionOptions", "{\"maxFps\":5}"),
+      new JsonObject().put("FRAMELOOP_MAX_FPS", "9"));
+    assertThat(new FrameLoopOptions(flatOverText).getSessionOptions().getMaxFps()).isEqualTo(9);
+  }
+
+  @Test
+  void aSystemPropertyOwnerAsTextBeatsTheFilesFlatKey(Vertx vertx, @TempDir Path dir) throws Exception {
+    Path file = dir.resolve("frameloop.json");
+    Files.writeString(file, new JsonObject().put("maxFps", 5).put("maxSessions", 4).encode());
+    System.setProperty("frameloop.sessionOptions", "{\"maxFps\":30}");
+    try {
+      FrameLoopOptions options = await(ConfigLoader.load(vertx, file.toString()));
+      assertThat(options.getSessionOptions().getMaxFps()).isEqualTo(30);
+      assertThat(options.getSessionOptions().getMaxSessions()).isEqualTo(4);
+    } finally {
+      System.clearProperty("frameloop.sessionOptions");
+    }
+  }
+
+  @Test
+  void aDeepNestedPropertyBeatsTheFilesTlsShortcut(Vertx vertx, @TempDir Path dir) throws Exception {
+    Path file = dir.resolve("frameloop.json");
+    Files.writeString(file, new JsonObject().put("tlsCertPath", "file-cert.pem").put("tlsKeyPath", "file-key.pem").encode());
+    System.setProperty("frameloop.httpServerOptions.pemKeyCertOptions.certPath", "property-cert.pem");
+    try {
+      FrameLoopOptions options = await(ConfigLoader.load(vertx, file.toString()));
+      assertThat(options.getHttpServerOptions().getKeyCertOptions()).isInstanceOfSatisfying(PemKeyCertOptions.class, pem -> {
+        assertThat(pem.getCertPaths()).containsExactly("property-cert.pem");
+        assertThat(pem.getKeyPaths()).as("the file's other half stays").containsExactly("file-key.pem");
+      });
+    } finally {
+      System.clearProperty("frameloop.httpServerOptions.pemKeyCertOptions.certPath");
+    }
   }
 }

@@ -89,6 +89,31 @@ class FrameLoopOptionsTest {
   }
 
   @Test
+  void tlsShortcutsTakeTheTypesVertxReads() {
+    // A numeric password (a JSON number, or a number-looking variable read as one) would be no password at all.
+    FrameLoopOptions pfx = new FrameLoopOptions(new JsonObject().put("tlsKeyStorePath", "keys.p12").put("tlsKeyStorePassword", 123456));
+    assertThat(pfx.getHttpServerOptions().getKeyCertOptions()).isInstanceOfSatisfying(PfxOptions.class,
+      kc -> assertThat(kc.getPassword()).isEqualTo("123456"));
+    FrameLoopOptions numbers = new FrameLoopOptions(new JsonObject().put("port", "9443").put("host", 0));
+    assertThat(numbers.getHttpServerOptions().getPort()).isEqualTo(9443);
+    assertThat(numbers.getHttpServerOptions().getHost()).isEqualTo("0");
+    assertThatThrownBy(() -> new FrameLoopOptions(new JsonObject().put("port", "eighty"))).hasMessageContaining("'port'");
+  }
+
+  @Test
+  void aKeyStorePasswordAloneDoesNotTurnTlsOn() {
+    FrameLoopOptions leftover = new FrameLoopOptions(new JsonObject().put("tlsKeyStorePassword", "left-over"));
+    assertThat(leftover.isTls()).isFalse();
+    assertThat(leftover.getHttpServerOptions().getKeyCertOptions()).isNull();
+    // With PEM files, the leftover password does not stand for a key store: the PEM files are used.
+    FrameLoopOptions pem = new FrameLoopOptions(new JsonObject().put("tlsCertPath", "cert.pem").put("tlsKeyPath", "key.pem")
+      .put("tlsKeyStorePassword", "left-over"));
+    assertThat(pem.isTls()).isTrue();
+    assertThat(pem.getHttpServerOptions().getKeyCertOptions()).isInstanceOfSatisfying(PemKeyCertOptions.class,
+      kc -> assertThat(kc.getCertPaths()).containsExactly("cert.pem"));
+  }
+
+  @Test
   void halfAPemPairIsAnError() {
     assertThatThrownBy(() -> new FrameLoopOptions(new JsonObject().put("tlsCertPath", "cert.pem")))
       .hasMessageContaining("tlsCertPath").hasMessageContaining("tlsKeyPath");
@@ -269,5 +294,15 @@ class FrameLoopOptionsTest {
     assertThat(app.getIdleTimeout()).isEqualTo(42);
     assertThat(app.isHttp2ClearTextEnabled()).as("left as the app set it").isEqualTo(new HttpServerOptions().isHttp2ClearTextEnabled());
     assertThat(options.listenOptions().getStrictThreadMode()).as("FrameLoop's own server keeps it").isTrue();
+  }
+
+  @Test
+  void theFramesSubprotocolJoinsTheApplicationsOwn() {
+    FrameLoopOptions options = new FrameLoopOptions();
+    HttpServerOptions app = new HttpServerOptions().setWebSocketSubProtocols(List.of("mqtt", "graphql-ws"));
+    assertThat(options.applyWebSocketSettings(app).getWebSocketSubProtocols()).containsExactly("mqtt", "graphql-ws", "frameloop.v1");
+    assertThat(options.applyWebSocketSettings(app).getWebSocketSubProtocols()).as("not twice").containsExactly("mqtt", "graphql-ws", "frameloop.v1");
+    HttpServerOptions already = new HttpServerOptions().setWebSocketSubProtocols(List.of("frameloop.v1", "mqtt"));
+    assertThat(options.applyWebSocketSettings(already).getWebSocketSubProtocols()).containsExactly("frameloop.v1", "mqtt");
   }
 }

@@ -16,8 +16,12 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.junit5.VertxExtension;
+import java.util.List;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -82,6 +86,25 @@ class WebSocketSettingsEmbeddingTest {
         assertThat(Http.get(port, "/api/report").body()).as("while a session is open").isEqualTo("report from app-reporter");
       }
     } finally {
+      await(vertx.undeploy(deployment));
+    }
+  }
+
+  @Test
+  void anAppWithItsOwnSubprotocolsStillOffersFrameLoops(Vertx vertx) {
+    FrameLoopOptions options = TestServers.options(o -> o.getWorkerOptions().setAddress("frameloop.websocket-subprotocols"));
+    AppVerticle app = new AppVerticle(options, server -> options.applyWebSocketSettings(server.setWebSocketSubProtocols(List.of("mqtt"))));
+    String deployment = await(vertx.deployVerticle(app));
+    WebSocketClient browserLike = vertx.createWebSocketClient();
+    try {
+      // As a browser asks: the frames subprotocol, and the handshake fails unless the server selects it.
+      WebSocket socket = await(browserLike.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(app.server.actualPort())
+        .setURI("/frames").setSubProtocols(List.of(FrameFormat.SUBPROTOCOL))));
+      assertThat(socket.subProtocol()).isEqualTo(FrameFormat.SUBPROTOCOL);
+      await(socket.close());
+      assertThat(app.server.actualPort()).isPositive();
+    } finally {
+      await(browserLike.close());
       await(vertx.undeploy(deployment));
     }
   }
