@@ -1,5 +1,6 @@
 package io.frameloop.image;
 
+import io.frameloop.natives.NativeCache;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.JarURLConnection;
@@ -12,8 +13,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFileAttributes;
-import java.nio.file.attribute.PosixFilePermission;
 import java.util.Locale;
 import nu.pattern.OpenCV;
 import org.opencv.core.Core;
@@ -56,7 +55,7 @@ public final class OpenCvLoader {
       return false;
     }
     URL resource = OpenCvLoader.class.getClassLoader().getResource(LINUX_X64_LIBRARY);
-    Path directory = cacheDirectory();
+    Path directory = NativeCache.directory();
     if (resource == null || directory == null) {
       return false;
     }
@@ -88,10 +87,7 @@ public final class OpenCvLoader {
     if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) || Files.size(file) != size) {
       return false;
     }
-    PosixFileAttributes attributes = Files.readAttributes(file, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-    return attributes.owner().getName().equals(System.getProperty("user.name"))
-      && !attributes.permissions().contains(PosixFilePermission.GROUP_WRITE)
-      && !attributes.permissions().contains(PosixFilePermission.OTHERS_WRITE);
+    return NativeCache.ownedAndPrivate(file);
   }
 
   private static void copy(URL resource, Path directory, Path cached) throws IOException {
@@ -116,15 +112,5 @@ public final class OpenCvLoader {
     } finally {
       Files.deleteIfExists(partial);
     }
-  }
-
-  /** {@code $XDG_CACHE_HOME/frameloop} or {@code ~/.cache/frameloop}; null when neither is an absolute path (e.g. a user without a home). */
-  private static Path cacheDirectory() {
-    String xdg = System.getenv("XDG_CACHE_HOME");
-    if (xdg != null && Path.of(xdg).isAbsolute()) {
-      return Path.of(xdg, "frameloop");
-    }
-    Path home = Path.of(System.getProperty("user.home", ""));
-    return home.isAbsolute() ? home.resolve(".cache").resolve("frameloop") : null;
   }
 }

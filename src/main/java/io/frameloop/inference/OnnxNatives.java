@@ -1,5 +1,6 @@
 package io.frameloop.inference;
 
+import io.frameloop.natives.NativeCache;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.JarURLConnection;
@@ -13,8 +14,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFileAttributes;
-import java.nio.file.attribute.PosixFilePermission;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -67,7 +66,7 @@ final class OnnxNatives {
       return; // the user's own libraries: onnxruntime.native.path, or a library's own .path or .skip
     }
     String platform = platform();
-    Path cache = cacheDirectory();
+    Path cache = NativeCache.directory();
     URL library = platform == null ? null
       : OnnxNatives.class.getClassLoader().getResource(platform + System.mapLibraryName(LIBRARY));
     if (library == null || cache == null) {
@@ -126,24 +125,17 @@ final class OnnxNatives {
 
   /** The directory and each library in it: ours, not a link, writable by no one else, each of its size in the jar. */
   private static boolean trusted(Path directory, List<JarEntry> entries, String platform) throws IOException {
-    if (!Files.isDirectory(directory, LinkOption.NOFOLLOW_LINKS) || !ownedAndPrivate(directory)) {
+    if (!Files.isDirectory(directory, LinkOption.NOFOLLOW_LINKS) || !NativeCache.ownedAndPrivate(directory)) {
       return false;
     }
     for (JarEntry entry : entries) {
       Path library = directory.resolve(entry.getName().substring(platform.length()));
       if (!Files.isRegularFile(library, LinkOption.NOFOLLOW_LINKS) || Files.size(library) != entry.getSize()
-        || !ownedAndPrivate(library)) {
+        || !NativeCache.ownedAndPrivate(library)) {
         return false;
       }
     }
     return true;
-  }
-
-  private static boolean ownedAndPrivate(Path path) throws IOException {
-    PosixFileAttributes attributes = Files.readAttributes(path, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-    return attributes.owner().getName().equals(System.getProperty("user.name"))
-      && !attributes.permissions().contains(PosixFilePermission.GROUP_WRITE)
-      && !attributes.permissions().contains(PosixFilePermission.OTHERS_WRITE);
   }
 
   /**
@@ -202,15 +194,5 @@ final class OnnxNatives {
       }
     }
     Files.deleteIfExists(copy);
-  }
-
-  /** {@code $XDG_CACHE_HOME/frameloop} or {@code ~/.cache/frameloop}; null when neither is an absolute path. */
-  private static Path cacheDirectory() {
-    String xdg = System.getenv("XDG_CACHE_HOME");
-    if (xdg != null && Path.of(xdg).isAbsolute()) {
-      return Path.of(xdg, "frameloop");
-    }
-    Path home = Path.of(System.getProperty("user.home", ""));
-    return home.isAbsolute() ? home.resolve(".cache").resolve("frameloop") : null;
   }
 }
