@@ -160,6 +160,10 @@ public final class FaceModels {
 
   /** The detector {@code params} (valid) ask for, on the worker of {@code context}, loaded there on first use. */
   public FaceDetector detector(JsonObject params, OpContext context) {
+    // The front chose the model by what it can run; a worker of another build may not run it.
+    unavailableReason(chosen(params)).ifPresent(reason -> {
+      throw new IllegalStateException("model '" + chosen(params) + "' is unavailable on this worker: " + reason);
+    });
     if (chosen(params).equals(BLAZEFACE)) {
       BlazeFaceDetector blazeFace = context.shared("faces:blazeface:" + modelSource, () -> BlazeFaceDetector.load(model),
         BlazeFaceDetector::close);
