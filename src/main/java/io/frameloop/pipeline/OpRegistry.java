@@ -68,7 +68,7 @@ public final class OpRegistry {
    * registry to {@link #register} your own ops in. With a FrameLoop's options,
    * {@code OpRegistry.withDefaults(options.opSettings())}: the ops then read what the options set
    * ({@code faceModel}, {@code faceCascade}...) and see none of their secrets. This is what
-   * {@code FrameLoop.deploy} uses when given no registry. Blocking (the face ops check their
+   * {@code FrameLoopBootstrap.deploy} uses when given no registry. Blocking (the face ops check their
    * models, loading ONNX Runtime when it is present): call it off the event loop.
    */
   public static OpRegistry withDefaults(OpSettings settings) {
