@@ -5,6 +5,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.FileSystemAccess;
 import io.vertx.ext.web.handler.StaticHandler;
 import java.nio.file.Path;
+import java.util.Set;
 
 /** What {@link PageHandler} does: the page's files, and {@code frameloop.json} made for the path it is asked at. */
 final class PageFiles {
@@ -12,8 +13,18 @@ final class PageFiles {
   /** The built-in page's class-path resources: a path of its own, so an app's own {@code webroot/} is never mixed with it. */
   static final String BUILT_IN_PAGE = "io/frameloop/webroot";
   private static final String SETTINGS_FILE = "frameloop.json";
+  /**
+   * The browser client library ({@code frameloop-client.js} and the modules it loads): FrameLoop's,
+   * not the page's, so served from the built-in page whatever {@code webroot} says, for an app's own
+   * page to import. {@code PageFilesTest} checks the list against the library's imports.
+   */
+  static final Set<String> CLIENT_LIBRARY = Set.of("frameloop-client.js", "frame-header.js", "backoff.js",
+    "credit-window.js", "adaptation.js", "adaptive.js", "adaptive-constants.json", "percentile.js", "stage-timings.js",
+    "camera-capture.js", "limits.js");
 
   private final StaticHandler files;
+  /** The built-in page's files, for the client library when {@code webroot} is a directory of the app's. */
+  private final StaticHandler clientLibrary;
   private final String framesPath;
 
   /**
@@ -22,6 +33,7 @@ final class PageFiles {
    */
   PageFiles(String webroot, String framesPath) {
     this.files = staticFiles(webroot);
+    this.clientLibrary = webroot.isEmpty() ? files : StaticHandler.create(BUILT_IN_PAGE);
     this.framesPath = framesPath;
   }
 
@@ -36,8 +48,11 @@ final class PageFiles {
   }
 
   void handle(RoutingContext ctx) {
-    if (ctx.request().method().name().equals("GET") && SETTINGS_FILE.equals(pathUnderMount(ctx))) {
+    String path = pathUnderMount(ctx);
+    if (ctx.request().method().name().equals("GET") && SETTINGS_FILE.equals(path)) {
       ctx.json(new JsonObject().put("framesPath", framesPathFrom(ctx.request().path())));
+    } else if (CLIENT_LIBRARY.contains(path)) {
+      clientLibrary.handle(ctx);
     } else {
       files.handle(ctx);
     }

@@ -59,6 +59,10 @@ class ConfigurationTest {
     })).actualPort();
     assertThat(Http.get(absolute, "/").body()).isEqualTo("<p>my own page</p>");
     assertThat(Http.get(port, "/app.js").statusCode()).as("the default page's script is not there").isEqualTo(404);
+    // The client library is FrameLoop's, not the page's: there for the app's own page to import.
+    assertThat(Http.get(port, "/frameloop-client.js").body()).as("the built-in client library")
+      .isEqualTo(Files.readString(Path.of("webroot", "frameloop-client.js")));
+    assertThat(Http.get(port, "/adaptive-constants.json").statusCode()).isEqualTo(200);
   }
 
   @Test
