@@ -50,8 +50,8 @@ final class ConfigAliases {
   private static final Set<String> TLS_SHORTCUTS = Set.of("tlsCertPath", "tlsKeyPath", "tlsKeyStorePath");
 
   /**
-   * The shortcuts' types, as the base read them: Vert.x's converters skip a value of another type
-   * (a password 123456 given as a number would be no password at all).
+   * The shortcuts' types, as the configuration has always read them: Vert.x's converters skip a
+   * value of another type (a password 123456 given as a number would be no password at all).
    */
   private static final JsonObject SHORTCUT_TYPES = new JsonObject().put("host", "").put("port", 0)
     .put("tlsCertPath", "").put("tlsKeyPath", "").put("tlsKeyStorePath", "").put("tlsKeyStorePassword", "");
@@ -79,7 +79,6 @@ final class ConfigAliases {
     OWNERS.forEach((name, owner) -> keys.put(name, UnknownKeys.setterKeys(owner)));
     return Collections.unmodifiableMap(keys);
   }
-
 
   private static Map<String, List<String>> flatKeys() {
     Map<String, List<String>> flat = new LinkedHashMap<>();
