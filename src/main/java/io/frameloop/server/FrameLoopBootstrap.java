@@ -77,14 +77,17 @@ public final class FrameLoopBootstrap {
           tokens.result(), started, meterRegistry, workerDeployment.result(), address);
         return new FrameLoopImpl(vertx, parts);
       })
-      .onFailure(e -> {
-        address.release();
+      .recover(failure -> {
         if (scheduler.succeeded()) {
           scheduler.result().workers().close();
         }
-        if (workerDeployment.succeeded() && workerDeployment.result() != null) {
-          vertx.undeploy(workerDeployment.result());
-        }
+        Future<Void> undeployed = workerDeployment.succeeded() && workerDeployment.result() != null
+          ? vertx.undeploy(workerDeployment.result()).otherwiseEmpty() : Future.succeededFuture();
+        // The address is free again only once the workers that listened on it are gone.
+        return undeployed.transform(v -> {
+          address.release();
+          return Future.failedFuture(failure);
+        });
       });
   }
 
