@@ -171,7 +171,18 @@ export class FrameLoopClient extends EventTarget {
     // Browsers cannot set an Authorization header on a WebSocket: the token goes in the subprotocol list or the query.
     if (this.token && this.tokenPlace === 'query') url.searchParams.set('access_token', this.token);
     const protocols = this.token && this.tokenPlace !== 'query' ? [SUBPROTOCOL, 'bearer.' + this.token] : [SUBPROTOCOL];
-    const socket = new WebSocket(url.href, protocols);
+    let socket;
+    try {
+      socket = new WebSocket(url.href, protocols);
+    } catch (e) {
+      // The browser refuses the socket itself: a token with characters a subprotocol cannot carry (a
+      // real token is base64url and dots), or a URL it will not open. Retrying would fail the same way.
+      this.socket = null;
+      const badToken = protocols.length > 1;
+      this.state = badToken ? 'refused' : 'closed';
+      this.emit('error', { source: 'client', code: badToken ? 'invalid_token' : 'bad_url', message: e.message });
+      return;
+    }
     this.emit('connecting', { url: this.url, attempt: this.backoff.attempts });
     socket.binaryType = 'arraybuffer';
     this.socket = socket;

@@ -201,6 +201,10 @@ class FakeSocket {
   static made = [];
 
   constructor(url, protocols) {
+    // As browsers do: a subprotocol must be an HTTP token.
+    if (protocols.some((protocol) => !/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(protocol))) {
+      throw new SyntaxError(`The subprotocol '${protocols.join(', ')}' is invalid.`);
+    }
     this.url = url;
     this.protocols = protocols;
     this.readyState = 0;
@@ -367,5 +371,23 @@ test('close() while the server is asked why it refused gives one close event and
     assert.equal(closes[0].code, 1000);
     assert.equal(client.state, 'closed');
     assert.equal(FakeSocket.made.length, 1, 'no reconnect');
+  });
+});
+
+test('a token the browser cannot put in a subprotocol is an error event, not an exception; a new token connects', async () => {
+  const { calls, fetch } = pendingFetch();
+  await withFakes(fetch, async () => {
+    const client = new FrameLoopClient({ url: 'ws://127.0.0.1:1/frames', token: 'eyJhbGciOi\u2026' });
+    const errors = [];
+    client.addEventListener('error', ({ detail }) => errors.push(detail));
+    await client.connect();
+    assert.equal(FakeSocket.made.length, 0, 'no socket');
+    assert.equal(client.state, 'refused');
+    assert.deepEqual(errors.map((e) => [e.source, e.code]), [['client', 'invalid_token']]);
+    client.setToken('eyJhbGciOiJIUzI1NiJ9.e30.sig');
+    assert.equal(FakeSocket.made.length, 1, 'the new token opens a socket');
+    assert.deepEqual(FakeSocket.made[0].protocols, ['frameloop.v1', 'bearer.eyJhbGciOiJIUzI1NiJ9.e30.sig']);
+    client.close();
+    assert.equal(calls.length, 0);
   });
 });
