@@ -92,10 +92,15 @@ public final class FrameLoopBootstrap {
   }
 
   private static void logStartup(FrameLoopOptions options, Startup startup) {
-    LOG.log(Level.INFO, "FrameLoop {0} ({1}): {2} worker verticles, {3}, OpenCV {4}, JPEG codec {5} ({6}), default pipeline {7}",
-      options.getNodeName(), options.getClusterOptions().getRole(), options.effectiveWorkerInstances(),
+    LOG.log(Level.INFO, "FrameLoop {0} ({1}): {2}, {3}, OpenCV {4}, JPEG codec {5} ({6}), default pipeline {7}",
+      options.getNodeName(), options.getClusterOptions().getRole(), workerVerticles(options.effectiveWorkerInstances()),
       framesInFlight(options.getWorkerOptions().getMaxInFlight()), Core.VERSION, startup.codec().name(), startup.codec().reason(),
       startup.pipeline().toJson().encode());
+  }
+
+  /** This node's worker verticles, as the startup line says it. */
+  static String workerVerticles(int instances) {
+    return instances + (instances == 1 ? " worker verticle" : " worker verticles");
   }
 
   /** How many frames the front sends to the workers at once, as the startup line says it. */
@@ -122,8 +127,8 @@ public final class FrameLoopBootstrap {
     MeterRegistry unserved = new SimpleMeterRegistry();
     return prepare(vertx, copy, registry)
       .compose(startup -> deployWorkers(vertx, copy, registry, startup, unserved))
-      .onSuccess(id -> LOG.log(Level.INFO, "FrameLoop worker node {0}: {1} worker verticles on {2}",
-        copy.getNodeName(), copy.effectiveWorkerInstances(), copy.getWorkerOptions().getAddress()));
+      .onSuccess(id -> LOG.log(Level.INFO, "FrameLoop worker node {0}: {1} on {2}",
+        copy.getNodeName(), workerVerticles(copy.effectiveWorkerInstances()), copy.getWorkerOptions().getAddress()));
   }
 
   /**

@@ -28,10 +28,11 @@ class StartupLineTest {
       await(three.close());
     }
     assertThat(FrameLoopBootstrap.framesInFlight(1)).isEqualTo("at most 1 frame in flight");
+    assertThat(FrameLoopBootstrap.workerVerticles(1)).isEqualTo("1 worker verticle");
   }
 
   private static String startupLine(CapturedLog log) {
-    return log.messages(Level.INFO).stream().filter(line -> line.startsWith("FrameLoop ") && line.contains("worker verticles"))
+    return log.messages(Level.INFO).stream().filter(line -> line.startsWith("FrameLoop ") && line.contains("worker verticle"))
       .findFirst().orElseThrow(() -> new AssertionError("no startup line in " + log.messages(Level.INFO)));
   }
 }

@@ -212,7 +212,7 @@ class AppTest {
       deploy(vertx, App.frameLoopOptions());
       logged = log.messages(Level.INFO);
     }
-    Optional<String> startup = logged.stream().filter(line -> line.startsWith("FrameLoop ") && line.contains(" worker verticles, "))
+    Optional<String> startup = logged.stream().filter(line -> line.startsWith("FrameLoop ") && line.contains(" worker verticle"))
       .findFirst();
     assertThat(startup).as("the startup line among %s", logged).isPresent();
     assertThat(startup.get())
