@@ -33,12 +33,18 @@ export class Adaptation {
     return this.enabled && this.controller !== null;
   }
 
-  /** The frame size and quality for the next frame from a camera of cameraWidth × cameraHeight. */
+  /** The frame size, JPEG quality and video bitrate (bits/s) for the next frame from a camera of cameraWidth × cameraHeight. */
   settings(cameraWidth, cameraHeight, quality) {
     this.camera = { width: cameraWidth, height: cameraHeight };
-    if (!this.active) return { width: cameraWidth, height: cameraHeight, quality };
+    if (!this.active) return { width: cameraWidth, height: cameraHeight, quality, bitrate: ADAPTIVE_CONSTANTS.videoBitrateTop };
     const width = Math.min(cameraWidth, this.controller.width);
-    return { width, height: evenHeight(cameraWidth, cameraHeight, width), quality: this.controller.quality };
+    return { width, height: evenHeight(cameraWidth, cameraHeight, width), quality: this.controller.quality,
+      bitrate: this.controller.bitrate };
+  }
+
+  /** The send window while the controller runs: as many frames as the link carries within the target. */
+  get window() {
+    return this.active ? this.controller.window : ADAPTIVE_CONSTANTS.windowStart;
   }
 
   fps(maxFps) {
@@ -70,14 +76,14 @@ export class Adaptation {
     return this.active && this.controller.tick(nowMs, oldestUnansweredMs);
   }
 
-  /** What a page shows: {enabled, targetMs, quality, width, height, fps, limiter, changes, atTop}; only the first two before a camera. */
+  /** What a page shows: {enabled, targetMs, quality, bitrate, width, height, fps, window, limiter, changes, atTop}; only the first two before a camera. */
   get state() {
     if (!this.active) return { enabled: this.enabled, targetMs: this.targetMs };
     const c = this.controller;
     const width = this.camera ? Math.min(this.camera.width, c.width) : c.width;
     const height = this.camera ? evenHeight(this.camera.width, this.camera.height, width) : undefined;
-    return { enabled: true, targetMs: this.targetMs, quality: c.quality, width, height, fps: c.fps, limiter: c.limiter,
-      changes: c.changes, atTop: c.atTop };
+    return { enabled: true, targetMs: this.targetMs, quality: c.quality, bitrate: c.bitrate, width, height, fps: c.fps,
+      window: c.window, limiter: c.limiter, changes: c.changes, atTop: c.atTop };
   }
 }
 

@@ -50,6 +50,7 @@ export class AdaptiveController {
     this.overWindows = 0;
     this.limiter = 'none';
     this.changes = 0;
+    this.window = this.constants.windowStart;
   }
 
   // A reply: its round trip and the bytes of the frame up and of the reply down.
@@ -89,6 +90,7 @@ export class AdaptiveController {
     const p95 = nearestRank(samples, 0.95);
     const cause = this.limiterOf(p50);
     this.resetWindow();
+    this.window = this.windowFor(rate, p95);
     if (this.lastChange === 'up' && nowMs - this.lastChangeAt > this.constants.probeMs) {
       this.upHold = Math.max(this.constants.upHoldMin, Math.floor(this.upHold / 2)); // the last step up held: probe sooner again
       this.lastChange = 'none';
@@ -122,6 +124,17 @@ export class AdaptiveController {
       this.calmWindows = 0;
     }
     return false;
+  }
+
+  // The frames to keep in flight: as many as the link delivered (rate) within the round trip the
+  // target allows (or the link's floor, when that is longer: frames on a long path add no queue),
+  // plus one to probe for more while the round trip has headroom.
+  windowFor(rate, p95) {
+    const budgetMs = Math.max(this.baseMs, this.constants.headroom * this.targetMs);
+    const carried = rate > 0 ? Math.floor(rate * budgetMs / 1000) : 0; // no reply yet: no floor known either
+    // Probe while the round trip has headroom, or shows no queue (a long path's floor over the target).
+    const probe = p95 <= Math.max(this.constants.headroom * this.targetMs, this.constants.queueFactor * this.baseMs) ? 1 : 0;
+    return Math.max(this.constants.windowMin, Math.min(this.constants.windowMax, carried + probe));
   }
 
   noteChange(change, nowMs) {
@@ -185,6 +198,13 @@ export class AdaptiveController {
   get quality() { return this.qualities[this.qi]; }
   get width() { return this.widths[this.wi]; }
   get fps() { return this.fpsSteps[this.fi]; }
+  // Video: the quality ladder is the bitrate ladder, top to floor, so bitrate goes down before the
+  // width, and the width only once the bitrate is at its floor.
+  get bitrate() {
+    const { videoBitrateTop: top, videoBitrateFloor: floor } = this.constants;
+    const n = this.qualities.length;
+    return n === 1 ? top : Math.round(top - (top - floor) * this.qi / (n - 1));
+  }
   get atTop() { return this.qi === 0 && this.wi === 0 && this.fi === 0; }
   get levels() { return `${this.qi},${this.wi},${this.fi}`; }
 }

@@ -6,7 +6,8 @@
 //                      CanvasImageSource, e.g. the page's <video> element playing the stream, or a
 //                      VideoFrame (Firefox, Safari: the page knows its own elements, the library does not);
 //   'image-capture'    ImageCapture grabs a frame on demand (Chromium without MediaStreamTrackProcessor).
-// take() draws the frame at the size asked into an OffscreenCanvas and encodes it as JPEG. A browser
+// take() draws the frame at the size asked into an OffscreenCanvas and encodes it as JPEG; takeFrame()
+// gives the drawn frame as a VideoFrame for a video encoder. A browser
 // without OffscreenCanvas (Safari before 16.4) cannot encode off the DOM: the constructor throws a
 // TypeError naming it, as it does when none of the three ways is there.
 
@@ -106,6 +107,24 @@ export class CameraCapture {
 
   /** The newest frame at width × height as a JPEG: {jpeg (Blob), capturedAt (performance.now())}, or null if none. */
   async take(width, height, quality) {
+    const drawn = await this.draw(width, height);
+    if (!drawn) return null;
+    const jpeg = await this.canvas.convertToBlob({ type: 'image/jpeg', quality });
+    return { jpeg, capturedAt: drawn.capturedAt };
+  }
+
+  /**
+   * The newest frame at width × height as a VideoFrame for an encoder (the caller closes it):
+   * {frame, capturedAt}, or null if none.
+   */
+  async takeFrame(width, height) {
+    const drawn = await this.draw(width, height);
+    if (!drawn) return null;
+    return { frame: new VideoFrame(this.canvas, { timestamp: Math.round(drawn.capturedAt * 1000) }), capturedAt: drawn.capturedAt };
+  }
+
+  // Draws the newest frame into the canvas at width × height: {capturedAt}, or null if there is none.
+  async draw(width, height) {
     let frame;
     let capturedAt;
     let ours = true; // whether this frame is the library's to close
@@ -133,8 +152,7 @@ export class CameraCapture {
     } finally {
       if (ours) frame.close();
     }
-    const jpeg = await this.canvas.convertToBlob({ type: 'image/jpeg', quality });
-    return { jpeg, capturedAt };
+    return { capturedAt };
   }
 
   /** Stops reading; the stream's tracks are the caller's to stop. */

@@ -8,10 +8,12 @@
 //   open          the session is open
 //   hello         detail: the server's hello (ops, pipeline, limits, recording)
 //   pipeline      detail: the server's normalized pipeline after setPipeline
-//   sent          detail: {seq, bytesUp, width, height, quality} of a frame just sent
+//   sent          detail: {seq, bytesUp, width, height, quality, format, key?, bitrate?} of a frame just sent
 //   frame         detail: {seq, jpeg (Blob), roundTripMs, bytesUp, bytesDown, capturedAt, width, height, quality}
 //   stats         detail: the server's stats message, plus frames: [{seq, network, queue, decode, ops, encode, opNames}] (ms)
-//   adaptation    detail: the adaptive controller's state ({enabled, quality, width, fps, limiter, changes, atTop})
+//   adaptation    detail: the adaptive controller's state ({enabled, quality, bitrate, width, fps, window, limiter, changes, atTop})
+//   format        detail: {format: 'vp8' | 'jpeg', reason}: what camera frames are sent as, and why
+//   video         detail: the server's normalized echo of the `video` control message (codec, size, colorSpace)
 //   record        detail: the server's record message
 //   error         detail: {source: 'server' | 'connection' | 'client', code, message, seq?, status?}
 //   close         detail: {code, reason, wasOpen, refused: {status, reason} | null, reconnectInMs: number | null}
@@ -19,7 +21,8 @@
 //
 // It never touches the DOM. Protocol: docs/PROTOCOL.md; the controller: docs/ADAPTIVE.md.
 
-import { HEADER_BYTES, SUBPROTOCOL, encodeHeader, decodeHeader } from './frame-header.js';
+import { HEADER_BYTES, SUBPROTOCOL, FLAG_VIDEO, FLAG_KEY, encodeHeader, decodeHeader } from './frame-header.js';
+import { VideoSender, chooseFormat, probeEncoder, videoRefusal } from './video-sender.js';
 import { Backoff } from './backoff.js';
 import { CreditWindow } from './credit-window.js';
 import { Adaptation } from './adaptation.js';
@@ -27,7 +30,8 @@ import { StageTimings } from './stage-timings.js';
 import { CameraCapture } from './camera-capture.js';
 import { effectiveMaxFps, fitToLimits, fitsInMessage } from './limits.js';
 
-export { HEADER_BYTES, SUBPROTOCOL, encodeHeader, decodeHeader } from './frame-header.js';
+export { HEADER_BYTES, SUBPROTOCOL, FLAG_VIDEO, FLAG_KEY, encodeHeader, decodeHeader } from './frame-header.js';
+export { chooseFormat, videoRefusal } from './video-sender.js';
 export { percentile, RecentSamples } from './percentile.js';
 
 const TICK_MS = 200; // the controller decides at most once a second; ticking more often keeps it on time
@@ -46,7 +50,10 @@ export class FrameLoopClient extends EventTarget {
    *                frameloop.json served beside this module, else 'frames' beside it
    *   token        a session token (JWT), for servers that need one
    *   tokenPlace   'subprotocol' (default: bearer.<token> next to frameloop.v1) or 'query' (access_token=…)
-   *   maxInFlight  frames in flight at most, the credit window (default 2)
+   *   maxInFlight  frames in flight at most while the adaptive controller is off (default 2); on, the
+ *                window follows the link (docs/ADAPTIVE.md, "The send window")
+ *   video        'auto' (default: VP8 where this browser's VideoEncoder encodes it and the server decodes
+ *                it, JPEG otherwise) or 'jpeg'; the format event says which and why
    *   maxFps       frames per second at most (default 30; the server's hello.limits.maxFps caps it)
    *   quality      JPEG quality 0–1 of captured frames (default 0.8), the adaptive controller's top
    *   adaptive     {enabled (default true), targetMs (default from adaptive-constants.json)}
@@ -65,7 +72,12 @@ export class FrameLoopClient extends EventTarget {
     this.maxFps = options.maxFps || 30;
     this.quality = options.quality || 0.8;
     this.timings = !!options.timings;
-    this.credits = new CreditWindow(options.maxInFlight || 2, options.frameTimeoutMs || 3000);
+    this.maxInFlight = options.maxInFlight || 2;
+    this.credits = new CreditWindow(this.maxInFlight, options.frameTimeoutMs || 3000);
+    this.videoPreference = options.video === 'jpeg' ? 'jpeg' : 'auto';
+    this.format = { format: 'jpeg', reason: 'before the server said what it takes' };
+    this.video = null; // the VideoSender while the format is vp8
+    this.formatGeneration = 0; // bumped by each decision: an older probe's answer changes nothing
     this.backoff = new Backoff({ ...options.backoff, random: options.random || Math.random });
     this.now = options.now || (() => performance.now());
     // Bumped by each connect() and open(): a socket's close or a framesUrl() that returns after a
@@ -192,15 +204,30 @@ export class FrameLoopClient extends EventTarget {
       session.opened = true;
       session.openedAt = this.now();
       this.state = 'open';
+      this.newSession();
       if (this.timings) this.sendJson({ type: 'timings', enabled: true });
       this.emit('open', { url: this.url, protocol: socket.protocol });
       this.schedulePump(0);
     };
     socket.onmessage = (event) => {
+      if (this.socket !== socket) return; // a socket this client has left
       if (typeof event.data === 'string') this.onControl(JSON.parse(event.data));
       else this.onReply(event.data);
     };
     socket.onclose = (event) => this.onClose(socket, event, session);
+  }
+
+  // A new socket is a new session on the server: nothing of the old one's counts, credits or
+  // encoder state may carry over (issue 27: credits kept from frames lost with the old
+  // connection froze the page after a server restart).
+  newSession() {
+    this.credits.clear();
+    this.sentFrames.clear();
+    this.seq = 0;
+    this.lastSendAt = -Infinity;
+    this.adaptation.sent.clear();
+    this.stageTimings = new StageTimings();
+    if (this.video) this.video.restart();
   }
 
   reopen(why) {
@@ -264,6 +291,13 @@ export class FrameLoopClient extends EventTarget {
         if (this.session) this.session.hello = true;
         this.pipeline = { ops: message.pipeline, quality: message.quality };
         this.emit('hello', message);
+        this.decideFormat();
+        break;
+      case 'keyframe':
+        if (this.video) this.video.requestKey();
+        break;
+      case 'video':
+        this.emit('video', message);
         break;
       case 'pipeline':
         this.pipeline = message;
@@ -276,14 +310,17 @@ export class FrameLoopClient extends EventTarget {
       case 'record':
         this.emit('record', message);
         break;
-      case 'error':
+      case 'error': {
         if (message.seq !== undefined) {
           this.credits.settle(message.seq);
           this.sentFrames.delete(message.seq);
         }
+        const refusal = this.format.format !== 'jpeg' ? videoRefusal(message) : null;
+        if (refusal) this.useFormat({ format: 'jpeg', reason: refusal });
         this.emit('error', { source: 'server', code: message.code, message: message.message, seq: message.seq });
         this.schedulePump(0);
         break;
+      }
       default:
         break; // e.g. the answer to timings
     }
@@ -328,7 +365,8 @@ export class FrameLoopClient extends EventTarget {
   setCapture({ quality, maxFps, maxInFlight } = {}) {
     if (quality !== undefined) this.quality = quality;
     if (maxFps !== undefined) this.maxFps = maxFps;
-    if (maxInFlight !== undefined) this.credits.resize(maxInFlight);
+    if (maxInFlight !== undefined) this.maxInFlight = maxInFlight;
+    this.applyWindow();
     this.adaptation.top = null; // the next frame restarts it at the new top
     this.schedulePump(0);
   }
@@ -339,7 +377,39 @@ export class FrameLoopClient extends EventTarget {
     if (targetMs !== undefined) this.adaptation.targetMs = targetMs;
     this.adaptation.top = null;
     this.adaptation.controller = null;
+    this.applyWindow();
     this.emit('adaptation', this.adaptation.state);
+  }
+
+  /** 'auto' (video where both ends can) or 'jpeg': decides the format again at once. */
+  setVideo(preference) {
+    this.videoPreference = preference === 'jpeg' ? 'jpeg' : 'auto';
+    this.decideFormat();
+  }
+
+  // Video where this browser encodes VP8 and the server (hello) decodes it, JPEG otherwise.
+  async decideFormat() {
+    const generation = ++this.formatGeneration;
+    const probe = this.videoPreference === 'jpeg' ? { hasEncoder: false, encoderSupported: false } : await probeEncoder();
+    if (generation !== this.formatGeneration) return;
+    this.useFormat(chooseFormat({ preference: this.videoPreference, ...probe, hello: this.hello }));
+  }
+
+  useFormat(choice) {
+    this.formatGeneration++;
+    const changed = choice.format !== this.format.format || choice.reason !== this.format.reason;
+    this.format = choice;
+    if (choice.format === 'jpeg' && this.video) {
+      this.video.close();
+      this.video = null;
+    }
+    if (choice.format !== 'jpeg' && !this.video) this.video = new VideoSender();
+    if (changed) this.emit('format', choice);
+  }
+
+  // The window: the controller's, which follows the link, while it runs; the caller's otherwise.
+  applyWindow() {
+    this.credits.resize(this.adaptation.active ? this.adaptation.window : this.maxInFlight);
   }
 
   /** The adaptive controller's state, as the adaptation event carries it. */
@@ -353,6 +423,11 @@ export class FrameLoopClient extends EventTarget {
    */
   send(jpeg, meta = {}) {
     const blob = jpeg instanceof Blob ? jpeg : new Blob([jpeg], { type: 'image/jpeg' });
+    return this.sendFramed(blob, 0, { ...meta, format: 'jpeg' });
+  }
+
+  // One framed binary message (a JPEG with flags 0, or a video chunk with FLAG_VIDEO (| FLAG_KEY)).
+  sendFramed(blob, flags, meta) {
     const socket = this.socket;
     if (!socket || socket.readyState !== WebSocket.OPEN) return -1;
     const bytesUp = HEADER_BYTES + blob.size;
@@ -365,12 +440,13 @@ export class FrameLoopClient extends EventTarget {
     const seq = (this.seq + 1) >>> 0;
     if (!this.credits.take(seq, sentAt)) return -1;
     this.seq = seq;
-    socket.send(new Blob([encodeHeader(seq, Math.round(sentAt * 1000)), blob]));
+    socket.send(new Blob([encodeHeader(seq, Math.round(sentAt * 1000), flags), blob]));
     this.sentFrames.set(seq, { bytesUp, capturedAt: meta.capturedAt === undefined ? sentAt : meta.capturedAt,
       width: meta.width, height: meta.height, quality: meta.quality });
     if (this.sentFrames.size > REMEMBERED_FRAMES) this.sentFrames.delete(this.sentFrames.keys().next().value);
     this.adaptation.onSend(seq, bytesUp);
-    this.emit('sent', { seq, bytesUp, width: meta.width, height: meta.height, quality: meta.quality });
+    this.emit('sent', { seq, bytesUp, width: meta.width, height: meta.height, quality: meta.quality, format: meta.format,
+      key: meta.key, bitrate: meta.bitrate });
     return seq;
   }
 
@@ -389,9 +465,10 @@ export class FrameLoopClient extends EventTarget {
     this.detachCamera();
     this.camera = new CameraCapture(stream, () => this.schedulePump(0), { frameSource });
     this.tickTimer = setInterval(() => {
-      if (this.adaptation.tick(performance.now(), this.credits.oldestAgeMs(performance.now()))) {
-        this.emit('adaptation', this.adaptation.state);
-      }
+      const window = this.credits.size;
+      const changed = this.adaptation.tick(performance.now(), this.credits.oldestAgeMs(performance.now()));
+      this.applyWindow();
+      if (changed || this.credits.size !== window) this.emit('adaptation', this.adaptation.state);
     }, TICK_MS);
   }
 
@@ -446,9 +523,13 @@ export class FrameLoopClient extends EventTarget {
       const wasRunning = this.adaptation.controller;
       if (this.adaptation.enabled) this.adaptation.follow(this.quality, camera.width, maxFps);
       settings = this.adaptation.settings(camera.width, camera.height, this.quality);
-      if (this.adaptation.controller !== wasRunning) this.emit('adaptation', this.adaptation.state);
+      if (this.adaptation.controller !== wasRunning) {
+        this.applyWindow();
+        this.emit('adaptation', this.adaptation.state);
+      }
       Object.assign(settings, fitToLimits(settings.width, settings.height, this.limits));
-      shot = await camera.take(settings.width, settings.height, settings.quality);
+      if (this.video) await this.encodeAndSend(camera, settings, maxFps);
+      else shot = await camera.take(settings.width, settings.height, settings.quality);
     } catch (e) {
       this.emit('error', { source: 'client', code: 'capture_failed', message: e.message });
     } finally {
@@ -458,13 +539,49 @@ export class FrameLoopClient extends EventTarget {
     this.schedulePump(0);
   }
 
+  // Video: the window had room (pump checked it), so this frame is encoded to be sent: the encoder's
+  // chunks depend on each other, and a drop after it would spoil every delta until the next key.
+  async encodeAndSend(camera, settings, maxFps) {
+    const video = this.video;
+    const width = evenSize(settings.width);
+    const height = evenSize(settings.height);
+    let chunk = null;
+    let shot = null;
+    try {
+      video.configure(width, height, settings.bitrate, maxFps);
+      shot = await camera.takeFrame(width, height);
+      if (shot) chunk = await video.encode(shot.frame);
+    } catch (e) {
+      // The encoder failed (or cannot take this size): JPEG from the next frame on.
+      if (this.video === video) this.useFormat({ format: 'jpeg', reason: `the video encoder failed: ${e.message}` });
+      return;
+    }
+    if (!chunk || this.video !== video || this.camera !== camera) return;
+    if (chunk.control && !this.sendJson(chunk.control)) return;
+    const meta = { capturedAt: shot.capturedAt, width, height, quality: settings.quality, bitrate: settings.bitrate,
+      format: 'vp8', key: chunk.key };
+    if (this.sendFramed(new Blob([chunk.data]), chunk.key ? FLAG_VIDEO | FLAG_KEY : FLAG_VIDEO, meta) < 0) {
+      video.restart(); // not sent: the server must not wait for a chunk it never gets
+    }
+  }
+
   sendJson(message) {
     if (!this.socket || this.socket.readyState !== WebSocket.OPEN) return false;
     this.socket.send(JSON.stringify(message));
     return true;
   }
 
+  /** What camera frames are sent as now: {format: 'vp8' | 'jpeg', reason}. */
+  get sendFormat() {
+    return this.format;
+  }
+
   emit(type, detail) {
     this.dispatchEvent(new CustomEvent(type, { detail }));
   }
+}
+
+// VP8 (4:2:0) codes even sizes only.
+function evenSize(n) {
+  return Math.max(2, Math.floor(n / 2) * 2);
 }

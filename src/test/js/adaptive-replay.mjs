@@ -14,7 +14,7 @@ for (const trace of JSON.parse(readFileSync(process.argv[2], 'utf8'))) {
     else {
       const changed = controller.tick(event[1], event[2]);
       console.log(JSON.stringify([trace.name, event[1], changed, controller.levels, controller.limiter,
-        controller.quality.toFixed(2), controller.width, controller.fps]));
+        controller.quality.toFixed(2), controller.width, controller.fps, controller.window, controller.bitrate]));
     }
   }
 }

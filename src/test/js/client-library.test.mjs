@@ -6,7 +6,7 @@ import './file-fetch.mjs'; // first: adaptive.js fetches its constants file whil
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { HEADER_BYTES, SUBPROTOCOL, encodeHeader, decodeHeader, payloadOf } from '../../../webroot/frame-header.js';
+import { HEADER_BYTES, SUBPROTOCOL, FLAG_VIDEO, FLAG_KEY, encodeHeader, decodeHeader, payloadOf } from '../../../webroot/frame-header.js';
 import { Backoff } from '../../../webroot/backoff.js';
 import { CreditWindow } from '../../../webroot/credit-window.js';
 import { nearestRank, percentile, RecentSamples } from '../../../webroot/percentile.js';
@@ -14,6 +14,7 @@ import { effectiveMaxFps, fitToLimits, fitsInMessage } from '../../../webroot/li
 import { Adaptation, evenHeight } from '../../../webroot/adaptation.js';
 import { StageTimings } from '../../../webroot/stage-timings.js';
 import { AdaptiveController, ADAPTIVE_CONSTANTS } from '../../../webroot/adaptive.js';
+import { chooseFormat, videoRefusal, colorSpaceOf, DEFAULT_COLOR_SPACE } from '../../../webroot/video-sender.js';
 
 const bytes = (buffer) => [...new Uint8Array(buffer)];
 
@@ -25,12 +26,20 @@ test('the header is FL, version 1, flags 0, the u32 sequence and the i64 timesta
   assert.deepEqual(bytes(encodeHeader(0xFFFFFFFF, -1)), [0x46, 0x4C, 1, 0, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255]);
 });
 
+test('a video chunk carries VIDEO in header byte 3, a key chunk VIDEO | KEY', () => {
+  assert.equal(FLAG_VIDEO, 0x01);
+  assert.equal(FLAG_KEY, 0x02);
+  assert.deepEqual(bytes(encodeHeader(5, 6, FLAG_VIDEO)).slice(0, 4), [0x46, 0x4C, 1, 1]);
+  assert.deepEqual(bytes(encodeHeader(5, 6, FLAG_VIDEO | FLAG_KEY)).slice(0, 4), [0x46, 0x4C, 1, 3]);
+  assert.deepEqual(decodeHeader(encodeHeader(5, 6n, FLAG_VIDEO | FLAG_KEY)), { seq: 5, timestamp: 6n, flags: 3 });
+});
+
 test('decoding gives back what was encoded, beyond 2^53 too', () => {
   for (const [seq, timestamp] of [[0, 0n], [1, 1700000000123456n], [0xFFFFFFFF, -9223372036854775808n], [7, 9223372036854775807n]]) {
-    assert.deepEqual(decodeHeader(encodeHeader(seq, timestamp)), { seq, timestamp });
+    assert.deepEqual(decodeHeader(encodeHeader(seq, timestamp)), { seq, timestamp, flags: 0 });
   }
   const message = new Uint8Array([...bytes(encodeHeader(9, 42n)), 0xFF, 0xD8, 0xFF, 0xD9]);
-  assert.deepEqual(decodeHeader(message.subarray(0)), { seq: 9, timestamp: 42n });
+  assert.deepEqual(decodeHeader(message.subarray(0)), { seq: 9, timestamp: 42n, flags: 0 });
   assert.deepEqual([...payloadOf(message.buffer)], [0xFF, 0xD8, 0xFF, 0xD9]);
 });
 
@@ -41,9 +50,12 @@ test('a bare JPEG has no header; anything else that is no frame is refused, nami
   const version2 = new Uint8Array(encodeHeader(1, 1n));
   version2[2] = 2;
   assert.throws(() => decodeHeader(version2.buffer), /unsupported protocol version 2/);
-  const flagged = new Uint8Array(encodeHeader(1, 1n));
-  flagged[3] = 1;
-  assert.throws(() => decodeHeader(flagged.buffer), /unsupported header flags 1/);
+  for (const bad of [2, 4, 0x81]) {
+    const flagged = new Uint8Array(encodeHeader(1, 1n));
+    flagged[3] = bad; // KEY without VIDEO, or a bit no version defines
+    assert.throws(() => decodeHeader(flagged.buffer), new RegExp(`unsupported header flags ${bad}`));
+    assert.throws(() => encodeHeader(1, 1n, bad), RangeError);
+  }
   assert.throws(() => decodeHeader(new Uint8Array([0x89, 0x50, 0x4E, 0x47]).buffer), /not a frame/);
   assert.throws(() => encodeHeader(2 ** 32, 0), RangeError);
   assert.throws(() => encodeHeader(-1, 0), RangeError);
@@ -148,7 +160,8 @@ test('a round trip over the target lowers the quality first, once per decision w
 
 test('the adaptation gives the caller\'s settings when off and the controller\'s when on', () => {
   const adaptation = new Adaptation({ enabled: false });
-  assert.deepEqual(adaptation.settings(640, 480, 0.9), { width: 640, height: 480, quality: 0.9 });
+  assert.deepEqual(adaptation.settings(640, 480, 0.9), { width: 640, height: 480, quality: 0.9, bitrate: ADAPTIVE_CONSTANTS.videoBitrateTop });
+  assert.equal(adaptation.window, ADAPTIVE_CONSTANTS.windowStart);
   assert.equal(adaptation.fps(30), 30);
   assert.deepEqual(adaptation.state, { enabled: false, targetMs: 150 });
   adaptation.enabled = true;
@@ -160,7 +173,7 @@ test('the adaptation gives the caller\'s settings when off and the controller\'s
   assert.notEqual(adaptation.controller, controller, 'a new max fps restarts it');
   adaptation.controller.wi = 2; // 640 wide
   adaptation.controller.qi = 1;
-  assert.deepEqual(adaptation.settings(1280, 720, 0.8), { width: 640, height: 360, quality: 0.7 });
+  assert.deepEqual(adaptation.settings(1280, 720, 0.8), { width: 640, height: 360, quality: 0.7, bitrate: adaptation.controller.bitrate });
   assert.equal(adaptation.state.height, 360);
   assert.equal(adaptation.state.limiter, 'none');
   assert.equal(evenHeight(640, 480, 480), 360);
@@ -390,4 +403,96 @@ test('a token the browser cannot put in a subprotocol is an error event, not an 
     client.close();
     assert.equal(calls.length, 0);
   });
+});
+
+// One second of a pipelined link: `window` frames in flight, replies at the rate the link and the
+// frame rate allow, each with the round trip the link gives at that load. Returns the replies/s.
+function secondOfLink(controller, nowMs, { baseMs, capacityFps, maxFps }) {
+  const window = controller.window;
+  const rate = Math.min(maxFps, capacityFps, (window * 1000) / baseMs);
+  // Frames beyond what the link carries at its floor wait in its queue, one frame time each.
+  const queued = Math.max(0, window - (capacityFps * baseMs) / 1000);
+  const rtt = baseMs + (rate >= capacityFps ? (queued * 1000) / capacityFps : 0);
+  for (let i = 0; i < Math.round(rate); i++) controller.onReply(rtt, 5000, 20_000);
+  controller.tick(nowMs, 0);
+  return { rate, rtt };
+}
+
+test('the window follows the link: it grows past 2 to carry 30 fps over a 117 ms round trip', () => {
+  const controller = new AdaptiveController(150, 0.8, 640, 30);
+  assert.equal(controller.window, 2, 'it starts where the fixed window was');
+  controller.tick(0, 0);
+  const seconds = [];
+  for (let t = 1; t <= 8; t++) seconds.push(secondOfLink(controller, t * 1000, { baseMs: 117, capacityFps: 100, maxFps: 30 }));
+  assert.equal(Math.round(seconds[0].rate), 17, 'a window of 2 over 117 ms: 17 frames/s');
+  assert.ok(controller.window >= 4, `window ${controller.window}`);
+  assert.equal(seconds.at(-1).rate, 30, 'the frame rate, not the window, limits it now');
+  assert.ok(controller.window <= ADAPTIVE_CONSTANTS.windowMax);
+});
+
+test('on a saturated link the window keeps the round trip near the target instead of filling the queue', () => {
+  const controller = new AdaptiveController(150, 0.8, 640, 30);
+  controller.tick(0, 0);
+  let last;
+  for (let t = 1; t <= 20; t++) last = secondOfLink(controller, t * 1000, { baseMs: 60, capacityFps: 15, maxFps: 30 });
+  // 15 frames/s within 0.85 × 150 ms is about 2 frames; one more probes.
+  assert.ok(controller.window <= Math.floor(15 * 0.1275) + 1, `window ${controller.window}`);
+  assert.ok(last.rtt <= 150, `round trip ${last.rtt}`);
+  assert.equal(last.rate, 15);
+});
+
+test('a long path keeps frames in flight (its floor is the budget), a stall shrinks the window to its floor of 1', () => {
+  const controller = new AdaptiveController(150, 0.8, 640, 30);
+  controller.tick(0, 0);
+  for (let t = 1; t <= 8; t++) secondOfLink(controller, t * 1000, { baseMs: 200, capacityFps: 100, maxFps: 30 });
+  assert.ok(controller.window >= 6, `window ${controller.window} on a 200 ms path`);
+  controller.tick(9000, 2000); // nothing came back for a second, the oldest frame is 2 s old
+  assert.equal(controller.window, ADAPTIVE_CONSTANTS.windowMin);
+  assert.equal(ADAPTIVE_CONSTANTS.windowMin, 1);
+});
+
+test('video lowers the bitrate before the width, and the width only at the bitrate floor', () => {
+  const controller = new AdaptiveController(150, 0.8, 640, 30);
+  assert.equal(controller.bitrate, ADAPTIVE_CONSTANTS.videoBitrateTop);
+  controller.tick(0, 0);
+  const seen = [];
+  for (let t = 1; t <= 8; t++) {
+    for (let i = 0; i < 10; i++) controller.onReply(400, 5000, 1000); // uplink-limited, far over the target
+    controller.tick(t * 1000, 0);
+    seen.push([controller.bitrate, controller.width]);
+  }
+  const firstNarrower = seen.findIndex(([, width]) => width < 640);
+  assert.ok(firstNarrower > 0, JSON.stringify(seen));
+  assert.equal(seen[firstNarrower][0], ADAPTIVE_CONSTANTS.videoBitrateFloor, 'the width goes down only at the bitrate floor');
+  assert.ok(seen.slice(0, firstNarrower).every(([bitrate, width], i) => width === 640 && (i === 0 || bitrate <= seen[i - 1][0])));
+});
+
+test('video where the browser encodes VP8 and the server decodes it; JPEG otherwise, saying why', () => {
+  const hello = { video: { decode: ['vp8'], encode: ['vp8'] } };
+  assert.deepEqual(chooseFormat({ hasEncoder: true, encoderSupported: true, hello }),
+    { format: 'vp8', reason: 'the browser encodes VP8 and the server decodes it' });
+  assert.equal(chooseFormat({ preference: 'jpeg', hasEncoder: true, encoderSupported: true, hello }).format, 'jpeg');
+  assert.deepEqual(chooseFormat({ hasEncoder: false, encoderSupported: false, hello }),
+    { format: 'jpeg', reason: 'this browser has no VideoEncoder' });
+  assert.deepEqual(chooseFormat({ hasEncoder: true, encoderSupported: false, hello }),
+    { format: 'jpeg', reason: "this browser's VideoEncoder cannot encode VP8" });
+  assert.deepEqual(chooseFormat({ hasEncoder: true, encoderSupported: true, hello: { video: { decode: [], encode: [], unavailable: 'no codec library' } } }),
+    { format: 'jpeg', reason: 'the server cannot decode VP8: no codec library' });
+  assert.deepEqual(chooseFormat({ hasEncoder: true, encoderSupported: true, hello: { ops: [] } }),
+    { format: 'jpeg', reason: 'the server does not take video' }, 'a server from before video');
+});
+
+test('a server that refuses video (bad_video, or the VIDEO flag as a bad_frame) makes the client fall back', () => {
+  assert.match(videoRefusal({ code: 'bad_video', message: 'unknown codec vp9' }), /refused video: unknown codec vp9/);
+  assert.match(videoRefusal({ code: 'bad_frame', message: 'unsupported header flags 3' }), /refused video chunks/);
+  assert.equal(videoRefusal({ code: 'bad_frame', message: 'not a JPEG' }), null);
+  assert.equal(videoRefusal({ code: 'rate_limited', message: 'too many frames' }), null);
+});
+
+test('the colour space sent is the encoder\'s where it names one, full-range BT.709 otherwise', () => {
+  assert.deepEqual(colorSpaceOf(undefined), DEFAULT_COLOR_SPACE);
+  assert.deepEqual(colorSpaceOf({ primaries: 'bt709', transfer: 'iec61966-2-1', matrix: 'rgb', fullRange: true }),
+    { primaries: 'bt709', transfer: 'iec61966-2-1', matrix: 'bt709', fullRange: true });
+  assert.deepEqual(colorSpaceOf({ primaries: 'smpte170m', transfer: 'smpte170m', matrix: 'smpte170m', fullRange: false }),
+    { primaries: 'smpte170m', transfer: 'smpte170m', matrix: 'smpte170m', fullRange: false });
 });

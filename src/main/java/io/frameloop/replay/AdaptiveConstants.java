@@ -21,7 +21,8 @@ final class AdaptiveConstants {
 
   private static final Set<String> KEYS = Set.of("defaultTargetMs", "qualityFloor", "qualityStep", "widths", "fpsSteps",
     "decisionMs", "headroom", "qualityGrowth", "jumpFactor", "overWindows", "p95Margin", "queueFactor", "upHoldMin",
-    "upHoldMax", "probeMs", "serverShare", "downlinkSpeedup");
+    "upHoldMax", "probeMs", "serverShare", "downlinkSpeedup", "windowStart", "windowMin", "windowMax", "videoBitrateTop",
+    "videoBitrateFloor");
 
   /** The constants of the file on the class path, which both controllers run with (after KEYS, which it needs). */
   static final AdaptiveConstants FROM_CLASS_PATH = fromClassPath();
@@ -43,6 +44,11 @@ final class AdaptiveConstants {
   final long probeMs;
   final double serverShare;
   final double downlinkSpeedup;
+  final int windowStart;
+  final int windowMin;
+  final int windowMax;
+  final long videoBitrateTop;
+  final long videoBitrateFloor;
 
   private AdaptiveConstants(JsonObject json) {
     Set<String> missing = new TreeSet<>(KEYS);
@@ -69,6 +75,14 @@ final class AdaptiveConstants {
     probeMs = json.getLong("probeMs");
     serverShare = json.getDouble("serverShare");
     downlinkSpeedup = json.getDouble("downlinkSpeedup");
+    windowStart = json.getInteger("windowStart");
+    windowMin = json.getInteger("windowMin");
+    windowMax = json.getInteger("windowMax");
+    videoBitrateTop = json.getLong("videoBitrateTop");
+    videoBitrateFloor = json.getLong("videoBitrateFloor");
+    if (windowMin < 1 || windowStart < windowMin || windowMax < windowStart || videoBitrateFloor < 1 || videoBitrateTop < videoBitrateFloor) {
+      throw new IllegalArgumentException(RESOURCE + ": needs 1 <= windowMin <= windowStart <= windowMax and 1 <= videoBitrateFloor <= videoBitrateTop");
+    }
   }
 
   static AdaptiveConstants fromJson(JsonObject json) {

@@ -48,6 +48,7 @@ public final class AdaptiveController {
   private int overWindows;
   private Limiter limiter = Limiter.NONE;
   private int changes;
+  private int window = CONSTANTS.windowStart;
 
   /**
    * @param topQuality the best JPEG quality (0–1), the start; lowered by {@code qualityStep} down to {@code qualityFloor}
@@ -123,6 +124,7 @@ public final class AdaptiveController {
     double p95 = percentile(samples, 0.95);
     Limiter cause = limiterOf(p50);
     resetWindow();
+    window = windowFor(rate, p95);
     if (lastChange == Change.UP && nowMs - lastChangeAt > CONSTANTS.probeMs) {
       upHold = Math.max(CONSTANTS.upHoldMin, upHold / 2); // the last step up held: probe sooner again
       lastChange = Change.NONE;
@@ -160,6 +162,19 @@ public final class AdaptiveController {
       calmWindows = 0;
     }
     return false;
+  }
+
+  /**
+   * The frames to keep in flight: as many as the link delivered ({@code rate}) within the round trip
+   * the target allows (or the link's floor, when that is longer: frames on a long path add no queue),
+   * plus one to probe for more while the round trip has headroom.
+   */
+  private int windowFor(double rate, double p95) {
+    double budgetMs = Math.max(baseMs, CONSTANTS.headroom * targetMs);
+    int carried = rate > 0 ? (int) Math.floor(rate * budgetMs / 1000) : 0; // no reply yet: no floor known either
+    // Probe while the round trip has headroom, or shows no queue (a long path's floor over the target).
+    int probe = p95 <= Math.max(CONSTANTS.headroom * targetMs, CONSTANTS.queueFactor * baseMs) ? 1 : 0;
+    return Math.max(CONSTANTS.windowMin, Math.min(CONSTANTS.windowMax, carried + probe));
   }
 
   private void noteChange(Change change, double nowMs) {
@@ -246,6 +261,23 @@ public final class AdaptiveController {
 
   public int fps() {
     return fpsSteps[fi];
+  }
+
+  /** How many frames may be in flight now (the send window), between {@code windowMin} and {@code windowMax}. */
+  public int window() {
+    return window;
+  }
+
+  /**
+   * The video bitrate (bits/s) for the quality step: the quality ladder is the bitrate ladder for
+   * video, from {@code videoBitrateTop} down to {@code videoBitrateFloor}, so that bitrate is lowered
+   * before the width, and the width only once the bitrate is at its floor.
+   */
+  public long bitrate() {
+    if (qualities.length == 1) {
+      return CONSTANTS.videoBitrateTop;
+    }
+    return Math.round(CONSTANTS.videoBitrateTop - (double) (CONSTANTS.videoBitrateTop - CONSTANTS.videoBitrateFloor) * qi / (qualities.length - 1));
   }
 
   /** Whether every setting is at its best (the start). */

@@ -229,7 +229,7 @@ class AdaptiveControllerTest {
           events.add(new JsonArray().add("tick").add(now).add(oldest));
           outcomes.add(new JsonArray().add(name).add(now).add(changed).add(controller.levels())
             .add(controller.limiter().label()).encode().replace("]", ",\"" + String.format(Locale.ROOT, "%.2f", controller.quality())
-              + "\"," + controller.width() + "," + controller.fps() + "]"));
+              + "\"," + controller.width() + "," + controller.fps() + "," + controller.window() + "," + controller.bitrate() + "]"));
           if (changed) {
             changeLog.add(new Object[] {now, settings()});
           }

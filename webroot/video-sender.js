@@ -1,0 +1,159 @@
+// Camera frames as VP8 video through WebCodecs' VideoEncoder (docs/PROTOCOL.md, "Video"): which
+// format a session uses and why, and the encoder that turns a VideoFrame into one chunk to send.
+// The client library (frameloop-client.js) sends what encode() returns: first the `video` control
+// message when there is one, then the chunk framed with FLAG_VIDEO (| FLAG_KEY). No DOM.
+
+export const VIDEO_CODEC = 'vp8';
+
+// Canvas frames are full-range BT.709 and VP8 carries no colour information: it travels beside the stream.
+export const DEFAULT_COLOR_SPACE = Object.freeze({ primaries: 'bt709', transfer: 'bt709', matrix: 'bt709', fullRange: true });
+
+/**
+ * The format a session sends in, and why: {format: 'vp8' | 'jpeg', reason}. preference: 'auto'
+ * (video where both ends can) or 'jpeg'; hasEncoder: whether VideoEncoder exists; encoderSupported:
+ * VideoEncoder.isConfigSupported's answer for VP8; hello: the server's hello.
+ */
+export function chooseFormat({ preference = 'auto', hasEncoder, encoderSupported, hello }) {
+  if (preference === 'jpeg') return { format: 'jpeg', reason: 'JPEG was chosen' };
+  const video = hello && hello.video;
+  if (!video || !Array.isArray(video.decode)) return { format: 'jpeg', reason: 'the server does not take video' };
+  if (!video.decode.includes(VIDEO_CODEC)) {
+    return { format: 'jpeg', reason: `the server cannot decode VP8${video.unavailable ? ': ' + video.unavailable : ''}` };
+  }
+  if (!hasEncoder) return { format: 'jpeg', reason: 'this browser has no VideoEncoder' };
+  if (!encoderSupported) return { format: 'jpeg', reason: "this browser's VideoEncoder cannot encode VP8" };
+  return { format: VIDEO_CODEC, reason: 'the browser encodes VP8 and the server decodes it' };
+}
+
+/** An error message from the server that refuses video (so the client falls back to JPEG): its reason, or null. */
+export function videoRefusal(error) {
+  if (error.code === 'bad_video') return `the server refused video: ${error.message}`;
+  // A server without video support refuses the header's VIDEO flag itself.
+  if (error.code === 'bad_frame' && /flag/i.test(error.message || '')) return `the server refused video chunks: ${error.message}`;
+  return null;
+}
+
+/** The encoder's config for width × height at bitrate (bits/s) and framerate. */
+export function encoderConfig(width, height, bitrate, framerate) {
+  return { codec: VIDEO_CODEC, width, height, bitrate, framerate, latencyMode: 'realtime', bitrateMode: 'variable' };
+}
+
+/** Whether this browser's VideoEncoder encodes VP8 at width × height ({hasEncoder, encoderSupported}). */
+export async function probeEncoder(width = 640, height = 480) {
+  if (typeof VideoEncoder === 'undefined' || typeof VideoFrame === 'undefined') return { hasEncoder: false, encoderSupported: false };
+  try {
+    const answer = await VideoEncoder.isConfigSupported(encoderConfig(width, height, 1_000_000, 30));
+    return { hasEncoder: true, encoderSupported: !!answer.supported };
+  } catch (e) {
+    return { hasEncoder: true, encoderSupported: false };
+  }
+}
+
+/** The colour space the decoder must use: the encoder's where it names one, the canvas's default otherwise. */
+export function colorSpaceOf(reported) {
+  const space = { ...DEFAULT_COLOR_SPACE };
+  if (reported) {
+    for (const key of ['primaries', 'transfer']) if (reported[key]) space[key] = reported[key];
+    // 'rgb' is the input frame's matrix, not one the YUV stream was converted with.
+    if (reported.matrix && reported.matrix !== 'rgb') space.matrix = reported.matrix;
+    if (typeof reported.fullRange === 'boolean') space.fullRange = reported.fullRange;
+  }
+  return space;
+}
+
+/**
+ * One VP8 encoder for one session at a time. configure() before each frame (a new size reconfigures
+ * and makes the next chunk a key with a control message before it; a new bitrate only retunes);
+ * encode() one frame at a time.
+ */
+export class VideoSender {
+  constructor() {
+    this.encoder = null;
+    this.config = null; // the encoder's current config
+    this.needKey = true; // the next frame is encoded as a key
+    this.needControl = true; // the next key chunk goes after a `video` control message
+    this.pending = null; // {resolve, reject} of the frame being encoded
+    this.failure = null; // the encoder's error, once it had one
+    this.chunks = 0;
+  }
+
+  /** A new session (or a keyframe request): the next chunk is a key; after a new session, with the control message again. */
+  restart() {
+    this.needKey = true;
+    this.needControl = true;
+  }
+
+  requestKey() {
+    this.needKey = true;
+  }
+
+  /** Sets the size, bitrate and frame rate for the next frame. */
+  configure(width, height, bitrate, framerate) {
+    if (this.failure) throw this.failure;
+    const c = this.config;
+    if (c && c.width === width && c.height === height && c.bitrate === bitrate && c.framerate === framerate) return;
+    if (!this.encoder || this.encoder.state === 'closed') {
+      this.encoder = new VideoEncoder({
+        output: (chunk, metadata) => this.onOutput(chunk, metadata),
+        error: (e) => this.onError(e),
+      });
+    }
+    const resized = !c || c.width !== width || c.height !== height;
+    this.config = encoderConfig(width, height, bitrate, framerate);
+    this.encoder.configure(this.config);
+    if (resized) this.restart();
+  }
+
+  /**
+   * Encodes frame (a VideoFrame; closed here) as the next chunk: {data (ArrayBuffer), key, control
+   * (the `video` message to send first, or null)}, or null when the encoder dropped it.
+   */
+  async encode(frame) {
+    if (this.failure) {
+      frame.close();
+      throw this.failure;
+    }
+    const keyFrame = this.needKey;
+    const output = new Promise((resolve, reject) => { this.pending = { resolve, reject }; });
+    try {
+      this.encoder.encode(frame, { keyFrame });
+    } finally {
+      frame.close();
+    }
+    output.catch(() => {}); // the flush rejects with the same error
+    // A realtime encoder may drop a frame: then no output comes, and the flush (after every output) says so.
+    await this.encoder.flush();
+    const result = await Promise.race([output, Promise.resolve(null)]);
+    this.pending = null;
+    if (!result) return null;
+    if (result.key) this.needKey = false;
+    else if (keyFrame) return null; // a key was asked for and a delta came: the server could not use it
+    let control = null;
+    if (result.key && this.needControl) {
+      const { width, height } = this.config;
+      control = { type: 'video', codec: VIDEO_CODEC, width, height, colorSpace: colorSpaceOf(result.colorSpace) };
+      this.needControl = false;
+    }
+    this.chunks++;
+    return { data: result.data, key: result.key, control };
+  }
+
+  onOutput(chunk, metadata) {
+    const data = new ArrayBuffer(chunk.byteLength);
+    chunk.copyTo(data);
+    const colorSpace = metadata && metadata.decoderConfig ? metadata.decoderConfig.colorSpace : undefined;
+    if (this.pending) this.pending.resolve({ data, key: chunk.type === 'key', colorSpace });
+  }
+
+  onError(e) {
+    this.failure = e instanceof Error ? e : new Error(String(e));
+    if (this.pending) this.pending.reject(this.failure);
+  }
+
+  close() {
+    if (this.encoder && this.encoder.state !== 'closed') this.encoder.close();
+    this.encoder = null;
+    this.config = null;
+    this.restart();
+  }
+}
