@@ -2,6 +2,7 @@ package io.frameloop.replay;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -100,6 +101,102 @@ class AdaptiveControllerTest {
   }
 
   @Test
+  void windowFollowsTheLinkInsteadOfAFixedTwo() {
+    // The issue's link: a 117 ms round trip that is not full. A window of 2 would give 17 frames/s.
+    Pipelined sim = new Pipelined("117 ms", 117, 100, 30).run(8);
+    assertThat(sim.rates.get(0)).isCloseTo(17.1, within(0.1));
+    assertThat(sim.controller.window()).isBetween(4, AdaptiveConstants.FROM_CLASS_PATH.windowMax);
+    assertThat(sim.rates.get(sim.rates.size() - 1)).as("frames/s once the window follows the link").isEqualTo(30);
+  }
+
+  @Test
+  void windowOnAFullLinkKeepsTheRoundTripWithinTheTargetAndShrinksToOneOnAStall() {
+    Pipelined full = new Pipelined("full", 60, 15, 30).run(20);
+    assertThat(full.controller.window()).isLessThanOrEqualTo(3);
+    assertThat(full.rtts.get(full.rtts.size() - 1)).isLessThanOrEqualTo(150);
+    Pipelined far = new Pipelined("far", 200, 100, 30).run(8);
+    assertThat(far.controller.window()).as("a 200 ms path with room").isGreaterThanOrEqualTo(6);
+    far.controller.tick(9000, 2000); // a second without replies, the oldest frame 2 s old
+    assertThat(far.controller.window()).isEqualTo(1);
+  }
+
+  @Test
+  void videoBitrateGoesDownBeforeTheWidthAndTheWidthOnlyAtTheFloor() {
+    AdaptiveController c = new AdaptiveController(150, 0.8, 640, 30);
+    AdaptiveConstants constants = AdaptiveConstants.FROM_CLASS_PATH;
+    assertThat(c.bitrate()).isEqualTo(constants.videoBitrateTop);
+    c.tick(0, 0);
+    long previous = c.bitrate();
+    for (int t = 1; t <= 8; t++) {
+      for (int i = 0; i < 10; i++) {
+        c.onReply(400, 5000, 1000);
+      }
+      c.tick(t * 1000, 0);
+      if (c.width() < 640) {
+        assertThat(c.bitrate()).isEqualTo(constants.videoBitrateFloor);
+        return;
+      }
+      assertThat(c.bitrate()).isLessThanOrEqualTo(previous);
+      previous = c.bitrate();
+    }
+    throw new AssertionError("the width never went down");
+  }
+
+  /**
+   * A pipelined link, one decision a second: {@code window} frames in flight, replies at the rate the
+   * link and the frame rate allow, the round trip growing by a frame time per frame queued beyond
+   * what the link holds at its floor. Records the controller's inputs for the JavaScript one too.
+   */
+  static final class Pipelined {
+    final String name;
+    final double baseMs;
+    final double capacityFps;
+    final int maxFps;
+    final AdaptiveController controller;
+    final JsonArray events = new JsonArray();
+    final List<String> outcomes = new ArrayList<>();
+    final List<Double> rates = new ArrayList<>();
+    final List<Double> rtts = new ArrayList<>();
+
+    Pipelined(String name, double baseMs, double capacityFps, int maxFps) {
+      this.name = name;
+      this.baseMs = baseMs;
+      this.capacityFps = capacityFps;
+      this.maxFps = maxFps;
+      this.controller = new AdaptiveController(150, 0.8, 640, maxFps);
+    }
+
+    Pipelined run(int seconds) {
+      tick(0);
+      for (int t = 1; t <= seconds; t++) {
+        int window = controller.window();
+        double rate = Math.min(maxFps, Math.min(capacityFps, window * 1000 / baseMs));
+        double queued = Math.max(0, window - capacityFps * baseMs / 1000);
+        double rtt = baseMs + (rate >= capacityFps ? queued * 1000 / capacityFps : 0);
+        for (int i = 0; i < Math.round(rate); i++) {
+          controller.onReply(rtt, 5000, 20_000);
+          events.add(new JsonArray().add("reply").add(rtt).add(5000).add(20_000));
+        }
+        rates.add(rate);
+        rtts.add(rtt);
+        tick(t * 1000);
+      }
+      return this;
+    }
+
+    private void tick(long now) {
+      boolean changed = controller.tick(now, 0);
+      events.add(new JsonArray().add("tick").add(now).add(0));
+      outcomes.add(Sim.outcome(name, now, changed, controller));
+    }
+
+    JsonObject trace() {
+      return new JsonObject().put("name", name)
+        .put("controller", new JsonArray().add(controller.targetMs()).add(0.8).add(640).add(maxFps)).put("events", events);
+    }
+  }
+
+  @Test
   void theConstantsAreThoseOfThePagesDataFile() throws Exception {
     JsonObject file = new JsonObject(Files.readString(Path.of("webroot", "adaptive-constants.json")));
     assertThat(AdaptiveController.DEFAULT_TARGET_MS).isEqualTo(file.getDouble("defaultTargetMs"));
@@ -110,6 +207,11 @@ class AdaptiveControllerTest {
     assertThat(wide.widthSteps()).containsExactly(widths.stream().mapToInt(Integer::intValue).toArray());
     assertThat(wide.qualitySteps()).containsExactly(0.8, 0.7, 0.6, 0.5, 0.4);
     assertThatThrownBy(() -> AdaptiveConstants.fromJson(file.copy().put("headrom", 0.8))).hasMessageContaining("unknown [headrom]");
+    assertThatThrownBy(() -> AdaptiveConstants.fromJson(file.copy().put("windowMin", 0))).hasMessageContaining("windowMin");
+    assertThatThrownBy(() -> AdaptiveConstants.fromJson(file.copy().put("videoBitrateFloor", 2_000_000))).hasMessageContaining("videoBitrateFloor");
+    AdaptiveConstants constants = AdaptiveConstants.fromJson(file);
+    assertThat(constants.windowMax).isEqualTo(file.getInteger("windowMax"));
+    assertThat(new AdaptiveController(150, 0.8, 640, 30).window()).isEqualTo(file.getInteger("windowStart"));
     JsonObject withoutProbe = file.copy();
     withoutProbe.remove("probeMs");
     assertThatThrownBy(() -> AdaptiveConstants.fromJson(withoutProbe)).hasMessageContaining("missing [probeMs]");
@@ -139,6 +241,14 @@ class AdaptiveControllerTest {
         .put("events", sim.events));
       expected.addAll(sim.outcomes);
     }
+    // The send window on pipelined links: window-bound, full, and a long path.
+    for (Pipelined p : List.of(new Pipelined("pipelined 117 ms", 117, 100, 30).run(10),
+      new Pipelined("pipelined full", 60, 15, 30).run(20), new Pipelined("pipelined far", 200, 100, 60).run(10))) {
+      traces.add(p.trace());
+      expected.addAll(p.outcomes);
+    }
+    assertThat(expected.stream().map(line -> new JsonArray(line).getInteger(8)).distinct().toList())
+      .as("windows decided in the traces").contains(2, 3, 4).hasSizeGreaterThanOrEqualTo(4);
     // The other settings are exercised, not only set: steps below a 1280 top width and below 60 fps were taken.
     assertThat(sims.get(6).changeLog).as("wide drop").anyMatch(change -> ((String) change[1]).contains(" 960 "));
     assertThat(sims.get(8).settingsLog).as("server at 60 fps").contains("0.80 960 60").anyMatch(s -> !s.endsWith(" 60"));
@@ -227,9 +337,7 @@ class AdaptiveControllerTest {
           double oldest = replyAt >= 0 ? now - sentAt : 0;
           boolean changed = controller.tick(now, oldest);
           events.add(new JsonArray().add("tick").add(now).add(oldest));
-          outcomes.add(new JsonArray().add(name).add(now).add(changed).add(controller.levels())
-            .add(controller.limiter().label()).encode().replace("]", ",\"" + String.format(Locale.ROOT, "%.2f", controller.quality())
-              + "\"," + controller.width() + "," + controller.fps() + "," + controller.window() + "," + controller.bitrate() + "]"));
+          outcomes.add(outcome(name, now, changed, controller));
           if (changed) {
             changeLog.add(new Object[] {now, settings()});
           }
@@ -237,6 +345,13 @@ class AdaptiveControllerTest {
         }
       }
       return this;
+    }
+
+    /** One tick's outcome as adaptive-replay.mjs prints it. */
+    static String outcome(String name, long now, boolean changed, AdaptiveController controller) {
+      return new JsonArray().add(name).add(now).add(changed).add(controller.levels())
+        .add(controller.limiter().label()).encode().replace("]", ",\"" + String.format(Locale.ROOT, "%.2f", controller.quality())
+          + "\"," + controller.width() + "," + controller.fps() + "," + controller.window() + "," + controller.bitrate() + "]");
     }
 
     /** A 640x480 camera frame is about 45 KB at quality 0.8 and a third of that at 0.4; bytes follow the area. */
