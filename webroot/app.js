@@ -75,6 +75,7 @@ export const client = new FrameLoopClient({
   maxInFlight: Number($('window').value),
   maxFps: Math.max(1, Number($('fps').value) || 30),
   quality: Number($('quality').value),
+  video: $('video').value,
   adaptive: { enabled: $('adaptive').checked, targetMs: targetMs() },
   timings: true, // per-frame stage timings in stats, for the stage bars
 });
@@ -129,6 +130,7 @@ client.addEventListener('stats', ({ detail: stats }) => {
   $('server-errors').textContent = stats.errors;
   if (stats.processMs.count > 0) $('server-process').textContent = stats.processMs.p50.toFixed(1);
   if (stats.replyQuality !== undefined) $('reply-quality').textContent = stats.replyQuality;
+  if (stats.input) $('server-input').textContent = `${stats.input.format} ${stats.input.width}×${stats.input.height}`;
   stageBars.add(stats.frames);
   if (stats.recording) {
     showRecording(true, `recording ${stats.recording.id}: ${stats.recording.frames} frames, `
@@ -167,6 +169,11 @@ client.addEventListener('frame', ({ detail: frame }) => {
 
 client.addEventListener('adaptation', ({ detail }) => renderAdaptation(detail));
 
+client.addEventListener('format', ({ detail }) => {
+  $('format').textContent = `${detail.format === 'jpeg' ? 'JPEG' : detail.format.toUpperCase()}: ${detail.reason}`;
+  renderAdaptation(client.adaptive);
+});
+
 // ---- the server's limits ------------------------------------------------------------------------
 
 function honourLimits(limits) {
@@ -195,8 +202,11 @@ function renderAdaptation(state) {
   } else if (state.quality === undefined) {
     $('adaptive-state').textContent = 'on: starts with the camera';
   } else {
-    $('adaptive-state').textContent = `quality ${state.quality.toFixed(2)}, ${state.width}×${state.height}, `
-      + `up to ${state.fps} fps; limited by ${LIMITS[state.limiter]}`;
+    // Video: the quality ladder is the bitrate's (docs/ADAPTIVE.md); JPEG: the quality itself.
+    const what = client.sendFormat.format === 'jpeg' ? `quality ${state.quality.toFixed(2)}`
+      : `${client.sendFormat.format.toUpperCase()} ${Math.round(state.bitrate / 1000)} kbit/s`;
+    $('adaptive-state').textContent = `${what}, ${state.width}×${state.height}, up to ${state.fps} fps, `
+      + `${state.window} in flight; limited by ${LIMITS[state.limiter]}`;
   }
 }
 
@@ -289,6 +299,7 @@ $('size').addEventListener('change', () => {
 $('quality').addEventListener('input', () => { $('quality-value').textContent = Number($('quality').value).toFixed(2); });
 $('quality').addEventListener('change', () => client.setCapture({ quality: Number($('quality').value) }));
 $('fps').addEventListener('change', () => client.setCapture({ maxFps: Math.max(1, Number($('fps').value) || 30) }));
+$('video').addEventListener('change', () => client.setVideo($('video').value));
 $('window').addEventListener('change', () => client.setCapture({ maxInFlight: Number($('window').value) }));
 $('adaptive').addEventListener('change', () => client.setAdaptive({ enabled: $('adaptive').checked }));
 $('target-ms').addEventListener('change', () => client.setAdaptive({ targetMs: targetMs() }));

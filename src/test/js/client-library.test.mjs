@@ -496,3 +496,32 @@ test('the colour space sent is the encoder\'s where it names one, full-range BT.
   assert.deepEqual(colorSpaceOf({ primaries: 'smpte170m', transfer: 'smpte170m', matrix: 'smpte170m', fullRange: false }),
     { primaries: 'smpte170m', transfer: 'smpte170m', matrix: 'smpte170m', fullRange: false });
 });
+
+test('after a server restart the new session starts afresh: nothing in flight, seq from 1, the old socket ignored', async () => {
+  await withFakes(pendingFetch().fetch, async () => {
+    const client = new FrameLoopClient({ url: 'ws://127.0.0.1:9/frames', backoff: { minMs: 1, maxMs: 2 }, adaptive: { enabled: false } });
+    const frames = [];
+    client.addEventListener('frame', ({ detail }) => frames.push(detail.seq));
+    await client.connect();
+    const old = FakeSocket.made[0];
+    old.accept();
+    const jpeg = new Uint8Array([0xFF, 0xD8, 0xFF, 0xD9]);
+    assert.deepEqual([client.send(jpeg), client.send(jpeg), client.send(jpeg)], [1, 2, -1], 'a window of 2, both in flight');
+    old.drop(1001); // the server restarts with both frames in flight
+    await tick(20);
+    const fresh = FakeSocket.made.at(-1);
+    assert.notEqual(fresh, old, 'it reconnected');
+    fresh.accept();
+    assert.equal(client.inFlight, 0, 'the lost frames hold no credits');
+    assert.equal(client.send(jpeg), 1, 'the new session numbers its frames from 1');
+    assert.equal(client.send(jpeg), 2);
+    assert.equal(fresh.sent.length, 2);
+    old.onmessage({ data: encodeHeader(1, 0) }); // a late reply on the old socket
+    assert.deepEqual(frames, [], 'changes nothing');
+    assert.equal(client.inFlight, 2);
+    fresh.onmessage({ data: encodeHeader(1, 0) });
+    assert.deepEqual(frames, [1]);
+    assert.equal(client.inFlight, 1);
+    client.close();
+  });
+});
