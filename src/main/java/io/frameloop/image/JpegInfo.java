@@ -26,6 +26,20 @@ public record JpegInfo(int width, int height, int components, boolean progressiv
    *                           another coding process or have more than {@link #MAX_SCANS} scans
    */
   public static JpegInfo read(Buffer jpeg) {
+    return read(jpeg, true);
+  }
+
+  /**
+   * The frame header alone, its scans not counted (the cost of a few marker reads, not of the whole
+   * JPEG): for a JPEG already decoded, e.g. to report its size.
+   *
+   * @throws BadFrameException as {@link #read}, but for too many scans
+   */
+  public static JpegInfo readHeader(Buffer jpeg) {
+    return read(jpeg, false);
+  }
+
+  private static JpegInfo read(Buffer jpeg, boolean countScans) {
     int length = jpeg.length();
     if (length < 4 || jpeg.getUnsignedByte(0) != 0xFF || jpeg.getUnsignedByte(1) != 0xD8) {
       throw new BadFrameException("not a JPEG: the data does not start with the SOI marker FF D8");
@@ -63,7 +77,7 @@ public record JpegInfo(int width, int height, int components, boolean progressiv
         int height = jpeg.getUnsignedShort(pos + 5);
         int width = jpeg.getUnsignedShort(pos + 7);
         int components = jpeg.getUnsignedByte(pos + 9);
-        int scans = JpegScans.count(jpeg, pos + 2 + segmentLength);
+        int scans = countScans ? JpegScans.count(jpeg, pos + 2 + segmentLength) : 0;
         if (scans > MAX_SCANS) {
           throw new BadFrameException("JPEG has " + scans + " scans, over the limit of " + MAX_SCANS);
         }

@@ -3,10 +3,12 @@ package io.frameloop.pipeline;
 import io.frameloop.image.BadFrameException;
 import io.frameloop.image.JpegCodec;
 import io.frameloop.image.JpegInfo;
+import io.frameloop.image.NativeMats;
 import io.vertx.core.buffer.Buffer;
 import java.util.ArrayList;
 import java.util.List;
 import org.opencv.core.CvException;
+import org.opencv.core.CvType;
 import org.opencv.core.Mat;
 
 /**
@@ -27,6 +29,8 @@ public final class FrameProcessor implements AutoCloseable {
   private final JpegCodec codec;
   private final OpContext context = new OpContext();
   private final PipelineCache pipelines;
+  /** Where decoded video pictures are put for the ops; made at the first one. */
+  private Mat picture;
   private long decodedBytes;
   // Written by the worker after each frame, read by metrics on any thread.
   private volatile long nativeBytes;
@@ -46,12 +50,9 @@ public final class FrameProcessor implements AutoCloseable {
    */
   public ProcessedFrame process(FrameJob job) {
     long start = System.nanoTime();
-    JpegInfo info = checkHeader(job.jpeg());
-    checkSizes(job.pipeline(), info);
-    int reduction = reduction(job.pipeline(), info);
     try {
-      Mat image = codec.decode(job.jpeg(), info, reduction);
-      decodedBytes = OpContext.bytes(image);
+      Mat image = job.picture() != null ? picture(job) : decode(job);
+      decodedBytes = OpContext.bytes(image) + (picture == null || picture == image ? 0 : OpContext.bytes(picture));
       long decoded = System.nanoTime();
       long[] setup = {0}; // only when the worker makes the ops: the pipeline's first frame here
       PipelineCache.Entry ops = pipelines.get(job.pipeline(), spec -> {
@@ -65,13 +66,37 @@ public final class FrameProcessor implements AutoCloseable {
       long applied = System.nanoTime();
       Buffer jpeg = codec.encode(image, job.quality());
       long end = System.nanoTime();
-      return new ProcessedFrame(jpeg, image.cols(), image.rows(), end - start, null,
-        new StageTimes(decoded - start, setup[0], opTimes, end - applied));
+      // A video picture was decoded before it came here: its decode is part of the frame's.
+      long videoDecode = job.picture() == null ? 0 : job.picture().decodeNanos();
+      return new ProcessedFrame(jpeg, image.cols(), image.rows(), end - start + videoDecode, null,
+        new StageTimes(decoded - start + videoDecode, setup[0], opTimes, end - applied));
     } catch (CvException e) {
       throw new BadFrameException("OpenCV failed on this frame: " + firstLine(e.getMessage()));
     } finally {
       nativeBytes = decodedBytes + context.nativeBytes() + pipelines.ownBytes();
     }
+  }
+
+  private Mat decode(FrameJob job) {
+    JpegInfo info = checkHeader(job.jpeg());
+    checkSizes(job.pipeline(), new ImageSize(info.width(), info.height()));
+    return codec.decode(job.jpeg(), info, reduction(job.pipeline(), info));
+  }
+
+  /** A decoded video picture in this processor's own Mat (reused across frames: the ops treat it as the codec's). */
+  private Mat picture(FrameJob job) {
+    DecodedPicture decoded = job.picture();
+    if (!limits.allows(decoded.width(), decoded.height())) {
+      throw new BadFrameException("picture " + decoded.width() + "x" + decoded.height() + " is over the limit of "
+        + limits.describe());
+    }
+    checkSizes(job.pipeline(), new ImageSize(decoded.width(), decoded.height()));
+    if (picture == null) {
+      picture = NativeMats.create();
+    }
+    picture.create(decoded.height(), decoded.width(), CvType.CV_8UC3);
+    picture.put(0, 0, decoded.bgr());
+    return picture;
   }
 
   /**
@@ -118,8 +143,8 @@ public final class FrameProcessor implements AutoCloseable {
   }
 
   /** Refuses, before decoding, a frame that this pipeline would turn into an image over the limits. */
-  private void checkSizes(PipelineSpec pipeline, JpegInfo info) {
-    PipelineSizes.firstOverrun(registry, pipeline, limits, new ImageSize(info.width(), info.height()))
+  private void checkSizes(PipelineSpec pipeline, ImageSize size) {
+    PipelineSizes.firstOverrun(registry, pipeline, limits, size)
       .ifPresent(overrun -> {
         throw new BadFrameException(overrun.describe() + ", over the image limits of " + limits.describe());
       });
@@ -167,6 +192,8 @@ public final class FrameProcessor implements AutoCloseable {
     pipelines.close();
     context.close();
     codec.close();
+    NativeMats.release(picture);
+    picture = null;
     nativeBytes = 0;
   }
 }

@@ -16,4 +16,11 @@ public sealed interface ClientMessage {
   /** {@code {"type":"record","enabled":true|false}}: starts or stops recording the session's frames. */
   record SetRecording(boolean enabled) implements ClientMessage {
   }
+
+  /**
+   * {@code {"type":"video","codec":"vp8","width":W,"height":H,"colorSpace":{...}}}: the session's video
+   * stream, before its first key chunk and on every reconfigure; checked by the session.
+   */
+  record SetVideo(JsonObject video) implements ClientMessage {
+  }
 }

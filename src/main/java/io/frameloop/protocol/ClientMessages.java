@@ -36,8 +36,11 @@ public final class ClientMessages {
     if ("record".equals(type)) {
       return new ClientMessage.SetRecording(enabled(message));
     }
+    if ("video".equals(type)) {
+      return new ClientMessage.SetVideo(message);
+    }
     throw new ControlMessageException("unknown message type " + (type == null ? "(missing \"type\")" : "'" + type + "'")
-      + "; known types: pipeline, timings, record");
+      + "; known types: pipeline, timings, record, video");
   }
 
   private static boolean enabled(JsonObject message) {

@@ -9,11 +9,13 @@ import io.vertx.core.internal.buffer.BufferInternal;
  *
  * <p>A binary WebSocket message is one frame, in one of two forms:
  * <ul>
- *   <li>framed: a 16-byte big-endian header ({@code "FL"}, version 1, flags 0, u32 sequence,
- *       i64 timestamp) followed by the JPEG bytes;</li>
+ *   <li>framed: a 16-byte big-endian header ({@code "FL"}, version 1, flags, u32 sequence,
+ *       i64 timestamp) followed by the JPEG bytes, or by a video chunk when the flags say so
+ *       ({@link FrameKind});</li>
  *   <li>bare: the JPEG bytes alone, recognised by the SOI marker {@code FF D8}.</li>
  * </ul>
- * A reply has the same form as its request: the same header, then the processed JPEG.
+ * A reply has the same form as its request: the same header, then the processed JPEG. Whether this
+ * server can decode video is the session's business: this class only reads the flags.
  * Decoding slices the payload out of the message; it never copies the JPEG bytes.
  */
 public final class FrameFormat {
@@ -56,18 +58,25 @@ public final class FrameFormat {
         throw new FrameFormatException("unsupported protocol version " + version + " (this server speaks version " + VERSION + ")",
           header);
       }
-      byte flags = message.getByte(3);
-      if (flags != 0) {
-        throw new FrameFormatException("unsupported header flags 0x" + Integer.toHexString(flags & 0xFF) + " (version 1 defines none)",
-          header);
-      }
+      FrameKind kind = kind(message.getUnsignedByte(3), header);
       if (length == HEADER_LENGTH) {
-        throw new FrameFormatException("header without payload: the JPEG bytes are missing", header);
+        throw new FrameFormatException("header without payload: the " + (kind.video() ? "video chunk's" : "JPEG")
+          + " bytes are missing", header);
       }
-      return new InboundFrame(header, message.slice(HEADER_LENGTH, length));
+      return new InboundFrame(header, message.slice(HEADER_LENGTH, length), kind);
     }
     throw new FrameFormatException("not a frame: a binary message must start with the JPEG marker FF D8 or the header magic 46 4C (\"FL\"), got "
       + hexPrefix(message));
+  }
+
+  private static FrameKind kind(int flags, FrameHeader header) {
+    for (FrameKind kind : FrameKind.values()) {
+      if (kind.flags() == flags) {
+        return kind;
+      }
+    }
+    throw new FrameFormatException("unsupported header flags 0x" + Integer.toHexString(flags) + " (version 1 defines 0x01 video"
+      + " and 0x02 key, the latter only with video)", header);
   }
 
   /** The reply to a frame: the request's header, if it had one, then the processed JPEG. */
@@ -83,8 +92,13 @@ public final class FrameFormat {
    * and {@code jpeg} side by side (a composite), which the transport writes as they are.
    */
   public static Buffer encode(FrameHeader header, Buffer jpeg) {
+    return encode(header, FrameKind.JPEG, jpeg);
+  }
+
+  /** A framed message of this kind (a JPEG or a video chunk), the payload not copied. */
+  public static Buffer encode(FrameHeader header, FrameKind kind, Buffer jpeg) {
     Buffer head = Buffer.buffer(HEADER_LENGTH).appendByte(MAGIC_0).appendByte(MAGIC_1).appendByte(VERSION)
-      .appendByte((byte) 0).appendUnsignedInt(header.sequence()).appendLong(header.timestamp());
+      .appendByte((byte) kind.flags()).appendUnsignedInt(header.sequence()).appendLong(header.timestamp());
     if (!(jpeg instanceof BufferInternal payload)) {
       return head.appendBuffer(jpeg);
     }

@@ -19,15 +19,22 @@ public final class ServerMessages {
   public static final String SERVER_ERROR = "server_error";
   /** A {@code record} message the server cannot follow now: its directory is full, too many recordings run. */
   public static final String RECORD_REFUSED = "record_refused";
+  /** A {@code video} message the server cannot follow: unknown codec, size over the limits, video unavailable. */
+  public static final String BAD_VIDEO = "bad_video";
+  /** Keyframe request reasons: a gap in the chunks' sequence numbers, a delta with no key before it, a decoder error. */
+  public static final String KEYFRAME_GAP = "gap";
+  public static final String KEYFRAME_NO_KEY = "no_key";
+  public static final String KEYFRAME_DECODE_ERROR = "decode_error";
 
   private ServerMessages() {
   }
 
   /**
    * The first message of a session: the ops on offer, the session's pipeline, the limits and
-   * whether the session may record ({@code record} messages).
+   * whether the session may record ({@code record} messages), and the video codecs it decodes and
+   * encodes ({@code {"decode":[...],"encode":[...]}}, with {@code "unavailable":"<reason>"} when none).
    */
-  public static JsonObject hello(JsonArray ops, JsonObject pipeline, HelloLimits limits, boolean recording) {
+  public static JsonObject hello(JsonArray ops, JsonObject pipeline, HelloLimits limits, boolean recording, JsonObject video) {
     return new JsonObject()
       .put("type", "hello")
       .put("version", PROTOCOL_VERSION)
@@ -35,7 +42,18 @@ public final class ServerMessages {
       .put("pipeline", pipeline.getJsonArray("ops"))
       .put("quality", pipeline.getInteger("quality"))
       .put("limits", limits.toJson())
-      .put("recording", recording);
+      .put("recording", recording)
+      .put("video", video);
+  }
+
+  /** The session's video stream after a {@code video} message, normalized: {@code codec}, {@code width}, {@code height}, {@code colorSpace}. */
+  public static JsonObject video(JsonObject video) {
+    return new JsonObject().put("type", "video").mergeIn(video);
+  }
+
+  /** Asks the client for a key chunk: {@code reason} is one of the {@code KEYFRAME_*}, {@code sequence} the chunk that showed it. */
+  public static JsonObject keyframe(String reason, long sequence) {
+    return new JsonObject().put("type", "keyframe").put("reason", reason).put("seq", sequence);
   }
 
   /** The session's pipeline after a change, normalized: {@code ops} with every parameter, and {@code quality}. */
@@ -72,6 +90,12 @@ public final class ServerMessages {
       .put("processMs", report.processMs().toJson())
       .put("queueMs", report.queueMs().toJson())
       .put("replyQuality", report.replyQuality());
+    if (report.input() != null) {
+      json.put("input", report.input().toJson());
+    }
+    if (report.output() != null) {
+      json.put("output", report.output().toJson());
+    }
     if (report.timings() != null) {
       JsonArray timings = new JsonArray();
       report.timings().forEach(t -> timings.add(timing(t)));

@@ -14,10 +14,20 @@ import java.util.Map;
  * @param timings     per-frame timings, or null when the client did not ask for them
  * @param replyQuality the JPEG quality replies are encoded at now: the pipeline's, or lower while
  *                     the client reads slowly
+ * @param input       the last frame decoded ({@code jpeg} or {@code vp8}), or null
+ * @param output      the last frame sent, or null
  */
 public record StatsReport(long framesIn, long framesOut, long errors, Map<String, Long> dropped, int pending,
                           long bytesIn, long bytesOut, Map<String, Long> processedBy, Percentiles processMs,
-                          Percentiles queueMs, List<FrameTiming> timings, int replyQuality) {
+                          Percentiles queueMs, List<FrameTiming> timings, int replyQuality, Picture input,
+                          Picture output) {
+
+  /** The format and size of a frame: the last decoded ({@code input}) or the last sent ({@code output}); null before the first. */
+  public record Picture(String format, int width, int height) {
+    JsonObject toJson() {
+      return new JsonObject().put("format", format).put("width", width).put("height", height);
+    }
+  }
 
   /** A latency window in milliseconds. */
   public record Percentiles(long count, double p50, double p99) {

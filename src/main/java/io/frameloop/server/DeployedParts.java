@@ -4,6 +4,7 @@ import io.frameloop.auth.TokenAuth;
 import io.frameloop.pipeline.OpRegistry;
 import io.frameloop.pipeline.PipelineSpec;
 import io.frameloop.session.FrameScheduler;
+import io.frameloop.video.VideoSupport;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
@@ -16,8 +17,9 @@ import io.micrometer.core.instrument.MeterRegistry;
  * @param scheduler        takes turns among the sessions for the started workers' pool
  * @param workerDeployment this node's worker verticles' deployment id; null for the front role (none)
  * @param address          this FrameLoop's hold on its workers' address in this Vert.x instance
+ * @param video            the video codecs this node has
  */
 record DeployedParts(FrameLoopOptions options, OpRegistry registry, PipelineSpec defaultPipeline, String codecName,
                      TokenAuth tokens, FrameScheduler scheduler, MeterRegistry meterRegistry, String workerDeployment,
-                     WorkerAddresses.Claim address) {
+                     WorkerAddresses.Claim address, VideoSupport video) {
 }

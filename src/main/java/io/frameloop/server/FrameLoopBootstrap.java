@@ -9,6 +9,7 @@ import io.frameloop.pipeline.PipelineException;
 import io.frameloop.pipeline.PipelineRules;
 import io.frameloop.pipeline.PipelineSpec;
 import io.frameloop.session.FrameScheduler;
+import io.frameloop.video.VideoSupport;
 import io.frameloop.worker.WorkerOptions;
 import io.frameloop.worker.Workers;
 import io.micrometer.core.instrument.Gauge;
@@ -74,7 +75,7 @@ public final class FrameLoopBootstrap {
       .<FrameLoop>map(started -> {
         logStartup(copy, startup.result());
         DeployedParts parts = new DeployedParts(copy, registry, startup.result().pipeline(), startup.result().codec().name(),
-          tokens.result(), started, meterRegistry, workerDeployment.result(), address);
+          tokens.result(), started, meterRegistry, workerDeployment.result(), address, startup.result().video());
         return new FrameLoopImpl(vertx, parts);
       })
       .recover(failure -> {
@@ -92,10 +93,11 @@ public final class FrameLoopBootstrap {
   }
 
   private static void logStartup(FrameLoopOptions options, Startup startup) {
-    LOG.log(Level.INFO, "FrameLoop {0} ({1}): {2}, {3}, OpenCV {4}, JPEG codec {5} ({6}), default pipeline {7}",
+    LOG.log(Level.INFO, "FrameLoop {0} ({1}): {2}, {3}, OpenCV {4}, JPEG codec {5} ({6}), {8}, default pipeline {7}",
       options.getNodeName(), options.getClusterOptions().getRole(), workerVerticles(options.effectiveWorkerInstances()),
       framesInFlight(options.getWorkerOptions().getMaxInFlight()), Core.VERSION, startup.codec().name(), startup.codec().reason(),
-      startup.pipeline().toJson().encode());
+      startup.pipeline().toJson().encode(), startup.video().available() ? "video " + startup.video().decode()
+        : "video unavailable (" + startup.video().unavailable() + ")");
   }
 
   /** This node's worker verticles, as the startup line says it. */
@@ -140,7 +142,7 @@ public final class FrameLoopBootstrap {
   }
 
   /** What every worker and the sessions start from: the default pipeline, and the JPEG codec chosen for this machine. */
-  private record Startup(PipelineSpec pipeline, JpegCodecs.Choice codec) {
+  private record Startup(PipelineSpec pipeline, JpegCodecs.Choice codec, VideoSupport video) {
   }
 
   private static Future<Startup> prepare(Vertx vertx, FrameLoopOptions options, OpRegistry registry) {
@@ -148,7 +150,8 @@ public final class FrameLoopBootstrap {
     return vertx.executeBlocking(() -> {
       OpenCvLoader.load();
       PipelineSpec pipeline = parseDefaultPipeline(registry, options);
-      return new Startup(pipeline, JpegCodecs.choose(options.getWorkerOptions().getJpegCodec()));
+      // FFmpeg's natives too, when they are on the class path: hello says what they allow.
+      return new Startup(pipeline, JpegCodecs.choose(options.getWorkerOptions().getJpegCodec()), VideoSupport.probe());
     });
   }
 

@@ -60,7 +60,7 @@ final class FrameLoopImpl implements FrameLoop {
     this.recorder = Recorder.create(vertx, options.getRecordingOptions());
     PipelineRules pipelines = new PipelineRules(parts.registry(), options.getPipelineLimits(), options.getImageLimits());
     SessionServices services = new SessionServices(options.getSessionOptions(), pipelines, parts.defaultPipeline(),
-      options.helloLimits(), metrics, parts.scheduler(), recorder);
+      options.helloLimits(), metrics, parts.scheduler(), recorder, parts.video());
     this.framesHandler = FramesHandler.create(vertx, services, options.getRouteOptions().getAllowedOrigins(), admission);
     metrics.countSessions(framesHandler);
     this.health = new FrameLoopHealth(vertx, pool, framesHandler::sessionCount, () -> closed, workerDeployment, codecName);

@@ -1,6 +1,7 @@
 package io.frameloop.server;
 
 import io.frameloop.image.NativeMats;
+import io.frameloop.video.OpenVideoCodecs;
 import io.frameloop.pipeline.StageTimes;
 import io.frameloop.session.DropReason;
 import io.frameloop.session.SessionListener;
@@ -60,6 +61,8 @@ final class FrameLoopMetrics implements SessionListener {
       .register(registry));
     ownGauges.add(Gauge.builder("frameloop.workers", () -> workers).description("Worker verticles").register(registry));
     Gauge.builder("frameloop.native.mats", NativeMats::live).description("OpenCV Mats alive").register(registry);
+    Gauge.builder("frameloop.video.decoders", OpenVideoCodecs::decoders).description("Video decoders open").register(registry);
+    Gauge.builder("frameloop.video.encoders", OpenVideoCodecs::encoders).description("Video encoders open").register(registry);
     new JvmMemoryMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);
   }

@@ -1,5 +1,7 @@
 package io.frameloop.session;
 
+import io.frameloop.image.JpegInfo;
+import io.frameloop.pipeline.DecodedPicture;
 import io.frameloop.pipeline.FrameJob;
 import io.frameloop.pipeline.PipelineSpec;
 import io.frameloop.pipeline.ProcessedFrame;
@@ -28,7 +30,7 @@ import io.vertx.core.json.JsonObject;
  * waits replaces it (the old one is dropped as {@code stale}), so a slow pipeline or network can
  * never build up lag. All state is touched only on the session's own context (event loop).
  */
-public final class FrameSession implements FrameScheduler.Turn, MessageAssembler.Listener {
+public final class FrameSession implements FrameScheduler.Turn, MessageAssembler.Listener, VideoInput.Listener {
 
   private static final System.Logger LOG = System.getLogger(FrameSession.class.getName());
   private static final RateLimitedLog WORKER_LOST_LOG = new RateLimitedLog(LOG, 10_000);
@@ -46,6 +48,7 @@ public final class FrameSession implements FrameScheduler.Turn, MessageAssembler
   private final ReplyQuality replyQuality;
   private final SessionGrant grant;
   private final SessionRecorder recorder;
+  private final VideoInput video;
 
   private Pending waiting;
   private boolean processing;
@@ -54,7 +57,8 @@ public final class FrameSession implements FrameScheduler.Turn, MessageAssembler
   private Runnable stopTicks = () -> { };
   private long expiryTimer = -1; // when the session's token expires
 
-  private record Pending(InboundFrame frame, long arrivedNanos) {
+  /** A frame waiting for a worker: a JPEG, or a video chunk with its decoded picture. */
+  private record Pending(InboundFrame frame, long arrivedNanos, DecodedPicture picture) {
   }
 
   /**
@@ -73,7 +77,8 @@ public final class FrameSession implements FrameScheduler.Turn, MessageAssembler
     this.grant = grant;
     this.stats = new SessionStats(grant.listener());
     this.recorder = new SessionRecorder(services.recorder(), this::answer);
-    this.control = new SessionControl(services.pipelines(), services.defaultPipeline(), stats, recorder);
+    this.video = new VideoInput(context, services.video(), services.pipelines().images(), stats, this::answer, this);
+    this.control = new SessionControl(services.pipelines(), services.defaultPipeline(), stats, recorder, video);
     this.output = new SessionOutput(socket, options);
     this.limits = new SessionLimits(options, grant);
     this.replyQuality = new ReplyQuality(options.getWriteQueueMaxBytes());
@@ -88,7 +93,7 @@ public final class FrameSession implements FrameScheduler.Turn, MessageAssembler
     LOG.log(System.Logger.Level.DEBUG, "session opened id={0} remote={1}{2}", id, socket.remoteAddress(),
       grant.tenant() == null ? "" : " tenant=" + grant.tenant());
     answer(ServerMessages.hello(services.pipelines().describe(), control.pipeline().toJson(), services.helloLimits(),
-      recorder.allowed()));
+      recorder.allowed(), services.video().toJson()));
     stopTicks = SessionTicks.every(context, options.getStatsIntervalMs(), this::tick);
     expiryTimer = grant.expiresAtMillis() == 0 ? -1 : vertx.setTimer(Math.max(1, grant.expiresAtMillis()
       - System.currentTimeMillis()), timer -> abandon("token expired: reconnect with a new token"));
@@ -101,7 +106,7 @@ public final class FrameSession implements FrameScheduler.Turn, MessageAssembler
     } else if (output.stalled(now)) {
       abandon("the client reads nothing: its queue stayed full for " + options.getStalledTimeoutSeconds() + " s");
     } else {
-      int pending = (processing ? 1 : 0) + (waiting != null ? 1 : 0);
+      int pending = (processing ? 1 : 0) + (waiting != null ? 1 : 0) + video.pending();
       int quality = replyQuality.current(control.pipeline().quality());
       if (stats.reportDue(pending, quality) || recorder.recording()) {
         output.ifReading(recorder.addTo(ServerMessages.stats(stats.report(pending, quality))));
@@ -142,10 +147,31 @@ public final class FrameSession implements FrameScheduler.Turn, MessageAssembler
       return;
     }
     recorder.frame(frame, arrived);
+    if (frame.kind().video()) {
+      video.chunk(frame, arrived); // decoded in order off the event loop; its picture comes back to picture()
+    } else {
+      hold(new Pending(frame, arrived, null));
+    }
+  }
+
+  @Override
+  public void picture(InboundFrame chunk, DecodedPicture picture, long arrivedNanos) {
+    if (!closed) {
+      hold(new Pending(chunk, arrivedNanos, picture));
+    }
+  }
+
+  @Override
+  public void chunkError(String code, long sequence, String message) {
+    frameError(code, sequence, message);
+  }
+
+  /** The frame waits for a worker, replacing (dropping as stale) the one that waited. */
+  private void hold(Pending frame) {
     if (waiting != null) {
       stats.drop(DropReason.STALE);
     }
-    waiting = new Pending(frame, arrived);
+    waiting = frame;
     if (!processing && !queued) {
       queued = true;
       services.scheduler().enqueue(this);
@@ -196,7 +222,9 @@ public final class FrameSession implements FrameScheduler.Turn, MessageAssembler
     processing = true;
     PipelineSpec pipeline = control.pipeline();
     int quality = replyQuality.next(pipeline.quality(), output.unsentBytes(), System.nanoTime());
-    lease.process(new FrameJob(next.frame().jpeg(), pipeline, quality)).onComplete(result -> onProcessed(next, result));
+    FrameJob job = next.picture() == null ? new FrameJob(next.frame().jpeg(), pipeline, quality)
+      : FrameJob.ofPicture(next.picture(), pipeline, quality);
+    lease.process(job).onComplete(result -> onProcessed(next, result));
   }
 
   private void onProcessed(Pending frame, AsyncResult<ProcessedFrame> result) {
@@ -239,9 +267,14 @@ public final class FrameSession implements FrameScheduler.Turn, MessageAssembler
         + " bytes, over the limit of " + options.getMaxMessageBytes() + ": lower the quality or the size");
       return;
     }
+    if (frame.picture() == null) {
+      JpegInfo input = JpegInfo.readHeader(frame.frame().jpeg()); // the worker decoded it: its header is sound
+      stats.input("jpeg", input.width(), input.height());
+    }
     Buffer reply = FrameFormat.encodeReply(frame.frame().header(), processed.jpeg());
     if (output.frame(reply)) {
       stats.frameOut(reply.length());
+      stats.output("jpeg", processed.width(), processed.height());
     } else {
       stats.drop(DropReason.SLOW_CLIENT);
     }
@@ -258,6 +291,7 @@ public final class FrameSession implements FrameScheduler.Turn, MessageAssembler
     }
     output.close();
     recorder.close();
+    video.close();
     if (waiting != null) {
       stats.drop(DropReason.CLOSED);
       waiting = null;

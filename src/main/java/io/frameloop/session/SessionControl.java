@@ -11,8 +11,8 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 
 /**
- * What a session's control messages set: its pipeline, whether it collects timings and whether it
- * records. Each message gets one answer (the new setting, or an error counted in the session's
+ * What a session's control messages set: its pipeline, whether it collects timings, whether it
+ * records and its video stream. Each message gets one answer (the new setting, or an error counted in the session's
  * stats); a {@code record} message's comes once the recorder has done it. Used on the session's
  * event loop.
  */
@@ -21,13 +21,15 @@ final class SessionControl {
   private final PipelineRules rules;
   private final SessionStats stats;
   private final SessionRecorder recorder;
+  private final VideoInput video;
   private PipelineSpec pipeline;
 
-  SessionControl(PipelineRules rules, PipelineSpec pipeline, SessionStats stats, SessionRecorder recorder) {
+  SessionControl(PipelineRules rules, PipelineSpec pipeline, SessionStats stats, SessionRecorder recorder, VideoInput video) {
     this.rules = rules;
     this.pipeline = pipeline;
     this.stats = stats;
     this.recorder = recorder;
+    this.video = video;
   }
 
   PipelineSpec pipeline() {
@@ -62,6 +64,9 @@ final class SessionControl {
       } catch (PipelineException e) {
         return error(ServerMessages.BAD_PIPELINE, e.getMessage());
       }
+    }
+    if (message instanceof ClientMessage.SetVideo request) {
+      return video.configure(request.video());
     }
     ClientMessage.SetTimings timings = (ClientMessage.SetTimings) message;
     stats.collectTimings(timings.enabled());

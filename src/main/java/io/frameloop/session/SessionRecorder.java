@@ -68,7 +68,7 @@ final class SessionRecorder {
   }
 
   void frame(InboundFrame frame, long arrivedNanos) {
-    if (recording != null) {
+    if (recording != null && !frame.kind().video()) { // video chunks are not recorded yet
       stopIf(recording.frame(frame.sequence(), frame.header() == null ? null : frame.header().timestamp(), frame.jpeg(),
         arrivedNanos));
     }

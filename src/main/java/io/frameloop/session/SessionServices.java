@@ -4,6 +4,7 @@ import io.frameloop.pipeline.PipelineRules;
 import io.frameloop.pipeline.PipelineSpec;
 import io.frameloop.protocol.HelloLimits;
 import io.frameloop.record.Recorder;
+import io.frameloop.video.VideoSupport;
 
 /**
  * What every session of one server shares.
@@ -14,8 +15,9 @@ import io.frameloop.record.Recorder;
  * @param listener    hears every session's counts (the server's metrics)
  * @param scheduler   takes turns among the sessions for free workers
  * @param recorder    writes the sessions' recordings (refuses them all when recording is off)
+ * @param video       the video codecs this server has (none, with the reason, without FFmpeg)
  */
 public record SessionServices(SessionOptions options, PipelineRules pipelines, PipelineSpec defaultPipeline,
                               HelloLimits helloLimits, SessionListener listener, FrameScheduler scheduler,
-                              Recorder recorder) {
+                              Recorder recorder, VideoSupport video) {
 }

@@ -40,6 +40,9 @@ final class SessionStats {
   private Histogram queueWait;
   /** Per-frame timings for the next stats message, when the client asked for them; else null. */
   private List<StatsReport.FrameTiming> timings;
+  /** The format and size of the last frame decoded and of the last one sent; null before the first. */
+  private StatsReport.Picture input;
+  private StatsReport.Picture output;
   // What the last report said, so that a session where nothing happens is not sent the same report every interval.
   private long reportedEvents = -1;
   private int reportedPending;
@@ -63,6 +66,20 @@ final class SessionStats {
     framesOut++;
     bytesOut += bytes;
     listener.frameOut(bytes);
+  }
+
+  /** The last frame decoded: {@code jpeg} or a video codec, and its size. */
+  void input(String format, int width, int height) {
+    if (input == null || input.width() != width || input.height() != height || !input.format().equals(format)) {
+      input = new StatsReport.Picture(format, width, height);
+    }
+  }
+
+  /** The last frame sent. */
+  void output(String format, int width, int height) {
+    if (output == null || output.width() != width || output.height() != height || !output.format().equals(format)) {
+      output = new StatsReport.Picture(format, width, height);
+    }
   }
 
   /** A frame answered with an error instead of a processed frame. */
@@ -149,7 +166,7 @@ final class SessionStats {
     Map<String, Long> drops = new LinkedHashMap<>();
     dropped.forEach((reason, count) -> drops.put(reason.wireName(), count));
     StatsReport report = new StatsReport(framesIn, framesOut, frameErrors, drops, pending, bytesIn, bytesOut,
-      new LinkedHashMap<>(processedBy), percentiles(processing), percentiles(queueWait), timings, replyQuality);
+      new LinkedHashMap<>(processedBy), percentiles(processing), percentiles(queueWait), timings, replyQuality, input, output);
     if (timings != null) {
       timings = new ArrayList<>();
     }

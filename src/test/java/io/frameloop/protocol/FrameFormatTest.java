@@ -62,8 +62,25 @@ class FrameFormatTest {
     assertThatThrownBy(() -> FrameFormat.decode(framed(0, 0, 9, 5, JPEG))).hasMessageContaining("version 0");
     assertThatThrownBy(() -> FrameFormat.decode(framed(1, 0x80, 10, 5, JPEG)))
       .isInstanceOfSatisfying(FrameFormatException.class, e -> assertThat(e.header().sequence()).isEqualTo(10))
-      .hasMessage("unsupported header flags 0x80 (version 1 defines none)");
-    assertThatThrownBy(() -> FrameFormat.decode(framed(1, 1, 10, 5, JPEG))).hasMessageContaining("flags 0x1 ");
+      .hasMessage("unsupported header flags 0x80 (version 1 defines 0x01 video and 0x02 key, the latter only with video)");
+    assertThatThrownBy(() -> FrameFormat.decode(framed(1, 2, 10, 5, JPEG))).hasMessageContaining("flags 0x2 ");
+    assertThatThrownBy(() -> FrameFormat.decode(framed(1, 5, 10, 5, JPEG))).hasMessageContaining("flags 0x5 ");
+  }
+
+  @Test
+  void theVideoFlagsSayWhatThePayloadIs() {
+    Buffer chunk = Buffer.buffer(new byte[] {0x10, 0x02, 0x00});
+    assertThat(FrameFormat.decode(framed(1, 0, 1, 5, JPEG)).kind()).isEqualTo(FrameKind.JPEG);
+    InboundFrame delta = FrameFormat.decode(framed(1, 1, 2, 5, chunk));
+    assertThat(delta.kind()).isEqualTo(FrameKind.VIDEO_DELTA);
+    assertThat(delta.payload()).isEqualTo(chunk);
+    assertThat(FrameFormat.decode(framed(1, 3, 3, 5, chunk)).kind()).isEqualTo(FrameKind.VIDEO_KEY);
+    assertThatThrownBy(delta::jpeg).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> FrameFormat.decode(framed(1, 3, 4, 5, Buffer.buffer())))
+      .hasMessage("header without payload: the video chunk's bytes are missing");
+    // A reply of a kind writes its flags.
+    assertThat(FrameFormat.decode(FrameFormat.encode(new FrameHeader(7, 8), FrameKind.VIDEO_KEY, chunk)).kind())
+      .isEqualTo(FrameKind.VIDEO_KEY);
   }
 
   @Test

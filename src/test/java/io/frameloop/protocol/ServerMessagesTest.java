@@ -20,14 +20,38 @@ class ServerMessagesTest {
     JsonArray ops = ops(op("flip"));
     JsonObject pipeline = pipeline(op("gray")).put("quality", 70);
     JsonObject hello = ServerMessages.hello(ops, pipeline, new HelloLimits().setMaxMessageBytes(1).setMaxTextMessageBytes(2)
-      .setMaxWidth(3).setMaxHeight(4).setMaxPixels(5L).setMaxFps(6).setMaxOps(7).setMaxSessions(8).setIdleTimeoutSeconds(9), true);
+      .setMaxWidth(3).setMaxHeight(4).setMaxPixels(5L).setMaxFps(6).setMaxOps(7).setMaxSessions(8).setIdleTimeoutSeconds(9), true,
+      new JsonObject().put("decode", new JsonArray().add("vp8")).put("encode", new JsonArray().add("vp8")));
     assertThat(hello).isEqualTo(new JsonObject()
       .put("type", "hello").put("version", 1).put("ops", ops)
       .put("pipeline", pipeline.getJsonArray("ops")).put("quality", 70)
       .put("limits", new JsonObject().put("maxMessageBytes", 1).put("maxTextMessageBytes", 2).put("maxWidth", 3)
         .put("maxHeight", 4).put("maxPixels", 5L).put("maxFps", 6).put("maxOps", 7).put("maxSessions", 8)
         .put("idleTimeoutSeconds", 9))
-      .put("recording", true));
+      .put("recording", true)
+      .put("video", new JsonObject().put("decode", new JsonArray().add("vp8")).put("encode", new JsonArray().add("vp8"))));
+  }
+
+  @Test
+  void videoAndKeyframeMessages() {
+    JsonObject video = new JsonObject().put("codec", "vp8").put("width", 640).put("height", 480)
+      .put("colorSpace", new JsonObject().put("matrix", "bt709"));
+    assertThat(ServerMessages.video(video)).isEqualTo(video.copy().put("type", "video"));
+    assertThat(ServerMessages.keyframe(ServerMessages.KEYFRAME_GAP, 12)).isEqualTo(new JsonObject().put("type", "keyframe")
+      .put("reason", "gap").put("seq", 12L));
+    assertThat(List.of(ServerMessages.KEYFRAME_GAP, ServerMessages.KEYFRAME_NO_KEY, ServerMessages.KEYFRAME_DECODE_ERROR,
+      ServerMessages.BAD_VIDEO)).containsExactly("gap", "no_key", "decode_error", "bad_video");
+  }
+
+  @Test
+  void statsSayTheLastInputAndOutputFormatsAndSizes() {
+    StatsReport.Percentiles none = new StatsReport.Percentiles(0, 0, 0);
+    JsonObject stats = ServerMessages.stats(new StatsReport(1, 1, 0, Map.of(), 0, 0, 0, Map.of(), none, none, null, 80,
+      new StatsReport.Picture("vp8", 640, 480), new StatsReport.Picture("jpeg", 700, 525)));
+    assertThat(stats.getJsonObject("input")).isEqualTo(new JsonObject().put("format", "vp8").put("width", 640).put("height", 480));
+    assertThat(stats.getJsonObject("output")).isEqualTo(new JsonObject().put("format", "jpeg").put("width", 700).put("height", 525));
+    assertThat(ServerMessages.stats(new StatsReport(0, 0, 0, Map.of(), 0, 0, 0, Map.of(), none, none, null, 80, null, null))
+      .containsKey("input")).as("before any frame").isFalse();
   }
 
   @Test
@@ -44,7 +68,7 @@ class ServerMessagesTest {
     dropped.put("stale", 3L);
     dropped.put("slow_client", 4L);
     StatsReport report = new StatsReport(20, 10, 2, dropped, 1, 1000, 900, Map.of("node-a", 10L),
-      new StatsReport.Percentiles(10, 1.5, 2.5), new StatsReport.Percentiles(9, 0.5, 0.75), null, 70);
+      new StatsReport.Percentiles(10, 1.5, 2.5), new StatsReport.Percentiles(9, 0.5, 0.75), null, 70, null, null);
     JsonObject stats = ServerMessages.stats(report);
     assertThat(stats).isEqualTo(new JsonObject().put("type", "stats").put("in", 20L).put("out", 10L).put("errors", 2L)
       .put("dropped", new JsonObject().put("stale", 3L).put("slow_client", 4L)).put("droppedTotal", 7L).put("pending", 1)
@@ -59,11 +83,11 @@ class ServerMessagesTest {
   void statsCarryTimingsOnlyWhenAskedFor() {
     StatsReport.Percentiles none = new StatsReport.Percentiles(0, 0, 0);
     StatsReport withTimings = new StatsReport(1, 1, 0, Map.of(), 0, 0, 0, Map.of(), none, none,
-      List.of(new StatsReport.FrameTiming(5, 1200, 300, 400, 200, List.of(new StatsReport.OpMicros("flip", 550)), 40)), 80);
+      List.of(new StatsReport.FrameTiming(5, 1200, 300, 400, 200, List.of(new StatsReport.OpMicros("flip", 550)), 40)), 80, null, null);
     // The first three as the first v1 servers sent them, then the stages.
     assertThat(ServerMessages.stats(withTimings).getJsonArray("timings")).isEqualTo(new JsonArray().add(new JsonArray().add(5L).add(1200L)
       .add(300L).add(400L).add(200L).add(new JsonArray().add(new JsonArray().add("flip").add(550L))).add(40L)));
-    StatsReport asked = new StatsReport(1, 1, 0, Map.of(), 0, 0, 0, Map.of(), none, none, List.of(), 80);
+    StatsReport asked = new StatsReport(1, 1, 0, Map.of(), 0, 0, 0, Map.of(), none, none, List.of(), 80, null, null);
     assertThat(ServerMessages.stats(asked).getJsonArray("timings")).isEmpty();
   }
 
