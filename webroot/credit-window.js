@@ -24,9 +24,13 @@ export class CreditWindow {
     return this.sentAt.size < this.size;
   }
 
-  /** Takes a credit for frame seq; false when the window is full. */
-  take(seq, nowMs) {
-    if (!this.hasRoom(nowMs)) return false;
+  /**
+   * Takes a credit for frame seq; false when the window is full. evenIfFull: a frame that had room
+   * when it was captured (a video chunk: dropping it after its encoder would spoil the deltas after
+   * it) goes although the window shrank meanwhile.
+   */
+  take(seq, nowMs, evenIfFull = false) {
+    if (!this.hasRoom(nowMs) && !evenIfFull) return false;
     this.sentAt.set(seq, nowMs);
     return true;
   }

@@ -438,7 +438,7 @@ export class FrameLoopClient extends EventTarget {
     }
     const sentAt = performance.now();
     const seq = (this.seq + 1) >>> 0;
-    if (!this.credits.take(seq, sentAt)) return -1;
+    if (!this.credits.take(seq, sentAt, flags !== 0)) return -1;
     this.seq = seq;
     socket.send(new Blob([encodeHeader(seq, Math.round(sentAt * 1000), flags), blob]));
     this.sentFrames.set(seq, { bytesUp, capturedAt: meta.capturedAt === undefined ? sentAt : meta.capturedAt,

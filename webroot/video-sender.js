@@ -5,6 +5,9 @@
 
 export const VIDEO_CODEC = 'vp8';
 
+// How long an encode may take before its frame counts as dropped by the encoder.
+const OUTPUT_TIMEOUT_MS = 1000;
+
 // Canvas frames are full-range BT.709 and VP8 carries no colour information: it travels beside the stream.
 export const DEFAULT_COLOR_SPACE = Object.freeze({ primaries: 'bt709', transfer: 'bt709', matrix: 'bt709', fullRange: true });
 
@@ -114,18 +117,24 @@ export class VideoSender {
       throw this.failure;
     }
     const keyFrame = this.needKey;
-    const output = new Promise((resolve, reject) => { this.pending = { resolve, reject }; });
+    const timestamp = frame.timestamp;
+    const output = new Promise((resolve, reject) => { this.pending = { timestamp, resolve, reject }; });
     try {
       this.encoder.encode(frame, { keyFrame });
     } finally {
       frame.close();
     }
-    output.catch(() => {}); // the flush rejects with the same error
-    // A realtime encoder may drop a frame: then no output comes, and the flush (after every output) says so.
-    await this.encoder.flush();
-    const result = await Promise.race([output, Promise.resolve(null)]);
+    // No flush per frame (it costs a realtime encoder far more than the encode); a frame the encoder
+    // drops gives no output: after OUTPUT_TIMEOUT_MS it is given up, and the next frame is a key, so
+    // that a late chunk (never sent) cannot leave the server's decoder without its reference.
+    let timer;
+    const result = await Promise.race([output, new Promise((resolve) => { timer = setTimeout(() => resolve(null), OUTPUT_TIMEOUT_MS); })]);
+    clearTimeout(timer);
     this.pending = null;
-    if (!result) return null;
+    if (!result) {
+      this.needKey = true;
+      return null;
+    }
     if (result.key) this.needKey = false;
     else if (keyFrame) return null; // a key was asked for and a delta came: the server could not use it
     let control = null;
@@ -142,7 +151,8 @@ export class VideoSender {
     const data = new ArrayBuffer(chunk.byteLength);
     chunk.copyTo(data);
     const colorSpace = metadata && metadata.decoderConfig ? metadata.decoderConfig.colorSpace : undefined;
-    if (this.pending) this.pending.resolve({ data, key: chunk.type === 'key', colorSpace });
+    // Only the frame being waited for: a chunk of a frame given up on is never sent.
+    if (this.pending && this.pending.timestamp === chunk.timestamp) this.pending.resolve({ data, key: chunk.type === 'key', colorSpace });
   }
 
   onError(e) {

@@ -79,6 +79,8 @@ test('the credit window lets `size` frames fly, a reply or the timeout frees a c
   assert.equal(credits.take(1, 0), true);
   assert.equal(credits.take(2, 10), true);
   assert.equal(credits.take(3, 20), false);
+  assert.equal(credits.take(99, 20, true), true, 'an encoded video chunk goes although the window shrank');
+  assert.equal(credits.settle(99), 20);
   assert.equal(credits.inFlight, 2);
   assert.equal(credits.oldestAgeMs(100), 100);
   assert.equal(credits.nextExpiryInMs(100), 2900);
