@@ -51,6 +51,7 @@ class AdaptivePageTest {
     try (HeadlessChromium browser = camera()) {
       browser.driver().get("http://127.0.0.1:" + link.port() + "/");
       browser.waitFor("the page connects", WAIT, d -> browser.text("connection").equals("connected"));
+      browser.sendJpeg(); // the JPEG controller's steps (VideoPageTest has the video path)
       // The default pipeline upscales every frame to 700 wide: a ~40 KB reply (32 ms of the 10 Mbit/s
       // downlink) whatever the page sends. Without the resize the reply follows the frame's size.
       browser.waitFor("pipeline controls", WAIT, d -> (Boolean) browser.script("return document.getElementById('op-resize') !== null"));
@@ -85,6 +86,7 @@ class AdaptivePageTest {
     try (HeadlessChromium browser = camera()) {
       browser.driver().get("http://127.0.0.1:" + port + "/");
       browser.waitFor("the page connects", WAIT, d -> browser.text("connection").equals("connected"));
+      browser.sendJpeg(); // the JPEG controller's steps (VideoPageTest has the video path)
       browser.client(KEEP_REPLIES);
       browser.click("start");
       Map<String, Object> adaptive = measure(browser, 2, 6);

@@ -157,7 +157,7 @@ class ClientLibraryPageTest {
       browser.client("window.lastStats = null; client.addEventListener('stats', (e) => { window.lastStats = e.detail; });");
       browser.click("start");
       browser.waitFor("20 processed frames", WAIT, d -> Integer.parseInt(browser.text("recv-count")) > 20);
-      assertThat(browser.text("adaptive-state")).startsWith("quality 0.80, 640×480, up to 10 fps");
+      assertThat(browser.text("adaptive-state")).matches("(quality 0\\.80|VP8 1000 kbit/s), 640×480, up to 10 fps, .*");
       Thread.sleep(3000);
       Map<String, Object> stats = (Map<String, Object>) browser.script("return window.lastStats");
       Map<String, Object> dropped = (Map<String, Object>) stats.get("dropped");

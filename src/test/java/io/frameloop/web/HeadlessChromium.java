@@ -97,6 +97,12 @@ final class HeadlessChromium implements AutoCloseable {
     return script("return import(new URL('app.js', document.baseURI).href).then(({ client }) => { " + body + " });", args);
   }
 
+  /** Has the page send JPEG frames ("Send as: JPEG"), for tests of the JPEG path on a server that decodes video too. */
+  void sendJpeg() {
+    script("const s = document.getElementById('video'); s.value = 'jpeg'; s.dispatchEvent(new Event('change'));");
+    waitFor("the page sends JPEG", Duration.ofSeconds(10), d -> text("format").startsWith("JPEG"));
+  }
+
   /** The WebSocket URL the page's client connects to. */
   String framesUrl() {
     return (String) client("return client.url;");

@@ -62,6 +62,7 @@ class RecordPageTest {
       browser.driver().get("http://127.0.0.1:" + port + "/");
       browser.waitFor("the Record button, offered by hello", WAIT, d -> browser.driver().findElement(
         org.openqa.selenium.By.id("record")).isDisplayed());
+      browser.sendJpeg(); // this test compares JPEG files byte for byte
       browser.script(KEEP_SENT_FRAMES);
       browser.click("start");
       browser.waitFor("5 processed frames", WAIT, d -> Integer.parseInt(browser.text("recv-count")) > 5);
