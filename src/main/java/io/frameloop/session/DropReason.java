@@ -6,11 +6,6 @@ public enum DropReason {
   STALE("stale"),
   /** The client reads too slowly: its WebSocket write queue was full when the reply was ready. */
   SLOW_CLIENT("slow_client"),
-  /**
-   * A video chunk discarded while the stream waits for a key chunk (after a gap, a delta with no key
-   * before it, a decoder error or a full decode queue): the decoder could not make a true picture of it.
-   */
-  AWAITING_KEY("awaiting_key"),
   /** Over the session's frames-per-second limit. */
   RATE_LIMITED("rate_limited"),
   /** The worker that had it is gone (its node stopped). */
@@ -21,7 +16,13 @@ public enum DropReason {
    * The session closed while the frame waited or was in a worker (the client left or was closed);
    * a late result is let go. Seen only in the server's metrics: the session sends no more stats.
    */
-  CLOSED("closed");
+  CLOSED("closed"),
+  /**
+   * A video chunk discarded while the stream waits for a key chunk (after a gap, a delta with no key
+   * before it, a decoder error or a full decode queue): the decoder could not make a true picture of it.
+   */
+  AWAITING_KEY("awaiting_key");
+
 
   private final String wireName;
 

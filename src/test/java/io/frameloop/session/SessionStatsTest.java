@@ -64,7 +64,8 @@ class SessionStatsTest {
     assertThat(report.bytesIn()).isEqualTo(165);
     assertThat(report.bytesOut()).isEqualTo(90);
     assertThat(report.dropped()).containsExactly(Map.entry("stale", 2L), Map.entry("slow_client", 0L),
-      Map.entry("rate_limited", 0L), Map.entry("worker_lost", 0L), Map.entry("expired", 0L), Map.entry("closed", 0L));
+      Map.entry("rate_limited", 0L), Map.entry("worker_lost", 0L), Map.entry("expired", 0L), Map.entry("closed", 0L),
+      Map.entry("awaiting_key", 0L));
     assertThat(stats.droppedTotal()).isEqualTo(2);
     assertThat(report.framesIn()).isEqualTo(report.framesOut() + stats.droppedTotal() + report.errors());
     assertThat(stats.summary()).isEqualTo("in=4 out=1 dropped=2 errors=1 bytesIn=165 bytesOut=90");

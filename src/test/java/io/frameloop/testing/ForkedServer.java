@@ -42,6 +42,12 @@ public final class ForkedServer implements AutoCloseable {
    */
   public static ForkedServer start(String name, String maxHeap, Map<String, String> environment, List<String> systemProperties,
                                    String configFile) throws IOException {
+    return start(name, maxHeap, environment, systemProperties, configFile, System.getProperty("java.class.path"));
+  }
+
+  /** With this class path, e.g. the test's own without an optional dependency's jars. */
+  public static ForkedServer start(String name, String maxHeap, Map<String, String> environment, List<String> systemProperties,
+                                   String configFile, String classPath) throws IOException {
     int port;
     try (ServerSocket socket = new ServerSocket(0)) {
       port = socket.getLocalPort();
@@ -51,7 +57,7 @@ public final class ForkedServer implements AutoCloseable {
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
       "-Xmx" + maxHeap));
     command.addAll(systemProperties);
-    command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(),
+    command.addAll(List.of("-cp", classPath, Main.class.getName(),
       "serve", "--config", configFile, "--host", "127.0.0.1", "--port", Integer.toString(port)));
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
     builder.environment().putAll(environment);

@@ -10,6 +10,7 @@ import io.frameloop.testing.FrameClient;
 import io.frameloop.testing.Images;
 import io.frameloop.testing.Http;
 import io.frameloop.testing.Wait;
+import io.frameloop.video.VideoSupport;
 import io.frameloop.web.HeadlessChromiumAccess;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -31,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * FrameLoop embedded in an app of its own, in a JVM with the library and its required
  * dependencies only: the optional ones (Hazelcast for a cluster, picocli for the command line, ONNX
- * Runtime for the neural ops) and the models of the runnable jar are left off the class path, as
+ * Runtime for the neural ops, bytedeco FFmpeg for video) and the models of the runnable jar are left off the class path, as
  * Maven leaves them off an app that depends on the library.
  */
 @ExtendWith(VertxExtension.class)
@@ -44,7 +45,7 @@ class LibraryAloneTest {
     Files.writeString(webroot.resolve("app.js"), "// the app's own script");
     List<String> classPath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
       .filter(entry -> !entry.contains("hazelcast") && !entry.contains("picocli") && !entry.contains("onnxruntime")
-        && !entry.endsWith(Path.of("src", "main", "models").toString())).toList();
+        && !entry.contains("bytedeco") && !entry.endsWith(Path.of("src", "main", "models").toString())).toList();
     assertThat(classPath).hasSizeLessThan(System.getProperty("java.class.path").split(File.pathSeparator).length);
     Path out = dir.resolve("stdout.txt");
     Path err = Path.of("target", "library-alone-app.log");
@@ -62,6 +63,8 @@ class LibraryAloneTest {
       assertThat(Http.get(port, "/video/app.js").body()).contains("FrameLoop page");
       try (FrameClient client = FrameClient.connect(vertx, port, "/video/frames")) {
         JsonArray ops = client.hello().getJsonArray("ops");
+        // Without FFmpeg, hello says video is unavailable and why: the page sends JPEG.
+        assertThat(client.hello().getJsonObject("video").getString("unavailable")).isEqualTo(VideoSupport.MISSING);
         assertThat(ops.stream().map(op -> ((JsonObject) op).getString("op"))).contains("negative", "resize", "faces", "anonymize");
         // Without ONNX Runtime, the face ops run the Haar cascade and say why BlazeFace is unavailable.
         JsonObject faces = ops.stream().map(JsonObject.class::cast).filter(op -> op.getString("op").equals("faces")).findFirst().orElseThrow();

@@ -1,0 +1,182 @@
+package io.frameloop.endtoend.video;
+
+import static io.frameloop.testing.Pipelines.ops;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.frameloop.protocol.FrameFormat;
+import io.frameloop.protocol.InboundFrame;
+import io.frameloop.testing.FrameClient;
+import io.frameloop.testing.Images;
+import io.frameloop.testing.TestServers;
+import io.frameloop.testing.VideoChunks;
+import io.frameloop.testing.Wait;
+import io.frameloop.video.EncodedChunk;
+import io.frameloop.video.OpenVideoCodecs;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.opencv.core.Core;
+import org.opencv.core.Mat;
+
+/**
+ * VP8 video in, processed JPEG out, over a real WebSocket to a real server, with real chunks of the
+ * camera clip made by the server's own encoder: the video message, the decode at the camera's size,
+ * keyframe recovery after a dropped delta, and the counts.
+ */
+@ExtendWith(VertxExtension.class)
+class VideoIngestTest {
+
+  /** Chunks of the clip, keys at 0 and 8. */
+  private static List<EncodedChunk> chunks;
+  private int port;
+
+  @BeforeAll
+  static void encode() {
+    chunks = VideoChunks.camera(12, VideoChunks.CANVAS, 8);
+  }
+
+  @BeforeEach
+  void start(Vertx vertx) {
+    port = TestServers.start(vertx, TestServers.options()).actualPort();
+  }
+
+  @Test
+  void helloSaysVp8AndTheVideoMessageIsEchoedWithItsDefaults(Vertx vertx) {
+    try (FrameClient client = FrameClient.connect(vertx, port)) {
+      assertThat(client.hello().getJsonObject("video")).isEqualTo(new JsonObject()
+        .put("decode", new JsonArray().add("vp8")).put("encode", new JsonArray().add("vp8")));
+      client.sendJson(new JsonObject().put("type", "video").put("codec", "vp8").put("width", 640).put("height", 480)
+        .put("colorSpace", new JsonObject().put("matrix", "bt709").put("fullRange", true)));
+      assertThat(client.nextOf("video", "error")).isEqualTo(new JsonObject().put("type", "video").put("codec", "vp8")
+        .put("width", 640).put("height", 480).put("colorSpace", new JsonObject().put("primaries", "smpte170m")
+          .put("transfer", "smpte170m").put("matrix", "bt709").put("fullRange", true)));
+    }
+  }
+
+  @Test
+  void videoChunksComeBackAsProcessedJpegsAtTheCamerasSize(Vertx vertx) {
+    try (FrameClient client = FrameClient.connect(vertx, port)) {
+      client.usePipeline(new JsonObject().put("ops", ops()));
+      configure(client);
+      for (int i = 0; i < 6; i++) {
+        send(client, i);
+        assertReplyLooksLike(client, i);
+      }
+      JsonObject stats = client.quietStats(6);
+      assertThat(stats.getLong("out")).isEqualTo(6);
+      assertThat(stats.getJsonObject("input")).isEqualTo(new JsonObject().put("format", "vp8").put("width", 640).put("height", 480));
+      assertThat(stats.getJsonObject("output")).isEqualTo(new JsonObject().put("format", "jpeg").put("width", 640).put("height", 480));
+      assertCountsAddUp(stats);
+    }
+  }
+
+  @Test
+  void theDefaultPipelineRunsOnTheDecodedPicture(Vertx vertx) {
+    try (FrameClient client = FrameClient.connect(vertx, port)) {
+      configure(client);
+      send(client, 0);
+      Mat reply = Images.decode(FrameFormat.decode(client.nextBinary()).jpeg());
+      assertThat(reply.cols()).isEqualTo(700); // resize to 700 wide, flipped
+      assertThat(reply.rows()).isEqualTo(525);
+      reply.release();
+      JsonObject stats = client.quietStats(1);
+      assertThat(stats.getJsonObject("input").getString("format")).isEqualTo("vp8");
+      assertThat(stats.getJsonObject("output").getInteger("width")).isEqualTo(700);
+    }
+  }
+
+  @Test
+  void aDroppedDeltaMakesTheServerAskForAKeyAndThePictureRecovers(Vertx vertx) {
+    try (FrameClient client = FrameClient.connect(vertx, port)) {
+      client.usePipeline(new JsonObject().put("ops", ops()));
+      configure(client);
+      for (int i = 0; i < 5; i++) {
+        send(client, i);
+        assertReplyLooksLike(client, i);
+      }
+      // Chunk 5 is lost on the way: 6 shows the gap, 7 still waits for a key.
+      send(client, 6);
+      JsonObject request = client.next("keyframe");
+      assertThat(request).isEqualTo(new JsonObject().put("type", "keyframe").put("reason", "gap").put("seq", 6L));
+      send(client, 7);
+      JsonObject waiting = client.quietStats(7);
+      assertThat(waiting.getJsonObject("dropped").getLong("awaiting_key")).isEqualTo(2);
+      // The client's key: decoded, and the deltas after it too.
+      send(client, 8);
+      assertReplyLooksLike(client, 8);
+      send(client, 9);
+      assertReplyLooksLike(client, 9);
+      JsonObject stats = client.quietStats(9);
+      assertThat(stats.getLong("out")).isEqualTo(7);
+      assertThat(stats.getJsonObject("dropped").getLong("awaiting_key")).isEqualTo(2);
+      assertThat(stats.getLong("errors")).isZero();
+      assertCountsAddUp(stats);
+    }
+  }
+
+  @Test
+  void aDeltaBeforeAnyKeyIsDiscardedAndTheKeyIsAskedFor(Vertx vertx) {
+    try (FrameClient client = FrameClient.connect(vertx, port)) {
+      client.usePipeline(new JsonObject().put("ops", ops()));
+      configure(client);
+      send(client, 1);
+      assertThat(client.next("keyframe")).isEqualTo(new JsonObject().put("type", "keyframe").put("reason", "no_key")
+        .put("seq", 1L));
+      client.sendBinary(VideoChunks.message(2, 0, chunks.get(0)));
+      assertReplyLooksLike(client, 0);
+      JsonObject stats = client.quietStats(2);
+      assertThat(stats.getJsonObject("dropped").getLong("awaiting_key")).isEqualTo(1);
+      assertCountsAddUp(stats);
+    }
+  }
+
+  @Test
+  void decodersAreReleasedWhenSessionsEnd(Vertx vertx) {
+    long before = OpenVideoCodecs.decoders();
+    for (int session = 0; session < 3; session++) {
+      try (FrameClient client = FrameClient.connect(vertx, port)) {
+        client.usePipeline(new JsonObject().put("ops", ops()));
+        configure(client);
+        send(client, 0);
+        client.nextBinary();
+        assertThat(OpenVideoCodecs.decoders()).isGreaterThan(before);
+      }
+    }
+    Wait.until("the sessions' decoders to be closed", () -> OpenVideoCodecs.decoders() == before);
+  }
+
+  private static void configure(FrameClient client) {
+    client.sendJson(VideoChunks.config(VideoChunks.CANVAS));
+    assertThat(client.nextOf("video", "error").getString("type")).isEqualTo("video");
+  }
+
+  private static void send(FrameClient client, int index) {
+    client.sendBinary(VideoChunks.message(index, 1000 + index, chunks.get(index)));
+  }
+
+  /** The next reply is a 640x480 JPEG close to frame {@code index} of the clip. */
+  private static void assertReplyLooksLike(FrameClient client, int index) {
+    InboundFrame reply = FrameFormat.decode(client.nextBinary());
+    Mat picture = Images.decode(reply.jpeg());
+    Mat expected = VideoChunks.cameraFrame(index);
+    try {
+      assertThat(picture.cols()).isEqualTo(640);
+      assertThat(picture.rows()).isEqualTo(480);
+      assertThat(Core.PSNR(picture, expected)).as("reply to chunk %d", index).isGreaterThan(25);
+    } finally {
+      picture.release();
+      expected.release();
+    }
+  }
+
+  static void assertCountsAddUp(JsonObject stats) {
+    assertThat(stats.getLong("in")).as(stats.encode()).isEqualTo(stats.getLong("out") + stats.getLong("droppedTotal")
+      + stats.getLong("errors") + stats.getInteger("pending"));
+  }
+}
