@@ -4,21 +4,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.frameloop.testing.CameraClips;
+import io.frameloop.testing.ForkedServer;
 import io.frameloop.testing.TestServers;
+import io.frameloop.video.VideoSupport;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
+import java.io.File;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The page's video path in a real Chromium whose fake camera plays a camera-sized clip: its
  * VideoEncoder makes VP8, the server decodes it, processes it and the page draws the reply; and
- * the fallback to JPEG where the browser has no VideoEncoder.
+ * the fallback to JPEG where the browser has no VideoEncoder or the server no codec library.
  */
 @ExtendWith(VertxExtension.class)
 class VideoPageTest {
@@ -117,6 +122,28 @@ class VideoPageTest {
       List<Map<String, Object>> sent = (List<Map<String, Object>>) browser.script("return window.sent;");
       assertThat(sent).isNotEmpty().allMatch(s -> "jpeg".equals(s.get("format")));
       browser.waitFor("the server's input shows", WAIT, d -> browser.text("server-input").equals("jpeg 640×480"));
+    }
+  }
+
+  @Test
+  void serverWithoutTheCodecLibraryGetsJpeg() throws Exception {
+    // Really without it: a forked server whose class path lacks the bytedeco jars.
+    String classPath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+      .filter(entry -> !entry.contains("bytedeco"))
+      .collect(Collectors.joining(File.pathSeparator));
+    try (ForkedServer server = ForkedServer.start("video-page-without-ffmpeg", "256m", Map.of(), List.of(), "no-config-file.json", classPath);
+         HeadlessChromium browser = camera()) {
+      browser.driver().get("http://127.0.0.1:" + server.port() + "/");
+      browser.waitFor("the page connects", WAIT, d -> browser.text("connection").equals("connected"));
+      browser.waitFor("the page chose JPEG", WAIT, d -> browser.text("format").startsWith("JPEG"));
+      assertThat(browser.text("format")).isEqualTo("JPEG: the server cannot decode VP8: " + VideoSupport.MISSING);
+      browser.client(KEEP_SENT);
+      browser.click("start");
+      browser.waitFor("10 processed frames", WAIT, d -> Integer.parseInt(browser.text("recv-count")) > 10);
+      @SuppressWarnings("unchecked")
+      List<Map<String, Object>> sent = (List<Map<String, Object>>) browser.script("return window.sent;");
+      assertThat(sent).isNotEmpty().allMatch(s -> "jpeg".equals(s.get("format")));
+      assertThat(browser.text("message")).as("no error shown").isEmpty();
     }
   }
 
