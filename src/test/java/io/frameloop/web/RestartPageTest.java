@@ -22,7 +22,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * Issue 27's freeze: the server restarts (same port) under a page that streams a camera-sized clip,
  * with frames in flight at the moment of the close. The page resumes by itself every time, and its
- * session's counts start again (sequence numbers from 1, nothing in flight carried over).
+ * session's counts start again (sequence numbers from 1, nothing in flight carried over) and its
+ * video stream too (a key chunk first).
  */
 @ExtendWith(VertxExtension.class)
 class RestartPageTest {
@@ -34,7 +35,11 @@ class RestartPageTest {
   private static final String KEEP_SESSIONS = """
     window.sessions = [];
     client.addEventListener('open', () => window.sessions.push({sent: [], replies: 0}));
-    client.addEventListener('sent', ({ detail }) => window.sessions.at(-1).sent.push(detail.seq));
+    client.addEventListener('sent', ({ detail }) => {
+      const s = window.sessions.at(-1);
+      if (s.sent.length === 0) s.first = {format: detail.format, key: !!detail.key};
+      s.sent.push(detail.seq);
+    });
     client.addEventListener('frame', () => window.sessions.at(-1).replies++);
     """;
 
@@ -73,6 +78,10 @@ class RestartPageTest {
         assertThat(sent).as("session " + i + " numbers its frames from 1 again").isNotEmpty();
         assertThat(sent.get(0).intValue()).as("session " + i + "'s first seq").isEqualTo(1);
         assertThat(((Number) sessions.get(i).get("replies")).intValue()).isGreaterThanOrEqualTo(15);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> first = (Map<String, Object>) sessions.get(i).get("first");
+        assertThat(first.get("format")).as("this server decodes VP8: the page sends video").isEqualTo("vp8");
+        assertThat(first.get("key")).as("a new session's first chunk is a key").isEqualTo(true);
       }
       browser.screenshot(Path.of("target", "browser", "restart-page.png"));
     } finally {
