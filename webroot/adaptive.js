@@ -128,12 +128,12 @@ export class AdaptiveController {
 
   // The frames to keep in flight: as many as the link delivered (rate) within the round trip the
   // target allows (or the link's floor, when that is longer: frames on a long path add no queue),
-  // plus one to probe for more while the round trip has headroom.
+  // plus one to probe for more while the round trip is within the target.
   windowFor(rate, p95) {
     const budgetMs = Math.max(this.baseMs, this.constants.headroom * this.targetMs);
     const carried = rate > 0 ? Math.floor(rate * budgetMs / 1000) : 0; // no reply yet: no floor known either
-    // Probe while the round trip has headroom, or shows no queue (a long path's floor over the target).
-    const probe = p95 <= Math.max(this.constants.headroom * this.targetMs, this.constants.queueFactor * this.baseMs) ? 1 : 0;
+    // Probe while the round trip is within the target, or shows no queue (a long path's floor over the target).
+    const probe = p95 <= Math.max(this.targetMs, this.constants.queueFactor * this.baseMs) ? 1 : 0;
     return Math.max(this.constants.windowMin, Math.min(this.constants.windowMax, carried + probe));
   }
 

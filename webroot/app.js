@@ -16,6 +16,7 @@ const processedContext = processed.getContext('2d');
 const stageBars = new StageBars($('stage-bars'), $('stage-legend'));
 const roundTrips = new RecentSamples(200);
 const glassToGlass = new RecentSamples(200);
+const encodeTimes = new RecentSamples(60); // the browser's video encoder, ms per frame
 const sentTimes = [];
 const receivedTimes = [];
 let received = 0;
@@ -146,6 +147,7 @@ client.addEventListener('error', ({ detail }) => {
 client.addEventListener('sent', ({ detail }) => {
   sentTimes.push(performance.now());
   $('bytes-up').textContent = formatBytes(detail.bytesUp);
+  if (detail.encodeMs !== undefined) encodeTimes.add(detail.encodeMs);
 });
 
 client.addEventListener('frame', ({ detail: frame }) => {
@@ -171,6 +173,7 @@ client.addEventListener('adaptation', ({ detail }) => renderAdaptation(detail));
 
 client.addEventListener('format', ({ detail }) => {
   $('format').textContent = `${detail.format === 'jpeg' ? 'JPEG' : detail.format.toUpperCase()}: ${detail.reason}`;
+  encodeTimes.values = [];
   renderAdaptation(client.adaptive);
 });
 
@@ -196,6 +199,14 @@ function targetMs() {
   return target > 0 ? target : undefined;
 }
 
+// The controller's limiter, unless the browser's own encoder is slower than the frame rate: then
+// that is what really limits (encoding happens one frame at a time, before the frame is sent).
+function limiterText(state) {
+  const encodeMs = client.sendFormat.format === 'jpeg' ? null : encodeTimes.percentile(0.5);
+  if (encodeMs !== null && encodeMs * state.fps > 1000) return `the browser's video encoder (${Math.round(encodeMs)} ms a frame)`;
+  return LIMITS[state.limiter];
+}
+
 function renderAdaptation(state) {
   if (!state.enabled) {
     $('adaptive-state').textContent = 'off: the manual settings above';
@@ -206,7 +217,7 @@ function renderAdaptation(state) {
     const what = client.sendFormat.format === 'jpeg' ? `quality ${state.quality.toFixed(2)}`
       : `${client.sendFormat.format.toUpperCase()} ${Math.round(state.bitrate / 1000)} kbit/s`;
     $('adaptive-state').textContent = `${what}, ${state.width}×${state.height}, up to ${state.fps} fps, `
-      + `${state.window} in flight; limited by ${LIMITS[state.limiter]}`;
+      + `${state.window} in flight; limited by ${limiterText(state)}`;
   }
 }
 

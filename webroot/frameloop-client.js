@@ -8,7 +8,7 @@
 //   open          the session is open
 //   hello         detail: the server's hello (ops, pipeline, limits, recording)
 //   pipeline      detail: the server's normalized pipeline after setPipeline
-//   sent          detail: {seq, bytesUp, width, height, quality, format, key?, bitrate?} of a frame just sent
+//   sent          detail: {seq, bytesUp, width, height, quality, format, key?, bitrate?, encodeMs?} of a frame just sent
 //   frame         detail: {seq, jpeg (Blob), roundTripMs, bytesUp, bytesDown, capturedAt, width, height, quality}
 //   stats         detail: the server's stats message, plus frames: [{seq, network, queue, decode, ops, encode, opNames}] (ms)
 //   adaptation    detail: the adaptive controller's state ({enabled, quality, bitrate, width, fps, window, limiter, changes, atTop})
@@ -51,9 +51,9 @@ export class FrameLoopClient extends EventTarget {
    *   token        a session token (JWT), for servers that need one
    *   tokenPlace   'subprotocol' (default: bearer.<token> next to frameloop.v1) or 'query' (access_token=…)
    *   maxInFlight  frames in flight at most while the adaptive controller is off (default 2); on, the
- *                window follows the link (docs/ADAPTIVE.md, "The send window")
- *   video        'auto' (default: VP8 where this browser's VideoEncoder encodes it and the server decodes
- *                it, JPEG otherwise) or 'jpeg'; the format event says which and why
+   *                window follows the link (docs/ADAPTIVE.md, "The send window")
+   *   video        'auto' (default: VP8 where this browser's VideoEncoder encodes it and the server decodes
+   *                it, JPEG otherwise) or 'jpeg'; the format event says which and why
    *   maxFps       frames per second at most (default 30; the server's hello.limits.maxFps caps it)
    *   quality      JPEG quality 0–1 of captured frames (default 0.8), the adaptive controller's top
    *   adaptive     {enabled (default true), targetMs (default from adaptive-constants.json)}
@@ -446,7 +446,7 @@ export class FrameLoopClient extends EventTarget {
     if (this.sentFrames.size > REMEMBERED_FRAMES) this.sentFrames.delete(this.sentFrames.keys().next().value);
     this.adaptation.onSend(seq, bytesUp);
     this.emit('sent', { seq, bytesUp, width: meta.width, height: meta.height, quality: meta.quality, format: meta.format,
-      key: meta.key, bitrate: meta.bitrate });
+      key: meta.key, bitrate: meta.bitrate, encodeMs: meta.encodeMs });
     return seq;
   }
 
@@ -477,6 +477,7 @@ export class FrameLoopClient extends EventTarget {
     if (!this.camera) return;
     this.camera.stop();
     this.camera = null;
+    if (this.video) this.video.close(); // the encoder is released; the next camera starts a new stream with a key
     clearInterval(this.tickTimer);
     clearTimeout(this.pumpTimer);
     this.pumpTimer = null;
@@ -557,9 +558,12 @@ export class FrameLoopClient extends EventTarget {
       return;
     }
     if (!chunk || this.video !== video || this.camera !== camera) return;
-    if (chunk.control && !this.sendJson(chunk.control)) return;
+    if (chunk.control && !this.sendJson(chunk.control)) {
+      video.restart();
+      return;
+    }
     const meta = { capturedAt: shot.capturedAt, width, height, quality: settings.quality, bitrate: settings.bitrate,
-      format: 'vp8', key: chunk.key };
+      format: 'vp8', key: chunk.key, encodeMs: chunk.encodeMs };
     if (this.sendFramed(new Blob([chunk.data]), chunk.key ? FLAG_VIDEO | FLAG_KEY : FLAG_VIDEO, meta) < 0) {
       video.restart(); // not sent: the server must not wait for a chunk it never gets
     }

@@ -109,7 +109,7 @@ export class VideoSender {
 
   /**
    * Encodes frame (a VideoFrame; closed here) as the next chunk: {data (ArrayBuffer), key, control
-   * (the `video` message to send first, or null)}, or null when the encoder dropped it.
+   * (the `video` message to send first, or null), encodeMs}, or null when the encoder dropped it.
    */
   async encode(frame) {
     if (this.failure) {
@@ -118,6 +118,7 @@ export class VideoSender {
     }
     const keyFrame = this.needKey;
     const timestamp = frame.timestamp;
+    const startedAt = performance.now();
     const output = new Promise((resolve, reject) => { this.pending = { timestamp, resolve, reject }; });
     try {
       this.encoder.encode(frame, { keyFrame });
@@ -144,7 +145,7 @@ export class VideoSender {
       this.needControl = false;
     }
     this.chunks++;
-    return { data: result.data, key: result.key, control };
+    return { data: result.data, key: result.key, control, encodeMs: performance.now() - startedAt };
   }
 
   onOutput(chunk, metadata) {

@@ -167,13 +167,13 @@ public final class AdaptiveController {
   /**
    * The frames to keep in flight: as many as the link delivered ({@code rate}) within the round trip
    * the target allows (or the link's floor, when that is longer: frames on a long path add no queue),
-   * plus one to probe for more while the round trip has headroom.
+   * plus one to probe for more while the round trip is within the target.
    */
   private int windowFor(double rate, double p95) {
     double budgetMs = Math.max(baseMs, CONSTANTS.headroom * targetMs);
     int carried = rate > 0 ? (int) Math.floor(rate * budgetMs / 1000) : 0; // no reply yet: no floor known either
-    // Probe while the round trip has headroom, or shows no queue (a long path's floor over the target).
-    int probe = p95 <= Math.max(CONSTANTS.headroom * targetMs, CONSTANTS.queueFactor * baseMs) ? 1 : 0;
+    // Probe while the round trip is within the target, or shows no queue (a long path's floor over the target).
+    int probe = p95 <= Math.max(targetMs, CONSTANTS.queueFactor * baseMs) ? 1 : 0;
     return Math.max(CONSTANTS.windowMin, Math.min(CONSTANTS.windowMax, carried + probe));
   }
 

@@ -1,0 +1,93 @@
+package io.frameloop.web;
+
+import io.frameloop.testing.Await;
+import io.frameloop.testing.CameraClips;
+import io.frameloop.testing.LinkEmulator;
+import io.frameloop.testing.TestServers;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Issue 24's targets, measured: the page in real Chromium, fed the camera-sized clip, through the
+ * link emulator at UP Mbit/s up / DOWN down / DELAY ms each way, default page settings, JPEG and
+ * then video; each run SECONDS long, measured in its last 10 s. Writes target/bench/video-link.md.
+ *   bench/run io.frameloop.web.VideoLinkBenchmark [seconds=40] [up=2] [down=10] [delayMs=25]
+ */
+public final class VideoLinkBenchmark {
+
+  private static final Duration WAIT = Duration.ofSeconds(40);
+
+  private static final String KEEP = """
+    window.replies = []; window.sent = []; window.lastStats = null;
+    client.addEventListener('frame', ({ detail: f }) => window.replies.push({at: f.receivedAt, rtt: f.roundTripMs}));
+    client.addEventListener('sent', ({ detail: s }) => window.sent.push({at: performance.now(), bytes: s.bytesUp}));
+    client.addEventListener('stats', ({ detail }) => { window.lastStats = detail; });
+    """;
+
+  private static final String SINCE = """
+    const since = arguments[0];
+    const r = window.replies.filter((x) => x.at >= since);
+    const s = window.sent.filter((x) => x.at >= since);
+    const rtts = r.map((x) => x.rtt).sort((a, b) => a - b);
+    const rank = (p) => rtts[Math.max(0, Math.ceil(p * rtts.length) - 1)];
+    return {fps: r.length / ((performance.now() - since) / 1000), p50: rank(0.5), p95: rank(0.95),
+            up: s.reduce((sum, x) => sum + x.bytes, 0) / Math.max(1, s.length),
+            input: window.lastStats && window.lastStats.input ? JSON.stringify(window.lastStats.input) : 'none',
+            state: document.getElementById('adaptive-state').textContent, format: document.getElementById('format').textContent};
+    """;
+
+  private VideoLinkBenchmark() {
+  }
+
+  public static void main(String[] args) throws Exception {
+    int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 40;
+    double up = args.length > 1 ? Double.parseDouble(args[1]) : 2;
+    double down = args.length > 2 ? Double.parseDouble(args[2]) : 10;
+    int delayMs = args.length > 3 ? Integer.parseInt(args[3]) : 25;
+    Vertx vertx = Vertx.vertx();
+    StringBuilder table = new StringBuilder(String.format(Locale.ROOT,
+      "%.0f Mbit/s up / %.0f down / %d ms each way, %d s runs, last 10 s:%n%n"
+        + "| sent as | frames/s back | round trip p50 / p95 ms | bytes up per frame | stats.input | the page's adaptation line |%n"
+        + "|---|---|---|---|---|---|%n", up, down, delayMs, seconds));
+    try {
+      int port = TestServers.start(vertx, TestServers.options(o -> o.getSessionOptions().setStatsIntervalMs(500))).actualPort();
+      LinkEmulator link = Await.await(LinkEmulator.start(vertx, port, up, down, Duration.ofMillis(delayMs)));
+      for (String mode : List.of("jpeg", "auto")) {
+        try (HeadlessChromium browser = new HeadlessChromium(false, null, true,
+          List.of("--use-file-for-fake-video-capture=" + CameraClips.y4m()))) {
+          browser.driver().get("http://127.0.0.1:" + link.port() + "/");
+          browser.waitFor("the page connects", WAIT, d -> browser.text("connection").equals("connected"));
+          if (mode.equals("jpeg")) {
+            browser.sendJpeg();
+          } else {
+            browser.waitFor("video", WAIT, d -> browser.text("format").startsWith("VP8"));
+          }
+          browser.client(KEEP);
+          browser.click("start");
+          Thread.sleep((seconds - 10) * 1000L);
+          Object since = browser.script("return performance.now()");
+          Thread.sleep(10_000);
+          @SuppressWarnings("unchecked")
+          JsonObject r = new JsonObject((Map<String, Object>) browser.script(SINCE, since));
+          String row = String.format(Locale.ROOT, "| %s | %.1f | %.0f / %.0f | %,.0f | %s | %s |%n", r.getString("format"),
+            r.getDouble("fps"), r.getDouble("p50"), r.getDouble("p95"), r.getDouble("up"), r.getString("input"), r.getString("state"));
+          System.out.print(row);
+          table.append(row);
+        }
+      }
+      Await.await(link.close());
+    } finally {
+      Await.await(vertx.close());
+    }
+    Path out = Path.of("target", "bench", "video-link.md");
+    Files.createDirectories(out.getParent());
+    Files.writeString(out, table);
+    System.out.println(table);
+  }
+}
