@@ -126,15 +126,21 @@ export class AdaptiveController {
     return false;
   }
 
-  // The frames to keep in flight: as many as the link delivered (rate) within the round trip the
-  // target allows (or the link's floor, when that is longer: frames on a long path add no queue),
-  // plus one to probe for more while the round trip is within the target.
+  // The frames to keep in flight (docs/ADAPTIVE.md, "The send window"). Over the target: as many as
+  // the link delivered (rate) within the round trip the target allows, at least one fewer. With
+  // headroom (or no queue on a path longer than the target): one more, as far as the rate can use
+  // it. In between: as it is.
   windowFor(rate, p95) {
-    const budgetMs = Math.max(this.baseMs, this.constants.headroom * this.targetMs);
-    const carried = rate > 0 ? Math.floor(rate * budgetMs / 1000) : 0; // no reply yet: no floor known either
-    // Probe while the round trip is within the target, or shows no queue (a long path's floor over the target).
-    const probe = p95 <= Math.max(this.targetMs, this.constants.queueFactor * this.baseMs) ? 1 : 0;
-    return Math.max(this.constants.windowMin, Math.min(this.constants.windowMax, carried + probe));
+    const c = this.constants;
+    const floorMs = Number.isFinite(this.baseMs) ? this.baseMs : 0;
+    let next = this.window;
+    if (p95 > Math.max(this.targetMs, c.queueFactor * floorMs)) {
+      const carried = Math.floor(rate * Math.max(floorMs, c.headroom * this.targetMs) / 1000);
+      next = Math.min(this.window - 1, carried);
+    } else if (p95 <= Math.max(c.headroom * this.targetMs, c.queueFactor * floorMs)) {
+      next = Math.min(this.window + 1, Math.ceil(rate * Math.max(floorMs, this.targetMs) / 1000) + 1);
+    }
+    return Math.max(c.windowMin, Math.min(c.windowMax, next));
   }
 
   noteChange(change, nowMs) {

@@ -165,16 +165,21 @@ public final class AdaptiveController {
   }
 
   /**
-   * The frames to keep in flight: as many as the link delivered ({@code rate}) within the round trip
-   * the target allows (or the link's floor, when that is longer: frames on a long path add no queue),
-   * plus one to probe for more while the round trip is within the target.
+   * The frames to keep in flight (docs/ADAPTIVE.md, "The send window"). Over the target: as many as
+   * the link delivered ({@code rate}) within the round trip the target allows, at least one fewer.
+   * With headroom (or no queue on a path longer than the target): one more, as far as the rate can
+   * use it. In between: as it is.
    */
   private int windowFor(double rate, double p95) {
-    double budgetMs = Math.max(baseMs, CONSTANTS.headroom * targetMs);
-    int carried = rate > 0 ? (int) Math.floor(rate * budgetMs / 1000) : 0; // no reply yet: no floor known either
-    // Probe while the round trip is within the target, or shows no queue (a long path's floor over the target).
-    int probe = p95 <= Math.max(targetMs, CONSTANTS.queueFactor * baseMs) ? 1 : 0;
-    return Math.max(CONSTANTS.windowMin, Math.min(CONSTANTS.windowMax, carried + probe));
+    double floorMs = Double.isInfinite(baseMs) ? 0 : baseMs;
+    int next = window;
+    if (p95 > Math.max(targetMs, CONSTANTS.queueFactor * floorMs)) {
+      int carried = (int) Math.floor(rate * Math.max(floorMs, CONSTANTS.headroom * targetMs) / 1000);
+      next = Math.min(window - 1, carried);
+    } else if (p95 <= Math.max(CONSTANTS.headroom * targetMs, CONSTANTS.queueFactor * floorMs)) {
+      next = Math.min(window + 1, (int) Math.ceil(rate * Math.max(floorMs, targetMs) / 1000) + 1);
+    }
+    return Math.max(CONSTANTS.windowMin, Math.min(CONSTANTS.windowMax, next));
   }
 
   private void noteChange(Change change, double nowMs) {
