@@ -77,6 +77,27 @@ class VideoIngestTest {
   }
 
   @Test
+  void aChunksDecodeStageIncludesItsVideoDecode(Vertx vertx) {
+    try (FrameClient client = FrameClient.connect(vertx, port)) {
+      client.usePipeline(new JsonObject().put("ops", ops()));
+      client.sendJson(new JsonObject().put("type", "timings").put("enabled", true));
+      client.next("timings");
+      configure(client);
+      send(client, 0);
+      client.nextBinary();
+      JsonObject stats = client.nextStats(s -> s.containsKey("timings") && !s.getJsonArray("timings").isEmpty());
+      JsonArray timing = stats.getJsonArray("timings").getJsonArray(0);
+      long processing = timing.getLong(1);
+      long decode = timing.getLong(3);
+      long encode = timing.getLong(4);
+      assertThat(timing.getLong(0)).isZero();
+      // The VP8 decode and colour conversion ran before the worker: they are in the decode stage and the processing time.
+      assertThat(decode).isPositive();
+      assertThat(decode + encode + timing.getLong(6)).as(timing.encode()).isLessThanOrEqualTo(processing + 1);
+    }
+  }
+
+  @Test
   void theDefaultPipelineRunsOnTheDecodedPicture(Vertx vertx) {
     try (FrameClient client = FrameClient.connect(vertx, port)) {
       configure(client);
