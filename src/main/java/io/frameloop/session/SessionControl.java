@@ -66,7 +66,13 @@ final class SessionControl {
       }
     }
     if (message instanceof ClientMessage.SetVideo request) {
-      return video.configure(request.video());
+      JsonObject answer = video.configure(request.video());
+      if ("video".equals(answer.getString("type"))) {
+        JsonObject config = answer.copy();
+        config.remove("type");
+        recorder.videoChanged(config);
+      }
+      return answer;
     }
     ClientMessage.SetTimings timings = (ClientMessage.SetTimings) message;
     stats.collectTimings(timings.enabled());
