@@ -17,7 +17,8 @@ import java.util.Map;
  * Issue 24's targets, measured: the page in real Chromium, fed the camera-sized clip, through the
  * link emulator at UP Mbit/s up / DOWN down / DELAY ms each way, default page settings, JPEG and
  * then video; each run SECONDS long, measured in its last 10 s. Writes target/bench/video-link.md.
- *   bench/run io.frameloop.web.VideoLinkBenchmark [seconds=40] [up=2] [down=10] [delayMs=25]
+ * "flip" as the fifth argument unticks the default pipeline's resize (the reply then follows the frame's size).
+ *   bench/run io.frameloop.web.VideoLinkBenchmark [seconds=40] [up=2] [down=10] [delayMs=25] [default|flip]
  */
 public final class VideoLinkBenchmark {
 
@@ -50,11 +51,12 @@ public final class VideoLinkBenchmark {
     double up = args.length > 1 ? Double.parseDouble(args[1]) : 2;
     double down = args.length > 2 ? Double.parseDouble(args[2]) : 10;
     int delayMs = args.length > 3 ? Integer.parseInt(args[3]) : 25;
+    boolean flipOnly = args.length > 4 && args[4].equals("flip");
     Vertx vertx = Vertx.vertx();
     StringBuilder table = new StringBuilder(String.format(Locale.ROOT,
-      "%.0f Mbit/s up / %.0f down / %d ms each way, %d s runs, last 10 s:%n%n"
+      "%.0f Mbit/s up / %.0f down / %d ms each way, %s pipeline, %d s runs, last 10 s:%n%n"
         + "| sent as | frames/s back | round trip p50 / p95 ms | bytes up per frame | stats.input | the page's adaptation line |%n"
-        + "|---|---|---|---|---|---|%n", up, down, delayMs, seconds));
+        + "|---|---|---|---|---|---|%n", up, down, delayMs, flipOnly ? "flip" : "the default", seconds));
     try {
       int port = TestServers.start(vertx, TestServers.options(o -> o.getSessionOptions().setStatsIntervalMs(500))).actualPort();
       LinkEmulator link = Await.await(LinkEmulator.start(vertx, port, up, down, Duration.ofMillis(delayMs)));
@@ -67,6 +69,10 @@ public final class VideoLinkBenchmark {
             browser.sendJpeg();
           } else {
             browser.waitFor("video", WAIT, d -> browser.text("format").startsWith("VP8"));
+          }
+          if (flipOnly) {
+            browser.waitFor("pipeline controls", WAIT, d -> (Boolean) browser.script("return document.getElementById('op-resize') !== null"));
+            browser.click("op-resize");
           }
           browser.client(KEEP);
           browser.click("start");
@@ -85,7 +91,7 @@ public final class VideoLinkBenchmark {
     } finally {
       Await.await(vertx.close());
     }
-    Path out = Path.of("target", "bench", "video-link.md");
+    Path out = Path.of("target", "bench", flipOnly ? "video-link-flip.md" : "video-link.md");
     Files.createDirectories(out.getParent());
     Files.writeString(out, table);
     System.out.println(table);
