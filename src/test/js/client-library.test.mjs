@@ -527,3 +527,116 @@ test('after a server restart the new session starts afresh: nothing in flight, s
     client.close();
   });
 });
+
+// ---- VideoSender with a fake VideoEncoder (node has none) ---------------------------------------
+
+/** A VideoEncoder the test watches: a key when asked (or forced), deltas otherwise; can drop a frame. */
+class FakeEncoder {
+  static made = [];
+
+  constructor({ output, error }) {
+    this.output = output;
+    this.error = error;
+    this.state = 'unconfigured';
+    this.configs = [];
+    this.asked = []; // keyFrame per encode
+    this.drop = false;
+    FakeEncoder.made.push(this);
+  }
+
+  configure(config) {
+    this.configs.push(config);
+    this.state = 'configured';
+  }
+
+  encode(frame, { keyFrame }) {
+    this.asked.push(keyFrame);
+    if (this.drop) return; // the encoder dropped it: no output
+    const key = keyFrame || this.asked.length === 1;
+    const chunk = { type: key ? 'key' : 'delta', timestamp: frame.timestamp, byteLength: 3,
+      copyTo: (buffer) => new Uint8Array(buffer).set([key ? 0x10 : 0x11, 2, 3]) };
+    const metadata = key ? { decoderConfig: { colorSpace: { primaries: 'bt709', transfer: 'iec61966-2-1', matrix: 'rgb', fullRange: true } } } : {};
+    queueMicrotask(() => this.output(chunk, metadata));
+  }
+
+  close() {
+    this.state = 'closed';
+  }
+}
+
+const { VideoSender } = await import('../../../webroot/video-sender.js');
+
+function fakeFrame(timestamp) {
+  return { timestamp, closed: false, close() { this.closed = true; } };
+}
+
+test('the video sender: a key with the control message first, deltas after, a key again when asked or resized', async () => {
+  globalThis.VideoEncoder = FakeEncoder;
+  FakeEncoder.made = [];
+  try {
+    const sender = new VideoSender();
+    sender.configure(640, 480, 1_000_000, 30);
+    const frame = fakeFrame(1);
+    const first = await sender.encode(frame);
+    assert.ok(frame.closed, 'the frame is closed once encoded');
+    assert.equal(first.key, true);
+    assert.deepEqual(first.control, { type: 'video', codec: 'vp8', width: 640, height: 480,
+      colorSpace: { primaries: 'bt709', transfer: 'iec61966-2-1', matrix: 'bt709', fullRange: true } });
+    assert.deepEqual([...new Uint8Array(first.data)], [0x10, 2, 3]);
+    const second = await sender.encode(fakeFrame(2));
+    assert.deepEqual([second.key, second.control], [false, null]);
+
+    sender.requestKey(); // the server's keyframe message
+    const third = await sender.encode(fakeFrame(3));
+    assert.deepEqual([third.key, third.control], [true, null], 'a key; the stream is the same, so no control message');
+
+    sender.configure(640, 480, 500_000, 30); // a new bitrate only retunes
+    assert.equal((await sender.encode(fakeFrame(4))).key, false);
+    sender.configure(320, 240, 500_000, 30); // a new size reconfigures: key and control message again
+    const resized = await sender.encode(fakeFrame(5));
+    assert.equal(resized.key, true);
+    assert.equal(resized.control.width, 320);
+    assert.deepEqual(FakeEncoder.made[0].asked, [true, false, true, false, true]);
+    assert.deepEqual(FakeEncoder.made[0].configs.map((c) => [c.width, c.bitrate, c.latencyMode]),
+      [[640, 1_000_000, 'realtime'], [640, 500_000, 'realtime'], [320, 500_000, 'realtime']]);
+
+    sender.restart(); // a new session
+    const again = await sender.encode(fakeFrame(6));
+    assert.equal(again.key, true);
+    assert.ok(again.control, 'a new session hears the control message again');
+  } finally {
+    delete globalThis.VideoEncoder;
+  }
+});
+
+test('a frame the encoder drops is given up, and the next frame is a key', async () => {
+  globalThis.VideoEncoder = FakeEncoder;
+  FakeEncoder.made = [];
+  try {
+    const sender = new VideoSender();
+    sender.configure(640, 480, 1_000_000, 30);
+    await sender.encode(fakeFrame(1));
+    FakeEncoder.made[0].drop = true;
+    assert.equal(await sender.encode(fakeFrame(2)), null, 'no chunk: nothing to send');
+    FakeEncoder.made[0].drop = false;
+    const next = await sender.encode(fakeFrame(3));
+    assert.equal(next.key, true, 'a late chunk of the dropped frame could have left the server without its reference');
+  } finally {
+    delete globalThis.VideoEncoder;
+  }
+});
+
+test('the client asks its video sender for a key on the server\'s keyframe message, and falls back on a refusal', () => {
+  const client = new FrameLoopClient({ url: 'ws://127.0.0.1:9/frames' });
+  const formats = [];
+  client.addEventListener('format', ({ detail }) => formats.push(detail));
+  client.useFormat({ format: 'vp8', reason: 'test' });
+  client.video.needKey = false;
+  client.onControl({ type: 'keyframe', reason: 'gap', seq: 7 });
+  assert.equal(client.video.needKey, true);
+  client.onControl({ type: 'error', code: 'bad_video', message: 'unknown codec' });
+  assert.equal(client.sendFormat.format, 'jpeg');
+  assert.equal(client.video, null, 'the encoder is released');
+  assert.deepEqual(formats.map((f) => f.format), ['vp8', 'jpeg']);
+  assert.match(formats[1].reason, /refused video: unknown codec/);
+});
