@@ -52,6 +52,16 @@ public final class ForkedServer implements AutoCloseable {
     try (ServerSocket socket = new ServerSocket(0)) {
       port = socket.getLocalPort();
     }
+    return start(name, maxHeap, environment, systemProperties, configFile, classPath, port);
+  }
+
+  /** On this port, e.g. the one a server that was stopped had: a restart. */
+  public static ForkedServer startOnPort(String name, String maxHeap, int port) throws IOException {
+    return start(name, maxHeap, Map.of(), List.of(), "no-config-file.json", System.getProperty("java.class.path"), port);
+  }
+
+  private static ForkedServer start(String name, String maxHeap, Map<String, String> environment, List<String> systemProperties,
+                                    String configFile, String classPath, int port) throws IOException {
     Path log = Path.of("target", name + ".log");
     Files.createDirectories(log.getParent());
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -106,6 +116,12 @@ public final class ForkedServer implements AutoCloseable {
     return Files.readString(log);
   }
 
+
+  /** SIGTERM, as a deploy stops a server, and waits until the process has exited: its exit code. */
+  public int terminate() throws InterruptedException {
+    process.destroy();
+    return process.waitFor();
+  }
 
   @Override
   public void close() {

@@ -7,6 +7,7 @@ import io.frameloop.server.FrameLoopOptions;
 import io.frameloop.server.FrameLoopVerticle;
 import io.frameloop.testing.Await;
 import io.frameloop.testing.CameraClips;
+import io.frameloop.testing.ForkedServer;
 import io.frameloop.testing.LinkEmulator;
 import io.frameloop.testing.SlowOpFactory;
 import io.frameloop.testing.TestServers;
@@ -85,6 +86,48 @@ class RestartPageTest {
       }
       browser.screenshot(Path.of("target", "browser", "restart-page.png"));
     } finally {
+      Await.await(link.close());
+    }
+  }
+
+  @Test
+  void pageResumesByItselfAfterEachSigtermOfAForkedServer(Vertx vertx) throws Exception {
+    // As a deploy restarts it: SIGTERM to the server's own JVM, a new one on the same port.
+    ForkedServer server = ForkedServer.start("restart-page", "512m", Map.of());
+    int port = server.port();
+    LinkEmulator link = Await.await(LinkEmulator.start(vertx, port, 2, 10, Duration.ofMillis(25)));
+    try (HeadlessChromium browser = new HeadlessChromium(false, null, true,
+      List.of("--use-file-for-fake-video-capture=" + CameraClips.y4m()))) {
+      browser.driver().get("http://127.0.0.1:" + link.port() + "/");
+      browser.waitFor("the page connects", WAIT, d -> browser.text("connection").equals("connected"));
+      browser.client(KEEP_SESSIONS + "window.sessions.push({sent: [], replies: 0});");
+      browser.click("start");
+      for (int restart = 0; restart <= RESTARTS; restart++) {
+        int session = restart;
+        browser.waitFor("session " + session + " streams", WAIT, d -> replies(browser, session) >= 15);
+        if (restart == RESTARTS) {
+          break;
+        }
+        // The 2 Mbit/s link always holds a frame or two on its way.
+        browser.waitFor("frames in flight before SIGTERM " + restart, WAIT,
+          d -> ((Number) browser.client("return client.inFlight;")).intValue() > 0);
+        server.terminate();
+        Thread.sleep(1500);
+        server = ForkedServer.startOnPort("restart-page-" + (restart + 1), "512m", port);
+      }
+      @SuppressWarnings("unchecked")
+      List<Map<String, Object>> sessions = (List<Map<String, Object>>) browser.client("return window.sessions;");
+      assertThat(sessions).hasSizeGreaterThanOrEqualTo(RESTARTS + 1);
+      for (int i = 1; i < sessions.size(); i++) {
+        @SuppressWarnings("unchecked")
+        List<Number> sent = (List<Number>) sessions.get(i).get("sent");
+        if (!sent.isEmpty()) {
+          assertThat(sent.get(0).intValue()).as("session " + i + "'s first seq").isEqualTo(1);
+        }
+      }
+      assertThat(((Number) sessions.get(sessions.size() - 1).get("replies")).intValue()).isGreaterThanOrEqualTo(15);
+    } finally {
+      server.close();
       Await.await(link.close());
     }
   }
