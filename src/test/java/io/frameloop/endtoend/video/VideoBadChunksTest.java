@@ -155,6 +155,10 @@ class VideoBadChunksTest {
   }
 
   private FrameClient session(Vertx vertx) {
+    return session(vertx, port);
+  }
+
+  static FrameClient session(Vertx vertx, int port) {
     FrameClient client = FrameClient.connect(vertx, port);
     client.usePipeline(new JsonObject().put("ops", ops()));
     client.sendJson(VideoChunks.config(VideoChunks.CANVAS));
@@ -168,7 +172,7 @@ class VideoBadChunksTest {
     assertThat(error.getString("message")).contains(message);
   }
 
-  private static void assertPicture(FrameClient client) {
+  static void assertPicture(FrameClient client) {
     Mat picture = Images.decode(FrameFormat.decode(client.nextBinary()).jpeg());
     assertThat(picture.cols()).isEqualTo(640);
     assertThat(picture.rows()).isEqualTo(480);
