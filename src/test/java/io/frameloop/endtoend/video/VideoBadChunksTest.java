@@ -87,6 +87,20 @@ class VideoBadChunksTest {
   }
 
   @Test
+  void aKeyChunkOfAnotherSizeThanTheDeclaredOneIsRefusedBeforeDecoding(Vertx vertx) {
+    try (FrameClient client = session(vertx)) {
+      Buffer larger = chunks.get(0).data().copy().setUnsignedShortLE(6, 1280).setUnsignedShortLE(8, 960);
+      client.sendBinary(VideoChunks.message(0, true, larger));
+      JsonObject error = client.next("error");
+      assertThat(error.getString("message")).isEqualTo("the key chunk is 1280x960, the video message declared 640x480:"
+        + " send a video message with the new size before its first key chunk");
+      assertThat(client.next("keyframe").getString("reason")).isEqualTo("decode_error");
+      client.sendBinary(VideoChunks.message(1, 0, chunks.get(0)));
+      assertPicture(client);
+    }
+  }
+
+  @Test
   void badVideoMessagesGetBadVideoAndKeepTheStreamAsItWas(Vertx vertx) {
     try (FrameClient client = session(vertx)) {
       client.sendBinary(VideoChunks.message(0, 0, chunks.get(0)));

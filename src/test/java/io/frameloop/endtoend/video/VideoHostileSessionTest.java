@@ -35,7 +35,7 @@ class VideoHostileSessionTest {
     try (FrameClient hostile = VideoBadChunksTest.session(vertx, unlimited); FrameClient modest = VideoBadChunksTest.session(vertx, unlimited)) {
       Thread attack = new Thread(() -> {
         for (int round = 0; round < 1000 && attacking.get(); round++) {
-          // Garbage keys, keys declaring 1920x1080 over 640x480 data (within the limits), deltas out of order.
+          // Garbage keys, keys declaring 1920x1080 in a 640x480 stream, deltas out of order.
           hostile.sendBinary(VideoChunks.message(sent[0]++, true, Buffer.buffer("garbage garbage garbage")));
           hostile.sendBinary(VideoChunks.message(sent[0]++, true, hugeKey));
           hostile.sendBinary(VideoChunks.message(sent[0] += 7, false, chunks.get(1).data()));
