@@ -81,14 +81,12 @@ final class SessionRecorder {
   }
 
   /**
-   * A {@code results} message the session sent, as sent, for the recording's {@code results.jsonl}
-   * (branch results-replay writes the file; until then the recording keeps only the frames).
+   * A {@code results} message the session sent, as sent, for the running recording's
+   * {@code results.jsonl}. The call point only: the recording's side of it (the file) is the
+   * results-replay branch's, and until it is merged a recording keeps the frames alone.
    */
   void results(JsonObject message) {
-    if (recording != null) {
-      // Recording.results(message) is the results-replay branch's; nothing is written here before it.
-      return;
-    }
+    // Merged with results-replay: if (recording != null) { stopIf(recording.results(message)); }
   }
 
   /** Stops the recording for {@code reason} (when not null) and tells the client. */
