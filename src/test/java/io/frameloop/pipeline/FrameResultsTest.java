@@ -43,6 +43,19 @@ class FrameResultsTest {
   }
 
   @Test
+  void flipDeclaresEachAxisItMirrors() {
+    FlipOp.Factory flip = new FlipOp.Factory();
+    for (String axis : new String[] {"horizontal", "vertical", "both"}) {
+      FrameResults results = results(flip.pixelMapping(new JsonObject().put("axis", axis), SENT, SENT));
+      results.add(new Detection("face", 1, 10, 20, 30, 40));
+      JsonArray box = results.toJson().getJsonArray("detections").getJsonObject(0).getJsonArray("box");
+      int x = axis.equals("vertical") ? 10 : 640 - 10 - 30;
+      int y = axis.equals("horizontal") ? 20 : 480 - 20 - 40;
+      assertThat(box).as(axis).isEqualTo(new JsonArray().add(x).add(y).add(30).add(40));
+    }
+  }
+
+  @Test
   void aResizeUndeclaredIsAPlainScaleAndBoxesAreClippedToTheFrame() {
     FrameOpFactory undeclared = new SimpleOpFactory("shrink", "") {
     };
