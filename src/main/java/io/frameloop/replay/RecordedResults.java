@@ -55,7 +55,8 @@ public record RecordedResults(int messages, long detections, int[] detectionsByF
       }
       Integer frame = seq == null ? (nextBare < bareCount ? Integer.valueOf(bare[nextBare++]) : null)
         : framed.get(((Number) seq).longValue());
-      if (frame != null && byFrame[frame] < 0) { // results for a frame before the recording started match none
+      // Results for a frame that is not in the recording (sent before it started, or skipped) match none.
+      if (frame != null && byFrame[frame] < 0) {
         byFrame[frame] = found;
       }
     }
