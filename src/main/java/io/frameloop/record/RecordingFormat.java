@@ -5,14 +5,18 @@ import java.util.regex.Pattern;
 
 /**
  * The layout of a recording, one directory: {@code 000001.jpg}, {@code 000002.jpg}... (each frame's
- * JPEG exactly as it arrived), {@code index.csv} (one row per frame, in arrival order) and
- * {@code session.json} (when and by what it was recorded, the pipeline and its changes, the
- * counts). Plain files any tool reads: an image viewer, a spreadsheet, ffmpeg's image2 demuxer.
+ * JPEG exactly as it arrived), {@code index.csv} (one row per frame, in arrival order),
+ * {@code results.jsonl} (each {@code results} message the server sent the session, one JSON object a
+ * line, in the order sent) and {@code session.json} (when and by what it was recorded, the pipeline
+ * and its changes, the counts). Plain files any tool reads: an image viewer, a spreadsheet, ffmpeg's
+ * image2 demuxer, jq.
  */
 public final class RecordingFormat {
 
   public static final String INDEX = "index.csv";
   public static final String SESSION = "session.json";
+  /** Absent in recordings made before results existed: read as no results. */
+  public static final String RESULTS = "results.jsonl";
   public static final String FORMAT = "frameloop-recording";
   public static final int VERSION = 1;
   /** {@code seq} and {@code client_timestamp} are empty for a bare frame (no header). */
@@ -34,6 +38,11 @@ public final class RecordingFormat {
    */
   public static long frameCost(int jpegBytes) {
     return Math.max(jpegBytes, MIN_FRAME_FILE_BYTES) + INDEX_BYTES_PER_FRAME;
+  }
+
+  /** What a results message of {@code jsonBytes} (UTF-8) counts against {@code recordMaxBytes}: its line, newline included. */
+  public static long resultsCost(int jsonBytes) {
+    return jsonBytes + 1L;
   }
 
   /** The file name of the recording's {@code number}th frame (from 1). */

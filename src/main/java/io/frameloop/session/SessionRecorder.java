@@ -10,8 +10,8 @@ import io.vertx.core.json.JsonObject;
 import java.util.function.Consumer;
 
 /**
- * A session's side of recording: the {@code record} message, the frames and pipeline changes it
- * passes on while a recording runs, and the recording's state in {@code stats}. Used on the
+ * A session's side of recording: the {@code record} message, the frames, results messages and
+ * pipeline changes it passes on while a recording runs, and the recording's state in {@code stats}. Used on the
  * session's event loop; the files are the {@link Recorder}'s business.
  */
 final class SessionRecorder {
@@ -74,19 +74,17 @@ final class SessionRecorder {
     }
   }
 
+  /** A {@code results} message the session sent its client ({@code results.jsonl} keeps it as sent). */
+  void results(JsonObject message) {
+    if (recording != null) {
+      stopIf(recording.results(message));
+    }
+  }
+
   void pipelineChanged(JsonObject pipeline) {
     if (recording != null) {
       stopIf(recording.pipelineChange(pipeline, System.nanoTime()));
     }
-  }
-
-  /**
-   * A {@code results} message the session sent, as sent, for the running recording's
-   * {@code results.jsonl}. The call point only: the recording's side of it (the file) is the
-   * results-replay branch's, and until it is merged a recording keeps the frames alone.
-   */
-  void results(JsonObject message) {
-    // Merged with results-replay: if (recording != null) { stopIf(recording.results(message)); }
   }
 
   /** Stops the recording for {@code reason} (when not null) and tells the client. */
