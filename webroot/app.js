@@ -167,6 +167,7 @@ client.addEventListener('results', ({ detail }) => {
   if (reply === 'results' && roundTripMs !== undefined) answered(detail);
   lastResults = message;
   if ($('results-panel').open) showResults();
+  if (client.reply === 'image') return; // a frame of 'both' still on its way after the switch: no overlay in image mode
   $('detection-count').textContent = countText(message);
   overlay.draw(message);
   // In results mode the overlay is what the frame comes back as: glass to glass ends when it is on screen.
