@@ -275,12 +275,12 @@ export class FrameLoopClient extends EventTarget {
       case 'hello':
         this.hello = message;
         if (this.session) this.session.hello = true;
-        this.replyMode.confirm(message.reply);
+        this.replyMode.hello(message.reply);
         this.pipeline = { ops: message.pipeline, quality: message.quality, reply: this.replyMode.confirmed };
         this.emit('hello', message);
         break;
       case 'pipeline':
-        this.replyMode.confirm(message.reply);
+        this.replyMode.answered(message.reply);
         this.pipeline = message;
         this.emit('pipeline', message);
         break;
@@ -295,7 +295,7 @@ export class FrameLoopClient extends EventTarget {
         this.emit('record', message);
         break;
       case 'error':
-        if (message.code === 'bad_pipeline') this.replyMode.refused(); // the server kept its pipeline
+        if (message.code === 'bad_pipeline') this.replyMode.refused(); // the server kept its pipeline and its mode
         if (message.seq !== undefined) {
           this.credits.settle(message.seq);
           this.sentFrames.delete(message.seq);
@@ -369,7 +369,7 @@ export class FrameLoopClient extends EventTarget {
     if (reply !== undefined) message.reply = reply;
     if (reply !== undefined) checkReply(reply); // before sending: a mode the server would refuse is the caller's mistake
     if (!this.sendJson(message)) return false;
-    if (reply !== undefined) this.replyMode.request(reply);
+    this.replyMode.request(reply);
     return true;
   }
 

@@ -393,23 +393,29 @@ test('a token the browser cannot put in a subprotocol is an error event, not an 
   });
 });
 
-test('reply modes: the one asked for until the server refuses it, the server\'s word otherwise', () => {
+test('reply modes: the server\'s last answer followed by the pipelines it has not answered yet', () => {
   assert.deepEqual(REPLY_MODES, ['image', 'results', 'both']);
   const mode = new ReplyMode();
   assert.equal(mode.current, 'image', 'the protocol\'s default');
   mode.request('results');
-  assert.equal(mode.current, 'results');
-  assert.equal(mode.confirmed, 'image');
+  assert.deepEqual([mode.current, mode.confirmed], ['results', 'image'], 'the next frame goes under the mode asked for');
+  mode.request(undefined);
+  assert.equal(mode.current, 'results', 'a pipeline without reply keeps the mode');
+  mode.request('both');
+  mode.answered('results');
+  assert.deepEqual([mode.current, mode.confirmed], ['both', 'results'], 'an earlier answer does not undo a later request');
+  mode.answered('results');
   mode.refused();
-  assert.equal(mode.current, 'image', 'a refused pipeline: the server kept its mode');
-  mode.confirm('both');
-  assert.deepEqual([mode.current, mode.confirmed], ['both', 'both']);
-  mode.confirm(undefined);
+  assert.equal(mode.current, 'results', 'the refused pipeline: the server kept its mode');
+  mode.answered(undefined);
   assert.equal(mode.current, 'image', 'a server without reply modes sends images');
   mode.request('results');
+  mode.hello('both');
+  assert.equal(mode.current, 'both', 'a new session: its hello\'s mode, nothing pending');
   mode.reset();
   assert.equal(mode.current, 'image');
   assert.throws(() => mode.request('json'), /reply 'json': one of image, results, both/);
+  assert.equal(mode.pending.length, 0, 'a bad mode is not pending');
   assert.throws(() => checkReply(undefined), RangeError);
   assert.deepEqual(REPLY_MODES.map(resultsSettle), [false, true, false]);
   assert.deepEqual(REPLY_MODES.map(imageExpected), [true, false, true]);
@@ -525,6 +531,24 @@ test('a refused pipeline leaves the server\'s mode; a bad mode is the caller\'s 
     assert.equal(events.frame.length, 1);
     client.close();
     assert.equal(client.setPipeline([], undefined, 'results'), false, 'not open');
+  });
+});
+
+test('an answer to an earlier pipeline does not undo a later mode: frames go under the last one asked for', async () => {
+  await withFakes(pendingFetch().fetch, async () => {
+    const { client, socket, events } = await openClient();
+    client.setPipeline([{ op: 'faces' }], undefined, 'both');
+    client.setPipeline([{ op: 'faces' }], 90, 'results');
+    socket.onmessage({ data: JSON.stringify({ type: 'pipeline', ops: [{ op: 'faces' }], quality: 80, reply: 'both' }) });
+    assert.equal(client.reply, 'results');
+    assert.equal(client.send(JPEG), 1);
+    socket.onmessage({ data: JSON.stringify({ type: 'pipeline', ops: [{ op: 'faces' }], quality: 90, reply: 'results' }) });
+    socket.onmessage({ data: resultsMessage(await sentHeader(socket, 2)) });
+    assert.equal(events.results[0].reply, 'results');
+    assert.equal(client.inFlight, 0, 'answered by its results');
+    client.setPipeline([{ op: 'gray' }]);
+    assert.equal(client.reply, 'results', 'a pipeline without reply keeps the mode');
+    client.close();
   });
 });
 
