@@ -49,6 +49,8 @@ public final class FrameProcessor implements AutoCloseable {
     JpegInfo info = checkHeader(job.jpeg());
     checkSizes(job.pipeline(), info);
     int reduction = reduction(job.pipeline(), info);
+    FrameResults results = new FrameResults(info.width(), info.height());
+    context.beginFrame(results);
     try {
       Mat image = codec.decode(job.jpeg(), info, reduction);
       decodedBytes = OpContext.bytes(image);
@@ -61,38 +63,59 @@ public final class FrameProcessor implements AutoCloseable {
         return made;
       });
       List<StageTimes.OpTime> opTimes = new ArrayList<>(ops.ops.size());
-      image = apply(ops, job.pipeline(), image, opTimes);
+      // The decoded image is the sent frame, reduced: its pixels map to the frame's by scaling.
+      PixelMapping toFrame = PixelMapping.scale(size(image), new ImageSize(info.width(), info.height()));
+      image = apply(ops, job.pipeline(), image, opTimes, results, toFrame);
       long applied = System.nanoTime();
-      Buffer jpeg = codec.encode(image, job.quality());
+      // Results alone: nothing to encode.
+      Buffer jpeg = job.pipeline().reply().sendsImage() ? codec.encode(image, job.quality()) : null;
       long end = System.nanoTime();
       return new ProcessedFrame(jpeg, image.cols(), image.rows(), end - start, null,
-        new StageTimes(decoded - start, setup[0], opTimes, end - applied));
+        new StageTimes(decoded - start, setup[0], opTimes, jpeg == null ? 0 : end - applied),
+        results.reported() || job.pipeline().reply().sendsResults() ? results : null);
     } catch (CvException e) {
       throw new BadFrameException("OpenCV failed on this frame: " + firstLine(e.getMessage()));
     } finally {
+      context.endFrame();
       nativeBytes = decodedBytes + context.nativeBytes() + pipelines.ownBytes();
     }
   }
 
   /**
    * Runs the ops, timing each, and notes the images they return of their own (plug-ins written
-   * against the earlier SPI).
+   * against the earlier SPI). Each op's results are mapped to the sent frame through
+   * {@code toFrame}, followed op by op.
    */
-  private Mat apply(PipelineCache.Entry pipeline, PipelineSpec spec, Mat image, List<StageTimes.OpTime> times) {
+  private Mat apply(PipelineCache.Entry pipeline, PipelineSpec spec, Mat image, List<StageTimes.OpTime> times,
+                    FrameResults results, PixelMapping toFrame) {
     long ownBytes = 0;
     for (int i = 0; i < pipeline.ops.size(); i++) {
       FrameOp op = pipeline.ops.get(i);
+      PipelineSpec.Step step = spec.steps().get(i);
       Mat input = image;
+      ImageSize inputSize = size(input);
+      results.beginOp(step.op(), toFrame);
       long opStart = System.nanoTime();
       image = op.apply(input);
-      times.add(new StageTimes.OpTime(spec.steps().get(i).op(), System.nanoTime() - opStart));
+      times.add(new StageTimes.OpTime(step.op(), System.nanoTime() - opStart));
+      if (results.problem() != null) {
+        throw new BadFrameException("ops[" + i + "] (" + step.op() + ") " + results.problem());
+      }
       if (image != input && !context.owns(image)) {
         ownBytes += OpContext.bytes(image);
+      }
+      FrameOpFactory factory = registry.get(step.op());
+      if (factory != null) {
+        toFrame = toFrame.after(factory.pixelMapping(step.params(), inputSize, size(image)));
       }
     }
     pipeline.ownBytes = ownBytes;
     pipelines.trim(pipeline);
     return image;
+  }
+
+  private static ImageSize size(Mat image) {
+    return new ImageSize(image.cols(), image.rows());
   }
 
   /**

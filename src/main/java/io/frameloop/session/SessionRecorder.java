@@ -80,6 +80,17 @@ final class SessionRecorder {
     }
   }
 
+  /**
+   * A {@code results} message the session sent, as sent, for the recording's {@code results.jsonl}
+   * (branch results-replay writes the file; until then the recording keeps only the frames).
+   */
+  void results(JsonObject message) {
+    if (recording != null) {
+      // Recording.results(message) is the results-replay branch's; nothing is written here before it.
+      return;
+    }
+  }
+
   /** Stops the recording for {@code reason} (when not null) and tells the client. */
   private void stopIf(String reason) {
     if (reason != null) {

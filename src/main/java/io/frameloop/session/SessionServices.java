@@ -14,8 +14,9 @@ import io.frameloop.record.Recorder;
  * @param listener    hears every session's counts (the server's metrics)
  * @param scheduler   takes turns among the sessions for free workers
  * @param recorder    writes the sessions' recordings (refuses them all when recording is off)
+ * @param results     hands every processed frame's results to the host application
  */
 public record SessionServices(SessionOptions options, PipelineRules pipelines, PipelineSpec defaultPipeline,
                               HelloLimits helloLimits, SessionListener listener, FrameScheduler scheduler,
-                              Recorder recorder) {
+                              Recorder recorder, ResultsBus results) {
 }
