@@ -238,7 +238,18 @@ function showReply(reply) {
 }
 
 function showResults() {
-  if (lastResults) $('results-json').textContent = JSON.stringify(lastResults, null, 2);
+  if (lastResults) $('results-json').textContent = readableJson(lastResults);
+}
+
+/** JSON indented by two spaces, with each array of numbers (a box, a keypoint) on one line. */
+function readableJson(value, indent = '') {
+  if (Array.isArray(value) && value.every((v) => typeof v === 'number')) return `[${value.map((v) => JSON.stringify(v)).join(', ')}]`;
+  if (value === null || typeof value !== 'object') return JSON.stringify(value);
+  const inner = indent + '  ';
+  const entries = Array.isArray(value) ? value.map((v) => inner + readableJson(v, inner))
+    : Object.entries(value).map(([key, v]) => `${inner}${JSON.stringify(key)}: ${readableJson(v, inner)}`);
+  const [open, close] = Array.isArray(value) ? ['[', ']'] : ['{', '}'];
+  return entries.length ? `${open}\n${entries.join(',\n')}\n${indent}${close}` : open + close;
 }
 
 // ---- camera -------------------------------------------------------------------------------------

@@ -140,7 +140,9 @@ class ResultsPageTest {
       // The collapsible panel: the last results message as the server sent it.
       assertThat(browser.driver().findElement(By.id("results-json")).isDisplayed()).as("closed at first").isFalse();
       browser.driver().findElement(By.cssSelector("#results-panel summary")).click();
-      JsonObject shown = new JsonObject(browser.text("results-json"));
+      String panel = browser.text("results-json");
+      assertThat(panel).as("a box on one line").containsPattern("\"box\": \\[\\d+, \\d+, \\d+, \\d+\\]");
+      JsonObject shown = new JsonObject(panel);
       assertThat(shown.getString("type")).isEqualTo("results");
       assertThat(shown.getJsonArray("detections")).hasSize(1);
       assertThat(shown.fieldNames()).as("the server's fields only").doesNotContain("reply", "roundTripMs", "bytesDown");
