@@ -1,10 +1,12 @@
 package io.frameloop.web;
 
+import static io.frameloop.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.frameloop.testing.CameraClips;
 import io.frameloop.testing.Images;
+import io.frameloop.testing.LinkEmulator;
 import io.frameloop.testing.TestServers;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -22,7 +24,9 @@ import org.opencv.core.Rect;
 /**
  * The page's reply modes in a real Chromium whose fake camera shows the astronaut photo (a real face):
  * in {@code results} mode the page draws the server's face box and keypoints over its own preview and
- * shows the count, while no image comes back over the wire; in {@code both} the image comes too.
+ * shows the count, while no image comes back over the wire; in {@code both} the image comes too. And on
+ * the slow link (2 Mbit/s up, 10 Mbit/s down, 25 ms each way) results mode takes the downlink out of
+ * the frame's way.
  */
 @ExtendWith(VertxExtension.class)
 class ResultsPageTest {
@@ -69,6 +73,24 @@ class ResultsPageTest {
     const keypoints = (face.keypoints || []).map(([a, b]) => drawn(a, b));
     const corners = [[1, 1], [c.width - 2, 1], [1, c.height - 2], [c.width - 2, c.height - 2]].map(([a, b]) => drawn(a, b));
     return { width: c.width, height: c.height, opaque, edges, keypoints, corners };
+    """;
+
+  /** Every answered frame, its image or (results mode) its results message, with what it was sent at. */
+  private static final String KEEP_ANSWERS = """
+    window.answers = [];
+    const keep = (a) => window.answers.push({at: a.receivedAt, rtt: a.roundTripMs, up: a.bytesUp, down: a.bytesDown, width: a.width});
+    client.addEventListener('frame', ({ detail }) => keep(detail));
+    client.addEventListener('results', ({ detail }) => { if (detail.reply === 'results') keep(detail); });
+    """;
+
+  /** Answers since {@code arguments[0]} (performance.now()): {n, seconds, p50, down (mean bytes), up (mean bytes)}. */
+  private static final String ANSWERS_SINCE = """
+    const since = arguments[0];
+    const s = window.answers.filter((x) => x.at >= since);
+    const rtts = s.map((x) => x.rtt).sort((a, b) => a - b);
+    const mean = (f) => s.reduce((sum, x) => sum + f(x), 0) / Math.max(1, s.length);
+    return {n: s.length, seconds: (performance.now() - since) / 1000, p50: rtts[Math.max(0, Math.ceil(0.5 * rtts.length) - 1)],
+            down: mean((x) => x.down), up: mean((x) => x.up)};
     """;
 
   @Test
@@ -159,6 +181,55 @@ class ResultsPageTest {
         d -> number((Map<String, Object>) browser.script(OVERLAY), "opaque") == 0);
       assertThat(browser.text("detection-count")).isEqualTo("–");
     }
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void onTheSlowLinkResultsModeTakesTheDownlinkOutOfTheWay(Vertx vertx) throws Exception {
+    int port = TestServers.start(vertx, TestServers.options(o -> o.getSessionOptions().setStatsIntervalMs(500))).actualPort();
+    LinkEmulator link = await(LinkEmulator.start(vertx, port, 2, 10, Duration.ofMillis(25)));
+    Path astronaut = CameraClips.still("astronaut-640x480.jpg");
+    try (HeadlessChromium browser = new HeadlessChromium(false, null, true, List.of("--use-file-for-fake-video-capture=" + astronaut))) {
+      browser.driver().get("http://127.0.0.1:" + link.port() + "/");
+      browser.waitFor("the page connects", WAIT, d -> browser.text("connection").equals("connected"));
+      browser.waitFor("pipeline controls", WAIT, d -> (Boolean) browser.script("return document.getElementById('op-faces') !== null"));
+      browser.client(KEEP_ANSWERS);
+      // The default pipeline (resize to 700) plus faces: in image mode a ~40 KB reply per frame.
+      browser.click("op-faces");
+      browser.click("start");
+      Map<String, Object> image = measure(browser, 8, 6);
+      String imageState = browser.text("adaptive-state");
+
+      new Select(browser.driver().findElement(By.id("reply"))).selectByValue("results");
+      browser.waitFor("results mode", WAIT, d -> "results".equals(browser.client("return client.pipeline.reply;")));
+      Map<String, Object> results = measure(browser, 12, 6); // the controller climbs back a step at a time
+      String resultsState = browser.text("adaptive-state");
+      System.err.println("image " + image + "; " + imageState + "\nresults " + results + "; " + resultsState);
+
+      assertThat(decimal(image, "down")).as("image mode: bytes down per frame " + image).isGreaterThan(10_000);
+      assertThat(decimal(results, "down")).as("results mode: one face's results message per frame " + results).isLessThan(1024);
+      assertThat(decimal(results, "n")).as("answered frames in results mode").isGreaterThan(20);
+      // The same link, camera and controller: without the ~40 KB reply the frames come back faster
+      // (measured about twice as fast; the uplink limits both).
+      assertThat(decimal(results, "n") / decimal(results, "seconds")).as("frames/s answered, results against image mode")
+        .isGreaterThan(1.3 * decimal(image, "n") / decimal(image, "seconds"));
+      assertThat(browser.text("detection-count")).isEqualTo("1 (face 1)");
+    } finally {
+      await(link.close());
+    }
+  }
+
+  /** Waits {@code settleSeconds}, then sums up the answers of the next {@code seconds}. */
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> measure(HeadlessChromium browser, int settleSeconds, int seconds) throws InterruptedException {
+    Thread.sleep(settleSeconds * 1000L);
+    Object since = browser.script("return performance.now()");
+    Thread.sleep(seconds * 1000L);
+    return (Map<String, Object>) browser.script(ANSWERS_SINCE, since);
+  }
+
+  private static double decimal(Map<String, Object> map, String key) {
+    return ((Number) map.get(key)).doubleValue();
   }
 
   private static int number(Map<String, Object> map, String key) {
