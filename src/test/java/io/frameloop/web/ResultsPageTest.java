@@ -116,7 +116,9 @@ class ResultsPageTest {
       assertThat(browser.text("processed-caption")).startsWith("No image back in results mode");
 
       browser.click("start");
-      browser.waitFor("20 frames answered", WAIT, d -> Integer.parseInt(browser.text("recv-count")) > 20);
+      // Within 15 s (about 1 s here): a window waiting for images that never come would free a place only
+      // when a frame's 3 s timeout runs out, 2 frames per 3 s.
+      browser.waitFor("20 frames answered", Duration.ofSeconds(15), d -> Integer.parseInt(browser.text("recv-count")) > 20);
       browser.waitFor("the face counted", WAIT, d -> browser.text("detection-count").equals("1 (face 1)"));
 
       Map<String, Object> results = (Map<String, Object>) browser.script("return window.seen.results");
