@@ -176,7 +176,13 @@ client.addEventListener('results', ({ detail }) => {
 
 client.addEventListener('frame', ({ detail: frame }) => {
   answered(frame);
+  // A frame sent before a switch to results mode (or decoded after it): the canvas stays empty in results mode.
+  if (client.reply === 'results') return;
   createImageBitmap(frame.jpeg).then((bitmap) => {
+    if (client.reply === 'results') {
+      bitmap.close();
+      return;
+    }
     if (processed.width !== bitmap.width || processed.height !== bitmap.height) {
       processed.width = bitmap.width;
       processed.height = bitmap.height;
@@ -232,6 +238,8 @@ function showReply(reply) {
     overlay.clear();
     $('detection-count').textContent = '–';
   }
+  // No image comes in results mode: an image from before the switch would pass for a current one.
+  if (reply === 'results') processedContext.clearRect(0, 0, processed.width, processed.height);
   $('overlay-caption').textContent = drawn ? ', with what the server found' : '';
   $('processed-caption').textContent = reply === 'results'
     ? 'No image back in results mode: what the server found is drawn over the camera' : 'Processed by the server';

@@ -147,6 +147,9 @@ class ResultsPageTest {
       assertThat((List<Boolean>) overlay.get("corners")).as("the preview shows through elsewhere").containsOnly(false);
       assertThat(number(overlay, "opaque")).as("lines and dots, not a filled canvas").isPositive().isLessThan(width * height / 10);
       assertThat((String) browser.script("return getComputedStyle(document.getElementById('overlay')).position")).isEqualTo("absolute");
+      assertThat(browser.script("const c = document.getElementById('processed');"
+        + " return c.getContext('2d').getImageData(0, 0, c.width, c.height).data.some((v, i) => i % 4 === 3 && v > 0);"))
+        .as("the processed canvas keeps no image in results mode").isEqualTo(false);
 
       // No image over the wire, none waited for; yet the frames count as out and the round trips as measured.
       Map<String, Object> wire = (Map<String, Object>) browser.script("return window.wire");
@@ -179,6 +182,10 @@ class ResultsPageTest {
       assertThat(number((Map<String, Object>) browser.script("return window.wire"), "binary")).isGreaterThan(10);
       assertThat(browser.script("return window.seen.results.reply")).isEqualTo("both");
       assertThat((List<Boolean>) ((Map<String, Object>) browser.script(OVERLAY)).get("edges")).containsOnly(true);
+      new Select(browser.driver().findElement(By.id("reply"))).selectByValue("results");
+      browser.waitFor("the processed canvas emptied again in results mode", WAIT, d -> (Boolean) browser.script(
+        "const c = document.getElementById('processed');"
+        + " return !c.getContext('2d').getImageData(0, 0, c.width, c.height).data.some((v, i) => i % 4 === 3 && v > 0);"));
       new Select(browser.driver().findElement(By.id("reply"))).selectByValue("image");
       browser.waitFor("the overlay cleared in image mode", WAIT,
         d -> number((Map<String, Object>) browser.script(OVERLAY), "opaque") == 0);
