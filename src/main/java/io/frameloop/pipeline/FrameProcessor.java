@@ -93,20 +93,21 @@ public final class FrameProcessor implements AutoCloseable {
       FrameOp op = pipeline.ops.get(i);
       PipelineSpec.Step step = spec.steps().get(i);
       Mat input = image;
+      // The op's time includes its results' bookkeeping, so that the stages still add up to the processing time.
+      long opStart = System.nanoTime();
       ImageSize inputSize = size(input);
       results.beginOp(step.op(), toFrame);
-      long opStart = System.nanoTime();
       image = op.apply(input);
-      times.add(new StageTimes.OpTime(step.op(), System.nanoTime() - opStart));
       if (results.problem() != null) {
         throw new BadFrameException("ops[" + i + "] (" + step.op() + ") " + results.problem());
-      }
-      if (image != input && !context.owns(image)) {
-        ownBytes += OpContext.bytes(image);
       }
       FrameOpFactory factory = registry.get(step.op());
       if (factory != null) {
         toFrame = toFrame.after(factory.pixelMapping(step.params(), inputSize, size(image)));
+      }
+      times.add(new StageTimes.OpTime(step.op(), System.nanoTime() - opStart));
+      if (image != input && !context.owns(image)) {
+        ownBytes += OpContext.bytes(image);
       }
     }
     pipeline.ownBytes = ownBytes;

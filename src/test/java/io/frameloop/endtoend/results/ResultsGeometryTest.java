@@ -18,6 +18,7 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.opencv.core.CvType;
 import org.opencv.core.Mat;
 import org.opencv.core.Rect;
 import org.opencv.core.Size;
@@ -63,6 +64,12 @@ class ResultsGeometryTest {
     }
   }
 
+  private static Mat translation(int dx, int dy) {
+    Mat shift = new Mat(2, 3, CvType.CV_64F);
+    shift.put(0, 0, 1, 0, dx, 0, 1, dy);
+    return shift;
+  }
+
   private static void assertNear(Rect actual, Rect expected, int tolerance, String what) {
     assertThat(new int[] {actual.x, actual.y, actual.x + actual.width, actual.y + actual.height})
       .as(what + ": " + actual + " against " + expected)
@@ -87,6 +94,38 @@ class ResultsGeometryTest {
       assertNear(box, drawn, DRAWN_TOLERANCE, model);
       double score = answer.results().getJsonArray("detections").getJsonObject(0).getDouble("score");
       assertThat(score).as(model + " score").isEqualTo(model.equals("haar") ? 1.0 : score).isBetween(0.75, 1.0);
+    }
+  }
+
+  /** A clip with motion: the astronaut moving right and down, frame after frame, through one session. */
+  @Test
+  void inAMovingClipEachFramesBoxIsItsDrawnRectangleAndFollowsTheFace(Vertx vertx) {
+    Mat photo = Images.decode(ASTRONAUT);
+    try (FrameClient client = FrameClient.connect(vertx, port)) {
+      Rect first = null;
+      for (int step = 0; step <= 4; step++) {
+        int dx = step * 12;
+        int dy = step * 6;
+        Mat moved = new Mat();
+        Imgproc.warpAffine(photo, moved, translation(dx, dy), photo.size());
+        Buffer frame = Images.jpeg(moved);
+        client.usePipeline(pipeline().put("quality", 95).put("reply", "image"));
+        client.sendFramed(step * 2L, 0, frame);
+        Mat plain = Images.decode(FrameFormat.decode(client.nextBinary()).jpeg());
+        client.usePipeline(pipeline(op("faces")).put("quality", 95).put("reply", "both"));
+        client.sendFramed(step * 2L + 1, 0, frame);
+        JsonObject results = client.next("results");
+        Mat drawn = Images.decode(FrameFormat.decode(client.nextBinary()).jpeg());
+        Answer answer = new Answer(results, drawn);
+        assertThat(answer.boxes()).as("frame " + step).hasSize(1);
+        Rect box = answer.boxes().get(0);
+        assertNear(box, Images.changedRegion(drawn, plain), DRAWN_TOLERANCE, "frame " + step);
+        if (first == null) {
+          first = box;
+        }
+        assertNear(box, new Rect(first.x + dx, first.y + dy, first.width, first.height), 10,
+          "frame " + step + " against the first, moved (the detector's box varies a little with the content)");
+      }
     }
   }
 
