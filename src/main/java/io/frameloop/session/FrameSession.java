@@ -3,10 +3,13 @@ package io.frameloop.session;
 import io.frameloop.image.JpegInfo;
 import io.frameloop.pipeline.DecodedPicture;
 import io.frameloop.pipeline.FrameJob;
+import io.frameloop.pipeline.FrameResults;
 import io.frameloop.pipeline.PipelineSpec;
 import io.frameloop.pipeline.ProcessedFrame;
+import io.frameloop.pipeline.ReplyMode;
 import io.frameloop.protocol.CloseCodes;
 import io.frameloop.protocol.FrameFormat;
+import io.frameloop.protocol.FrameHeader;
 import io.frameloop.protocol.FrameFormatException;
 import io.frameloop.protocol.InboundFrame;
 import io.frameloop.protocol.MessageAssembler;
@@ -21,6 +24,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.WebSocketBase;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -224,17 +228,18 @@ public final class FrameSession implements FrameScheduler.Turn, MessageAssembler
     int quality = replyQuality.next(pipeline.quality(), output.unsentBytes(), System.nanoTime());
     FrameJob job = next.picture() == null ? new FrameJob(next.frame().jpeg(), pipeline, quality)
       : FrameJob.ofPicture(next.picture(), pipeline, quality);
-    lease.process(job).onComplete(result -> onProcessed(next, result));
+    lease.process(job).onComplete(result -> onProcessed(next, pipeline.reply(), result));
   }
 
-  private void onProcessed(Pending frame, AsyncResult<ProcessedFrame> result) {
+  /** @param mode the reply mode the frame was processed with (the worker encoded an image or not by it) */
+  private void onProcessed(Pending frame, ReplyMode mode, AsyncResult<ProcessedFrame> result) {
     processing = false;
     if (closed) { // the client is gone: the socket is not touched again
       stats.drop(DropReason.CLOSED);
       return;
     }
     if (result.succeeded()) {
-      reply(frame, result.result());
+      reply(frame, mode, result.result());
     } else {
       onFailure(frame, result.cause());
     }
@@ -258,11 +263,11 @@ public final class FrameSession implements FrameScheduler.Turn, MessageAssembler
     }
   }
 
-  private void reply(Pending frame, ProcessedFrame processed) {
+  private void reply(Pending frame, ReplyMode mode, ProcessedFrame processed) {
     long total = System.nanoTime() - frame.arrivedNanos();
     stats.recordProcessed(frame.frame().sequence(), processed.worker(), processed.processingNanos(),
       total - processed.processingNanos(), processed.stages());
-    if (processed.jpeg().length() > options.getMaxMessageBytes()) {
+    if (processed.jpeg() != null && processed.jpeg().length() > options.getMaxMessageBytes()) {
       frameError(ServerMessages.BAD_FRAME, frame.frame().sequence(), "the processed frame is " + processed.jpeg().length()
         + " bytes, over the limit of " + options.getMaxMessageBytes() + ": lower the quality or the size");
       return;
@@ -271,10 +276,23 @@ public final class FrameSession implements FrameScheduler.Turn, MessageAssembler
       JpegInfo input = JpegInfo.readHeader(frame.frame().jpeg()); // the worker decoded it: its header is sound
       stats.input("jpeg", input.width(), input.height());
     }
-    Buffer reply = FrameFormat.encodeReply(frame.frame().header(), processed.jpeg());
-    if (output.frame(reply)) {
-      stats.frameOut(reply.length());
-      stats.output("jpeg", processed.width(), processed.height());
+    FrameHeader header = frame.frame().header();
+    FrameResults results = processed.results();
+    if (results != null && results.reported()) {
+      services.results().publish(id, grant.tenant(), header, results.toJson());
+    }
+    JsonObject resultsMessage = !mode.sendsResults() ? null
+      : ServerMessages.results(header, results == null ? new JsonObject().put("detections", new JsonArray()) : results.toJson());
+    Buffer reply = mode.sendsImage() && processed.jpeg() != null ? FrameFormat.encodeReply(header, processed.jpeg()) : null;
+    long bytes = output.frame(resultsMessage, reply);
+    if (bytes >= 0) {
+      stats.frameOut((int) bytes);
+      if (reply != null) {
+        stats.output("jpeg", processed.width(), processed.height());
+      }
+      if (resultsMessage != null) {
+        recorder.results(resultsMessage);
+      }
     } else {
       stats.drop(DropReason.SLOW_CLIENT);
     }

@@ -58,7 +58,7 @@ final class SessionControl {
   private JsonObject applyNow(ClientMessage message) {
     if (message instanceof ClientMessage.SetPipeline request) {
       try {
-        pipeline = rules.parse(request.pipeline(), pipeline.quality());
+        pipeline = rules.parse(request.pipeline(), pipeline.quality(), pipeline.reply());
         recorder.pipelineChanged(pipeline.toJson());
         return ServerMessages.pipeline(pipeline.toJson());
       } catch (PipelineException e) {

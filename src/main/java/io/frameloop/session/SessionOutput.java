@@ -32,12 +32,31 @@ final class SessionOutput {
 
   /** Writes a processed frame, unless the client is behind: then false. */
   boolean frame(Buffer reply) {
+    return frame(null, reply) >= 0;
+  }
+
+  /**
+   * Writes a processed frame's answer: its {@code results} message, then its image, either one
+   * null for none; both or neither, since they are one answer. The bytes written, or -1 when the
+   * client is behind.
+   */
+  long frame(JsonObject results, Buffer reply) {
     if (gone() || queuedBytes > maxQueuedBytes) {
-      return false;
+      return -1;
     }
-    track(reply.length(), false);
-    socket.writeBinaryMessage(reply).onComplete(written -> done(reply.length(), false));
-    return true;
+    long bytes = 0;
+    if (results != null) {
+      String text = results.encode();
+      track(text.length(), false);
+      socket.writeTextMessage(text).onComplete(written -> done(text.length(), false));
+      bytes += text.length();
+    }
+    if (reply != null) {
+      track(reply.length(), false);
+      socket.writeBinaryMessage(reply).onComplete(written -> done(reply.length(), false));
+      bytes += reply.length();
+    }
+    return bytes;
   }
 
   /** A message only worth sending while the client keeps up ({@code stats}); false when skipped. */

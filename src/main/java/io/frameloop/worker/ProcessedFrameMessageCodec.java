@@ -1,8 +1,10 @@
 package io.frameloop.worker;
 
+import io.frameloop.pipeline.FrameResults;
 import io.frameloop.pipeline.ProcessedFrame;
 import io.frameloop.pipeline.StageTimes;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,11 +12,13 @@ import java.util.List;
 /**
  * A processed frame on the event bus. Locally the object itself; between cluster nodes:
  * {@code [i32 width][i32 height][i64 nanos][u16 worker length][worker UTF-8][i64 decode nanos]
- * [i64 setup nanos][i64 encode nanos][u16 ops]([u16 op length][op UTF-8][i64 nanos])*[u32 length][JPEG]}.
+ * [i64 setup nanos][i64 encode nanos][u16 ops]([u16 op length][op UTF-8][i64 nanos])*[i32 length][JPEG]
+ * [u8 results: 0 none, 1 results, 2 results an op reported][u32 length][results JSON]}; a JPEG length of
+ * -1 is no JPEG (reply mode {@code results}).
  */
 final class ProcessedFrameMessageCodec extends PassThroughMessageCodec<ProcessedFrame> {
 
-  static final String NAME = "frameloop-processed-frame-v2"; // v2: with the stage times
+  static final String NAME = "frameloop-processed-frame-v3"; // v2: with the stage times; v3: with the results
 
   ProcessedFrameMessageCodec() {
     super(NAME);
@@ -33,7 +37,18 @@ final class ProcessedFrameMessageCodec extends PassThroughMessageCodec<Processed
       appendString(buffer, op.op());
       buffer.appendLong(op.nanos());
     }
-    buffer.appendInt(frame.jpeg().length()).appendBuffer(frame.jpeg());
+    if (frame.jpeg() == null) {
+      buffer.appendInt(-1);
+    } else {
+      buffer.appendInt(frame.jpeg().length()).appendBuffer(frame.jpeg());
+    }
+    FrameResults results = frame.results();
+    if (results == null) {
+      buffer.appendUnsignedByte((short) 0);
+    } else {
+      Buffer json = results.toJson().toBuffer();
+      buffer.appendUnsignedByte((short) (results.reported() ? 2 : 1)).appendInt(json.length()).appendBuffer(json);
+    }
   }
 
   private static void appendString(Buffer buffer, String text) {
@@ -62,7 +77,15 @@ final class ProcessedFrameMessageCodec extends PassThroughMessageCodec<Processed
       at += 2 + length + 8;
     }
     int jpegLength = buffer.getInt(at);
-    return new ProcessedFrame(buffer.slice(at + 4, at + 4 + jpegLength), width, height, nanos,
-      worker.isEmpty() ? null : worker, new StageTimes(decode, setup, ops, encode));
+    Buffer jpeg = jpegLength < 0 ? null : buffer.slice(at + 4, at + 4 + jpegLength);
+    at += 4 + Math.max(0, jpegLength);
+    int resultsKind = buffer.getUnsignedByte(at);
+    FrameResults results = null;
+    if (resultsKind != 0) {
+      int length = buffer.getInt(at + 1);
+      results = FrameResults.fromTrustedJson(new JsonObject(buffer.getBuffer(at + 5, at + 5 + length)), resultsKind == 2);
+    }
+    return new ProcessedFrame(jpeg, width, height, nanos, worker.isEmpty() ? null : worker,
+      new StageTimes(decode, setup, ops, encode), results);
   }
 }
