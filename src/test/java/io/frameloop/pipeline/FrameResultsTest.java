@@ -89,6 +89,33 @@ class FrameResultsTest {
   }
 
   @Test
+  void aLabelKeypointsOrABoxOutsideTheBoundsAreAProblemNotAResult() {
+    String label = "reported a detection whose label is not 1 to 64 characters";
+    String keypoints = "reported a detection whose keypoints are not x, y pairs of finite numbers, at most 32";
+    String box = "reported a detection whose box is not finite with a width and height of at least 0";
+    assertThat(problem(new Detection("", 1, 0, 0, 1, 1))).isEqualTo(label);
+    assertThat(problem(new Detection(null, 1, 0, 0, 1, 1))).isEqualTo(label);
+    assertThat(problem(new Detection("x".repeat(FrameResults.MAX_LABEL_CHARS + 1), 1, 0, 0, 1, 1))).isEqualTo(label);
+    assertThat(problem(new Detection("x".repeat(FrameResults.MAX_LABEL_CHARS), 1, 0, 0, 1, 1))).isNull();
+    assertThat(problem(new Detection("face", 1, 0, 0, 1, 1, new double[2 * FrameResults.MAX_KEYPOINTS + 2]))).isEqualTo(keypoints);
+    assertThat(problem(new Detection("face", 1, 0, 0, 1, 1, new double[2 * FrameResults.MAX_KEYPOINTS]))).isNull();
+    assertThat(problem(new Detection("face", 1, 0, 0, 1, 1, new double[3]))).as("an odd count").isEqualTo(keypoints);
+    assertThat(problem(new Detection("face", 1, 0, 0, 1, 1, new double[] {1, Double.NaN}))).isEqualTo(keypoints);
+    assertThat(problem(new Detection("face", 1, 0, 0, -1, 1))).isEqualTo(box);
+    assertThat(problem(new Detection("face", 1, Double.POSITIVE_INFINITY, 0, 1, 1))).isEqualTo(box);
+    assertThat(problem(new Detection("face", 1.01, 0, 0, 1, 1))).contains("score 1.01 is not from 0 to 1");
+    assertThat(problem(null)).isEqualTo("reported a null detection");
+  }
+
+  /** Why one detection, reported alone, is refused (null: it is recorded). */
+  private static String problem(Detection detection) {
+    FrameResults results = results(PixelMapping.IDENTITY);
+    results.add(detection);
+    assertThat(results.detectionCount()).isEqualTo(results.problem() == null ? 1 : 0);
+    return results.problem();
+  }
+
+  @Test
   void nothingIsReportedOutsideAnOpsTurn() {
     FrameResults results = results(PixelMapping.IDENTITY);
     results.seal();
