@@ -12,7 +12,9 @@ import io.vertx.core.json.JsonObject;
  */
 final class FrameJobMessageCodec extends PassThroughMessageCodec<FrameJob> {
 
-  static final String NAME = "frameloop-frame-job-v2"; // v2: with the reply quality
+  // v2: with the reply quality; v3: the pipeline JSON carries its reply mode (a v2 worker would ignore it
+  // and encode an image the front did not ask for: a node of another version must not take these jobs).
+  static final String NAME = "frameloop-frame-job-v3";
 
   FrameJobMessageCodec() {
     super(NAME);
