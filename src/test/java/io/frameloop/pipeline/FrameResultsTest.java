@@ -8,6 +8,7 @@ import io.frameloop.protocol.FrameHeader;
 import io.frameloop.protocol.ServerMessages;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** What ops report, mapped to the sent frame's pixels, rounded and bounded. */
@@ -105,6 +106,24 @@ class FrameResultsTest {
     assertThat(problem(new Detection("face", 1, Double.POSITIVE_INFINITY, 0, 1, 1))).isEqualTo(box);
     assertThat(problem(new Detection("face", 1.01, 0, 0, 1, 1))).contains("score 1.01 is not from 0 to 1");
     assertThat(problem(null)).isEqualTo("reported a null detection");
+  }
+
+  @Test
+  void theOwnObjectsOfAllTheFramesOpsTogetherAreBoundedToo() {
+    FrameResults results = new FrameResults(SENT.width(), SENT.height());
+    JsonObject sevenKilobytes = new JsonObject().put("pad", "x".repeat(7 * 1024));
+    int each = sevenKilobytes.encode().length();
+    for (String op : List.of("a", "b", "c", "d")) {
+      results.beginOp(op, PixelMapping.IDENTITY);
+      results.put(sevenKilobytes);
+      results.put(sevenKilobytes); // again: it replaces the first, and counts once
+    }
+    assertThat(results.problem()).as("4 ops of 7 KB").isNull();
+    results.beginOp("e", PixelMapping.IDENTITY);
+    results.put(sevenKilobytes);
+    assertThat(results.problem()).isEqualTo("reported an object that makes the frame's own objects " + 5 * each
+      + " bytes as JSON, over the limit of 32768 for all the ops together");
+    assertThat(results.toJson().getJsonObject("data").fieldNames()).containsExactly("a", "b", "c", "d");
   }
 
   /** Why one detection, reported alone, is refused (null: it is recorded). */
