@@ -222,6 +222,7 @@ class ResultsPageTest {
       assertThat(decimal(results, "down")).as("results mode: one face's results message per frame " + results).isLessThan(1024);
       assertThat(decimal(results, "n")).as("answered frames in results mode").isGreaterThan(10);
       assertThat(resultsState).as("the controller runs on the results' round trips").startsWith("quality ");
+      assertThat(resultsState).as("the switch restarted the controller; results alone do not fill the downlink").doesNotContain("downlink");
       assertThat(decimal(results, "p50")).as("the round trip kept under the page's 150 ms target " + results).isLessThanOrEqualTo(150);
       assertThat(browser.text("detection-count")).isEqualTo("1 (face 1)");
     } finally {
