@@ -31,11 +31,6 @@ final class SessionOutput {
     this.stalledNanos = TimeUnit.SECONDS.toNanos(options.getStalledTimeoutSeconds());
   }
 
-  /** Writes a processed frame, unless the client is behind: then false. */
-  boolean frame(Buffer reply) {
-    return frame(null, reply) >= 0;
-  }
-
   /**
    * Writes a processed frame's answer: its {@code results} message, then its image, either one
    * null for none; both or neither, since they are one answer. The bytes written, or -1 when the
