@@ -16,17 +16,26 @@ export class Adaptation {
     this.camera = null; // {width, height} of the frames the settings were last asked for
   }
 
-  /** A new controller at the top of these settings (the caller's quality, the camera's width, the max fps). */
-  restart(topQuality, topWidth, maxFps) {
-    this.top = { quality: topQuality, width: topWidth, fps: maxFps };
+  /**
+   * A new controller at the top of these settings (the caller's quality, the camera's width, the max fps),
+   * for frames answered in this reply mode ('image', 'results' or 'both').
+   */
+  restart(topQuality, topWidth, maxFps, reply = 'image') {
+    this.top = { quality: topQuality, width: topWidth, fps: maxFps, reply };
     this.controller = new AdaptiveController(this.targetMs, topQuality, topWidth, maxFps);
     this.sent.clear();
   }
 
-  /** Restarts only when the top settings differ from the running controller's. */
-  follow(topQuality, topWidth, maxFps) {
+  /**
+   * Restarts only when the top settings or the reply mode differ from the running controller's. A new
+   * reply mode changes what the downlink carries (results alone: a few hundred bytes instead of the
+   * image), so the steps the controller took and the cause it names ('the downlink') no longer hold.
+   */
+  follow(topQuality, topWidth, maxFps, reply = 'image') {
     const top = this.top;
-    if (!top || top.quality !== topQuality || top.width !== topWidth || top.fps !== maxFps) this.restart(topQuality, topWidth, maxFps);
+    if (!top || top.quality !== topQuality || top.width !== topWidth || top.fps !== maxFps || top.reply !== reply) {
+      this.restart(topQuality, topWidth, maxFps, reply);
+    }
   }
 
   get active() {

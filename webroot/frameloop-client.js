@@ -576,7 +576,8 @@ export class FrameLoopClient extends EventTarget {
     try {
       const maxFps = effectiveMaxFps(this.maxFps, this.limits);
       const wasRunning = this.adaptation.controller;
-      if (this.adaptation.enabled) this.adaptation.follow(this.quality, camera.width, maxFps);
+      // A new reply mode restarts the controller too: the downlink it measured carried the other mode's answers.
+      if (this.adaptation.enabled) this.adaptation.follow(this.quality, camera.width, maxFps, this.reply);
       settings = this.adaptation.settings(camera.width, camera.height, this.quality);
       if (this.adaptation.controller !== wasRunning) {
         this.applyWindow();

@@ -818,3 +818,39 @@ test('the client asks its video sender for a key on the server\'s keyframe messa
   assert.deepEqual(formats.map((f) => f.format), ['vp8', 'jpeg']);
   assert.match(formats[1].reason, /refused video: unknown codec/);
 });
+test('a switch of reply mode restarts the adaptive controller: a limit it found on the downlink is gone in results mode', async () => {
+  await withFakes(pendingFetch().fetch, async () => {
+    const { client, socket, events } = await openClient();
+    const adaptations = [];
+    client.addEventListener('adaptation', ({ detail }) => adaptations.push(detail));
+    // The page's camera, as captureAndSend reads it: a 640x480 frame on demand.
+    const camera = { width: 640, height: 480, fresh: true, take: async () => ({ jpeg: new Blob([JPEG]), capturedAt: 0 }) };
+    client.camera = camera;
+    await client.captureAndSend(camera);
+    const inImageMode = client.adaptation.controller;
+    assert.ok(inImageMode, 'the first frame started the controller');
+    // Round trips over the target while the downlink carries large images: a step down, blamed on the downlink.
+    for (let i = 0; i < 5; i++) inImageMode.onReply(400, 1_000, 48_000);
+    inImageMode.tick(0, 0);
+    assert.equal(inImageMode.tick(ADAPTIVE_CONSTANTS.decisionMs + 1, 0), true);
+    assert.equal(client.adaptive.limiter, 'downlink');
+    assert.equal(client.adaptive.atTop, false);
+    await client.captureAndSend(camera);
+    assert.equal(client.adaptation.controller, inImageMode, 'the same mode keeps the controller and its steps');
+    client.setPipeline([{ op: 'faces' }], undefined, 'results');
+    await client.captureAndSend(camera);
+    assert.notEqual(client.adaptation.controller, inImageMode, 'results mode: a new controller');
+    assert.equal(client.adaptive.limiter, 'none', 'no longer limited by the downlink');
+    assert.equal(client.adaptive.atTop, true, 'from the top settings again');
+    assert.equal(adaptations.at(-1).limiter, 'none', 'the page is told');
+    const inResultsMode = client.adaptation.controller;
+    socket.onmessage({ data: JSON.stringify({ type: 'pipeline', ops: [{ op: 'faces' }], quality: 80, reply: 'results' }) });
+    await client.captureAndSend(camera);
+    assert.equal(client.adaptation.controller, inResultsMode, 'the server confirming the mode asked for changes nothing');
+    client.setPipeline([{ op: 'faces' }], undefined, 'image');
+    await client.captureAndSend(camera);
+    assert.notEqual(client.adaptation.controller, inResultsMode, 'back to images: measured afresh');
+    assert.equal(events.error.length, 0, String(events.error.map((e) => e.message)));
+    client.close();
+  });
+});

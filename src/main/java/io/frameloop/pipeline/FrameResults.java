@@ -20,7 +20,8 @@ import java.util.Map;
  * that frame, keypoints are not.
  *
  * <p>Bounds: at most {@value #MAX_DETECTIONS} detections per frame and an own object of at most
- * {@value #MAX_DATA_BYTES} bytes (as JSON) per op. An op that reports more, or a malformed detection,
+ * {@value #MAX_DATA_BYTES} bytes (as JSON) per op, and {@value #MAX_FRAME_DATA_BYTES} bytes of such objects over
+ * all the ops of the frame (a pipeline may have up to {@code maxOps} reporting ops). An op that reports more, or a malformed detection,
  * fails the frame with {@code bad_frame} naming the op and the limit; the session lives on. Results
  * are never logged.
  */
@@ -30,6 +31,8 @@ public final class FrameResults {
   public static final int MAX_DETECTIONS = 100;
   /** An op's own object, encoded as JSON (UTF-8). */
   public static final int MAX_DATA_BYTES = 8 * 1024;
+  /** The own objects of all the frame's ops together, so that {@code maxOps} does not multiply the per-op bound. */
+  public static final int MAX_FRAME_DATA_BYTES = 32 * 1024;
   public static final int MAX_LABEL_CHARS = 64;
   /** Keypoints of one detection. */
   public static final int MAX_KEYPOINTS = 32;
@@ -38,6 +41,9 @@ public final class FrameResults {
   private final int height;
   private final List<JsonObject> detections = new ArrayList<>();
   private final Map<String, JsonObject> data = new LinkedHashMap<>();
+  /** Each op's own object's size as JSON, for the frame's bound. */
+  private final Map<String, Integer> dataBytes = new LinkedHashMap<>();
+  private int frameDataBytes;
   private String op;
   private PixelMapping toFrame = PixelMapping.IDENTITY;
   private boolean reported;
@@ -96,7 +102,8 @@ public final class FrameResults {
 
   /**
    * Records the op's own object for this frame (a copy, under the op's name in {@code data}; a second
-   * call in the same frame replaces the first). Over {@value #MAX_DATA_BYTES} bytes as JSON fails
+   * call in the same frame replaces the first). Over {@value #MAX_DATA_BYTES} bytes as JSON, or over
+   * {@value #MAX_FRAME_DATA_BYTES} with the other ops' objects of the frame, fails
    * the frame once the op returns.
    */
   public FrameResults put(JsonObject own) {
@@ -118,10 +125,16 @@ public final class FrameResults {
       return this;
     }
     int bytes = text.getBytes(StandardCharsets.UTF_8).length;
+    int frameBytes = frameDataBytes - dataBytes.getOrDefault(op, 0) + bytes; // a second call replaces the first
     if (bytes > MAX_DATA_BYTES) {
       problem = "reported an object of " + bytes + " bytes as JSON, over the limit of " + MAX_DATA_BYTES;
+    } else if (frameBytes > MAX_FRAME_DATA_BYTES) {
+      problem = "reported an object that makes the frame's own objects " + frameBytes + " bytes as JSON, over the limit of "
+        + MAX_FRAME_DATA_BYTES + " for all the ops together";
     } else {
       data.put(op, new JsonObject(text));
+      dataBytes.put(op, bytes);
+      frameDataBytes = frameBytes;
     }
     return this;
   }

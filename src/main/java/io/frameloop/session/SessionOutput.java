@@ -3,6 +3,7 @@ package io.frameloop.session;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.WebSocketBase;
 import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -30,11 +31,6 @@ final class SessionOutput {
     this.stalledNanos = TimeUnit.SECONDS.toNanos(options.getStalledTimeoutSeconds());
   }
 
-  /** Writes a processed frame, unless the client is behind: then false. */
-  boolean frame(Buffer reply) {
-    return frame(null, reply) >= 0;
-  }
-
   /**
    * Writes a processed frame's answer: its {@code results} message, then its image, either one
    * null for none; both or neither, since they are one answer. The bytes written, or -1 when the
@@ -47,9 +43,10 @@ final class SessionOutput {
     long bytes = 0;
     if (results != null) {
       String text = results.encode();
-      track(text.length(), false);
-      socket.writeTextMessage(text).onComplete(written -> done(text.length(), false));
-      bytes += text.length();
+      int length = utf8Bytes(text); // a label need not be ASCII: bytesOut counts what goes on the wire
+      track(length, false);
+      socket.writeTextMessage(text).onComplete(written -> done(length, false));
+      bytes += length;
     }
     if (reply != null) {
       track(reply.length(), false);
@@ -82,6 +79,10 @@ final class SessionOutput {
     track(text.length(), true);
     socket.writeTextMessage(text).onComplete(written -> done(text.length(), true));
     return queuedAnswerBytes <= maxQueuedBytes;
+  }
+
+  private static int utf8Bytes(String text) {
+    return text.getBytes(StandardCharsets.UTF_8).length;
   }
 
   private void track(int bytes, boolean answer) {

@@ -16,7 +16,10 @@ import io.vertx.core.json.JsonObject;
  */
 final class FrameJobMessageCodec extends PassThroughMessageCodec<FrameJob> {
 
-  static final String NAME = "frameloop-frame-job-v3"; // v3: with decoded video pictures
+  // v2: with the reply quality; v3: the pipeline JSON carries its reply mode (a v2 worker would ignore it
+  // and encode an image the front did not ask for) and a job may carry a decoded video picture. A node
+  // of another version must not take these jobs.
+  static final String NAME = "frameloop-frame-job-v3";
 
   private static final short JPEG = 0;
   private static final short PICTURE = 1;

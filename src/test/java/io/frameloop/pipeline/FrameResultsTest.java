@@ -8,6 +8,7 @@ import io.frameloop.protocol.FrameHeader;
 import io.frameloop.protocol.ServerMessages;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** What ops report, mapped to the sent frame's pixels, rounded and bounded. */
@@ -86,6 +87,51 @@ class FrameResultsTest {
     FrameResults badScore = results(PixelMapping.IDENTITY);
     badScore.add(new Detection("face", Double.NaN, 0, 0, 1, 1));
     assertThat(badScore.problem()).contains("score NaN is not from 0 to 1");
+  }
+
+  @Test
+  void aLabelKeypointsOrABoxOutsideTheBoundsAreAProblemNotAResult() {
+    String label = "reported a detection whose label is not 1 to 64 characters";
+    String keypoints = "reported a detection whose keypoints are not x, y pairs of finite numbers, at most 32";
+    String box = "reported a detection whose box is not finite with a width and height of at least 0";
+    assertThat(problem(new Detection("", 1, 0, 0, 1, 1))).isEqualTo(label);
+    assertThat(problem(new Detection(null, 1, 0, 0, 1, 1))).isEqualTo(label);
+    assertThat(problem(new Detection("x".repeat(FrameResults.MAX_LABEL_CHARS + 1), 1, 0, 0, 1, 1))).isEqualTo(label);
+    assertThat(problem(new Detection("x".repeat(FrameResults.MAX_LABEL_CHARS), 1, 0, 0, 1, 1))).isNull();
+    assertThat(problem(new Detection("face", 1, 0, 0, 1, 1, new double[2 * FrameResults.MAX_KEYPOINTS + 2]))).isEqualTo(keypoints);
+    assertThat(problem(new Detection("face", 1, 0, 0, 1, 1, new double[2 * FrameResults.MAX_KEYPOINTS]))).isNull();
+    assertThat(problem(new Detection("face", 1, 0, 0, 1, 1, new double[3]))).as("an odd count").isEqualTo(keypoints);
+    assertThat(problem(new Detection("face", 1, 0, 0, 1, 1, new double[] {1, Double.NaN}))).isEqualTo(keypoints);
+    assertThat(problem(new Detection("face", 1, 0, 0, -1, 1))).isEqualTo(box);
+    assertThat(problem(new Detection("face", 1, Double.POSITIVE_INFINITY, 0, 1, 1))).isEqualTo(box);
+    assertThat(problem(new Detection("face", 1.01, 0, 0, 1, 1))).contains("score 1.01 is not from 0 to 1");
+    assertThat(problem(null)).isEqualTo("reported a null detection");
+  }
+
+  @Test
+  void theOwnObjectsOfAllTheFramesOpsTogetherAreBoundedToo() {
+    FrameResults results = new FrameResults(SENT.width(), SENT.height());
+    JsonObject sevenKilobytes = new JsonObject().put("pad", "x".repeat(7 * 1024));
+    int each = sevenKilobytes.encode().length();
+    for (String op : List.of("a", "b", "c", "d")) {
+      results.beginOp(op, PixelMapping.IDENTITY);
+      results.put(sevenKilobytes);
+      results.put(sevenKilobytes); // again: it replaces the first, and counts once
+    }
+    assertThat(results.problem()).as("4 ops of 7 KB").isNull();
+    results.beginOp("e", PixelMapping.IDENTITY);
+    results.put(sevenKilobytes);
+    assertThat(results.problem()).isEqualTo("reported an object that makes the frame's own objects " + 5 * each
+      + " bytes as JSON, over the limit of 32768 for all the ops together");
+    assertThat(results.toJson().getJsonObject("data").fieldNames()).containsExactly("a", "b", "c", "d");
+  }
+
+  /** Why one detection, reported alone, is refused (null: it is recorded). */
+  private static String problem(Detection detection) {
+    FrameResults results = results(PixelMapping.IDENTITY);
+    results.add(detection);
+    assertThat(results.detectionCount()).isEqualTo(results.problem() == null ? 1 : 0);
+    return results.problem();
   }
 
   @Test

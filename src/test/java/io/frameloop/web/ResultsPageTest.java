@@ -4,9 +4,11 @@ import static io.frameloop.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.frameloop.pipeline.OpRegistry;
 import io.frameloop.testing.CameraClips;
 import io.frameloop.testing.Images;
 import io.frameloop.testing.LinkEmulator;
+import io.frameloop.testing.ReportingOpFactory;
 import io.frameloop.testing.TestServers;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -220,10 +222,40 @@ class ResultsPageTest {
       assertThat(decimal(results, "down")).as("results mode: one face's results message per frame " + results).isLessThan(1024);
       assertThat(decimal(results, "n")).as("answered frames in results mode").isGreaterThan(10);
       assertThat(resultsState).as("the controller runs on the results' round trips").matches("(quality |VP8 ).*");
+      assertThat(resultsState).as("the switch restarted the controller; results alone do not fill the downlink").doesNotContain("downlink");
       assertThat(decimal(results, "p50")).as("the round trip kept under the page's 150 ms target " + results).isLessThanOrEqualTo(150);
       assertThat(browser.text("detection-count")).isEqualTo("1 (face 1)");
     } finally {
       await(link.close());
+    }
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void aLabelThatIsHtmlIsShownAsTextNeverInsertedIntoThePage(Vertx vertx) {
+    OpRegistry registry = OpRegistry.withDefaults().register(new ReportingOpFactory());
+    int port = TestServers.start(vertx, TestServers.options(), registry).actualPort();
+    String label = ReportingOpFactory.LABELS.get(2);
+    Path astronaut = CameraClips.still("astronaut-640x480.jpg");
+    try (HeadlessChromium browser = new HeadlessChromium(false, null, true, List.of("--use-file-for-fake-video-capture=" + astronaut))) {
+      browser.driver().get("http://127.0.0.1:" + port + "/");
+      browser.waitFor("the page connects", WAIT, d -> browser.text("connection").equals("connected"));
+      long images = (Long) browser.script("return document.querySelectorAll('img').length");
+      browser.client("client.setPipeline([{ op: 'report', label: arguments[0] }], undefined, 'results');", label);
+      browser.waitFor("results mode", WAIT, d -> "results".equals(browser.client("return client.pipeline.reply;")));
+      browser.click("start");
+      browser.waitFor("the detection counted under its label", WAIT, d -> browser.text("detection-count").equals("1 (" + label + " 1)"));
+      browser.driver().findElement(By.cssSelector("#results-panel summary")).click();
+      JsonObject shown = new JsonObject(browser.text("results-json"));
+      assertThat(shown.getJsonArray("detections").getJsonObject(0).getString("label")).isEqualTo(label);
+      Map<String, Object> page = (Map<String, Object>) browser.script("return { injected: window.injected === undefined ? null : 1,"
+        + " images: document.querySelectorAll('img').length,"
+        + " count: document.getElementById('detection-count').childElementCount,"
+        + " panel: document.getElementById('results-json').childElementCount };");
+      assertThat(page.get("injected")).as("the label's onerror never ran").isNull();
+      assertThat(number(page, "images")).as("no element made from the label").isEqualTo((int) images);
+      assertThat(number(page, "count")).isZero();
+      assertThat(number(page, "panel")).isZero();
     }
   }
 

@@ -5,22 +5,18 @@ import static io.frameloop.testing.Pipelines.op;
 import static io.frameloop.testing.Pipelines.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.frameloop.cli.Main;
 import io.frameloop.protocol.FrameFormat;
 import io.frameloop.server.Cluster;
 import io.frameloop.server.FrameLoop;
 import io.frameloop.server.FrameLoopOptions;
 import io.frameloop.server.FrameLoopVerticle;
 import io.frameloop.server.Role;
+import io.frameloop.testing.ForkedNode;
 import io.frameloop.testing.FrameClient;
 import io.frameloop.testing.Images;
 import io.frameloop.testing.Wait;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -38,13 +34,13 @@ class ClusterResultsTest {
 
   private static final Duration WAIT = Duration.ofSeconds(60);
 
-  private Process worker;
+  private ForkedNode worker;
   private Vertx front;
 
   @AfterEach
   void stop() {
     if (worker != null) {
-      worker.destroyForcibly();
+      worker.close();
     }
     if (front != null) {
       await(front.close());
@@ -53,22 +49,13 @@ class ClusterResultsTest {
 
   @Test
   void resultsMadeOnTheWorkerNodeReachTheClientAndTheFrontsEventBus() throws Exception {
-    int workerPort = freePort();
-    int frontPort = freePort();
+    int workerPort = ForkedNode.freePort();
+    int frontPort = ForkedNode.freePort();
     String members = "127.0.0.1:" + workerPort + ",127.0.0.1:" + frontPort;
-    Path log = Path.of("target", "cluster-results-worker.log");
-    Files.createDirectories(log.getParent());
-    ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-      "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-      "serve", "--cluster", "--role", "worker", "--config", "no-config-file.json")
-      .redirectErrorStream(true).redirectOutput(log.toFile());
-    builder.environment().putAll(Map.of(
+    worker = ForkedNode.startWorker("remote-worker", Map.of(
       "FRAMELOOP_CLUSTER_PORT", Integer.toString(workerPort),
       "FRAMELOOP_CLUSTER_MEMBERS", members,
-      "FRAMELOOP_NODE_NAME", "remote-worker",
       "FRAMELOOP_WORKER_INSTANCES", "1"));
-    worker = builder.start();
-    Wait.until("the worker node to start (see " + log + ")", WAIT, Duration.ofMillis(100), () -> Files.readString(log).contains("ready"));
 
     FrameLoopOptions options = new FrameLoopOptions().setCluster(true).setNodeName("front");
     options.getHttpServerOptions().setHost("127.0.0.1").setPort(0);
@@ -102,12 +89,6 @@ class ClusterResultsTest {
       client.sendFramed(2, 0, Images.fixture("astronaut-640x480.jpg"));
       assertThat(client.next("results").getJsonArray("detections")).hasSize(1);
       assertThat(FrameFormat.decode(client.nextBinary()).header().sequence()).isEqualTo(2);
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
     }
   }
 }

@@ -17,6 +17,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.logging.Level;
@@ -93,6 +94,20 @@ class ResultsMessagesTest {
       JsonArray timing = stats.getJsonArray("timings").getJsonArray(0);
       assertThat(timing.getLong(0)).isEqualTo(17);
       assertThat(timing.getLong(4)).as("encode micros: nothing encoded").isZero();
+    }
+  }
+
+  @Test
+  void aLabelThatIsNotAsciiCountsItsUtf8BytesOut(Vertx vertx) {
+    String label = ReportingOpFactory.LABELS.get(1);
+    try (FrameClient client = FrameClient.connect(vertx, port)) {
+      client.usePipeline(pipeline(op("report").put("detections", 5).put("label", label)).put("reply", "results"));
+      client.sendFramed(1, 0, ASTRONAUT);
+      JsonObject results = client.next("results");
+      assertThat(results.getJsonArray("detections").getJsonObject(0).getString("label")).isEqualTo(label);
+      int utf8 = results.encode().getBytes(StandardCharsets.UTF_8).length;
+      assertThat(utf8).as("5 labels of 3 non-ASCII characters").isEqualTo(results.encode().length() + 5 * (1 + 2));
+      assertThat(client.nextStats(s -> s.getLong("out") == 1).getLong("bytesOut")).as("the bytes on the wire").isEqualTo(utf8);
     }
   }
 
