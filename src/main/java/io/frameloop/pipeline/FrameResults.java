@@ -19,7 +19,8 @@ import java.util.Map;
  * every earlier op's {@link FrameOpFactory#pixelMapping}), rounded to integers. Boxes are clipped to
  * that frame, keypoints are not.
  *
- * <p>Bounds: at most {@value #MAX_DETECTIONS} detections per frame and an own object of at most
+ * <p>Bounds: at most {@value #MAX_DETECTIONS} detections per frame, of at most {@value #MAX_FRAME_DETECTION_BYTES}
+ * bytes together (as JSON), and an own object of at most
  * {@value #MAX_DATA_BYTES} bytes (as JSON) per op, and {@value #MAX_FRAME_DATA_BYTES} bytes of such objects over
  * all the ops of the frame (a pipeline may have up to {@code maxOps} reporting ops). An op that reports more, or a malformed detection,
  * fails the frame with {@code bad_frame} naming the op and the limit; the session lives on. Results
@@ -33,6 +34,8 @@ public final class FrameResults {
   public static final int MAX_DATA_BYTES = 8 * 1024;
   /** The own objects of all the frame's ops together, so that {@code maxOps} does not multiply the per-op bound. */
   public static final int MAX_FRAME_DATA_BYTES = 32 * 1024;
+  /** The detections of a frame together, encoded as JSON: labels and keypoints could otherwise make 100 of them ~180 KB. */
+  public static final int MAX_FRAME_DETECTION_BYTES = 32 * 1024;
   public static final int MAX_LABEL_CHARS = 64;
   /** Keypoints of one detection. */
   public static final int MAX_KEYPOINTS = 32;
@@ -44,6 +47,7 @@ public final class FrameResults {
   /** Each op's own object's size as JSON, for the frame's bound. */
   private final Map<String, Integer> dataBytes = new LinkedHashMap<>();
   private int frameDataBytes;
+  private int frameDetectionBytes;
   private String op;
   private PixelMapping toFrame = PixelMapping.IDENTITY;
   private boolean reported;
@@ -94,7 +98,13 @@ public final class FrameResults {
       if (refused != null) {
         problem = refused;
       } else {
-        detections.add(mapped(detection));
+        JsonObject mapped = mapped(detection);
+        frameDetectionBytes += mapped.encode().getBytes(StandardCharsets.UTF_8).length;
+        if (frameDetectionBytes > MAX_FRAME_DETECTION_BYTES) {
+          problem = "reported detections of over " + MAX_FRAME_DETECTION_BYTES + " bytes as JSON in one frame, the limit";
+        } else {
+          detections.add(mapped);
+        }
       }
     }
     return this;

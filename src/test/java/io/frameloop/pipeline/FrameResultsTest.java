@@ -8,6 +8,7 @@ import io.frameloop.protocol.FrameHeader;
 import io.frameloop.protocol.ServerMessages;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -124,6 +125,25 @@ class FrameResultsTest {
     assertThat(results.problem()).isEqualTo("reported an object that makes the frame's own objects " + 5 * each
       + " bytes as JSON, over the limit of 32768 for all the ops together");
     assertThat(results.toJson().getJsonObject("data").fieldNames()).containsExactly("a", "b", "c", "d");
+  }
+
+  @Test
+  void theDetectionsOfAFrameTogetherAreBoundedInBytes() {
+    FrameResults results = results(PixelMapping.IDENTITY);
+    double[] farKeypoints = new double[2 * FrameResults.MAX_KEYPOINTS];
+    Arrays.fill(farKeypoints, 1e9); // keypoints are not clipped: each coordinate is 10 digits
+    String longestLabel = "x".repeat(FrameResults.MAX_LABEL_CHARS);
+    while (results.problem() == null && results.detectionCount() < FrameResults.MAX_DETECTIONS) {
+      results.add(new Detection(longestLabel, 1, 0, 0, 1, 1, farKeypoints));
+    }
+    assertThat(results.problem()).isEqualTo("reported detections of over 32768 bytes as JSON in one frame, the limit");
+    assertThat(results.detectionCount()).isLessThan(FrameResults.MAX_DETECTIONS);
+    assertThat(results.toJson().encode().length()).isLessThanOrEqualTo(FrameResults.MAX_FRAME_DETECTION_BYTES + 100);
+    FrameResults faces = results(PixelMapping.IDENTITY);
+    for (int i = 0; i < FrameResults.MAX_DETECTIONS; i++) {
+      faces.add(new Detection("face", 0.87, 600, 400, 39, 79, new double[] {601, 401, 602, 402, 603, 403, 604, 404, 605, 405, 606, 406}));
+    }
+    assertThat(faces.problem()).as("100 faces with 6 keypoints each fit").isNull();
   }
 
   /** Why one detection, reported alone, is refused (null: it is recorded). */
