@@ -64,12 +64,16 @@ public final class FrameProcessor implements AutoCloseable {
       List<StageTimes.OpTime> opTimes = new ArrayList<>(ops.ops.size());
       image = apply(ops, job.pipeline(), image, opTimes);
       long applied = System.nanoTime();
-      Buffer jpeg = codec.encode(image, job.quality());
+      // A VP8 reply is encoded by the session, in order: the worker hands back the picture.
+      Buffer jpeg = job.pipeline().vp8Replies() ? null : codec.encode(image, job.quality());
+      DecodedPicture reply = jpeg == null ? ReplyPictures.of(image) : null;
       long end = System.nanoTime();
       // A video picture was decoded before it came here: its decode is part of the frame's.
       long videoDecode = job.picture() == null ? 0 : job.picture().decodeNanos();
-      return new ProcessedFrame(jpeg, image.cols(), image.rows(), end - start + videoDecode, null,
-        new StageTimes(decoded - start + videoDecode, setup[0], opTimes, end - applied));
+      int width = reply == null ? image.cols() : reply.width();
+      int height = reply == null ? image.rows() : reply.height();
+      return new ProcessedFrame(jpeg, width, height, end - start + videoDecode, null,
+        new StageTimes(decoded - start + videoDecode, setup[0], opTimes, end - applied), reply);
     } catch (CvException e) {
       throw new BadFrameException("OpenCV failed on this frame: " + firstLine(e.getMessage()));
     } finally {

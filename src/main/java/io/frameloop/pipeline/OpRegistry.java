@@ -139,14 +139,20 @@ public final class OpRegistry {
 
   /**
    * Parses a {@code pipeline} control message or a configured pipeline:
-   * {@code {"ops":[...], "quality": N}}; a missing {@code quality} keeps {@code defaultQuality}.
+   * {@code {"ops":[...], "quality": N, "replyFormat": "jpeg"|"vp8"}}; a missing {@code quality} keeps
+   * {@code defaultQuality}, a missing {@code replyFormat} is {@code jpeg}.
    */
   public PipelineSpec parse(JsonObject pipeline, int defaultQuality) {
     Object ops = pipeline.getValue("ops");
     if (!(ops instanceof JsonArray array)) {
       throw new PipelineException("'ops' must be a list of ops, got " + ops);
     }
-    return parse(array, checkQuality(pipeline.getValue("quality", defaultQuality)));
+    PipelineSpec spec = parse(array, checkQuality(pipeline.getValue("quality", defaultQuality)));
+    Object replyFormat = pipeline.getValue("replyFormat", PipelineSpec.JPEG);
+    if (!(replyFormat instanceof String format) || !PipelineSpec.REPLY_FORMATS.contains(format)) {
+      throw new PipelineException("'replyFormat' must be one of " + PipelineSpec.REPLY_FORMATS + ", got " + replyFormat);
+    }
+    return new PipelineSpec(spec.steps(), spec.quality(), format);
   }
 
   /** The quality as an int, refused (not truncated) when it is no integer from 1 to 100. */

@@ -6,10 +6,16 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A validated, normalized pipeline: the ops in order and the output JPEG quality. Immutable, so one
- * instance is shared by a session and the workers that process its frames.
+ * A validated, normalized pipeline: the ops in order, the output JPEG quality and the reply format
+ * ({@value #JPEG}, or {@value #VP8}: the worker then hands back the processed picture, which the
+ * session's own VP8 encoder encodes in order). Immutable, so one instance is shared by a session
+ * and the workers that process its frames.
  */
-public record PipelineSpec(List<Step> steps, int quality) {
+public record PipelineSpec(List<Step> steps, int quality, String replyFormat) {
+
+  public static final String JPEG = "jpeg";
+  public static final String VP8 = "vp8";
+  public static final List<String> REPLY_FORMATS = List.of(JPEG, VP8);
 
   /** One op with all of its parameters, defaults filled in. */
   public record Step(String op, JsonObject params) {
@@ -20,6 +26,19 @@ public record PipelineSpec(List<Step> steps, int quality) {
 
   public PipelineSpec {
     steps = List.copyOf(steps);
+    if (!REPLY_FORMATS.contains(replyFormat)) {
+      throw new PipelineException("'replyFormat' must be one of " + REPLY_FORMATS + ", got " + replyFormat);
+    }
+  }
+
+  /** With JPEG replies. */
+  public PipelineSpec(List<Step> steps, int quality) {
+    this(steps, quality, JPEG);
+  }
+
+  /** Whether the replies are VP8 chunks of the session's reply stream. */
+  public boolean vp8Replies() {
+    return VP8.equals(replyFormat);
   }
 
   /**
@@ -33,13 +52,13 @@ public record PipelineSpec(List<Step> steps, int quality) {
       String op = (String) step.remove("op");
       steps.add(new Step(op, step));
     }
-    return new PipelineSpec(steps, json.getInteger("quality"));
+    return new PipelineSpec(steps, json.getInteger("quality"), json.getString("replyFormat", JPEG));
   }
 
-  /** {@code {"ops":[...],"quality":N}}, the form clients send and receive. */
+  /** {@code {"ops":[...],"quality":N,"replyFormat":"jpeg"}}, the form clients send and receive. */
   public JsonObject toJson() {
     JsonArray ops = new JsonArray();
     steps.forEach(step -> ops.add(step.toJson()));
-    return new JsonObject().put("ops", ops).put("quality", quality);
+    return new JsonObject().put("ops", ops).put("quality", quality).put("replyFormat", replyFormat);
   }
 }

@@ -51,6 +51,15 @@ public final class ServerMessages {
     return new JsonObject().put("type", "video").mergeIn(video);
   }
 
+  /**
+   * Describes the session's VP8 reply stream, before its first chunk and whenever its size changes:
+   * {@code {"type":"video","direction":"reply","codec":..,"width":..,"height":..,"colorSpace":{...}}}.
+   */
+  public static JsonObject videoReply(String codec, int width, int height, JsonObject colorSpace) {
+    return new JsonObject().put("type", "video").put("direction", "reply").put("codec", codec).put("width", width)
+      .put("height", height).put("colorSpace", colorSpace);
+  }
+
   /** Asks the client for a key chunk: {@code reason} is one of the {@code KEYFRAME_*}, {@code sequence} the chunk that showed it. */
   public static JsonObject keyframe(String reason, long sequence) {
     return new JsonObject().put("type", "keyframe").put("reason", reason).put("seq", sequence);

@@ -40,6 +40,23 @@ final class SessionOutput {
     return true;
   }
 
+  /** Whether the client is behind: processed frames are dropped (VP8 replies before their encoder). */
+  boolean behind() {
+    return gone() || queuedBytes > maxQueuedBytes;
+  }
+
+  /**
+   * Writes a VP8 reply chunk whatever the queue: the picture was checked against {@link #behind}
+   * before its encoder, and a chunk dropped after it would corrupt the stream.
+   */
+  void chunk(Buffer reply) {
+    if (gone()) {
+      return;
+    }
+    track(reply.length(), false);
+    socket.writeBinaryMessage(reply).onComplete(written -> done(reply.length(), false));
+  }
+
   /** A message only worth sending while the client keeps up ({@code stats}); false when skipped. */
   boolean ifReading(JsonObject message) {
     if (gone() || queuedBytes > maxQueuedBytes) {

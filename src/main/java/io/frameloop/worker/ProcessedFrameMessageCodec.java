@@ -1,5 +1,6 @@
 package io.frameloop.worker;
 
+import io.frameloop.pipeline.DecodedPicture;
 import io.frameloop.pipeline.ProcessedFrame;
 import io.frameloop.pipeline.StageTimes;
 import io.vertx.core.buffer.Buffer;
@@ -10,11 +11,14 @@ import java.util.List;
 /**
  * A processed frame on the event bus. Locally the object itself; between cluster nodes:
  * {@code [i32 width][i32 height][i64 nanos][u16 worker length][worker UTF-8][i64 decode nanos]
- * [i64 setup nanos][i64 encode nanos][u16 ops]([u16 op length][op UTF-8][i64 nanos])*[u32 length][JPEG]}.
+ * [i64 setup nanos][i64 encode nanos][u16 ops]([u16 op length][op UTF-8][i64 nanos])*[u8 kind][u32 length][bytes]},
+ * kind 0 a JPEG, kind 1 the processed picture of a VP8 reply (packed BGR of the width and height).
  */
 final class ProcessedFrameMessageCodec extends PassThroughMessageCodec<ProcessedFrame> {
 
-  static final String NAME = "frameloop-processed-frame-v2"; // v2: with the stage times
+  static final String NAME = "frameloop-processed-frame-v3"; // v2: with the stage times; v3: a VP8 reply's picture
+  private static final byte JPEG = 0;
+  private static final byte PICTURE = 1;
 
   ProcessedFrameMessageCodec() {
     super(NAME);
@@ -33,7 +37,11 @@ final class ProcessedFrameMessageCodec extends PassThroughMessageCodec<Processed
       appendString(buffer, op.op());
       buffer.appendLong(op.nanos());
     }
-    buffer.appendInt(frame.jpeg().length()).appendBuffer(frame.jpeg());
+    if (frame.picture() != null) {
+      buffer.appendByte(PICTURE).appendInt(frame.picture().bgr().length).appendBytes(frame.picture().bgr());
+    } else {
+      buffer.appendByte(JPEG).appendInt(frame.jpeg().length()).appendBuffer(frame.jpeg());
+    }
   }
 
   private static void appendString(Buffer buffer, String text) {
@@ -61,8 +69,15 @@ final class ProcessedFrameMessageCodec extends PassThroughMessageCodec<Processed
       ops.add(new StageTimes.OpTime(op, buffer.getLong(at + 2 + length)));
       at += 2 + length + 8;
     }
-    int jpegLength = buffer.getInt(at);
-    return new ProcessedFrame(buffer.slice(at + 4, at + 4 + jpegLength), width, height, nanos,
-      worker.isEmpty() ? null : worker, new StageTimes(decode, setup, ops, encode));
+    byte kind = buffer.getByte(at);
+    int length = buffer.getInt(at + 1);
+    at += 5;
+    StageTimes stages = new StageTimes(decode, setup, ops, encode);
+    String node = worker.isEmpty() ? null : worker;
+    if (kind == PICTURE) {
+      DecodedPicture picture = new DecodedPicture(width, height, buffer.getBytes(at, at + length), 0);
+      return new ProcessedFrame(null, width, height, nanos, node, stages, picture);
+    }
+    return new ProcessedFrame(buffer.slice(at, at + length), width, height, nanos, node, stages);
   }
 }

@@ -2,6 +2,7 @@ package io.frameloop.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.frameloop.pipeline.DecodedPicture;
 import io.frameloop.pipeline.FrameJob;
 import io.frameloop.pipeline.PipelineSpec;
 import io.frameloop.pipeline.ProcessedFrame;
@@ -29,6 +30,33 @@ class MessageCodecsTest {
     ProcessedFrame back = codec.decodeFromWire(6, wire);
     assertThat(back.jpeg()).isEqualTo(frame.jpeg());
     assertThat(back).usingRecursiveComparison().ignoringFields("jpeg").isEqualTo(frame);
+  }
+
+  @Test
+  void aProcessedPictureForAVp8ReplyRoundTrips() {
+    byte[] bgr = new byte[4 * 2 * 3];
+    for (int i = 0; i < bgr.length; i++) {
+      bgr[i] = (byte) (i * 7);
+    }
+    ProcessedFrame frame = new ProcessedFrame(null, 4, 2, 5L, null, new StageTimes(1, 2, List.of(), 3),
+      new DecodedPicture(4, 2, bgr, 0));
+    Buffer wire = Buffer.buffer();
+    ProcessedFrameMessageCodec codec = new ProcessedFrameMessageCodec();
+    codec.encodeToWire(wire, frame);
+    ProcessedFrame back = codec.decodeFromWire(0, wire);
+    assertThat(back.jpeg()).isNull();
+    assertThat(back.picture().bgr()).isEqualTo(bgr);
+    assertThat(back.width()).isEqualTo(4);
+    assertThat(back.height()).isEqualTo(2);
+  }
+
+  @Test
+  void aFrameJobKeepsItsPipelineWithItsReplyFormat() {
+    PipelineSpec pipeline = PipelineSpec.fromTrustedJson(new JsonObject("{\"ops\":[],\"quality\":80,\"replyFormat\":\"vp8\"}"));
+    Buffer wire = Buffer.buffer();
+    FrameJobMessageCodec codec = new FrameJobMessageCodec();
+    codec.encodeToWire(wire, new FrameJob(Buffer.buffer(new byte[] {(byte) 0xFF, (byte) 0xD8, 9}), pipeline, 45));
+    assertThat(codec.decodeFromWire(0, wire).pipeline().replyFormat()).isEqualTo("vp8");
   }
 
   @Test
