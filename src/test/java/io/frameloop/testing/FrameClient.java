@@ -46,7 +46,8 @@ public final class FrameClient implements AutoCloseable {
     // Replies are queued as the server sent them: decoding checked every header field, so the
     // re-encoded message is byte for byte the one received.
     connection = FrameLoopClient.create(client)
-      .frameHandler(frame -> binary.add(FrameFormat.encodeReply(frame.header(), frame.jpeg())))
+      .frameHandler(frame -> binary.add(frame.header() == null ? frame.payload()
+        : FrameFormat.encode(frame.header(), frame.kind(), frame.payload())))
       .messageHandler(json::add)
       .exceptionHandler(e -> failure = e);
     WebSocketConnectOptions connect = new WebSocketConnectOptions().setPort(port).setHost("127.0.0.1").setURI(path)

@@ -1,0 +1,235 @@
+package io.frameloop.endtoend.video;
+
+import static io.frameloop.testing.Pipelines.op;
+import static io.frameloop.testing.Pipelines.ops;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.frameloop.pipeline.DecodedPicture;
+import io.frameloop.protocol.FrameFormat;
+import io.frameloop.protocol.FrameHeader;
+import io.frameloop.protocol.FrameKind;
+import io.frameloop.protocol.InboundFrame;
+import io.frameloop.testing.FrameClient;
+import io.frameloop.testing.Images;
+import io.frameloop.testing.RawWebSocket;
+import io.frameloop.testing.TestServers;
+import io.frameloop.testing.VideoChunks;
+import io.frameloop.testing.Wait;
+import io.frameloop.video.ColorSpace;
+import io.frameloop.video.OpenVideoCodecs;
+import io.frameloop.video.Vp8Decoder;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.opencv.core.Core;
+import org.opencv.core.CvType;
+import org.opencv.core.Mat;
+
+/**
+ * VP8 replies ({@code "replyFormat":"vp8"}) over a real WebSocket from a real server, for JPEG frames
+ * of the camera clip: the reply's video message first, chunks with the request's header and the
+ * video flags, decoding (with the server's own decoder) to the picture the JPEG reply shows, in
+ * order; a key chunk on request; a slow reader gets smaller chunks and a stream that still decodes;
+ * encoders released.
+ */
+@ExtendWith(VertxExtension.class)
+class VideoRepliesTest {
+
+  /** What the reply's video message says the pictures are: a canvas's colours. */
+  private static final ColorSpace REPLY = new ColorSpace("bt709", "iec61966-2-1", "bt709", true);
+  private static List<Buffer> frames;
+
+  @BeforeAll
+  static void clip() {
+    frames = new ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      frames.add(Images.jpeg(VideoChunks.cameraFrame(i)));
+    }
+  }
+
+  private static JsonObject flip(String replyFormat) {
+    return new JsonObject().put("ops", ops(op("flip").put("axis", "horizontal"))).put("quality", 90)
+      .put("replyFormat", replyFormat);
+  }
+
+  @Test
+  void vp8RepliesDecodeToTheImageTheJpegReplyShowsInOrder(Vertx vertx) {
+    int port = TestServers.start(vertx, TestServers.options()).actualPort();
+    try (FrameClient jpeg = FrameClient.connect(vertx, port); FrameClient vp8 = FrameClient.connect(vertx, port);
+         Vp8Decoder decoder = Vp8Decoder.create()) {
+      assertThat(jpeg.usePipeline(flip("jpeg")).getString("replyFormat")).isEqualTo("jpeg");
+      assertThat(vp8.usePipeline(flip("vp8")).getString("replyFormat")).isEqualTo("vp8");
+      for (int i = 0; i < frames.size(); i++) {
+        jpeg.sendFramed(i, 5000 + i, frames.get(i));
+        vp8.sendFramed(i, 5000 + i, frames.get(i));
+        InboundFrame chunk = FrameFormat.decode(vp8.nextBinary());
+        assertThat(chunk.header()).isEqualTo(new FrameHeader(i, 5000 + i));
+        assertThat(chunk.kind()).isEqualTo(i == 0 ? FrameKind.VIDEO_KEY : FrameKind.VIDEO_DELTA);
+        Mat fromVideo = mat(decoder.decode(chunk.payload(), REPLY));
+        Mat fromJpeg = Images.decode(FrameFormat.decode(jpeg.nextBinary()).jpeg());
+        try {
+          // The clip's sensor noise is what 1 Mbit/s cannot keep (as for the ingest): close, not equal.
+          assertThat(Core.PSNR(fromVideo, fromJpeg)).as("frame %d", i).isGreaterThan(26);
+        } finally {
+          fromVideo.release();
+          fromJpeg.release();
+        }
+      }
+      assertThat(vp8.next("video")).isEqualTo(new JsonObject().put("type", "video").put("direction", "reply")
+        .put("codec", "vp8").put("width", 640).put("height", 480).put("colorSpace", REPLY.toJson()));
+      JsonObject stats = vp8.quietStats(frames.size());
+      assertThat(stats.getJsonObject("output")).isEqualTo(new JsonObject().put("format", "vp8").put("width", 640)
+        .put("height", 480));
+      assertThat(stats.getLong("out")).isEqualTo(frames.size());
+      VideoIngestTest.assertCountsAddUp(stats);
+    }
+  }
+
+  @Test
+  void aBurstComesBackInOrderAsOneStreamAndAKeyComesWhenAsked(Vertx vertx) {
+    int port = TestServers.start(vertx, TestServers.options()).actualPort();
+    try (FrameClient client = FrameClient.connect(vertx, port); Vp8Decoder decoder = Vp8Decoder.create()) {
+      client.usePipeline(flip("vp8"));
+      for (int i = 0; i < frames.size(); i++) { // no waiting: the latest-wins slots drop some, never out of order
+        client.sendFramed(i, 0, frames.get(i));
+      }
+      JsonObject stats = client.quietStats(frames.size());
+      long out = stats.getLong("out");
+      long last = -1;
+      for (int i = 0; i < out; i++) {
+        InboundFrame chunk = FrameFormat.decode(client.nextBinary());
+        assertThat(chunk.header().sequence()).isGreaterThan(last);
+        last = chunk.header().sequence();
+        assertThat(chunk.kind().key()).as("chunk %d", i).isEqualTo(i == 0);
+        assertPictureOf(decoder.decode(chunk.payload(), REPLY), (int) last);
+      }
+      VideoIngestTest.assertCountsAddUp(stats);
+      // The client lost a chunk, say: it asks, and the next chunk is a key.
+      client.sendJson(new JsonObject().put("type", "keyframe"));
+      client.sendFramed(100, 0, frames.get(3));
+      InboundFrame key = FrameFormat.decode(client.nextBinary());
+      assertThat(key.kind()).isEqualTo(FrameKind.VIDEO_KEY);
+      try (Vp8Decoder fresh = Vp8Decoder.create()) {
+        assertPictureOf(fresh.decode(key.payload(), REPLY), 3);
+      }
+      client.sendFramed(101, 0, frames.get(4));
+      assertThat(FrameFormat.decode(client.nextBinary()).kind()).isEqualTo(FrameKind.VIDEO_DELTA);
+    }
+  }
+
+  @Test
+  void anUnknownReplyFormatIsABadPipelineAndTheSessionGoesOn(Vertx vertx) {
+    int port = TestServers.start(vertx, TestServers.options()).actualPort();
+    try (FrameClient client = FrameClient.connect(vertx, port)) {
+      client.sendJson(flip("h264").put("type", "pipeline"));
+      JsonObject error = client.nextOf("pipeline", "error");
+      assertThat(error.getString("code")).isEqualTo("bad_pipeline");
+      assertThat(error.getString("message")).contains("replyFormat").contains("jpeg").contains("vp8");
+      client.sendFramed(1, 0, frames.get(0));
+      assertThat(FrameFormat.decode(client.nextBinary()).kind()).isEqualTo(FrameKind.JPEG); // the old pipeline still
+    }
+  }
+
+  @Test
+  void aSlowReaderGetsSmallerChunksBeforeAnyFrameIsDroppedAndTheStreamStillDecodes(Vertx vertx) throws Exception {
+    int port = TestServers.start(vertx, TestServers.options(o -> {
+      o.getSessionOptions().setMaxFps(0).setWriteQueueMaxBytes(48 * 1024);
+      o.getHttpServerOptions().setSendBufferSize(16 * 1024); // the kernel must not soak up what the client leaves unread
+    })).actualPort();
+    int count = 90;
+    try (RawWebSocket client = RawWebSocket.connect(port, "/frames", 16 * 1024); Vp8Decoder decoder = Vp8Decoder.create()) {
+      client.send(RawWebSocket.TEXT, flip("vp8").put("type", "pipeline").encode().getBytes());
+      // Frame 0 read at once: the session's encoder is made and warm before the client stops reading.
+      client.send(RawWebSocket.BINARY, FrameFormat.encode(new FrameHeader(0, 0), frames.get(0)).getBytes());
+      List<InboundFrame> chunks = new ArrayList<>();
+      boolean described = false;
+      while (chunks.isEmpty()) {
+        RawWebSocket.Message message = client.readMessage();
+        if (message.opcode() == RawWebSocket.BINARY) {
+          assertThat(described).as("the reply's video message before its first chunk").isTrue();
+          chunks.add(FrameFormat.decode(Buffer.buffer(message.payload())));
+        } else {
+          JsonObject json = new JsonObject(message.text());
+          described |= "video".equals(json.getString("type")) && "reply".equals(json.getString("direction"));
+        }
+      }
+      for (int seq = 1; seq < count; seq++) {
+        client.send(RawWebSocket.BINARY, FrameFormat.encode(new FrameHeader(seq, 0), frames.get(seq % frames.size())).getBytes());
+        Thread.sleep(60); // read by no one for now
+      }
+      JsonObject last = null;
+      while (last == null || last.getLong("in") != count || last.getInteger("pending") != 0) {
+        RawWebSocket.Message message = client.readMessage();
+        assertThat(message).as("the connection stays open").isNotNull();
+        if (message.opcode() == RawWebSocket.BINARY) {
+          chunks.add(FrameFormat.decode(Buffer.buffer(message.payload())));
+        } else if (message.text().contains("\"stats\"")) {
+          last = new JsonObject(message.text());
+        }
+      }
+      long firstMissing = 0;
+      for (InboundFrame chunk : chunks) {
+        if (chunk.header().sequence() != firstMissing) {
+          break;
+        }
+        firstMissing++;
+      }
+      int firstDelta = chunks.get(1).payload().length();
+      long firstSmaller = chunks.stream().filter(c -> !c.kind().key() && c.payload().length() < firstDelta / 2)
+        .mapToLong(c -> c.header().sequence()).findFirst()
+        .orElseThrow(() -> new AssertionError("no delta at a lower bitrate: " + chunks.stream()
+          .map(c -> c.header().sequence() + (c.kind().key() ? "k" : "") + ":" + c.payload().length()).toList()));
+      assertThat(firstSmaller).as("a smaller chunk before the first unanswered frame").isLessThan(firstMissing);
+      // Every chunk sent decodes in turn, to the picture of its own frame: no delta went missing.
+      for (InboundFrame chunk : chunks) {
+        assertPictureOf(decoder.decode(chunk.payload(), REPLY), (int) chunk.header().sequence() % frames.size(), 20);
+      }
+      VideoIngestTest.assertCountsAddUp(last);
+      assertThat(last.getLong("out")).isEqualTo(chunks.size());
+    }
+  }
+
+  @Test
+  void encodersAreCountedAndReleasedWhenSessionsEnd(Vertx vertx) {
+    int port = TestServers.start(vertx, TestServers.options()).actualPort();
+    long before = OpenVideoCodecs.encoders();
+    for (int session = 0; session < 3; session++) {
+      try (FrameClient client = FrameClient.connect(vertx, port)) {
+        client.usePipeline(flip("vp8"));
+        client.sendFramed(0, 0, frames.get(0));
+        client.nextBinary();
+        assertThat(OpenVideoCodecs.encoders()).isGreaterThan(before);
+      }
+    }
+    Wait.until("the sessions' encoders to be closed", () -> OpenVideoCodecs.encoders() == before);
+  }
+
+  private static void assertPictureOf(DecodedPicture picture, int frame) {
+    assertPictureOf(picture, frame, 26);
+  }
+
+  /** The picture is frame {@code frame} of the clip, flipped, within {@code minPsnr} dB. */
+  private static void assertPictureOf(DecodedPicture picture, int frame, double minPsnr) {
+    Mat decoded = mat(picture);
+    Mat expected = VideoChunks.cameraFrame(frame);
+    try {
+      Core.flip(expected, expected, 1);
+      assertThat(Core.PSNR(decoded, expected)).as("picture of frame %d", frame).isGreaterThan(minPsnr);
+    } finally {
+      decoded.release();
+      expected.release();
+    }
+  }
+
+  private static Mat mat(DecodedPicture picture) {
+    Mat mat = new Mat(picture.height(), picture.width(), CvType.CV_8UC3);
+    mat.put(0, 0, picture.bgr());
+    return mat;
+  }
+}
