@@ -4,6 +4,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.frameloop.protocol.FrameKind;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -33,6 +34,7 @@ public final class Recording {
   // Event loop only.
   private long acceptedBytes;
   private int pipelineChanges;
+  private int videoChanges;
   private boolean stopped;
   // Written by the writer, read by the session.
   private volatile long framesWritten;
@@ -65,6 +67,11 @@ public final class Recording {
    * @return null, or why the recording must stop now (its size limit, a write that failed)
    */
   public String frame(long sequence, Long clientTimestamp, Buffer jpeg, long arrivedNanos) {
+    return frame(sequence, clientTimestamp, jpeg, FrameKind.JPEG, arrivedNanos);
+  }
+
+  /** As {@link #frame(long, Long, Buffer, long)}, for a frame of this kind: a JPEG or a video chunk. */
+  public String frame(long sequence, Long clientTimestamp, Buffer jpeg, FrameKind kind, long arrivedNanos) {
     if (failure != null) {
       return failure;
     }
@@ -77,7 +84,7 @@ public final class Recording {
       // The writer gets its own copy: it must not depend on what happens to the session's buffer.
       byte[] bytes = jpeg.getBytes();
       return () -> write(() -> {
-        files.frame(sequence, clientTimestamp, arrivalMicros, bytes);
+        files.frame(sequence, clientTimestamp, arrivalMicros, bytes, kind);
         bytesWritten += cost;
         framesWritten++;
       });
@@ -96,6 +103,16 @@ public final class Recording {
     }
     long arrivalMicros = micros(arrivedNanos);
     writer.submit(() -> write(() -> files.pipelineChange(arrivalMicros, pipeline)));
+    return null;
+  }
+
+  /** Records the session's video configuration (the normalized {@code video} answer); null, or why the recording must stop. */
+  public String videoChange(JsonObject video, long arrivedNanos) {
+    if (++videoChanges > MAX_PIPELINE_CHANGES) {
+      return "the session changed its video more than " + MAX_PIPELINE_CHANGES + " times while recording";
+    }
+    long arrivalMicros = micros(arrivedNanos);
+    writer.submit(() -> write(() -> files.videoChange(arrivalMicros, video)));
     return null;
   }
 

@@ -1,5 +1,6 @@
 package io.frameloop.record;
 
+import io.frameloop.protocol.FrameKind;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.BufferedWriter;
@@ -20,6 +21,7 @@ final class RecordingFiles {
   private final Path dir;
   private final JsonObject session;
   private final JsonArray pipelineChanges = new JsonArray();
+  private final JsonArray videoChanges = new JsonArray();
   private final BufferedWriter index;
   private long frames;
 
@@ -66,12 +68,12 @@ final class RecordingFiles {
     return new RecordingFiles(dir, session);
   }
 
-  /** Writes one frame's JPEG, unchanged, and its index row. */
-  void frame(long sequence, Long clientTimestamp, long arrivalMicros, byte[] jpeg) throws IOException {
-    String file = RecordingFormat.frameFile(++frames);
+  /** Writes one frame's JPEG (or video chunk), unchanged, and its index row. */
+  void frame(long sequence, Long clientTimestamp, long arrivalMicros, byte[] jpeg, FrameKind kind) throws IOException {
+    String file = kind.video() ? RecordingFormat.chunkFile(++frames) : RecordingFormat.frameFile(++frames);
     Files.write(dir.resolve(file), jpeg, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
     index.write((sequence < 0 ? "" : Long.toString(sequence)) + "," + (clientTimestamp == null ? "" : clientTimestamp)
-      + "," + RecordingFormat.millis(arrivalMicros) + "," + jpeg.length + "," + file);
+      + "," + RecordingFormat.millis(arrivalMicros) + "," + jpeg.length + "," + file + "," + kind.flags());
     index.newLine();
     index.flush(); // a server that dies mid-recording leaves a readable recording
   }
@@ -81,6 +83,11 @@ final class RecordingFiles {
       .put("pipeline", pipeline));
   }
 
+  void videoChange(long arrivalMicros, JsonObject video) {
+    videoChanges.add(new JsonObject().put("arrival_ms", Double.parseDouble(RecordingFormat.millis(arrivalMicros)))
+      .put("video", video));
+  }
+
   /**
    * Writes the final {@code session.json} with the changes and {@code summary}, and closes the
    * index whether or not that write succeeds.
@@ -88,6 +95,9 @@ final class RecordingFiles {
   void close(JsonObject summary) throws IOException {
     try {
       session.put("pipelineChanges", pipelineChanges).mergeIn(summary);
+      if (!videoChanges.isEmpty()) {
+        session.put("videoChanges", videoChanges);
+      }
       writeSession();
     } finally {
       index.close();

@@ -5,20 +5,24 @@ import java.util.regex.Pattern;
 
 /**
  * The layout of a recording, one directory: {@code 000001.jpg}, {@code 000002.jpg}... (each frame's
- * JPEG exactly as it arrived), {@code index.csv} (one row per frame, in arrival order) and
- * {@code session.json} (when and by what it was recorded, the pipeline and its changes, the
- * counts). Plain files any tool reads: an image viewer, a spreadsheet, ffmpeg's image2 demuxer.
+ * JPEG exactly as it arrived; a video chunk's bytes in {@code 000003.vp8}), {@code index.csv} (one
+ * row per frame, in arrival order, with its header flags: 0 JPEG, 1 video delta, 3 video key) and
+ * {@code session.json} (when and by what it was recorded, the pipeline and its changes, the video
+ * configurations, the counts). A recording's video starts at a key chunk, so a replay can too. Plain files any tool reads: an image viewer, a spreadsheet, ffmpeg's image2 demuxer.
  */
 public final class RecordingFormat {
 
   public static final String INDEX = "index.csv";
   public static final String SESSION = "session.json";
   public static final String FORMAT = "frameloop-recording";
-  public static final int VERSION = 1;
+  /** 2: the index's {@code flags} column, video chunks and {@code videoChanges}. */
+  public static final int VERSION = 2;
   /** {@code seq} and {@code client_timestamp} are empty for a bare frame (no header). */
-  public static final String INDEX_HEADER = "seq,client_timestamp,arrival_ms,bytes,file";
+  public static final String INDEX_HEADER = "seq,client_timestamp,arrival_ms,bytes,file,flags";
+  /** Version 1's index, without {@code flags} (JPEG frames only): still read. */
+  public static final String INDEX_HEADER_V1 = "seq,client_timestamp,arrival_ms,bytes,file";
   /** A frame's file name: only digits chosen by the server, never anything the client sent. */
-  public static final Pattern FRAME_FILE = Pattern.compile("[0-9]{6,10}\\.jpg");
+  public static final Pattern FRAME_FILE = Pattern.compile("[0-9]{6,10}\\.(jpg|vp8)");
   /** What a frame's file takes on disk at least, however small its JPEG: one file-system block (and an inode). */
   public static final int MIN_FRAME_FILE_BYTES = 4096;
   /** What one frame's index row (up to about 90 bytes) and directory entry are counted as. */
@@ -39,6 +43,11 @@ public final class RecordingFormat {
   /** The file name of the recording's {@code number}th frame (from 1). */
   public static String frameFile(long number) {
     return String.format(Locale.ROOT, "%06d.jpg", number);
+  }
+
+  /** The file name of the recording's {@code number}th frame when it is a VP8 chunk. */
+  public static String chunkFile(long number) {
+    return String.format(Locale.ROOT, "%06d.vp8", number);
   }
 
   /** Milliseconds with microsecond precision, as {@code arrival_ms} is written. */

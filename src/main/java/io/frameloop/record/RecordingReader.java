@@ -1,5 +1,6 @@
 package io.frameloop.record;
 
+import io.frameloop.protocol.FrameKind;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
@@ -9,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /** Reads a recording written by the server (see {@link RecordingFormat}). */
@@ -20,8 +22,18 @@ public final class RecordingReader {
    * @param sequence        the client's sequence number, -1 for a bare frame
    * @param clientTimestamp the client's timestamp, null for a bare frame
    * @param arrivalMicros   when it arrived, from the recording's start
+   * @param payload         the JPEG, or the video chunk
+   * @param kind            which: the header flags it arrived with
    */
-  public record Frame(long sequence, Long clientTimestamp, long arrivalMicros, Buffer jpeg) {
+  public record Frame(long sequence, Long clientTimestamp, long arrivalMicros, Buffer payload, FrameKind kind) {
+
+    /** The JPEG of a JPEG frame. */
+    public Buffer jpeg() {
+      if (kind.video()) {
+        throw new IllegalStateException("a video chunk, not a JPEG");
+      }
+      return payload;
+    }
   }
 
   /** A recording: its frames in arrival order and its {@code session.json}. */
@@ -45,7 +57,7 @@ public final class RecordingReader {
     try {
       JsonObject session = new JsonObject(Files.readString(dir.resolve(RecordingFormat.SESSION), StandardCharsets.UTF_8));
       List<String> rows = Files.readAllLines(dir.resolve(RecordingFormat.INDEX), StandardCharsets.UTF_8);
-      if (rows.isEmpty() || !rows.get(0).equals(RecordingFormat.INDEX_HEADER)) {
+      if (rows.isEmpty() || !rows.get(0).equals(RecordingFormat.INDEX_HEADER) && !rows.get(0).equals(RecordingFormat.INDEX_HEADER_V1)) {
         throw new IllegalArgumentException(dir.resolve(RecordingFormat.INDEX) + ": the first line must be "
           + RecordingFormat.INDEX_HEADER);
       }
@@ -66,8 +78,13 @@ public final class RecordingReader {
   private static Frame frame(Path dir, String row, int line) throws IOException {
     String[] fields = row.split(",", -1);
     String where = dir.resolve(RecordingFormat.INDEX) + " line " + line;
-    if (fields.length != 5 || !RecordingFormat.FRAME_FILE.matcher(fields[4]).matches()) {
+    if (fields.length != 5 && fields.length != 6 || !RecordingFormat.FRAME_FILE.matcher(fields[4]).matches()) {
       throw new IllegalArgumentException(where + ": expected " + RecordingFormat.INDEX_HEADER + " with a file like 000001.jpg");
+    }
+    FrameKind kind = FrameKind.JPEG; // a version 1 row: no flags
+    if (fields.length == 6) {
+      kind = Arrays.stream(FrameKind.values()).filter(k -> Integer.toString(k.flags()).equals(fields[5])).findFirst()
+        .orElseThrow(() -> new IllegalArgumentException(where + ": flags " + fields[5] + " are none of 0, 1, 3"));
     }
     try {
       long sequence = fields[0].isEmpty() ? -1 : Long.parseLong(fields[0]);
@@ -77,7 +94,7 @@ public final class RecordingReader {
       if (jpeg.length != Integer.parseInt(fields[3])) {
         throw new IllegalArgumentException(where + ": " + fields[4] + " has " + jpeg.length + " bytes, the index says " + fields[3]);
       }
-      return new Frame(sequence, timestamp, arrivalMicros, Buffer.buffer(jpeg));
+      return new Frame(sequence, timestamp, arrivalMicros, Buffer.buffer(jpeg), kind);
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(where + ": " + e.getMessage());
     }

@@ -102,6 +102,10 @@ public record FrameSource(String description, List<Buffer> frames, RecordedTimin
     if (recorded.frames().isEmpty()) {
       throw new IllegalArgumentException("--source " + dir + ": the recording has no frames");
     }
+    if (recorded.frames().stream().anyMatch(frame -> frame.kind().video())) {
+      throw new IllegalArgumentException("--source " + dir + ": the recording has video chunks, which the replay client"
+        + " does not send yet");
+    }
     RecordedTiming timing = RecordedTiming.of(recorded);
     return new FrameSource(String.format(Locale.ROOT, "recording %s: %d frames over %.1f s, %d pipeline changes",
       recorded.session().getValue("id", dir.getFileName().toString()), recorded.frames().size(),

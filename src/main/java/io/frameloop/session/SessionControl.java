@@ -78,7 +78,13 @@ final class SessionControl {
       }
     }
     if (message instanceof ClientMessage.SetVideo request) {
-      return video.configure(request.video());
+      JsonObject answer = video.configure(request.video());
+      if ("video".equals(answer.getString("type"))) {
+        JsonObject config = answer.copy();
+        config.remove("type");
+        recorder.videoChanged(config);
+      }
+      return answer;
     }
     if (message instanceof ClientMessage.RequestKeyframe) {
       keyframeRequested.run(); // no answer: the key chunk is the answer

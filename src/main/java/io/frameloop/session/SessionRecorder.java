@@ -20,6 +20,10 @@ final class SessionRecorder {
   /** Sends the session a message of the recorder's own (a recording stopped by the server). */
   private final Consumer<JsonObject> notify;
   private Recording recording;
+  /** The session's video configuration (the normalized answer), recorded first in every recording; null before one. */
+  private JsonObject video;
+  /** Whether the running recording still waits for a key chunk to start its video at. */
+  private boolean awaitingKey;
   private boolean starting;
   private boolean closed;
 
@@ -59,6 +63,10 @@ final class SessionRecorder {
         return null;
       }
       recording = started;
+      awaitingKey = true;
+      if (video != null) {
+        stopIf(started.videoChange(video, System.nanoTime()));
+      }
       return ServerMessages.record(true, started.describe());
     }).recover(failure -> {
       starting = false;
@@ -68,9 +76,24 @@ final class SessionRecorder {
   }
 
   void frame(InboundFrame frame, long arrivedNanos) {
-    if (recording != null && !frame.kind().video()) { // video chunks are not recorded yet
-      stopIf(recording.frame(frame.sequence(), frame.header() == null ? null : frame.header().timestamp(), frame.jpeg(),
-        arrivedNanos));
+    if (recording == null) {
+      return;
+    }
+    if (frame.kind().video()) {
+      if (awaitingKey && !frame.kind().key()) {
+        return; // a delta before the recording's first key: no replay could decode it
+      }
+      awaitingKey = false;
+    }
+    stopIf(recording.frame(frame.sequence(), frame.header() == null ? null : frame.header().timestamp(), frame.payload(),
+      frame.kind(), arrivedNanos));
+  }
+
+  /** The session's new video configuration (the normalized {@code video} answer, without its type). */
+  void videoChanged(JsonObject config) {
+    video = config;
+    if (recording != null) {
+      stopIf(recording.videoChange(config, System.nanoTime()));
     }
   }
 

@@ -157,6 +157,13 @@ final class VideoInput {
       } catch (VideoDecodeException e) {
         return e.getMessage();
       }
+      // Decoded pictures wait on the heap: a stream's may not be larger than it said they would be.
+      int width = Vp8KeyFrames.width(frame.payload());
+      int height = Vp8KeyFrames.height(frame.payload());
+      if (width != config.width() || height != config.height()) {
+        return "the key chunk is " + width + "x" + height + ", the video message declared " + config.width() + "x"
+          + config.height() + ": send a video message with the new size before its first key chunk";
+      }
     }
     return null;
   }

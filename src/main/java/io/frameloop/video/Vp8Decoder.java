@@ -56,6 +56,7 @@ public final class Vp8Decoder implements AutoCloseable {
    * @throws VideoDecodeException when the decoder refuses the chunk (the stream needs a key chunk then)
    */
   public DecodedPicture decode(Buffer chunk, ColorSpace colorSpace) {
+    CodecThreads.refuseEventLoop();
     long start = System.nanoTime();
     byte[] bytes = chunk.getBytes();
     int made = avcodec.av_new_packet(packet, bytes.length);

@@ -104,6 +104,7 @@ public final class Vp8Encoder implements AutoCloseable {
    * @param key whether to make a key chunk (the first chunk always is one)
    */
   public EncodedChunk encode(Mat bgr, boolean key) {
+    CodecThreads.refuseEventLoop();
     if (bgr.cols() != width || bgr.rows() != height || bgr.type() != CvType.CV_8UC3) {
       throw new IllegalArgumentException("this encoder takes " + width + "x" + height + " BGR pictures, not "
         + bgr.cols() + "x" + bgr.rows() + " of type " + CvType.typeToString(bgr.type()));

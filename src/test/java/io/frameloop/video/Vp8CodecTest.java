@@ -9,6 +9,7 @@ import io.frameloop.pipeline.ImageLimits;
 import io.frameloop.testing.Images;
 import io.frameloop.testing.VideoChunks;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -125,5 +126,16 @@ class Vp8CodecTest {
     double psnr = Core.PSNR(decoded, expected);
     decoded.release();
     return psnr;
+  }
+
+  @Test
+  void encoderOptionsReadTheirJsonStrictly() {
+    Vp8EncoderOptions options = new Vp8EncoderOptions(new JsonObject().put("bitrate", 500_000).put("cpuUsed", 12));
+    assertThat(options.getBitrate()).isEqualTo(500_000);
+    assertThat(options.getCpuUsed()).isEqualTo(12);
+    assertThat(options.getMaxIntraRate()).isEqualTo(Vp8EncoderOptions.DEFAULT_MAX_INTRA_RATE);
+    assertThat(new Vp8EncoderOptions(options.toJson()).toJson()).isEqualTo(options.toJson());
+    assertThatThrownBy(() -> new Vp8EncoderOptions(new JsonObject().put("cpuUsed", 20))).hasMessageContaining("cpuUsed");
+    assertThatThrownBy(() -> Vp8Encoder.create(641, 480, ColorSpace.VP8_DEFAULT, options)).hasMessageContaining("even");
   }
 }

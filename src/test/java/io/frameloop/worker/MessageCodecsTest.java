@@ -71,4 +71,27 @@ class MessageCodecsTest {
     assertThat(back.pipeline()).isEqualTo(pipeline);
     assertThat(back.quality()).isEqualTo(45);
   }
+
+  @Test
+  void aDecodedVideoPictureTravelsToARemoteWorkerAsRawPixels() {
+    PipelineSpec pipeline = PipelineSpec.fromTrustedJson(new JsonObject("{\"ops\":[],\"quality\":70}"));
+    byte[] pixels = new byte[4 * 2 * 3];
+    for (int i = 0; i < pixels.length; i++) {
+      pixels[i] = (byte) (i * 7);
+    }
+    FrameJob job = FrameJob.ofPicture(new DecodedPicture(4, 2, pixels, 1234), pipeline, 60);
+    Buffer wire = Buffer.buffer();
+    FrameJobMessageCodec codec = new FrameJobMessageCodec();
+    codec.encodeToWire(wire, job);
+    // Behind something else in the buffer, as the event bus writes it.
+    FrameJob back = codec.decodeFromWire(3, Buffer.buffer("abc").appendBuffer(wire));
+    assertThat(back.jpeg()).isNull();
+    assertThat(back.picture().width()).isEqualTo(4);
+    assertThat(back.picture().height()).isEqualTo(2);
+    assertThat(back.picture().bgr()).isEqualTo(pixels);
+    assertThat(back.picture().decodeNanos()).isEqualTo(1234);
+    assertThat(back.pipeline()).isEqualTo(pipeline);
+    assertThat(back.quality()).isEqualTo(60);
+    assertThat(codec.transform(job)).as("locally: the object itself").isSameAs(job);
+  }
 }

@@ -87,6 +87,20 @@ class VideoBadChunksTest {
   }
 
   @Test
+  void aKeyChunkOfAnotherSizeThanTheDeclaredOneIsRefusedBeforeDecoding(Vertx vertx) {
+    try (FrameClient client = session(vertx)) {
+      Buffer larger = chunks.get(0).data().copy().setUnsignedShortLE(6, 1280).setUnsignedShortLE(8, 960);
+      client.sendBinary(VideoChunks.message(0, true, larger));
+      JsonObject error = client.next("error");
+      assertThat(error.getString("message")).isEqualTo("the key chunk is 1280x960, the video message declared 640x480:"
+        + " send a video message with the new size before its first key chunk");
+      assertThat(client.next("keyframe").getString("reason")).isEqualTo("decode_error");
+      client.sendBinary(VideoChunks.message(1, 0, chunks.get(0)));
+      assertPicture(client);
+    }
+  }
+
+  @Test
   void badVideoMessagesGetBadVideoAndKeepTheStreamAsItWas(Vertx vertx) {
     try (FrameClient client = session(vertx)) {
       client.sendBinary(VideoChunks.message(0, 0, chunks.get(0)));
@@ -155,6 +169,10 @@ class VideoBadChunksTest {
   }
 
   private FrameClient session(Vertx vertx) {
+    return session(vertx, port);
+  }
+
+  static FrameClient session(Vertx vertx, int port) {
     FrameClient client = FrameClient.connect(vertx, port);
     client.usePipeline(new JsonObject().put("ops", ops()));
     client.sendJson(VideoChunks.config(VideoChunks.CANVAS));
@@ -168,7 +186,7 @@ class VideoBadChunksTest {
     assertThat(error.getString("message")).contains(message);
   }
 
-  private static void assertPicture(FrameClient client) {
+  static void assertPicture(FrameClient client) {
     Mat picture = Images.decode(FrameFormat.decode(client.nextBinary()).jpeg());
     assertThat(picture.cols()).isEqualTo(640);
     assertThat(picture.rows()).isEqualTo(480);

@@ -12,10 +12,13 @@ import io.frameloop.testing.VideoChunks;
 import io.frameloop.testing.Wait;
 import io.frameloop.video.EncodedChunk;
 import io.frameloop.video.OpenVideoCodecs;
+import io.frameloop.video.Vp8Encoder;
+import io.frameloop.video.Vp8EncoderOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -23,6 +26,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.opencv.core.Core;
 import org.opencv.core.Mat;
+import org.opencv.core.Size;
+import org.opencv.imgproc.Imgproc;
 
 /**
  * VP8 video in, processed JPEG out, over a real WebSocket to a real server, with real chunks of the
@@ -73,6 +78,27 @@ class VideoIngestTest {
       assertThat(stats.getJsonObject("input")).isEqualTo(new JsonObject().put("format", "vp8").put("width", 640).put("height", 480));
       assertThat(stats.getJsonObject("output")).isEqualTo(new JsonObject().put("format", "jpeg").put("width", 640).put("height", 480));
       assertCountsAddUp(stats);
+    }
+  }
+
+  @Test
+  void aChunksDecodeStageIncludesItsVideoDecode(Vertx vertx) {
+    try (FrameClient client = FrameClient.connect(vertx, port)) {
+      client.usePipeline(new JsonObject().put("ops", ops()));
+      client.sendJson(new JsonObject().put("type", "timings").put("enabled", true));
+      client.next("timings");
+      configure(client);
+      send(client, 0);
+      client.nextBinary();
+      JsonObject stats = client.nextStats(s -> s.containsKey("timings") && !s.getJsonArray("timings").isEmpty());
+      JsonArray timing = stats.getJsonArray("timings").getJsonArray(0);
+      long processing = timing.getLong(1);
+      long decode = timing.getLong(3);
+      long encode = timing.getLong(4);
+      assertThat(timing.getLong(0)).isZero();
+      // The VP8 decode and colour conversion ran before the worker: they are in the decode stage and the processing time.
+      assertThat(decode).isPositive();
+      assertThat(decode + encode + timing.getLong(6)).as(timing.encode()).isLessThanOrEqualTo(processing + 1);
     }
   }
 
@@ -131,6 +157,43 @@ class VideoIngestTest {
       client.sendBinary(VideoChunks.message(2, 0, chunks.get(0)));
       assertReplyLooksLike(client, 0);
       JsonObject stats = client.quietStats(2);
+      assertThat(stats.getJsonObject("dropped").getLong("awaiting_key")).isEqualTo(1);
+      assertCountsAddUp(stats);
+    }
+  }
+
+  @Test
+  void aReconfiguredStreamStartsAtItsKeyAndItsPicturesHaveTheNewSize(Vertx vertx) {
+    List<EncodedChunk> small = new ArrayList<>();
+    try (Vp8Encoder encoder = Vp8Encoder.create(320, 240, VideoChunks.CANVAS, new Vp8EncoderOptions())) {
+      for (int i = 0; i < 3; i++) {
+        Mat frame = VideoChunks.cameraFrame(i);
+        Mat half = new Mat();
+        Imgproc.resize(frame, half, new Size(320, 240), 0, 0, Imgproc.INTER_AREA);
+        small.add(encoder.encode(half, i == 0));
+        frame.release();
+        half.release();
+      }
+    }
+    try (FrameClient client = FrameClient.connect(vertx, port)) {
+      client.usePipeline(new JsonObject().put("ops", ops()));
+      configure(client);
+      send(client, 0);
+      assertReplyLooksLike(client, 0);
+      client.sendJson(VideoChunks.config(320, 240, VideoChunks.CANVAS));
+      assertThat(client.next("video").getInteger("width")).isEqualTo(320);
+      // A delta of the old stream after the reconfigure: the new stream starts at a key.
+      send(client, 1);
+      assertThat(client.next("keyframe").getString("reason")).isEqualTo("no_key");
+      for (int i = 0; i < small.size(); i++) {
+        client.sendBinary(VideoChunks.message(2 + i, 0, small.get(i)));
+        Mat picture = Images.decode(FrameFormat.decode(client.nextBinary()).jpeg());
+        assertThat(picture.cols()).isEqualTo(320);
+        assertThat(picture.rows()).isEqualTo(240);
+        picture.release();
+      }
+      JsonObject stats = client.quietStats(5);
+      assertThat(stats.getJsonObject("input")).isEqualTo(new JsonObject().put("format", "vp8").put("width", 320).put("height", 240));
       assertThat(stats.getJsonObject("dropped").getLong("awaiting_key")).isEqualTo(1);
       assertCountsAddUp(stats);
     }
