@@ -41,7 +41,7 @@ public final class ServerMessages {
       .put("ops", ops)
       .put("pipeline", pipeline.getJsonArray("ops"))
       .put("quality", pipeline.getInteger("quality"))
-      .put("replyFormat", pipeline.getString("replyFormat"))
+      .put("replyFormat", pipeline.getString("replyFormat", "jpeg"))
       .put("limits", limits.toJson())
       .put("recording", recording)
       .put("video", video);
