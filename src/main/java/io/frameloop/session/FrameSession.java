@@ -289,6 +289,7 @@ public final class FrameSession implements FrameScheduler.Turn, MessageAssembler
         + " bytes, over the limit of " + options.getMaxMessageBytes() + ": lower the quality or the size");
       return;
     }
+    replies.interrupted(); // a later VP8 reply starts a new stream
     Buffer reply = FrameFormat.encodeReply(frame.frame().header(), processed.jpeg());
     if (output.frame(reply)) {
       stats.frameOut(reply.length());
@@ -303,6 +304,11 @@ public final class FrameSession implements FrameScheduler.Turn, MessageAssembler
    * is behind (an encoded chunk is always sent: a missing delta would corrupt the stream).
    */
   private void replyVideo(Pending frame, ProcessedFrame processed) {
+    if (!services.video().encode().contains(VideoSupport.VP8)) { // a configured pipeline asked for them
+      frameError(ServerMessages.SERVER_ERROR, frame.frame().sequence(), "VP8 replies are unavailable on this server ("
+        + services.video().unavailable() + "): configure \"replyFormat\":\"jpeg\"");
+      return;
+    }
     if (output.behind()) {
       stats.drop(DropReason.SLOW_CLIENT);
       return;

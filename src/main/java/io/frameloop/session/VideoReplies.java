@@ -107,6 +107,16 @@ final class VideoReplies<T> {
     keyWanted = true;
   }
 
+  /**
+   * Replies went out as JPEGs meanwhile (the pipeline changed): a client back on VP8 replies starts
+   * a new stream, so the next chunk is a key chunk after a new reply {@code video} message.
+   */
+  void interrupted() {
+    keyWanted = true;
+    announcedWidth = 0;
+    announcedHeight = 0;
+  }
+
   /** Pictures taken and not yet sent or dropped: pending in the session's counts. */
   int pending() {
     return (encoding ? 1 : 0) + (waiting != null ? 1 : 0);
