@@ -132,6 +132,35 @@ class VideoRepliesTest {
   }
 
   @Test
+  void greyOddSizedPicturesComeAsEvenColourChunksAndAStreamAfterJpegRepliesStartsAtAKey(Vertx vertx) {
+    int port = TestServers.start(vertx, TestServers.options()).actualPort();
+    JsonObject grey = new JsonObject().put("ops", ops(op("resize").put("width", 321), op("gray"))).put("replyFormat", "vp8");
+    try (FrameClient client = FrameClient.connect(vertx, port)) {
+      client.usePipeline(grey);
+      for (int round = 0; round < 2; round++) {
+        client.sendFramed(10 * round, 0, frames.get(0));
+        InboundFrame key = FrameFormat.decode(client.nextBinary());
+        assertThat(key.kind()).as("round %d", round).isEqualTo(FrameKind.VIDEO_KEY);
+        JsonObject described = client.next("video");
+        assertThat(described.getInteger("width")).isEqualTo(320); // 321 wide, 241 high: cut to even
+        assertThat(described.getInteger("height")).isEqualTo(240);
+        try (Vp8Decoder decoder = Vp8Decoder.create()) {
+          DecodedPicture picture = decoder.decode(key.payload(), REPLY);
+          assertThat(picture.width()).isEqualTo(320);
+          assertThat(picture.height()).isEqualTo(240);
+        }
+        client.sendFramed(10 * round + 1, 0, frames.get(1));
+        assertThat(FrameFormat.decode(client.nextBinary()).kind()).isEqualTo(FrameKind.VIDEO_DELTA);
+        // JPEG replies for a while, then VP8 again: a new stream, announced again.
+        client.usePipeline(grey.copy().put("replyFormat", "jpeg"));
+        client.sendFramed(10 * round + 2, 0, frames.get(2));
+        assertThat(FrameFormat.decode(client.nextBinary()).kind()).isEqualTo(FrameKind.JPEG);
+        client.usePipeline(grey);
+      }
+    }
+  }
+
+  @Test
   void anUnknownReplyFormatIsABadPipelineAndTheSessionGoesOn(Vertx vertx) {
     int port = TestServers.start(vertx, TestServers.options()).actualPort();
     try (FrameClient client = FrameClient.connect(vertx, port)) {
