@@ -26,9 +26,11 @@ import { Adaptation } from './adaptation.js';
 import { StageTimings } from './stage-timings.js';
 import { CameraCapture } from './camera-capture.js';
 import { effectiveMaxFps, fitToLimits, fitsInMessage } from './limits.js';
+import { isVideoChunk, readVideoChunk } from './video-reply-decoder.js';
 
 export { HEADER_BYTES, SUBPROTOCOL, encodeHeader, decodeHeader } from './frame-header.js';
 export { percentile, RecentSamples } from './percentile.js';
+export { VideoReplyDecoder } from './video-reply-decoder.js';
 
 const TICK_MS = 200; // the controller decides at most once a second; ticking more often keeps it on time
 const CONFIG_TIMEOUT_MS = 5000;
@@ -198,6 +200,7 @@ export class FrameLoopClient extends EventTarget {
     };
     socket.onmessage = (event) => {
       if (typeof event.data === 'string') this.onControl(JSON.parse(event.data));
+      else if (isVideoChunk(event.data)) this.onVideoReply(event.data);
       else this.onReply(event.data);
     };
     socket.onclose = (event) => this.onClose(socket, event, session);
@@ -276,6 +279,9 @@ export class FrameLoopClient extends EventTarget {
       case 'record':
         this.emit('record', message);
         break;
+      case 'video':
+        this.emit('video', message); // "direction":"reply": the VP8 reply stream's size and colour space
+        break;
       case 'error':
         if (message.seq !== undefined) {
           this.credits.settle(message.seq);
@@ -312,6 +318,28 @@ export class FrameLoopClient extends EventTarget {
       width: sent.width, height: sent.height, quality: sent.quality,
     });
     this.schedulePump(0);
+  }
+
+  // A VP8 reply chunk ("replyFormat":"vp8"): settled like a JPEG reply, handed on as 'videoChunk' for a
+  // VideoReplyDecoder (video-reply-decoder.js), in order.
+  onVideoReply(data) {
+    const chunk = readVideoChunk(data);
+    const receivedAt = performance.now();
+    if (this.session) this.session.answered = true;
+    this.credits.settle(chunk.seq);
+    const sent = this.sentFrames.get(chunk.seq) || {};
+    this.sentFrames.delete(chunk.seq);
+    const roundTripMs = receivedAt - Number(chunk.timestamp) / 1000;
+    this.adaptation.onReply(chunk.seq, roundTripMs, data.byteLength);
+    this.stageTimings.answered(chunk.seq, roundTripMs);
+    this.emit('videoChunk', { seq: chunk.seq, key: chunk.key, message: data, roundTripMs, bytesUp: sent.bytesUp,
+      bytesDown: data.byteLength, capturedAt: sent.capturedAt, receivedAt });
+    this.schedulePump(0);
+  }
+
+  /** Asks for a key chunk as the next VP8 reply (after a lost or undecodable one). */
+  requestKeyframe() {
+    return this.sendJson({ type: 'keyframe' });
   }
 
   /** Sends a pipeline ([{op, ...params}], quality 1–100 optional); false when not open. */
