@@ -1,5 +1,6 @@
 // FrameLoop page: the demo page, the client library's first user. It does the DOM work only: the camera
-// preview, the controls, the processed frames on a canvas, the live numbers and the messages.
+// preview, the controls, the processed frames on a canvas, what the server found drawn over the preview
+// (reply mode results or both), the live numbers and the messages.
 // Everything about the session (protocol, reconnects, tokens, the frame window, adaptation) is
 // frameloop-client.js's. `client` is exported for the console and the tests:
 //   const { client } = await import('./app.js');
@@ -7,6 +8,7 @@
 import { FrameLoopClient, RecentSamples } from './frameloop-client.js';
 import { buildPipelineControls, readPipeline } from './pipeline-controls.js';
 import { StageBars } from './stage-bars.js';
+import { ResultsOverlay, countText } from './results-overlay.js';
 
 const $ = (id) => document.getElementById(id);
 const LIMITS = { none: 'nothing (top settings)', uplink: 'the uplink', server: 'the server', downlink: 'the downlink' };
@@ -14,6 +16,7 @@ const LIMITS = { none: 'nothing (top settings)', uplink: 'the uplink', server: '
 const processed = $('processed');
 const processedContext = processed.getContext('2d');
 const stageBars = new StageBars($('stage-bars'), $('stage-legend'));
+const overlay = new ResultsOverlay($('overlay'));
 const roundTrips = new RecentSamples(200);
 const glassToGlass = new RecentSamples(200);
 const sentTimes = [];
@@ -22,6 +25,7 @@ let received = 0;
 let stream = null;
 let recording = false;
 let refusal = ''; // while the server refuses the session: what the user can do about it
+let lastResults = null; // the last results message as the server sent it, for the panel
 
 // ---- messages ------------------------------------------------------------------------------------
 
@@ -109,6 +113,7 @@ client.addEventListener('connecting', () => setConnection('connecting…'));
 client.addEventListener('hello', ({ detail: hello }) => {
   buildPipelineControls($('ops'), hello);
   $('out-quality').value = hello.quality;
+  showReply(client.reply);
   // Only a server with a recording directory offers recording.
   $('record').hidden = !hello.recording;
   showRecording(false, '');
@@ -117,6 +122,7 @@ client.addEventListener('hello', ({ detail: hello }) => {
 
 client.addEventListener('pipeline', ({ detail }) => {
   $('out-quality').value = detail.quality;
+  showReply(client.reply);
 });
 
 client.addEventListener('record', ({ detail: message }) => {
@@ -146,14 +152,37 @@ client.addEventListener('sent', ({ detail }) => {
   $('bytes-up').textContent = formatBytes(detail.bytesUp);
 });
 
-client.addEventListener('frame', ({ detail: frame }) => {
+// A frame's answer, its image or (reply mode results) its results message: the live numbers.
+function answered(reply) {
   received++;
-  receivedTimes.push(frame.receivedAt);
-  roundTrips.add(frame.roundTripMs);
-  $('latency-last').textContent = frame.roundTripMs.toFixed(1);
+  receivedTimes.push(reply.receivedAt);
+  roundTrips.add(reply.roundTripMs);
+  $('latency-last').textContent = reply.roundTripMs.toFixed(1);
   $('recv-count').textContent = received;
-  $('bytes-down').textContent = formatBytes(frame.bytesDown);
+  $('bytes-down').textContent = formatBytes(reply.bytesDown);
+}
+
+client.addEventListener('results', ({ detail }) => {
+  const { reply, roundTripMs, receivedAt, bytesUp, bytesDown, capturedAt, quality, ...message } = detail;
+  if (reply === 'results' && roundTripMs !== undefined) answered(detail);
+  lastResults = message;
+  if ($('results-panel').open) showResults();
+  if (client.reply === 'image') return; // a frame of 'both' still on its way after the switch: no overlay in image mode
+  $('detection-count').textContent = countText(message);
+  overlay.draw(message);
+  // In results mode the overlay is what the frame comes back as: glass to glass ends when it is on screen.
+  if (reply === 'results' && capturedAt !== undefined) requestAnimationFrame((shownAt) => glassToGlass.add(shownAt - capturedAt));
+});
+
+client.addEventListener('frame', ({ detail: frame }) => {
+  answered(frame);
+  // A frame sent before a switch to results mode (or decoded after it): the canvas stays empty in results mode.
+  if (client.reply === 'results') return;
   createImageBitmap(frame.jpeg).then((bitmap) => {
+    if (client.reply === 'results') {
+      bitmap.close();
+      return;
+    }
     if (processed.width !== bitmap.width || processed.height !== bitmap.height) {
       processed.width = bitmap.width;
       processed.height = bitmap.height;
@@ -200,6 +229,37 @@ function renderAdaptation(state) {
   }
 }
 
+// ---- reply mode: image, results or both -----------------------------------------------------------
+
+function showReply(reply) {
+  $('reply').value = reply;
+  const drawn = reply !== 'image';
+  if (!drawn) {
+    overlay.clear();
+    $('detection-count').textContent = '–';
+  }
+  // No image comes in results mode: an image from before the switch would pass for a current one.
+  if (reply === 'results') processedContext.clearRect(0, 0, processed.width, processed.height);
+  $('overlay-caption').textContent = drawn ? ', with what the server found' : '';
+  $('processed-caption').textContent = reply === 'results'
+    ? 'No image back in results mode: what the server found is drawn over the camera' : 'Processed by the server';
+}
+
+function showResults() {
+  if (lastResults) $('results-json').textContent = readableJson(lastResults);
+}
+
+/** JSON indented by two spaces, with each array of numbers (a box, a keypoint) on one line. */
+function readableJson(value, indent = '') {
+  if (Array.isArray(value) && value.every((v) => typeof v === 'number')) return `[${value.map((v) => JSON.stringify(v)).join(', ')}]`;
+  if (value === null || typeof value !== 'object') return JSON.stringify(value);
+  const inner = indent + '  ';
+  const entries = Array.isArray(value) ? value.map((v) => inner + readableJson(v, inner))
+    : Object.entries(value).map(([key, v]) => `${inner}${JSON.stringify(key)}: ${readableJson(v, inner)}`);
+  const [open, close] = Array.isArray(value) ? ['[', ']'] : ['{', '}'];
+  return entries.length ? `${open}\n${entries.join(',\n')}\n${indent}${close}` : open + close;
+}
+
 // ---- camera -------------------------------------------------------------------------------------
 
 async function startCamera() {
@@ -239,6 +299,7 @@ function stopCamera() {
   if (stream) stream.getTracks().forEach((track) => track.stop());
   stream = null;
   $('local').srcObject = null;
+  overlay.clear(); // no preview under it any more
   $('start').textContent = 'Start camera';
   $('start').classList.remove('running');
 }
@@ -292,9 +353,14 @@ $('fps').addEventListener('change', () => client.setCapture({ maxFps: Math.max(1
 $('window').addEventListener('change', () => client.setCapture({ maxInFlight: Number($('window').value) }));
 $('adaptive').addEventListener('change', () => client.setAdaptive({ enabled: $('adaptive').checked }));
 $('target-ms').addEventListener('change', () => client.setAdaptive({ targetMs: targetMs() }));
-const sendPipeline = () => client.setPipeline(readPipeline($('ops')), Number($('out-quality').value));
+const sendPipeline = () => client.setPipeline(readPipeline($('ops')), Number($('out-quality').value), $('reply').value);
 $('ops').addEventListener('change', sendPipeline);
 $('out-quality').addEventListener('change', sendPipeline);
+$('reply').addEventListener('change', () => {
+  sendPipeline();
+  showReply(client.reply); // not connected: the mode stays the server's
+});
+$('results-panel').addEventListener('toggle', showResults);
 $('record').addEventListener('click', () => client.setRecording(!recording));
 $('token').addEventListener('change', () => client.setToken($('token').value));
 window.addEventListener('hashchange', () => {

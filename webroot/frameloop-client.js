@@ -7,9 +7,13 @@
 //   connecting    detail: {url, attempt}: a socket is opening (attempt 0 first, then each reconnect)
 //   open          the session is open
 //   hello         detail: the server's hello (ops, pipeline, limits, recording)
-//   pipeline      detail: the server's normalized pipeline after setPipeline
-//   sent          detail: {seq, bytesUp, width, height, quality} of a frame just sent
+//   pipeline      detail: the server's normalized pipeline after setPipeline (with its reply mode)
+//   sent          detail: {seq, bytesUp, width, height, quality, reply} of a frame just sent
 //   frame         detail: {seq, jpeg (Blob), roundTripMs, bytesUp, bytesDown, capturedAt, width, height, quality}
+//   results       detail: the server's results message ({type: 'results', seq, timestamp, width, height,
+//                 detections: [{op, label, score, box: [x, y, w, h], keypoints?}], data?}), plus the client's
+//                 {reply, roundTripMs, receivedAt, bytesUp, bytesDown, capturedAt, quality}: in reply mode
+//                 'results' it is the frame's answer (no frame event follows), in 'both' its image follows
 //   stats         detail: the server's stats message, plus frames: [{seq, network, queue, decode, ops, encode, opNames}] (ms)
 //   adaptation    detail: the adaptive controller's state ({enabled, quality, width, fps, limiter, changes, atTop})
 //   record        detail: the server's record message
@@ -26,10 +30,12 @@ import { Adaptation } from './adaptation.js';
 import { StageTimings } from './stage-timings.js';
 import { CameraCapture } from './camera-capture.js';
 import { effectiveMaxFps, fitToLimits, fitsInMessage } from './limits.js';
+import { ReplyMode, checkReply, resultsSettle } from './reply-mode.js';
 import { isVideoChunk, readVideoChunk } from './video-reply-decoder.js';
 
 export { HEADER_BYTES, SUBPROTOCOL, encodeHeader, decodeHeader } from './frame-header.js';
 export { percentile, RecentSamples } from './percentile.js';
+export { REPLY_MODES } from './reply-mode.js';
 export { VideoReplyDecoder } from './video-reply-decoder.js';
 
 const TICK_MS = 200; // the controller decides at most once a second; ticking more often keeps it on time
@@ -89,7 +95,13 @@ export class FrameLoopClient extends EventTarget {
     this.tickTimer = null;
     this.lastSendAt = -Infinity;
     this.seq = 0;
-    this.sentFrames = new Map(); // seq -> {bytesUp, capturedAt, width, height, quality} awaiting the reply
+    this.sentFrames = new Map(); // seq -> {bytesUp, capturedAt, width, height, quality, reply, resultsBytes} awaiting the reply
+    this.replyMode = new ReplyMode();
+  }
+
+  /** The reply mode the next frame is sent under: 'image', 'results' or 'both'. */
+  get reply() {
+    return this.replyMode.current;
   }
 
   /** The server's limits from hello ({} before it). */
@@ -199,7 +211,7 @@ export class FrameLoopClient extends EventTarget {
       this.schedulePump(0);
     };
     socket.onmessage = (event) => {
-      if (typeof event.data === 'string') this.onControl(JSON.parse(event.data));
+      if (typeof event.data === 'string') this.onControl(JSON.parse(event.data), utf8Bytes(event.data));
       else if (isVideoChunk(event.data)) this.onVideoReply(event.data);
       else this.onReply(event.data);
     };
@@ -218,6 +230,7 @@ export class FrameLoopClient extends EventTarget {
     if (session.generation !== this.generation) return; // a newer socket is this client's now
     this.credits.clear();
     this.sentFrames.clear();
+    this.replyMode.reset(); // the next session starts with the server's pipeline, its hello says which
     const opened = session.opened;
     if (opened && ((session.hello && session.answered) || this.now() - session.openedAt >= PROVEN_OPEN_MS)) {
       this.backoff.reset();
@@ -260,17 +273,22 @@ export class FrameLoopClient extends EventTarget {
     }
   }
 
-  onControl(message) {
+  onControl(message, textBytes) {
     switch (message.type) {
       case 'hello':
         this.hello = message;
         if (this.session) this.session.hello = true;
-        this.pipeline = { ops: message.pipeline, quality: message.quality };
+        this.replyMode.hello(message.reply);
+        this.pipeline = { ops: message.pipeline, quality: message.quality, reply: this.replyMode.confirmed };
         this.emit('hello', message);
         break;
       case 'pipeline':
+        this.replyMode.answered(message.reply);
         this.pipeline = message;
         this.emit('pipeline', message);
+        break;
+      case 'results':
+        this.onResults(message, textBytes);
         break;
       case 'stats':
         this.adaptation.onStats(message);
@@ -283,6 +301,7 @@ export class FrameLoopClient extends EventTarget {
         this.emit('video', message); // "direction":"reply": the VP8 reply stream's size and colour space
         break;
       case 'error':
+        if (message.code === 'bad_pipeline') this.replyMode.refused(); // the server kept its pipeline and its mode
         if (message.seq !== undefined) {
           this.credits.settle(message.seq);
           this.sentFrames.delete(message.seq);
@@ -305,13 +324,10 @@ export class FrameLoopClient extends EventTarget {
     }
     if (header === null) return; // a bare JPEG answers a bare JPEG: this client sends none
     const receivedAt = performance.now();
-    if (this.session) this.session.answered = true;
-    this.credits.settle(header.seq);
     const sent = this.sentFrames.get(header.seq) || {};
-    this.sentFrames.delete(header.seq);
     const roundTripMs = receivedAt - Number(header.timestamp) / 1000;
-    this.adaptation.onReply(header.seq, roundTripMs, data.byteLength);
-    this.stageTimings.answered(header.seq, roundTripMs);
+    // In 'both' mode the results message came first: the frame's bytes down are both messages'.
+    this.settle(header.seq, roundTripMs, data.byteLength + (sent.resultsBytes || 0));
     this.emit('frame', {
       seq: header.seq, jpeg: new Blob([new Uint8Array(data, HEADER_BYTES)], { type: 'image/jpeg' }), roundTripMs,
       bytesUp: sent.bytesUp, bytesDown: data.byteLength, capturedAt: sent.capturedAt, receivedAt,
@@ -325,13 +341,9 @@ export class FrameLoopClient extends EventTarget {
   onVideoReply(data) {
     const chunk = readVideoChunk(data);
     const receivedAt = performance.now();
-    if (this.session) this.session.answered = true;
-    this.credits.settle(chunk.seq);
     const sent = this.sentFrames.get(chunk.seq) || {};
-    this.sentFrames.delete(chunk.seq);
     const roundTripMs = receivedAt - Number(chunk.timestamp) / 1000;
-    this.adaptation.onReply(chunk.seq, roundTripMs, data.byteLength);
-    this.stageTimings.answered(chunk.seq, roundTripMs);
+    this.settle(chunk.seq, roundTripMs, data.byteLength + (sent.resultsBytes || 0));
     this.emit('videoChunk', { seq: chunk.seq, key: chunk.key, message: data, roundTripMs, bytesUp: sent.bytesUp,
       bytesDown: data.byteLength, capturedAt: sent.capturedAt, receivedAt });
     this.schedulePump(0);
@@ -342,9 +354,47 @@ export class FrameLoopClient extends EventTarget {
     return this.sendJson({ type: 'keyframe' });
   }
 
-  /** Sends a pipeline ([{op, ...params}], quality 1–100 optional); false when not open. */
-  setPipeline(ops, quality) {
-    return this.sendJson(quality === undefined ? { type: 'pipeline', ops } : { type: 'pipeline', ops, quality });
+  // A results message: the frame's answer in 'results' mode; in 'both' its image follows and settles it.
+  // Round trips are measured on whatever settles the frame, so adaptation works in every mode.
+  onResults(message, bytesDown) {
+    const receivedAt = performance.now();
+    const framed = message.seq !== undefined; // a bare JPEG's results have no seq: this client sends none
+    const sent = (framed && this.sentFrames.get(message.seq)) || {};
+    const reply = sent.reply || this.reply;
+    const roundTripMs = framed && message.timestamp !== undefined ? receivedAt - Number(message.timestamp) / 1000 : undefined;
+    if (framed && resultsSettle(reply)) {
+      this.settle(message.seq, roundTripMs, bytesDown);
+    } else if (framed && this.sentFrames.has(message.seq)) {
+      sent.resultsBytes = bytesDown;
+    }
+    this.emit('results', { ...message, reply, roundTripMs, receivedAt, bytesUp: sent.bytesUp, bytesDown,
+      capturedAt: sent.capturedAt, quality: sent.quality });
+    if (framed && resultsSettle(reply)) this.schedulePump(0);
+  }
+
+  // Frame seq is answered: its credit back, its round trip to the controller and the stage timings.
+  settle(seq, roundTripMs, bytesDown) {
+    if (this.session) this.session.answered = true;
+    this.credits.settle(seq);
+    this.sentFrames.delete(seq);
+    if (roundTripMs === undefined) return;
+    this.adaptation.onReply(seq, roundTripMs, bytesDown);
+    this.stageTimings.answered(seq, roundTripMs);
+  }
+
+  /**
+   * Sends a pipeline ([{op, ...params}], quality 1–100 optional, reply 'image' | 'results' | 'both'
+   * optional: what comes back for each frame, the server's default 'image'); false when not open.
+   * Throws a RangeError on an unknown reply mode.
+   */
+  setPipeline(ops, quality, reply) {
+    const message = { type: 'pipeline', ops };
+    if (quality !== undefined) message.quality = quality;
+    if (reply !== undefined) message.reply = reply;
+    if (reply !== undefined) checkReply(reply); // before sending: a mode the server would refuse is the caller's mistake
+    if (!this.sendJson(message)) return false;
+    this.replyMode.request(reply);
+    return true;
   }
 
   /** Starts or stops the server's recording of what this session sends (hello.recording says whether it may). */
@@ -395,10 +445,10 @@ export class FrameLoopClient extends EventTarget {
     this.seq = seq;
     socket.send(new Blob([encodeHeader(seq, Math.round(sentAt * 1000)), blob]));
     this.sentFrames.set(seq, { bytesUp, capturedAt: meta.capturedAt === undefined ? sentAt : meta.capturedAt,
-      width: meta.width, height: meta.height, quality: meta.quality });
+      width: meta.width, height: meta.height, quality: meta.quality, reply: this.reply });
     if (this.sentFrames.size > REMEMBERED_FRAMES) this.sentFrames.delete(this.sentFrames.keys().next().value);
     this.adaptation.onSend(seq, bytesUp);
-    this.emit('sent', { seq, bytesUp, width: meta.width, height: meta.height, quality: meta.quality });
+    this.emit('sent', { seq, bytesUp, width: meta.width, height: meta.height, quality: meta.quality, reply: this.reply });
     return seq;
   }
 
@@ -495,4 +545,11 @@ export class FrameLoopClient extends EventTarget {
   emit(type, detail) {
     this.dispatchEvent(new CustomEvent(type, { detail }));
   }
+}
+
+const utf8 = new TextEncoder();
+
+/** A text message's size on the wire (its UTF-8 bytes), as a binary one's byteLength is. */
+function utf8Bytes(text) {
+  return utf8.encode(text).byteLength;
 }

@@ -1,6 +1,6 @@
 // The client library's pure parts under node (no browser): the frame header, the reconnect
-// backoff, the credit window, the percentile, the server's limits, the adaptation and the stage
-// timings. ClientLibraryTest runs this file, so `mvn test` does:
+// backoff, the credit window, the percentile, the server's limits, the adaptation, the stage
+// timings and the reply modes; and FrameLoopClient over a socket the test drives. ClientLibraryTest runs this file, so `mvn test` does:
 //   node --test src/test/js/client-library.test.mjs
 import './file-fetch.mjs'; // first: adaptive.js fetches its constants file while it loads
 import { test } from 'node:test';
@@ -14,6 +14,7 @@ import { effectiveMaxFps, fitToLimits, fitsInMessage } from '../../../webroot/li
 import { Adaptation, evenHeight } from '../../../webroot/adaptation.js';
 import { StageTimings } from '../../../webroot/stage-timings.js';
 import { AdaptiveController, ADAPTIVE_CONSTANTS } from '../../../webroot/adaptive.js';
+import { REPLY_MODES, ReplyMode, checkReply, imageExpected, resultsSettle } from '../../../webroot/reply-mode.js';
 
 const bytes = (buffer) => [...new Uint8Array(buffer)];
 
@@ -389,5 +390,182 @@ test('a token the browser cannot put in a subprotocol is an error event, not an 
     assert.deepEqual(FakeSocket.made[0].protocols, ['frameloop.v1', 'bearer.eyJhbGciOiJIUzI1NiJ9.e30.sig']);
     client.close();
     assert.equal(calls.length, 0);
+  });
+});
+
+test('reply modes: the server\'s last answer followed by the pipelines it has not answered yet', () => {
+  assert.deepEqual(REPLY_MODES, ['image', 'results', 'both']);
+  const mode = new ReplyMode();
+  assert.equal(mode.current, 'image', 'the protocol\'s default');
+  mode.request('results');
+  assert.deepEqual([mode.current, mode.confirmed], ['results', 'image'], 'the next frame goes under the mode asked for');
+  mode.request(undefined);
+  assert.equal(mode.current, 'results', 'a pipeline without reply keeps the mode');
+  mode.request('both');
+  mode.answered('results');
+  assert.deepEqual([mode.current, mode.confirmed], ['both', 'results'], 'an earlier answer does not undo a later request');
+  mode.answered('results');
+  mode.refused();
+  assert.equal(mode.current, 'results', 'the refused pipeline: the server kept its mode');
+  mode.answered(undefined);
+  assert.equal(mode.current, 'image', 'a server without reply modes sends images');
+  mode.request('results');
+  mode.hello('both');
+  assert.equal(mode.current, 'both', 'a new session: its hello\'s mode, nothing pending');
+  mode.reset();
+  assert.equal(mode.current, 'image');
+  assert.throws(() => mode.request('json'), /reply 'json': one of image, results, both/);
+  assert.equal(mode.pending.length, 0, 'a bad mode is not pending');
+  assert.throws(() => checkReply(undefined), RangeError);
+  assert.deepEqual(REPLY_MODES.map(resultsSettle), [false, true, false]);
+  assert.deepEqual(REPLY_MODES.map(imageExpected), [true, false, true]);
+});
+
+// ---- FrameLoopClient's replies in each reply mode, over the fake socket --------------------------
+
+const JPEG = new Uint8Array([0xFF, 0xD8, 0xFF, 0xD9]);
+const FACE = { op: 'faces', label: 'face', score: 0.93, box: [221, 82, 121, 121], keypoints: [[250, 120], [300, 120]] };
+
+/** An open client with the adaptive controller running, its socket and what it emitted. */
+async function openClient(hello = {}) {
+  const client = new FrameLoopClient({ url: 'ws://127.0.0.1:9/frames', maxInFlight: 2 });
+  const events = { frame: [], results: [], pipeline: [], error: [] };
+  for (const type of Object.keys(events)) client.addEventListener(type, ({ detail }) => events[type].push(detail));
+  await client.connect();
+  const socket = FakeSocket.made.at(-1);
+  socket.accept();
+  socket.onmessage({ data: JSON.stringify({ type: 'hello', ops: [], pipeline: [], quality: 80, limits: {}, ...hello }) });
+  client.adaptation.follow(0.8, 640, 30); // as the camera would start it
+  return { client, socket, events };
+}
+
+/** The header the client sent frame `index` (of socket.sent) with: {seq, timestamp}. */
+async function sentHeader(socket, index) {
+  return decodeHeader(await socket.sent[index].arrayBuffer());
+}
+
+/** The server's answers: a results message (a string, as the socket gives it) and an image reply. */
+function resultsMessage(header, detections = [FACE]) {
+  return JSON.stringify({ type: 'results', seq: header.seq, timestamp: Number(header.timestamp), width: 640, height: 480, detections });
+}
+function imageReply(header) {
+  return new Uint8Array([...bytes(encodeHeader(header.seq, header.timestamp)), ...JPEG]).buffer;
+}
+
+test('in results mode the results message answers the frame: its credit back, its round trip to the controller, no frame event', async () => {
+  await withFakes(pendingFetch().fetch, async () => {
+    const { client, socket, events } = await openClient();
+    assert.equal(client.reply, 'image', 'a hello without reply: images');
+    assert.equal(client.setPipeline([{ op: 'faces', keypoints: true }], undefined, 'results'), true);
+    assert.deepEqual(JSON.parse(socket.sent.at(-1)), { type: 'pipeline', ops: [{ op: 'faces', keypoints: true }], reply: 'results' });
+    assert.equal(client.reply, 'results', 'the next frame goes under the mode asked for');
+    socket.onmessage({ data: JSON.stringify({ type: 'pipeline', ops: [{ op: 'faces', keypoints: true }], quality: 80, reply: 'results' }) });
+    assert.equal(client.pipeline.reply, 'results');
+    assert.equal(client.send(JPEG), 1);
+    assert.equal(client.send(JPEG), 2);
+    assert.equal(client.send(JPEG), -1, 'the window of 2 is full');
+    const first = await sentHeader(socket, 1);
+    const text = resultsMessage(first);
+    socket.onmessage({ data: text });
+    assert.equal(client.inFlight, 1, 'the results message gave frame 1\'s credit back');
+    assert.equal(events.results.length, 1);
+    const results = events.results[0];
+    assert.equal(results.seq, 1);
+    assert.deepEqual(results.detections, [FACE], 'the parsed message');
+    assert.deepEqual([results.width, results.height], [640, 480]);
+    assert.equal(results.reply, 'results');
+    assert.equal(results.bytesDown, text.length);
+    assert.equal(results.bytesUp, 16 + JPEG.length);
+    assert.ok(results.roundTripMs >= 0 && results.roundTripMs < 10_000, String(results.roundTripMs));
+    assert.deepEqual(client.adaptation.controller.roundTrips, [results.roundTripMs], 'adaptation measures the results message');
+    assert.equal(client.adaptation.controller.bytesDown, text.length);
+    assert.equal(client.send(JPEG), 3, 'room again');
+    socket.onmessage({ data: resultsMessage(await sentHeader(socket, 2), []) });
+    assert.deepEqual(events.results[1].detections, [], 'no face: an empty list');
+    assert.equal(client.inFlight, 1);
+    assert.equal(events.frame.length, 0, 'no image came, none was waited for');
+    client.close();
+  });
+});
+
+test('in both mode the results come first and the image settles the frame, measured once with both messages\' bytes', async () => {
+  await withFakes(pendingFetch().fetch, async () => {
+    const { client, socket, events } = await openClient({ reply: 'both' });
+    assert.equal(client.reply, 'both', 'the hello\'s mode');
+    assert.equal(client.send(JPEG), 1);
+    const header = await sentHeader(socket, 0);
+    const text = resultsMessage(header);
+    socket.onmessage({ data: text });
+    assert.equal(events.results.length, 1);
+    assert.equal(events.results[0].reply, 'both');
+    assert.equal(client.inFlight, 1, 'the image is still to come');
+    assert.deepEqual(client.adaptation.controller.roundTrips, [], 'nothing measured yet');
+    const image = imageReply(header);
+    socket.onmessage({ data: image });
+    assert.equal(client.inFlight, 0);
+    assert.equal(events.frame.length, 1);
+    assert.equal(events.frame[0].bytesDown, image.byteLength, 'the frame event\'s bytes are the image\'s');
+    assert.equal(client.adaptation.controller.roundTrips.length, 1, 'one round trip per frame');
+    assert.equal(client.adaptation.controller.bytesDown, image.byteLength + text.length, 'the downlink carried both');
+    client.close();
+  });
+});
+
+test('a refused pipeline leaves the server\'s mode; a bad mode is the caller\'s error; results of a bare JPEG settle nothing', async () => {
+  await withFakes(pendingFetch().fetch, async () => {
+    const { client, socket, events } = await openClient();
+    const messages = socket.sent.length;
+    assert.throws(() => client.setPipeline([], undefined, 'text'), RangeError);
+    assert.equal(socket.sent.length, messages, 'nothing sent');
+    client.setPipeline([{ op: 'nope' }], undefined, 'results');
+    assert.equal(client.reply, 'results');
+    socket.onmessage({ data: JSON.stringify({ type: 'error', code: 'bad_pipeline', message: 'unknown op nope' }) });
+    assert.equal(client.reply, 'image', 'the server kept its pipeline and its mode');
+    assert.equal(client.send(JPEG), 1);
+    socket.onmessage({ data: JSON.stringify({ type: 'results', width: 640, height: 480, detections: [] }) });
+    assert.equal(events.results.length, 1, 'a results message without seq is still an event');
+    assert.equal(events.results[0].roundTripMs, undefined);
+    assert.equal(client.inFlight, 1, 'and answers no frame of this client');
+    socket.onmessage({ data: imageReply(await sentHeader(socket, messages + 1)) });
+    assert.equal(client.inFlight, 0, 'the image answers the frame sent under image');
+    assert.equal(events.frame.length, 1);
+    client.close();
+    assert.equal(client.setPipeline([], undefined, 'results'), false, 'not open');
+  });
+});
+
+test('an answer to an earlier pipeline does not undo a later mode: frames go under the last one asked for', async () => {
+  await withFakes(pendingFetch().fetch, async () => {
+    const { client, socket, events } = await openClient();
+    client.setPipeline([{ op: 'faces' }], undefined, 'both');
+    client.setPipeline([{ op: 'faces' }], 90, 'results');
+    socket.onmessage({ data: JSON.stringify({ type: 'pipeline', ops: [{ op: 'faces' }], quality: 80, reply: 'both' }) });
+    assert.equal(client.reply, 'results');
+    assert.equal(client.send(JPEG), 1);
+    socket.onmessage({ data: JSON.stringify({ type: 'pipeline', ops: [{ op: 'faces' }], quality: 90, reply: 'results' }) });
+    socket.onmessage({ data: resultsMessage(await sentHeader(socket, 2)) });
+    assert.equal(events.results[0].reply, 'results');
+    assert.equal(client.inFlight, 0, 'answered by its results');
+    client.setPipeline([{ op: 'gray' }]);
+    assert.equal(client.reply, 'results', 'a pipeline without reply keeps the mode');
+    client.close();
+  });
+});
+
+test('a frame sent before the switch to results mode waits for its image; the frames after it are answered by results', async () => {
+  await withFakes(pendingFetch().fetch, async () => {
+    const { client, socket, events } = await openClient();
+    assert.equal(client.send(JPEG), 1);
+    client.setPipeline([{ op: 'faces' }], undefined, 'results');
+    assert.equal(client.send(JPEG), 2);
+    const before = await sentHeader(socket, 0);
+    const after = await sentHeader(socket, 2);
+    socket.onmessage({ data: resultsMessage(after) });
+    assert.equal(events.results[0].reply, 'results');
+    assert.equal(client.inFlight, 1, 'frame 2 answered');
+    socket.onmessage({ data: imageReply(before) });
+    assert.equal(client.inFlight, 0, 'frame 1 answered by its image');
+    assert.deepEqual(events.frame.map((f) => f.seq), [1]);
+    client.close();
   });
 });

@@ -64,7 +64,9 @@ public final class ReplayCommand implements Callable<Integer> {
   @Option(names = "--hgrm", description = "also write the round-trip distribution (HdrHistogram's percentile output, ms) to this file")
   Path hgrm;
 
-  @Option(names = "--pipeline", description = "pipeline JSON, e.g. '{\"ops\":[{\"op\":\"gray\"}]}' (default: the server's)")
+  @Option(names = "--pipeline", description = "pipeline JSON, e.g. '{\"ops\":[{\"op\":\"gray\"}]}' (default: the server's, or a"
+    + " recording's own); its \"reply\" (image, results or both) says what each frame is answered with, e.g."
+    + " '{\"ops\":[{\"op\":\"faces\"}],\"reply\":\"results\"}'")
   String pipeline;
 
   @Option(names = "--window", defaultValue = "1",

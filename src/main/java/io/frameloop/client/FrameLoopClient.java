@@ -25,9 +25,11 @@ import io.vertx.core.json.JsonObject;
  * <pre>{@code
  * FrameLoopClient client = FrameLoopClient.create(vertx)
  *   .frameHandler(reply -> show(reply.header().sequence(), reply.jpeg()))
+ *   .resultsHandler(results -> count(results.getLong("seq"), results.getJsonArray("detections").size()))
  *   .messageHandler(json -> System.out.println(json.encode()));
  * client.connect(new WebSocketConnectOptions().setHost("localhost").setPort(8080).setURI(FrameLoopClient.PATH))
- *   .compose(c -> c.sendFrame(1, System.nanoTime(), jpeg));
+ *   .compose(c -> c.sendPipeline(new JsonObject().put("ops", ops).put("reply", "both")))
+ *   .compose(v -> client.sendFrame(1, System.nanoTime(), jpeg));
  * }</pre>
  */
 public final class FrameLoopClient {
@@ -42,6 +44,7 @@ public final class FrameLoopClient {
   private final Promise<JsonObject> hello = Promise.promise();
   private Handler<InboundFrame> frameHandler;
   private Handler<JsonObject> messageHandler;
+  private Handler<JsonObject> resultsHandler;
   private Handler<Void> closeHandler;
   private Handler<Throwable> exceptionHandler;
   private volatile Short closeStatusCode;
@@ -91,9 +94,26 @@ public final class FrameLoopClient {
     return this;
   }
 
-  /** Each JSON message from the server, {@code hello} included: {@code hello}, {@code pipeline}, {@code stats}, {@code timings}, {@code error}. */
+  /**
+   * Each JSON message from the server, {@code hello} included: {@code hello}, {@code pipeline},
+   * {@code stats}, {@code record}, {@code error}; and {@code results} too, unless a
+   * {@link #resultsHandler} is set.
+   */
   public FrameLoopClient messageHandler(Handler<JsonObject> handler) {
     this.messageHandler = handler;
+    return this;
+  }
+
+  /**
+   * Each {@code results} message (what the pipeline's ops found in a frame; the session's pipeline
+   * asks for them with {@code "reply":"results"} or {@code "both"}), as the server sent it:
+   * {@code {"type":"results","seq":..,"timestamp":..,"width":..,"height":..,"detections":[...],"data":{...}}}
+   * ({@code seq} and {@code timestamp} absent for a bare frame; docs/PROTOCOL.md). In {@code both}
+   * mode a frame's results come just before its image ({@link #frameHandler}). With this handler
+   * set, results messages no longer go to the {@link #messageHandler}.
+   */
+  public FrameLoopClient resultsHandler(Handler<JsonObject> handler) {
+    this.resultsHandler = handler;
     return this;
   }
 
@@ -150,7 +170,7 @@ public final class FrameLoopClient {
 
   /**
    * Sets the session's pipeline: {@code pipeline} is the message body, {@code {"ops":[...]}} and
-   * optionally {@code "quality"} and {@code "replyFormat"} ({@code "jpeg"} or {@code "vp8"}). The server answers with a {@code pipeline} message (the
+   * optionally {@code "quality"}, {@code "reply"} ({@code image}, {@code results}, {@code both}) and {@code "replyFormat"} ({@code "jpeg"} or {@code "vp8"}). The server answers with a {@code pipeline} message (the
    * normalized pipeline) or an {@code error}.
    */
   public Future<Void> sendPipeline(JsonObject pipeline) {
@@ -213,7 +233,9 @@ public final class FrameLoopClient {
       onException(new IllegalStateException("the server sent a text message that is not a JSON object: " + text, e));
       return;
     }
-    if (messageHandler != null) {
+    if (resultsHandler != null && "results".equals(message.getString("type"))) {
+      resultsHandler.handle(message);
+    } else if (messageHandler != null) {
       messageHandler.handle(message);
     }
     if ("hello".equals(message.getString("type"))) {

@@ -91,6 +91,21 @@ public interface FrameOpFactory {
   }
 
   /**
+   * How a point of the op's output image maps back onto its input image: the worker follows these
+   * from the last op to the frame the client sent, so that results are in that frame's pixels. The
+   * default takes the output as the input scaled to its size (the identity when the size is the same):
+   * right for ops that scale or keep the geometry; an op that mirrors, crops, pads or rotates must
+   * answer (see {@link PixelMapping}).
+   *
+   * @param params normalized and valid, as for {@link #create}
+   * @param input  the size of the image the op was given
+   * @param output the size of the image it returned
+   */
+  default PixelMapping pixelMapping(JsonObject params, ImageSize input, ImageSize output) {
+    return PixelMapping.scale(output, input);
+  }
+
+  /**
    * Creates an instance for one worker; {@code params} are normalized and valid. Implement this,
    * for an op that keeps its own Mats, or {@link #create(JsonObject, OpContext)}.
    */

@@ -50,8 +50,14 @@ public final class FrameProcessor implements AutoCloseable {
    */
   public ProcessedFrame process(FrameJob job) {
     long start = System.nanoTime();
+    // The frame as the client sent it: a JPEG's declared size, or a decoded video picture's.
+    JpegInfo info = job.picture() == null ? checkHeader(job.jpeg()) : null;
+    ImageSize sent = info != null ? new ImageSize(info.width(), info.height()) : checkPicture(job.picture());
+    checkSizes(job.pipeline(), sent);
+    FrameResults results = new FrameResults(sent.width(), sent.height());
+    context.beginFrame(results);
     try {
-      Mat image = job.picture() != null ? picture(job) : decode(job);
+      Mat image = info != null ? codec.decode(job.jpeg(), info, reduction(job.pipeline(), info)) : picture(job.picture());
       decodedBytes = OpContext.bytes(image) + (picture == null || picture == image ? 0 : OpContext.bytes(picture));
       long decoded = System.nanoTime();
       long[] setup = {0}; // only when the worker makes the ops: the pipeline's first frame here
@@ -62,39 +68,41 @@ public final class FrameProcessor implements AutoCloseable {
         return made;
       });
       List<StageTimes.OpTime> opTimes = new ArrayList<>(ops.ops.size());
-      image = apply(ops, job.pipeline(), image, opTimes);
+      // The decoded image is the sent frame, reduced: its pixels map to the frame's by scaling.
+      PixelMapping toFrame = PixelMapping.scale(size(image), sent);
+      image = apply(ops, job.pipeline(), image, opTimes, results, toFrame);
       long applied = System.nanoTime();
-      // A VP8 reply is encoded by the session, in order: the worker hands back the picture.
-      Buffer jpeg = job.pipeline().vp8Replies() ? null : codec.encode(image, job.quality());
-      DecodedPicture reply = jpeg == null ? ReplyPictures.of(image) : null;
+      // Results alone: nothing to encode. A VP8 reply is encoded by the session, in order: the worker hands back the picture.
+      boolean sendsImage = job.pipeline().reply().sendsImage();
+      Buffer jpeg = sendsImage && !job.pipeline().vp8Replies() ? codec.encode(image, job.quality()) : null;
+      DecodedPicture reply = sendsImage && jpeg == null ? ReplyPictures.of(image) : null;
       long end = System.nanoTime();
       // A video picture was decoded before it came here: its decode is part of the frame's.
       long videoDecode = job.picture() == null ? 0 : job.picture().decodeNanos();
       int width = reply == null ? image.cols() : reply.width();
       int height = reply == null ? image.rows() : reply.height();
       return new ProcessedFrame(jpeg, width, height, end - start + videoDecode, null,
-        new StageTimes(decoded - start + videoDecode, setup[0], opTimes, end - applied), reply);
+        new StageTimes(decoded - start + videoDecode, setup[0], opTimes, sendsImage ? end - applied : 0),
+        results.reported() || job.pipeline().reply().sendsResults() ? results : null, reply);
     } catch (CvException e) {
       throw new BadFrameException("OpenCV failed on this frame: " + firstLine(e.getMessage()));
     } finally {
+      context.endFrame();
       nativeBytes = decodedBytes + context.nativeBytes() + pipelines.ownBytes();
     }
   }
 
-  private Mat decode(FrameJob job) {
-    JpegInfo info = checkHeader(job.jpeg());
-    checkSizes(job.pipeline(), new ImageSize(info.width(), info.height()));
-    return codec.decode(job.jpeg(), info, reduction(job.pipeline(), info));
-  }
-
-  /** A decoded video picture in this processor's own Mat (reused across frames: the ops treat it as the codec's). */
-  private Mat picture(FrameJob job) {
-    DecodedPicture decoded = job.picture();
+  /** A decoded video picture's size, within the limits. */
+  private ImageSize checkPicture(DecodedPicture decoded) {
     if (!limits.allows(decoded.width(), decoded.height())) {
       throw new BadFrameException("picture " + decoded.width() + "x" + decoded.height() + " is over the limit of "
         + limits.describe());
     }
-    checkSizes(job.pipeline(), new ImageSize(decoded.width(), decoded.height()));
+    return new ImageSize(decoded.width(), decoded.height());
+  }
+
+  /** A decoded video picture in this processor's own Mat (reused across frames: the ops treat it as the codec's). */
+  private Mat picture(DecodedPicture decoded) {
     if (picture == null) {
       picture = NativeMats.create();
     }
@@ -105,16 +113,29 @@ public final class FrameProcessor implements AutoCloseable {
 
   /**
    * Runs the ops, timing each, and notes the images they return of their own (plug-ins written
-   * against the earlier SPI).
+   * against the earlier SPI). Each op's results are mapped to the sent frame through
+   * {@code toFrame}, followed op by op.
    */
-  private Mat apply(PipelineCache.Entry pipeline, PipelineSpec spec, Mat image, List<StageTimes.OpTime> times) {
+  private Mat apply(PipelineCache.Entry pipeline, PipelineSpec spec, Mat image, List<StageTimes.OpTime> times,
+                    FrameResults results, PixelMapping toFrame) {
     long ownBytes = 0;
     for (int i = 0; i < pipeline.ops.size(); i++) {
       FrameOp op = pipeline.ops.get(i);
+      PipelineSpec.Step step = spec.steps().get(i);
       Mat input = image;
+      // The op's time includes its results' bookkeeping, so that the stages still add up to the processing time.
       long opStart = System.nanoTime();
+      ImageSize inputSize = size(input);
+      results.beginOp(step.op(), toFrame);
       image = op.apply(input);
-      times.add(new StageTimes.OpTime(spec.steps().get(i).op(), System.nanoTime() - opStart));
+      if (results.problem() != null) {
+        throw new BadFrameException("ops[" + i + "] (" + step.op() + ") " + results.problem());
+      }
+      FrameOpFactory factory = registry.get(step.op());
+      if (factory != null) {
+        toFrame = toFrame.after(factory.pixelMapping(step.params(), inputSize, size(image)));
+      }
+      times.add(new StageTimes.OpTime(step.op(), System.nanoTime() - opStart));
       if (image != input && !context.owns(image)) {
         ownBytes += OpContext.bytes(image);
       }
@@ -122,6 +143,10 @@ public final class FrameProcessor implements AutoCloseable {
     pipeline.ownBytes = ownBytes;
     pipelines.trim(pipeline);
     return image;
+  }
+
+  private static ImageSize size(Mat image) {
+    return new ImageSize(image.cols(), image.rows());
   }
 
   /**

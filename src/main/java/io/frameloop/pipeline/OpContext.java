@@ -26,6 +26,7 @@ public final class OpContext implements AutoCloseable {
   private final Mat[] outputs = {NativeMats.create(), NativeMats.create()};
   private final List<Mat> scratch = new ArrayList<>();
   private final Map<String, Shared<?>> shared = new LinkedHashMap<>();
+  private FrameResults results;
 
   private record Shared<T>(T value, Consumer<? super T> releaser) {
     void release() {
@@ -68,6 +69,33 @@ public final class OpContext implements AutoCloseable {
       shared.put(key, resource);
     }
     return (T) resource.value();
+  }
+
+  /**
+   * Where an op reports what it found in the frame it processes (detections, its own JSON object):
+   * call it from {@link FrameOp#apply}, on every frame, also when nothing is found, so that the
+   * frame has results (an empty list). Coordinates are in the pixels of the image the op was given.
+   *
+   * @throws IllegalStateException outside a frame's processing
+   */
+  public FrameResults results() {
+    if (results == null) {
+      throw new IllegalStateException("results are reported while the op processes a frame, from its apply");
+    }
+    results.markReported();
+    return results;
+  }
+
+  /** The frame's results collector, until {@link #endFrame}. */
+  void beginFrame(FrameResults frame) {
+    results = frame;
+  }
+
+  void endFrame() {
+    if (results != null) {
+      results.seal();
+    }
+    results = null;
   }
 
   /** Whether {@code mat} is one of this context's Mats (and so no op's own). */

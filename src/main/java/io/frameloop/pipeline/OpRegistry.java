@@ -21,6 +21,8 @@ public final class OpRegistry {
   public static final int MAX_QUALITY = 100;
   /** The pipeline's {@code quality}, checked like an op's integer parameter. */
   private static final OpParam QUALITY = OpParam.intParam("quality", null, MIN_QUALITY, MAX_QUALITY, "JPEG quality of the reply");
+  /** The pipeline's {@code reply}, checked like an op's choice parameter. */
+  private static final OpParam REPLY = OpParam.choiceParam("reply", null, ReplyMode.NAMES, "what frames are answered with");
 
   /** The built-in ops' package: its factories come first in {@link #fromClassPath}. */
   private static final String BUILT_IN_PACKAGE = OpRegistry.class.getPackageName() + ".ops";
@@ -125,6 +127,11 @@ public final class OpRegistry {
    * @throws PipelineException saying what is wrong, and the known ops where the op is unknown
    */
   public PipelineSpec parse(JsonArray ops, int quality) {
+    return parse(ops, quality, ReplyMode.IMAGE);
+  }
+
+  /** {@link #parse(JsonArray, int)} answered with {@code reply}. */
+  public PipelineSpec parse(JsonArray ops, int quality, ReplyMode reply) {
     checkQuality(quality);
     List<PipelineSpec.Step> steps = new ArrayList<>();
     for (int i = 0; i < ops.size(); i++) {
@@ -134,25 +141,44 @@ public final class OpRegistry {
       }
       steps.add(parseStep(i, json));
     }
-    return new PipelineSpec(steps, quality);
+    return new PipelineSpec(steps, quality, reply);
   }
 
   /**
    * Parses a {@code pipeline} control message or a configured pipeline:
-   * {@code {"ops":[...], "quality": N, "replyFormat": "jpeg"|"vp8"}}; a missing {@code quality} keeps
-   * {@code defaultQuality}, a missing {@code replyFormat} is {@code jpeg}.
+   * {@code {"ops":[...], "quality": N, "reply": "image", "replyFormat": "jpeg"|"vp8"}}; a missing
+   * {@code quality} keeps {@code defaultQuality}, a missing {@code reply} is {@code image}, a missing
+   * {@code replyFormat} is {@code jpeg}.
    */
   public PipelineSpec parse(JsonObject pipeline, int defaultQuality) {
+    return parse(pipeline, defaultQuality, ReplyMode.IMAGE);
+  }
+
+  /** {@link #parse(JsonObject, int)}; a missing {@code reply} keeps {@code defaultReply}. */
+  public PipelineSpec parse(JsonObject pipeline, int defaultQuality, ReplyMode defaultReply) {
     Object ops = pipeline.getValue("ops");
     if (!(ops instanceof JsonArray array)) {
       throw new PipelineException("'ops' must be a list of ops, got " + ops);
     }
-    PipelineSpec spec = parse(array, checkQuality(pipeline.getValue("quality", defaultQuality)));
+    PipelineSpec spec = parse(array, checkQuality(pipeline.getValue("quality", defaultQuality)),
+      checkReply(pipeline.getValue("reply"), defaultReply));
     Object replyFormat = pipeline.getValue("replyFormat", PipelineSpec.JPEG);
     if (!(replyFormat instanceof String format) || !PipelineSpec.REPLY_FORMATS.contains(format)) {
       throw new PipelineException("'replyFormat' must be one of " + PipelineSpec.REPLY_FORMATS + ", got " + replyFormat);
     }
-    return new PipelineSpec(spec.steps(), spec.quality(), format);
+    return new PipelineSpec(spec.steps(), spec.quality(), spec.reply(), format);
+  }
+
+  /** The reply mode named, refused when it is none of image, results, both. */
+  private static ReplyMode checkReply(Object reply, ReplyMode defaultReply) {
+    if (reply == null) {
+      return defaultReply;
+    }
+    try {
+      return ReplyMode.of((String) REPLY.normalize(reply));
+    } catch (IllegalArgumentException e) {
+      throw new PipelineException(e.getMessage());
+    }
   }
 
   /** The quality as an int, refused (not truncated) when it is no integer from 1 to 100. */

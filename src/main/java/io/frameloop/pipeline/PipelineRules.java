@@ -11,8 +11,8 @@ import io.vertx.core.json.JsonObject;
 public record PipelineRules(OpRegistry registry, PipelineLimits limits, ImageLimits images) {
 
   /**
-   * Checks and normalizes {@code {"ops":[...], "quality": N}}; a missing {@code quality} keeps
-   * {@code defaultQuality}.
+   * Checks and normalizes {@code {"ops":[...], "quality": N, "reply": "image"}}; a missing
+   * {@code quality} keeps {@code defaultQuality}, a missing {@code reply} is {@code image}.
    *
    * <p>Besides each op and parameter: at most {@code maxOps} ops, and no step whose image would be
    * over the image limits whatever the frame (e.g. a resize to a width over {@code maxWidth}).
@@ -20,11 +20,16 @@ public record PipelineRules(OpRegistry registry, PipelineLimits limits, ImageLim
    * @throws PipelineException saying what is wrong or over which limit
    */
   public PipelineSpec parse(JsonObject pipeline, int defaultQuality) {
+    return parse(pipeline, defaultQuality, ReplyMode.IMAGE);
+  }
+
+  /** {@link #parse(JsonObject, int)}; a missing {@code reply} keeps {@code defaultReply}. */
+  public PipelineSpec parse(JsonObject pipeline, int defaultQuality, ReplyMode defaultReply) {
     if (pipeline.getValue("ops") instanceof JsonArray ops && ops.size() > limits.getMaxOps()) {
       throw new PipelineException("too many ops: " + ops.size() + "; a pipeline has at most " + limits.getMaxOps()
         + " (maxOps)");
     }
-    PipelineSpec spec = registry.parse(pipeline, defaultQuality);
+    PipelineSpec spec = registry.parse(pipeline, defaultQuality, defaultReply);
     PipelineSizes.overrunForEveryFrame(registry, spec, images).ifPresent(overrun -> {
       throw new PipelineException(overrun.describe() + ", over the image limits of " + images.describe()
         + " (and over them for any frame size)");

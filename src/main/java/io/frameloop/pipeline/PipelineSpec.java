@@ -4,14 +4,16 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
- * A validated, normalized pipeline: the ops in order, the output JPEG quality and the reply format
- * ({@value #JPEG}, or {@value #VP8}: the worker then hands back the processed picture, which the
+ * A validated, normalized pipeline: the ops in order, the output JPEG quality, what frames are
+ * answered with ({@code reply}) and the format of the image replies ({@code replyFormat}:
+ * {@value #JPEG}, or {@value #VP8}: the worker then hands back the processed picture, which the
  * session's own VP8 encoder encodes in order). Immutable, so one instance is shared by a session
  * and the workers that process its frames.
  */
-public record PipelineSpec(List<Step> steps, int quality, String replyFormat) {
+public record PipelineSpec(List<Step> steps, int quality, ReplyMode reply, String replyFormat) {
 
   public static final String JPEG = "jpeg";
   public static final String VP8 = "vp8";
@@ -26,17 +28,23 @@ public record PipelineSpec(List<Step> steps, int quality, String replyFormat) {
 
   public PipelineSpec {
     steps = List.copyOf(steps);
+    Objects.requireNonNull(reply, "reply");
     if (!REPLY_FORMATS.contains(replyFormat)) {
       throw new PipelineException("'replyFormat' must be one of " + REPLY_FORMATS + ", got " + replyFormat);
     }
   }
 
-  /** With JPEG replies. */
+  /** Answered with the image, as a JPEG. */
   public PipelineSpec(List<Step> steps, int quality) {
-    this(steps, quality, JPEG);
+    this(steps, quality, ReplyMode.IMAGE, JPEG);
   }
 
-  /** Whether the replies are VP8 chunks of the session's reply stream. */
+  /** Image replies as JPEGs. */
+  public PipelineSpec(List<Step> steps, int quality, ReplyMode reply) {
+    this(steps, quality, reply, JPEG);
+  }
+
+  /** Whether the image replies are VP8 chunks of the session's reply stream. */
   public boolean vp8Replies() {
     return VP8.equals(replyFormat);
   }
@@ -52,13 +60,15 @@ public record PipelineSpec(List<Step> steps, int quality, String replyFormat) {
       String op = (String) step.remove("op");
       steps.add(new Step(op, step));
     }
-    return new PipelineSpec(steps, json.getInteger("quality"), json.getString("replyFormat", JPEG));
+    return new PipelineSpec(steps, json.getInteger("quality"), ReplyMode.of(json.getString("reply", "image")),
+      json.getString("replyFormat", JPEG));
   }
 
-  /** {@code {"ops":[...],"quality":N,"replyFormat":"jpeg"}}, the form clients send and receive. */
+  /** {@code {"ops":[...],"quality":N,"reply":"image","replyFormat":"jpeg"}}, the form clients send and receive. */
   public JsonObject toJson() {
     JsonArray ops = new JsonArray();
     steps.forEach(step -> ops.add(step.toJson()));
-    return new JsonObject().put("ops", ops).put("quality", quality).put("replyFormat", replyFormat);
+    return new JsonObject().put("ops", ops).put("quality", quality).put("reply", reply.jsonName())
+      .put("replyFormat", replyFormat);
   }
 }

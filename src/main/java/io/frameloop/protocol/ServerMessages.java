@@ -41,6 +41,7 @@ public final class ServerMessages {
       .put("ops", ops)
       .put("pipeline", pipeline.getJsonArray("ops"))
       .put("quality", pipeline.getInteger("quality"))
+      .put("reply", pipeline.getString("reply"))
       .put("replyFormat", pipeline.getString("replyFormat", "jpeg"))
       .put("limits", limits.toJson())
       .put("recording", recording)
@@ -66,9 +67,22 @@ public final class ServerMessages {
     return new JsonObject().put("type", "keyframe").put("reason", reason).put("seq", sequence);
   }
 
-  /** The session's pipeline after a change, normalized: {@code ops} with every parameter, and {@code quality}. */
+  /** The session's pipeline after a change, normalized: {@code ops} with every parameter, {@code quality} and {@code reply}. */
   public static JsonObject pipeline(JsonObject pipeline) {
     return new JsonObject().put("type", "pipeline").mergeIn(pipeline);
+  }
+
+  /**
+   * What the ops found in one frame, sent before its image (if any): {@code seq} and
+   * {@code timestamp} from the frame's header (none for a bare JPEG), then {@code width},
+   * {@code height}, {@code detections} and {@code data} as {@code results} has them.
+   */
+  public static JsonObject results(FrameHeader header, JsonObject results) {
+    JsonObject json = new JsonObject().put("type", "results");
+    if (header != null) {
+      json.put("seq", header.sequence()).put("timestamp", header.timestamp());
+    }
+    return json.mergeIn(results);
   }
 
   /** The answer to a {@code timings} message. */

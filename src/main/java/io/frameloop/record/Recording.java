@@ -10,12 +10,13 @@ import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
+import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One running recording. Its session calls {@link #frame}, {@link #pipelineChange} and
- * {@link #stop} on its own event loop; the files are written on the writer thread.
+ * One running recording. Its session calls {@link #frame}, {@link #results}, {@link #pipelineChange}
+ * and {@link #stop} on its own event loop; the files are written on the writer thread.
  * The counts the session reports are the writer's, read across threads.
  */
 public final class Recording {
@@ -40,6 +41,8 @@ public final class Recording {
   private volatile long framesWritten;
   private volatile long bytesWritten;
   private volatile long skipped;
+  private volatile long resultsWritten;
+  private volatile long resultsSkipped;
   private volatile String failure;
 
   Recording(WriterQueue writer, String id, long maxBytes, long startNanos, Runnable onStopped) {
@@ -92,6 +95,39 @@ public final class Recording {
       acceptedBytes += cost;
     } else {
       skipped++;
+    }
+    return null;
+  }
+
+  /**
+   * Queues a results message the server sent the session, as sent, for {@code results.jsonl}, or
+   * skips it when the writer is behind. Its line counts against {@code recordMaxBytes} and the
+   * writer's queue like a frame.
+   *
+   * @return null, or why the recording must stop now (its size limit, a write that failed)
+   */
+  public String results(JsonObject message) {
+    if (failure != null) {
+      return failure;
+    }
+    // Encoded here, once: its size is what the limits count. A results message is small (the server bounds it).
+    byte[] json = message.toBuffer().getBytes();
+    long cost = RecordingFormat.resultsCost(json.length);
+    if (acceptedBytes + cost > maxBytes) {
+      return "the recording reached recordMaxBytes (" + maxBytes + " bytes)";
+    }
+    if (writer.submitFrame(queuedBytes, json.length, () -> {
+      byte[] line = Arrays.copyOf(json, json.length + 1);
+      line[json.length] = '\n';
+      return () -> write(() -> {
+        files.results(line);
+        bytesWritten += cost;
+        resultsWritten++;
+      });
+    })) {
+      acceptedBytes += cost;
+    } else {
+      resultsSkipped++;
     }
     return null;
   }
@@ -158,7 +194,8 @@ public final class Recording {
     writer.submit(() -> {
       try {
         JsonObject summary = new JsonObject().put("stoppedAt", ZonedDateTime.now(ZoneOffset.UTC).toString())
-          .put("stopReason", reason).put("frames", framesWritten).put("bytes", bytesWritten).put("skipped", skipped);
+          .put("stopReason", reason).put("frames", framesWritten).put("bytes", bytesWritten).put("skipped", skipped)
+          .put("results", resultsWritten).put("resultsSkipped", resultsSkipped);
         files.close(failure == null ? summary : summary.put("failure", failure));
       } catch (Throwable e) {
         failed(e);
@@ -174,10 +211,13 @@ public final class Recording {
     return done.future();
   }
 
-  /** {@code {"id":..., "frames":N, "bytes":N, "skipped":N}}: what has been written so far. */
+  /**
+   * {@code {"id":..., "frames":N, "bytes":N, "skipped":N, "results":N, "resultsSkipped":N}}: what
+   * has been written so far (bytes: frames and results lines together).
+   */
   public JsonObject describe() {
     JsonObject json = new JsonObject().put("id", id).put("frames", framesWritten).put("bytes", bytesWritten)
-      .put("skipped", skipped);
+      .put("skipped", skipped).put("results", resultsWritten).put("resultsSkipped", resultsSkipped);
     return failure == null ? json : json.put("failure", failure);
   }
 }

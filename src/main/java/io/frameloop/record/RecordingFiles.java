@@ -5,6 +5,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,6 +24,7 @@ final class RecordingFiles {
   private final JsonArray pipelineChanges = new JsonArray();
   private final JsonArray videoChanges = new JsonArray();
   private final BufferedWriter index;
+  private final OutputStream results;
   private long frames;
 
   private RecordingFiles(Path dir, JsonObject session) throws IOException {
@@ -31,10 +33,13 @@ final class RecordingFiles {
     writeSession();
     BufferedWriter opened = Files.newBufferedWriter(dir.resolve(RecordingFormat.INDEX), StandardCharsets.UTF_8,
       StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    OutputStream resultsOpened = null;
     try {
       opened.write(RecordingFormat.INDEX_HEADER);
       opened.newLine();
       opened.flush();
+      resultsOpened = Files.newOutputStream(dir.resolve(RecordingFormat.RESULTS), StandardOpenOption.CREATE_NEW,
+        StandardOpenOption.WRITE);
     } catch (IOException | RuntimeException e) {
       try {
         opened.close();
@@ -44,6 +49,7 @@ final class RecordingFiles {
       throw e;
     }
     this.index = opened;
+    this.results = resultsOpened;
   }
 
   /**
@@ -78,6 +84,15 @@ final class RecordingFiles {
     index.flush(); // a server that dies mid-recording leaves a readable recording
   }
 
+  /**
+   * Appends one results message to {@code results.jsonl}: {@code line} is its JSON (UTF-8; encoded
+   * JSON has no raw newline) and the newline, written at once on an unbuffered stream, so the file
+   * holds whole lines up to the last, as the index does.
+   */
+  void results(byte[] line) throws IOException {
+    results.write(line);
+  }
+
   void pipelineChange(long arrivalMicros, JsonObject pipeline) {
     pipelineChanges.add(new JsonObject().put("arrival_ms", Double.parseDouble(RecordingFormat.millis(arrivalMicros)))
       .put("pipeline", pipeline));
@@ -90,7 +105,7 @@ final class RecordingFiles {
 
   /**
    * Writes the final {@code session.json} with the changes and {@code summary}, and closes the
-   * index whether or not that write succeeds.
+   * index and the results whether or not that write succeeds.
    */
   void close(JsonObject summary) throws IOException {
     try {
@@ -100,7 +115,11 @@ final class RecordingFiles {
       }
       writeSession();
     } finally {
-      index.close();
+      try {
+        index.close();
+      } finally {
+        results.close();
+      }
     }
   }
 

@@ -6,14 +6,19 @@ import java.util.regex.Pattern;
 /**
  * The layout of a recording, one directory: {@code 000001.jpg}, {@code 000002.jpg}... (each frame's
  * JPEG exactly as it arrived; a video chunk's bytes in {@code 000003.vp8}), {@code index.csv} (one
- * row per frame, in arrival order, with its header flags: 0 JPEG, 1 video delta, 3 video key) and
- * {@code session.json} (when and by what it was recorded, the pipeline and its changes, the video
- * configurations, the counts). A recording's video starts at a key chunk, so a replay can too. Plain files any tool reads: an image viewer, a spreadsheet, ffmpeg's image2 demuxer.
+ * row per frame, in arrival order, with its header flags: 0 JPEG, 1 video delta, 3 video key),
+ * {@code results.jsonl} (each {@code results} message the server sent the session, one JSON object a
+ * line, in the order sent) and {@code session.json} (when and by what it was recorded, the pipeline
+ * and its changes, the video configurations, the counts). A recording's video starts at a key chunk,
+ * so a replay can too. Plain files any tool reads: an image viewer, a spreadsheet, ffmpeg's image2
+ * demuxer, jq.
  */
 public final class RecordingFormat {
 
   public static final String INDEX = "index.csv";
   public static final String SESSION = "session.json";
+  /** Absent in recordings made before results existed: read as no results. */
+  public static final String RESULTS = "results.jsonl";
   public static final String FORMAT = "frameloop-recording";
   /** 2: the index's {@code flags} column, video chunks and {@code videoChanges}. */
   public static final int VERSION = 2;
@@ -38,6 +43,11 @@ public final class RecordingFormat {
    */
   public static long frameCost(int jpegBytes) {
     return Math.max(jpegBytes, MIN_FRAME_FILE_BYTES) + INDEX_BYTES_PER_FRAME;
+  }
+
+  /** What a results message of {@code jsonBytes} (UTF-8) counts against {@code recordMaxBytes}: its line, newline included. */
+  public static long resultsCost(int jsonBytes) {
+    return jsonBytes + 1L;
   }
 
   /** The file name of the recording's {@code number}th frame (from 1). */

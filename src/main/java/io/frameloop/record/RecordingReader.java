@@ -4,6 +4,7 @@ import io.frameloop.protocol.FrameKind;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -27,6 +28,11 @@ public final class RecordingReader {
    */
   public record Frame(long sequence, Long clientTimestamp, long arrivalMicros, Buffer payload, FrameKind kind) {
 
+    /** A JPEG frame. */
+    public Frame(long sequence, Long clientTimestamp, long arrivalMicros, Buffer jpeg) {
+      this(sequence, clientTimestamp, arrivalMicros, jpeg, FrameKind.JPEG);
+    }
+
     /** The JPEG of a JPEG frame. */
     public Buffer jpeg() {
       if (kind.video()) {
@@ -36,8 +42,12 @@ public final class RecordingReader {
     }
   }
 
-  /** A recording: its frames in arrival order and its {@code session.json}. */
-  public record Recorded(Path dir, List<Frame> frames, JsonObject session) {
+  /**
+   * A recording: its frames in arrival order, its {@code session.json}, and the {@code results}
+   * messages the server sent while it ran, in the order sent (empty for a recording without
+   * {@code results.jsonl}).
+   */
+  public record Recorded(Path dir, List<Frame> frames, JsonObject session, List<JsonObject> results) {
   }
 
   private RecordingReader() {
@@ -49,7 +59,8 @@ public final class RecordingReader {
   }
 
   /**
-   * Reads at most {@code maxFrames} frames of the recording in {@code dir}.
+   * Reads at most {@code maxFrames} frames of the recording in {@code dir}, and as many results
+   * messages at most (the server sends one per frame at most).
    *
    * @throws IllegalArgumentException for a file that is not a recording's, saying where
    */
@@ -67,12 +78,34 @@ public final class RecordingReader {
           frames.add(frame(dir, rows.get(line), line + 1));
         }
       }
-      return new Recorded(dir, frames, session);
+      return new Recorded(dir, frames, session, results(dir.resolve(RecordingFormat.RESULTS), maxFrames));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the recording " + dir, e);
     } catch (DecodeException e) {
       throw new IllegalArgumentException(dir.resolve(RecordingFormat.SESSION) + ": not JSON: " + e.getMessage());
     }
+  }
+
+  private static List<JsonObject> results(Path file, int maxResults) throws IOException {
+    List<JsonObject> results = new ArrayList<>();
+    if (!Files.exists(file)) {
+      return results;
+    }
+    try (BufferedReader lines = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      int line = 0;
+      for (String text = lines.readLine(); text != null && results.size() < maxResults; text = lines.readLine()) {
+        line++;
+        if (text.isBlank()) {
+          continue;
+        }
+        try {
+          results.add(new JsonObject(text));
+        } catch (DecodeException | ClassCastException e) {
+          throw new IllegalArgumentException(file + " line " + line + ": not a JSON object");
+        }
+      }
+    }
+    return results;
   }
 
   private static Frame frame(Path dir, String row, int line) throws IOException {

@@ -28,9 +28,10 @@ import org.opencv.videoio.Videoio;
  * The JPEG frames a replay session sends, all loaded before the run starts so that reading and
  * encoding never compete with the measurement.
  *
- * @param timing when a recording's frames arrived and its pipelines; null for other sources
+ * @param timing  when a recording's frames arrived and its pipelines; null for other sources
+ * @param results the results a recording kept ({@code results.jsonl}); null for other sources
  */
-public record FrameSource(String description, List<Buffer> frames, RecordedTiming timing) {
+public record FrameSource(String description, List<Buffer> frames, RecordedTiming timing, RecordedResults results) {
 
   /** Frames taken from a video at most; the replay loops over them. */
   static final int MAX_VIDEO_FRAMES = 300;
@@ -47,7 +48,7 @@ public record FrameSource(String description, List<Buffer> frames, RecordedTimin
   }
 
   public FrameSource(String description, List<Buffer> frames) {
-    this(description, frames, null);
+    this(description, frames, null, null);
   }
 
   /**
@@ -96,7 +97,7 @@ public record FrameSource(String description, List<Buffer> frames, RecordedTimin
     return new FrameSource(frames.size() + " JPEG files from " + dir, frames);
   }
 
-  /** A recording, with the times its frames arrived and its pipelines. */
+  /** A recording, with the times its frames arrived, its pipelines and the results it kept. */
   public static FrameSource recording(Path dir) {
     RecordingReader.Recorded recorded = RecordingReader.read(dir, MAX_RECORDED_FRAMES);
     if (recorded.frames().isEmpty()) {
@@ -107,10 +108,13 @@ public record FrameSource(String description, List<Buffer> frames, RecordedTimin
         + " does not send yet");
     }
     RecordedTiming timing = RecordedTiming.of(recorded);
-    return new FrameSource(String.format(Locale.ROOT, "recording %s: %d frames over %.1f s, %d pipeline changes",
+    RecordedResults results = RecordedResults.of(recorded);
+    return new FrameSource(String.format(Locale.ROOT, "recording %s: %d frames over %.1f s, %d pipeline changes, %d results"
+        + " messages with %d detections",
       recorded.session().getValue("id", dir.getFileName().toString()), recorded.frames().size(),
-      (timing.arrivalMicros()[timing.arrivalMicros().length - 1] - timing.arrivalMicros()[0]) / 1e6, timing.changes().size()),
-      recorded.frames().stream().map(RecordingReader.Frame::jpeg).toList(), timing);
+      (timing.arrivalMicros()[timing.arrivalMicros().length - 1] - timing.arrivalMicros()[0]) / 1e6, timing.changes().size(),
+      results.messages(), results.detections()),
+      recorded.frames().stream().map(RecordingReader.Frame::jpeg).toList(), timing, results);
   }
 
   static FrameSource video(Path file) {

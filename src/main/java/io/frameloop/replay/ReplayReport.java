@@ -10,7 +10,8 @@ public record ReplayReport(String url, String source, int sessions, int fps, int
                            long sent, long received, long errors, long timedOut, JsonObject serverDropped,
                            long serverIn, double throughputFps, JsonObject latencyMs, long minReceived,
                            long maxReceived, double jainIndex, long bytesUp, long bytesDown,
-                           JsonObject serverProcessMs, JsonObject serverQueueMs, JsonObject addedMs, JsonObject stagesMs) {
+                           JsonObject serverProcessMs, JsonObject serverQueueMs, JsonObject addedMs, JsonObject stagesMs,
+                           long results, long detections, JsonObject recordedResults) {
 
   static ReplayReport of(String url, FrameSource source, int fps, int window, double seconds,
                          List<ReplaySession> sessions, Histogram latency, Histogram added, JsonObject stagesMs) {
@@ -21,6 +22,12 @@ public record ReplayReport(String url, String source, int sessions, int fps, int
     long serverIn = 0;
     long bytesUp = 0;
     long bytesDown = 0;
+    long results = 0;
+    long detections = 0;
+    long compared = 0;
+    long same = 0;
+    long recordedDetections = 0;
+    long detectionsNow = 0;
     JsonObject dropped = new JsonObject();
     ServerTimes process = new ServerTimes();
     ServerTimes queue = new ServerTimes();
@@ -35,6 +42,12 @@ public record ReplayReport(String url, String source, int sessions, int fps, int
       timedOut += session.timedOut;
       bytesUp += session.bytesUp;
       bytesDown += session.bytesDown;
+      results += session.results;
+      detections += session.detections;
+      compared += session.comparedFrames;
+      same += session.sameAsRecorded;
+      recordedDetections += session.recordedDetectionsCompared;
+      detectionsNow += session.detectionsCompared;
       serverIn += Math.max(0, session.serverStats.serverIn());
       JsonObject sessionDrops = session.serverStats.last().getJsonObject("dropped", new JsonObject());
       for (String reason : sessionDrops.fieldNames()) {
@@ -50,9 +63,13 @@ public record ReplayReport(String url, String source, int sessions, int fps, int
     // Jain's fairness index of frames received per session: 1 when all got the same.
     double jain = sumSquares == 0 ? 1 : sum * sum / (sessions.size() * sumSquares);
     JsonObject latencyMs = percentiles(latency);
+    // What the recording kept, and how the frames replayed compare with it frame by frame.
+    JsonObject recordedResults = source.results() == null || !source.results().any() ? null : source.results().toJson()
+      .put("compared", new JsonObject().put("frames", compared).put("sameCount", same)
+        .put("recordedDetections", recordedDetections).put("detections", detectionsNow));
     return new ReplayReport(url, source.description(), sessions.size(), fps, window, seconds, sent, received, errors,
       timedOut, dropped, serverIn, received / seconds, latencyMs, sessions.isEmpty() ? 0 : min, max, jain, bytesUp,
-      bytesDown, process.toJson(), queue.toJson(), percentiles(added), stagesMs);
+      bytesDown, process.toJson(), queue.toJson(), percentiles(added), stagesMs, results, detections, recordedResults);
   }
 
   private static JsonObject percentiles(Histogram histogram) {
@@ -90,7 +107,10 @@ public record ReplayReport(String url, String source, int sessions, int fps, int
         .put("jainIndex", round(jainIndex)))
       .put("bytesUp", bytesUp).put("bytesDown", bytesDown)
       .put("bytesPerFrameUp", sent == 0 ? 0 : bytesUp / sent)
-      .put("bytesPerFrameDown", received == 0 ? 0 : bytesDown / received);
+      .put("bytesPerFrameDown", received == 0 ? 0 : bytesDown / received)
+      .put("results", new JsonObject().put("messages", results).put("detections", detections)
+        .put("perSecond", round(results / seconds)).put("detectionsPerSecond", round(detections / seconds))
+        .put("recorded", recordedResults == null ? null : recordedResults.copy()));
   }
 
   private static double round(double value) {
@@ -120,6 +140,15 @@ public record ReplayReport(String url, String source, int sessions, int fps, int
     row(sb, "server stages", StageBreakdown.describe(stagesMs));
     row(sb, "fairness", String.format(Locale.ROOT, "received per session min %d max %d, Jain's index %.3f",
       minReceived, maxReceived, jainIndex));
+    row(sb, "results", String.format(Locale.ROOT, "%d messages (%.1f/s), %d detections (%.1f/s)", results,
+      results / seconds, detections, detections / seconds));
+    if (recordedResults != null) {
+      JsonObject compared = recordedResults.getJsonObject("compared");
+      row(sb, "recorded results", String.format(Locale.ROOT,
+        "%d messages with %d detections; frames compared %d: %d found as many detections as recorded (%d recorded, %d now)",
+        recordedResults.getLong("messages"), recordedResults.getLong("detections"), compared.getLong("frames"),
+        compared.getLong("sameCount"), compared.getLong("recordedDetections"), compared.getLong("detections")));
+    }
     row(sb, "bytes up / down", String.format(Locale.ROOT, "%d / %d (%d / %d per frame)", bytesUp, bytesDown,
       sent == 0 ? 0 : bytesUp / sent, received == 0 ? 0 : bytesDown / received));
     return sb.toString();

@@ -278,7 +278,7 @@ public final class ReplayRunner {
     for (int i = 0; i < all.size(); i++) {
       all.get(i).start(start + (stagger == null ? interval * i / all.size() : stagger.toNanos() * i), start + warmup.toNanos());
     }
-    long[] last = {0, 0};
+    long[] last = {0, 0, 0, 0};
     AtomicBoolean finishing = new AtomicBoolean();
     long[] timers = {-1, -1, -1};
     Runnable finish = () -> {
@@ -298,10 +298,16 @@ public final class ReplayRunner {
       long received = all.stream().mapToLong(s -> s.received).sum();
       long dropped = all.stream().mapToLong(s -> s.serverStats.last().getLong("droppedTotal", 0L)).sum();
       long errors = all.stream().mapToLong(s -> s.errors).sum();
-      progress.accept(String.format(Locale.ROOT, "%5.1fs  out %6d fps  in %6d fps  sent %8d  received %8d  dropped %7d  errors %d",
-        (System.nanoTime() - start) / 1e9, sent - last[0], received - last[1], sent, received, dropped, errors));
+      long results = all.stream().mapToLong(s -> s.results).sum();
+      long detections = all.stream().mapToLong(s -> s.detections).sum();
+      progress.accept(String.format(Locale.ROOT, "%5.1fs  out %6d fps  in %6d fps  sent %8d  received %8d  dropped %7d  errors %d"
+          + "  results %5d/s  detections %5d/s",
+        (System.nanoTime() - start) / 1e9, sent - last[0], received - last[1], sent, received, dropped, errors,
+        results - last[2], detections - last[3]));
       last[0] = sent;
       last[1] = received;
+      last[2] = results;
+      last[3] = detections;
     });
     timers[1] = vertx.setTimer(duration.toMillis(), id -> finish.run());
     timers[2] = vertx.setPeriodic(100, id -> {

@@ -11,6 +11,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -27,17 +28,26 @@ import org.HdrHistogram.Histogram;
  * {@code window} are unanswered, like the page does. Open loop ({@code window == 0}): a frame is
  * sent on every tick regardless, and latency is measured from when the frame was due, not from
  * when it was sent, so that a stalled sender cannot hide latency (coordinated omission).
+ *
+ * <p>The session's reply mode is the one the server's last {@code pipeline} answer echoed: in
+ * {@code results} mode a frame is answered by its {@code results} message, otherwise by its image
+ * (in {@code both} mode its results come just before). Results messages are counted in any mode,
+ * and when the source is a recording that kept results, each is compared with what was recorded
+ * for the same frame.
  */
 final class ReplaySession {
 
   /** An unanswered frame older than this is taken as dropped by the server (it says so in stats). */
   static final long ANSWER_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(5);
 
-  private record InFlight(long sequence, long dueNanos, long sentNanos) {
+  /** A frame sent and not yet answered; {@code frame} is its index in the source. */
+  private record InFlight(long sequence, int frame, long dueNanos, long sentNanos) {
   }
 
   private final Vertx vertx;
   private final FrameSource source;
+  /** The results the source recording kept, or null when it kept none (or is no recording). */
+  private final RecordedResults recorded;
   private final int window;
   private final FramePlan plan;
   private final Histogram latency;
@@ -63,6 +73,8 @@ final class ReplaySession {
   /** Replies before this are left out of the latency figures (the warm-up). */
   private long recordFromNanos;
   private long sequence;
+  /** The reply mode of the server's last {@code pipeline} answer (the server's default is {@code image}). */
+  private String replyMode = "image";
 
   // Written on the session's event loop; the runner reads them for its progress line (a
   // slightly stale value is fine there) and for the report after the session has closed.
@@ -72,6 +84,14 @@ final class ReplaySession {
   long bytesUp;
   long bytesDown;
   long timedOut;
+  /** Results messages received, and the detections in them. */
+  long results;
+  long detections;
+  /** Frames whose results could be compared with the recording's for the same frame, and how many found as many detections. */
+  long comparedFrames;
+  long sameAsRecorded;
+  long recordedDetectionsCompared;
+  long detectionsCompared;
   /** What the server's stats messages to this session said. */
   final ServerStatsReader serverStats;
   /** Null unless the session adapts its frames to a latency target ({@code --adaptive}). */
@@ -97,6 +117,7 @@ final class ReplaySession {
     this.adaptation = adaptation;
     this.vertx = vertx;
     this.source = source;
+    this.recorded = source.results() != null && source.results().any() ? source.results() : null;
     this.plan = plan;
     this.window = window;
     this.latency = meters.latency();
@@ -106,7 +127,8 @@ final class ReplaySession {
 
   /** Connects, sets {@code pipeline} (null: the server's) and, when {@code record}, starts a recording of the session. */
   Future<Void> connect(WebSocketClient webSocketClient, WebSocketConnectOptions options, JsonObject pipeline, boolean record) {
-    client = FrameLoopClient.create(webSocketClient).frameHandler(this::onReply).messageHandler(this::onControl)
+    client = FrameLoopClient.create(webSocketClient).frameHandler(this::onReply).resultsHandler(this::onResults)
+      .messageHandler(this::onControl)
       .closeHandler(v -> {
         pipelineAnswer.tryFail(new IllegalArgumentException("the connection closed before the server answered --pipeline"));
         recordAnswer.tryFail(new IllegalArgumentException("the connection closed before the server answered --record"));
@@ -209,7 +231,7 @@ final class ReplaySession {
       return;
     }
     Buffer jpeg = adaptation == null ? source.frames().get(frame) : adaptation.next(seq, frame);
-    inFlight.add(new InFlight(seq, dueNanos, now));
+    inFlight.add(new InFlight(seq, frame, dueNanos, now));
     if (sendLog.size() < MAX_SEND_LOG) {
       sendLog.add(new long[] {frame, now});
     }
@@ -225,7 +247,7 @@ final class ReplaySession {
     EncodedChunk chunk = follows && !keyWanted ? video.inOrder(frame) : video.key(frame);
     keyWanted = false;
     lastVideoFrame = frame;
-    inFlight.add(new InFlight(seq, dueNanos, now));
+    inFlight.add(new InFlight(seq, frame, dueNanos, now));
     if (sendLog.size() < MAX_SEND_LOG) {
       sendLog.add(new long[] {frame, now});
     }
@@ -237,27 +259,67 @@ final class ReplaySession {
 
   private void onReply(InboundFrame reply) {
     long now = System.nanoTime();
-    bytesDown += (reply.header() == null ? 0 : FrameFormat.HEADER_LENGTH) + reply.payload().length();
+    int bytes = (reply.header() == null ? 0 : FrameFormat.HEADER_LENGTH) + reply.payload().length();
+    bytesDown += bytes;
     if (reply.kind().video() && replyCheck != null) {
       replyCheck.chunk(reply, () -> errors++);
     }
+    answered(reply.header().sequence(), now, bytes);
+  }
+
+  private void onResults(JsonObject message) {
+    long now = System.nanoTime();
+    int bytes = message.toBuffer().length(); // as the server encoded it
+    bytesDown += bytes;
+    int found = message.getValue("detections") instanceof JsonArray list ? list.size() : 0;
+    results++;
+    detections += found;
+    timeline.results(now, found);
+    Long seq = message.getValue("seq") instanceof Number n ? n.longValue() : null;
+    if (seq == null) {
+      return; // this session sends framed frames only: not the answer to one of them
+    }
+    if (recorded != null) {
+      inFlight.stream().filter(f -> f.sequence() == seq).findFirst().ifPresent(f -> compare(f.frame(), found));
+    }
+    if ("results".equals(replyMode)) {
+      answered(seq, now, bytes);
+    }
+  }
+
+  /** Compares the detections found now in source frame {@code frame} with those the recording kept for it. */
+  private void compare(int frame, int found) {
+    int before = recorded.detectionsOf(frame);
+    if (before >= 0) {
+      comparedFrames++;
+      recordedDetectionsCompared += before;
+      detectionsCompared += found;
+      if (before == found) {
+        sameAsRecorded++;
+      }
+    }
+  }
+
+  /** The answer to frame {@code sequence}, {@code bytes} long, arrived at {@code now}. */
+  private void answered(long sequence, long now, int bytes) {
     received++;
+    if (inFlight.stream().noneMatch(f -> f.sequence() == sequence)) {
+      return; // answered after it was given up as unanswered
+    }
     // Replies come in order; unanswered frames before this one were dropped by the server.
-    while (!inFlight.isEmpty() && inFlight.peek().sequence() != reply.header().sequence()) {
+    while (inFlight.peek().sequence() != sequence) {
       inFlight.poll();
     }
     InFlight frame = inFlight.poll();
-    if (frame != null) {
-      long from = window == 0 ? frame.dueNanos() : frame.sentNanos();
-      long micros = Math.min(latency.getHighestTrackableValue(), TimeUnit.NANOSECONDS.toMicros(now - from));
-      timeline.received(now, micros);
-      if (now >= recordFromNanos) {
-        latency.recordValue(micros);
-        serverStats.roundTrip(frame.sequence(), micros);
-      }
-      if (adaptation != null) {
-        adaptation.onReply(frame.sequence(), micros / 1000.0, FrameFormat.HEADER_LENGTH + reply.payload().length());
-      }
+    long from = window == 0 ? frame.dueNanos() : frame.sentNanos();
+    long micros = Math.min(latency.getHighestTrackableValue(), TimeUnit.NANOSECONDS.toMicros(now - from));
+    timeline.received(now, micros);
+    if (now >= recordFromNanos) {
+      latency.recordValue(micros);
+      serverStats.roundTrip(frame.sequence(), micros);
+    }
+    if (adaptation != null) {
+      adaptation.onReply(frame.sequence(), micros / 1000.0, bytes);
     }
   }
 
@@ -269,7 +331,10 @@ final class ReplaySession {
           adaptation.onStats(message);
         }
       }
-      case "pipeline" -> pipelineAnswer.tryComplete();
+      case "pipeline" -> {
+        replyMode = message.getValue("reply") instanceof String mode ? mode : "image";
+        pipelineAnswer.tryComplete();
+      }
       case "video" -> {
         if ("reply".equals(message.getString("direction"))) {
           if (replyCheck != null) {

@@ -11,7 +11,8 @@ import org.HdrHistogram.Histogram;
 
 /**
  * A run second by second (longer runs: in wider steps, at most {@link #MAX_STEPS}): frames sent
- * and received, round-trip percentiles, the server's drops by reason. Every session of the run
+ * and received, results messages and their detections, round-trip percentiles, the server's drops
+ * by reason. Every session of the run
  * adds to it from its own event loop, hence the locking.
  */
 public final class RunTimeline {
@@ -26,6 +27,8 @@ public final class RunTimeline {
   private static final class Step {
     long sent;
     long received;
+    long results;
+    long detections;
     Histogram roundTrips; // made with the step's first reply
     final Map<String, Long> dropped = new TreeMap<>();
   }
@@ -61,6 +64,13 @@ public final class RunTimeline {
     step.roundTrips.recordValue(Math.min(MAX_MICROS, roundTripMicros));
   }
 
+  /** A results message with {@code detections} detections arrived. */
+  synchronized void results(long nanos, int detections) {
+    Step step = step(nanos);
+    step.results++;
+    step.detections += detections;
+  }
+
   /** Drops the server reported since the session's previous stats ({@code reason -> count}). */
   synchronized void dropped(long nanos, Map<String, Long> dropped) {
     Step step = step(nanos);
@@ -72,8 +82,9 @@ public final class RunTimeline {
   }
 
   /**
-   * {@code {"stepSeconds":1, "steps":[{"t":0,"sentFps":..,"receivedFps":..,"p50Ms":..,"p99Ms":..,"dropped":{..}}, ...]}}:
-   * rates per second, percentiles null for a step without replies.
+   * {@code {"stepSeconds":1, "steps":[{"t":0,"sentFps":..,"receivedFps":..,"resultsPerSecond":..,
+   * "detectionsPerSecond":..,"p50Ms":..,"p99Ms":..,"dropped":{..}}, ...]}}: rates per second,
+   * percentiles null for a step without replies.
    */
   public synchronized JsonObject toJson() {
     double stepSeconds = stepNanos / 1e9;
@@ -82,6 +93,8 @@ public final class RunTimeline {
       Step step = steps.get(i);
       JsonObject entry = new JsonObject().put("t", round(i * stepSeconds))
         .put("sentFps", round(step.sent / stepSeconds)).put("receivedFps", round(step.received / stepSeconds))
+        .put("resultsPerSecond", round(step.results / stepSeconds))
+        .put("detectionsPerSecond", round(step.detections / stepSeconds))
         .put("p50Ms", step.roundTrips == null ? null : step.roundTrips.getValueAtPercentile(50) / 1000.0)
         .put("p99Ms", step.roundTrips == null ? null : step.roundTrips.getValueAtPercentile(99) / 1000.0)
         .put("dropped", new JsonObject(new TreeMap<String, Object>(step.dropped)));

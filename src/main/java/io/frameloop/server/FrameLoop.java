@@ -17,6 +17,12 @@ import io.vertx.ext.web.Router;
  */
 public interface FrameLoop {
 
+  /**
+   * Where every processed frame's results are published on the local event bus by default
+   * ({@link FrameLoopOptions#setResultsAddress}): {@code vertx.eventBus().localConsumer(FrameLoop.RESULTS_ADDRESS, ...)}.
+   */
+  String RESULTS_ADDRESS = FrameLoopOptions.DEFAULT_RESULTS_ADDRESS;
+
   /** The close reason sessions get when the server stops. */
   String SHUTDOWN_REASON = "server shutting down";
 

@@ -6,6 +6,7 @@ import io.frameloop.auth.TenantQuotas;
 import io.frameloop.auth.TokenAuth;
 import io.frameloop.pipeline.PipelineRules;
 import io.frameloop.record.Recorder;
+import io.frameloop.session.ResultsBus;
 import io.frameloop.session.SessionServices;
 import io.frameloop.worker.WorkerPool;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -60,7 +61,8 @@ final class FrameLoopImpl implements FrameLoop {
     this.recorder = Recorder.create(vertx, options.getRecordingOptions());
     PipelineRules pipelines = new PipelineRules(parts.registry(), options.getPipelineLimits(), options.getImageLimits());
     SessionServices services = new SessionServices(options.getSessionOptions(), pipelines, parts.defaultPipeline(),
-      options.helloLimits(), metrics, parts.scheduler(), recorder, parts.video());
+      options.helloLimits(), metrics, parts.scheduler(), recorder, ResultsBus.create(vertx, options.getResultsAddress()),
+      parts.video());
     this.framesHandler = FramesHandler.create(vertx, services, options.getRouteOptions().getAllowedOrigins(), admission);
     metrics.countSessions(framesHandler);
     this.health = new FrameLoopHealth(vertx, pool, framesHandler::sessionCount, () -> closed, workerDeployment, codecName);

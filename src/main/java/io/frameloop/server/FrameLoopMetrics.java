@@ -46,7 +46,7 @@ final class FrameLoopMetrics implements SessionListener {
     framesIn = Counter.builder("frameloop.frames.in").description("Binary messages received").register(registry);
     framesOut = Counter.builder("frameloop.frames.out").description("Processed frames sent").register(registry);
     bytesIn = Counter.builder("frameloop.bytes.in").description("Binary bytes received").register(registry);
-    bytesOut = Counter.builder("frameloop.bytes.out").description("Binary bytes sent").register(registry);
+    bytesOut = Counter.builder("frameloop.bytes.out").description("Bytes of processed frames sent: images and results messages").register(registry);
     for (DropReason reason : DropReason.values()) {
       dropped.put(reason, Counter.builder("frameloop.frames.dropped").tag("reason", reason.wireName())
         .description("Frames received but not answered").register(registry));

@@ -43,6 +43,8 @@ public class FrameLoopOptions {
       .add(new JsonObject().put("op", "resize").put("width", 700))
       .add(new JsonObject().put("op", "flip").put("axis", "horizontal")))
     .put("quality", 80);
+  /** Where each processed frame's results are published on the local event bus: see {@link #setResultsAddress}. */
+  public static final String DEFAULT_RESULTS_ADDRESS = "frameloop.results";
   /** The cluster's TLS files, a private key among them: not for the ops. */
   private static final List<String> SECRET_CLUSTER_FILES = List.of("clusterTlsCertPath", "clusterTlsKeyPath", "clusterTlsCaPath");
 
@@ -61,6 +63,7 @@ public class FrameLoopOptions {
   private JsonObject pipeline = DEFAULT_PIPELINE.copy();
   private boolean cluster;
   private String nodeName;
+  private String resultsAddress = DEFAULT_RESULTS_ADDRESS;
 
   public FrameLoopOptions() {
   }
@@ -296,6 +299,25 @@ public class FrameLoopOptions {
   /** Join a Vert.x cluster (Hazelcast, TCP/IP member list; see {@link ClusterOptions}). */
   public FrameLoopOptions setCluster(boolean cluster) {
     this.cluster = cluster;
+    return this;
+  }
+
+  public String getResultsAddress() {
+    return resultsAddress;
+  }
+
+  /**
+   * The event-bus address where every processed frame's results are published, on this node only
+   * (the node where the session lives), whenever the session's pipeline has an op that reports results:
+   * {@code {"session":id,"tenant":t,"seq":n,"timestamp":ms,"results":{...}}}. For the host
+   * application's consumers ({@code vertx.eventBus().localConsumer(address, ...)}); clients never see it.
+   */
+  public FrameLoopOptions setResultsAddress(String resultsAddress) {
+    Objects.requireNonNull(resultsAddress, "resultsAddress");
+    if (resultsAddress.isBlank()) {
+      throw new IllegalArgumentException("resultsAddress must not be empty");
+    }
+    this.resultsAddress = resultsAddress;
     return this;
   }
 

@@ -3,11 +3,14 @@ package io.frameloop.session;
 import io.frameloop.image.JpegInfo;
 import io.frameloop.pipeline.DecodedPicture;
 import io.frameloop.pipeline.FrameJob;
+import io.frameloop.pipeline.FrameResults;
 import io.frameloop.pipeline.PipelineSpec;
 import io.frameloop.pipeline.ProcessedFrame;
+import io.frameloop.pipeline.ReplyMode;
 import io.frameloop.pipeline.StageTimes;
 import io.frameloop.protocol.CloseCodes;
 import io.frameloop.protocol.FrameFormat;
+import io.frameloop.protocol.FrameHeader;
 import io.frameloop.protocol.FrameFormatException;
 import io.frameloop.protocol.FrameHeader;
 import io.frameloop.protocol.FrameKind;
@@ -26,6 +29,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.WebSocketBase;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -70,7 +74,7 @@ public final class FrameSession implements FrameScheduler.Turn, MessageAssembler
   }
 
   /** A processed frame whose picture waits for the VP8 reply encoder. */
-  record Processed(Pending frame, ProcessedFrame result, FrameHeader header) {
+  record Processed(Pending frame, ProcessedFrame result, FrameHeader header, JsonObject results) {
   }
 
   /**
@@ -238,17 +242,18 @@ public final class FrameSession implements FrameScheduler.Turn, MessageAssembler
     int quality = replyQuality.next(pipeline.quality(), output.unsentBytes(), System.nanoTime());
     FrameJob job = next.picture() == null ? new FrameJob(next.frame().jpeg(), pipeline, quality)
       : FrameJob.ofPicture(next.picture(), pipeline, quality);
-    lease.process(job).onComplete(result -> onProcessed(next, result));
+    lease.process(job).onComplete(result -> onProcessed(next, pipeline.reply(), result));
   }
 
-  private void onProcessed(Pending frame, AsyncResult<ProcessedFrame> result) {
+  /** @param mode the reply mode the frame was processed with (the worker encoded an image or not by it) */
+  private void onProcessed(Pending frame, ReplyMode mode, AsyncResult<ProcessedFrame> result) {
     processing = false;
     if (closed) { // the client is gone: the socket is not touched again
       stats.drop(DropReason.CLOSED);
       return;
     }
     if (result.succeeded()) {
-      reply(frame, result.result());
+      reply(frame, mode, result.result());
     } else {
       onFailure(frame, result.cause());
     }
@@ -272,28 +277,38 @@ public final class FrameSession implements FrameScheduler.Turn, MessageAssembler
     }
   }
 
-  private void reply(Pending frame, ProcessedFrame processed) {
+  private void reply(Pending frame, ReplyMode mode, ProcessedFrame processed) {
     if (frame.picture() == null) {
       JpegInfo input = JpegInfo.readHeader(frame.frame().jpeg()); // the worker decoded it: its header is sound
       stats.input("jpeg", input.width(), input.height());
     }
     if (processed.picture() != null) {
-      replyVideo(frame, processed);
+      replyVideo(frame, mode, processed);
       return;
     }
     long total = System.nanoTime() - frame.arrivedNanos();
     stats.recordProcessed(frame.frame().sequence(), processed.worker(), processed.processingNanos(),
       total - processed.processingNanos(), processed.stages());
-    if (processed.jpeg().length() > options.getMaxMessageBytes()) {
+    if (processed.jpeg() != null && processed.jpeg().length() > options.getMaxMessageBytes()) {
       frameError(ServerMessages.BAD_FRAME, frame.frame().sequence(), "the processed frame is " + processed.jpeg().length()
         + " bytes, over the limit of " + options.getMaxMessageBytes() + ": lower the quality or the size");
       return;
     }
-    replies.interrupted(); // a later VP8 reply starts a new stream
-    Buffer reply = FrameFormat.encodeReply(frame.frame().header(), processed.jpeg());
-    if (output.frame(reply)) {
-      stats.frameOut(reply.length());
-      stats.output("jpeg", processed.width(), processed.height());
+    FrameHeader header = frame.frame().header();
+    JsonObject resultsMessage = results(header, mode, processed);
+    Buffer reply = mode.sendsImage() && processed.jpeg() != null ? FrameFormat.encodeReply(header, processed.jpeg()) : null;
+    if (reply != null) {
+      replies.interrupted(); // a later VP8 reply starts a new stream
+    }
+    long bytes = output.frame(resultsMessage, reply);
+    if (bytes >= 0) {
+      stats.frameOut((int) bytes);
+      if (reply != null) {
+        stats.output("jpeg", processed.width(), processed.height());
+      }
+      if (resultsMessage != null) {
+        recorder.results(resultsMessage);
+      }
     } else {
       stats.drop(DropReason.SLOW_CLIENT);
     }
@@ -303,7 +318,17 @@ public final class FrameSession implements FrameScheduler.Turn, MessageAssembler
    * A processed picture for the VP8 reply stream: dropped here, before the encoder, when the client
    * is behind (an encoded chunk is always sent: a missing delta would corrupt the stream).
    */
-  private void replyVideo(Pending frame, ProcessedFrame processed) {
+  /** Publishes the frame's results on the event bus when an op reported some; the client's results message when its mode sends them, else null. */
+  private JsonObject results(FrameHeader header, ReplyMode mode, ProcessedFrame processed) {
+    FrameResults results = processed.results();
+    if (results != null && results.reported()) {
+      services.results().publish(id, grant.tenant(), header, results.toJson());
+    }
+    return !mode.sendsResults() ? null
+      : ServerMessages.results(header, results == null ? new JsonObject().put("detections", new JsonArray()) : results.toJson());
+  }
+
+  private void replyVideo(Pending frame, ReplyMode mode, ProcessedFrame processed) {
     if (!services.video().encode().contains(VideoSupport.VP8)) { // a configured pipeline asked for them
       frameError(ServerMessages.SERVER_ERROR, frame.frame().sequence(), "VP8 replies are unavailable on this server ("
         + services.video().unavailable() + "): configure \"replyFormat\":\"jpeg\"");
@@ -313,9 +338,11 @@ public final class FrameSession implements FrameScheduler.Turn, MessageAssembler
       stats.drop(DropReason.SLOW_CLIENT);
       return;
     }
+    // Results go with the chunk, just before it (the results message comes first, as for a JPEG).
+    JsonObject resultsMessage = results(frame.frame().header(), mode, processed);
     // A bare JPEG has no header to echo: its chunk is numbered by the replies sent, timestamp 0.
     FrameHeader header = frame.frame().header() != null ? frame.frame().header() : new FrameHeader(bareReplies++, 0);
-    replies.picture(new Processed(frame, processed, header), processed.picture());
+    replies.picture(new Processed(frame, processed, header, resultsMessage), processed.picture());
   }
 
   @Override
@@ -327,8 +354,11 @@ public final class FrameSession implements FrameScheduler.Turn, MessageAssembler
     stats.recordProcessed(frame.frame().frame().sequence(), processed.worker(), processing, total - processing,
       new StageTimes(worker.decodeNanos(), worker.setupNanos(), worker.ops(), worker.encodeNanos() + encodeNanos));
     Buffer reply = FrameFormat.encode(frame.header(), chunk.key() ? FrameKind.VIDEO_KEY : FrameKind.VIDEO_DELTA, chunk.data());
-    output.chunk(reply);
-    stats.frameOut(reply.length());
+    long bytes = output.chunk(frame.results(), reply);
+    stats.frameOut((int) bytes);
+    if (frame.results() != null) {
+      recorder.results(frame.results());
+    }
     stats.output(VideoSupport.VP8, width, height);
   }
 

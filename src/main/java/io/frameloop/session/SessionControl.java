@@ -65,7 +65,7 @@ final class SessionControl {
   private JsonObject applyNow(ClientMessage message) {
     if (message instanceof ClientMessage.SetPipeline request) {
       try {
-        PipelineSpec next = rules.parse(request.pipeline(), pipeline.quality());
+        PipelineSpec next = rules.parse(request.pipeline(), pipeline.quality(), pipeline.reply());
         if (next.vp8Replies() && !videoSupport.encode().contains(VideoSupport.VP8)) {
           return error(ServerMessages.BAD_PIPELINE, "replyFormat 'vp8' is unavailable on this server ("
             + (videoSupport.unavailable() == null ? "no VP8 encoder" : videoSupport.unavailable()) + "): use \"jpeg\"");

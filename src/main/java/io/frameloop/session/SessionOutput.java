@@ -32,12 +32,31 @@ final class SessionOutput {
 
   /** Writes a processed frame, unless the client is behind: then false. */
   boolean frame(Buffer reply) {
+    return frame(null, reply) >= 0;
+  }
+
+  /**
+   * Writes a processed frame's answer: its {@code results} message, then its image, either one
+   * null for none; both or neither, since they are one answer. The bytes written, or -1 when the
+   * client is behind.
+   */
+  long frame(JsonObject results, Buffer reply) {
     if (gone() || queuedBytes > maxQueuedBytes) {
-      return false;
+      return -1;
     }
-    track(reply.length(), false);
-    socket.writeBinaryMessage(reply).onComplete(written -> done(reply.length(), false));
-    return true;
+    long bytes = 0;
+    if (results != null) {
+      String text = results.encode();
+      track(text.length(), false);
+      socket.writeTextMessage(text).onComplete(written -> done(text.length(), false));
+      bytes += text.length();
+    }
+    if (reply != null) {
+      track(reply.length(), false);
+      socket.writeBinaryMessage(reply).onComplete(written -> done(reply.length(), false));
+      bytes += reply.length();
+    }
+    return bytes;
   }
 
   /** Whether the client is behind: processed frames are dropped (VP8 replies before their encoder). */
@@ -46,15 +65,24 @@ final class SessionOutput {
   }
 
   /**
-   * Writes a VP8 reply chunk whatever the queue: the picture was checked against {@link #behind}
-   * before its encoder, and a chunk dropped after it would corrupt the stream.
+   * Writes a VP8 reply chunk, after its frame's results message if any, whatever the queue: the
+   * picture was checked against {@link #behind} before its encoder, and a chunk dropped after it
+   * would corrupt the stream. The bytes written.
    */
-  void chunk(Buffer reply) {
+  long chunk(JsonObject results, Buffer reply) {
     if (gone()) {
-      return;
+      return 0;
+    }
+    long bytes = 0;
+    if (results != null) {
+      String text = results.encode();
+      track(text.length(), false);
+      socket.writeTextMessage(text).onComplete(written -> done(text.length(), false));
+      bytes += text.length();
     }
     track(reply.length(), false);
     socket.writeBinaryMessage(reply).onComplete(written -> done(reply.length(), false));
+    return bytes + reply.length();
   }
 
   /** A message only worth sending while the client keeps up ({@code stats}); false when skipped. */

@@ -10,8 +10,8 @@ import io.vertx.core.json.JsonObject;
 import java.util.function.Consumer;
 
 /**
- * A session's side of recording: the {@code record} message, the frames and pipeline changes it
- * passes on while a recording runs, and the recording's state in {@code stats}. Used on the
+ * A session's side of recording: the {@code record} message, the frames, results messages and
+ * pipeline changes it passes on while a recording runs, and the recording's state in {@code stats}. Used on the
  * session's event loop; the files are the {@link Recorder}'s business.
  */
 final class SessionRecorder {
@@ -94,6 +94,13 @@ final class SessionRecorder {
     video = config;
     if (recording != null) {
       stopIf(recording.videoChange(config, System.nanoTime()));
+    }
+  }
+
+  /** A {@code results} message the session sent its client ({@code results.jsonl} keeps it as sent). */
+  void results(JsonObject message) {
+    if (recording != null) {
+      stopIf(recording.results(message));
     }
   }
 

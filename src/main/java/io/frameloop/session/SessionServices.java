@@ -15,9 +15,10 @@ import io.frameloop.video.VideoSupport;
  * @param listener    hears every session's counts (the server's metrics)
  * @param scheduler   takes turns among the sessions for free workers
  * @param recorder    writes the sessions' recordings (refuses them all when recording is off)
+ * @param results     hands every processed frame's results to the host application
  * @param video       the video codecs this server has (none, with the reason, without FFmpeg)
  */
 public record SessionServices(SessionOptions options, PipelineRules pipelines, PipelineSpec defaultPipeline,
                               HelloLimits helloLimits, SessionListener listener, FrameScheduler scheduler,
-                              Recorder recorder, VideoSupport video) {
+                              Recorder recorder, ResultsBus results, VideoSupport video) {
 }

@@ -1,9 +1,11 @@
 package io.frameloop.worker;
 
 import io.frameloop.pipeline.DecodedPicture;
+import io.frameloop.pipeline.FrameResults;
 import io.frameloop.pipeline.ProcessedFrame;
 import io.frameloop.pipeline.StageTimes;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,14 +13,15 @@ import java.util.List;
 /**
  * A processed frame on the event bus. Locally the object itself; between cluster nodes:
  * {@code [i32 width][i32 height][i64 nanos][u16 worker length][worker UTF-8][i64 decode nanos]
- * [i64 setup nanos][i64 encode nanos][u16 ops]([u16 op length][op UTF-8][i64 nanos])*[u8 kind][u32 length][bytes]},
- * kind 0 a JPEG, kind 1 the processed picture of a VP8 reply (packed BGR of the width and height).
+ * [i64 setup nanos][i64 encode nanos][u16 ops]([u16 op length][op UTF-8][i64 nanos])*[i32 length][JPEG]
+ * [u8 results: 0 none, 1 results, 2 results an op reported][u32 length][results JSON]
+ * [i32 length][picture]}; a JPEG length of -1 is no JPEG (reply mode {@code results}, or VP8 replies),
+ * a picture length of -1 no picture (the processed picture of a VP8 reply: packed BGR of the width and height).
  */
 final class ProcessedFrameMessageCodec extends PassThroughMessageCodec<ProcessedFrame> {
 
-  static final String NAME = "frameloop-processed-frame-v3"; // v2: with the stage times; v3: a VP8 reply's picture
-  private static final byte JPEG = 0;
-  private static final byte PICTURE = 1;
+  // v2: with the stage times; v3: with the results; v4: with a VP8 reply's picture
+  static final String NAME = "frameloop-processed-frame-v4";
 
   ProcessedFrameMessageCodec() {
     super(NAME);
@@ -37,10 +40,22 @@ final class ProcessedFrameMessageCodec extends PassThroughMessageCodec<Processed
       appendString(buffer, op.op());
       buffer.appendLong(op.nanos());
     }
-    if (frame.picture() != null) {
-      buffer.appendByte(PICTURE).appendInt(frame.picture().bgr().length).appendBytes(frame.picture().bgr());
+    if (frame.jpeg() == null) {
+      buffer.appendInt(-1);
     } else {
-      buffer.appendByte(JPEG).appendInt(frame.jpeg().length()).appendBuffer(frame.jpeg());
+      buffer.appendInt(frame.jpeg().length()).appendBuffer(frame.jpeg());
+    }
+    FrameResults results = frame.results();
+    if (results == null) {
+      buffer.appendUnsignedByte((short) 0);
+    } else {
+      Buffer json = results.toJson().toBuffer();
+      buffer.appendUnsignedByte((short) (results.reported() ? 2 : 1)).appendInt(json.length()).appendBuffer(json);
+    }
+    if (frame.picture() == null) {
+      buffer.appendInt(-1);
+    } else {
+      buffer.appendInt(frame.picture().bgr().length).appendBytes(frame.picture().bgr());
     }
   }
 
@@ -69,15 +84,21 @@ final class ProcessedFrameMessageCodec extends PassThroughMessageCodec<Processed
       ops.add(new StageTimes.OpTime(op, buffer.getLong(at + 2 + length)));
       at += 2 + length + 8;
     }
-    byte kind = buffer.getByte(at);
-    int length = buffer.getInt(at + 1);
-    at += 5;
-    StageTimes stages = new StageTimes(decode, setup, ops, encode);
-    String node = worker.isEmpty() ? null : worker;
-    if (kind == PICTURE) {
-      DecodedPicture picture = new DecodedPicture(width, height, buffer.getBytes(at, at + length), 0);
-      return new ProcessedFrame(null, width, height, nanos, node, stages, picture);
+    int jpegLength = buffer.getInt(at);
+    Buffer jpeg = jpegLength < 0 ? null : buffer.slice(at + 4, at + 4 + jpegLength);
+    at += 4 + Math.max(0, jpegLength);
+    int resultsKind = buffer.getUnsignedByte(at);
+    at += 1;
+    FrameResults results = null;
+    if (resultsKind != 0) {
+      int length = buffer.getInt(at);
+      results = FrameResults.fromTrustedJson(new JsonObject(buffer.getBuffer(at + 4, at + 4 + length)), resultsKind == 2);
+      at += 4 + length;
     }
-    return new ProcessedFrame(buffer.slice(at, at + length), width, height, nanos, node, stages);
+    int pictureLength = buffer.getInt(at);
+    DecodedPicture picture = pictureLength < 0 ? null
+      : new DecodedPicture(width, height, buffer.getBytes(at + 4, at + 4 + pictureLength), 0);
+    return new ProcessedFrame(jpeg, width, height, nanos, worker.isEmpty() ? null : worker,
+      new StageTimes(decode, setup, ops, encode), results, picture);
   }
 }

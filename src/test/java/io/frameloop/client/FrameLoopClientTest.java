@@ -103,6 +103,63 @@ class FrameLoopClientTest {
   }
 
   @Test
+  void theResultsHandlerGetsEachResultsMessageJustBeforeItsImage(Vertx vertx) throws Exception {
+    int port = TestServers.start(vertx, TestServers.options()).actualPort();
+    BlockingQueue<String> order = new LinkedBlockingQueue<>();
+    BlockingQueue<JsonObject> results = new LinkedBlockingQueue<>();
+    FrameLoopClient client = await(FrameLoopClient.create(vertx)
+      .frameHandler(frame -> order.add("image " + frame.header().sequence()))
+      .resultsHandler(message -> {
+        order.add("results " + message.getLong("seq"));
+        results.add(message);
+      })
+      .messageHandler(message -> {
+        if (!message.getString("type").equals("stats")) {
+          order.add(message.getString("type"));
+        }
+        messages.add(message);
+      })
+      .connect(at(port)));
+    await(client.sendPipeline(pipeline(op("faces")).put("reply", "both")));
+    assertThat(next(m -> m.getString("type").equals("pipeline")).getString("reply")).isEqualTo("both");
+    client.sendFrame(5, 77, Images.fixture("astronaut-640x480.jpg"));
+    client.sendFrame(6, 78, Images.fixture("coffee-640x480.jpg"));
+
+    JsonObject face = Wait.take("the astronaut's results", results, Duration.ofSeconds(20), m -> true);
+    assertThat(face.getString("type")).isEqualTo("results");
+    assertThat(face.getLong("seq")).isEqualTo(5L);
+    assertThat(face.getLong("timestamp")).isEqualTo(77L);
+    assertThat(face.getInteger("width")).isEqualTo(640);
+    JsonArray detections = face.getJsonArray("detections");
+    assertThat(detections.size()).isEqualTo(1);
+    JsonArray box = detections.getJsonObject(0).getJsonArray("box");
+    assertThat(box.getInteger(0) + box.getInteger(2) / 2).as("the box's centre x, near the marked face's")
+      .isBetween(Images.ASTRONAUT_FACE.x, Images.ASTRONAUT_FACE.x + Images.ASTRONAUT_FACE.width);
+    JsonObject none = Wait.take("the coffee's results", results, Duration.ofSeconds(20), m -> true);
+    assertThat(none.getLong("seq")).isEqualTo(6L);
+    assertThat(none.getJsonArray("detections")).isEmpty();
+    Wait.until("both images", Duration.ofSeconds(20), Duration.ofMillis(20), () -> order.contains("image 6"));
+    List<String> arrived = order.stream().filter(kind -> !kind.equals("hello") && !kind.equals("pipeline")).toList();
+    assertThat(arrived).as("each frame's results, then its image").containsExactly("results 5", "image 5", "results 6", "image 6");
+    assertThat(messages).as("with a results handler, results are not also message-handler messages")
+      .noneMatch(m -> m.getString("type").equals("results"));
+    await(client.close());
+  }
+
+  @Test
+  void withoutAResultsHandlerResultsMessagesReachTheMessageHandler(Vertx vertx) throws Exception {
+    int port = TestServers.start(vertx, TestServers.options()).actualPort();
+    FrameLoopClient client = await(client(vertx).connect(at(port)));
+    await(client.sendPipeline(pipeline(op("faces")).put("reply", "results")));
+    client.sendFrame(9, 0, Images.fixture("astronaut-640x480.jpg"));
+    JsonObject results = next(m -> m.getString("type").equals("results"));
+    assertThat(results.getLong("seq")).isEqualTo(9L);
+    assertThat(results.getJsonArray("detections").size()).isEqualTo(1);
+    assertThat(frames.poll(300, TimeUnit.MILLISECONDS)).as("results mode: no image").isNull();
+    await(client.close());
+  }
+
+  @Test
   void closeHandlerSeesTheServersStatusAndReason(Vertx vertx) {
     int port = TestServers.start(vertx, TestServers.options(o -> o.getSessionOptions().setIdleTimeoutSeconds(1))).actualPort();
     Promise<Void> closed = Promise.promise();

@@ -16,15 +16,24 @@ import org.junit.jupiter.api.Test;
 class ServerMessagesTest {
 
   @Test
+  void resultsCarryTheFramesSeqAndTimestampAndNoneForABareFrame() {
+    JsonObject results = new JsonObject().put("width", 640).put("height", 480).put("detections", new JsonArray());
+    JsonObject framed = ServerMessages.results(new FrameHeader(17, 1733300000123L), results);
+    assertThat(framed.encode())
+      .isEqualTo("{\"type\":\"results\",\"seq\":17,\"timestamp\":1733300000123,\"width\":640,\"height\":480,\"detections\":[]}");
+    assertThat(ServerMessages.results(null, results).fieldNames()).containsExactly("type", "width", "height", "detections");
+  }
+
+  @Test
   void helloHasTheOpsThePipelineAndEveryLimit() {
     JsonArray ops = ops(op("flip"));
-    JsonObject pipeline = pipeline(op("gray")).put("quality", 70);
+    JsonObject pipeline = pipeline(op("gray")).put("quality", 70).put("reply", "results");
     JsonObject hello = ServerMessages.hello(ops, pipeline, new HelloLimits().setMaxMessageBytes(1).setMaxTextMessageBytes(2)
       .setMaxWidth(3).setMaxHeight(4).setMaxPixels(5L).setMaxFps(6).setMaxOps(7).setMaxSessions(8).setIdleTimeoutSeconds(9), true,
       new JsonObject().put("decode", new JsonArray().add("vp8")).put("encode", new JsonArray().add("vp8")));
     assertThat(hello).isEqualTo(new JsonObject()
       .put("type", "hello").put("version", 1).put("ops", ops)
-      .put("pipeline", pipeline.getJsonArray("ops")).put("quality", 70).put("replyFormat", "jpeg")
+      .put("pipeline", pipeline.getJsonArray("ops")).put("quality", 70).put("reply", "results").put("replyFormat", "jpeg")
       .put("limits", new JsonObject().put("maxMessageBytes", 1).put("maxTextMessageBytes", 2).put("maxWidth", 3)
         .put("maxHeight", 4).put("maxPixels", 5L).put("maxFps", 6).put("maxOps", 7).put("maxSessions", 8)
         .put("idleTimeoutSeconds", 9))

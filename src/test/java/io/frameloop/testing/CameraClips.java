@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.function.IntFunction;
 import org.opencv.core.Core;
 import org.opencv.core.CvType;
 import org.opencv.core.Mat;
@@ -22,13 +23,16 @@ import org.opencv.imgproc.Imgproc;
  * Camera-like 640x480 frames: the coffee photo panning slowly with a little sensor noise, about
  * 43 KB per frame at JPEG quality 0.8 (Chromium's built-in fake camera compresses to a fifth of
  * that, which hides bandwidth problems; /work/shared/PERFORMANCE-NOTES.md). As a Y4M clip for
- * Chromium's {@code --use-file-for-fake-video-capture}, or as a directory of JPEGs for replay.
+ * Chromium's {@code --use-file-for-fake-video-capture}, or as a directory of JPEGs for replay. And a
+ * still photo as a Y4M clip, for a fake camera that shows a fixture (the astronaut's face).
  */
 public final class CameraClips {
 
   public static final int WIDTH = 640;
   public static final int HEIGHT = 480;
   static final int FRAMES = 60;
+  /** Frames of a still clip: Chromium loops the file, a few frames are as good as many. */
+  static final int STILL_FRAMES = 5;
   static final double NOISE_SIGMA = 4;
 
   static {
@@ -40,7 +44,22 @@ public final class CameraClips {
 
   /** The clip as Y4M (I420, 30 fps) under {@code target/clips/}, made once. */
   public static synchronized Path y4m() {
-    Path file = Path.of("target", "clips", "coffee-pan-640x480.y4m");
+    return y4m(Path.of("target", "clips", "coffee-pan-640x480.y4m"), FRAMES, CameraClips::frame);
+  }
+
+  /** A 640x480 fixture ({@link Images#FIXTURES}), e.g. {@code astronaut-640x480.jpg}, as a still Y4M clip, made once. */
+  public static synchronized Path still(String fixture) {
+    Path photo = Images.FIXTURES.resolve(fixture);
+    return y4m(Path.of("target", "clips", fixture.replaceFirst("\\.jpg$", "") + "-still.y4m"), STILL_FRAMES, i -> {
+      Mat frame = Imgcodecs.imread(photo.toString());
+      if (frame.cols() != WIDTH || frame.rows() != HEIGHT) {
+        throw new IllegalArgumentException(fixture + " is " + frame.cols() + "x" + frame.rows() + ", not " + WIDTH + "x" + HEIGHT);
+      }
+      return frame;
+    });
+  }
+
+  private static Path y4m(Path file, int frames, IntFunction<Mat> frameAt) {
     if (Files.exists(file)) {
       return file.toAbsolutePath();
     }
@@ -52,8 +71,8 @@ public final class CameraClips {
           .getBytes(StandardCharsets.US_ASCII));
         Mat yuv = new Mat();
         byte[] bytes = new byte[WIDTH * HEIGHT * 3 / 2];
-        for (int i = 0; i < FRAMES; i++) {
-          Mat frame = frame(i);
+        for (int i = 0; i < frames; i++) {
+          Mat frame = frameAt.apply(i);
           Imgproc.cvtColor(frame, yuv, Imgproc.COLOR_BGR2YUV_I420);
           yuv.get(0, 0, bytes);
           out.write("FRAME\n".getBytes(StandardCharsets.US_ASCII));

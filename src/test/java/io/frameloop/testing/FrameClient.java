@@ -12,6 +12,7 @@ import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -31,6 +32,8 @@ public final class FrameClient implements AutoCloseable {
   private final FrameLoopClient connection;
   private final BlockingQueue<Buffer> binary = new LinkedBlockingQueue<>();
   private final BlockingQueue<JsonObject> json = new LinkedBlockingQueue<>();
+  /** Every message's kind in arrival order: {@code binary} or the JSON message's type. */
+  private final BlockingQueue<String> arrivals = new LinkedBlockingQueue<>();
   private final JsonObject hello;
   /** What the client could not take from the server (e.g. a binary message that is no frame). */
   private volatile Throwable failure;
@@ -46,9 +49,14 @@ public final class FrameClient implements AutoCloseable {
     // Replies are queued as the server sent them: decoding checked every header field, so the
     // re-encoded message is byte for byte the one received.
     connection = FrameLoopClient.create(client)
-      .frameHandler(frame -> binary.add(frame.header() == null ? frame.payload()
-        : FrameFormat.encode(frame.header(), frame.kind(), frame.payload())))
-      .messageHandler(json::add)
+      .frameHandler(frame -> {
+        arrivals.add("binary");
+        binary.add(frame.header() == null ? frame.payload() : FrameFormat.encode(frame.header(), frame.kind(), frame.payload()));
+      })
+      .messageHandler(message -> {
+        arrivals.add(String.valueOf(message.getString("type")));
+        json.add(message);
+      })
       .exceptionHandler(e -> failure = e);
     WebSocketConnectOptions connect = new WebSocketConnectOptions().setPort(port).setHost("127.0.0.1").setURI(path)
       .setSsl(options.isSsl());
@@ -189,6 +197,14 @@ public final class FrameClient implements AutoCloseable {
       }
       return null;
     });
+  }
+
+  /** The kinds of the messages received so far, in arrival order ({@code binary} or a JSON type), {@code stats} left out; taken off the log. */
+  public List<String> arrivals() {
+    List<String> kinds = new ArrayList<>();
+    arrivals.drainTo(kinds);
+    kinds.removeIf("stats"::equals);
+    return kinds;
   }
 
   public int pendingBinary() {

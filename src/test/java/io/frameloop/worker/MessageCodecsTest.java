@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.frameloop.pipeline.DecodedPicture;
 import io.frameloop.pipeline.FrameJob;
+import io.frameloop.pipeline.FrameResults;
 import io.frameloop.pipeline.PipelineSpec;
 import io.frameloop.pipeline.ProcessedFrame;
+import io.frameloop.pipeline.ReplyMode;
 import io.frameloop.pipeline.StageTimes;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -39,7 +41,7 @@ class MessageCodecsTest {
       bgr[i] = (byte) (i * 7);
     }
     ProcessedFrame frame = new ProcessedFrame(null, 4, 2, 5L, null, new StageTimes(1, 2, List.of(), 3),
-      new DecodedPicture(4, 2, bgr, 0));
+      null, new DecodedPicture(4, 2, bgr, 0));
     Buffer wire = Buffer.buffer();
     ProcessedFrameMessageCodec codec = new ProcessedFrameMessageCodec();
     codec.encodeToWire(wire, frame);
@@ -60,8 +62,28 @@ class MessageCodecsTest {
   }
 
   @Test
+  void aResultsOnlyFrameKeepsItsResultsAndHasNoJpeg() {
+    JsonObject json = new JsonObject("{\"width\":640,\"height\":480,\"detections\":[{\"op\":\"faces\",\"label\":\"face\","
+      + "\"score\":0.93,\"box\":[223,101,118,118],\"keypoints\":[[250,140],[300,141]]}],\"data\":{\"mine\":{\"n\":\"é\"}}}");
+    ProcessedFrameMessageCodec codec = new ProcessedFrameMessageCodec();
+    for (boolean reported : new boolean[] {true, false}) {
+      ProcessedFrame frame = new ProcessedFrame(null, 640, 480, 5, "w", StageTimes.NONE, FrameResults.fromTrustedJson(json, reported));
+      Buffer wire = Buffer.buffer();
+      codec.encodeToWire(wire, frame);
+      ProcessedFrame back = codec.decodeFromWire(0, wire);
+      assertThat(back.jpeg()).isNull();
+      assertThat(back.results().toJson()).isEqualTo(json);
+      assertThat(back.results().reported()).isEqualTo(reported);
+    }
+    ProcessedFrame imageOnly = new ProcessedFrame(Buffer.buffer(new byte[] {1, 2}), 1, 1, 5, "w", StageTimes.NONE);
+    Buffer wire = Buffer.buffer();
+    codec.encodeToWire(wire, imageOnly);
+    assertThat(codec.decodeFromWire(0, wire).results()).isNull();
+  }
+
+  @Test
   void aFrameJobKeepsItsPipelineAndReplyQuality() {
-    PipelineSpec pipeline = PipelineSpec.fromTrustedJson(new JsonObject("{\"ops\":[{\"op\":\"resize\",\"width\":320}],\"quality\":80}"));
+    PipelineSpec pipeline = PipelineSpec.fromTrustedJson(new JsonObject("{\"ops\":[{\"op\":\"resize\",\"width\":320}],\"quality\":80,\"reply\":\"both\"}"));
     FrameJob job = new FrameJob(Buffer.buffer(new byte[] {(byte) 0xFF, (byte) 0xD8, 9}), pipeline, 45);
     Buffer wire = Buffer.buffer();
     FrameJobMessageCodec codec = new FrameJobMessageCodec();
@@ -69,6 +91,7 @@ class MessageCodecsTest {
     FrameJob back = codec.decodeFromWire(0, wire);
     assertThat(back.jpeg()).isEqualTo(job.jpeg());
     assertThat(back.pipeline()).isEqualTo(pipeline);
+    assertThat(back.pipeline().reply()).isEqualTo(ReplyMode.BOTH);
     assertThat(back.quality()).isEqualTo(45);
   }
 

@@ -20,7 +20,8 @@ import org.opencv.imgproc.Imgproc;
 /**
  * Blurs or pixelates every face the {@code faces} op's detector finds, in place: each box grown by
  * {@code padding} percent of its size on every side and clamped to the frame. Nothing outside those
- * regions changes. At most {@value FacesOp#MAX_FACES} faces.
+ * regions changes. At most {@value FacesOp#MAX_FACES} faces; each is reported as the {@code faces} op
+ * reports it (box and score, no keypoints: the box found, not the padded region).
  */
 public final class AnonymizeOp implements FrameOp {
 
@@ -43,6 +44,7 @@ public final class AnonymizeOp implements FrameOp {
   @Override
   public Mat apply(Mat image) {
     List<DetectedFace> faces = detector.detect(image);
+    FacesOp.report(context.results(), faces, false);
     for (DetectedFace face : faces.subList(0, Math.min(faces.size(), FacesOp.MAX_FACES))) {
       Rect region = padded(face, padding, image.cols(), image.rows());
       if (region.width < 2 || region.height < 2) {

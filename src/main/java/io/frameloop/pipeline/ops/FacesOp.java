@@ -1,6 +1,8 @@
 package io.frameloop.pipeline.ops;
 
+import io.frameloop.pipeline.Detection;
 import io.frameloop.pipeline.FrameOp;
+import io.frameloop.pipeline.FrameResults;
 import io.frameloop.pipeline.OpContext;
 import io.frameloop.pipeline.OpParam;
 import io.frameloop.pipeline.SimpleOpFactory;
@@ -18,8 +20,8 @@ import org.opencv.imgproc.Imgproc;
 
 /**
  * Face detection with BlazeFace (a neural network on ONNX Runtime) or a Haar cascade; draws a green
- * rectangle around each face, and BlazeFace's 6 keypoints when asked, in place. At most
- * {@value #MAX_FACES} faces are drawn.
+ * rectangle around each face, and BlazeFace's 6 keypoints when asked, in place, and reports each face
+ * as a result ({@link #report}). At most {@value #MAX_FACES} faces are drawn and reported.
  */
 public final class FacesOp implements FrameOp {
 
@@ -31,16 +33,19 @@ public final class FacesOp implements FrameOp {
   private static final Scalar RED = new Scalar(0, 0, 255);
 
   private final FaceDetector detector;
+  private final OpContext context;
   private final boolean keypoints;
 
-  FacesOp(FaceDetector detector, boolean keypoints) {
+  FacesOp(FaceDetector detector, OpContext context, boolean keypoints) {
     this.detector = detector;
+    this.context = context;
     this.keypoints = keypoints;
   }
 
   @Override
   public Mat apply(Mat image) {
     List<DetectedFace> faces = detector.detect(image);
+    report(context.results(), faces, keypoints);
     int thickness = Math.max(2, Math.max(image.cols(), image.rows()) / 320);
     for (DetectedFace face : faces.subList(0, Math.min(faces.size(), MAX_FACES))) {
       Imgproc.rectangle(image, new Point(face.x(), face.y()), new Point(face.x() + face.width(), face.y() + face.height()),
@@ -52,15 +57,27 @@ public final class FacesOp implements FrameOp {
     return image;
   }
 
+  /**
+   * Reports the faces (at most {@value #MAX_FACES}) as detections labelled {@code face}: the box,
+   * the detector's score (BlazeFace's confidence; the Haar cascade has none and reports 1) and, when
+   * {@code keypoints}, BlazeFace's 6 points (eyes, nose, mouth, ears; Haar has none).
+   */
+  static void report(FrameResults results, List<DetectedFace> faces, boolean keypoints) {
+    for (DetectedFace face : faces.subList(0, Math.min(faces.size(), MAX_FACES))) {
+      results.add(new Detection("face", Math.max(0, Math.min(1, face.score())), face.x(), face.y(), face.width(), face.height(),
+        keypoints ? face.keypoints() : null));
+    }
+  }
+
   public static final class Factory extends SimpleOpFactory {
 
     // Set at start-up by configure, before the registry publishes the factory to the workers.
     private volatile FaceModels models;
 
     public Factory() {
-      super("faces", "Detect faces (BlazeFace neural network, or a Haar cascade) and draw a rectangle around each",
+      super("faces", "Detect faces (BlazeFace neural network, or a Haar cascade), draw a rectangle around each and report them",
         Stream.concat(FaceModels.PARAMS.stream(), Stream.of(
-          OpParam.booleanParam(KEYPOINTS, false, "blazeface: also draw the eyes, nose, mouth and ears"))).toArray(OpParam[]::new));
+          OpParam.booleanParam(KEYPOINTS, false, "blazeface: also draw and report the eyes, nose, mouth and ears"))).toArray(OpParam[]::new));
     }
 
     @Override
@@ -103,7 +120,7 @@ public final class FacesOp implements FrameOp {
 
     @Override
     public FrameOp create(JsonObject params, OpContext context) {
-      return new FacesOp(models().detector(params, context), params.getBoolean(KEYPOINTS, false));
+      return new FacesOp(models().detector(params, context), context, params.getBoolean(KEYPOINTS, false));
     }
   }
 }

@@ -1,8 +1,10 @@
 package io.frameloop.pipeline.ops;
 
 import io.frameloop.pipeline.FrameOp;
+import io.frameloop.pipeline.ImageSize;
 import io.frameloop.pipeline.OpContext;
 import io.frameloop.pipeline.OpParam;
+import io.frameloop.pipeline.PixelMapping;
 import io.frameloop.pipeline.SimpleOpFactory;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
@@ -30,6 +32,13 @@ public final class FlipOp extends OutputMatOp {
     public Factory() {
       super("flip", "Mirror the image", OpParam.choiceParam("axis", "horizontal", List.of("horizontal", "vertical", "both"),
         "horizontal mirrors left-right, vertical upside-down"));
+    }
+
+    /** The mirror image: a point at x in the output is at width - x in the input (and so for y, vertically). */
+    @Override
+    public PixelMapping pixelMapping(JsonObject params, ImageSize input, ImageSize output) {
+      String axis = params.getString("axis");
+      return PixelMapping.mirror(input, !axis.equals("vertical"), !axis.equals("horizontal"));
     }
 
     @Override

@@ -11,7 +11,8 @@ import org.HdrHistogram.HistogramIterationValue;
 /**
  * A replay run as one self-contained HTML page (well-formed XHTML, charts as inline SVG, no script,
  * nothing fetched): throughput and round trips over time, the latency distribution, drops by
- * reason over time, fairness across sessions, the settings, and the summary itself as JSON.
+ * reason over time, results messages and detections per second (when the run received any; with what
+ * a replayed recording had kept), fairness across sessions, the settings, and the summary itself as JSON.
  */
 public final class HtmlReport {
 
@@ -49,6 +50,17 @@ public final class HtmlReport {
       row(html, "round trip " + p + " (ms)", "latency-" + p, latencyMs.getDouble(p));
     }
     row(html, "Jain's fairness index", "jainIndex", summary.getJsonObject("fairness").getDouble("jainIndex"));
+    JsonObject results = summary.getJsonObject("results", new JsonObject());
+    row(html, "results messages", "results", results.getLong("messages", 0L));
+    row(html, "detections", "detections", results.getLong("detections", 0L));
+    JsonObject recorded = results.getJsonObject("recorded");
+    if (recorded != null) {
+      row(html, "results messages recorded", "recorded-results", recorded.getLong("messages"));
+      row(html, "detections recorded", "recorded-detections", recorded.getLong("detections"));
+      JsonObject compared = recorded.getJsonObject("compared");
+      row(html, "frames compared with the recording", "compared-frames", compared.getLong("frames"));
+      row(html, "&#160;&#160;as many detections as recorded", "compared-same", compared.getLong("sameCount"));
+    }
     html.append("</table>\n");
 
     JsonArray steps = timeline.getJsonArray("steps", new JsonArray());
@@ -59,6 +71,13 @@ public final class HtmlReport {
       List.of(series("p50", steps, t, "p50Ms"), series("p99", steps, t, "p99Ms")), null));
     html.append("<h2>Latency distribution</h2>\n").append(percentileCurve(latency));
     html.append("<h2>Drops by reason</h2>\n").append(drops(steps, t, timeline.getDouble("stepSeconds", 1.0)));
+    html.append("<h2>Results</h2>\n");
+    if (results.getLong("messages", 0L) > 0) {
+      html.append(SvgChart.lines("Results messages and detections per second", "seconds", "per second",
+        List.of(series("results", steps, t, "resultsPerSecond"), series("detections", steps, t, "detectionsPerSecond")), null));
+    } else {
+      html.append("<p id=\"no-results\">No results messages came back (the pipeline's reply mode was image).</p>\n");
+    }
     double[] perSession = new double[received.length];
     for (int i = 0; i < received.length; i++) {
       perSession[i] = received[i];

@@ -1,5 +1,6 @@
 package io.frameloop.endtoend.video;
 
+import static io.frameloop.testing.Pipelines.op;
 import static io.frameloop.testing.Pipelines.ops;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -99,6 +100,24 @@ class VideoIngestTest {
       // The VP8 decode and colour conversion ran before the worker: they are in the decode stage and the processing time.
       assertThat(decode).isPositive();
       assertThat(decode + encode + timing.getLong(6)).as(timing.encode()).isLessThanOrEqualTo(processing + 1);
+    }
+  }
+
+  @Test
+  void aChunksResultsAreInTheDecodedPicturesPixels(Vertx vertx) {
+    try (FrameClient client = FrameClient.connect(vertx, port)) {
+      client.usePipeline(new JsonObject().put("ops", ops(op("resize").put("width", 320)))
+        .put("reply", "both"));
+      configure(client);
+      send(client, 0);
+      JsonObject results = client.next("results");
+      assertThat(results.getLong("seq")).isZero();
+      assertThat(results.getLong("timestamp")).isEqualTo(1000);
+      assertThat(results.getInteger("width")).as("the frame as sent: the camera's").isEqualTo(640);
+      assertThat(results.getInteger("height")).isEqualTo(480);
+      Mat reply = Images.decode(FrameFormat.decode(client.nextBinary()).jpeg());
+      assertThat(reply.cols()).isEqualTo(320);
+      reply.release();
     }
   }
 

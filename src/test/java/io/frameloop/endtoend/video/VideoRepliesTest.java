@@ -23,7 +23,10 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -210,22 +213,23 @@ class VideoRepliesTest {
           last = new JsonObject(message.text());
         }
       }
-      long firstMissing = 0;
-      for (InboundFrame chunk : chunks) {
-        if (chunk.header().sequence() != firstMissing) {
-          break;
-        }
-        firstMissing++;
+      // Where the client's unread queue made the server drop frames: the first run of 3 missing (a busy
+      // machine may drop a single frame as stale earlier, while the encoder or a worker is slow).
+      Set<Long> answered = new HashSet<>();
+      chunks.forEach(c -> answered.add(c.header().sequence()));
+      long first = 0;
+      while (first < count && (answered.contains(first) || answered.contains(first + 1) || answered.contains(first + 2))) {
+        first++;
       }
-      // The deltas just before the first dropped frame against the early ones: the bitrate came down first.
-      long dropsFrom = firstMissing;
-      double early = chunks.stream().filter(c -> !c.kind().key() && c.header().sequence() >= 2 && c.header().sequence() < 12)
-        .mapToInt(c -> c.payload().length()).average().orElseThrow();
-      double late = chunks.stream().filter(c -> !c.kind().key() && c.header().sequence() >= dropsFrom - 8
-        && c.header().sequence() < dropsFrom).mapToInt(c -> c.payload().length()).average().orElseThrow();
-      assertThat(late).as("deltas before the first drop, against the early ones (%.0f B): %s", early, chunks.stream()
+      long dropsFrom = first;
+      // The deltas just before those drops against the early ones (medians: single deltas vary): the bitrate came down first.
+      double early = median(chunks.stream().filter(c -> !c.kind().key() && c.header().sequence() >= 2 && c.header().sequence() < 12)
+        .mapToInt(c -> c.payload().length()).toArray());
+      double late = median(chunks.stream().filter(c -> !c.kind().key() && c.header().sequence() >= dropsFrom - 10
+        && c.header().sequence() < dropsFrom).mapToInt(c -> c.payload().length()).toArray());
+      assertThat(late).as("deltas before the drops, against the early ones (%.0f B): %s", early, chunks.stream()
         .map(c -> c.header().sequence() + (c.kind().key() ? "k" : "") + ":" + c.payload().length()).toList())
-        .isLessThan(early / 2);
+        .isLessThan(early * 0.6);
       assertThat(dropsFrom).as("frames dropped at last, the client reading nothing").isLessThan(count);
       // Every chunk sent decodes in turn, to the picture of its own frame: no delta went missing.
       for (InboundFrame chunk : chunks) {
@@ -266,6 +270,13 @@ class VideoRepliesTest {
       decoded.release();
       expected.release();
     }
+  }
+
+  private static double median(int[] values) {
+    assertThat(values).isNotEmpty();
+    int[] sorted = values.clone();
+    Arrays.sort(sorted);
+    return sorted.length % 2 == 1 ? sorted[sorted.length / 2] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2.0;
   }
 
   private static Mat mat(DecodedPicture picture) {
