@@ -22,6 +22,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -160,6 +161,34 @@ class VideoRepliesTest {
         assertThat(FrameFormat.decode(client.nextBinary()).kind()).isEqualTo(FrameKind.JPEG);
         client.usePipeline(grey);
       }
+    }
+  }
+
+  @Test
+  void inBothModeEachFramesResultsComeJustBeforeItsChunkAndResultsAloneEncodeNothing(Vertx vertx) {
+    int port = TestServers.start(vertx, TestServers.options()).actualPort();
+    Buffer astronaut = Images.fixture("astronaut-640x480.jpg");
+    try (FrameClient client = FrameClient.connect(vertx, port)) {
+      client.usePipeline(new JsonObject().put("ops", ops(op("faces"))).put("reply", "both").put("replyFormat", "vp8"));
+      client.arrivals();
+      for (long seq = 1; seq <= 3; seq++) {
+        client.sendFramed(seq, 0, astronaut);
+        JsonObject results = client.next("results");
+        InboundFrame chunk = FrameFormat.decode(client.nextBinary());
+        assertThat(chunk.header().sequence()).isEqualTo(seq);
+        assertThat(chunk.kind()).isEqualTo(seq == 1 ? FrameKind.VIDEO_KEY : FrameKind.VIDEO_DELTA);
+        assertThat(results.getLong("seq")).isEqualTo(seq);
+        assertThat(results.getJsonArray("detections")).hasSize(1);
+      }
+      assertThat(client.arrivals().stream().filter(type -> !type.equals("stats")).toList())
+        .containsExactly("video", "results", "binary", "results", "binary", "results", "binary");
+      long encoders = OpenVideoCodecs.encoders();
+      client.usePipeline(new JsonObject().put("ops", ops(op("faces"))).put("reply", "results").put("replyFormat", "vp8"));
+      client.sendFramed(4, 0, astronaut);
+      assertThat(client.next("results").getJsonArray("detections")).hasSize(1);
+      assertThat(client.pollBinary(Duration.ofMillis(500))).as("results alone: no chunk").isNull();
+      assertThat(OpenVideoCodecs.encoders()).isEqualTo(encoders);
+      VideoIngestTest.assertCountsAddUp(client.quietStats(4));
     }
   }
 
