@@ -220,6 +220,10 @@ public final class ReplayRunner {
     return sessionsRun;
   }
 
+  /**
+   * Runs the sessions and reports. With {@code --video vp8} the source is encoded first, in this
+   * call (a blocking few milliseconds a frame): call it from a thread that may block, as the command line does.
+   */
   public Future<ReplayReport> run() {
     if (adaptiveTargetMs > 0 && recordedTiming) {
       throw new IllegalArgumentException("--adaptive sets its own frame rate: with a recording, add --timing fixed");
