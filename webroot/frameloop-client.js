@@ -34,11 +34,13 @@ import { StageTimings } from './stage-timings.js';
 import { CameraCapture } from './camera-capture.js';
 import { effectiveMaxFps, fitToLimits, fitsInMessage } from './limits.js';
 import { ReplyMode, checkReply, resultsSettle } from './reply-mode.js';
+import { isVideoChunk, readVideoChunk } from './video-reply-decoder.js';
 
 export { HEADER_BYTES, SUBPROTOCOL, FLAG_VIDEO, FLAG_KEY, encodeHeader, decodeHeader } from './frame-header.js';
 export { chooseFormat, videoRefusal } from './video-sender.js';
 export { percentile, RecentSamples } from './percentile.js';
 export { REPLY_MODES } from './reply-mode.js';
+export { VideoReplyDecoder } from './video-reply-decoder.js';
 
 const TICK_MS = 200; // the controller decides at most once a second; ticking more often keeps it on time
 const CONFIG_TIMEOUT_MS = 5000;
@@ -224,6 +226,7 @@ export class FrameLoopClient extends EventTarget {
     socket.onmessage = (event) => {
       if (this.socket !== socket) return; // a socket this client has left
       if (typeof event.data === 'string') this.onControl(JSON.parse(event.data), utf8Bytes(event.data));
+      else if (isVideoChunk(event.data)) this.onVideoReply(event.data);
       else this.onReply(event.data);
     };
     socket.onclose = (event) => this.onClose(socket, event, session);
@@ -311,7 +314,7 @@ export class FrameLoopClient extends EventTarget {
         if (this.video) this.video.requestKey();
         break;
       case 'video':
-        this.emit('video', message);
+        this.emit('video', message); // the echo of the client's stream, or "direction":"reply": the VP8 reply stream's size and colour space
         break;
       case 'pipeline':
         this.replyMode.answered(message.reply);
@@ -365,6 +368,24 @@ export class FrameLoopClient extends EventTarget {
       width: sent.width, height: sent.height, quality: sent.quality,
     });
     this.schedulePump(0);
+  }
+
+  // A VP8 reply chunk ("replyFormat":"vp8"): settled like a JPEG reply, handed on as 'videoChunk' for a
+  // VideoReplyDecoder (video-reply-decoder.js), in order.
+  onVideoReply(data) {
+    const chunk = readVideoChunk(data);
+    const receivedAt = performance.now();
+    const sent = this.sentFrames.get(chunk.seq) || {};
+    const roundTripMs = receivedAt - Number(chunk.timestamp) / 1000;
+    this.settle(chunk.seq, roundTripMs, data.byteLength + (sent.resultsBytes || 0));
+    this.emit('videoChunk', { seq: chunk.seq, key: chunk.key, message: data, roundTripMs, bytesUp: sent.bytesUp,
+      bytesDown: data.byteLength, capturedAt: sent.capturedAt, receivedAt });
+    this.schedulePump(0);
+  }
+
+  /** Asks for a key chunk as the next VP8 reply (after a lost or undecodable one). */
+  requestKeyframe() {
+    return this.sendJson({ type: 'keyframe' });
   }
 
   // A results message: the frame's answer in 'results' mode; in 'both' its image follows and settles it.

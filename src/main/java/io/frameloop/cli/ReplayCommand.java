@@ -88,6 +88,14 @@ public final class ReplayCommand implements Callable<Integer> {
     description = "leave the replies of the run's first part out of the latency figures, e.g. 5s for an --adaptive run to settle (default: ${DEFAULT-VALUE})")
   String warmup;
 
+  @Option(names = "--video", defaultValue = "jpeg",
+    description = "what the sessions send: jpeg (the source's frames) or vp8 (the source encoded once as a VP8 stream, with the video message first and keys when the server asks; needs the bytedeco FFmpeg jars) (default: ${DEFAULT-VALUE})")
+  String video;
+
+  @Option(names = "--reply-format", defaultValue = "jpeg",
+    description = "the replies asked for: jpeg, or vp8 (each reply chunk decoded to check it, a key asked for after a bad one) (default: ${DEFAULT-VALUE})")
+  String replyFormat;
+
   @Option(names = "--json", description = "also write the summary as JSON to this file")
   Path json;
 
@@ -129,8 +137,15 @@ public final class ReplayCommand implements Callable<Integer> {
       if (adaptation != null) {
         System.out.print(AdaptiveLines.table(adaptation));
       }
+      JsonObject videoSummary = runner.videoSummary();
+      if (videoSummary != null) {
+        System.out.printf(Locale.ROOT, "video: sent %s%s, replies %s%s%n", videoSummary.getString("send"),
+          videoSummary.containsKey("chunkBytes") ? " (" + videoSummary.getLong("chunkBytes") + " bytes per chunk on average)" : "",
+          videoSummary.getString("replyFormat"), videoSummary.containsKey("repliesDecoded") ? " (" + videoSummary.getLong("repliesDecoded")
+            + " decoded to the announced size, " + videoSummary.getLong("repliesFailed") + " not)" : "");
+      }
       if (json != null) {
-        Files.writeString(json, report.toJson().put("adaptive", adaptation).encodePrettily());
+        Files.writeString(json, report.toJson().put("adaptive", adaptation).put("video", videoSummary).encodePrettily());
       }
       if (this.report != null) {
         Files.writeString(this.report, HtmlReport.render(report.toJson(), runner.settings(), runner.timeline().toJson(),
@@ -161,7 +176,7 @@ public final class ReplayCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--timing is recorded or fixed, got " + timing);
     }
     boolean recorded = timing == null ? frames.timing() != null : timing.equals("recorded");
-    runner.timing(recorded, speed).loop(loop).record(record);
+    runner.timing(recorded, speed).loop(loop).record(record).video(video, replyFormat);
     if (stagger != null) {
       runner.stagger(parseDuration(stagger));
     }

@@ -2,6 +2,7 @@ package io.frameloop.client;
 
 import io.frameloop.protocol.FrameFormat;
 import io.frameloop.protocol.FrameHeader;
+import io.frameloop.protocol.FrameKind;
 import io.frameloop.protocol.InboundFrame;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -84,7 +85,10 @@ public final class FrameLoopClient {
       });
   }
 
-  /** Each processed frame, decoded: the request's header ({@code null} for a bare frame) and the JPEG, a slice of the message. */
+  /**
+   * Each processed frame, decoded: the request's header ({@code null} for a bare frame) and the JPEG,
+   * a slice of the message; with {@code "replyFormat":"vp8"}, a VP8 chunk ({@link InboundFrame#kind()} says which).
+   */
   public FrameLoopClient frameHandler(Handler<InboundFrame> handler) {
     this.frameHandler = handler;
     return this;
@@ -133,6 +137,32 @@ public final class FrameLoopClient {
     return socket.writeBinaryMessage(FrameFormat.encode(new FrameHeader(sequence, timestamp), jpeg));
   }
 
+  /**
+   * Sends a video chunk of the session's stream (after {@link #sendVideo}): the header with the
+   * video flags ({@code key}: a key chunk), then the chunk.
+   */
+  public Future<Void> sendChunk(long sequence, long timestamp, Buffer chunk, boolean key) {
+    if (sequence < 0 || sequence > 0xFFFFFFFFL) {
+      throw new IllegalArgumentException("sequence must be an unsigned 32-bit number, got " + sequence);
+    }
+    return socket.writeBinaryMessage(FrameFormat.encode(new FrameHeader(sequence, timestamp),
+      key ? FrameKind.VIDEO_KEY : FrameKind.VIDEO_DELTA, chunk));
+  }
+
+  /**
+   * Declares the session's video stream, before its first key chunk and on every reconfigure:
+   * {@code video} is the message body, {@code {"codec":"vp8","width":..,"height":..,"colorSpace":{...}}}.
+   * The server answers with a {@code video} message (normalized) or an {@code error} ({@code bad_video}).
+   */
+  public Future<Void> sendVideo(JsonObject video) {
+    return sendText(video.copy().put("type", "video").encode());
+  }
+
+  /** Asks for a key chunk as the next VP8 reply (after a lost or undecodable reply chunk). */
+  public Future<Void> requestKeyframe() {
+    return sendText(new JsonObject().put("type", "keyframe").encode());
+  }
+
   /** Sends a binary message as it is: a bare JPEG (answered with a bare JPEG), or anything else. */
   public Future<Void> sendBinary(Buffer message) {
     return socket.writeBinaryMessage(message);
@@ -140,7 +170,7 @@ public final class FrameLoopClient {
 
   /**
    * Sets the session's pipeline: {@code pipeline} is the message body, {@code {"ops":[...]}} and
-   * optionally {@code "quality"} and {@code "reply"} ({@code image}, {@code results}, {@code both}). The server answers with a {@code pipeline} message (the
+   * optionally {@code "quality"}, {@code "reply"} ({@code image}, {@code results}, {@code both}) and {@code "replyFormat"} ({@code "jpeg"} or {@code "vp8"}). The server answers with a {@code pipeline} message (the
    * normalized pipeline) or an {@code error}.
    */
   public Future<Void> sendPipeline(JsonObject pipeline) {

@@ -72,14 +72,18 @@ public final class FrameProcessor implements AutoCloseable {
       PixelMapping toFrame = PixelMapping.scale(size(image), sent);
       image = apply(ops, job.pipeline(), image, opTimes, results, toFrame);
       long applied = System.nanoTime();
-      // Results alone: nothing to encode.
-      Buffer jpeg = job.pipeline().reply().sendsImage() ? codec.encode(image, job.quality()) : null;
+      // Results alone: nothing to encode. A VP8 reply is encoded by the session, in order: the worker hands back the picture.
+      boolean sendsImage = job.pipeline().reply().sendsImage();
+      Buffer jpeg = sendsImage && !job.pipeline().vp8Replies() ? codec.encode(image, job.quality()) : null;
+      DecodedPicture reply = sendsImage && jpeg == null ? ReplyPictures.of(image) : null;
       long end = System.nanoTime();
       // A video picture was decoded before it came here: its decode is part of the frame's.
       long videoDecode = job.picture() == null ? 0 : job.picture().decodeNanos();
-      return new ProcessedFrame(jpeg, image.cols(), image.rows(), end - start + videoDecode, null,
-        new StageTimes(decoded - start + videoDecode, setup[0], opTimes, jpeg == null ? 0 : end - applied),
-        results.reported() || job.pipeline().reply().sendsResults() ? results : null);
+      int width = reply == null ? image.cols() : reply.width();
+      int height = reply == null ? image.rows() : reply.height();
+      return new ProcessedFrame(jpeg, width, height, end - start + videoDecode, null,
+        new StageTimes(decoded - start + videoDecode, setup[0], opTimes, sendsImage ? end - applied : 0),
+        results.reported() || job.pipeline().reply().sendsResults() ? results : null, reply);
     } catch (CvException e) {
       throw new BadFrameException("OpenCV failed on this frame: " + firstLine(e.getMessage()));
     } finally {

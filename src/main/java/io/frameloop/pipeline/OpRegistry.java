@@ -146,8 +146,9 @@ public final class OpRegistry {
 
   /**
    * Parses a {@code pipeline} control message or a configured pipeline:
-   * {@code {"ops":[...], "quality": N, "reply": "image"}}; a missing {@code quality} keeps
-   * {@code defaultQuality}, a missing {@code reply} is {@code image}.
+   * {@code {"ops":[...], "quality": N, "reply": "image", "replyFormat": "jpeg"|"vp8"}}; a missing
+   * {@code quality} keeps {@code defaultQuality}, a missing {@code reply} is {@code image}, a missing
+   * {@code replyFormat} is {@code jpeg}.
    */
   public PipelineSpec parse(JsonObject pipeline, int defaultQuality) {
     return parse(pipeline, defaultQuality, ReplyMode.IMAGE);
@@ -159,7 +160,13 @@ public final class OpRegistry {
     if (!(ops instanceof JsonArray array)) {
       throw new PipelineException("'ops' must be a list of ops, got " + ops);
     }
-    return parse(array, checkQuality(pipeline.getValue("quality", defaultQuality)), checkReply(pipeline.getValue("reply"), defaultReply));
+    PipelineSpec spec = parse(array, checkQuality(pipeline.getValue("quality", defaultQuality)),
+      checkReply(pipeline.getValue("reply"), defaultReply));
+    Object replyFormat = pipeline.getValue("replyFormat", PipelineSpec.JPEG);
+    if (!(replyFormat instanceof String format) || !PipelineSpec.REPLY_FORMATS.contains(format)) {
+      throw new PipelineException("'replyFormat' must be one of " + PipelineSpec.REPLY_FORMATS + ", got " + replyFormat);
+    }
+    return new PipelineSpec(spec.steps(), spec.quality(), spec.reply(), format);
   }
 
   /** The reply mode named, refused when it is none of image, results, both. */

@@ -23,4 +23,8 @@ public sealed interface ClientMessage {
    */
   record SetVideo(JsonObject video) implements ClientMessage {
   }
+
+  /** {@code {"type":"keyframe"}}: the next VP8 reply chunk is to be a key chunk (e.g. the client lost one). */
+  record RequestKeyframe() implements ClientMessage {
+  }
 }

@@ -39,8 +39,11 @@ public final class ClientMessages {
     if ("video".equals(type)) {
       return new ClientMessage.SetVideo(message);
     }
+    if ("keyframe".equals(type)) {
+      return new ClientMessage.RequestKeyframe();
+    }
     throw new ControlMessageException("unknown message type " + (type == null ? "(missing \"type\")" : "'" + type + "'")
-      + "; known types: pipeline, timings, record, video");
+      + "; known types: pipeline, timings, record, video, keyframe");
   }
 
   private static boolean enabled(JsonObject message) {

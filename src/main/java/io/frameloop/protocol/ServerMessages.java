@@ -42,6 +42,7 @@ public final class ServerMessages {
       .put("pipeline", pipeline.getJsonArray("ops"))
       .put("quality", pipeline.getInteger("quality"))
       .put("reply", pipeline.getString("reply"))
+      .put("replyFormat", pipeline.getString("replyFormat", "jpeg"))
       .put("limits", limits.toJson())
       .put("recording", recording)
       .put("video", video);
@@ -50,6 +51,15 @@ public final class ServerMessages {
   /** The session's video stream after a {@code video} message, normalized: {@code codec}, {@code width}, {@code height}, {@code colorSpace}. */
   public static JsonObject video(JsonObject video) {
     return new JsonObject().put("type", "video").mergeIn(video);
+  }
+
+  /**
+   * Describes the session's VP8 reply stream, before its first chunk and whenever its size changes:
+   * {@code {"type":"video","direction":"reply","codec":..,"width":..,"height":..,"colorSpace":{...}}}.
+   */
+  public static JsonObject videoReply(String codec, int width, int height, JsonObject colorSpace) {
+    return new JsonObject().put("type", "video").put("direction", "reply").put("codec", codec).put("width", width)
+      .put("height", height).put("colorSpace", colorSpace);
   }
 
   /** Asks the client for a key chunk: {@code reason} is one of the {@code KEYFRAME_*}, {@code sequence} the chunk that showed it. */

@@ -45,6 +45,9 @@ public final class ReplayRunner {
   private boolean loop;
   private Duration stagger;
   private boolean record;
+  private String video = "jpeg";
+  private String replyFormat = "jpeg";
+  private VideoFrames videoFrames;
   private List<ReplaySession> sessionsRun = List.of();
   private RunMeters meters;
 
@@ -141,6 +144,47 @@ public final class ReplayRunner {
       : new JsonArray(sessionsRun.stream().map(s -> (Object) s.adaptation.summary()).toList());
   }
 
+  /**
+   * What the sessions send: {@code jpeg} (the source's frames) or {@code vp8} (the source encoded as
+   * one VP8 stream before the run, see {@link VideoFrames}); and the reply format they ask for,
+   * {@code jpeg} or {@code vp8} (decoded to check them).
+   */
+  public ReplayRunner video(String video, String replyFormat) {
+    for (String[] value : new String[][] {{"--video", video}, {"--reply-format", replyFormat}}) {
+      if (!"jpeg".equals(value[1]) && !"vp8".equals(value[1])) {
+        throw new IllegalArgumentException(value[0] + " is jpeg or vp8, got " + value[1]);
+      }
+    }
+    this.video = video;
+    this.replyFormat = replyFormat;
+    return this;
+  }
+
+  /**
+   * After {@link #run()}: {@code {"send":"vp8","replyFormat":"vp8","chunkBytes":..,"repliesDecoded":..,"repliesFailed":..}},
+   * or null for a JPEG run.
+   */
+  public JsonObject videoSummary() {
+    if ("jpeg".equals(video) && "jpeg".equals(replyFormat)) {
+      return null;
+    }
+    JsonObject summary = new JsonObject().put("send", video).put("replyFormat", replyFormat);
+    if (videoFrames != null) {
+      summary.put("chunkBytes", Math.round(videoFrames.averageBytes()));
+    }
+    if ("vp8".equals(replyFormat)) {
+      long decoded = 0;
+      long failed = 0;
+      for (ReplaySession session : sessionsRun) {
+        long[] checks = session.replyChecks();
+        decoded += checks[0];
+        failed += checks[1];
+      }
+      summary.put("repliesDecoded", decoded).put("repliesFailed", failed);
+    }
+    return summary;
+  }
+
   /** The run's settings, as the report shows them. */
   public JsonObject settings() {
     return new JsonObject().put("url", url.toString()).put("source", source.description()).put("sessions", sessions)
@@ -149,7 +193,7 @@ public final class ReplayRunner {
       .put("stagger", stagger == null ? "one frame interval" : stagger.toMillis() + " ms")
       .put("pipeline", pipeline == null ? (source.timing() == null ? "the server's" : "the recording's") : pipeline.encode())
       .put("adaptiveTargetMs", adaptiveTargetMs > 0 ? adaptiveTargetMs : "off")
-      .put("warmup", warmup.toMillis() / 1000.0).put("record", record);
+      .put("warmup", warmup.toMillis() / 1000.0).put("record", record).put("video", video).put("replyFormat", replyFormat);
   }
 
   /** After {@link #run()}: the run second by second. */
@@ -176,10 +220,18 @@ public final class ReplayRunner {
     return sessionsRun;
   }
 
+  /**
+   * Runs the sessions and reports. With {@code --video vp8} the source is encoded first, in this
+   * call (a blocking few milliseconds a frame): call it from a thread that may block, as the command line does.
+   */
   public Future<ReplayReport> run() {
     if (adaptiveTargetMs > 0 && recordedTiming) {
       throw new IllegalArgumentException("--adaptive sets its own frame rate: with a recording, add --timing fixed");
     }
+    if (adaptiveTargetMs > 0 && "vp8".equals(video)) {
+      throw new IllegalArgumentException("--adaptive re-encodes JPEGs: it does not combine with --video vp8");
+    }
+    videoFrames = "vp8".equals(video) ? VideoFrames.encode(source) : null;
     boolean tls = url.getScheme().equals("wss");
     WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions()
       .setMaxFrameSize(64 * 1024 * 1024).setMaxMessageSize(64 * 1024 * 1024)
@@ -210,7 +262,8 @@ public final class ReplayRunner {
       FramePlan plan = recordedTiming ? FramePlan.recorded(timing, speed, loop)
         : FramePlan.fixed(frames, TimeUnit.SECONDS.toNanos(1) / fps, timing, loop, i % frames);
       ReplaySession session = new ReplaySession(vertx, source, plan, window, meters,
-        ladder == null ? null : new SessionAdaptation(ladder.controller(adaptiveTargetMs, fps), ladder));
+        ladder == null ? null : new SessionAdaptation(ladder.controller(adaptiveTargetMs, fps), ladder), videoFrames,
+        "vp8".equals(replyFormat));
       all.add(session);
       connected.add(session.connect(client, connect, firstPipeline, record));
     }

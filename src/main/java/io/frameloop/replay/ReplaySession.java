@@ -4,6 +4,7 @@ import io.frameloop.client.FrameLoopClient;
 import io.frameloop.protocol.FrameFormat;
 import io.frameloop.protocol.InboundFrame;
 import io.frameloop.protocol.ServerMessages;
+import io.frameloop.video.EncodedChunk;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -57,6 +58,14 @@ final class ReplaySession {
   static final int MAX_SEND_LOG = 100_000;
   private final Promise<Void> pipelineAnswer = Promise.promise();
   private final Promise<Void> recordAnswer = Promise.promise();
+  private final Promise<Void> videoAnswer = Promise.promise();
+  /** The source as a VP8 stream ({@code --video vp8}), or null to send JPEGs. */
+  private final VideoFrames video;
+  /** Checks the VP8 replies ({@code --reply-format vp8}), or null for JPEG replies. */
+  private final VideoReplyCheck replyCheck;
+  /** The frame whose chunk went last (-1: none yet): the next delta must follow it, else a key goes. */
+  private int lastVideoFrame = -1;
+  private boolean keyWanted;
   private final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
   private FrameLoopClient client;
   private long timer = -1;
@@ -95,6 +104,17 @@ final class ReplaySession {
 
   ReplaySession(Vertx vertx, FrameSource source, FramePlan plan, int window, RunMeters meters,
                 SessionAdaptation adaptation) {
+    this(vertx, source, plan, window, meters, adaptation, null, false);
+  }
+
+  /**
+   * @param video      the source as VP8 chunks to send instead of its JPEGs, or null
+   * @param vp8Replies whether to ask for VP8 replies (and decode them to check them)
+   */
+  ReplaySession(Vertx vertx, FrameSource source, FramePlan plan, int window, RunMeters meters,
+                SessionAdaptation adaptation, VideoFrames video, boolean vp8Replies) {
+    this.video = video;
+    this.replyCheck = vp8Replies ? new VideoReplyCheck(vertx, () -> client.requestKeyframe()) : null;
     this.adaptation = adaptation;
     this.vertx = vertx;
     this.source = source;
@@ -113,14 +133,16 @@ final class ReplaySession {
       .closeHandler(v -> {
         pipelineAnswer.tryFail(new IllegalArgumentException("the connection closed before the server answered --pipeline"));
         recordAnswer.tryFail(new IllegalArgumentException("the connection closed before the server answered --record"));
+        videoAnswer.tryFail(new IllegalArgumentException("the connection closed before the server answered --video"));
       });
     return client.connect(options).compose(connected -> {
       // Per-frame processing times in stats: round trip minus processing, frame by frame.
       connected.setTimings(true);
-      if (pipeline == null) {
+      JsonObject wanted = replyCheck == null ? pipeline : vp8Replies(pipeline, connected.hello());
+      if (wanted == null) {
         return Future.succeededFuture();
       }
-      connected.sendPipeline(pipeline);
+      connected.sendPipeline(wanted);
       // A pipeline the server refuses must stop the run, not leave it on the server's default.
       return answer(pipelineAnswer, "--pipeline");
     }).compose(v -> {
@@ -129,7 +151,20 @@ final class ReplaySession {
       }
       client.sendText(new JsonObject().put("type", "record").put("enabled", true).encode());
       return answer(recordAnswer, "--record");
+    }).compose(v -> {
+      if (video == null) {
+        return Future.succeededFuture();
+      }
+      client.sendVideo(video.config());
+      return answer(videoAnswer, "--video");
     });
+  }
+
+  /** The pipeline asked for ({@code null}: the server's, from its hello) with VP8 replies. */
+  private static JsonObject vp8Replies(JsonObject pipeline, JsonObject hello) {
+    JsonObject base = pipeline != null ? pipeline.copy()
+      : new JsonObject().put("ops", hello.getJsonArray("pipeline")).put("quality", hello.getInteger("quality"));
+    return base.put("replyFormat", "vp8");
   }
 
   /** {@code answer}'s future, failed when it does not come within {@link #ANSWER_MS} (a run must not hang). */
@@ -197,6 +232,10 @@ final class ReplaySession {
 
   private void send(long dueNanos, long now, int frame) {
     long seq = sequence++ & 0xFFFFFFFFL;
+    if (video != null) {
+      sendChunk(seq, dueNanos, now, frame);
+      return;
+    }
     Buffer jpeg = adaptation == null ? source.frames().get(frame) : adaptation.next(seq, frame);
     inFlight.add(new InFlight(seq, frame, dueNanos, now));
     if (sendLog.size() < MAX_SEND_LOG) {
@@ -208,10 +247,29 @@ final class ReplaySession {
     client.sendFrame(seq, now, jpeg);
   }
 
+  /** A frame's VP8 chunk: the stream's own when it follows the last one sent, else (or when asked) a key of it. */
+  private void sendChunk(long seq, long dueNanos, long now, int frame) {
+    boolean follows = lastVideoFrame >= 0 && frame == (lastVideoFrame + 1) % source.frames().size();
+    EncodedChunk chunk = follows && !keyWanted ? video.inOrder(frame) : video.key(frame);
+    keyWanted = false;
+    lastVideoFrame = frame;
+    inFlight.add(new InFlight(seq, frame, dueNanos, now));
+    if (sendLog.size() < MAX_SEND_LOG) {
+      sendLog.add(new long[] {frame, now});
+    }
+    timeline.sent(now);
+    sent++;
+    bytesUp += FrameFormat.HEADER_LENGTH + chunk.data().length();
+    client.sendChunk(seq, now, chunk.data(), chunk.key());
+  }
+
   private void onReply(InboundFrame reply) {
     long now = System.nanoTime();
-    int bytes = (reply.header() == null ? 0 : FrameFormat.HEADER_LENGTH) + reply.jpeg().length();
+    int bytes = (reply.header() == null ? 0 : FrameFormat.HEADER_LENGTH) + reply.payload().length();
     bytesDown += bytes;
+    if (reply.kind().video() && replyCheck != null) {
+      replyCheck.chunk(reply, () -> errors++);
+    }
     answered(reply.header().sequence(), now, bytes);
   }
 
@@ -283,6 +341,16 @@ final class ReplaySession {
         replyMode = message.getValue("reply") instanceof String mode ? mode : "image";
         pipelineAnswer.tryComplete();
       }
+      case "video" -> {
+        if ("reply".equals(message.getString("direction"))) {
+          if (replyCheck != null) {
+            replyCheck.described(message);
+          }
+        } else {
+          videoAnswer.tryComplete();
+        }
+      }
+      case "keyframe" -> keyWanted = true; // the server lost the stream: the next chunk is a key
       case "record" -> {
         recordingId = message.getBoolean("enabled", false) ? message.getString("id") : recordingId;
         recordAnswer.tryComplete();
@@ -290,6 +358,9 @@ final class ReplaySession {
       case "error" -> {
         if (ServerMessages.BAD_PIPELINE.equals(message.getString("code")) || ServerMessages.BAD_MESSAGE.equals(message.getString("code"))) {
           pipelineAnswer.tryFail(new IllegalArgumentException("the server refused --pipeline: " + message.getString("message")));
+        }
+        if (ServerMessages.BAD_VIDEO.equals(message.getString("code"))) {
+          videoAnswer.tryFail(new IllegalArgumentException("the server refused --video: " + message.getString("message")));
         }
         if (ServerMessages.RECORD_REFUSED.equals(message.getString("code")) || ServerMessages.BAD_MESSAGE.equals(message.getString("code"))) {
           recordAnswer.tryFail(new IllegalArgumentException("the server refused --record: " + message.getString("message")));
@@ -320,8 +391,16 @@ final class ReplaySession {
     }
   }
 
+  /** VP8 replies decoded to the announced size, and those that were not ({@code --reply-format vp8}). */
+  long[] replyChecks() {
+    return replyCheck == null ? null : new long[] {replyCheck.decoded, replyCheck.failed};
+  }
+
   Future<Void> close() {
     stopSending();
+    if (replyCheck != null) {
+      replyCheck.close();
+    }
     return client == null ? Future.succeededFuture() : client.close();
   }
 }

@@ -20,7 +20,7 @@ final class PageFiles {
    */
   static final Set<String> CLIENT_LIBRARY = Set.of("frameloop-client.js", "frame-header.js", "backoff.js",
     "credit-window.js", "adaptation.js", "adaptive.js", "adaptive-constants.json", "percentile.js", "stage-timings.js",
-    "camera-capture.js", "limits.js", "reply-mode.js", "video-sender.js");
+    "camera-capture.js", "limits.js", "reply-mode.js", "video-sender.js", "video-reply-decoder.js");
 
   private final StaticHandler files;
   /** The built-in page's files, for the client library when {@code webroot} is a directory of the app's. */

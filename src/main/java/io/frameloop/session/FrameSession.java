@@ -7,13 +7,18 @@ import io.frameloop.pipeline.FrameResults;
 import io.frameloop.pipeline.PipelineSpec;
 import io.frameloop.pipeline.ProcessedFrame;
 import io.frameloop.pipeline.ReplyMode;
+import io.frameloop.pipeline.StageTimes;
 import io.frameloop.protocol.CloseCodes;
 import io.frameloop.protocol.FrameFormat;
 import io.frameloop.protocol.FrameHeader;
 import io.frameloop.protocol.FrameFormatException;
+import io.frameloop.protocol.FrameHeader;
+import io.frameloop.protocol.FrameKind;
 import io.frameloop.protocol.InboundFrame;
 import io.frameloop.protocol.MessageAssembler;
 import io.frameloop.protocol.ServerMessages;
+import io.frameloop.video.EncodedChunk;
+import io.frameloop.video.VideoSupport;
 import io.frameloop.worker.ProcessingFailure;
 import io.frameloop.worker.RateLimitedLog;
 import io.frameloop.worker.WorkerLease;
@@ -34,7 +39,8 @@ import io.vertx.core.json.JsonObject;
  * waits replaces it (the old one is dropped as {@code stale}), so a slow pipeline or network can
  * never build up lag. All state is touched only on the session's own context (event loop).
  */
-public final class FrameSession implements FrameScheduler.Turn, MessageAssembler.Listener, VideoInput.Listener {
+public final class FrameSession implements FrameScheduler.Turn, MessageAssembler.Listener, VideoInput.Listener,
+  VideoReplies.Listener<FrameSession.Processed> {
 
   private static final System.Logger LOG = System.getLogger(FrameSession.class.getName());
   private static final RateLimitedLog WORKER_LOST_LOG = new RateLimitedLog(LOG, 10_000);
@@ -53,16 +59,22 @@ public final class FrameSession implements FrameScheduler.Turn, MessageAssembler
   private final SessionGrant grant;
   private final SessionRecorder recorder;
   private final VideoInput video;
+  private final VideoReplies<Processed> replies;
 
   private Pending waiting;
   private boolean processing;
   private boolean queued;
   private boolean closed;
+  private long bareReplies;
   private Runnable stopTicks = () -> { };
   private long expiryTimer = -1; // when the session's token expires
 
   /** A frame waiting for a worker: a JPEG, or a video chunk with its decoded picture. */
   private record Pending(InboundFrame frame, long arrivedNanos, DecodedPicture picture) {
+  }
+
+  /** A processed frame whose picture waits for the VP8 reply encoder. */
+  record Processed(Pending frame, ProcessedFrame result, FrameHeader header, JsonObject results) {
   }
 
   /**
@@ -82,8 +94,10 @@ public final class FrameSession implements FrameScheduler.Turn, MessageAssembler
     this.stats = new SessionStats(grant.listener());
     this.recorder = new SessionRecorder(services.recorder(), this::answer);
     this.video = new VideoInput(context, services.video(), services.pipelines().images(), stats, this::answer, this);
-    this.control = new SessionControl(services.pipelines(), services.defaultPipeline(), stats, recorder, video);
     this.output = new SessionOutput(socket, options);
+    this.replies = new VideoReplies<>(context, options.getWriteQueueMaxBytes(), output::unsentBytes, this::answer, this);
+    this.control = new SessionControl(services.pipelines(), services.defaultPipeline(), stats, recorder, video,
+      services.video(), replies::keyRequested);
     this.limits = new SessionLimits(options, grant);
     this.replyQuality = new ReplyQuality(options.getWriteQueueMaxBytes());
   }
@@ -110,7 +124,7 @@ public final class FrameSession implements FrameScheduler.Turn, MessageAssembler
     } else if (output.stalled(now)) {
       abandon("the client reads nothing: its queue stayed full for " + options.getStalledTimeoutSeconds() + " s");
     } else {
-      int pending = (processing ? 1 : 0) + (waiting != null ? 1 : 0) + video.pending();
+      int pending = (processing ? 1 : 0) + (waiting != null ? 1 : 0) + video.pending() + replies.pending();
       int quality = replyQuality.current(control.pipeline().quality());
       if (stats.reportDue(pending, quality) || recorder.recording()) {
         output.ifReading(recorder.addTo(ServerMessages.stats(stats.report(pending, quality))));
@@ -264,6 +278,14 @@ public final class FrameSession implements FrameScheduler.Turn, MessageAssembler
   }
 
   private void reply(Pending frame, ReplyMode mode, ProcessedFrame processed) {
+    if (frame.picture() == null) {
+      JpegInfo input = JpegInfo.readHeader(frame.frame().jpeg()); // the worker decoded it: its header is sound
+      stats.input("jpeg", input.width(), input.height());
+    }
+    if (processed.picture() != null) {
+      replyVideo(frame, mode, processed);
+      return;
+    }
     long total = System.nanoTime() - frame.arrivedNanos();
     stats.recordProcessed(frame.frame().sequence(), processed.worker(), processed.processingNanos(),
       total - processed.processingNanos(), processed.stages());
@@ -272,18 +294,12 @@ public final class FrameSession implements FrameScheduler.Turn, MessageAssembler
         + " bytes, over the limit of " + options.getMaxMessageBytes() + ": lower the quality or the size");
       return;
     }
-    if (frame.picture() == null) {
-      JpegInfo input = JpegInfo.readHeader(frame.frame().jpeg()); // the worker decoded it: its header is sound
-      stats.input("jpeg", input.width(), input.height());
-    }
     FrameHeader header = frame.frame().header();
-    FrameResults results = processed.results();
-    if (results != null && results.reported()) {
-      services.results().publish(id, grant.tenant(), header, results.toJson());
-    }
-    JsonObject resultsMessage = !mode.sendsResults() ? null
-      : ServerMessages.results(header, results == null ? new JsonObject().put("detections", new JsonArray()) : results.toJson());
+    JsonObject resultsMessage = results(header, mode, processed);
     Buffer reply = mode.sendsImage() && processed.jpeg() != null ? FrameFormat.encodeReply(header, processed.jpeg()) : null;
+    if (reply != null) {
+      replies.interrupted(); // a later VP8 reply starts a new stream
+    }
     long bytes = output.frame(resultsMessage, reply);
     if (bytes >= 0) {
       stats.frameOut((int) bytes);
@@ -298,6 +314,64 @@ public final class FrameSession implements FrameScheduler.Turn, MessageAssembler
     }
   }
 
+  /**
+   * A processed picture for the VP8 reply stream: dropped here, before the encoder, when the client
+   * is behind (an encoded chunk is always sent: a missing delta would corrupt the stream).
+   */
+  /** Publishes the frame's results on the event bus when an op reported some; the client's results message when its mode sends them, else null. */
+  private JsonObject results(FrameHeader header, ReplyMode mode, ProcessedFrame processed) {
+    FrameResults results = processed.results();
+    if (results != null && results.reported()) {
+      services.results().publish(id, grant.tenant(), header, results.toJson());
+    }
+    return !mode.sendsResults() ? null
+      : ServerMessages.results(header, results == null ? new JsonObject().put("detections", new JsonArray()) : results.toJson());
+  }
+
+  private void replyVideo(Pending frame, ReplyMode mode, ProcessedFrame processed) {
+    if (!services.video().encode().contains(VideoSupport.VP8)) { // a configured pipeline asked for them
+      frameError(ServerMessages.SERVER_ERROR, frame.frame().sequence(), "VP8 replies are unavailable on this server ("
+        + services.video().unavailable() + "): configure \"replyFormat\":\"jpeg\"");
+      return;
+    }
+    if (output.behind()) {
+      stats.drop(DropReason.SLOW_CLIENT);
+      return;
+    }
+    // Results go with the chunk, just before it (the results message comes first, as for a JPEG).
+    JsonObject resultsMessage = results(frame.frame().header(), mode, processed);
+    // A bare JPEG has no header to echo: its chunk is numbered by the replies sent, timestamp 0.
+    FrameHeader header = frame.frame().header() != null ? frame.frame().header() : new FrameHeader(bareReplies++, 0);
+    replies.picture(new Processed(frame, processed, header, resultsMessage), processed.picture());
+  }
+
+  @Override
+  public void chunk(Processed frame, EncodedChunk chunk, int width, int height, long encodeNanos) {
+    ProcessedFrame processed = frame.result();
+    StageTimes worker = processed.stages();
+    long processing = processed.processingNanos() + encodeNanos;
+    long total = System.nanoTime() - frame.frame().arrivedNanos();
+    stats.recordProcessed(frame.frame().frame().sequence(), processed.worker(), processing, total - processing,
+      new StageTimes(worker.decodeNanos(), worker.setupNanos(), worker.ops(), worker.encodeNanos() + encodeNanos));
+    Buffer reply = FrameFormat.encode(frame.header(), chunk.key() ? FrameKind.VIDEO_KEY : FrameKind.VIDEO_DELTA, chunk.data());
+    long bytes = output.chunk(frame.results(), reply);
+    stats.frameOut((int) bytes);
+    if (frame.results() != null) {
+      recorder.results(frame.results());
+    }
+    stats.output(VideoSupport.VP8, width, height);
+  }
+
+  @Override
+  public void dropped(Processed frame, DropReason reason) {
+    stats.drop(reason);
+  }
+
+  @Override
+  public void failed(Processed frame, String message) {
+    frameError(ServerMessages.SERVER_ERROR, frame.frame().frame().sequence(), message);
+  }
+
   /** Forgets the waiting frame and stops the timer; a frame in processing is let go when it returns. */
   public void close(String reason) {
     if (closed) {
@@ -310,6 +384,7 @@ public final class FrameSession implements FrameScheduler.Turn, MessageAssembler
     output.close();
     recorder.close();
     video.close();
+    replies.close();
     if (waiting != null) {
       stats.drop(DropReason.CLOSED);
       waiting = null;

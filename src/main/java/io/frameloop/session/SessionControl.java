@@ -7,6 +7,7 @@ import io.frameloop.protocol.ClientMessage;
 import io.frameloop.protocol.ClientMessages;
 import io.frameloop.protocol.ControlMessageException;
 import io.frameloop.protocol.ServerMessages;
+import io.frameloop.video.VideoSupport;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 
@@ -22,14 +23,20 @@ final class SessionControl {
   private final SessionStats stats;
   private final SessionRecorder recorder;
   private final VideoInput video;
+  private final VideoSupport videoSupport;
+  private final Runnable keyframeRequested;
   private PipelineSpec pipeline;
 
-  SessionControl(PipelineRules rules, PipelineSpec pipeline, SessionStats stats, SessionRecorder recorder, VideoInput video) {
+  /** @param keyframeRequested makes the next VP8 reply chunk a key chunk */
+  SessionControl(PipelineRules rules, PipelineSpec pipeline, SessionStats stats, SessionRecorder recorder, VideoInput video,
+                 VideoSupport videoSupport, Runnable keyframeRequested) {
     this.rules = rules;
     this.pipeline = pipeline;
     this.stats = stats;
     this.recorder = recorder;
     this.video = video;
+    this.videoSupport = videoSupport;
+    this.keyframeRequested = keyframeRequested;
   }
 
   PipelineSpec pipeline() {
@@ -58,7 +65,12 @@ final class SessionControl {
   private JsonObject applyNow(ClientMessage message) {
     if (message instanceof ClientMessage.SetPipeline request) {
       try {
-        pipeline = rules.parse(request.pipeline(), pipeline.quality(), pipeline.reply());
+        PipelineSpec next = rules.parse(request.pipeline(), pipeline.quality(), pipeline.reply());
+        if (next.vp8Replies() && !videoSupport.encode().contains(VideoSupport.VP8)) {
+          return error(ServerMessages.BAD_PIPELINE, "replyFormat 'vp8' is unavailable on this server ("
+            + (videoSupport.unavailable() == null ? "no VP8 encoder" : videoSupport.unavailable()) + "): use \"jpeg\"");
+        }
+        pipeline = next;
         recorder.pipelineChanged(pipeline.toJson());
         return ServerMessages.pipeline(pipeline.toJson());
       } catch (PipelineException e) {
@@ -73,6 +85,10 @@ final class SessionControl {
         recorder.videoChanged(config);
       }
       return answer;
+    }
+    if (message instanceof ClientMessage.RequestKeyframe) {
+      keyframeRequested.run(); // no answer: the key chunk is the answer
+      return null;
     }
     ClientMessage.SetTimings timings = (ClientMessage.SetTimings) message;
     stats.collectTimings(timings.enabled());

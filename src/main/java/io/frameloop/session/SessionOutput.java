@@ -56,6 +56,32 @@ final class SessionOutput {
     return bytes;
   }
 
+  /** Whether the client is behind: processed frames are dropped (VP8 replies before their encoder). */
+  boolean behind() {
+    return gone() || queuedBytes > maxQueuedBytes;
+  }
+
+  /**
+   * Writes a VP8 reply chunk, after its frame's results message if any, whatever the queue: the
+   * picture was checked against {@link #behind} before its encoder, and a chunk dropped after it
+   * would corrupt the stream. The bytes written.
+   */
+  long chunk(JsonObject results, Buffer reply) {
+    if (gone()) {
+      return 0;
+    }
+    long bytes = 0;
+    if (results != null) {
+      String text = results.encode();
+      track(text.length(), false);
+      socket.writeTextMessage(text).onComplete(written -> done(text.length(), false));
+      bytes += text.length();
+    }
+    track(reply.length(), false);
+    socket.writeBinaryMessage(reply).onComplete(written -> done(reply.length(), false));
+    return bytes + reply.length();
+  }
+
   /** A message only worth sending while the client keeps up ({@code stats}); false when skipped. */
   boolean ifReading(JsonObject message) {
     if (gone() || queuedBytes > maxQueuedBytes) {

@@ -117,7 +117,23 @@ public final class Vp8Encoder implements AutoCloseable {
         continuous.release();
       }
     }
-    input.position(0).put(pixels);
+    return encodePacked(pixels, key);
+  }
+
+  /**
+   * Encodes one picture of packed BGR bytes ({@code width * height * 3}, rows top to bottom), as
+   * a session's reply pictures come: no OpenCV needed.
+   */
+  public EncodedChunk encode(byte[] bgr, boolean key) {
+    if (bgr.length != pixels.length) {
+      throw new IllegalArgumentException("this encoder takes " + width + "x" + height + " BGR pictures of " + pixels.length
+        + " bytes, not " + bgr.length);
+    }
+    return encodePacked(bgr, key);
+  }
+
+  private EncodedChunk encodePacked(byte[] bgr, boolean key) {
+    input.position(0).put(bgr);
     avutil.av_frame_make_writable(frame);
     swscale.sws_scale(converter, inputPlanes, inputStrides, 0, height, frame.data(), frame.linesize());
     frame.pts(pts++);
@@ -140,6 +156,14 @@ public final class Vp8Encoder implements AutoCloseable {
     } finally {
       avcodec.av_packet_unref(packet);
     }
+  }
+
+  public int width() {
+    return width;
+  }
+
+  public int height() {
+    return height;
   }
 
   @Override

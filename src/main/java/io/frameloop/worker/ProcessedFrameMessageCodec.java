@@ -1,5 +1,6 @@
 package io.frameloop.worker;
 
+import io.frameloop.pipeline.DecodedPicture;
 import io.frameloop.pipeline.FrameResults;
 import io.frameloop.pipeline.ProcessedFrame;
 import io.frameloop.pipeline.StageTimes;
@@ -13,12 +14,14 @@ import java.util.List;
  * A processed frame on the event bus. Locally the object itself; between cluster nodes:
  * {@code [i32 width][i32 height][i64 nanos][u16 worker length][worker UTF-8][i64 decode nanos]
  * [i64 setup nanos][i64 encode nanos][u16 ops]([u16 op length][op UTF-8][i64 nanos])*[i32 length][JPEG]
- * [u8 results: 0 none, 1 results, 2 results an op reported][u32 length][results JSON]}; a JPEG length of
- * -1 is no JPEG (reply mode {@code results}).
+ * [u8 results: 0 none, 1 results, 2 results an op reported][u32 length][results JSON]
+ * [i32 length][picture]}; a JPEG length of -1 is no JPEG (reply mode {@code results}, or VP8 replies),
+ * a picture length of -1 no picture (the processed picture of a VP8 reply: packed BGR of the width and height).
  */
 final class ProcessedFrameMessageCodec extends PassThroughMessageCodec<ProcessedFrame> {
 
-  static final String NAME = "frameloop-processed-frame-v3"; // v2: with the stage times; v3: with the results
+  // v2: with the stage times; v3: with the results; v4: with a VP8 reply's picture
+  static final String NAME = "frameloop-processed-frame-v4";
 
   ProcessedFrameMessageCodec() {
     super(NAME);
@@ -48,6 +51,11 @@ final class ProcessedFrameMessageCodec extends PassThroughMessageCodec<Processed
     } else {
       Buffer json = results.toJson().toBuffer();
       buffer.appendUnsignedByte((short) (results.reported() ? 2 : 1)).appendInt(json.length()).appendBuffer(json);
+    }
+    if (frame.picture() == null) {
+      buffer.appendInt(-1);
+    } else {
+      buffer.appendInt(frame.picture().bgr().length).appendBytes(frame.picture().bgr());
     }
   }
 
@@ -80,12 +88,17 @@ final class ProcessedFrameMessageCodec extends PassThroughMessageCodec<Processed
     Buffer jpeg = jpegLength < 0 ? null : buffer.slice(at + 4, at + 4 + jpegLength);
     at += 4 + Math.max(0, jpegLength);
     int resultsKind = buffer.getUnsignedByte(at);
+    at += 1;
     FrameResults results = null;
     if (resultsKind != 0) {
-      int length = buffer.getInt(at + 1);
-      results = FrameResults.fromTrustedJson(new JsonObject(buffer.getBuffer(at + 5, at + 5 + length)), resultsKind == 2);
+      int length = buffer.getInt(at);
+      results = FrameResults.fromTrustedJson(new JsonObject(buffer.getBuffer(at + 4, at + 4 + length)), resultsKind == 2);
+      at += 4 + length;
     }
+    int pictureLength = buffer.getInt(at);
+    DecodedPicture picture = pictureLength < 0 ? null
+      : new DecodedPicture(width, height, buffer.getBytes(at + 4, at + 4 + pictureLength), 0);
     return new ProcessedFrame(jpeg, width, height, nanos, worker.isEmpty() ? null : worker,
-      new StageTimes(decode, setup, ops, encode), results);
+      new StageTimes(decode, setup, ops, encode), results, picture);
   }
 }

@@ -93,7 +93,7 @@ class PipelineValidationTest {
   void defaultsAreFilledInAndTheOptionalParameterLeftOut() {
     PipelineSpec spec = registry.parse(ops(op("test")), 80);
     assertThat(spec.toJson()).isEqualTo(new JsonObject().put("quality", 80).put("reply", "image").put("ops", new JsonArray()
-      .add(new JsonObject().put("op", "test").put("size", 3).put("scale", 1.5).put("mode", "a"))));
+      .add(new JsonObject().put("op", "test").put("size", 3).put("scale", 1.5).put("mode", "a"))).put("replyFormat", "jpeg"));
     PipelineSpec given = registry.parse(ops(op("test").put("size", 9).put("scale", 2).put("mode", "a").put("extra", 0)), 1);
     assertThat(given.steps().get(0).params()).isEqualTo(new JsonObject().put("size", 9).put("scale", 2.0).put("mode", "a").put("extra", 0));
     assertThat(given.quality()).isEqualTo(1);

@@ -44,7 +44,7 @@ class ClientMessagesTest {
   void aMissingOrUnknownTypeIsNamedWithTheKnownOnes() {
     assertThatThrownBy(() -> ClientMessages.decode("{}"))
       .isInstanceOf(ControlMessageException.class)
-      .hasMessage("unknown message type (missing \"type\"); known types: pipeline, timings, record, video");
+      .hasMessage("unknown message type (missing \"type\"); known types: pipeline, timings, record, video, keyframe");
     assertThatThrownBy(() -> ClientMessages.decode("{\"type\":\"Pipeline\"}")).hasMessageStartingWith("unknown message type 'Pipeline'");
     assertThatThrownBy(() -> ClientMessages.decode("{\"type\":5}")).hasMessageStartingWith("unknown message type '5'");
   }

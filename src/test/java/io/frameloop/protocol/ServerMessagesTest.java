@@ -33,7 +33,7 @@ class ServerMessagesTest {
       new JsonObject().put("decode", new JsonArray().add("vp8")).put("encode", new JsonArray().add("vp8")));
     assertThat(hello).isEqualTo(new JsonObject()
       .put("type", "hello").put("version", 1).put("ops", ops)
-      .put("pipeline", pipeline.getJsonArray("ops")).put("quality", 70).put("reply", "results")
+      .put("pipeline", pipeline.getJsonArray("ops")).put("quality", 70).put("reply", "results").put("replyFormat", "jpeg")
       .put("limits", new JsonObject().put("maxMessageBytes", 1).put("maxTextMessageBytes", 2).put("maxWidth", 3)
         .put("maxHeight", 4).put("maxPixels", 5L).put("maxFps", 6).put("maxOps", 7).put("maxSessions", 8)
         .put("idleTimeoutSeconds", 9))
@@ -50,6 +50,9 @@ class ServerMessagesTest {
       .put("reason", "gap").put("seq", 12L));
     assertThat(List.of(ServerMessages.KEYFRAME_GAP, ServerMessages.KEYFRAME_NO_KEY, ServerMessages.KEYFRAME_DECODE_ERROR,
       ServerMessages.BAD_VIDEO)).containsExactly("gap", "no_key", "decode_error", "bad_video");
+    assertThat(ServerMessages.videoReply("vp8", 700, 524, new JsonObject().put("matrix", "bt709"))).isEqualTo(new JsonObject()
+      .put("type", "video").put("direction", "reply").put("codec", "vp8").put("width", 700).put("height", 524)
+      .put("colorSpace", new JsonObject().put("matrix", "bt709")));
   }
 
   @Test

@@ -51,7 +51,7 @@ public final class FrameClient implements AutoCloseable {
     connection = FrameLoopClient.create(client)
       .frameHandler(frame -> {
         arrivals.add("binary");
-        binary.add(FrameFormat.encodeReply(frame.header(), frame.jpeg()));
+        binary.add(frame.header() == null ? frame.payload() : FrameFormat.encode(frame.header(), frame.kind(), frame.payload()));
       })
       .messageHandler(message -> {
         arrivals.add(String.valueOf(message.getString("type")));

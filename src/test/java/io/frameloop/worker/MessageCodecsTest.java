@@ -35,6 +35,33 @@ class MessageCodecsTest {
   }
 
   @Test
+  void aProcessedPictureForAVp8ReplyRoundTrips() {
+    byte[] bgr = new byte[4 * 2 * 3];
+    for (int i = 0; i < bgr.length; i++) {
+      bgr[i] = (byte) (i * 7);
+    }
+    ProcessedFrame frame = new ProcessedFrame(null, 4, 2, 5L, null, new StageTimes(1, 2, List.of(), 3),
+      null, new DecodedPicture(4, 2, bgr, 0));
+    Buffer wire = Buffer.buffer();
+    ProcessedFrameMessageCodec codec = new ProcessedFrameMessageCodec();
+    codec.encodeToWire(wire, frame);
+    ProcessedFrame back = codec.decodeFromWire(0, wire);
+    assertThat(back.jpeg()).isNull();
+    assertThat(back.picture().bgr()).isEqualTo(bgr);
+    assertThat(back.width()).isEqualTo(4);
+    assertThat(back.height()).isEqualTo(2);
+  }
+
+  @Test
+  void aFrameJobKeepsItsPipelineWithItsReplyFormat() {
+    PipelineSpec pipeline = PipelineSpec.fromTrustedJson(new JsonObject("{\"ops\":[],\"quality\":80,\"replyFormat\":\"vp8\"}"));
+    Buffer wire = Buffer.buffer();
+    FrameJobMessageCodec codec = new FrameJobMessageCodec();
+    codec.encodeToWire(wire, new FrameJob(Buffer.buffer(new byte[] {(byte) 0xFF, (byte) 0xD8, 9}), pipeline, 45));
+    assertThat(codec.decodeFromWire(0, wire).pipeline().replyFormat()).isEqualTo("vp8");
+  }
+
+  @Test
   void aResultsOnlyFrameKeepsItsResultsAndHasNoJpeg() {
     JsonObject json = new JsonObject("{\"width\":640,\"height\":480,\"detections\":[{\"op\":\"faces\",\"label\":\"face\","
       + "\"score\":0.93,\"box\":[223,101,118,118],\"keypoints\":[[250,140],[300,141]]}],\"data\":{\"mine\":{\"n\":\"é\"}}}");

@@ -47,7 +47,7 @@ class ResultsMessagesTest {
       assertThat(client.hello().getString("reply")).isEqualTo("image");
       JsonObject answer = client.usePipeline(pipeline(op("faces")).put("reply", "results"));
       assertThat(answer.getString("reply")).isEqualTo("results");
-      assertThat(answer.fieldNames()).containsExactly("type", "ops", "quality", "reply");
+      assertThat(answer.fieldNames()).containsExactly("type", "ops", "quality", "reply", "replyFormat");
       // Like quality, a pipeline message without reply keeps the session's.
       assertThat(client.usePipeline(pipeline(op("gray"))).getString("reply")).isEqualTo("results");
       assertThat(client.usePipeline(pipeline(op("gray")).put("reply", "both")).getString("reply")).isEqualTo("both");
