@@ -55,8 +55,9 @@ public class FrameLoopVerticle extends VerticleBase {
       frameLoop = loop;
       return listen(loop.options());
     })
-      // Vert.x calls no stop() after a failed start: let go of the service here.
-      .onFailure(e -> SharedFrameLoops.release(share));
+      // Vert.x calls no stop() after a failed start: let go of the service here, and fail only once it is
+      // closed, so that a deployment retried at once finds the workers' address free.
+      .recover(failure -> SharedFrameLoops.release(share).transform(closed -> Future.failedFuture(failure)));
   }
 
   private Future<HttpServer> listen(FrameLoopOptions options) {
