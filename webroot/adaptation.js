@@ -18,23 +18,26 @@ export class Adaptation {
 
   /**
    * A new controller at the top of these settings (the caller's quality, the camera's width, the max fps),
-   * for frames answered in this reply mode ('image', 'results' or 'both').
+   * for frames answered in this reply mode ('image', 'results' or 'both'); stream: {video (frames go up
+   * as VP8 chunks), replyFormat ('jpeg' or 'vp8': what image replies come as)}.
    */
-  restart(topQuality, topWidth, maxFps, reply = 'image') {
-    this.top = { quality: topQuality, width: topWidth, fps: maxFps, reply };
-    this.controller = new AdaptiveController(this.targetMs, topQuality, topWidth, maxFps);
+  restart(topQuality, topWidth, maxFps, reply = 'image', { video = false, replyFormat = 'jpeg' } = {}) {
+    this.top = { quality: topQuality, width: topWidth, fps: maxFps, reply, video, replyFormat };
+    this.controller = new AdaptiveController(this.targetMs, topQuality, topWidth, maxFps, undefined, { video });
     this.sent.clear();
   }
 
   /**
-   * Restarts only when the top settings or the reply mode differ from the running controller's. A new
-   * reply mode changes what the downlink carries (results alone: a few hundred bytes instead of the
-   * image), so the steps the controller took and the cause it names ('the downlink') no longer hold.
+   * Restarts only when the top settings, the reply mode or the stream differ from the running
+   * controller's. A new reply mode or reply format changes what the downlink carries (results alone: a
+   * few hundred bytes instead of the image; VP8 replies: a few KB), and a switch between JPEG and VP8
+   * frames what the uplink carries, so the steps the controller took and the cause it names no longer hold.
    */
-  follow(topQuality, topWidth, maxFps, reply = 'image') {
+  follow(topQuality, topWidth, maxFps, reply = 'image', { video = false, replyFormat = 'jpeg' } = {}) {
     const top = this.top;
-    if (!top || top.quality !== topQuality || top.width !== topWidth || top.fps !== maxFps || top.reply !== reply) {
-      this.restart(topQuality, topWidth, maxFps, reply);
+    if (!top || top.quality !== topQuality || top.width !== topWidth || top.fps !== maxFps || top.reply !== reply
+      || top.video !== video || top.replyFormat !== replyFormat) {
+      this.restart(topQuality, topWidth, maxFps, reply, { video, replyFormat });
     }
   }
 
@@ -65,11 +68,17 @@ export class Adaptation {
     if (this.sent.size > REMEMBERED_FRAMES) this.sent.delete(this.sent.keys().next().value);
   }
 
+  /** Frame seq's reply: its round trip and its bytes down (the reply as it came: a JPEG, results or a VP8 chunk). */
   onReply(seq, roundTripMs, bytesDown) {
     const bytesUp = this.sent.get(seq);
     this.sent.delete(seq);
     // Off, the controller decides nothing, so it must not collect either (a restart begins afresh).
     if (bytesUp !== undefined && this.active) this.controller.onReply(roundTripMs, bytesUp, bytesDown);
+  }
+
+  /** Frame seq got no reply (the server dropped it, a later reply says): forgotten, measured nothing. */
+  onDropped(seq) {
+    this.sent.delete(seq);
   }
 
   /** A stats message: the server's time (processing + queue p50), its slow_client drops, its reply quality. */

@@ -18,12 +18,15 @@ export class AdaptiveController {
   // topQuality: the best JPEG quality (0–1), the start, lowered by qualityStep down to qualityFloor;
   // topWidth: the widest frame, then the narrower of the constants' widths;
   // maxFps: the highest frame rate, then the lower of the constants' fpsSteps.
-  // constants: adaptive-constants.json (other values only for experiments).
-  constructor(targetMs, topQuality, topWidth, maxFps, constants = ADAPTIVE_CONSTANTS) {
+  // constants: adaptive-constants.json (other values only for experiments);
+  // video: frames go up as VP8 chunks (the quality ladder is the bitrate ladder): a downlink limit
+  // then steps only the frame rate, since bitrate and width shrink the chunks up, not the replies down.
+  constructor(targetMs, topQuality, topWidth, maxFps, constants = ADAPTIVE_CONSTANTS, { video = false } = {}) {
     if (!(targetMs > 0) || !(topQuality > 0 && topQuality <= 1) || !(topWidth >= 16) || !(maxFps >= 1)) {
       throw new Error('target, quality (0-1], width and fps must be positive');
     }
     this.constants = constants;
+    this.video = video;
     this.targetMs = targetMs;
     this.qualities = [topQuality];
     for (let i = 1; topQuality - this.constants.qualityStep * i >= this.constants.qualityFloor - 1e-9; i++) {
@@ -165,8 +168,10 @@ export class AdaptiveController {
 
   // rate: replies per second in the window that just ended; queued: whether its median is above the floor.
   stepDown(cause, rate, queued) {
-    // Quality and size barely change a server's time when its pipeline sets the output.
-    const rateOnly = cause === 'server';
+    // Quality and size barely change a server's time when its pipeline sets the output. With video,
+    // bitrate and width shrink chunks of a few KB up while the downlink carries the replies: a
+    // downlink limit is met by fewer frames (the window follows by itself).
+    const rateOnly = cause === 'server' || (this.video && cause === 'downlink');
     if (!rateOnly && this.qi < this.qualities.length - 1) {
       this.qi++;
       return true;

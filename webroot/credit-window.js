@@ -1,6 +1,7 @@
 // The credit window: how many frames may be on their way at once. A frame takes a credit when it
-// is sent and gives it back with its reply or its error; a frame the server dropped gets neither,
-// so its credit comes back after timeoutMs. Time is passed in (ms, any origin).
+// is sent and gives it back with its reply or its error. A frame the server dropped (stale,
+// awaiting_key, ...) gets neither; the server answers frames in order, so a reply to a later frame
+// gives its credit back (answered()), else it comes back after timeoutMs. Time is passed in (ms, any origin).
 
 export class CreditWindow {
   constructor(size = 2, timeoutMs = 3000) {
@@ -40,6 +41,24 @@ export class CreditWindow {
     const sentAt = this.sentAt.get(seq);
     this.sentAt.delete(seq);
     return sentAt;
+  }
+
+  /**
+   * Frame seq's reply came: its credit back, and those of the frames sent before it, which the server
+   * answers in order and so dropped (an error is no reply: a frame's error can come before an earlier
+   * frame's reply, so errors settle() only their own). The seqs given up on that way, oldest first;
+   * none when seq holds no credit (given up already, or of another session).
+   */
+  answered(seq) {
+    if (!this.sentAt.has(seq)) return [];
+    const dropped = [];
+    for (const earlier of this.sentAt.keys()) {
+      if (earlier === seq) break; // oldest first: in the order sent
+      dropped.push(earlier);
+    }
+    for (const earlier of dropped) this.sentAt.delete(earlier);
+    this.sentAt.delete(seq);
+    return dropped;
   }
 
   /** Gives back the credits of frames sent more than timeoutMs ago; how many. */

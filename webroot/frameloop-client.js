@@ -215,6 +215,7 @@ export class FrameLoopClient extends EventTarget {
     const session = { generation, opened: false, openedAt: 0, hello: false, answered: false };
     this.session = session;
     socket.onopen = () => {
+      if (this.socket !== socket) return; // a socket this client has left: its open must not reset the new session
       session.opened = true;
       session.openedAt = this.now();
       this.state = 'open';
@@ -306,7 +307,8 @@ export class FrameLoopClient extends EventTarget {
         this.hello = message;
         if (this.session) this.session.hello = true;
         this.replyMode.hello(message.reply);
-        this.pipeline = { ops: message.pipeline, quality: message.quality, reply: this.replyMode.confirmed };
+        this.pipeline = { ops: message.pipeline, quality: message.quality, reply: this.replyMode.confirmed,
+          replyFormat: message.replyFormat || 'jpeg' };
         this.emit('hello', message);
         this.decideFormat();
         break;
@@ -407,9 +409,14 @@ export class FrameLoopClient extends EventTarget {
   }
 
   // Frame seq is answered: its credit back, its round trip to the controller and the stage timings.
+  // The server answers in order, so the frames sent before it still waiting were dropped (stale,
+  // awaiting_key): their credits come back now, not after frameTimeoutMs, and no round trip is taken for them.
   settle(seq, roundTripMs, bytesDown) {
     if (this.session) this.session.answered = true;
-    this.credits.settle(seq);
+    for (const dropped of this.credits.answered(seq)) {
+      this.sentFrames.delete(dropped);
+      this.adaptation.onDropped(dropped);
+    }
     this.sentFrames.delete(seq);
     if (roundTripMs === undefined) return;
     this.adaptation.onReply(seq, roundTripMs, bytesDown);
@@ -598,7 +605,9 @@ export class FrameLoopClient extends EventTarget {
       const maxFps = effectiveMaxFps(this.maxFps, this.limits);
       const wasRunning = this.adaptation.controller;
       // A new reply mode restarts the controller too: the downlink it measured carried the other mode's answers.
-      if (this.adaptation.enabled) this.adaptation.follow(this.quality, camera.width, maxFps, this.reply);
+      // So do a switch between JPEG and VP8 frames, and one of the reply format: they change what the link carries.
+      const stream = { video: !!this.video, replyFormat: (this.pipeline && this.pipeline.replyFormat) || 'jpeg' };
+      if (this.adaptation.enabled) this.adaptation.follow(this.quality, camera.width, maxFps, this.reply, stream);
       settings = this.adaptation.settings(camera.width, camera.height, this.quality);
       if (this.adaptation.controller !== wasRunning) {
         this.applyWindow();
@@ -620,6 +629,7 @@ export class FrameLoopClient extends EventTarget {
   // chunks depend on each other, and a drop after it would spoil every delta until the next key.
   async encodeAndSend(camera, settings, maxFps) {
     const video = this.video;
+    const session = this.session; // a chunk encoded for this session must not open the next one's stream
     const width = evenSize(settings.width);
     const height = evenSize(settings.height);
     let chunk = null;
@@ -634,6 +644,11 @@ export class FrameLoopClient extends EventTarget {
       return;
     }
     if (!chunk || this.video !== video || this.camera !== camera) return;
+    if (this.session !== session) {
+      // A reconnect while it was encoded: the new session's stream starts with the control message and a key.
+      video.restart();
+      return;
+    }
     if (chunk.control && !this.sendJson(chunk.control)) {
       video.restart();
       return;

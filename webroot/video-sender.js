@@ -7,6 +7,9 @@ export const VIDEO_CODEC = 'vp8';
 
 // How long an encode may take before its frame counts as dropped by the encoder.
 const OUTPUT_TIMEOUT_MS = 1000;
+// Frames in a row the encoder gave nothing to send for: then it counts as failed (JPEG from the next
+// frame on). An encoder slower than the timeout would otherwise make every frame a key given up on.
+const MAX_FRAMES_WITHOUT_CHUNK = 3;
 
 // Canvas frames are full-range BT.709 and VP8 carries no colour information: it travels beside the stream.
 export const DEFAULT_COLOR_SPACE = Object.freeze({ primaries: 'bt709', transfer: 'bt709', matrix: 'bt709', fullRange: true });
@@ -28,12 +31,14 @@ export function chooseFormat({ preference = 'auto', hasEncoder, encoderSupported
   return { format: VIDEO_CODEC, reason: 'the browser encodes VP8 and the server decodes it' };
 }
 
-/** An error message from the server that refuses video (so the client falls back to JPEG): its reason, or null. */
+/**
+ * An error message from the server that refuses video (so the client falls back to JPEG): its reason,
+ * or null. Only the code `bad_video` says so: the server answers it to a `video` message and to a VIDEO
+ * chunk it cannot take at all. A `bad_frame` is about one chunk (a corrupt key, say) and the stream
+ * goes on from the next key; a server without video has no `video` in hello, so it is never sent any.
+ */
 export function videoRefusal(error) {
-  if (error.code === 'bad_video') return `the server refused video: ${error.message}`;
-  // A server without video support refuses the header's VIDEO flag itself.
-  if (error.code === 'bad_frame' && /flag/i.test(error.message || '')) return `the server refused video chunks: ${error.message}`;
-  return null;
+  return error.code === 'bad_video' ? `the server refused video: ${error.message}` : null;
 }
 
 /** The encoder's config for width × height at bitrate (bits/s) and framerate. */
@@ -67,10 +72,14 @@ export function colorSpaceOf(reported) {
 /**
  * One VP8 encoder for one session at a time. configure() before each frame (a new size reconfigures
  * and makes the next chunk a key with a control message before it; a new bitrate only retunes);
- * encode() one frame at a time.
+ * encode() one frame at a time. outputTimeoutMs: how long one encode may take; maxFramesWithoutChunk:
+ * frames in a row without a chunk to send (timed out, or a delta where a key was asked) before encode() fails.
  */
 export class VideoSender {
-  constructor() {
+  constructor({ outputTimeoutMs = OUTPUT_TIMEOUT_MS, maxFramesWithoutChunk = MAX_FRAMES_WITHOUT_CHUNK } = {}) {
+    this.outputTimeoutMs = outputTimeoutMs;
+    this.maxFramesWithoutChunk = maxFramesWithoutChunk;
+    this.framesWithoutChunk = 0; // in a row
     this.encoder = null;
     this.config = null; // the encoder's current config
     this.needKey = true; // the next frame is encoded as a key
@@ -126,18 +135,19 @@ export class VideoSender {
       frame.close();
     }
     // No flush per frame (it costs a realtime encoder far more than the encode); a frame the encoder
-    // drops gives no output: after OUTPUT_TIMEOUT_MS it is given up, and the next frame is a key, so
+    // drops gives no output: after outputTimeoutMs it is given up, and the next frame is a key, so
     // that a late chunk (never sent) cannot leave the server's decoder without its reference.
     let timer;
-    const result = await Promise.race([output, new Promise((resolve) => { timer = setTimeout(() => resolve(null), OUTPUT_TIMEOUT_MS); })]);
+    const result = await Promise.race([output, new Promise((resolve) => { timer = setTimeout(() => resolve(null), this.outputTimeoutMs); })]);
     clearTimeout(timer);
     this.pending = null;
     if (!result) {
       this.needKey = true;
-      return null;
+      return this.noChunk(`no chunk within ${this.outputTimeoutMs} ms`);
     }
     if (result.key) this.needKey = false;
-    else if (keyFrame) return null; // a key was asked for and a delta came: the server could not use it
+    else if (keyFrame) return this.noChunk('a delta where a key was asked for'); // the server could not use it
+    this.framesWithoutChunk = 0;
     let control = null;
     if (result.key && this.needControl) {
       const { width, height } = this.config;
@@ -146,6 +156,14 @@ export class VideoSender {
     }
     this.chunks++;
     return { data: result.data, key: result.key, control, encodeMs: performance.now() - startedAt };
+  }
+
+  // A frame that gave nothing to send: null, or the encoder's failure once too many did in a row.
+  noChunk(why) {
+    this.framesWithoutChunk++;
+    if (this.framesWithoutChunk < this.maxFramesWithoutChunk) return null;
+    this.failure = new Error(`${this.framesWithoutChunk} frames in a row gave no chunk to send (the last: ${why})`);
+    throw this.failure;
   }
 
   onOutput(chunk, metadata) {

@@ -6,8 +6,8 @@ import { readFileSync } from 'node:fs';
 import { AdaptiveController } from '../../../webroot/adaptive.js';
 
 for (const trace of JSON.parse(readFileSync(process.argv[2], 'utf8'))) {
-  const [targetMs, topQuality, topWidth, maxFps] = trace.controller;
-  const controller = new AdaptiveController(targetMs, topQuality, topWidth, maxFps);
+  const [targetMs, topQuality, topWidth, maxFps, video = false] = trace.controller;
+  const controller = new AdaptiveController(targetMs, topQuality, topWidth, maxFps, undefined, { video });
   for (const event of trace.events) {
     if (event[0] === 'reply') controller.onReply(event[1], event[2], event[3]);
     else if (event[0] === 'stats') controller.onStats(event[1], event[2], event[3]);

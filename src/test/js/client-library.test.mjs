@@ -575,11 +575,12 @@ test('a frame sent before the switch to results mode waits for its image; the fr
     assert.equal(client.send(JPEG), 2);
     const before = await sentHeader(socket, 0);
     const after = await sentHeader(socket, 2);
+    // The server answers in order: frame 1's image, then frame 2's results.
+    socket.onmessage({ data: imageReply(before) });
+    assert.equal(client.inFlight, 1, 'frame 1 answered by its image');
     socket.onmessage({ data: resultsMessage(after) });
     assert.equal(events.results[0].reply, 'results');
-    assert.equal(client.inFlight, 1, 'frame 2 answered');
-    socket.onmessage({ data: imageReply(before) });
-    assert.equal(client.inFlight, 0, 'frame 1 answered by its image');
+    assert.equal(client.inFlight, 0, 'frame 2 answered by its results');
     assert.deepEqual(events.frame.map((f) => f.seq), [1]);
     client.close();
   });
@@ -662,9 +663,12 @@ test('video where the browser encodes VP8 and the server decodes it; JPEG otherw
     { format: 'jpeg', reason: 'the server does not take video' }, 'a server from before video');
 });
 
-test('a server that refuses video (bad_video, or the VIDEO flag as a bad_frame) makes the client fall back', () => {
+test('only bad_video makes the client fall back to JPEG: a bad_frame about one chunk, whatever its text, does not', () => {
   assert.match(videoRefusal({ code: 'bad_video', message: 'unknown codec vp9' }), /refused video: unknown codec vp9/);
-  assert.match(videoRefusal({ code: 'bad_frame', message: 'unsupported header flags 3' }), /refused video chunks/);
+  assert.match(videoRefusal({ code: 'bad_video', message: 'this server decodes no video' }), /refused video/);
+  // The review's case: one corrupt key chunk's error named the flag, and the page sent JPEG for good.
+  assert.equal(videoRefusal({ code: 'bad_frame', seq: 9, message: 'the chunk is flagged key but is not a VP8 key frame' }), null);
+  assert.equal(videoRefusal({ code: 'bad_frame', message: 'unsupported header flags 3' }), null);
   assert.equal(videoRefusal({ code: 'bad_frame', message: 'not a JPEG' }), null);
   assert.equal(videoRefusal({ code: 'rate_limited', message: 'too many frames' }), null);
 });
@@ -719,6 +723,8 @@ class FakeEncoder {
     this.configs = [];
     this.asked = []; // keyFrame per encode
     this.drop = false;
+    this.holding = false; // outputs wait in held until the test releases them
+    this.held = [];
     FakeEncoder.made.push(this);
   }
 
@@ -729,12 +735,13 @@ class FakeEncoder {
 
   encode(frame, { keyFrame }) {
     this.asked.push(keyFrame);
-    if (this.drop) return; // the encoder dropped it: no output
+    if (this.drop || FakeEncoder.dropAll) return; // the encoder dropped it: no output
     const key = keyFrame || this.asked.length === 1;
     const chunk = { type: key ? 'key' : 'delta', timestamp: frame.timestamp, byteLength: 3,
       copyTo: (buffer) => new Uint8Array(buffer).set([key ? 0x10 : 0x11, 2, 3]) };
     const metadata = key ? { decoderConfig: { colorSpace: { primaries: 'bt709', transfer: 'iec61966-2-1', matrix: 'rgb', fullRange: true } } } : {};
-    queueMicrotask(() => this.output(chunk, metadata));
+    if (this.holding) this.held.push(() => this.output(chunk, metadata));
+    else queueMicrotask(() => this.output(chunk, metadata));
   }
 
   close() {
@@ -783,6 +790,7 @@ test('the video sender: a key with the control message first, deltas after, a ke
     assert.equal(again.key, true);
     assert.ok(again.control, 'a new session hears the control message again');
   } finally {
+    FakeEncoder.dropAll = false;
     delete globalThis.VideoEncoder;
   }
 });
@@ -800,6 +808,7 @@ test('a frame the encoder drops is given up, and the next frame is a key', async
     const next = await sender.encode(fakeFrame(3));
     assert.equal(next.key, true, 'a late chunk of the dropped frame could have left the server without its reference');
   } finally {
+    FakeEncoder.dropAll = false;
     delete globalThis.VideoEncoder;
   }
 });
@@ -853,4 +862,235 @@ test('a switch of reply mode restarts the adaptive controller: a limit it found 
     assert.equal(events.error.length, 0, String(events.error.map((e) => e.message)));
     client.close();
   });
+});
+
+// ---- the review's client findings (4, 5, 7, 8, 16) ------------------------------------------------
+
+test('a reply to a later frame gives back the credits of the frames before it; an error only its own', () => {
+  const credits = new CreditWindow(4, 3000);
+  for (const seq of [1, 2, 3, 4]) credits.take(seq, seq);
+  assert.deepEqual(credits.answered(3), [1, 2], 'the server answers in order: 1 and 2 were dropped');
+  assert.equal(credits.inFlight, 1);
+  assert.deepEqual(credits.answered(3), [], 'given back already');
+  assert.deepEqual(credits.answered(9), [], 'a seq that holds no credit gives back none');
+  assert.equal(credits.inFlight, 1);
+  assert.equal(credits.settle(4), 4);
+  assert.equal(credits.inFlight, 0);
+});
+
+/** A VP8 reply chunk to the frame with this header: the request's header with VIDEO (| KEY), then payloadBytes. */
+function videoReply(header, payloadBytes, key = false) {
+  return new Uint8Array([...bytes(encodeHeader(header.seq, header.timestamp, key ? FLAG_VIDEO | FLAG_KEY : FLAG_VIDEO)),
+    ...new Uint8Array(payloadBytes).fill(7)]).buffer;
+}
+
+test('frames the server dropped as stale get their credits back with the next reply, not after the timeout', async () => {
+  await withFakes(pendingFetch().fetch, async () => {
+    const { client, socket, events } = await openClient();
+    client.credits.resize(8);
+    const controller = client.adaptation.controller;
+    for (let i = 0; i < 4; i++) client.send(JPEG);
+    assert.equal(client.inFlight, 4);
+    // Frames 1 and 2 were dropped as stale; frame 3's image comes.
+    socket.onmessage({ data: imageReply(await sentHeader(socket, 2)) });
+    assert.equal(client.inFlight, 1, 'only frame 4 still waits');
+    assert.deepEqual(events.frame.map((f) => f.seq), [3]);
+    assert.equal(controller.roundTrips.length, 1, 'the dropped frames are no round trips (not 3 s ones)');
+    assert.ok(!client.adaptation.sent.has(1) && !client.adaptation.sent.has(2) && !client.sentFrames.has(2));
+    // An error for a later frame can come before an earlier frame's reply: it settles only its own.
+    client.send(JPEG); // 5
+    socket.onmessage({ data: JSON.stringify({ type: 'error', code: 'bad_frame', seq: 5, message: 'not a JPEG' }) });
+    assert.equal(client.inFlight, 1, 'frame 4 still waits for its reply');
+    socket.onmessage({ data: imageReply(await sentHeader(socket, 3)) });
+    assert.equal(client.inFlight, 0);
+    // A VP8 reply chunk settles the frames before it as an image does.
+    for (let i = 0; i < 3; i++) client.send(JPEG); // 6, 7, 8
+    socket.onmessage({ data: videoReply(await sentHeader(socket, 6), 900) });
+    assert.equal(client.inFlight, 1, 'frame 6 given back with 7\'s chunk; 8 waits');
+    assert.equal(events.error.length, 1, 'the one bad_frame');
+    client.close();
+  });
+});
+
+test('with video, a downlink limit lowers only the frame rate: bitrate and width shrink the chunks up, not the replies', () => {
+  const video = new AdaptiveController(150, 0.8, 640, 30, undefined, { video: true });
+  const jpeg = new AdaptiveController(150, 0.8, 640, 30);
+  for (const c of [video, jpeg]) {
+    c.onReply(100, 3_000, 36_000); // the link's floor: 400 ms round trips are queued ones
+    c.tick(0, 0);
+  }
+  for (let t = 1; t <= 6; t++) {
+    for (const c of [video, jpeg]) {
+      for (let i = 0; i < 5; i++) c.onReply(400, 3_000, 36_000); // VP8 chunks of 3 KB up, JPEG replies of 36 KB down
+      c.tick(t * 1000, 0);
+    }
+  }
+  assert.equal(video.limiter, 'downlink');
+  assert.equal(video.bitrate, ADAPTIVE_CONSTANTS.videoBitrateTop, 'the bitrate is left alone');
+  assert.equal(video.width, 640, 'and so is the width');
+  assert.ok(video.fps < 30, `fewer frames instead: ${video.fps}`);
+  assert.ok(jpeg.quality < 0.8, 'JPEG frames still step their quality for the downlink (their width shrinks the reply)');
+  // An uplink limit still lowers the bitrate first.
+  const uplink = new AdaptiveController(150, 0.8, 640, 30, undefined, { video: true });
+  uplink.tick(0, 0);
+  for (let i = 0; i < 5; i++) uplink.onReply(400, 5_000, 1_000);
+  uplink.tick(1000, 0);
+  assert.equal(uplink.limiter, 'uplink');
+  assert.ok(uplink.bitrate < ADAPTIVE_CONSTANTS.videoBitrateTop);
+});
+
+/** A client on a fake socket whose camera is read on demand, sending VP8 through FakeEncoder. */
+async function openVideoClient(hello = {}) {
+  const client = new FrameLoopClient({ url: 'ws://127.0.0.1:9/frames', backoff: { minMs: 1, maxMs: 2 } });
+  const events = { format: [], error: [], adaptation: [] };
+  for (const type of Object.keys(events)) client.addEventListener(type, ({ detail }) => events[type].push(detail));
+  await client.connect();
+  const socket = FakeSocket.made.at(-1);
+  socket.accept();
+  socket.onmessage({ data: JSON.stringify({ type: 'hello', ops: [], pipeline: [], quality: 80, limits: {}, ...hello }) });
+  client.useFormat({ format: 'vp8', reason: 'test' });
+  let timestamp = 0;
+  const camera = { width: 640, height: 480, fresh: true, stop() {},
+    takeFrame: async () => ({ frame: fakeFrame(++timestamp), capturedAt: 0 }) };
+  client.camera = camera;
+  return { client, socket, camera, events };
+}
+
+/** The binary messages a fake socket was sent, as ArrayBuffers. */
+async function binaries(socket) {
+  return Promise.all(socket.sent.filter((m) => typeof m !== 'string').map((m) => m.arrayBuffer()));
+}
+
+test('with VP8 replies the controller judges the downlink by the reply chunks\' own bytes', async () => {
+  globalThis.VideoEncoder = FakeEncoder;
+  try {
+    await withFakes(pendingFetch().fetch, async () => {
+      const { client, socket, camera } = await openVideoClient({ replyFormat: 'vp8' });
+      await client.captureAndSend(camera);
+      const controller = client.adaptation.controller;
+      assert.equal(controller.video, true, 'a controller for VP8 frames');
+      assert.equal(client.adaptation.top.replyFormat, 'vp8');
+      const now = performance.now();
+      controller.tick(now, 0);
+      for (let i = 0; i < 4; i++) await client.captureAndSend(camera);
+      const sent = await binaries(socket);
+      assert.equal(sent.length, 5);
+      let replied = 0;
+      for (const message of sent) {
+        const header = decodeHeader(message);
+        // 400 ms round trips; the reply chunk is small (40 bytes), as VP8 replies are.
+        const reply = videoReply({ seq: header.seq, timestamp: header.timestamp - 400_000n }, 24, replied === 0);
+        replied += reply.byteLength;
+        socket.onmessage({ data: reply });
+      }
+      assert.equal(controller.bytesDown, replied, 'the bytes down are the chunks as they came');
+      assert.equal(controller.bytesUp, sent.reduce((sum, m) => sum + m.byteLength, 0));
+      assert.equal(controller.tick(now + ADAPTIVE_CONSTANTS.decisionMs + 1, 0), true);
+      assert.equal(controller.limiter, 'uplink', 'small replies: the uplink is the limit');
+      assert.ok(controller.bitrate < ADAPTIVE_CONSTANTS.videoBitrateTop, 'and the bitrate goes down');
+      // Back to JPEG replies (the server's answer says so): the downlink carries other replies, a new controller.
+      socket.onmessage({ data: JSON.stringify({ type: 'pipeline', ops: [], quality: 80, reply: 'image', replyFormat: 'jpeg' }) });
+      await client.captureAndSend(camera);
+      assert.notEqual(client.adaptation.controller, controller);
+      assert.equal(client.adaptation.top.replyFormat, 'jpeg');
+      assert.equal(client.adaptive.atTop, true);
+      client.detachCamera();
+      client.close();
+    });
+  } finally {
+    FakeEncoder.dropAll = false;
+    delete globalThis.VideoEncoder;
+  }
+});
+
+test('a chunk encoded while the session reconnected is not sent on the new one: it starts with the control message and a key', async () => {
+  globalThis.VideoEncoder = FakeEncoder;
+  FakeEncoder.made = [];
+  try {
+    await withFakes(pendingFetch().fetch, async () => {
+      const { client, socket: old, camera } = await openVideoClient({ video: { decode: ['vp8'], encode: [] } });
+      await client.captureAndSend(camera); // the key, on the old session
+      assert.equal((await binaries(old)).length, 1);
+      const encoder = FakeEncoder.made[0];
+      encoder.holding = true;
+      const inFlight = client.captureAndSend(camera); // a delta, being encoded
+      await tick(0);
+      assert.equal(encoder.held.length, 1);
+      old.drop(1001);
+      await tick(20);
+      const fresh = FakeSocket.made.at(-1);
+      assert.notEqual(fresh, old);
+      fresh.accept();
+      encoder.holding = false;
+      encoder.held.shift()(); // the delta comes out of the encoder now
+      await inFlight;
+      assert.deepEqual(fresh.sent, [], 'the delta of the old stream was dropped');
+      await client.captureAndSend(camera);
+      assert.equal(JSON.parse(fresh.sent[0]).type, 'video', 'the control message first');
+      const [first] = await binaries(fresh);
+      assert.deepEqual(decodeHeader(first), { seq: 1, timestamp: decodeHeader(first).timestamp, flags: FLAG_VIDEO | FLAG_KEY });
+      client.detachCamera();
+      client.close();
+    });
+  } finally {
+    FakeEncoder.dropAll = false;
+    delete globalThis.VideoEncoder;
+  }
+});
+
+test('a socket the client has left cannot reset the session when it opens late', async () => {
+  await withFakes(() => Promise.reject(new Error('not asked here')), async () => {
+    const client = new FrameLoopClient({ url: 'ws://127.0.0.1:9/frames', backoff: { minMs: 1, maxMs: 2 }, adaptive: { enabled: false } });
+    const opens = [];
+    client.addEventListener('open', () => opens.push(1));
+    await client.connect();
+    const left = FakeSocket.made[0];
+    client.setToken('abc'); // reopens: the first socket, still connecting, is closed
+    await tick(20);
+    const current = FakeSocket.made.at(-1);
+    assert.notEqual(current, left);
+    current.accept();
+    assert.equal(client.send(JPEG), 1);
+    left.onopen(); // the left socket's open, late
+    assert.equal(opens.length, 1, 'one open event');
+    assert.equal(client.inFlight, 1, 'the frame in flight keeps its credit');
+    assert.equal(client.send(JPEG), 2, 'seq goes on');
+    client.close();
+  });
+});
+
+test('an encoder that gives no chunk for several frames in a row has failed: the client sends JPEG', async () => {
+  globalThis.VideoEncoder = FakeEncoder;
+  FakeEncoder.made = [];
+  try {
+    const sender = new VideoSender({ outputTimeoutMs: 5 });
+    sender.configure(640, 480, 1_000_000, 30);
+    FakeEncoder.made[0].drop = true;
+    assert.equal(await sender.encode(fakeFrame(1)), null);
+    assert.equal(await sender.encode(fakeFrame(2)), null);
+    FakeEncoder.made[0].drop = false;
+    assert.equal((await sender.encode(fakeFrame(3))).key, true, 'a chunk in between starts the count again');
+    FakeEncoder.made[0].drop = true;
+    assert.equal(await sender.encode(fakeFrame(4)), null);
+    assert.equal(await sender.encode(fakeFrame(5)), null);
+    await assert.rejects(sender.encode(fakeFrame(6)), /3 frames in a row gave no chunk to send \(the last: no chunk within 5 ms\)/);
+
+    await withFakes(pendingFetch().fetch, async () => {
+      const { client, camera, events, socket } = await openVideoClient();
+      client.video = new VideoSender({ outputTimeoutMs: 5 });
+      FakeEncoder.dropAll = true; // an encoder slower than the timeout: every frame times out
+      for (let i = 0; i < 3; i++) await client.captureAndSend(camera);
+      FakeEncoder.dropAll = false;
+      assert.equal(client.sendFormat.format, 'jpeg');
+      assert.match(client.sendFormat.reason, /the video encoder failed: 3 frames in a row gave no chunk/);
+      assert.equal(client.video, null);
+      assert.deepEqual(await binaries(socket), [], 'nothing was sent as video');
+      assert.equal(events.format.at(-1).format, 'jpeg');
+      client.detachCamera();
+      client.close();
+    });
+  } finally {
+    FakeEncoder.dropAll = false;
+    delete globalThis.VideoEncoder;
+  }
 });

@@ -26,6 +26,8 @@ public final class AdaptiveController {
   private enum Change { NONE, UP, DOWN }
 
   private final double targetMs;
+  /** Frames go up as VP8 chunks: a downlink limit steps only the frame rate (see {@link #stepDown}). */
+  private final boolean video;
   private final double[] qualities;
   private final int[] widths;
   private final int[] fpsSteps;
@@ -56,10 +58,19 @@ public final class AdaptiveController {
    * @param maxFps     the highest frame rate, the start; then the lower of the constants' {@code fpsSteps}
    */
   public AdaptiveController(double targetMs, double topQuality, int topWidth, int maxFps) {
+    this(targetMs, topQuality, topWidth, maxFps, false);
+  }
+
+  /**
+   * @param video whether frames go up as VP8 chunks (the quality ladder is then the bitrate ladder,
+   *              and a downlink limit steps only the frame rate)
+   */
+  public AdaptiveController(double targetMs, double topQuality, int topWidth, int maxFps, boolean video) {
     if (!(targetMs > 0) || !(topQuality > 0 && topQuality <= 1) || topWidth < 16 || maxFps < 1) {
       throw new IllegalArgumentException("target, quality (0-1], width and fps must be positive");
     }
     this.targetMs = targetMs;
+    this.video = video;
     List<Double> q = new ArrayList<>(List.of(topQuality));
     for (int i = 1; topQuality - CONSTANTS.qualityStep * i >= CONSTANTS.qualityFloor - 1e-9; i++) {
       q.add(Math.round((topQuality - CONSTANTS.qualityStep * i) * 100) / 100.0);
@@ -209,7 +220,9 @@ public final class AdaptiveController {
   /** {@code rate}: replies per second in the window that just ended; {@code queued}: whether its median is above the floor. */
   private boolean stepDown(Limiter cause, double rate, boolean queued) {
     // Quality and size barely change a server's time when its pipeline sets the output: only fewer frames help.
-    boolean rateOnly = cause == Limiter.SERVER;
+    // With video, bitrate and width shrink chunks of a few KB up while the downlink carries the
+    // replies: a downlink limit is met by fewer frames too (the window follows by itself).
+    boolean rateOnly = cause == Limiter.SERVER || (video && cause == Limiter.DOWNLINK);
     if (!rateOnly && qi < qualities.length - 1) {
       qi++;
       return true;
@@ -297,6 +310,11 @@ public final class AdaptiveController {
 
   public double targetMs() {
     return targetMs;
+  }
+
+  /** Whether it adapts a VP8 stream (see the constructor). */
+  public boolean video() {
+    return video;
   }
 
   /** The qualities it can choose, best first. */

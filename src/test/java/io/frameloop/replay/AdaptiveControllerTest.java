@@ -152,6 +152,8 @@ class AdaptiveControllerTest {
     final double baseMs;
     final double capacityFps;
     final int maxFps;
+    final int upBytes;
+    final int downBytes;
     final AdaptiveController controller;
     final JsonArray events = new JsonArray();
     final List<String> outcomes = new ArrayList<>();
@@ -159,11 +161,18 @@ class AdaptiveControllerTest {
     final List<Double> rtts = new ArrayList<>();
 
     Pipelined(String name, double baseMs, double capacityFps, int maxFps) {
+      this(name, baseMs, capacityFps, maxFps, false, 5000, 20_000);
+    }
+
+    /** {@code video}: the controller adapts a VP8 stream; each frame {@code upBytes} up, its reply {@code downBytes} down. */
+    Pipelined(String name, double baseMs, double capacityFps, int maxFps, boolean video, int upBytes, int downBytes) {
       this.name = name;
       this.baseMs = baseMs;
       this.capacityFps = capacityFps;
       this.maxFps = maxFps;
-      this.controller = new AdaptiveController(150, 0.8, 640, maxFps);
+      this.upBytes = upBytes;
+      this.downBytes = downBytes;
+      this.controller = new AdaptiveController(150, 0.8, 640, maxFps, video);
     }
 
     Pipelined run(int seconds) {
@@ -174,8 +183,8 @@ class AdaptiveControllerTest {
         double queued = Math.max(0, window - capacityFps * baseMs / 1000);
         double rtt = baseMs + (rate >= capacityFps ? queued * 1000 / capacityFps : 0);
         for (int i = 0; i < Math.round(rate); i++) {
-          controller.onReply(rtt, 5000, 20_000);
-          events.add(new JsonArray().add("reply").add(rtt).add(5000).add(20_000));
+          controller.onReply(rtt, upBytes, downBytes);
+          events.add(new JsonArray().add("reply").add(rtt).add(upBytes).add(downBytes));
         }
         rates.add(rate);
         rtts.add(rtt);
@@ -192,8 +201,37 @@ class AdaptiveControllerTest {
 
     JsonObject trace() {
       return new JsonObject().put("name", name)
-        .put("controller", new JsonArray().add(controller.targetMs()).add(0.8).add(640).add(maxFps)).put("events", events);
+        .put("controller", new JsonArray().add(controller.targetMs()).add(0.8).add(640).add(maxFps).add(controller.video()))
+        .put("events", events);
     }
+  }
+
+  static final Link SLOW_DOWNLINK = new Link(20, 1.5, 25, 5, 0);
+
+  @Test
+  void videoOnASlowDownlinkLeavesBitrateAndWidthAlone() {
+    // VP8 chunks of ~4 KB up, JPEG replies of ~31 KB down over 1.5 Mbit/s, one frame in flight: over
+    // the target, and no setting of the stream up can help (nor fewer frames: nothing is queued).
+    Sim sim = new Sim("video downlink", t -> SLOW_DOWNLINK, 150, 0.8, 640, 30, true).run(30_000);
+    assertThat(sim.p95(0, 30_000)).isGreaterThan(150);
+    assertThat(sim.controller.bitrate()).isEqualTo(AdaptiveConstants.FROM_CLASS_PATH.videoBitrateTop);
+    assertThat(sim.controller.width()).isEqualTo(640);
+    assertThat(sim.controller.changes()).as("no step that cannot help").isZero();
+    // The same link with JPEG frames steps quality, then width (it shrinks the replies too).
+    Sim jpeg = new Sim("jpeg downlink", t -> SLOW_DOWNLINK).run(30_000);
+    assertThat(jpeg.controller.quality()).isLessThan(0.8);
+  }
+
+  @Test
+  void videoOnAFullDownlinkLowersOnlyTheFrameRateAndOnAFullUplinkTheBitrateFirst() {
+    Pipelined down = new Pipelined("video, downlink full", 60, 15, 30, true, 3000, 36_000).run(20);
+    assertThat(down.controller.limiter()).isEqualTo(Limiter.DOWNLINK);
+    assertThat(down.controller.bitrate()).isEqualTo(AdaptiveConstants.FROM_CLASS_PATH.videoBitrateTop);
+    assertThat(down.controller.width()).isEqualTo(640);
+    assertThat(down.controller.fps()).isLessThan(30);
+    Pipelined up = new Pipelined("video, uplink full", 60, 15, 30, true, 5000, 1000).run(20);
+    assertThat(up.controller.limiter()).isEqualTo(Limiter.UPLINK);
+    assertThat(up.controller.bitrate()).isLessThan(AdaptiveConstants.FROM_CLASS_PATH.videoBitrateTop);
   }
 
   @Test
@@ -231,19 +269,23 @@ class AdaptiveControllerTest {
       new Sim("wide recovery at 60 fps", t -> t < 15_000 ? NARROW : MOBILE, 250, 0.8, 1280, 60).run(75_000),
       new Sim("server at 60 fps", t -> new Link(100, 100, 5, 40, 0.6), 100, 0.8, 960, 60).run(30_000),
       new Sim("tight target", t -> MOBILE, 60, 0.95, 1280, 60).run(40_000),
-      new Sim("far, 24 fps", t -> new Link(5, 20, 90, 5, 0), 400, 0.7, 960, 24).run(30_000));
+      new Sim("far, 24 fps", t -> new Link(5, 20, 90, 5, 0), 400, 0.7, 960, 24).run(30_000),
+      // Video on a slow downlink: over the target, and nothing to step.
+      new Sim("video downlink", t -> SLOW_DOWNLINK, 150, 0.8, 640, 30, true).run(30_000));
     JsonArray traces = new JsonArray();
     List<String> expected = new ArrayList<>();
     for (Sim sim : sims) {
       AdaptiveController c = sim.controller;
       traces.add(new JsonObject().put("name", sim.name)
-        .put("controller", new JsonArray().add(c.targetMs()).add(sim.topQuality).add(c.widthSteps()[0]).add(sim.maxFps))
+        .put("controller", new JsonArray().add(c.targetMs()).add(sim.topQuality).add(c.widthSteps()[0]).add(sim.maxFps).add(c.video()))
         .put("events", sim.events));
       expected.addAll(sim.outcomes);
     }
     // The send window on pipelined links: window-bound, full, and a long path.
     for (Pipelined p : List.of(new Pipelined("pipelined 117 ms", 117, 100, 30).run(10),
-      new Pipelined("pipelined full", 60, 15, 30).run(20), new Pipelined("pipelined far", 200, 100, 60).run(10))) {
+      new Pipelined("pipelined full", 60, 15, 30).run(20), new Pipelined("pipelined far", 200, 100, 60).run(10),
+      new Pipelined("video, downlink full", 60, 15, 30, true, 3000, 36_000).run(20),
+      new Pipelined("video, uplink full", 60, 15, 30, true, 5000, 1000).run(20))) {
       traces.add(p.trace());
       expected.addAll(p.outcomes);
     }
@@ -271,6 +313,7 @@ class AdaptiveControllerTest {
     final DoubleFunction<Link> link;
     final double topQuality;
     final int maxFps;
+    final boolean video;
     final AdaptiveController controller;
     final Random random = new Random(7);
     final JsonArray events = new JsonArray();
@@ -286,11 +329,26 @@ class AdaptiveControllerTest {
     }
 
     Sim(String name, DoubleFunction<Link> link, double targetMs, double topQuality, int topWidth, int maxFps) {
+      this(name, link, targetMs, topQuality, topWidth, maxFps, false);
+    }
+
+    /** {@code video}: frames go up as VP8 chunks of the controller's bitrate, replies are JPEGs. */
+    Sim(String name, DoubleFunction<Link> link, double targetMs, double topQuality, int topWidth, int maxFps, boolean video) {
       this.name = name;
       this.link = link;
       this.topQuality = topQuality;
       this.maxFps = maxFps;
-      this.controller = new AdaptiveController(targetMs, topQuality, topWidth, maxFps);
+      this.video = video;
+      this.controller = new AdaptiveController(targetMs, topQuality, topWidth, maxFps, video);
+    }
+
+    /** A frame's bytes up: a JPEG at the quality, or a VP8 chunk's share of the bitrate; both follow the area. */
+    double frameBytes() {
+      if (!video) {
+        return upBytes(controller.quality(), controller.width());
+      }
+      double scale = (double) controller.width() / controller.widthSteps()[0];
+      return Math.round(controller.bitrate() / 8.0 / maxFps * scale * scale);
     }
 
     Sim run(long durationMs) {
@@ -304,7 +362,7 @@ class AdaptiveControllerTest {
         if (replyAt >= 0 && replyAt <= now) {
           double rtt = replyAt - sentAt;
           frames.add(new double[] {sentAt, rtt});
-          double up = upBytes(controller.quality(), controller.width());
+          double up = frameBytes();
           double down = 30_000 + 0.2 * up;
           controller.onReply(rtt, up, down);
           events.add(new JsonArray().add("reply").add(rtt).add(up).add(down));
@@ -318,7 +376,7 @@ class AdaptiveControllerTest {
           double rho = l.backgroundLoad() + recentSends.size() * l.processMs() / 1000;
           double queue = rho < 0.95 ? l.processMs() * rho / (2 * (1 - rho)) : l.processMs() * 9.5;
           serverMs = l.processMs() + queue;
-          double up = upBytes(controller.quality(), controller.width());
+          double up = frameBytes();
           double rtt = 2 * l.oneWayMs() + up * 8 / (l.upMbps() * 1000) + serverMs
             + (30_000 + 0.2 * up) * 8 / (l.downMbps() * 1000);
           rtt *= 0.95 + 0.1 * random.nextDouble();
