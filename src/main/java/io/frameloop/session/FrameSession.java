@@ -84,7 +84,8 @@ public final class FrameSession implements FrameScheduler.Turn, MessageAssembler
    * {@code stats}. The owner calls {@link #close} when the socket closes.
    */
   public void start(Vertx vertx) {
-    socket.frameHandler(new MessageAssembler(options.getMaxMessageBytes(), options.getMaxTextMessageBytes(), this));
+    socket.frameHandler(new MessageAssembler(options.getMaxMessageBytes(), options.getMaxTextMessageBytes(),
+      options.getMaxFragmentsPerMessage(), this));
     LOG.log(System.Logger.Level.DEBUG, "session opened id={0} remote={1}{2}", id, socket.remoteAddress(),
       grant.tenant() == null ? "" : " tenant=" + grant.tenant());
     answer(ServerMessages.hello(services.pipelines().describe(), control.pipeline().toJson(), services.helloLimits(),
@@ -107,6 +108,23 @@ public final class FrameSession implements FrameScheduler.Turn, MessageAssembler
         output.ifReading(recorder.addTo(ServerMessages.stats(stats.report(pending, quality))));
       }
     }
+  }
+
+  @Override
+  public boolean frameArrived() {
+    if (closed) {
+      return false;
+    }
+    if (!limits.wsFrameAllowed()) {
+      abandon("too many WebSocket frames: the limit is " + options.getMaxFramesPerSecond() + " per second");
+      return false;
+    }
+    return true;
+  }
+
+  @Override
+  public void tooManyFragments(int fragments) {
+    abandon("a message in too many fragments: the limit is " + options.getMaxFragmentsPerMessage());
   }
 
   @Override
@@ -155,6 +173,10 @@ public final class FrameSession implements FrameScheduler.Turn, MessageAssembler
   @Override
   public void textMessage(String text) {
     limits.messageArrived();
+    if (!limits.textMessageAllowed()) {
+      abandon("too many text messages: the limit is " + options.getMaxTextMessagesPerSecond() + " per second");
+      return;
+    }
     control.apply(text).onSuccess(answer -> {
       if (answer != null && !closed) {
         answer(answer);
@@ -164,6 +186,10 @@ public final class FrameSession implements FrameScheduler.Turn, MessageAssembler
 
   /** An answer to the client's own message; a client that does not read its answers is closed. */
   private void answer(JsonObject message) {
+    if ("error".equals(message.getString("type")) && !limits.errorAllowed()) {
+      abandon("too many errors: the limit is " + options.getMaxErrorsPerSecond() + " error answers per second");
+      return;
+    }
     if (!output.answer(message)) {
       abandon("the client does not read the answers to its own messages: over " + options.getWriteQueueMaxBytes()
         + " bytes of them unsent");
@@ -278,12 +304,16 @@ public final class FrameSession implements FrameScheduler.Turn, MessageAssembler
     return closed.future();
   }
 
-  /** Closes with 1008, and cuts the connection a second later whether or not the client answered. */
+  /**
+   * Closes with 1008, and cuts the connection a second later whether or not the client answered.
+   * Nothing more is read meanwhile: a flooder's bytes wait in its own socket, not in our CPU.
+   */
   private void abandon(String reason) {
     if (closed) {
       return;
     }
     closeWith(CloseCodes.POLICY, reason);
+    socket.pause();
     context.owner().setTimer(1000, timer -> disconnect.run());
   }
 
