@@ -28,7 +28,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The frames route: upgrades a request to a FrameLoop session after checking the Origin (403),
+ * The frames route: upgrades a request to a FrameLoop session after checking the Host (421), the Origin (403),
  * the token (401), the tenant's session quota (429) and the session limit (503), and keeps the
  * open sessions until they close. Shared by every event loop of the server.
  */
@@ -40,6 +40,7 @@ public final class FramesHandler implements Handler<RoutingContext> {
   private final Vertx vertx;
   private final SessionServices services;
   private final OriginPolicy originPolicy;
+  private final HostPolicy hostPolicy;
   private final SessionAdmission admission;
   private final int maxSessions;
   private final Set<FrameSession> sessions = ConcurrentHashMap.newKeySet();
@@ -48,10 +49,12 @@ public final class FramesHandler implements Handler<RoutingContext> {
   private final AtomicLong sessionIds = new AtomicLong();
   private volatile String closedReason;
 
-  private FramesHandler(Vertx vertx, SessionServices services, OriginPolicy originPolicy, SessionAdmission admission) {
+  private FramesHandler(Vertx vertx, SessionServices services, OriginPolicy originPolicy, HostPolicy hostPolicy,
+                        SessionAdmission admission) {
     this.vertx = vertx;
     this.services = services;
     this.originPolicy = originPolicy;
+    this.hostPolicy = hostPolicy;
     this.admission = admission;
     this.maxSessions = services.options().getMaxSessions();
   }
@@ -64,18 +67,36 @@ public final class FramesHandler implements Handler<RoutingContext> {
     return create(vertx, services, allowedOrigins, SessionAdmission.anonymous(services.listener()));
   }
 
-  /** @param admission who may open a session (tokens, tenant quotas) */
+  /**
+   * @param admission who may open a session (tokens, tenant quotas); the Host header must name
+   *                  loopback or an IP address ({@link RouteOptions#setAllowedHosts} for more)
+   */
   public static FramesHandler create(Vertx vertx, SessionServices services, List<String> allowedOrigins,
                                      SessionAdmission admission) {
-    return new FramesHandler(vertx, services, new OriginPolicy(allowedOrigins), admission);
+    return create(vertx, services, new RouteOptions().setAllowedOrigins(allowedOrigins), null, admission);
+  }
+
+  /**
+   * @param routes    the allowed origins and host names
+   * @param boundHost the host the server listens on, whose name is served too; or null
+   */
+  public static FramesHandler create(Vertx vertx, SessionServices services, RouteOptions routes, String boundHost,
+                                     SessionAdmission admission) {
+    return new FramesHandler(vertx, services, new OriginPolicy(routes.getAllowedOrigins()),
+      new HostPolicy(routes.getAllowedHosts(), boundHost), admission);
   }
 
   @Override
   public void handle(RoutingContext ctx) {
     String origin = ctx.request().getHeader(HttpHeaders.ORIGIN);
+    String host = HostCheckHandler.host(ctx.request());
     if (closedReason != null) {
       reject(ctx, 503, "shutting_down", "the server is shutting down");
-    } else if (!originPolicy.allows(origin, ctx.request().getHeader(HttpHeaders.HOST))) {
+    } else if (!hostPolicy.allows(host)) {
+      // Before the Origin check, which takes the page's own origin from this Host.
+      reject(ctx, HostCheckHandler.MISDIRECTED, "host", "this server does not answer to the host name in the request:"
+        + " add it to allowedHosts to serve it");
+    } else if (!originPolicy.allows(origin, host)) {
       reject(ctx, 403, "origin", "origin " + origin + " is not allowed to open a session");
     } else {
       // The token before the Upgrade check: a page can then learn with a plain GET why it was refused.
