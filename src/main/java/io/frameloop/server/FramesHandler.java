@@ -20,6 +20,7 @@ import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.net.impl.ConnectionBase;
 import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -117,9 +118,17 @@ public final class FramesHandler implements Handler<RoutingContext> {
       reject(ctx, 503, "max_sessions", "too many sessions: the limit is " + maxSessions);
     } else {
       HttpConnection connection = ctx.request().connection();
-      if (ctx.request().headers().contains("Sec-WebSocket-Protocol")) {
-        // The token has done its work: the handshake (and whatever it logs) sees only our subprotocol.
-        ctx.request().headers().set("Sec-WebSocket-Protocol", FrameFormat.SUBPROTOCOL);
+      List<String> offered = ctx.request().headers().getAll("Sec-WebSocket-Protocol");
+      if (!offered.isEmpty()) {
+        // The token has done its work: the handshake (and whatever it logs) sees only our subprotocol,
+        // and only when the client offered it (RFC 6455: the server selects one of those offered).
+        boolean ours = offered.stream().flatMap(line -> Arrays.stream(line.split(",")))
+          .anyMatch(entry -> entry.trim().equals(FrameFormat.SUBPROTOCOL));
+        if (ours) {
+          ctx.request().headers().set("Sec-WebSocket-Protocol", FrameFormat.SUBPROTOCOL);
+        } else {
+          ctx.request().headers().remove("Sec-WebSocket-Protocol");
+        }
       }
       ctx.request().toWebSocket()
         .onSuccess(socket -> start(socket, () -> cut(connection), grant))
