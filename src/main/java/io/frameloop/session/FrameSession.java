@@ -104,8 +104,9 @@ public final class FrameSession implements FrameScheduler.Turn, MessageAssembler
     } else {
       int pending = (processing ? 1 : 0) + (waiting != null ? 1 : 0);
       int quality = replyQuality.current(control.pipeline().quality());
-      if (stats.reportDue(pending, quality) || recorder.recording()) {
-        output.ifReading(recorder.addTo(ServerMessages.stats(stats.report(pending, quality))));
+      if ((stats.reportDue(pending, quality) || recorder.recording())
+        && !output.ifReading(recorder.addTo(ServerMessages.stats(stats.report(pending, quality))))) {
+        stats.reportSkipped(); // still due: a client that catches up hears the counts at once
       }
     }
   }
