@@ -147,6 +147,9 @@ class MessageFloodTest {
       Supplier<Flood> kind = floods.get(k);
       Thread flooder = new Thread(() -> {
         for (int connection = 0; connection < 50 && running.get(); connection++) {
+          // A new flooding connection every 250 ms at most: message floods, not a connection flood
+          // (that one is maxSessions' and the tenants' quotas').
+          long next = System.nanoTime() + 250_000_000L;
           try {
             Closed closed = floodOnce(port, kind.get(), 2_000);
             synchronized (mine) {
@@ -154,6 +157,14 @@ class MessageFloodTest {
             }
           } catch (IOException e) {
             failures.add(e.toString());
+          }
+          long wait = (next - System.nanoTime()) / 1_000_000;
+          if (wait > 0) {
+            try {
+              Thread.sleep(wait);
+            } catch (InterruptedException e) {
+              return;
+            }
           }
         }
       }, "flooder-" + k);

@@ -101,8 +101,9 @@ class TlsHandshakeTest {
         }
         assertThat(closed).as("a half-done handshake closed by the server within 5 header timeouts").isTrue();
       }
-      // Our 200 client sockets are still open; the server's 200 are not.
-      assertThat(openDescriptors() - before).as("descriptors held beside our own 200 sockets").isLessThan(200 + 30);
+      // Our 200 client sockets are still open; the server's 200 are not (held, they would make it 400
+      // and more). The slack: event loops that the connections started open descriptors of their own.
+      assertThat(openDescriptors() - before).as("descriptors held beside our own 200 sockets").isLessThan(200 + 100);
     } finally {
       for (Socket socket : halfDone) {
         socket.close();
