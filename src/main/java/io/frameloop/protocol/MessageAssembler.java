@@ -16,6 +16,12 @@ public final class MessageAssembler implements Handler<WebSocketFrame> {
 
   /** What the assembler hands on. */
   public interface Listener {
+    /** Any frame arrived (fragments and control frames too), before it is looked at; false drops it. */
+    boolean frameArrived();
+
+    /** A message came in more fragments than its limit; the rest of it is dropped as it arrives. */
+    void tooManyFragments(int fragments);
+
     void binaryMessage(Buffer message);
 
     void textMessage(String message);
@@ -28,29 +34,45 @@ public final class MessageAssembler implements Handler<WebSocketFrame> {
 
   private final int maxBinaryBytes;
   private final int maxTextBytes;
+  private final int maxFragments;
   private final Listener listener;
+  private int fragments;
   private Buffer partial;
   private boolean partialIsText;
   private boolean discarding;
 
-  public MessageAssembler(int maxBinaryBytes, int maxTextBytes, Listener listener) {
+  /** @param maxFragments the frames one message may come in */
+  public MessageAssembler(int maxBinaryBytes, int maxTextBytes, int maxFragments, Listener listener) {
     this.maxBinaryBytes = maxBinaryBytes;
     this.maxTextBytes = maxTextBytes;
+    this.maxFragments = maxFragments;
     this.listener = listener;
   }
 
   @Override
   public void handle(WebSocketFrame frame) {
+    if (!listener.frameArrived()) {
+      return;
+    }
     switch (frame.type()) {
       case PING -> listener.ping();
       case TEXT, BINARY -> {
         partial = null;
         discarding = false;
         partialIsText = frame.type() == WebSocketFrameType.TEXT;
+        fragments = 1;
         append(frame.binaryData(), frame.isFinal());
       }
       case CONTINUATION -> {
         if (partial != null || discarding) {
+          fragments++;
+          if (fragments == maxFragments + 1) {
+            // Each tiny fragment costs a frame's work: a message in thousands of them is a flood.
+            partial = null;
+            discarding = !frame.isFinal();
+            listener.tooManyFragments(fragments);
+            return;
+          }
           append(frame.binaryData(), frame.isFinal());
         }
       }

@@ -42,6 +42,7 @@ final class FrameLoopImpl implements FrameLoop {
   private final FrameLoopMetrics metrics;
   private final FrameLoopHealth health;
   private final PageHandler page;
+  private final HostCheckHandler hostCheck;
   private final Set<RouteMount> mounts = ConcurrentHashMap.newKeySet();
   private final long activityTimer;
   private volatile boolean closed;
@@ -63,7 +64,10 @@ final class FrameLoopImpl implements FrameLoop {
     SessionServices services = new SessionServices(options.getSessionOptions(), pipelines, parts.defaultPipeline(),
       options.helloLimits(), metrics, parts.scheduler(), recorder, ResultsBus.create(vertx, options.getResultsAddress()),
       parts.video());
-    this.framesHandler = FramesHandler.create(vertx, services, options.getRouteOptions().getAllowedOrigins(), admission);
+    this.hostCheck = new HostCheckHandler(new HostPolicy(options.getRouteOptions().getAllowedHosts(),
+      options.getHttpServerOptions().getHost()));
+    this.framesHandler = FramesHandler.create(vertx, services, options.getRouteOptions(),
+      options.getHttpServerOptions().getHost(), admission);
     metrics.countSessions(framesHandler);
     this.health = new FrameLoopHealth(vertx, pool, framesHandler::sessionCount, () -> closed, workerDeployment, codecName);
     this.page = PageHandler.create(vertx, options.getRouteOptions());
@@ -97,7 +101,7 @@ final class FrameLoopImpl implements FrameLoop {
 
   /** An operations endpoint's route: behind the management token when one is set. */
   private Route operations(Router router, String path) {
-    Route route = router.get(path);
+    Route route = router.get(path).handler(hostCheck);
     String managementToken = options.getAuthOptions().getManagementToken();
     return managementToken == null ? route : route.handler(ManagementAuthHandler.create(managementToken));
   }
@@ -124,7 +128,7 @@ final class FrameLoopImpl implements FrameLoop {
   @Override
   public Router pageRouter() {
     Router pageRouter = Router.router(vertx);
-    pageRouter.route("/*").handler(page);
+    pageRouter.route("/*").handler(hostCheck).handler(page);
     return pageRouter;
   }
 

@@ -141,7 +141,8 @@ public class FrameLoopOptions {
    * {@link #applyWebSocketSettings} on your server's options instead.
    */
   public HttpServerOptions listenOptions() {
-    return HttpServerConfig.forFrames(httpServerOptions, sessionOptions.getMaxMessageBytes(), tlsSelfSigned);
+    return HttpServerConfig.forFrames(httpServerOptions, sessionOptions.getMaxMessageBytes(), tlsSelfSigned,
+      connectionLimits.getHeaderTimeoutMs());
   }
 
   /**

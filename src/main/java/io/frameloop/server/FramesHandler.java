@@ -10,6 +10,7 @@ import io.frameloop.session.OutboundLimits;
 import io.frameloop.session.SessionGrant;
 import io.frameloop.session.SessionServices;
 import io.frameloop.worker.RateLimitedLog;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -20,6 +21,7 @@ import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.net.impl.ConnectionBase;
 import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -28,7 +30,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The frames route: upgrades a request to a FrameLoop session after checking the Origin (403),
+ * The frames route: upgrades a request to a FrameLoop session after checking the Host (421), the Origin (403),
  * the token (401), the tenant's session quota (429) and the session limit (503), and keeps the
  * open sessions until they close. Shared by every event loop of the server.
  */
@@ -40,6 +42,7 @@ public final class FramesHandler implements Handler<RoutingContext> {
   private final Vertx vertx;
   private final SessionServices services;
   private final OriginPolicy originPolicy;
+  private final HostPolicy hostPolicy;
   private final SessionAdmission admission;
   private final int maxSessions;
   private final Set<FrameSession> sessions = ConcurrentHashMap.newKeySet();
@@ -48,10 +51,12 @@ public final class FramesHandler implements Handler<RoutingContext> {
   private final AtomicLong sessionIds = new AtomicLong();
   private volatile String closedReason;
 
-  private FramesHandler(Vertx vertx, SessionServices services, OriginPolicy originPolicy, SessionAdmission admission) {
+  private FramesHandler(Vertx vertx, SessionServices services, OriginPolicy originPolicy, HostPolicy hostPolicy,
+                        SessionAdmission admission) {
     this.vertx = vertx;
     this.services = services;
     this.originPolicy = originPolicy;
+    this.hostPolicy = hostPolicy;
     this.admission = admission;
     this.maxSessions = services.options().getMaxSessions();
   }
@@ -64,18 +69,36 @@ public final class FramesHandler implements Handler<RoutingContext> {
     return create(vertx, services, allowedOrigins, SessionAdmission.anonymous(services.listener()));
   }
 
-  /** @param admission who may open a session (tokens, tenant quotas) */
+  /**
+   * @param admission who may open a session (tokens, tenant quotas); the Host header must name
+   *                  loopback or an IP address ({@link RouteOptions#setAllowedHosts} for more)
+   */
   public static FramesHandler create(Vertx vertx, SessionServices services, List<String> allowedOrigins,
                                      SessionAdmission admission) {
-    return new FramesHandler(vertx, services, new OriginPolicy(allowedOrigins), admission);
+    return create(vertx, services, new RouteOptions().setAllowedOrigins(allowedOrigins), null, admission);
+  }
+
+  /**
+   * @param routes    the allowed origins and host names
+   * @param boundHost the host the server listens on, whose name is served too; or null
+   */
+  public static FramesHandler create(Vertx vertx, SessionServices services, RouteOptions routes, String boundHost,
+                                     SessionAdmission admission) {
+    return new FramesHandler(vertx, services, new OriginPolicy(routes.getAllowedOrigins()),
+      new HostPolicy(routes.getAllowedHosts(), boundHost), admission);
   }
 
   @Override
   public void handle(RoutingContext ctx) {
     String origin = ctx.request().getHeader(HttpHeaders.ORIGIN);
+    String host = HostCheckHandler.host(ctx.request());
     if (closedReason != null) {
       reject(ctx, 503, "shutting_down", "the server is shutting down");
-    } else if (!originPolicy.allows(origin, ctx.request().getHeader(HttpHeaders.HOST))) {
+    } else if (!hostPolicy.allows(host)) {
+      // Before the Origin check, which takes the page's own origin from this Host.
+      reject(ctx, HostCheckHandler.MISDIRECTED, "host", "this server does not answer to the host name in the request:"
+        + " add it to allowedHosts to serve it");
+    } else if (!originPolicy.allows(origin, host)) {
       reject(ctx, 403, "origin", "origin " + origin + " is not allowed to open a session");
     } else {
       // The token before the Upgrade check: a page can then learn with a plain GET why it was refused.
@@ -95,13 +118,22 @@ public final class FramesHandler implements Handler<RoutingContext> {
       admission.release(grant);
       reject(ctx, 503, "max_sessions", "too many sessions: the limit is " + maxSessions);
     } else {
-      HttpConnection connection = ctx.request().connection();
-      if (ctx.request().headers().contains("Sec-WebSocket-Protocol")) {
-        // The token has done its work: the handshake (and whatever it logs) sees only our subprotocol.
-        ctx.request().headers().set("Sec-WebSocket-Protocol", FrameFormat.SUBPROTOCOL);
+      Runnable disconnect = cut(ctx.request().connection());
+      List<String> offered = ctx.request().headers().getAll("Sec-WebSocket-Protocol");
+      if (!offered.isEmpty()) {
+        // The token has done its work: the handshake (and whatever it logs) sees only our subprotocol,
+        // and only when the client offered it (RFC 6455: the server selects one of those offered).
+        boolean ours = offered.stream().flatMap(line -> Arrays.stream(line.split(",")))
+          .anyMatch(entry -> entry.trim().equals(FrameFormat.SUBPROTOCOL));
+        if (ours) {
+          ctx.request().headers().set("Sec-WebSocket-Protocol", FrameFormat.SUBPROTOCOL);
+        } else {
+          ctx.request().headers().remove("Sec-WebSocket-Protocol");
+        }
       }
-      ctx.request().toWebSocket()
-        .onSuccess(socket -> start(socket, () -> cut(connection), grant))
+      Future<ServerWebSocket> handshake = ctx.request().toWebSocket();
+      handshake
+        .onSuccess(socket -> start(socket, disconnect, grant, ctx.request(), handshake))
         .onFailure(e -> {
           // A malformed handshake is the client's: one line, no stack trace.
           admitted.decrementAndGet();
@@ -169,7 +201,8 @@ public final class FramesHandler implements Handler<RoutingContext> {
       });
   }
 
-  private void start(ServerWebSocket socket, Runnable disconnect, SessionGrant grant) {
+  /** @param upgrade the request and handshake the socket came from, if any (their token copies are dropped) */
+  private void start(ServerWebSocket socket, Runnable disconnect, SessionGrant grant, Object... upgrade) {
     if (closedReason != null) { // the upgrade finished after close() began
       admitted.decrementAndGet();
       admission.release(grant);
@@ -177,8 +210,8 @@ public final class FramesHandler implements Handler<RoutingContext> {
       return;
     }
     socket.setWriteQueueMaxSize(OutboundLimits.of(services.options()).socketWriteQueueMaxSize());
-    // Admitted: the upgrade's headers (a token among them) need not live as long as the session.
-    socket.headers().clear();
+    // Admitted: the upgrade's headers and query (a token among them) need not live as long as the session.
+    UpgradeTraces.forget(socket, upgrade);
     FrameSession session = new FrameSession(Long.toString(sessionIds.incrementAndGet()), socket, disconnect,
       vertx.getOrCreateContext(), services, grant);
     sessions.add(session);
@@ -209,20 +242,28 @@ public final class FramesHandler implements Handler<RoutingContext> {
    * Cuts a connection at once. {@code HttpConnection.close()}, and a close through the whole
    * pipeline, first flush what is queued (or wait for the client's close frame): that never ends
    * for a client that reads nothing, which then kept its session slot. Closing from the first
-   * handler drops the queue.
+   * handler drops the queue. What it returns holds the channel only, not the HTTP connection,
+   * which would keep the upgrade request (and a token in its URI) for the session's life.
    */
-  private static void cut(HttpConnection connection) {
-    ChannelHandlerContext first;
+  private static Runnable cut(HttpConnection connection) {
+    Channel channel;
     try {
-      first = connection instanceof ConnectionBase base ? base.channel().pipeline().firstContext() : null;
+      channel = connection instanceof ConnectionBase base ? base.channel() : null;
     } catch (LinkageError internalClassMoved) { // a Vert.x internal: another version may not have it
-      first = null;
+      channel = null;
     }
-    if (first != null) {
-      first.close();
-    } else {
-      connection.close();
+    if (channel == null) {
+      return connection::close;
     }
+    Channel open = channel;
+    return () -> {
+      ChannelHandlerContext first = open.pipeline().firstContext();
+      if (first != null) {
+        first.close();
+      } else {
+        open.close();
+      }
+    };
   }
 
   public int sessionCount() {

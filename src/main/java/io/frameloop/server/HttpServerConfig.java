@@ -4,10 +4,13 @@ import io.frameloop.config.ConfigValues;
 import io.frameloop.protocol.FrameFormat;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.SSLOptions;
 import io.vertx.core.net.SelfSignedCertificate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 /**
  * FrameLoop's side of Vert.x's {@link HttpServerOptions}: its defaults (loopback, port 8080), the
@@ -37,9 +40,17 @@ final class HttpServerConfig {
    */
   static final boolean DEFAULT_STRICT_THREAD_MODE = true;
 
+  /**
+   * TLS 1.3 only (Vert.x: 1.2 and 1.3): TLS 1.3 has no renegotiation, and the JDK's engine accepts
+   * a TLS 1.2 client's renegotiations, each a full handshake's CPU. Serving 1.2 clients too is
+   * {@code httpServerOptions.enabledSecureTransportProtocols: ["TLSv1.2","TLSv1.3"]}.
+   */
+  static final Set<String> DEFAULT_TLS_PROTOCOLS = Set.of("TLSv1.3");
+
   static HttpServerOptions defaults() {
     return new HttpServerOptions().setHost(DEFAULT_HOST).setPort(DEFAULT_PORT).setIdleTimeout(DEFAULT_IDLE_TIMEOUT_SECONDS)
-      .setWebSocketClosingTimeout(DEFAULT_WEBSOCKET_CLOSING_TIMEOUT_SECONDS).setStrictThreadMode(DEFAULT_STRICT_THREAD_MODE);
+      .setWebSocketClosingTimeout(DEFAULT_WEBSOCKET_CLOSING_TIMEOUT_SECONDS).setStrictThreadMode(DEFAULT_STRICT_THREAD_MODE)
+      .setEnabledSecureTransportProtocols(DEFAULT_TLS_PROTOCOLS);
   }
 
   /**
@@ -90,11 +101,18 @@ final class HttpServerConfig {
    * A copy for FrameLoop's own server: {@link #applyWebSocketSettings}, HTTP/1.1 only, and the
    * self-signed certificate when asked for (making it blocks).
    */
-  static HttpServerOptions forFrames(HttpServerOptions configured, int maxMessageBytes, boolean tlsSelfSigned) {
+  static HttpServerOptions forFrames(HttpServerOptions configured, int maxMessageBytes, boolean tlsSelfSigned,
+                                     long headerTimeoutMs) {
     HttpServerOptions server = applyWebSocketSettings(new HttpServerOptions(configured), maxMessageBytes)
       // HTTP/1.1 only: with h2c, a connection starts only once its first bytes arrive, so a
       // client that sends nothing would stay out of the ConnectionGuard's sight.
       .setHttp2ClearTextEnabled(false);
+    if (server.getSslHandshakeTimeout() == SSLOptions.DEFAULT_SSL_HANDSHAKE_TIMEOUT
+      && server.getSslHandshakeTimeoutUnit() == SSLOptions.DEFAULT_SSL_HANDSHAKE_TIMEOUT_TIME_UNIT) {
+      // The ConnectionGuard sees a TLS connection only once its handshake is done: until then the
+      // handshake timeout bounds it, as long as headerTimeoutMs bounds a plain one.
+      server.setSslHandshakeTimeout(headerTimeoutMs).setSslHandshakeTimeoutUnit(TimeUnit.MILLISECONDS);
+    }
     if (tlsSelfSigned && !server.isSsl()) {
       // A development certificate, new at every start: browsers will warn about it.
       server.setSsl(true).setKeyCertOptions(SelfSignedCertificate.create("localhost").keyCertOptions());

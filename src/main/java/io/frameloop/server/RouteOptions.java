@@ -24,6 +24,8 @@ public class RouteOptions {
   /** The page's own origin is always allowed; these are allowed too (any port). */
   public static final List<String> DEFAULT_ALLOWED_ORIGINS = List.of(
     "http://localhost", "https://localhost", "http://127.0.0.1", "https://127.0.0.1", "http://[::1]", "https://[::1]");
+  /** Loopback names, IP addresses and the host the server listens on are always served; these are too. */
+  public static final List<String> DEFAULT_ALLOWED_HOSTS = List.of();
   public static final String DEFAULT_METRICS_PATH = "/metrics";
   public static final String DEFAULT_HEALTH_PATH = "/health";
 
@@ -32,6 +34,7 @@ public class RouteOptions {
   private String metricsPath = DEFAULT_METRICS_PATH;
   private String healthPath = DEFAULT_HEALTH_PATH;
   private List<String> allowedOrigins = DEFAULT_ALLOWED_ORIGINS;
+  private List<String> allowedHosts = DEFAULT_ALLOWED_HOSTS;
 
   public RouteOptions() {
   }
@@ -115,6 +118,22 @@ public class RouteOptions {
    */
   public RouteOptions setAllowedOrigins(List<String> allowedOrigins) {
     this.allowedOrigins = List.copyOf(allowedOrigins);
+    return this;
+  }
+
+  public List<String> getAllowedHosts() {
+    return allowedHosts;
+  }
+
+  /**
+   * Names in the {@code Host} header the server answers to besides loopback names
+   * ({@code localhost}, {@code *.localhost}), IP addresses and the host it listens on, e.g.
+   * {@code frames.example.com}; a leading dot ({@code .example.com}) allows that name and every
+   * name under it; {@code "*"} allows any. Other names get HTTP 421: a page on a name that an
+   * attacker points at this server (DNS rebinding) must not reach it.
+   */
+  public RouteOptions setAllowedHosts(List<String> allowedHosts) {
+    this.allowedHosts = List.copyOf(allowedHosts);
     return this;
   }
 

@@ -107,7 +107,8 @@ public final class FrameSession implements FrameScheduler.Turn, MessageAssembler
    * {@code stats}. The owner calls {@link #close} when the socket closes.
    */
   public void start(Vertx vertx) {
-    socket.frameHandler(new MessageAssembler(options.getMaxMessageBytes(), options.getMaxTextMessageBytes(), this));
+    socket.frameHandler(new MessageAssembler(options.getMaxMessageBytes(), options.getMaxTextMessageBytes(),
+      options.getMaxFragmentsPerMessage(), this));
     LOG.log(System.Logger.Level.DEBUG, "session opened id={0} remote={1}{2}", id, socket.remoteAddress(),
       grant.tenant() == null ? "" : " tenant=" + grant.tenant());
     answer(ServerMessages.hello(services.pipelines().describe(), control.pipeline().toJson(), services.helloLimits(),
@@ -126,10 +127,28 @@ public final class FrameSession implements FrameScheduler.Turn, MessageAssembler
     } else {
       int pending = (processing ? 1 : 0) + (waiting != null ? 1 : 0) + video.pending() + replies.pending();
       int quality = replyQuality.current(control.pipeline().quality());
-      if (stats.reportDue(pending, quality) || recorder.recording()) {
-        output.ifReading(recorder.addTo(ServerMessages.stats(stats.report(pending, quality))));
+      if ((stats.reportDue(pending, quality) || recorder.recording())
+        && !output.ifReading(recorder.addTo(ServerMessages.stats(stats.report(pending, quality))))) {
+        stats.reportSkipped(); // still due: a client that catches up hears the counts at once
       }
     }
+  }
+
+  @Override
+  public boolean frameArrived() {
+    if (closed) {
+      return false;
+    }
+    if (!limits.wsFrameAllowed()) {
+      abandon("too many WebSocket frames: the limit is " + options.getMaxFramesPerSecond() + " per second");
+      return false;
+    }
+    return true;
+  }
+
+  @Override
+  public void tooManyFragments(int fragments) {
+    abandon("a message in too many fragments: the limit is " + options.getMaxFragmentsPerMessage());
   }
 
   @Override
@@ -199,6 +218,10 @@ public final class FrameSession implements FrameScheduler.Turn, MessageAssembler
   @Override
   public void textMessage(String text) {
     limits.messageArrived();
+    if (!limits.textMessageAllowed()) {
+      abandon("too many text messages: the limit is " + options.getMaxTextMessagesPerSecond() + " per second");
+      return;
+    }
     control.apply(text).onSuccess(answer -> {
       if (answer != null && !closed) {
         answer(answer);
@@ -208,6 +231,10 @@ public final class FrameSession implements FrameScheduler.Turn, MessageAssembler
 
   /** An answer to the client's own message; a client that does not read its answers is closed. */
   private void answer(JsonObject message) {
+    if ("error".equals(message.getString("type")) && !limits.errorAllowed()) {
+      abandon("too many errors: the limit is " + options.getMaxErrorsPerSecond() + " error answers per second");
+      return;
+    }
     if (!output.answer(message)) {
       abandon("the client does not read the answers to its own messages: over " + options.getWriteQueueMaxBytes()
         + " bytes of them unsent");
@@ -405,12 +432,16 @@ public final class FrameSession implements FrameScheduler.Turn, MessageAssembler
     return closed.future();
   }
 
-  /** Closes with 1008, and cuts the connection a second later whether or not the client answered. */
+  /**
+   * Closes with 1008, and cuts the connection a second later whether or not the client answered.
+   * Nothing more is read meanwhile: a flooder's bytes wait in its own socket, not in our CPU.
+   */
   private void abandon(String reason) {
     if (closed) {
       return;
     }
     closeWith(CloseCodes.POLICY, reason);
+    socket.pause();
     context.owner().setTimer(1000, timer -> disconnect.run());
   }
 

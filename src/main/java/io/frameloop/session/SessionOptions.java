@@ -26,6 +26,14 @@ public class SessionOptions {
   /** Browsers send none; keep-alive pings of other clients need a few a minute. */
   public static final int DEFAULT_MAX_PINGS_PER_SECOND = 10;
   public static final int DEFAULT_STALLED_TIMEOUT_SECONDS = 30;
+  /** WebSocket frames of any kind, fragments included: a 30 fps page sends about 35. */
+  public static final int DEFAULT_MAX_FRAMES_PER_SECOND = 2_000;
+  /** Browsers send a message in one frame; other clients split large frames in a few dozen at most. */
+  public static final int DEFAULT_MAX_FRAGMENTS_PER_MESSAGE = 128;
+  /** Control messages: a page sends a few a second, a slider dragged a few dozen. */
+  public static final int DEFAULT_MAX_TEXT_MESSAGES_PER_SECOND = 50;
+  /** Error answers: a camera whose every frame is bad, at maxFps, stays under it. */
+  public static final int DEFAULT_MAX_ERRORS_PER_SECOND = 100;
 
   private int maxSessions = DEFAULT_MAX_SESSIONS;
   private int maxFps = DEFAULT_MAX_FPS;
@@ -36,6 +44,10 @@ public class SessionOptions {
   private int writeQueueMaxBytes = DEFAULT_WRITE_QUEUE_MAX_BYTES;
   private int maxPingsPerSecond = DEFAULT_MAX_PINGS_PER_SECOND;
   private int stalledTimeoutSeconds = DEFAULT_STALLED_TIMEOUT_SECONDS;
+  private int maxFramesPerSecond = DEFAULT_MAX_FRAMES_PER_SECOND;
+  private int maxFragmentsPerMessage = DEFAULT_MAX_FRAGMENTS_PER_MESSAGE;
+  private int maxTextMessagesPerSecond = DEFAULT_MAX_TEXT_MESSAGES_PER_SECOND;
+  private int maxErrorsPerSecond = DEFAULT_MAX_ERRORS_PER_SECOND;
 
   public SessionOptions() {
   }
@@ -147,6 +159,52 @@ public class SessionOptions {
   /** A session whose outbound queue stays full this long (the client reads nothing) is closed with 1008. */
   public SessionOptions setStalledTimeoutSeconds(int stalledTimeoutSeconds) {
     this.stalledTimeoutSeconds = Ranges.atLeast("stalledTimeoutSeconds", stalledTimeoutSeconds, 1);
+    return this;
+  }
+
+  public int getMaxFramesPerSecond() {
+    return maxFramesPerSecond;
+  }
+
+  /**
+   * WebSocket frames of any kind (fragments, pings and pongs included) a session may send per
+   * second, bursts of one second's worth; more close it with 1008.
+   */
+  public SessionOptions setMaxFramesPerSecond(int maxFramesPerSecond) {
+    this.maxFramesPerSecond = Ranges.atLeast("maxFramesPerSecond", maxFramesPerSecond, 1);
+    return this;
+  }
+
+  public int getMaxFragmentsPerMessage() {
+    return maxFragmentsPerMessage;
+  }
+
+  /** WebSocket frames one message may be split into; one more closes the session with 1008. */
+  public SessionOptions setMaxFragmentsPerMessage(int maxFragmentsPerMessage) {
+    this.maxFragmentsPerMessage = Ranges.atLeast("maxFragmentsPerMessage", maxFragmentsPerMessage, 1);
+    return this;
+  }
+
+  public int getMaxTextMessagesPerSecond() {
+    return maxTextMessagesPerSecond;
+  }
+
+  /** Control (text) messages a session may send per second, bursts of one second's worth; more close it with 1008. */
+  public SessionOptions setMaxTextMessagesPerSecond(int maxTextMessagesPerSecond) {
+    this.maxTextMessagesPerSecond = Ranges.atLeast("maxTextMessagesPerSecond", maxTextMessagesPerSecond, 1);
+    return this;
+  }
+
+  public int getMaxErrorsPerSecond() {
+    return maxErrorsPerSecond;
+  }
+
+  /**
+   * {@code error} answers a session may cause per second, bursts of one second's worth; one more
+   * closes it with 1008 (a client that keeps sending what is refused is not corrected by more answers).
+   */
+  public SessionOptions setMaxErrorsPerSecond(int maxErrorsPerSecond) {
+    this.maxErrorsPerSecond = Ranges.atLeast("maxErrorsPerSecond", maxErrorsPerSecond, 1);
     return this;
   }
 }

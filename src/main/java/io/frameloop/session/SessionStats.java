@@ -157,6 +157,11 @@ final class SessionStats {
       || ++quietIntervals >= QUIET_REPORT_EVERY;
   }
 
+  /** The last {@link #report} was not sent (the client was behind): the next interval reports again. */
+  void reportSkipped() {
+    reportedEvents = -1;
+  }
+
   /** What the next {@code stats} message says; starts a new latency window. */
   StatsReport report(int pending, int replyQuality) {
     reportedEvents = events();

@@ -15,6 +15,19 @@ class MessageAssemblerTest {
   private static final class Recorder implements MessageAssembler.Listener {
     final List<String> events = new ArrayList<>();
     final List<Buffer> binaries = new ArrayList<>();
+    int frames;
+    /** Frames after this many are refused, as a session over its frame rate does. */
+    int framesAllowed = Integer.MAX_VALUE;
+
+    @Override
+    public boolean frameArrived() {
+      return ++frames <= framesAllowed;
+    }
+
+    @Override
+    public void tooManyFragments(int fragments) {
+      events.add("fragments " + fragments);
+    }
 
     @Override
     public void binaryMessage(Buffer message) {
@@ -39,8 +52,8 @@ class MessageAssemblerTest {
   }
 
   private final Recorder recorder = new Recorder();
-  /** Binary messages up to 10 bytes, text up to 5. */
-  private final MessageAssembler assembler = new MessageAssembler(10, 5, recorder);
+  /** Binary messages up to 10 bytes, text up to 5, each in up to 100 frames. */
+  private final MessageAssembler assembler = new MessageAssembler(10, 5, 100, recorder);
 
   private static Buffer bytes(int n) {
     return Buffer.buffer(new byte[n]);
@@ -133,5 +146,35 @@ class MessageAssemblerTest {
     assembler.handle(WebSocketFrame.continuationFrame(bytes(3), false));
     assembler.handle(WebSocketFrame.continuationFrame(bytes(3), true));
     assertThat(recorder.events).isEmpty();
+  }
+
+  @Test
+  void aMessageInMoreFragmentsThanItsLimitIsReportedOnceAndTheRestDropped() {
+    MessageAssembler assembler = new MessageAssembler(10, 5, 4, recorder);
+    assembler.handle(WebSocketFrame.textFrame("a", false));
+    for (int i = 0; i < 3; i++) {
+      assembler.handle(WebSocketFrame.continuationFrame(Buffer.buffer("b"), false));
+    }
+    assembler.handle(WebSocketFrame.continuationFrame(Buffer.buffer(""), false)); // the fifth, even empty
+    assembler.handle(WebSocketFrame.continuationFrame(Buffer.buffer("c"), false));
+    assembler.handle(WebSocketFrame.continuationFrame(Buffer.buffer("d"), true));
+    assertThat(recorder.events).containsExactly("fragments 5");
+    // Four fragments are within the limit.
+    assembler.handle(WebSocketFrame.binaryFrame(bytes(1), false));
+    assembler.handle(WebSocketFrame.continuationFrame(bytes(1), false));
+    assembler.handle(WebSocketFrame.continuationFrame(bytes(1), false));
+    assembler.handle(WebSocketFrame.continuationFrame(bytes(1), true));
+    assertThat(recorder.events).containsExactly("fragments 5", "binary 4");
+  }
+
+  @Test
+  void everyFrameIsCountedAndARefusedOneIsNotLookedAt() {
+    recorder.framesAllowed = 2;
+    assembler.handle(WebSocketFrame.pingFrame(bytes(1)));
+    assembler.handle(WebSocketFrame.textFrame("ok", true));
+    assembler.handle(WebSocketFrame.textFrame("no", true));
+    assembler.handle(WebSocketFrame.pongFrame(bytes(1)));
+    assertThat(recorder.frames).isEqualTo(4);
+    assertThat(recorder.events).containsExactly("ping", "text ok");
   }
 }

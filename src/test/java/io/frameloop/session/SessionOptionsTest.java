@@ -29,6 +29,10 @@ class SessionOptionsTest {
     range("writeQueueMaxBytes", 1024, SessionOptions::setWriteQueueMaxBytes);
     range("maxPingsPerSecond", 1, SessionOptions::setMaxPingsPerSecond);
     range("stalledTimeoutSeconds", 1, SessionOptions::setStalledTimeoutSeconds);
+    range("maxFramesPerSecond", 1, SessionOptions::setMaxFramesPerSecond);
+    range("maxFragmentsPerMessage", 1, SessionOptions::setMaxFragmentsPerMessage);
+    range("maxTextMessagesPerSecond", 1, SessionOptions::setMaxTextMessagesPerSecond);
+    range("maxErrorsPerSecond", 1, SessionOptions::setMaxErrorsPerSecond);
     SessionOptions options = new SessionOptions();
     assertThat(options.setStatsIntervalMs(10)).isSameAs(options);
     assertThat(options.getStatsIntervalMs()).isEqualTo(10);
@@ -41,7 +45,8 @@ class SessionOptionsTest {
     assertThat(defaults.toJson()).isEqualTo(new JsonObject().put("maxSessions", 200).put("maxFps", 60)
       .put("idleTimeoutSeconds", 60).put("statsIntervalMs", 1000L).put("maxMessageBytes", 4 * 1024 * 1024)
       .put("maxTextMessageBytes", 16 * 1024).put("writeQueueMaxBytes", 256 * 1024).put("maxPingsPerSecond", 10)
-      .put("stalledTimeoutSeconds", 30));
+      .put("stalledTimeoutSeconds", 30).put("maxFramesPerSecond", 2000).put("maxFragmentsPerMessage", 128)
+      .put("maxTextMessagesPerSecond", 50).put("maxErrorsPerSecond", 100));
     SessionOptions changed = new SessionOptions().setMaxFps(7).setMaxSessions(3).setIdleTimeoutSeconds(0);
     assertThat(new SessionOptions(changed).toJson()).isEqualTo(changed.toJson());
     assertThat(new SessionOptions(new JsonObject().put("maxFps", 9)).getMaxFps()).isEqualTo(9);

@@ -17,6 +17,7 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public final class RawWebSocket implements AutoCloseable {
 
+  public static final int CONTINUATION = 0x0;
   public static final int TEXT = 0x1;
   public static final int BINARY = 0x2;
   public static final int CLOSE = 0x8;
@@ -76,8 +77,18 @@ public final class RawWebSocket implements AutoCloseable {
 
   /** Sends one final, masked frame (as a client must). */
   public void send(int opcode, byte[] payload) throws IOException {
+    out.write(frame(opcode, payload, true));
+  }
+
+  /** Sends bytes as they are, e.g. many {@link #frame}s joined, in one write. */
+  public void sendRaw(byte[] frames) throws IOException {
+    out.write(frames);
+  }
+
+  /** One masked frame; {@code last} false for a fragment that more continuation frames follow. */
+  public static byte[] frame(int opcode, byte[] payload, boolean last) {
     ByteArrayOutputStream frame = new ByteArrayOutputStream(payload.length + 14);
-    frame.write(0x80 | opcode);
+    frame.write((last ? 0x80 : 0) | opcode);
     if (payload.length < 126) {
       frame.write(0x80 | payload.length);
     } else if (payload.length < 65536) {
@@ -92,11 +103,11 @@ public final class RawWebSocket implements AutoCloseable {
     }
     byte[] mask = new byte[4];
     ThreadLocalRandom.current().nextBytes(mask);
-    frame.write(mask);
+    frame.write(mask, 0, 4);
     for (int i = 0; i < payload.length; i++) {
       frame.write(payload[i] ^ mask[i & 3]);
     }
-    out.write(frame.toByteArray());
+    return frame.toByteArray();
   }
 
   /**

@@ -17,11 +17,15 @@ public final class StreamingSession implements AutoCloseable {
   private final FrameClient client;
   private final Thread thread;
   private final List<Long> arrivals = new CopyOnWriteArrayList<>();
+  private final long intervalMillis;
+  private final int maxFramesToSend;
   private volatile boolean running = true;
   private JsonObject stats = new JsonObject().put("dropped", new JsonObject()).put("workers", new JsonObject());
 
   public StreamingSession(FrameClient client, Buffer frame, long intervalMs, int maxFrames) {
     this.client = client;
+    this.intervalMillis = intervalMs;
+    this.maxFramesToSend = maxFrames;
     this.thread = new Thread(() -> {
       for (int seq = 0; seq < maxFrames && running && !client.isClosed(); seq++) {
         client.sendFramed(seq, 0, frame);
@@ -39,6 +43,20 @@ public final class StreamingSession implements AutoCloseable {
   /** When the first processed frame after {@code nanos} (System.nanoTime) arrived, or -1. */
   public long firstArrivalAfter(long nanos) {
     return arrivals.stream().filter(t -> t > nanos).findFirst().orElse(-1L);
+  }
+
+  /** Processed frames received so far. */
+  public int processedCount() {
+    return arrivals.size();
+  }
+
+  /** Waits until it has sent its {@code maxFrames} (or its connection closed), without stopping it early. */
+  public void awaitDone() {
+    try {
+      thread.join(FrameClient.TIMEOUT.toMillis() + intervalMillis * maxFramesToSend);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** The newest stats message (for the test thread only). */
