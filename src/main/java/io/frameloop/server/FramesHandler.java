@@ -10,7 +10,6 @@ import io.frameloop.session.OutboundLimits;
 import io.frameloop.session.SessionGrant;
 import io.frameloop.session.SessionServices;
 import io.frameloop.worker.RateLimitedLog;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -118,7 +117,7 @@ public final class FramesHandler implements Handler<RoutingContext> {
       admission.release(grant);
       reject(ctx, 503, "max_sessions", "too many sessions: the limit is " + maxSessions);
     } else {
-      Runnable disconnect = cut(ctx.request().connection());
+      HttpConnection connection = ctx.request().connection();
       List<String> offered = ctx.request().headers().getAll("Sec-WebSocket-Protocol");
       if (!offered.isEmpty()) {
         // The token has done its work: the handshake (and whatever it logs) sees only our subprotocol,
@@ -131,9 +130,8 @@ public final class FramesHandler implements Handler<RoutingContext> {
           ctx.request().headers().remove("Sec-WebSocket-Protocol");
         }
       }
-      Future<ServerWebSocket> handshake = ctx.request().toWebSocket();
-      handshake
-        .onSuccess(socket -> start(socket, disconnect, grant, ctx.request(), handshake))
+      ctx.request().toWebSocket()
+        .onSuccess(socket -> start(socket, () -> cut(connection), grant))
         .onFailure(e -> {
           // A malformed handshake is the client's: one line, no stack trace.
           admitted.decrementAndGet();
@@ -201,8 +199,7 @@ public final class FramesHandler implements Handler<RoutingContext> {
       });
   }
 
-  /** @param upgrade the request and handshake the socket came from, if any (their token copies are dropped) */
-  private void start(ServerWebSocket socket, Runnable disconnect, SessionGrant grant, Object... upgrade) {
+  private void start(ServerWebSocket socket, Runnable disconnect, SessionGrant grant) {
     if (closedReason != null) { // the upgrade finished after close() began
       admitted.decrementAndGet();
       admission.release(grant);
@@ -210,8 +207,8 @@ public final class FramesHandler implements Handler<RoutingContext> {
       return;
     }
     socket.setWriteQueueMaxSize(OutboundLimits.of(services.options()).socketWriteQueueMaxSize());
-    // Admitted: the upgrade's headers and query (a token among them) need not live as long as the session.
-    UpgradeTraces.forget(socket, upgrade);
+    // Admitted: the upgrade's headers (a token among them) need not live as long as the session.
+    socket.headers().clear();
     FrameSession session = new FrameSession(Long.toString(sessionIds.incrementAndGet()), socket, disconnect,
       vertx.getOrCreateContext(), services, grant);
     sessions.add(session);
@@ -242,28 +239,20 @@ public final class FramesHandler implements Handler<RoutingContext> {
    * Cuts a connection at once. {@code HttpConnection.close()}, and a close through the whole
    * pipeline, first flush what is queued (or wait for the client's close frame): that never ends
    * for a client that reads nothing, which then kept its session slot. Closing from the first
-   * handler drops the queue. What it returns holds the channel only, not the HTTP connection,
-   * which would keep the upgrade request (and a token in its URI) for the session's life.
+   * handler drops the queue.
    */
-  private static Runnable cut(HttpConnection connection) {
-    Channel channel;
+  private static void cut(HttpConnection connection) {
+    ChannelHandlerContext first;
     try {
-      channel = connection instanceof ConnectionBase base ? base.channel() : null;
+      first = connection instanceof ConnectionBase base ? base.channel().pipeline().firstContext() : null;
     } catch (LinkageError internalClassMoved) { // a Vert.x internal: another version may not have it
-      channel = null;
+      first = null;
     }
-    if (channel == null) {
-      return connection::close;
+    if (first != null) {
+      first.close();
+    } else {
+      connection.close();
     }
-    Channel open = channel;
-    return () -> {
-      ChannelHandlerContext first = open.pipeline().firstContext();
-      if (first != null) {
-        first.close();
-      } else {
-        open.close();
-      }
-    };
   }
 
   public int sessionCount() {
