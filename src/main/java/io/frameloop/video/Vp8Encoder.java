@@ -28,7 +28,6 @@ import org.opencv.core.Mat;
 public final class Vp8Encoder implements AutoCloseable {
 
   static final String LIBVPX = "libvpx";
-  private static final int EAGAIN = -11;
 
   private final AVCodecContext context;
   private final AVFrame frame;
@@ -143,7 +142,7 @@ public final class Vp8Encoder implements AutoCloseable {
       throw new IllegalStateException("the VP8 encoder refused the picture: " + FfmpegErrors.describe(sent));
     }
     int received = avcodec.avcodec_receive_packet(context, packet);
-    if (received == EAGAIN) {
+    if (received == avutil.AVERROR_EAGAIN()) {
       throw new IllegalStateException("the VP8 encoder held the picture back: it is set up with no look-ahead");
     }
     if (received < 0) {

@@ -9,6 +9,7 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -76,6 +77,22 @@ public final class RawWebSocket implements AutoCloseable {
 
   /** Sends one final, masked frame (as a client must). */
   public void send(int opcode, byte[] payload) throws IOException {
+    out.write(frame(opcode, payload));
+  }
+
+  /**
+   * Sends these frames in one write: they reach the server in one read, so its event loop handles
+   * them all before any task it started for the first (e.g. a decode) reports back.
+   */
+  public void sendTogether(int opcode, List<byte[]> payloads) throws IOException {
+    ByteArrayOutputStream all = new ByteArrayOutputStream();
+    for (byte[] payload : payloads) {
+      all.write(frame(opcode, payload));
+    }
+    out.write(all.toByteArray());
+  }
+
+  private static byte[] frame(int opcode, byte[] payload) throws IOException {
     ByteArrayOutputStream frame = new ByteArrayOutputStream(payload.length + 14);
     frame.write(0x80 | opcode);
     if (payload.length < 126) {
@@ -96,7 +113,7 @@ public final class RawWebSocket implements AutoCloseable {
     for (int i = 0; i < payload.length; i++) {
       frame.write(payload[i] ^ mask[i & 3]);
     }
-    out.write(frame.toByteArray());
+    return frame.toByteArray();
   }
 
   /**
