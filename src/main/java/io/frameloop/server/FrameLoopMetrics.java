@@ -63,6 +63,8 @@ final class FrameLoopMetrics implements SessionListener {
     Gauge.builder("frameloop.native.mats", NativeMats::live).description("OpenCV Mats alive").register(registry);
     Gauge.builder("frameloop.video.decoders", OpenVideoCodecs::decoders).description("Video decoders open").register(registry);
     Gauge.builder("frameloop.video.encoders", OpenVideoCodecs::encoders).description("Video encoders open").register(registry);
+    Gauge.builder("frameloop.video.native.bytes", OpenVideoCodecs::nativeBytes).description("Bytes the video codecs' JavaCPP buffers hold")
+      .register(registry);
     new JvmMemoryMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);
   }
