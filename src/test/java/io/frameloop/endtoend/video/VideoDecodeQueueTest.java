@@ -60,6 +60,26 @@ class VideoDecodeQueueTest {
   }
 
   @Test
+  void aDeltaOverAFullQueueAsksForAKeyWithReasonOverload() throws IOException {
+    List<EncodedChunk> chunks = VideoChunks.camera(8, VideoChunks.CANVAS);
+    try (RawWebSocket client = session(port)) {
+      // The key decoding, four deltas queued, then one delta too many and one after it.
+      List<byte[]> burst = new ArrayList<>();
+      for (int i = 0; i <= 6; i++) {
+        burst.add(bytes(VideoChunks.message(i, i, chunks.get(i))));
+      }
+      client.sendTogether(RawWebSocket.BINARY, burst);
+      JsonObject request = nextText(client, "keyframe");
+      assertThat(request.getString("reason")).isEqualTo("overload");
+      assertThat(request.getLong("seq")).isEqualTo(5);
+      JsonObject stats = stats(client, 7);
+      assertThat(stats.getJsonObject("dropped").getLong("awaiting_key"))
+        .as("the four queued deltas (the stream restarts at a key), the one over the queue and the one after it").isEqualTo(6);
+      VideoIngestTest.assertCountsAddUp(stats);
+    }
+  }
+
+  @Test
   void aKeyQueuedBehindAChunkThatFailsToDecodeRestartsTheStream() throws IOException {
     List<EncodedChunk> chunks = VideoChunks.camera(5, VideoChunks.CANVAS, 2);
     try (RawWebSocket client = session(port)) {
