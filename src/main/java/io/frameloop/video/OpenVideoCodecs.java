@@ -22,14 +22,6 @@ public final class OpenVideoCodecs {
     return ENCODERS.get();
   }
 
-  /**
-   * The bytes JavaCPP has allocated and not yet freed (the codecs' conversion buffers; FFmpeg's own
-   * allocations are not counted, see the process's resident memory), 0 when video never loaded.
-   */
-  public static long nativeBytes() {
-    return VideoSupport.loaded() ? FfmpegNatives.allocatedBytes() : 0;
-  }
-
   static void decoderOpened() {
     DECODERS.incrementAndGet();
   }
