@@ -129,8 +129,7 @@ final class VideoInput {
       restartAtKey(ServerMessages.KEYFRAME_DECODE_ERROR, sequence);
       return;
     }
-    boolean key = frame.kind().key(); // the chunk's own frame tag agrees (refusal)
-    if (key) {
+    if (frame.kind().key()) { // its own frame tag agrees, or it was refused
       awaitingKey = false;
       sawKey = true;
       requested = false; // a key arrived: a round trip has passed
