@@ -11,8 +11,9 @@ const OUTPUT_TIMEOUT_MS = 1000;
 // frame on). An encoder slower than the timeout would otherwise make every frame a key given up on.
 const MAX_FRAMES_WITHOUT_CHUNK = 3;
 
-// Canvas frames are full-range BT.709 and VP8 carries no colour information: it travels beside the stream.
-export const DEFAULT_COLOR_SPACE = Object.freeze({ primaries: 'bt709', transfer: 'bt709', matrix: 'bt709', fullRange: true });
+// Canvas frames are sRGB (BT.709 primaries, sRGB transfer, full range) and VP8 carries no colour
+// information: it travels beside the stream.
+export const DEFAULT_COLOR_SPACE = Object.freeze({ primaries: 'bt709', transfer: 'iec61966-2-1', matrix: 'bt709', fullRange: true });
 
 /**
  * The format a session sends in, and why: {format: 'vp8' | 'jpeg', reason}. preference: 'auto'

@@ -25,6 +25,8 @@ public final class ServerMessages {
   public static final String KEYFRAME_GAP = "gap";
   public static final String KEYFRAME_NO_KEY = "no_key";
   public static final String KEYFRAME_DECODE_ERROR = "decode_error";
+  /** The server's decode queue was full: the decoder fell behind the stream. */
+  public static final String KEYFRAME_OVERLOAD = "overload";
 
   private ServerMessages() {
   }

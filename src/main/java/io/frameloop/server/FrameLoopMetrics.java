@@ -2,6 +2,7 @@ package io.frameloop.server;
 
 import io.frameloop.image.NativeMats;
 import io.frameloop.video.OpenVideoCodecs;
+import io.frameloop.video.VideoNativeBytes;
 import io.frameloop.pipeline.StageTimes;
 import io.frameloop.session.DropReason;
 import io.frameloop.session.SessionListener;
@@ -63,6 +64,8 @@ final class FrameLoopMetrics implements SessionListener {
     Gauge.builder("frameloop.native.mats", NativeMats::live).description("OpenCV Mats alive").register(registry);
     Gauge.builder("frameloop.video.decoders", OpenVideoCodecs::decoders).description("Video decoders open").register(registry);
     Gauge.builder("frameloop.video.encoders", OpenVideoCodecs::encoders).description("Video encoders open").register(registry);
+    Gauge.builder("frameloop.video.native.bytes", VideoNativeBytes::now).description("Bytes the video codecs' JavaCPP buffers hold")
+      .register(registry);
     new JvmMemoryMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);
   }

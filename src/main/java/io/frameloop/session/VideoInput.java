@@ -14,6 +14,7 @@ import io.frameloop.video.VideoSupport;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.WorkerExecutor;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayDeque;
 import java.util.Iterator;
@@ -45,11 +46,12 @@ final class VideoInput {
     /** A chunk decoded to a picture, in order. */
     void picture(InboundFrame chunk, DecodedPicture picture, long arrivedNanos);
 
-    /** A chunk answered with an error ({@code bad_frame} or {@code server_error}). */
+    /** A chunk answered with an error ({@code bad_frame}, {@code bad_video} on a server without video, or {@code server_error}). */
     void chunkError(String code, long sequence, String message);
   }
 
-  private record Chunk(InboundFrame frame, long arrivedNanos, ColorSpace colorSpace) {
+  /** A chunk waiting for the decoder, with the stream's configuration when it came. */
+  private record Chunk(InboundFrame frame, long arrivedNanos, ColorSpace colorSpace, int width, int height) {
   }
 
   private final Context context;
@@ -109,7 +111,8 @@ final class VideoInput {
   void chunk(InboundFrame frame, long arrivedNanos) {
     long sequence = frame.sequence();
     if (!support.available()) {
-      listener.chunkError(ServerMessages.BAD_FRAME, sequence, "video unavailable on this server (" + support.unavailable()
+      // bad_video, not bad_frame: the one code that tells a client to fall back to JPEG for good.
+      listener.chunkError(ServerMessages.BAD_VIDEO, sequence, "video unavailable on this server (" + support.unavailable()
         + "): send JPEG frames, header flags 0");
       return;
     }
@@ -126,10 +129,15 @@ final class VideoInput {
       restartAtKey(ServerMessages.KEYFRAME_DECODE_ERROR, sequence);
       return;
     }
-    if (frame.kind().key()) {
+    if (frame.kind().key()) { // its own frame tag agrees, or it was refused
       awaitingKey = false;
       sawKey = true;
       requested = false; // a key arrived: a round trip has passed
+      if (queue.size() >= MAX_QUEUED) {
+        // The key replaces the chunks waiting before it: none of them is needed to decode it or what follows.
+        queue.forEach(waiting -> stats.drop(DropReason.AWAITING_KEY));
+        queue.clear();
+      }
     } else if (gap || awaitingKey) {
       stats.drop(DropReason.AWAITING_KEY);
       restartAtKey(gap ? ServerMessages.KEYFRAME_GAP : sawKey ? awaitingReason : ServerMessages.KEYFRAME_NO_KEY, sequence);
@@ -137,29 +145,40 @@ final class VideoInput {
     }
     if (queue.size() >= MAX_QUEUED) {
       stats.drop(DropReason.AWAITING_KEY); // the decoder falls behind: it restarts at a key rather than lag
-      restartAtKey(ServerMessages.KEYFRAME_GAP, sequence);
+      restartAtKey(ServerMessages.KEYFRAME_OVERLOAD, sequence);
       return;
     }
-    queue.add(new Chunk(frame, arrivedNanos, config.colorSpace()));
+    queue.add(new Chunk(frame, arrivedNanos, config.colorSpace(), config.width(), config.height()));
     decodeNext();
   }
 
-  /** Why a chunk is refused before decoding, or null: its size, and a key chunk's own header. */
+  /**
+   * Why a chunk is refused before decoding, or null: its size, whether its header's KEY flag agrees
+   * with its own frame tag (the decoder goes by the tag), and a key chunk's own header.
+   */
   private String refusal(InboundFrame frame) {
-    int bytes = frame.payload().length();
+    Buffer payload = frame.payload();
+    int bytes = payload.length();
     if (bytes > config.maxChunkBytes()) {
       return "video chunk of " + bytes + " bytes is over the limit of " + config.maxChunkBytes() + " for a "
         + config.width() + "x" + config.height() + " stream";
     }
+    if (bytes < Vp8KeyFrames.FRAME_TAG_BYTES) {
+      return "video chunk of " + bytes + " bytes is shorter than a VP8 frame tag (" + Vp8KeyFrames.FRAME_TAG_BYTES + " bytes)";
+    }
+    if (!frame.kind().key() && Vp8KeyFrames.taggedKey(payload)) {
+      return "the chunk is a VP8 key frame (its frame tag's bit 0 is 0) but its header flags say delta (0x01):"
+        + " flag key chunks 0x03";
+    }
     if (frame.kind().key()) {
       try {
-        Vp8KeyFrames.check(frame.payload(), limits);
+        Vp8KeyFrames.check(payload, limits);
       } catch (VideoDecodeException e) {
         return e.getMessage();
       }
       // Decoded pictures wait on the heap: a stream's may not be larger than it said they would be.
-      int width = Vp8KeyFrames.width(frame.payload());
-      int height = Vp8KeyFrames.height(frame.payload());
+      int width = Vp8KeyFrames.width(payload);
+      int height = Vp8KeyFrames.height(payload);
       if (width != config.width() || height != config.height()) {
         return "the key chunk is " + width + "x" + height + ", the video message declared " + config.width() + "x"
           + config.height() + ": send a video message with the new size before its first key chunk";
@@ -172,6 +191,17 @@ final class VideoInput {
   private void restartAtKey(String reason, long sequence) {
     awaitingKey = true;
     awaitingReason = reason;
+    dropQueuedDeltas();
+    long now = System.nanoTime();
+    if (!requested || now - lastRequestNanos >= TimeUnit.MILLISECONDS.toNanos(KEYFRAME_REQUEST_INTERVAL_MS)) {
+      requested = true;
+      lastRequestNanos = now;
+      send.accept(ServerMessages.keyframe(reason, sequence));
+    }
+  }
+
+  /** Discards the chunks queued before the first queued key: they need what came before them. */
+  private void dropQueuedDeltas() {
     for (Iterator<Chunk> it = queue.iterator(); it.hasNext(); ) {
       if (it.next().frame().kind().key()) {
         break;
@@ -179,12 +209,19 @@ final class VideoInput {
       it.remove();
       stats.drop(DropReason.AWAITING_KEY);
     }
-    long now = System.nanoTime();
-    if (!requested || now - lastRequestNanos >= TimeUnit.MILLISECONDS.toNanos(KEYFRAME_REQUEST_INTERVAL_MS)) {
-      requested = true;
-      lastRequestNanos = now;
-      send.accept(ServerMessages.keyframe(reason, sequence));
+  }
+
+  /**
+   * A chunk failed to decode: the deltas queued after it are useless, but a key queued after them
+   * restarts the stream by itself (the chunks after that key need only it), so nothing is asked for.
+   */
+  private void decodeFailed(long sequence) {
+    dropQueuedDeltas();
+    Chunk next = queue.peek();
+    if (next != null && next.frame().kind().key()) {
+      return;
     }
+    restartAtKey(ServerMessages.KEYFRAME_DECODE_ERROR, sequence);
   }
 
   private void decodeNext() {
@@ -202,9 +239,9 @@ final class VideoInput {
   /** On a decode thread: the chunk's picture, with the decoder made at the stream's first chunk. */
   private DecodedPicture decode(Chunk chunk) {
     if (decoder == null) {
-      decoder = Vp8Decoder.create();
+      decoder = Vp8Decoder.create(limits);
     }
-    return decoder.decode(chunk.frame().payload(), chunk.colorSpace());
+    return decoder.decode(chunk.frame().payload(), chunk.colorSpace(), chunk.width(), chunk.height());
   }
 
   private void decoded(Chunk chunk, AsyncResult<DecodedPicture> result) {
@@ -223,11 +260,11 @@ final class VideoInput {
       stats.drop(DropReason.STALE); // a chunk that shows no picture of its own
     } else if (result.cause() instanceof VideoDecodeException e) {
       listener.chunkError(ServerMessages.BAD_FRAME, sequence, e.getMessage());
-      restartAtKey(ServerMessages.KEYFRAME_DECODE_ERROR, sequence);
+      decodeFailed(sequence);
     } else {
       listener.chunkError(ServerMessages.SERVER_ERROR, sequence, "the video decoder failed on the server: "
         + result.cause().getMessage());
-      restartAtKey(ServerMessages.KEYFRAME_DECODE_ERROR, sequence);
+      decodeFailed(sequence);
     }
     decodeNext();
   }

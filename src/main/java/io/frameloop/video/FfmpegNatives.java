@@ -5,6 +5,7 @@ import org.bytedeco.ffmpeg.global.avcodec;
 import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.ffmpeg.global.swscale;
 import org.bytedeco.javacpp.Loader;
+import org.bytedeco.javacpp.Pointer;
 
 /**
  * Loads bytedeco FFmpeg's natives, once per JVM. JavaCPP extracts them into its cache directory;
@@ -40,6 +41,11 @@ final class FfmpegNatives {
         + System.getProperty("os.arch") + "): " + e;
     }
     return avcodec.avcodec_find_decoder(avcodec.AV_CODEC_ID_VP8) == null ? "this FFmpeg build has no VP8 decoder" : null;
+  }
+
+  /** JavaCPP's count of the bytes its pointers hold now. */
+  static long allocatedBytes() {
+    return Pointer.totalBytes();
   }
 
   /** Whether the loaded natives have libvpx's VP8 encoder. */

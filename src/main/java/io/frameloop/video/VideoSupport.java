@@ -15,7 +15,7 @@ public record VideoSupport(List<String> decode, List<String> encode, String unav
   public static final String MISSING = "bytedeco FFmpeg is not on the class path: add org.bytedeco:ffmpeg and"
     + " org.bytedeco:javacpp with their platform's natives";
 
-  private static VideoSupport probed;
+  private static volatile VideoSupport probed;
 
   public VideoSupport {
     decode = List.copyOf(decode);
@@ -49,6 +49,12 @@ public record VideoSupport(List<String> decode, List<String> encode, String unav
       return unavailable(failed);
     }
     return new VideoSupport(List.of(VP8), FfmpegNatives.encodesVp8() ? List.of(VP8) : List.of(), null);
+  }
+
+  /** Whether a probe found video here (never probes: safe wherever, e.g. for a metrics scrape). */
+  static boolean loaded() {
+    VideoSupport support = probed;
+    return support != null && support.available();
   }
 
   public boolean available() {

@@ -1,6 +1,7 @@
 package io.frameloop.video;
 
 import io.frameloop.pipeline.DecodedPicture;
+import io.frameloop.pipeline.ImageLimits;
 import io.vertx.core.buffer.Buffer;
 import org.bytedeco.ffmpeg.avcodec.AVCodec;
 import org.bytedeco.ffmpeg.avcodec.AVCodecContext;
@@ -16,8 +17,6 @@ import org.bytedeco.ffmpeg.global.avutil;
  * never an event loop; {@link #close} frees its native state (counted in {@link OpenVideoCodecs}).
  */
 public final class Vp8Decoder implements AutoCloseable {
-
-  private static final int EAGAIN = -11;
 
   private final AVCodecContext context;
   private final AVPacket packet;
@@ -37,9 +36,22 @@ public final class Vp8Decoder implements AutoCloseable {
    * @throws IllegalStateException when FFmpeg cannot open one
    */
   public static Vp8Decoder create() {
+    return create(null);
+  }
+
+  /**
+   * Opens a decoder that refuses pictures over {@code limits}' pixels before allocating for them
+   * (FFmpeg's own {@code max_pixels}); null for FFmpeg's default.
+   *
+   * @throws IllegalStateException when FFmpeg cannot open one
+   */
+  public static Vp8Decoder create(ImageLimits limits) {
     AVCodec codec = avcodec.avcodec_find_decoder(avcodec.AV_CODEC_ID_VP8);
     AVCodecContext context = avcodec.avcodec_alloc_context3(codec);
     context.thread_count(1); // parallelism is across sessions, not inside one frame
+    if (limits != null) {
+      context.max_pixels(limits.getMaxPixels());
+    }
     int opened = avcodec.avcodec_open2(context, codec, (AVDictionary) null);
     if (opened < 0) {
       avcodec.avcodec_free_context(context);
@@ -56,6 +68,19 @@ public final class Vp8Decoder implements AutoCloseable {
    * @throws VideoDecodeException when the decoder refuses the chunk (the stream needs a key chunk then)
    */
   public DecodedPicture decode(Buffer chunk, ColorSpace colorSpace) {
+    return decode(chunk, colorSpace, 0, 0);
+  }
+
+  /**
+   * Decodes the next chunk of a stream that declared its pictures' size: a picture of another size
+   * (a key frame the checks before decoding did not see) is refused before it is converted.
+   *
+   * @param width the declared width, or 0 for any
+   * @param height the declared height, or 0 for any
+   * @return the picture, or null when the chunk shows none (an invisible frame)
+   * @throws VideoDecodeException when the decoder refuses the chunk or it decodes to another size
+   */
+  public DecodedPicture decode(Buffer chunk, ColorSpace colorSpace, int width, int height) {
     CodecThreads.refuseEventLoop();
     long start = System.nanoTime();
     byte[] bytes = chunk.getBytes();
@@ -73,7 +98,7 @@ public final class Vp8Decoder implements AutoCloseable {
       avcodec.av_packet_unref(packet);
     }
     int received = avcodec.avcodec_receive_frame(context, frame);
-    if (received == EAGAIN) {
+    if (received == avutil.AVERROR_EAGAIN()) {
       return null;
     }
     if (received < 0) {
@@ -82,6 +107,10 @@ public final class Vp8Decoder implements AutoCloseable {
     try {
       if (frame.decode_error_flags() != 0) {
         throw new VideoDecodeException("the VP8 chunk decoded with errors (flags 0x" + Integer.toHexString(frame.decode_error_flags()) + ")");
+      }
+      if (width > 0 && (frame.width() != width || frame.height() != height)) {
+        throw new VideoDecodeException("the VP8 chunk decoded to " + frame.width() + "x" + frame.height()
+          + ", the video message declared " + width + "x" + height);
       }
       byte[] bgr = converter.convert(frame, colorSpace);
       return new DecodedPicture(frame.width(), frame.height(), bgr, System.nanoTime() - start);

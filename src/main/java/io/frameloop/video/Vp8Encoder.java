@@ -28,7 +28,6 @@ import org.opencv.core.Mat;
 public final class Vp8Encoder implements AutoCloseable {
 
   static final String LIBVPX = "libvpx";
-  private static final int EAGAIN = -11;
 
   private final AVCodecContext context;
   private final AVFrame frame;
@@ -49,17 +48,23 @@ public final class Vp8Encoder implements AutoCloseable {
     this.height = height;
     this.frame = avutil.av_frame_alloc();
     frame.format(avutil.AV_PIX_FMT_YUV420P).width(width).height(height);
-    avutil.av_frame_get_buffer(frame, 0);
+    int buffered = avutil.av_frame_get_buffer(frame, 0);
     this.packet = avcodec.av_packet_alloc();
     this.converter = swscale.sws_getContext(width, height, avutil.AV_PIX_FMT_BGR24, width, height, avutil.AV_PIX_FMT_YUV420P,
       swscale.SWS_BILINEAR | swscale.SWS_ACCURATE_RND, null, null, (DoublePointer) null);
     IntPointer matrix = swscale.sws_getCoefficients(Matrices.swscale(colorSpace.matrix()));
     // From full-range BGR to the stream's YUV: its matrix, its range.
-    swscale.sws_setColorspaceDetails(converter, matrix, 1, matrix, colorSpace.fullRange() ? 1 : 0, 0, 1 << 16, 1 << 16);
+    int detailed = converter == null ? -1
+      : swscale.sws_setColorspaceDetails(converter, matrix, 1, matrix, colorSpace.fullRange() ? 1 : 0, 0, 1 << 16, 1 << 16);
     this.input = new BytePointer((long) width * height * 3);
     this.inputPlanes = new PointerPointer<>(input, null, null, null);
     this.inputStrides = new IntPointer(width * 3, 0, 0, 0);
     this.pixels = new byte[width * height * 3];
+    if (buffered < 0 || detailed < 0) {
+      close(); // frees what was made, and counts the encoder closed
+      throw new IllegalStateException(buffered < 0 ? "no picture buffer for the VP8 encoder: " + FfmpegErrors.describe(buffered)
+        : "swscale cannot convert BGR to " + colorSpace.matrix() + " YUV for the VP8 encoder");
+    }
   }
 
   /**
@@ -134,7 +139,10 @@ public final class Vp8Encoder implements AutoCloseable {
 
   private EncodedChunk encodePacked(byte[] bgr, boolean key) {
     input.position(0).put(bgr);
-    avutil.av_frame_make_writable(frame);
+    int writable = avutil.av_frame_make_writable(frame);
+    if (writable < 0) {
+      throw new IllegalStateException("the VP8 encoder's picture buffer cannot be written: " + FfmpegErrors.describe(writable));
+    }
     swscale.sws_scale(converter, inputPlanes, inputStrides, 0, height, frame.data(), frame.linesize());
     frame.pts(pts++);
     frame.pict_type(key ? avutil.AV_PICTURE_TYPE_I : avutil.AV_PICTURE_TYPE_NONE);
@@ -143,7 +151,7 @@ public final class Vp8Encoder implements AutoCloseable {
       throw new IllegalStateException("the VP8 encoder refused the picture: " + FfmpegErrors.describe(sent));
     }
     int received = avcodec.avcodec_receive_packet(context, packet);
-    if (received == EAGAIN) {
+    if (received == avutil.AVERROR_EAGAIN()) {
       throw new IllegalStateException("the VP8 encoder held the picture back: it is set up with no look-ahead");
     }
     if (received < 0) {
@@ -172,7 +180,9 @@ public final class Vp8Encoder implements AutoCloseable {
       return;
     }
     closed = true;
-    swscale.sws_freeContext(converter);
+    if (converter != null) {
+      swscale.sws_freeContext(converter);
+    }
     input.close();
     inputPlanes.close();
     inputStrides.close();

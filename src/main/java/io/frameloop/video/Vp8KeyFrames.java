@@ -13,6 +13,17 @@ public final class Vp8KeyFrames {
   private Vp8KeyFrames() {
   }
 
+  /** A VP8 frame tag's length: no chunk is shorter. */
+  public static final int FRAME_TAG_BYTES = 3;
+
+  /**
+   * Whether the chunk's own frame tag says key frame (bit 0 of byte 0 is 0): what the decoder goes
+   * by, whatever the message's header flags say.
+   */
+  public static boolean taggedKey(Buffer chunk) {
+    return chunk.length() > 0 && (chunk.getUnsignedByte(0) & 1) == 0;
+  }
+
   /** Whether the chunk is a VP8 key frame, with the start code. */
   public static boolean isKey(Buffer chunk) {
     return chunk.length() >= 10 && (chunk.getUnsignedByte(0) & 1) == 0 && chunk.getUnsignedByte(3) == 0x9D

@@ -43,7 +43,10 @@ final class YuvToBgr implements AutoCloseable {
     }
     IntPointer matrix = swscale.sws_getCoefficients(Matrices.swscale(space.matrix()));
     // From the stream's YUV (its matrix, its range) to full-range BGR.
-    swscale.sws_setColorspaceDetails(context, matrix, space.fullRange() ? 1 : 0, matrix, 1, 0, 1 << 16, 1 << 16);
+    if (swscale.sws_setColorspaceDetails(context, matrix, space.fullRange() ? 1 : 0, matrix, 1, 0, 1 << 16, 1 << 16) < 0) {
+      this.format = -1; // configure again at the next picture
+      throw new VideoDecodeException("swscale cannot convert " + space.matrix() + " YUV of format " + format + " to BGR");
+    }
     if (width != this.width || height != this.height) {
       freeOutput();
       output = new BytePointer((long) width * height * 3);

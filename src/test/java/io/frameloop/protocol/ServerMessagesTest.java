@@ -49,7 +49,7 @@ class ServerMessagesTest {
     assertThat(ServerMessages.keyframe(ServerMessages.KEYFRAME_GAP, 12)).isEqualTo(new JsonObject().put("type", "keyframe")
       .put("reason", "gap").put("seq", 12L));
     assertThat(List.of(ServerMessages.KEYFRAME_GAP, ServerMessages.KEYFRAME_NO_KEY, ServerMessages.KEYFRAME_DECODE_ERROR,
-      ServerMessages.BAD_VIDEO)).containsExactly("gap", "no_key", "decode_error", "bad_video");
+      ServerMessages.KEYFRAME_OVERLOAD, ServerMessages.BAD_VIDEO)).containsExactly("gap", "no_key", "decode_error", "overload", "bad_video");
     assertThat(ServerMessages.videoReply("vp8", 700, 524, new JsonObject().put("matrix", "bt709"))).isEqualTo(new JsonObject()
       .put("type", "video").put("direction", "reply").put("codec", "vp8").put("width", 700).put("height", 524)
       .put("colorSpace", new JsonObject().put("matrix", "bt709")));

@@ -9,6 +9,7 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -83,6 +84,18 @@ public final class RawWebSocket implements AutoCloseable {
   /** Sends bytes as they are, e.g. many {@link #frame}s joined, in one write. */
   public void sendRaw(byte[] frames) throws IOException {
     out.write(frames);
+  }
+
+  /**
+   * Sends these frames in one write: they reach the server in one read, so its event loop handles
+   * them all before any task it started for the first (e.g. a decode) reports back.
+   */
+  public void sendTogether(int opcode, List<byte[]> payloads) throws IOException {
+    ByteArrayOutputStream all = new ByteArrayOutputStream();
+    for (byte[] payload : payloads) {
+      all.writeBytes(frame(opcode, payload, true));
+    }
+    sendRaw(all.toByteArray());
   }
 
   /** One masked frame; {@code last} false for a fragment that more continuation frames follow. */

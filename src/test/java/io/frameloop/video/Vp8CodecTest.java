@@ -102,6 +102,20 @@ class Vp8CodecTest {
   }
 
   @Test
+  void aDecoderRefusesPicturesOverItsLimitsAndOfAnotherSizeThanDeclaredBeforeConverting() {
+    Buffer key = VideoChunks.camera(1, VideoChunks.CANVAS).get(0).data();
+    try (Vp8Decoder declared = Vp8Decoder.create(new ImageLimits())) {
+      assertThatThrownBy(() -> declared.decode(key, VideoChunks.CANVAS, 320, 240)).isInstanceOf(VideoDecodeException.class)
+        .hasMessage("the VP8 chunk decoded to 640x480, the video message declared 320x240");
+      assertThat(declared.decode(key, VideoChunks.CANVAS, 640, 480).width()).isEqualTo(640);
+    }
+    // FFmpeg's own max_pixels: refused before it allocates for the picture.
+    try (Vp8Decoder small = Vp8Decoder.create(new ImageLimits().setMaxPixels(640 * 480 - 1))) {
+      assertThatThrownBy(() -> small.decode(key, VideoChunks.CANVAS)).isInstanceOf(VideoDecodeException.class);
+    }
+  }
+
+  @Test
   void everyDecoderAndEncoderIsCountedAndReleased() {
     long decoders = OpenVideoCodecs.decoders();
     long encoders = OpenVideoCodecs.encoders();

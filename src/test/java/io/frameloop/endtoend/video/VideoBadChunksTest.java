@@ -87,6 +87,49 @@ class VideoBadChunksTest {
   }
 
   @Test
+  void aKeyFramePayloadFlaggedAsADeltaIsRefusedBeforeDecodingWhateverSizeItDeclares(Vertx vertx) {
+    try (FrameClient client = session(vertx)) {
+      client.sendBinary(VideoChunks.message(0, 0, chunks.get(0)));
+      assertPicture(client);
+      // The decoder goes by the payload's own frame tag: a key sent with flags 0x01, at the stream's size and far over it.
+      Buffer huge = chunks.get(0).data().copy().setUnsignedShortLE(6, 6000).setUnsignedShortLE(8, 6000);
+      List<Buffer> disguised = List.of(chunks.get(0).data(), huge);
+      for (int i = 0; i < disguised.size(); i++) {
+        client.sendBinary(VideoChunks.message(1 + i, false, disguised.get(i)));
+        JsonObject error = client.next("error");
+        assertThat(error.getString("code")).isEqualTo("bad_frame");
+        assertThat(error.getLong("seq")).isEqualTo(1 + i);
+        assertThat(error.getString("message")).contains("is a VP8 key frame").contains("header flags say delta");
+        if (i == 0) {
+          assertThat(client.next("keyframe").getString("reason")).isEqualTo("decode_error");
+        }
+      }
+      assertThat(client.pollBinary(Duration.ofMillis(300))).as("no picture of a refused chunk").isNull();
+      client.sendBinary(VideoChunks.message(3, 0, chunks.get(0)));
+      assertPicture(client);
+      JsonObject stats = client.quietStats(4);
+      assertThat(stats.getLong("errors")).isEqualTo(2);
+      VideoIngestTest.assertCountsAddUp(stats);
+    }
+  }
+
+  @Test
+  void aChunkShorterThanAFrameTagIsRefusedAndTheStreamGoesOn(Vertx vertx) {
+    try (FrameClient client = session(vertx)) {
+      client.sendBinary(VideoChunks.message(0, 0, chunks.get(0)));
+      assertPicture(client);
+      client.sendBinary(VideoChunks.message(1, false, Buffer.buffer(new byte[] {0x01, 0x00})));
+      JsonObject error = client.next("error");
+      assertThat(error.getString("message")).contains("2 bytes is shorter than a VP8 frame tag (3 bytes)");
+      client.sendBinary(VideoChunks.message(2, 0, chunks.get(0)));
+      assertPicture(client);
+      client.sendBinary(VideoChunks.message(3, 0, chunks.get(1)));
+      assertPicture(client);
+      VideoIngestTest.assertCountsAddUp(client.quietStats(4));
+    }
+  }
+
+  @Test
   void aKeyChunkOfAnotherSizeThanTheDeclaredOneIsRefusedBeforeDecoding(Vertx vertx) {
     try (FrameClient client = session(vertx)) {
       Buffer larger = chunks.get(0).data().copy().setUnsignedShortLE(6, 1280).setUnsignedShortLE(8, 960);

@@ -60,7 +60,7 @@ class VideoUnavailableTest {
       client.sendBinary(VideoChunks.message(7, true, Buffer.buffer(new byte[] {0x10, 0x02, 0x00, (byte) 0x9D, 0x01, 0x2A,
         0x40, 0x00, 0x40, 0x00})));
       JsonObject error = client.next("error");
-      assertThat(error.getString("code")).isEqualTo("bad_frame");
+      assertThat(error.getString("code")).as("the code a client falls back to JPEG on").isEqualTo("bad_video");
       assertThat(error.getLong("seq")).isEqualTo(7);
       assertThat(error.getString("message")).contains("video unavailable on this server").contains("send JPEG frames");
       // JPEG as ever.
