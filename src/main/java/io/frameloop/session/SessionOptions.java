@@ -27,7 +27,7 @@ public class SessionOptions {
   public static final int DEFAULT_MAX_PINGS_PER_SECOND = 10;
   public static final int DEFAULT_STALLED_TIMEOUT_SECONDS = 30;
   /** WebSocket frames of any kind, fragments included: a 30 fps page sends about 35. */
-  public static final int DEFAULT_MAX_FRAMES_PER_SECOND = 2_000;
+  public static final int DEFAULT_MAX_FRAMES_PER_SECOND = 5_000;
   /** Browsers send a message in one frame; other clients split large frames in a few dozen at most. */
   public static final int DEFAULT_MAX_FRAGMENTS_PER_MESSAGE = 128;
   /** Control messages: a page sends a few a second, a slider dragged a few dozen. */

@@ -45,7 +45,7 @@ class SessionOptionsTest {
     assertThat(defaults.toJson()).isEqualTo(new JsonObject().put("maxSessions", 200).put("maxFps", 60)
       .put("idleTimeoutSeconds", 60).put("statsIntervalMs", 1000L).put("maxMessageBytes", 4 * 1024 * 1024)
       .put("maxTextMessageBytes", 16 * 1024).put("writeQueueMaxBytes", 256 * 1024).put("maxPingsPerSecond", 10)
-      .put("stalledTimeoutSeconds", 30).put("maxFramesPerSecond", 2000).put("maxFragmentsPerMessage", 128)
+      .put("stalledTimeoutSeconds", 30).put("maxFramesPerSecond", 5000).put("maxFragmentsPerMessage", 128)
       .put("maxTextMessagesPerSecond", 50).put("maxErrorsPerSecond", 100));
     SessionOptions changed = new SessionOptions().setMaxFps(7).setMaxSessions(3).setIdleTimeoutSeconds(0);
     assertThat(new SessionOptions(changed).toJson()).isEqualTo(changed.toJson());
