@@ -18,7 +18,8 @@ export class Adaptation {
 
   /**
    * A new controller at the top of these settings (the caller's quality, the camera's width, the max fps),
-   * for frames answered in this reply mode ('image', 'results' or 'both').
+   * for frames answered in this reply mode ('image', 'results' or 'both'; the client library adds the
+   * reply format: 'image vp8'), compared as given.
    */
   restart(topQuality, topWidth, maxFps, reply = 'image') {
     this.top = { quality: topQuality, width: topWidth, fps: maxFps, reply };

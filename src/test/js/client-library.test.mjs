@@ -16,6 +16,7 @@ import { StageTimings } from '../../../webroot/stage-timings.js';
 import { AdaptiveController, ADAPTIVE_CONSTANTS } from '../../../webroot/adaptive.js';
 import { REPLY_MODES, ReplyMode, checkReply, imageExpected, resultsSettle } from '../../../webroot/reply-mode.js';
 import { chooseFormat, videoRefusal, colorSpaceOf, DEFAULT_COLOR_SPACE } from '../../../webroot/video-sender.js';
+import { chooseReplyFormat, mislabelled } from '../../../webroot/video-reply-decoder.js';
 
 const bytes = (buffer) => [...new Uint8Array(buffer)];
 
@@ -660,6 +661,35 @@ test('video where the browser encodes VP8 and the server decodes it; JPEG otherw
     { format: 'jpeg', reason: 'the server cannot decode VP8: no codec library' });
   assert.deepEqual(chooseFormat({ hasEncoder: true, encoderSupported: true, hello: { ops: [] } }),
     { format: 'jpeg', reason: 'the server does not take video' }, 'a server from before video');
+});
+
+test('replies are VP8 where the browser decodes VP8 and the server encodes it, JPEG otherwise, with the reason', () => {
+  const hello = { video: { decode: ['vp8'], encode: ['vp8'] } };
+  assert.deepEqual(chooseReplyFormat({ hasDecoder: true, decoderSupported: true, hello }),
+    { format: 'vp8', reason: 'the server encodes VP8 and the browser decodes it' });
+  assert.deepEqual(chooseReplyFormat({ preference: 'jpeg', hasDecoder: true, decoderSupported: true, hello }),
+    { format: 'jpeg', reason: 'JPEG replies were chosen' });
+  assert.deepEqual(chooseReplyFormat({ hasDecoder: false, decoderSupported: false, hello }),
+    { format: 'jpeg', reason: 'this browser has no VideoDecoder' });
+  assert.deepEqual(chooseReplyFormat({ hasDecoder: true, decoderSupported: false, hello }),
+    { format: 'jpeg', reason: "this browser's VideoDecoder cannot decode VP8" });
+  assert.deepEqual(chooseReplyFormat({ hasDecoder: true, decoderSupported: true, hello: { video: { decode: [], encode: [], unavailable: 'no codec library' } } }),
+    { format: 'jpeg', reason: 'the server cannot encode VP8: no codec library' });
+  assert.deepEqual(chooseReplyFormat({ hasDecoder: true, decoderSupported: true, hello: { video: { decode: ['vp8'], encode: [] } } }),
+    { format: 'jpeg', reason: 'the server cannot encode VP8' }, 'a server that decodes video but sends no VP8 replies');
+  assert.deepEqual(chooseReplyFormat({ hasDecoder: true, decoderSupported: true, hello: { ops: [] } }),
+    { format: 'jpeg', reason: 'the server sends no video' }, 'a server from before video');
+});
+
+test('a decoded frame labelled with another range or matrix than the stream\'s is relabelled', () => {
+  const stream = { primaries: 'bt709', transfer: 'iec61966-2-1', matrix: 'bt709', fullRange: true };
+  assert.equal(mislabelled({ ...stream }, stream), false);
+  assert.equal(mislabelled({ primaries: 'bt709', transfer: 'bt709', matrix: 'bt709', fullRange: true }, stream), false,
+    'only range and matrix change how YUV becomes RGB on a canvas');
+  assert.equal(mislabelled({ ...stream, fullRange: false }, stream), true, "Chromium's VP8 decoder without the colour space");
+  assert.equal(mislabelled({ ...stream, matrix: 'smpte170m' }, stream), true);
+  assert.equal(mislabelled(null, stream), true);
+  assert.equal(mislabelled({ fullRange: false }, undefined), false, 'a stream without a colour space: the decoder\'s label stands');
 });
 
 test('a server that refuses video (bad_video, or the VIDEO flag as a bad_frame) makes the client fall back', () => {
