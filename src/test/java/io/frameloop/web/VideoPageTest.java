@@ -137,6 +137,53 @@ class VideoPageTest {
       .isCloseTo(1.0, within(0.06));
   }
 
+  /** Feeds the page's reply decoder one undecodable delta with the next sequence number, as a broken chunk would come. */
+  private static final String BREAK_THE_STREAM = """
+    return import('/app.js').then(({ replyDecoder }) => {
+      const message = new ArrayBuffer(16 + 200);
+      const bytes = new Uint8Array(message);
+      bytes.set([0x46, 0x4C, 1, 0x01]); // FL, version 1, VIDEO (a delta)
+      new DataView(message).setUint32(4, 0x7FFFFFF0);
+      bytes.fill(0xFF, 16);
+      const before = { decoded: replyDecoder.decoded, errors: replyDecoder.errors };
+      replyDecoder.decode(message);
+      return before;
+    });
+    """;
+
+  @Test
+  void afterAnUndecodableReplyThePageAsksForAKeyAndDrawsAgainFromIt(Vertx vertx) {
+    int port = TestServers.start(vertx, TestServers.options()).actualPort();
+    try (HeadlessChromium browser = camera()) {
+      browser.driver().get("http://127.0.0.1:" + port + "/");
+      browser.waitFor("the page chose VP8 replies", WAIT, d -> browser.text("reply-format").startsWith("VP8"));
+      browser.client(KEEP_SENT + """
+        window.keys = 0;
+        client.addEventListener('videoChunk', ({ detail }) => { if (detail.key) window.keys++; });
+        window.keyframeRequests = 0;
+        const send = client.requestKeyframe.bind(client);
+        client.requestKeyframe = () => { window.keyframeRequests++; return send(); };
+        """);
+      browser.click("start");
+      browser.waitFor("VP8 replies drawn", WAIT, d -> ((Number) browser.script("return window.replies.vp8")).intValue() > 20);
+      assertThat(((Number) browser.script("return window.keys")).intValue()).as("one stream, one key").isEqualTo(1);
+
+      @SuppressWarnings("unchecked")
+      Map<String, Object> before = (Map<String, Object>) browser.script(BREAK_THE_STREAM);
+      browser.waitFor("the decoder's error shown", WAIT, d -> browser.text("message").startsWith("A VP8 reply could not be decoded"));
+      assertThat(((Number) browser.script("return window.keyframeRequests")).intValue()).as("one key asked for").isEqualTo(1);
+      browser.waitFor("a key chunk in answer", WAIT, d -> ((Number) browser.script("return window.keys")).intValue() >= 2);
+      long decodedAtError = ((Number) browser.script("return import('/app.js').then(({ replyDecoder }) => replyDecoder.decoded)")).longValue();
+      browser.waitFor("pictures decoded again from the key", WAIT, d -> ((Number) browser.script(
+        "return import('/app.js').then(({ replyDecoder }) => replyDecoder.decoded)")).longValue() > decodedAtError + 10);
+      browser.waitFor("the message cleared by a whole picture", WAIT, d -> browser.text("message").isEmpty());
+      assertThat(number(before, "errors")).isZero();
+      JsonObject stats = new JsonObject((Map<String, Object>) browser.client(
+        "return new Promise((resolve) => client.addEventListener('stats', ({ detail }) => resolve(detail), { once: true }));"));
+      assertThat(stats.getLong("errors")).as("the server saw nothing wrong").isZero();
+    }
+  }
+
   @Test
   void browserWithoutVideoEncoderFallsBackToJpeg(Vertx vertx) {
     int port = TestServers.start(vertx, TestServers.options()).actualPort();
