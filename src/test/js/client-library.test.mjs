@@ -884,3 +884,41 @@ test('a switch of reply mode restarts the adaptive controller: a limit it found 
     client.close();
   });
 });
+
+test('VP8 replies: setPipeline sends replyFormat, a switch of format restarts the controller, a chunk settles its frame with its bytes', async () => {
+  await withFakes(pendingFetch().fetch, async () => {
+    const { client, socket, events } = await openClient();
+    const camera = { width: 640, height: 480, fresh: true, take: async () => ({ jpeg: new Blob([JPEG]), capturedAt: 0 }) };
+    client.camera = camera;
+    await client.captureAndSend(camera);
+    const withJpegReplies = client.adaptation.controller;
+    const sentBefore = socket.sent.length;
+    assert.equal(client.setPipeline([{ op: 'gray' }], undefined, 'image', 'vp8'), true);
+    assert.deepEqual(JSON.parse(socket.sent[sentBefore]), { type: 'pipeline', ops: [{ op: 'gray' }], reply: 'image', replyFormat: 'vp8' });
+    assert.equal(client.replyFormat, 'vp8');
+    await client.captureAndSend(camera);
+    const withVp8Replies = client.adaptation.controller;
+    assert.notEqual(withVp8Replies, withJpegReplies, 'VP8 replies: the downlink carries other answers, measured afresh');
+    // A reply chunk: the frame's header with VIDEO | KEY, then 3,000 bytes of chunk.
+    const header = await sentHeader(socket, socket.sent.length - 1);
+    const chunk = new Uint8Array(16 + 3000);
+    chunk.set(new Uint8Array(encodeHeader(header.seq, header.timestamp, FLAG_VIDEO | FLAG_KEY)));
+    const chunks = [];
+    client.addEventListener('videoChunk', ({ detail }) => chunks.push(detail));
+    const bytes = [];
+    const onReply = withVp8Replies.onReply.bind(withVp8Replies);
+    withVp8Replies.onReply = (rtt, up, down) => { bytes.push(down); onReply(rtt, up, down); };
+    const inFlight = client.inFlight;
+    socket.onmessage({ data: chunk.buffer });
+    assert.equal(client.inFlight, inFlight - 1, 'the chunk answers its frame');
+    assert.equal(chunks.length, 1);
+    assert.equal(chunks[0].key, true);
+    assert.equal(chunks[0].seq, header.seq);
+    assert.equal(events.frame.length, 0, 'no JPEG frame event');
+    assert.deepEqual(bytes, [16 + 3000], "the controller's downlink bytes are the chunk's");
+    client.setPipeline([{ op: 'gray' }], undefined, 'image');
+    assert.equal(JSON.parse(socket.sent.at(-1)).replyFormat, undefined, 'left out: JPEG');
+    assert.equal(client.replyFormat, 'jpeg');
+    client.close();
+  });
+});
