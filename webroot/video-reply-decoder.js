@@ -61,9 +61,10 @@ export function readVideoChunk(message) {
 /**
  * Decodes a session's VP8 reply stream: describe() with each reply `video` message, decode() with
  * each chunk in the order received. Decoded pictures go to onFrame(videoFrame, seq), in order, which
- * must close() them; they carry the stream's colour space (the `video` message's): VP8 has none of
- * its own, and Chromium labels its decoder's output limited-range BT.601, so a frame labelled
- * otherwise is copied into one labelled right (drawing it as labelled would stretch its contrast).
+ * must close() them; they carry the stream's colour space (the `video` message's). VP8 has none of
+ * its own: the decoder is configured with it (Chromium then labels its output with it; without it,
+ * limited-range, which stretches a full-range picture's contrast when drawn), and a frame a browser
+ * labels otherwise all the same is copied into one labelled right.
  * Until a key chunk, after a decoder error or a chunk it could not take, deltas are skipped (no
  * corrupt picture reaches onFrame) and onKeyframeWanted() is called once (send {"type":"keyframe"}:
  * the next chunk is a key). No DOM: drawing is the caller's.
