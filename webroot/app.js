@@ -1,11 +1,12 @@
 // FrameLoop page: the demo page, the client library's first user. It does the DOM work only: the camera
 // preview, the controls, the processed frames on a canvas, what the server found drawn over the preview
-// (reply mode results or both), the live numbers and the messages.
+// (reply mode results or both), the live numbers and the messages. With VP8 replies the client library's
+// VideoReplyDecoder hands decoded VideoFrames here, and the page draws them.
 // Everything about the session (protocol, reconnects, tokens, the frame window, adaptation) is
-// frameloop-client.js's. `client` is exported for the console and the tests:
+// frameloop-client.js's. `client` (and `replyDecoder`) are exported for the console and the tests:
 //   const { client } = await import('./app.js');
 
-import { FrameLoopClient, RecentSamples } from './frameloop-client.js';
+import { FrameLoopClient, RecentSamples, VideoReplyDecoder, chooseReplyFormat, probeDecoder } from './frameloop-client.js';
 import { buildPipelineControls, readPipeline } from './pipeline-controls.js';
 import { StageBars } from './stage-bars.js';
 import { ResultsOverlay, countText } from './results-overlay.js';
@@ -27,6 +28,11 @@ let stream = null;
 let recording = false;
 let refusal = ''; // while the server refuses the session: what the user can do about it
 let lastResults = null; // the last results message as the server sent it, for the panel
+// What replies come as ('vp8' where the browser decodes it and the server encodes it), and why.
+let replyFormat = { format: 'jpeg', reason: 'before the server said what it sends' };
+let replyFormatGeneration = 0; // bumped by each decision: an older probe's answer changes nothing
+const capturedAt = new Map(); // seq -> capture time of frames whose VP8 reply is being decoded
+const DECODE_ERROR = 'A VP8 reply could not be decoded';
 
 // ---- messages ------------------------------------------------------------------------------------
 
@@ -116,6 +122,7 @@ client.addEventListener('hello', ({ detail: hello }) => {
   buildPipelineControls($('ops'), hello);
   $('out-quality').value = hello.quality;
   showReply(client.reply);
+  decideReplyFormat();
   // Only a server with a recording directory offers recording.
   $('record').hidden = !hello.recording;
   showRecording(false, '');
@@ -138,6 +145,7 @@ client.addEventListener('stats', ({ detail: stats }) => {
   if (stats.processMs.count > 0) $('server-process').textContent = stats.processMs.p50.toFixed(1);
   if (stats.replyQuality !== undefined) $('reply-quality').textContent = stats.replyQuality;
   if (stats.input) $('server-input').textContent = `${stats.input.format} ${stats.input.width}×${stats.input.height}`;
+  if (stats.output) $('server-output').textContent = `${stats.output.format} ${stats.output.width}×${stats.output.height}`;
   stageBars.add(stats.frames);
   if (stats.recording) {
     showRecording(true, `recording ${stats.recording.id}: ${stats.recording.frames} frames, `
@@ -147,6 +155,11 @@ client.addEventListener('stats', ({ detail: stats }) => {
 
 client.addEventListener('error', ({ detail }) => {
   if (detail.source === 'connection') return; // the close event that follows says what to do
+  if (detail.code === 'bad_pipeline' && replyFormat.format === 'vp8' && /replyFormat/.test(detail.message || '')) {
+    useReplyFormat({ format: 'jpeg', reason: `the server refused VP8 replies: ${detail.message}` });
+    sendPipeline();
+    return;
+  }
   showMessage(detail.source === 'server' ? `Server: ${detail.message} (${detail.code})` : detail.message, true);
 });
 
@@ -197,6 +210,60 @@ client.addEventListener('frame', ({ detail: frame }) => {
     if (frame.capturedAt !== undefined) requestAnimationFrame((shownAt) => glassToGlass.add(shownAt - frame.capturedAt));
   }).catch(() => showMessage('A processed frame could not be decoded.', true));
 });
+
+// ---- VP8 replies: decoded by the library's VideoReplyDecoder, drawn here ---------------------------
+
+export const replyDecoder = new VideoReplyDecoder({
+  onFrame: drawVideoFrame,
+  // A decoder error or a chunk it could not take: nothing is drawn until the key chunk asked for.
+  onError: (e) => showMessage(`${DECODE_ERROR} (${e.message}): waiting for a key frame.`, true),
+  onKeyframeWanted: () => client.requestKeyframe(),
+});
+
+client.addEventListener('video', ({ detail }) => {
+  if (detail.direction === 'reply') replyDecoder.describe(detail); // a new reply stream: its size and colour space
+});
+
+client.addEventListener('videoChunk', ({ detail: chunk }) => {
+  answered(chunk);
+  if (chunk.capturedAt !== undefined) capturedAt.set(chunk.seq, chunk.capturedAt);
+  if (capturedAt.size > 64) capturedAt.delete(capturedAt.keys().next().value);
+  // Decoded even in results mode (a chunk sent before the switch): the next one depends on it.
+  replyDecoder.decode(chunk.message);
+});
+
+function drawVideoFrame(frame, seq) {
+  const captured = capturedAt.get(seq);
+  capturedAt.delete(seq);
+  if (client.reply === 'results') {
+    frame.close();
+    return;
+  }
+  if (processed.width !== frame.displayWidth || processed.height !== frame.displayHeight) {
+    processed.width = frame.displayWidth;
+    processed.height = frame.displayHeight;
+  }
+  processedContext.drawImage(frame, 0, 0);
+  frame.close();
+  if ($('message').textContent.startsWith(DECODE_ERROR)) showMessage(''); // the key came: the picture is whole again
+  if (captured !== undefined) requestAnimationFrame((shownAt) => glassToGlass.add(shownAt - captured));
+}
+
+// VP8 replies where this browser's VideoDecoder decodes VP8 and the server (hello) encodes it, JPEG otherwise.
+async function decideReplyFormat() {
+  const generation = ++replyFormatGeneration;
+  const preference = $('reply-video').value;
+  const probe = preference === 'jpeg' ? { hasDecoder: false, decoderSupported: false } : await probeDecoder();
+  if (generation !== replyFormatGeneration || !client.hello) return;
+  useReplyFormat(chooseReplyFormat({ preference, ...probe, hello: client.hello }));
+  if (replyFormat.format !== client.replyFormat) sendPipeline();
+}
+
+function useReplyFormat(choice) {
+  replyFormatGeneration++;
+  replyFormat = choice;
+  $('reply-format').textContent = `${choice.format === 'jpeg' ? 'JPEG' : choice.format.toUpperCase()}: ${choice.reason}`;
+}
 
 client.addEventListener('adaptation', ({ detail }) => renderAdaptation(detail));
 
@@ -375,7 +442,10 @@ $('video').addEventListener('change', () => client.setVideo($('video').value));
 $('window').addEventListener('change', () => client.setCapture({ maxInFlight: Number($('window').value) }));
 $('adaptive').addEventListener('change', () => client.setAdaptive({ enabled: $('adaptive').checked }));
 $('target-ms').addEventListener('change', () => client.setAdaptive({ targetMs: targetMs() }));
-const sendPipeline = () => client.setPipeline(readPipeline($('ops')), Number($('out-quality').value), $('reply').value);
+function sendPipeline() {
+  client.setPipeline(readPipeline($('ops')), Number($('out-quality').value), $('reply').value, replyFormat.format);
+}
+$('reply-video').addEventListener('change', decideReplyFormat);
 $('ops').addEventListener('change', sendPipeline);
 $('out-quality').addEventListener('change', sendPipeline);
 $('reply').addEventListener('change', () => {

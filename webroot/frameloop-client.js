@@ -17,7 +17,10 @@
 //   stats         detail: the server's stats message, plus frames: [{seq, network, queue, decode, ops, encode, opNames}] (ms)
 //   adaptation    detail: the adaptive controller's state ({enabled, quality, bitrate, width, fps, window, limiter, changes, atTop})
 //   format        detail: {format: 'vp8' | 'jpeg', reason}: what camera frames are sent as, and why
-//   video         detail: the server's normalized echo of the `video` control message (codec, size, colorSpace)
+//   video         detail: the server's normalized echo of the `video` control message (codec, size, colorSpace),
+//                 or with "direction":"reply" the VP8 reply stream's size and colour space (for a VideoReplyDecoder)
+//   videoChunk    detail: {seq, key, message (the framed chunk, for VideoReplyDecoder.decode), roundTripMs, bytesUp,
+//                 bytesDown, capturedAt, receivedAt}: a VP8 reply ("replyFormat":"vp8"), the frame's answer
 //   record        detail: the server's record message
 //   error         detail: {source: 'server' | 'connection' | 'client', code, message, seq?, status?}
 //   close         detail: {code, reason, wasOpen, refused: {status, reason} | null, reconnectInMs: number | null}
@@ -40,7 +43,7 @@ export { HEADER_BYTES, SUBPROTOCOL, FLAG_VIDEO, FLAG_KEY, encodeHeader, decodeHe
 export { chooseFormat, videoRefusal } from './video-sender.js';
 export { percentile, RecentSamples } from './percentile.js';
 export { REPLY_MODES } from './reply-mode.js';
-export { VideoReplyDecoder } from './video-reply-decoder.js';
+export { VideoReplyDecoder, chooseReplyFormat, probeDecoder } from './video-reply-decoder.js';
 
 const TICK_MS = 200; // the controller decides at most once a second; ticking more often keeps it on time
 const CONFIG_TIMEOUT_MS = 5000;
@@ -109,6 +112,7 @@ export class FrameLoopClient extends EventTarget {
     this.seq = 0;
     this.sentFrames = new Map(); // seq -> {bytesUp, capturedAt, width, height, quality, reply, resultsBytes} awaiting the reply
     this.replyMode = new ReplyMode();
+    this.replyFormat = 'jpeg'; // what replies come as: the hello's, then the last pipeline's
   }
 
   /** The reply mode the next frame is sent under: 'image', 'results' or 'both'. */
@@ -307,8 +311,9 @@ export class FrameLoopClient extends EventTarget {
         this.hello = message;
         if (this.session) this.session.hello = true;
         this.replyMode.hello(message.reply);
+        this.replyFormat = message.replyFormat || 'jpeg';
         this.pipeline = { ops: message.pipeline, quality: message.quality, reply: this.replyMode.confirmed,
-          replyFormat: message.replyFormat || 'jpeg' };
+          replyFormat: this.replyFormat };
         this.emit('hello', message);
         this.decideFormat();
         break;
@@ -425,16 +430,19 @@ export class FrameLoopClient extends EventTarget {
 
   /**
    * Sends a pipeline ([{op, ...params}], quality 1–100 optional, reply 'image' | 'results' | 'both'
-   * optional: what comes back for each frame, the server's default 'image'); false when not open.
-   * Throws a RangeError on an unknown reply mode.
+   * optional: what comes back for each frame, the server's default 'image'; replyFormat 'jpeg' | 'vp8'
+   * optional: the image as JPEGs, or VP8 chunks for a VideoReplyDecoder (videoChunk events), left out
+   * JPEG); false when not open. Throws a RangeError on an unknown reply mode.
    */
-  setPipeline(ops, quality, reply) {
+  setPipeline(ops, quality, reply, replyFormat) {
     const message = { type: 'pipeline', ops };
     if (quality !== undefined) message.quality = quality;
     if (reply !== undefined) message.reply = reply;
+    if (replyFormat !== undefined) message.replyFormat = replyFormat;
     if (reply !== undefined) checkReply(reply); // before sending: a mode the server would refuse is the caller's mistake
     if (!this.sendJson(message)) return false;
     this.replyMode.request(reply);
+    this.replyFormat = replyFormat || 'jpeg';
     return true;
   }
 
@@ -605,8 +613,9 @@ export class FrameLoopClient extends EventTarget {
       const maxFps = effectiveMaxFps(this.maxFps, this.limits);
       const wasRunning = this.adaptation.controller;
       // A new reply mode restarts the controller too: the downlink it measured carried the other mode's answers.
-      // So do a switch between JPEG and VP8 frames, and one of the reply format: they change what the link carries.
-      const stream = { video: !!this.video, replyFormat: (this.pipeline && this.pipeline.replyFormat) || 'jpeg' };
+      // So do a switch between JPEG and VP8 frames, and one of the reply format: they change what the link carries
+      // (a VP8 reply delta is a few KB where a JPEG is tens).
+      const stream = { video: !!this.video, replyFormat: this.replyFormat || 'jpeg' };
       if (this.adaptation.enabled) this.adaptation.follow(this.quality, camera.width, maxFps, this.reply, stream);
       settings = this.adaptation.settings(camera.width, camera.height, this.quality);
       if (this.adaptation.controller !== wasRunning) {

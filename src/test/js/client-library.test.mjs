@@ -16,6 +16,7 @@ import { StageTimings } from '../../../webroot/stage-timings.js';
 import { AdaptiveController, ADAPTIVE_CONSTANTS } from '../../../webroot/adaptive.js';
 import { REPLY_MODES, ReplyMode, checkReply, imageExpected, resultsSettle } from '../../../webroot/reply-mode.js';
 import { chooseFormat, videoRefusal, colorSpaceOf, DEFAULT_COLOR_SPACE } from '../../../webroot/video-sender.js';
+import { chooseReplyFormat, mislabelled } from '../../../webroot/video-reply-decoder.js';
 
 const bytes = (buffer) => [...new Uint8Array(buffer)];
 
@@ -663,6 +664,35 @@ test('video where the browser encodes VP8 and the server decodes it; JPEG otherw
     { format: 'jpeg', reason: 'the server does not take video' }, 'a server from before video');
 });
 
+test('replies are VP8 where the browser decodes VP8 and the server encodes it, JPEG otherwise, with the reason', () => {
+  const hello = { video: { decode: ['vp8'], encode: ['vp8'] } };
+  assert.deepEqual(chooseReplyFormat({ hasDecoder: true, decoderSupported: true, hello }),
+    { format: 'vp8', reason: 'the server encodes VP8 and the browser decodes it' });
+  assert.deepEqual(chooseReplyFormat({ preference: 'jpeg', hasDecoder: true, decoderSupported: true, hello }),
+    { format: 'jpeg', reason: 'JPEG replies were chosen' });
+  assert.deepEqual(chooseReplyFormat({ hasDecoder: false, decoderSupported: false, hello }),
+    { format: 'jpeg', reason: 'this browser has no VideoDecoder' });
+  assert.deepEqual(chooseReplyFormat({ hasDecoder: true, decoderSupported: false, hello }),
+    { format: 'jpeg', reason: "this browser's VideoDecoder cannot decode VP8" });
+  assert.deepEqual(chooseReplyFormat({ hasDecoder: true, decoderSupported: true, hello: { video: { decode: [], encode: [], unavailable: 'no codec library' } } }),
+    { format: 'jpeg', reason: 'the server cannot encode VP8: no codec library' });
+  assert.deepEqual(chooseReplyFormat({ hasDecoder: true, decoderSupported: true, hello: { video: { decode: ['vp8'], encode: [] } } }),
+    { format: 'jpeg', reason: 'the server cannot encode VP8' }, 'a server that decodes video but sends no VP8 replies');
+  assert.deepEqual(chooseReplyFormat({ hasDecoder: true, decoderSupported: true, hello: { ops: [] } }),
+    { format: 'jpeg', reason: 'the server sends no video' }, 'a server from before video');
+});
+
+test('a decoded frame labelled with another range or matrix than the stream\'s is relabelled', () => {
+  const stream = { primaries: 'bt709', transfer: 'iec61966-2-1', matrix: 'bt709', fullRange: true };
+  assert.equal(mislabelled({ ...stream }, stream), false);
+  assert.equal(mislabelled({ primaries: 'bt709', transfer: 'bt709', matrix: 'bt709', fullRange: true }, stream), false,
+    'only range and matrix change how YUV becomes RGB on a canvas');
+  assert.equal(mislabelled({ ...stream, fullRange: false }, stream), true, "Chromium's VP8 decoder without the colour space");
+  assert.equal(mislabelled({ ...stream, matrix: 'smpte170m' }, stream), true);
+  assert.equal(mislabelled(null, stream), true);
+  assert.equal(mislabelled({ fullRange: false }, undefined), false, 'a stream without a colour space: the decoder\'s label stands');
+});
+
 test('only bad_video makes the client fall back to JPEG: a bad_frame about one chunk, whatever its text, does not', () => {
   assert.match(videoRefusal({ code: 'bad_video', message: 'unknown codec vp9' }), /refused video: unknown codec vp9/);
   assert.match(videoRefusal({ code: 'bad_video', message: 'this server decodes no video' }), /refused video/);
@@ -1093,4 +1123,41 @@ test('an encoder that gives no chunk for several frames in a row has failed: the
     FakeEncoder.dropAll = false;
     delete globalThis.VideoEncoder;
   }
+});
+test('VP8 replies: setPipeline sends replyFormat, a switch of format restarts the controller, a chunk settles its frame with its bytes', async () => {
+  await withFakes(pendingFetch().fetch, async () => {
+    const { client, socket, events } = await openClient();
+    const camera = { width: 640, height: 480, fresh: true, take: async () => ({ jpeg: new Blob([JPEG]), capturedAt: 0 }) };
+    client.camera = camera;
+    await client.captureAndSend(camera);
+    const withJpegReplies = client.adaptation.controller;
+    const sentBefore = socket.sent.length;
+    assert.equal(client.setPipeline([{ op: 'gray' }], undefined, 'image', 'vp8'), true);
+    assert.deepEqual(JSON.parse(socket.sent[sentBefore]), { type: 'pipeline', ops: [{ op: 'gray' }], reply: 'image', replyFormat: 'vp8' });
+    assert.equal(client.replyFormat, 'vp8');
+    await client.captureAndSend(camera);
+    const withVp8Replies = client.adaptation.controller;
+    assert.notEqual(withVp8Replies, withJpegReplies, 'VP8 replies: the downlink carries other answers, measured afresh');
+    // A reply chunk: the frame's header with VIDEO | KEY, then 3,000 bytes of chunk.
+    const header = await sentHeader(socket, socket.sent.length - 1);
+    const chunk = new Uint8Array(16 + 3000);
+    chunk.set(new Uint8Array(encodeHeader(header.seq, header.timestamp, FLAG_VIDEO | FLAG_KEY)));
+    const chunks = [];
+    client.addEventListener('videoChunk', ({ detail }) => chunks.push(detail));
+    const bytes = [];
+    const onReply = withVp8Replies.onReply.bind(withVp8Replies);
+    withVp8Replies.onReply = (rtt, up, down) => { bytes.push(down); onReply(rtt, up, down); };
+    const inFlight = client.inFlight;
+    socket.onmessage({ data: chunk.buffer });
+    assert.equal(client.inFlight, inFlight - 1, 'the chunk answers its frame');
+    assert.equal(chunks.length, 1);
+    assert.equal(chunks[0].key, true);
+    assert.equal(chunks[0].seq, header.seq);
+    assert.equal(events.frame.length, 0, 'no JPEG frame event');
+    assert.deepEqual(bytes, [16 + 3000], "the controller's downlink bytes are the chunk's");
+    client.setPipeline([{ op: 'gray' }], undefined, 'image');
+    assert.equal(JSON.parse(socket.sent.at(-1)).replyFormat, undefined, 'left out: JPEG');
+    assert.equal(client.replyFormat, 'jpeg');
+    client.close();
+  });
 });

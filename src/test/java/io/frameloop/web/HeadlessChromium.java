@@ -97,10 +97,21 @@ final class HeadlessChromium implements AutoCloseable {
     return script("return import(new URL('app.js', document.baseURI).href).then(({ client }) => { " + body + " });", args);
   }
 
-  /** Has the page send JPEG frames ("Send as: JPEG"), for tests of the JPEG path on a server that decodes video too. */
+  /**
+   * Has the page send JPEG frames and get JPEG replies ("Send as: JPEG", "Replies as: JPEG"), for tests of
+   * the JPEG path on a server that decodes and encodes video too.
+   */
   void sendJpeg() {
     script("const s = document.getElementById('video'); s.value = 'jpeg'; s.dispatchEvent(new Event('change'));");
     waitFor("the page sends JPEG", Duration.ofSeconds(10), d -> text("format").startsWith("JPEG"));
+    jpegReplies();
+  }
+
+  /** Has the page ask for JPEG replies ("Replies as: JPEG"), once it has the server's hello. */
+  void jpegReplies() {
+    waitFor("the page has decided its replies", Duration.ofSeconds(20), d -> !text("reply-format").equals("–"));
+    script("const s = document.getElementById('reply-video'); s.value = 'jpeg'; s.dispatchEvent(new Event('change'));");
+    waitFor("the page asks for JPEG replies", Duration.ofSeconds(10), d -> text("reply-format").startsWith("JPEG"));
   }
 
   /** The WebSocket URL the page's client connects to. */

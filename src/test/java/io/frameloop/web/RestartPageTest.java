@@ -42,6 +42,7 @@ class RestartPageTest {
       s.sent.push(detail.seq);
     });
     client.addEventListener('frame', () => window.sessions.at(-1).replies++);
+    client.addEventListener('videoChunk', () => window.sessions.at(-1).replies++); // VP8 replies, the page's default
     """;
 
   @Test

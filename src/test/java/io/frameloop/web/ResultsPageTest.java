@@ -55,6 +55,7 @@ class ResultsPageTest {
   private static final String KEEP_EVENTS = """
     window.seen = { frames: 0, results: null, stats: null };
     client.addEventListener('frame', () => window.seen.frames++);
+    client.addEventListener('videoChunk', () => window.seen.frames++); // VP8 replies, the page's default
     client.addEventListener('results', ({ detail }) => { window.seen.results = detail; });
     client.addEventListener('stats', ({ detail }) => { window.seen.stats = detail; });
     """;
@@ -205,6 +206,7 @@ class ResultsPageTest {
       browser.driver().get("http://127.0.0.1:" + link.port() + "/");
       browser.waitFor("the page connects", WAIT, d -> browser.text("connection").equals("connected"));
       browser.waitFor("pipeline controls", WAIT, d -> (Boolean) browser.script("return document.getElementById('op-faces') !== null"));
+      browser.jpegReplies(); // JPEG images against results (a VP8 reply is a few KB)
       browser.client(KEEP_ANSWERS);
       // The default pipeline (resize to 700) plus faces: in image mode a ~40 KB reply per frame.
       browser.click("op-faces");
