@@ -326,6 +326,7 @@ export class FrameLoopClient extends EventTarget {
       case 'pipeline':
         this.replyMode.answered(message.reply);
         this.pipeline = message;
+        if (message.replyFormat) this.replyFormat = message.replyFormat; // the server's word on what replies come as
         this.emit('pipeline', message);
         break;
       case 'results':
