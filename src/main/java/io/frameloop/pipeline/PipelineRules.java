@@ -11,8 +11,9 @@ import io.vertx.core.json.JsonObject;
 public record PipelineRules(OpRegistry registry, PipelineLimits limits, ImageLimits images) {
 
   /**
-   * Checks and normalizes {@code {"ops":[...], "quality": N, "reply": "image"}}; a missing
-   * {@code quality} keeps {@code defaultQuality}, a missing {@code reply} is {@code image}.
+   * Checks and normalizes {@code {"ops":[...], "quality": N, "reply": "image", "replyFormat": "jpeg"}}; a
+   * missing {@code quality} keeps {@code defaultQuality}, a missing {@code reply} is {@code image}, a missing
+   * {@code replyFormat} is {@code jpeg}.
    *
    * <p>Besides each op and parameter: at most {@code maxOps} ops, and no step whose image would be
    * over the image limits whatever the frame (e.g. a resize to a width over {@code maxWidth}).

@@ -29,7 +29,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The frames route: upgrades a request to a FrameLoop session after checking the Host (421), the Origin (403),
+ * The frames route: upgrades a request to a FrameLoop session after checking (503 while shutting down, first) the Host (421), the Origin (403),
  * the token (401), the tenant's session quota (429) and the session limit (503), and keeps the
  * open sessions until they close. Shared by every event loop of the server.
  */

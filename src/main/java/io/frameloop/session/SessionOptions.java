@@ -26,7 +26,10 @@ public class SessionOptions {
   /** Browsers send none; keep-alive pings of other clients need a few a minute. */
   public static final int DEFAULT_MAX_PINGS_PER_SECOND = 10;
   public static final int DEFAULT_STALLED_TIMEOUT_SECONDS = 30;
-  /** WebSocket frames of any kind, fragments included: a 30 fps page sends about 35. */
+  /**
+   * WebSocket frames of any kind, fragments included: a 30 fps page sends about 35; 5000 leaves room
+   * for a video client's bursts of tiny chunks, while fragment floods (millions a second) are still closed.
+   */
   public static final int DEFAULT_MAX_FRAMES_PER_SECOND = 5_000;
   /** Browsers send a message in one frame; other clients split large frames in a few dozen at most. */
   public static final int DEFAULT_MAX_FRAGMENTS_PER_MESSAGE = 128;
