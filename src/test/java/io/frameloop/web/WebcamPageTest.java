@@ -8,6 +8,7 @@ import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -115,7 +116,9 @@ class WebcamPageTest {
 
   @Test
   void pageOnAnInsecureOriginExplainsWhyTheCameraIsUnavailable(Vertx vertx) {
-    int port = TestServers.start(vertx, TestServers.options()).actualPort();
+    // A name of the machine's own, which the Host check serves once it is listed (as a LAN name would be).
+    int port = TestServers.start(vertx, TestServers.options(o -> o.getRouteOptions().setAllowedHosts(List.of("frameloop.test"))))
+      .actualPort();
     // Plain http on a name other than localhost: not a secure context, so no getUserMedia.
     try (HeadlessChromium browser = new HeadlessChromium(false, "frameloop.test", true)) {
       browser.driver().get("http://frameloop.test:" + port + "/");
