@@ -25,8 +25,8 @@ import org.HdrHistogram.Histogram;
  * on one event loop; everything here is touched only there.
  *
  * <p>Closed loop ({@code window >= 1}): a frame is sent on a tick only when fewer than
- * {@code window} are unanswered, like the page does (with {@code --adaptive}, the controller's
- * window, which follows the link). Open loop ({@code window == 0}): a frame is
+ * {@code window} are unanswered, like the page does (with {@code --adaptive} too: the controller's
+ * window, which the page follows, is not used here yet; see docs/ADAPTIVE.md). Open loop ({@code window == 0}): a frame is
  * sent on every tick regardless, and latency is measured from when the frame was due, not from
  * when it was sent, so that a stalled sender cannot hide latency (coordinated omission).
  *
@@ -200,11 +200,6 @@ final class ReplaySession {
     });
   }
 
-  /** Closed loop: the controller's window with --adaptive (it follows the link, like the page's), else --window. */
-  private int windowNow() {
-    return adaptation == null ? window : adaptation.window();
-  }
-
   private void tick() {
     long now = System.nanoTime();
     expireUnanswered(now);
@@ -214,7 +209,7 @@ final class ReplaySession {
     while (!plan.finished() && startNanos + plan.dueOffsetNanos() <= now) {
       long due = startNanos + plan.dueOffsetNanos();
       int frame = plan.frame();
-      boolean send = window == 0 || inFlight.size() < windowNow();
+      boolean send = window == 0 || inFlight.size() < window;
       if (send || plan.recordedTiming()) {
         plan.pipelinesBefore().forEach(client::sendPipeline);
       }

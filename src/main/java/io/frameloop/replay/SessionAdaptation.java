@@ -59,11 +59,6 @@ final class SessionAdaptation {
     controller.tick(nowNanos / 1e6, oldestSentNanos < 0 ? 0 : (nowNanos - oldestSentNanos) / 1e6);
   }
 
-  /** The frames in flight the controller allows now (docs/ADAPTIVE.md, "The send window"). */
-  int window() {
-    return controller.window();
-  }
-
   long intervalNanos() {
     return TimeUnit.SECONDS.toNanos(1) / controller.fps();
   }
@@ -79,7 +74,7 @@ final class SessionAdaptation {
     String most = framesBySetting.entrySet().stream().max(Map.Entry.comparingByValue()).map(Map.Entry::getKey).orElse("");
     return new JsonObject().put("targetMs", controller.targetMs())
       .put("quality", controller.quality()).put("width", controller.width()).put("fps", controller.fps())
-      .put("window", controller.window()).put("limiter", controller.limiter().label()).put("changes", controller.changes())
+      .put("controllerWindow", controller.window()).put("limiter", controller.limiter().label()).put("changes", controller.changes())
       .put("mostSent", most).put("framesBySetting", bySetting);
   }
 }

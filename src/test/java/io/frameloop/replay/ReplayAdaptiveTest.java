@@ -78,9 +78,9 @@ class ReplayAdaptiveTest {
     assertThat(chosen.getInteger("changes")).as(chosen.encode()).isZero();
     assertThat(chosen.getString("mostSent")).isEqualTo("q0.80 640w 30fps");
     assertThat(chosen.getString("limiter")).isEqualTo("none");
-    // Closed loop with --adaptive: the window follows the link (a loopback round trip carries 30 fps
-    // in one or two frames, plus one to probe), not --window's 1.
-    assertThat(chosen.getInteger("window")).as(chosen.encode()).isBetween(2, 8);
+    // The controller's window (which the page follows; replay keeps --window) on loopback: a round trip
+    // carries 30 fps in one or two frames, plus one to probe.
+    assertThat(chosen.getInteger("controllerWindow")).as(chosen.encode()).isBetween(2, 8);
   }
 
   private static JsonObject replay(Path json, int port, String... args) throws Exception {
