@@ -1,15 +1,18 @@
 package io.frameloop.testing;
 
 import io.frameloop.cli.Main;
+import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * A cluster worker node ({@code serve --cluster --role worker}) in a JVM of its own, configured by
@@ -31,25 +34,39 @@ public final class ForkedNode implements AutoCloseable {
 
   /** Starts a worker node and waits (at most 60 s) until it says it is ready. */
   public static ForkedNode startWorker(String name, Map<String, String> environment) throws IOException {
+    return startWorker(name, environment, System.getProperty("java.class.path"));
+  }
+
+  /**
+   * A worker node whose class path lacks every entry containing {@code left}, e.g. "bytedeco": a node
+   * without the video codecs.
+   */
+  public static ForkedNode startWorkerWithout(String left, String name, Map<String, String> environment) throws IOException {
+    String classPath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+      .filter(entry -> !entry.contains(left)).collect(Collectors.joining(File.pathSeparator));
+    return startWorker(name, environment, classPath);
+  }
+
+  private static ForkedNode startWorker(String name, Map<String, String> environment, String classPath) throws IOException {
     Map<String, String> env = new HashMap<>(environment);
     env.put("FRAMELOOP_NODE_NAME", name);
-    return start(name, List.of(Main.class.getName(), "serve", "--cluster", "--role", "worker", "--config", "no-config-file.json"),
-      env, "ready");
+    return start(name, classPath, List.of(Main.class.getName(), "serve", "--cluster", "--role", "worker", "--config",
+      "no-config-file.json"), env, "ready");
   }
 
   /** Starts a {@link RogueNode} and waits until it has joined the cluster. */
   public static ForkedNode startRogue(String name, List<String> arguments) throws IOException {
     List<String> command = new ArrayList<>(List.of(RogueNode.class.getName()));
     command.addAll(arguments);
-    return start(name, command, Map.of(), "rogue node ready");
+    return start(name, System.getProperty("java.class.path"), command, Map.of(), "rogue node ready");
   }
 
-  private static ForkedNode start(String name, List<String> mainAndArguments, Map<String, String> environment, String ready)
-    throws IOException {
+  private static ForkedNode start(String name, String classPath, List<String> mainAndArguments, Map<String, String> environment,
+                                  String ready) throws IOException {
     Path log = Path.of("target", name + ".log");
     Files.createDirectories(log.getParent());
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-      "-Xmx256m", "-cp", System.getProperty("java.class.path")));
+      "-Xmx256m", "-cp", classPath));
     command.addAll(mainAndArguments);
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
     builder.environment().putAll(environment);

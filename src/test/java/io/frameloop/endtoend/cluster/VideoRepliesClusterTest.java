@@ -1,11 +1,11 @@
 package io.frameloop.endtoend.cluster;
 
 import static io.frameloop.testing.Await.await;
+import static io.frameloop.testing.ForkedNode.freePort;
 import static io.frameloop.testing.Pipelines.op;
 import static io.frameloop.testing.Pipelines.ops;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.frameloop.cli.Main;
 import io.frameloop.pipeline.DecodedPicture;
 import io.frameloop.protocol.FrameFormat;
 import io.frameloop.protocol.FrameKind;
@@ -14,6 +14,7 @@ import io.frameloop.server.Cluster;
 import io.frameloop.server.FrameLoopOptions;
 import io.frameloop.server.FrameLoopVerticle;
 import io.frameloop.server.Role;
+import io.frameloop.testing.ForkedNode;
 import io.frameloop.testing.FrameClient;
 import io.frameloop.testing.Images;
 import io.frameloop.testing.VideoChunks;
@@ -23,16 +24,9 @@ import io.frameloop.video.Vp8Decoder;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
-import java.io.File;
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.opencv.core.Core;
@@ -50,13 +44,13 @@ class VideoRepliesClusterTest {
   private static final Duration WAIT = Duration.ofSeconds(60);
   private static final ColorSpace REPLY = new ColorSpace("bt709", "iec61966-2-1", "bt709", true);
 
-  private Process worker;
+  private ForkedNode worker;
   private Vertx front;
 
   @AfterEach
   void stop() {
     if (worker != null) {
-      worker.destroyForcibly();
+      worker.close();
     }
     if (front != null) {
       await(front.close());
@@ -68,21 +62,10 @@ class VideoRepliesClusterTest {
     int workerPort = freePort();
     int frontPort = freePort();
     String members = "127.0.0.1:" + workerPort + ",127.0.0.1:" + frontPort;
-    Path log = Path.of("target", "video-replies-cluster-worker.log");
-    Files.createDirectories(log.getParent());
-    String classPath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
-      .filter(entry -> !entry.contains("bytedeco")).collect(Collectors.joining(File.pathSeparator));
-    ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-      "-cp", classPath, Main.class.getName(), "serve", "--cluster", "--role", "worker", "--config", "no-config-file.json")
-      .redirectErrorStream(true).redirectOutput(log.toFile());
-    builder.environment().putAll(Map.of(
+    worker = ForkedNode.startWorkerWithout("bytedeco", "remote-worker", Map.of(
       "FRAMELOOP_CLUSTER_PORT", Integer.toString(workerPort),
       "FRAMELOOP_CLUSTER_MEMBERS", members,
-      "FRAMELOOP_NODE_NAME", "remote-worker",
       "FRAMELOOP_WORKER_INSTANCES", "1"));
-    worker = builder.start();
-    Wait.until("the worker node to start (see " + log + ")", WAIT, Duration.ofMillis(100),
-      () -> Files.readString(log).contains("ready"));
 
     FrameLoopOptions options = new FrameLoopOptions().setCluster(true).setNodeName("front");
     options.getHttpServerOptions().setHost("127.0.0.1").setPort(0);
@@ -132,9 +115,4 @@ class VideoRepliesClusterTest {
     }
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
-  }
 }
