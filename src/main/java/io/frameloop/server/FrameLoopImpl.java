@@ -65,9 +65,9 @@ final class FrameLoopImpl implements FrameLoop {
       options.helloLimits(), metrics, parts.scheduler(), recorder, ResultsBus.create(vertx, options.getResultsAddress()),
       parts.video());
     this.hostCheck = new HostCheckHandler(new HostPolicy(options.getRouteOptions().getAllowedHosts(),
-      options.getHttpServerOptions().getHost()));
+      options.getHttpServerOptions().getHost()), TrustedProxies.of(options.getTrustedProxies()));
     this.framesHandler = FramesHandler.create(vertx, services, options.getRouteOptions(),
-      options.getHttpServerOptions().getHost(), admission);
+      options.getHttpServerOptions().getHost(), options.getTrustedProxies(), admission);
     metrics.countSessions(framesHandler);
     this.health = new FrameLoopHealth(vertx, pool, framesHandler::sessionCount, () -> closed, workerDeployment, codecName);
     this.page = PageHandler.create(vertx, options.getRouteOptions());

@@ -64,6 +64,7 @@ public class FrameLoopOptions {
   private boolean cluster;
   private String nodeName;
   private String resultsAddress = DEFAULT_RESULTS_ADDRESS;
+  private List<String> trustedProxies = List.of();
 
   public FrameLoopOptions() {
   }
@@ -332,6 +333,24 @@ public class FrameLoopOptions {
   /** This node's name in stats and logs (default: host name and process id). */
   public FrameLoopOptions setNodeName(String nodeName) {
     this.nodeName = Objects.requireNonNull(nodeName, "nodeName");
+    return this;
+  }
+
+  public List<String> getTrustedProxies() {
+    return trustedProxies;
+  }
+
+  /**
+   * The reverse proxies in front ({@code 10.0.0.0/8}, {@code 127.0.0.1}, {@code fd00::/8}): only from
+   * these peers are {@code Forwarded}, {@code X-Forwarded-For}, {@code X-Forwarded-Proto} and
+   * {@code X-Forwarded-Host} believed, so that logs, the Host and the Origin checks see the browser
+   * and the public host. Empty (the default): no forwarded header is believed.
+   *
+   * @throws IllegalArgumentException for an entry that is no IP address or CIDR
+   */
+  public FrameLoopOptions setTrustedProxies(List<String> trustedProxies) {
+    TrustedProxies.of(trustedProxies);
+    this.trustedProxies = List.copyOf(trustedProxies);
     return this;
   }
 }

@@ -42,6 +42,7 @@ public final class FramesHandler implements Handler<RoutingContext> {
   private final SessionServices services;
   private final OriginPolicy originPolicy;
   private final HostPolicy hostPolicy;
+  private final TrustedProxies proxies;
   private final SessionAdmission admission;
   private final int maxSessions;
   private final Set<FrameSession> sessions = ConcurrentHashMap.newKeySet();
@@ -51,11 +52,12 @@ public final class FramesHandler implements Handler<RoutingContext> {
   private volatile String closedReason;
 
   private FramesHandler(Vertx vertx, SessionServices services, OriginPolicy originPolicy, HostPolicy hostPolicy,
-                        SessionAdmission admission) {
+                        TrustedProxies proxies, SessionAdmission admission) {
     this.vertx = vertx;
     this.services = services;
     this.originPolicy = originPolicy;
     this.hostPolicy = hostPolicy;
+    this.proxies = proxies;
     this.admission = admission;
     this.maxSessions = services.options().getMaxSessions();
   }
@@ -83,31 +85,41 @@ public final class FramesHandler implements Handler<RoutingContext> {
    */
   public static FramesHandler create(Vertx vertx, SessionServices services, RouteOptions routes, String boundHost,
                                      SessionAdmission admission) {
+    return create(vertx, services, routes, boundHost, List.of(), admission);
+  }
+
+  /**
+   * @param trustedProxies the reverse proxies whose forwarded headers are believed (see
+   *                       {@link FrameLoopOptions#setTrustedProxies}); empty: none
+   */
+  public static FramesHandler create(Vertx vertx, SessionServices services, RouteOptions routes, String boundHost,
+                                     List<String> trustedProxies, SessionAdmission admission) {
     return new FramesHandler(vertx, services, new OriginPolicy(routes.getAllowedOrigins()),
-      new HostPolicy(routes.getAllowedHosts(), boundHost), admission);
+      new HostPolicy(routes.getAllowedHosts(), boundHost), TrustedProxies.of(trustedProxies), admission);
   }
 
   @Override
   public void handle(RoutingContext ctx) {
     String origin = ctx.request().getHeader(HttpHeaders.ORIGIN);
-    String host = HostCheckHandler.host(ctx.request());
+    ForwardedRequest client = proxies.resolve(ctx.request());
+    String host = client.host();
     if (closedReason != null) {
       reject(ctx, 503, "shutting_down", "the server is shutting down");
     } else if (!hostPolicy.allows(host)) {
       // Before the Origin check, which takes the page's own origin from this Host.
       reject(ctx, HostCheckHandler.MISDIRECTED, "host", "this server does not answer to the host name in the request:"
         + " add it to allowedHosts to serve it");
-    } else if (!originPolicy.allows(origin, host)) {
+    } else if (!originPolicy.allows(origin, client.forwarded() ? client.scheme() : null, host)) {
       reject(ctx, 403, "origin", "origin " + origin + " is not allowed to open a session");
     } else {
       // The token before the Upgrade check: a page can then learn with a plain GET why it was refused.
       admission.admit(ctx.request().headers(), ctx.request().uri())
-        .onSuccess(grant -> upgrade(ctx, grant))
+        .onSuccess(grant -> upgrade(ctx, client, grant))
         .onFailure(e -> refuse(ctx, e));
     }
   }
 
-  private void upgrade(RoutingContext ctx, SessionGrant grant) {
+  private void upgrade(RoutingContext ctx, ForwardedRequest client, SessionGrant grant) {
     String upgrade = ctx.request().getHeader(HttpHeaders.UPGRADE);
     if (upgrade == null || !upgrade.toLowerCase(Locale.ROOT).contains("websocket")) {
       admission.release(grant);
@@ -131,13 +143,12 @@ public final class FramesHandler implements Handler<RoutingContext> {
         }
       }
       ctx.request().toWebSocket()
-        .onSuccess(socket -> start(socket, () -> cut(connection), grant))
+        .onSuccess(socket -> start(socket, () -> cut(connection), grant, client))
         .onFailure(e -> {
           // A malformed handshake is the client's: one line, no stack trace.
           admitted.decrementAndGet();
           admission.release(grant);
-          LOG.log(System.Logger.Level.DEBUG, "WebSocket handshake refused remote={0}: {1}", ctx.request().remoteAddress(),
-            e.getMessage());
+          LOG.log(System.Logger.Level.DEBUG, "WebSocket handshake refused client={0}: {1}", client.describe(), e.getMessage());
           if (!ctx.response().ended() && !ctx.response().closed()) {
             ctx.response().setStatusCode(400).end("WebSocket handshake refused: " + e.getMessage());
           }
@@ -167,8 +178,8 @@ public final class FramesHandler implements Handler<RoutingContext> {
 
   private void reject(RoutingContext ctx, int status, String reason, String message) {
     services.listener().sessionRejected(reason);
-    LOG.log(System.Logger.Level.DEBUG, "session refused status={0} reason={1} remote={2}", status, reason,
-      ctx.request().remoteAddress());
+    LOG.log(System.Logger.Level.DEBUG, "session refused status={0} reason={1} client={2}", status, reason,
+      proxies.resolve(ctx.request()).describe());
     ctx.response().setStatusCode(status).end(message);
   }
 
@@ -194,12 +205,13 @@ public final class FramesHandler implements Handler<RoutingContext> {
           services.listener().sessionRejected("max_sessions");
           socket.close(CloseCodes.TRY_AGAIN_LATER, "too many sessions: the limit is " + maxSessions);
         } else {
-          start(socket, socket::close, grant); // no connection to cut here: the closing handshake it is
+          start(socket, socket::close, grant, null); // no connection to cut here: the closing handshake it is
         }
       });
   }
 
-  private void start(ServerWebSocket socket, Runnable disconnect, SessionGrant grant) {
+  /** @param client who opened it, through the trusted proxies (null: a socket accepted elsewhere) */
+  private void start(ServerWebSocket socket, Runnable disconnect, SessionGrant grant, ForwardedRequest client) {
     if (closedReason != null) { // the upgrade finished after close() began
       admitted.decrementAndGet();
       admission.release(grant);
@@ -209,9 +221,14 @@ public final class FramesHandler implements Handler<RoutingContext> {
     socket.setWriteQueueMaxSize(OutboundLimits.of(services.options()).socketWriteQueueMaxSize());
     // Admitted: the upgrade's headers (a token among them) need not live as long as the session.
     socket.headers().clear();
-    FrameSession session = new FrameSession(Long.toString(sessionIds.incrementAndGet()), socket, disconnect,
+    String id = Long.toString(sessionIds.incrementAndGet());
+    FrameSession session = new FrameSession(id, socket, disconnect,
       vertx.getOrCreateContext(), services, grant);
     sessions.add(session);
+    if (client != null) {
+      // The session's own line names the peer: behind a proxy, the proxy.
+      LOG.log(System.Logger.Level.DEBUG, "session id={0} client={1}", id, client.describe());
+    }
     String[] transportFailure = {null};
     socket.exceptionHandler(e -> {
       // Netty refuses a frame over the HTTP server's own WebSocket limit and drops the connection:

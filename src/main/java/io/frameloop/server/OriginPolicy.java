@@ -18,7 +18,12 @@ final class OriginPolicy {
     this.allowed = allowed.stream().map(o -> o.toLowerCase(Locale.ROOT)).toList();
   }
 
-  boolean allows(String origin, String host) {
+  /**
+   * @param scheme the scheme the page was served with when a trusted proxy says so (the page's own
+   *               origin must have it then), or null: any
+   * @param host   the Host the browser asked for (the proxy's, behind a trusted one)
+   */
+  boolean allows(String origin, String scheme, String host) {
     if (origin == null || allowed.contains("*")) {
       return true;
     }
@@ -31,7 +36,8 @@ final class OriginPolicy {
     if (uri.getHost() == null) {
       return false; // "null" origins (sandboxed frames, files)
     }
-    if (host != null && uri.getAuthority().equals(host.toLowerCase(Locale.ROOT))) {
+    if (host != null && uri.getAuthority().equals(host.toLowerCase(Locale.ROOT))
+      && (scheme == null || scheme.equalsIgnoreCase(uri.getScheme()))) {
       return true;
     }
     String withoutPort = uri.getScheme() + "://" + uri.getHost();

@@ -1,0 +1,213 @@
+package io.frameloop.server;
+
+import io.netty.handler.ipfilter.IpFilterRuleType;
+import io.netty.handler.ipfilter.IpSubnetFilterRule;
+import io.netty.util.NetUtil;
+import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.net.SocketAddress;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The peers whose forwarded headers are believed ({@code trustedProxies}: CIDRs or single
+ * addresses), and the request as its client made it through them: {@link #resolve}. Vert.x Web's
+ * {@code Router.allowForward} believes every peer; this believes only these, so a client that
+ * connects directly cannot name itself anyone else or choose the Host the checks see.
+ */
+final class TrustedProxies {
+
+  static final TrustedProxies NONE = new TrustedProxies(List.of());
+
+  private final List<IpSubnetFilterRule> networks;
+
+  private TrustedProxies(List<IpSubnetFilterRule> networks) {
+    this.networks = networks;
+  }
+
+  /**
+   * @param cidrs {@code 10.0.0.0/8}, {@code 127.0.0.1}, {@code fd00::/8}: IP literals only (a name would need a look-up)
+   * @throws IllegalArgumentException naming {@code trustedProxies} and the entry, for anything else
+   */
+  static TrustedProxies of(List<String> cidrs) {
+    List<IpSubnetFilterRule> networks = new ArrayList<>();
+    for (String cidr : cidrs) {
+      networks.add(network(cidr));
+    }
+    return networks.isEmpty() ? NONE : new TrustedProxies(List.copyOf(networks));
+  }
+
+  private static IpSubnetFilterRule network(String cidr) {
+    String entry = cidr == null ? "" : cidr.trim();
+    int slash = entry.indexOf('/');
+    String address = slash < 0 ? entry : entry.substring(0, slash);
+    byte[] bytes = NetUtil.createByteArrayFromIpAddressString(address);
+    if (bytes == null) {
+      throw new IllegalArgumentException("trustedProxies: " + cidr + " is no IP address or CIDR (e.g. 10.0.0.0/8, 127.0.0.1)");
+    }
+    int bits = bytes.length * 8;
+    int prefix = bits;
+    if (slash >= 0) {
+      try {
+        prefix = Integer.parseInt(entry.substring(slash + 1));
+      } catch (NumberFormatException e) {
+        prefix = -1;
+      }
+      if (prefix < 0 || prefix > bits) {
+        throw new IllegalArgumentException("trustedProxies: " + cidr + " has a prefix length outside 0.." + bits);
+      }
+    }
+    return new IpSubnetFilterRule(address, prefix, IpFilterRuleType.ACCEPT);
+  }
+
+  boolean isEmpty() {
+    return networks.isEmpty();
+  }
+
+  /** Whether this address (an IP literal; anything else is not) is a trusted proxy. */
+  boolean trusts(String address) {
+    if (address == null || networks.isEmpty()) {
+      return false;
+    }
+    byte[] bytes = NetUtil.createByteArrayFromIpAddressString(address);
+    if (bytes == null) {
+      return false;
+    }
+    InetSocketAddress socket;
+    try {
+      socket = new InetSocketAddress(InetAddress.getByAddress(bytes), 0);
+    } catch (Exception e) {
+      return false;
+    }
+    for (IpSubnetFilterRule network : networks) {
+      if (network.matches(socket)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The request as its client made it: the peer, scheme and Host, unless the peer is trusted; then
+   * the rightmost address of the forwarded chain that is not a trusted proxy (each trusted proxy
+   * vouches for the hop before it, nothing further), and the scheme and host the browser used:
+   * with {@code Forwarded} (if sent) those of the element that named the client, else the last
+   * {@code X-Forwarded-Proto} and {@code X-Forwarded-Host} (the nearest proxy's, which nginx sets).
+   */
+  ForwardedRequest resolve(HttpServerRequest request) {
+    SocketAddress remote = request.remoteAddress();
+    String peer = remote == null ? null : remote.hostAddress();
+    String scheme = request.scheme();
+    String host = hostHeader(request);
+    if (!trusts(peer)) {
+      return new ForwardedRequest(peer, peer, scheme, host, false);
+    }
+    MultiMap headers = request.headers();
+    List<String> forwarded = headers.getAll("Forwarded");
+    if (!forwarded.isEmpty()) {
+      return fromForwarded(peer, scheme, host, elements(forwarded));
+    }
+    List<String> chain = values(headers.getAll("X-Forwarded-For"));
+    String client = peer;
+    for (int i = chain.size() - 1; i >= 0 && trusts(client); i--) {
+      client = address(chain.get(i));
+    }
+    String proto = last(values(headers.getAll("X-Forwarded-Proto")));
+    String forwardedHost = last(values(headers.getAll("X-Forwarded-Host")));
+    return new ForwardedRequest(client, peer, proto == null ? scheme : proto.toLowerCase(Locale.ROOT),
+      forwardedHost == null ? host : forwardedHost, true);
+  }
+
+  private ForwardedRequest fromForwarded(String peer, String scheme, String host, List<String> elements) {
+    String client = peer;
+    String proto = null;
+    String forwardedHost = null;
+    for (int i = elements.size() - 1; i >= 0 && trusts(client); i--) {
+      String element = elements.get(i);
+      String by = parameter(element, "for");
+      client = by == null ? "unknown" : address(by);
+      // What this proxy saw of its client: the scheme and host the next one out was asked for.
+      proto = parameter(element, "proto");
+      forwardedHost = parameter(element, "host");
+    }
+    return new ForwardedRequest(client, peer, proto == null ? scheme : proto.toLowerCase(Locale.ROOT),
+      forwardedHost == null ? host : forwardedHost, true);
+  }
+
+  /** The Host header, or HTTP/2's authority. */
+  static String hostHeader(HttpServerRequest request) {
+    String host = request.getHeader(HttpHeaders.HOST);
+    return host != null || request.authority() == null ? host : request.authority().toString();
+  }
+
+  /** The comma-separated values of every line of a header, trimmed, empty ones left out. */
+  private static List<String> values(List<String> lines) {
+    List<String> values = new ArrayList<>();
+    for (String line : lines) {
+      for (String value : line.split(",")) {
+        if (!value.isBlank()) {
+          values.add(value.trim());
+        }
+      }
+    }
+    return values;
+  }
+
+  /** RFC 7239 elements: commas outside quoted strings separate them. */
+  private static List<String> elements(List<String> lines) {
+    List<String> elements = new ArrayList<>();
+    for (String line : lines) {
+      StringBuilder element = new StringBuilder();
+      boolean quoted = false;
+      for (int i = 0; i < line.length(); i++) {
+        char c = line.charAt(i);
+        if (c == '"') {
+          quoted = !quoted;
+        }
+        if (c == ',' && !quoted) {
+          elements.add(element.toString());
+          element.setLength(0);
+        } else {
+          element.append(c);
+        }
+      }
+      elements.add(element.toString());
+    }
+    elements.removeIf(String::isBlank);
+    return elements;
+  }
+
+  /** A parameter of an element ({@code for=192.0.2.60;proto=https}), unquoted, or null. */
+  private static String parameter(String element, String name) {
+    for (String pair : element.split(";")) {
+      int equals = pair.indexOf('=');
+      if (equals > 0 && pair.substring(0, equals).trim().equalsIgnoreCase(name)) {
+        String value = pair.substring(equals + 1).trim();
+        if (value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")) {
+          value = value.substring(1, value.length() - 1);
+        }
+        return value.isEmpty() ? null : value;
+      }
+    }
+    return null;
+  }
+
+  /** The address of a node as forwarded ({@code 192.0.2.1}, {@code 192.0.2.1:4711}, {@code [2001:db8::1]:4711}). */
+  private static String address(String node) {
+    String value = node.trim();
+    if (value.startsWith("[")) {
+      int end = value.indexOf(']');
+      return end < 0 ? value : value.substring(1, end);
+    }
+    int colon = value.indexOf(':');
+    return colon >= 0 && colon == value.lastIndexOf(':') ? value.substring(0, colon) : value;
+  }
+
+  private static String last(List<String> values) {
+    return values.isEmpty() ? null : values.get(values.size() - 1);
+  }
+}
