@@ -95,8 +95,9 @@ final class TrustedProxies {
    * The request as its client made it: the peer, scheme and Host, unless the peer is trusted; then
    * the rightmost address of the forwarded chain that is not a trusted proxy (each trusted proxy
    * vouches for the hop before it, nothing further), and the scheme and host the browser used:
-   * with {@code Forwarded} (if sent) those of the element that named the client, else the last
-   * {@code X-Forwarded-Proto} and {@code X-Forwarded-Host} (the nearest proxy's, which nginx sets).
+   * the last {@code X-Forwarded-Proto} and {@code X-Forwarded-Host} (the nearest proxy's, which nginx
+   * sets); without {@code X-Forwarded-For}, from {@code Forwarded} (RFC 7239), those of the element
+   * that named the client.
    */
   ForwardedRequest resolve(HttpServerRequest request) {
     SocketAddress remote = request.remoteAddress();
@@ -107,11 +108,12 @@ final class TrustedProxies {
       return new ForwardedRequest(peer, peer, scheme, host, false);
     }
     MultiMap headers = request.headers();
-    List<String> forwarded = headers.getAll("Forwarded");
-    if (!forwarded.isEmpty()) {
-      return fromForwarded(peer, scheme, host, elements(forwarded));
-    }
     List<String> chain = values(headers.getAll("X-Forwarded-For"));
+    // Most proxies (nginx among them) set X-Forwarded-For and pass a client's own Forwarded on
+    // untouched: with both, Forwarded could be the client's words.
+    if (chain.isEmpty() && headers.contains("Forwarded")) {
+      return fromForwarded(peer, scheme, host, elements(headers.getAll("Forwarded")));
+    }
     String client = peer;
     for (int i = chain.size() - 1; i >= 0 && trusts(client); i--) {
       client = address(chain.get(i));

@@ -103,9 +103,13 @@ class ForwardedHeaderSpoofingTest {
       assertThat(status(port, "127.0.0.2", "/frames", host + "Forwarded: for=6.6.6.6\r\n"
         + "Forwarded: for=\"[2001:db8::17]:4711\";proto=https, for=127.0.0.9\r\n")).isEqualTo(101);
       assertThat(sessionLine(log, 2)).isEqualTo("session id=2 client=2001:db8::17 (via 127.0.0.2)");
+      // A proxy that sets X-Forwarded-For passes the client's own Forwarded on: X-Forwarded-For is believed.
+      assertThat(status(port, "127.0.0.2", "/frames", host + "Forwarded: for=6.6.6.7\r\nX-Forwarded-For: 198.51.100.8\r\n"))
+        .isEqualTo(101);
+      assertThat(sessionLine(log, 3)).isEqualTo("session id=3 client=198.51.100.8 (via 127.0.0.2)");
       // Every address trusted: the leftmost is the client.
       assertThat(status(port, "127.0.0.2", "/frames", host + "X-Forwarded-For: 127.0.0.5\r\n")).isEqualTo(101);
-      assertThat(sessionLine(log, 3)).isEqualTo("session id=3 client=127.0.0.5 (via 127.0.0.2)");
+      assertThat(sessionLine(log, 4)).isEqualTo("session id=4 client=127.0.0.5 (via 127.0.0.2)");
     }
   }
 
