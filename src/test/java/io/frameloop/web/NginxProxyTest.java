@@ -2,6 +2,7 @@ package io.frameloop.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.frameloop.server.FrameLoopVerticle;
 import io.frameloop.testing.CapturedLog;
 import io.frameloop.testing.ClusterCerts;
 import io.frameloop.testing.Nginx;
@@ -18,6 +19,7 @@ import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.logging.Level;
 import javax.net.ssl.SSLContext;
@@ -38,6 +40,8 @@ class NginxProxyTest {
 
   private static final Duration WAIT = Duration.ofSeconds(40);
   private static final String NGINX_ADDRESS = "127.0.0.2";
+  /** docs/nginx.conf's {@code limit_conn frameloop_per_client}. */
+  private static final int PER_CLIENT_CONNECTIONS = 10;
 
   private static Nginx nginx(int serverPort, ClusterCerts certs) {
     return Nginx.builder().upstream(serverPort).tls(certs.cert("localhost"), certs.key("localhost"))
@@ -106,8 +110,44 @@ class NginxProxyTest {
     }
   }
 
+  @Test
+  void nginxBoundsOneAddresssConnectionsAtOnceAsDocumented(Vertx vertx, @TempDir Path dir) throws Exception {
+    ClusterCerts certs = ClusterCerts.make(dir.resolve("certs"), "localhost");
+    FrameLoopVerticle server = TestServers.start(vertx, TestServers.options(o -> o.setTrustedProxies(List.of(NGINX_ADDRESS))));
+    assertThat(Files.readString(Nginx.DOCUMENTED_CONFIG)).contains("limit_conn frameloop_per_client " + PER_CLIENT_CONNECTIONS + ";");
+    try (Nginx nginx = nginx(server.actualPort(), certs)) {
+      String host = "Host: 127.0.0.1:" + nginx.port() + "\r\n";
+      List<SSLSocket> sessions = new ArrayList<>();
+      try {
+        for (int i = 0; i < PER_CLIENT_CONNECTIONS; i++) {
+          SSLSocket socket = open(nginx, certs, "/vision/frames", host);
+          sessions.add(socket);
+          assertThat(readHead(socket.getInputStream())).as("session %d", i + 1).startsWith("HTTP/1.1 101");
+        }
+        Wait.until("the server holds every session", Duration.ofSeconds(20),
+          () -> server.frameLoop().sessionCount() == PER_CLIENT_CONNECTIONS);
+        assertThat(head(nginx, certs, "/vision/frames", host)).as("one more from the same address").startsWith("HTTP/1.1 429");
+        assertThat(server.frameLoop().sessionCount()).isEqualTo(PER_CLIENT_CONNECTIONS);
+        sessions.remove(0).close();
+        Wait.until("nginx lets one go", Duration.ofSeconds(20), () -> server.frameLoop().sessionCount() < PER_CLIENT_CONNECTIONS);
+        assertThat(head(nginx, certs, "/vision/frames", host)).as("room again").startsWith("HTTP/1.1 101");
+      } finally {
+        for (SSLSocket socket : sessions) {
+          socket.close();
+        }
+      }
+    }
+  }
+
   /** The response head to one GET through nginx over TLS (an upgrade to /frames paths), trusting the test CA. */
   private static String head(Nginx nginx, ClusterCerts certs, String path, String headers) throws Exception {
+    try (SSLSocket socket = open(nginx, certs, path, headers)) {
+      return readHead(socket.getInputStream());
+    }
+  }
+
+  /** A TLS connection to nginx that has sent one GET (an upgrade to /frames paths), trusting the test CA. */
+  private static SSLSocket open(Nginx nginx, ClusterCerts certs, String path, String headers) throws Exception {
     KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
     trusted.load(null, null);
     try (InputStream ca = Files.newInputStream(certs.ca())) {
@@ -117,14 +157,13 @@ class NginxProxyTest {
     trust.init(trusted);
     SSLContext tls = SSLContext.getInstance("TLS");
     tls.init(null, trust.getTrustManagers(), null);
-    try (SSLSocket socket = (SSLSocket) tls.getSocketFactory().createSocket("127.0.0.1", nginx.port())) {
-      socket.setSoTimeout(20_000);
-      String upgrade = path.endsWith("/frames") ? "Upgrade: websocket\r\nConnection: Upgrade\r\n"
-        + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n" : "Connection: close\r\n";
-      socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\n" + headers + upgrade + "\r\n")
-        .getBytes(StandardCharsets.US_ASCII));
-      return readHead(socket.getInputStream());
-    }
+    SSLSocket socket = (SSLSocket) tls.getSocketFactory().createSocket("127.0.0.1", nginx.port());
+    socket.setSoTimeout(20_000);
+    String upgrade = path.endsWith("/frames") ? "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+      + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n" : "Connection: close\r\n";
+    socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\n" + headers + upgrade + "\r\n")
+      .getBytes(StandardCharsets.US_ASCII));
+    return socket;
   }
 
   private static String readHead(InputStream in) throws IOException {
