@@ -89,6 +89,11 @@ public final class Nginx implements AutoCloseable {
     return lines(dir.resolve("error.log"));
   }
 
+  /** Its temp directory: nginx.conf, frameloop.conf, the logs; deleted on close. */
+  public Path directory() {
+    return dir;
+  }
+
   public boolean isRunning() {
     return process.isAlive();
   }
