@@ -12,6 +12,7 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * The peers whose forwarded headers are believed ({@code trustedProxies}: CIDRs or single
@@ -22,6 +23,8 @@ import java.util.Locale;
 final class TrustedProxies {
 
   static final TrustedProxies NONE = new TrustedProxies(List.of());
+  /** RFC 7239's {@code unknown} and obfuscated identifiers. */
+  private static final Pattern OBFUSCATED = Pattern.compile("unknown|_[A-Za-z0-9._-]{1,32}");
 
   private final List<IpSubnetFilterRule> networks;
 
@@ -198,15 +201,22 @@ final class TrustedProxies {
     return null;
   }
 
-  /** The address of a node as forwarded ({@code 192.0.2.1}, {@code 192.0.2.1:4711}, {@code [2001:db8::1]:4711}). */
+  /**
+   * The address of a node as forwarded ({@code 192.0.2.1}, {@code 192.0.2.1:4711}, {@code [2001:db8::1]:4711});
+   * RFC 7239's {@code unknown} and obfuscated names ({@code _hidden}) as they are; anything else, which
+   * would go into the logs as sent, {@code invalid}.
+   */
   private static String address(String node) {
     String value = node.trim();
     if (value.startsWith("[")) {
       int end = value.indexOf(']');
-      return end < 0 ? value : value.substring(1, end);
+      value = end < 0 ? value : value.substring(1, end);
+    } else {
+      int colon = value.indexOf(':');
+      value = colon >= 0 && colon == value.lastIndexOf(':') ? value.substring(0, colon) : value;
     }
-    int colon = value.indexOf(':');
-    return colon >= 0 && colon == value.lastIndexOf(':') ? value.substring(0, colon) : value;
+    return NetUtil.isValidIpV4Address(value) || NetUtil.isValidIpV6Address(value) || OBFUSCATED.matcher(value).matches()
+      ? value : "invalid";
   }
 
   private static String last(List<String> values) {

@@ -110,6 +110,9 @@ class ForwardedHeaderSpoofingTest {
       // Every address trusted: the leftmost is the client.
       assertThat(status(port, "127.0.0.2", "/frames", host + "X-Forwarded-For: 127.0.0.5\r\n")).isEqualTo(101);
       assertThat(sessionLine(log, 4)).isEqualTo("session id=4 client=127.0.0.5 (via 127.0.0.2)");
+      // What is no address goes into no log as sent.
+      assertThat(status(port, "127.0.0.2", "/frames", host + "X-Forwarded-For: client=1.2.3.4 admin\r\n")).isEqualTo(101);
+      assertThat(sessionLine(log, 5)).isEqualTo("session id=5 client=invalid (via 127.0.0.2)");
     }
   }
 

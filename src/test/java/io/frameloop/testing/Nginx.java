@@ -204,6 +204,19 @@ public final class Nginx implements AutoCloseable {
       if (!plain && cert == null) {
         throw new IllegalStateException("TLS needs a certificate: tls(cert, key), or plainHttp()");
       }
+      // The free port may be taken between choosing it and nginx binding it: then another one.
+      for (int attempt = 1; ; attempt++) {
+        try {
+          return startOnce();
+        } catch (PortTakenException e) {
+          if (attempt == 3) {
+            throw new IllegalStateException("nginx found its port taken three times: " + e.getMessage());
+          }
+        }
+      }
+    }
+
+    private Nginx startOnce() {
       try {
         Path dir = Files.createTempDirectory("frameloop-nginx");
         int port = freePort();
@@ -285,6 +298,9 @@ public final class Nginx implements AutoCloseable {
         if (!nginx.isRunning()) {
           String output = read(dir.resolve("stdout.log")) + String.join("\n", nginx.errorLog());
           nginx.close();
+          if (output.contains("Address already in use")) {
+            throw new PortTakenException(output);
+          }
           throw new IllegalStateException("nginx did not start: " + output);
         }
         try (Socket socket = new Socket()) {
@@ -302,6 +318,12 @@ public final class Nginx implements AutoCloseable {
       String log = String.join("\n", nginx.errorLog());
       nginx.close();
       throw new IllegalStateException("nginx did not listen within " + START_TIMEOUT + ": " + log);
+    }
+  }
+
+  private static final class PortTakenException extends RuntimeException {
+    PortTakenException(String message) {
+      super(message);
     }
   }
 }
