@@ -1,14 +1,10 @@
 package io.frameloop.server;
 
-import io.netty.handler.ipfilter.IpFilterRuleType;
-import io.netty.handler.ipfilter.IpSubnetFilterRule;
 import io.netty.util.NetUtil;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.SocketAddress;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -22,13 +18,13 @@ import java.util.regex.Pattern;
  */
 final class TrustedProxies {
 
-  static final TrustedProxies NONE = new TrustedProxies(List.of());
+  static final TrustedProxies NONE = new TrustedProxies(IpNetworks.parse("trustedProxies", List.of()));
   /** RFC 7239's {@code unknown} and obfuscated identifiers. */
   private static final Pattern OBFUSCATED = Pattern.compile("unknown|_[A-Za-z0-9._-]{1,32}");
 
-  private final List<IpSubnetFilterRule> networks;
+  private final IpNetworks networks;
 
-  private TrustedProxies(List<IpSubnetFilterRule> networks) {
+  private TrustedProxies(IpNetworks networks) {
     this.networks = networks;
   }
 
@@ -37,34 +33,8 @@ final class TrustedProxies {
    * @throws IllegalArgumentException naming {@code trustedProxies} and the entry, for anything else
    */
   static TrustedProxies of(List<String> cidrs) {
-    List<IpSubnetFilterRule> networks = new ArrayList<>();
-    for (String cidr : cidrs) {
-      networks.add(network(cidr));
-    }
-    return networks.isEmpty() ? NONE : new TrustedProxies(List.copyOf(networks));
-  }
-
-  private static IpSubnetFilterRule network(String cidr) {
-    String entry = cidr == null ? "" : cidr.trim();
-    int slash = entry.indexOf('/');
-    String address = slash < 0 ? entry : entry.substring(0, slash);
-    byte[] bytes = NetUtil.createByteArrayFromIpAddressString(address);
-    if (bytes == null) {
-      throw new IllegalArgumentException("trustedProxies: " + cidr + " is no IP address or CIDR (e.g. 10.0.0.0/8, 127.0.0.1)");
-    }
-    int bits = bytes.length * 8;
-    int prefix = bits;
-    if (slash >= 0) {
-      try {
-        prefix = Integer.parseInt(entry.substring(slash + 1));
-      } catch (NumberFormatException e) {
-        prefix = -1;
-      }
-      if (prefix < 0 || prefix > bits) {
-        throw new IllegalArgumentException("trustedProxies: " + cidr + " has a prefix length outside 0.." + bits);
-      }
-    }
-    return new IpSubnetFilterRule(address, prefix, IpFilterRuleType.ACCEPT);
+    IpNetworks networks = IpNetworks.parse("trustedProxies", cidrs);
+    return networks.isEmpty() ? NONE : new TrustedProxies(networks);
   }
 
   boolean isEmpty() {
@@ -73,25 +43,7 @@ final class TrustedProxies {
 
   /** Whether this address (an IP literal; anything else is not) is a trusted proxy. */
   boolean trusts(String address) {
-    if (address == null || networks.isEmpty()) {
-      return false;
-    }
-    byte[] bytes = NetUtil.createByteArrayFromIpAddressString(address);
-    if (bytes == null) {
-      return false;
-    }
-    InetSocketAddress socket;
-    try {
-      socket = new InetSocketAddress(InetAddress.getByAddress(bytes), 0);
-    } catch (Exception e) {
-      return false;
-    }
-    for (IpSubnetFilterRule network : networks) {
-      if (network.matches(socket)) {
-        return true;
-      }
-    }
-    return false;
+    return networks.contains(address);
   }
 
   /**
