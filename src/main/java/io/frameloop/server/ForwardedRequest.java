@@ -8,8 +8,9 @@ package io.frameloop.server;
  * @param scheme    {@code http} or {@code https}, as the client used it
  * @param host      the Host the client asked for (name and port as sent), or null
  * @param forwarded whether a trusted proxy's headers gave these
+ * @param forwardedScheme the scheme a trusted proxy named ({@code X-Forwarded-Proto}, {@code proto=}), or null
  */
-record ForwardedRequest(String client, String peer, String scheme, String host, boolean forwarded) {
+record ForwardedRequest(String client, String peer, String scheme, String host, boolean forwarded, String forwardedScheme) {
 
   /** The client, and the proxy it came through: for logs. */
   String describe() {

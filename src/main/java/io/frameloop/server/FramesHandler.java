@@ -109,7 +109,7 @@ public final class FramesHandler implements Handler<RoutingContext> {
       // Before the Origin check, which takes the page's own origin from this Host.
       reject(ctx, HostCheckHandler.MISDIRECTED, "host", "this server does not answer to the host name in the request:"
         + " add it to allowedHosts to serve it");
-    } else if (!originPolicy.allows(origin, client.forwarded() ? client.scheme() : null, host)) {
+    } else if (!originPolicy.allows(origin, client.forwardedScheme(), host)) {
       reject(ctx, 403, "origin", "origin " + origin + " is not allowed to open a session");
     } else {
       // The token before the Upgrade check: a page can then learn with a plain GET why it was refused.

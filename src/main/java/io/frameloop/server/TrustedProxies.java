@@ -60,7 +60,7 @@ final class TrustedProxies {
     String scheme = request.scheme();
     String host = hostHeader(request);
     if (!trusts(peer)) {
-      return new ForwardedRequest(peer, peer, scheme, host, false);
+      return new ForwardedRequest(peer, peer, scheme, host, false, null);
     }
     MultiMap headers = request.headers();
     List<String> chain = values(headers.getAll("X-Forwarded-For"));
@@ -75,8 +75,7 @@ final class TrustedProxies {
     }
     String proto = last(values(headers.getAll("X-Forwarded-Proto")));
     String forwardedHost = last(values(headers.getAll("X-Forwarded-Host")));
-    return new ForwardedRequest(client, peer, proto == null ? scheme : proto.toLowerCase(Locale.ROOT),
-      forwardedHost == null ? host : forwardedHost, true);
+    return forwarded(client, peer, scheme, host, proto, forwardedHost);
   }
 
   private ForwardedRequest fromForwarded(String peer, String scheme, String host, List<String> elements) {
@@ -91,8 +90,14 @@ final class TrustedProxies {
       proto = parameter(element, "proto");
       forwardedHost = parameter(element, "host");
     }
-    return new ForwardedRequest(client, peer, proto == null ? scheme : proto.toLowerCase(Locale.ROOT),
-      forwardedHost == null ? host : forwardedHost, true);
+    return forwarded(client, peer, scheme, host, proto, forwardedHost);
+  }
+
+  private static ForwardedRequest forwarded(String client, String peer, String scheme, String host, String proto,
+                                            String forwardedHost) {
+    String forwardedScheme = proto == null ? null : proto.toLowerCase(Locale.ROOT);
+    return new ForwardedRequest(client, peer, forwardedScheme == null ? scheme : forwardedScheme,
+      forwardedHost == null ? host : forwardedHost, true, forwardedScheme);
   }
 
   /** The Host header, or HTTP/2's authority. */

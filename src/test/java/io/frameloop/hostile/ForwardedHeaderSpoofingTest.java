@@ -138,6 +138,8 @@ class ForwardedHeaderSpoofingTest {
       .as("the public name over another scheme is another origin").isEqualTo(403);
     assertThat(status(port, "127.0.0.1", "/frames", publicPage + "Origin: https://other.example.com\r\n"))
       .as("another site").isEqualTo(403);
+    assertThat(status(port, "127.0.0.1", "/frames", backend + "X-Forwarded-Host: vision.example.com\r\n"
+      + "Origin: https://vision.example.com\r\n")).as("a proxy that names no scheme: any scheme of the public host").isEqualTo(101);
   }
 
   @Test
