@@ -26,6 +26,7 @@ final class WorkerRoster {
 
   /** A node that has not announced its workers for this long is taken as gone. */
   static final long SILENCE_LIMIT_MS = 3 * WorkerNodeVerticle.HEARTBEAT_MS + 500;
+
   /** A worker, and when its node last announced it. */
   private static final class Sighting {
     final KnownWorker worker;
