@@ -60,7 +60,8 @@ export class FrameLoopClient extends EventTarget {
    *   url          the frames WebSocket (absolute, or relative to this module); default: the framesPath of the
    *                frameloop.json served beside this module, else 'frames' beside it
    *   token        a session token (JWT), for servers that need one
-   *   tokenPlace   'subprotocol' (default: bearer.<token> next to frameloop.v1) or 'query' (access_token=…)
+   *   tokenPlace   'subprotocol' (default: bearer.<token> next to frameloop.v1) or 'query' (access_token=…;
+   *                the server refuses it unless it sets allowQueryToken: its connection keeps the URL)
    *   maxInFlight  frames in flight at most while the adaptive controller is off (default 2); on, the
    *                window follows the link (docs/ADAPTIVE.md, "The send window")
    *   video        'auto' (default: VP8 where this browser's VideoEncoder encodes it and the server decodes

@@ -31,6 +31,7 @@ public class AuthOptions {
   private int maxSessionsPerTenant = DEFAULT_MAX_SESSIONS_PER_TENANT;
   private int maxFpsPerTenant = DEFAULT_MAX_FPS_PER_TENANT;
   private String managementToken;
+  private boolean allowQueryToken;
 
   public AuthOptions() {
   }
@@ -149,6 +150,22 @@ public class AuthOptions {
       throw new IllegalArgumentException("a management token needs at least 16 characters (e.g. openssl rand -hex 24)");
     }
     this.managementToken = empty(managementToken);
+    return this;
+  }
+
+  public boolean isAllowQueryToken() {
+    return allowQueryToken;
+  }
+
+  /**
+   * Whether a session's token may come as {@code ?access_token=} (default false: refused with 401,
+   * saying to use the {@code Authorization} header or the {@code bearer.<token>} subprotocol). The
+   * WebSocket keeps its request URI, so a query token stays in the server's memory, in heap dumps
+   * too, for the session's life (proxies may also log URLs); the header and the subprotocol leave
+   * no copy once the session is admitted.
+   */
+  public AuthOptions setAllowQueryToken(boolean allowQueryToken) {
+    this.allowQueryToken = allowQueryToken;
     return this;
   }
 

@@ -29,10 +29,12 @@ public final class TokenAuth {
 
   private final JWTAuth jwt;
   private final String tenantClaim;
+  private final boolean allowQueryToken;
 
-  private TokenAuth(JWTAuth jwt, String tenantClaim) {
+  private TokenAuth(JWTAuth jwt, String tenantClaim, boolean allowQueryToken) {
     this.jwt = jwt;
     this.tenantClaim = tenantClaim;
+    this.allowQueryToken = allowQueryToken;
   }
 
   /**
@@ -59,7 +61,7 @@ public final class TokenAuth {
       checks.setAudience(List.of(options.getAuthAudience()));
     }
     return new TokenAuth(JWTAuth.create(vertx, new JWTAuthOptions().addPubSecKey(key).setJWTOptions(checks)),
-      options.getAuthTenantClaim());
+      options.getAuthTenantClaim(), options.isAllowQueryToken());
   }
 
   private static PubSecKeyOptions publicKey(Path path) {
@@ -75,18 +77,18 @@ public final class TokenAuth {
   /**
    * The session a handshake's token grants.
    *
-   * @param uri the request URI (for the {@code access_token} parameter)
+   * @param uri the request URI (for the {@code access_token} parameter: refused unless {@code allowQueryToken})
    */
   public Future<Grant> authenticate(MultiMap headers, String uri) {
     String token;
     try {
-      token = BearerToken.find(headers, uri);
+      token = BearerToken.find(headers, uri, allowQueryToken);
     } catch (AuthFailure e) {
       return Future.failedFuture(e);
     }
     if (token == null) {
-      return Future.failedFuture(AuthFailure.missing("missing token: send Authorization: Bearer <token>,"
-        + " the subprotocol bearer.<token> or ?access_token=<token>"));
+      return Future.failedFuture(AuthFailure.missing("missing token: send Authorization: Bearer <token>"
+        + " or the subprotocol bearer.<token>" + (allowQueryToken ? " or ?access_token=<token>" : "")));
     }
     Future<User> checked;
     try {

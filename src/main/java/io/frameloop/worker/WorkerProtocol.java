@@ -20,7 +20,7 @@ final class WorkerProtocol {
   static final int SERVER_ERROR_CODE = 500;
   /** The wall-clock time (epoch milliseconds) after which a frame is no longer worth processing. */
   static final String DEADLINE_HEADER = "deadline";
-  /** Local only: the cluster's members after one left ({@code {"nodes":[node ids]}}), see {@link Workers#membersChanged}. */
+  /** Local only: the cluster's members after one left or joined ({@code {"nodes":[node ids]}}), see {@link Workers#membersChanged}. */
   static final String MEMBERS_ADDRESS = "frameloop.cluster.members";
 
   private WorkerProtocol() {

@@ -7,7 +7,6 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * Which workers exist, on this node and others, as a front hears it: their nodes' announcements
  * (up, or stopped), the cluster's members ({@link Workers#membersChanged}) and the nodes' silence.
+ * Announcements of a node that left the cluster count again once it is a member again.
  * A worker whose node stops, leaves the cluster or goes quiet is gone at once: the leases lose it,
  * and the frame it held fails as {@link ProcessingFailure.Kind#WORKER_LOST}. Shared by every event
  * loop, hence the lock; the leases are told under it, a lost frame is failed outside it.
@@ -45,8 +45,13 @@ final class WorkerRoster {
   private final String address;
   private final WorkerLeases leases;
   private final Map<String, Sighting> workers = new LinkedHashMap<>();
-  /** Nodes that left the cluster, and when: an announcement of theirs still on its way is ignored. */
-  private final Map<String, Long> departed = new HashMap<>();
+  /**
+   * The cluster's members (node ids) as last heard, null until a member first joins or leaves. An
+   * announcement from a node outside them is ignored: one still on its way after the node left, or
+   * sent by a node the cluster removed while it was paused (its event bus still reaches this front,
+   * but frames sent to it would find no handler) until it merges back.
+   */
+  private Set<String> memberIds;
   private MessageConsumer<JsonObject> announcements;
   private MessageConsumer<JsonObject> members;
 
@@ -86,7 +91,7 @@ final class WorkerRoster {
     String nodeId = body.getString("nodeId");
     List<Lease> lost = new ArrayList<>();
     boolean freed = false;
-    if (nodeId != null && departed.containsKey(nodeId)) {
+    if (nodeId != null && memberIds != null && !memberIds.contains(nodeId)) {
       return new Changes(lost, false);
     }
     boolean up = body.getBoolean("up", false);
@@ -107,30 +112,38 @@ final class WorkerRoster {
     return new Changes(lost, freed);
   }
 
-  /** A node left the cluster: its workers are gone now, not when their silence is noticed. */
+  /**
+   * The cluster's members changed. The workers of a node that left are gone now, not when their
+   * silence is noticed; a node that joined, or left and is a member again (it merged back after a
+   * pause), is heard from now on, and every node is asked to announce itself now.
+   */
   private void onMembers(JsonObject body) {
     Set<String> remaining = new HashSet<>(body.getJsonArray("nodes").getList());
     List<Lease> lost = new ArrayList<>();
+    boolean joined;
     synchronized (this) {
+      joined = memberIds == null || !memberIds.containsAll(remaining);
+      memberIds = remaining;
       workers.values().removeIf(sighting -> {
         String nodeId = sighting.worker.nodeId();
         boolean gone = nodeId != null && !remaining.contains(nodeId);
         if (gone) {
-          departed.put(nodeId, System.nanoTime());
           leases.remove(sighting.worker).ifPresent(lost::add);
         }
         return gone;
       });
     }
     lost.forEach(lease -> lease.lose("its node left the cluster"));
+    if (joined) {
+      vertx.eventBus().publish(WorkerProtocol.discoverAddress(address), new JsonObject());
+    }
   }
 
-  /** Forgets the workers of nodes silent for over {@link #SILENCE_LIMIT_MS}, and departures long past. */
+  /** Forgets the workers of nodes silent for over {@link #SILENCE_LIMIT_MS}. */
   void dropSilent() {
     long now = System.nanoTime();
     List<Lease> lost = new ArrayList<>();
     synchronized (this) {
-      departed.values().removeIf(since -> now - since > TimeUnit.MILLISECONDS.toNanos(10 * SILENCE_LIMIT_MS));
       workers.values().removeIf(sighting -> {
         boolean silent = now - sighting.lastSeenNanos > TimeUnit.MILLISECONDS.toNanos(SILENCE_LIMIT_MS);
         if (silent) {

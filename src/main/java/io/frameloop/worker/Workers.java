@@ -48,9 +48,10 @@ public final class Workers {
 
   /**
    * Tells this Vert.x instance's worker pools that the cluster's members are now {@code nodeIds}
-   * (Vert.x node ids), after one left: the frames the workers of a node no longer among them held
-   * are dropped as {@code worker_lost} at once, and they get no more. For the cluster manager's
-   * side; callable from any thread, it does not block.
+   * (Vert.x node ids), after one left or joined: the frames the workers of a node no longer among
+   * them held are dropped as {@code worker_lost} at once, and they get no more; a node that left and
+   * is among them again (it merged back after a pause) gets frames again once it announces itself.
+   * For the cluster manager's side; callable from any thread, it does not block.
    */
   public static void membersChanged(Vertx vertx, Collection<String> nodeIds) {
     vertx.eventBus().publish(WorkerProtocol.MEMBERS_ADDRESS, new JsonObject().put("nodes", new JsonArray(List.copyOf(nodeIds))),

@@ -54,8 +54,13 @@ class SessionAuthTest {
   }
 
   static int startHs256(Vertx vertx) {
+    return startHs256(vertx, false);
+  }
+
+  /** @param allowQueryToken whether {@code ?access_token=} is accepted (refused by default) */
+  static int startHs256(Vertx vertx, boolean allowQueryToken) {
     return TestServers.start(vertx, options(a -> a.setAuthJwtSecret(Tokens.SECRET).setAuthAudience("frameloop")
-      .setAuthIssuer("https://id.example"))).actualPort();
+      .setAuthIssuer("https://id.example").setAllowQueryToken(allowQueryToken))).actualPort();
   }
 
   static JsonObject claims(String subject) {
@@ -109,17 +114,37 @@ class SessionAuthTest {
   }
 
   @Test
-  void aValidTokenInTheAuthorizationHeaderOrTheQueryStreams(Vertx vertx) {
+  void aValidTokenInTheAuthorizationHeaderStreamsAndOneInTheQueryIsRefusedByDefault(Vertx vertx) {
     int port = startHs256(vertx);
+    String token = Tokens.hs256(vertx, Tokens.SECRET).sign(claims("alice"));
+    try (FrameClient header = FrameClient.connect(vertx, port, Map.of("Authorization", "Bearer " + token))) {
+      header.sendFramed(1, 0, Images.leftRedRightBlue());
+      assertThat(FrameFormat.decode(header.nextBinary()).header().sequence()).isEqualTo(1);
+    }
+    // The connection would keep the URI, and the token in it, for the session's life: refused, saying what to do instead.
+    for (Map<String, String> headers : List.of(Map.<String, String>of(), Map.of("Authorization", "Bearer " + token))) {
+      assertThatThrownBy(() -> FrameClient.connect(vertx, port, "/frames?access_token=" + token, headers))
+        .isInstanceOfSatisfying(UpgradeRejectedException.class, e -> {
+          assertThat(e.getStatus()).isEqualTo(401);
+          assertThat(e.getBody().toString()).contains("a token in the query (access_token=) is refused")
+            .contains("Authorization: Bearer <token>").contains("bearer.<token>").contains("allowQueryToken")
+            .doesNotContain(token);
+        });
+    }
+    assertThat(Metrics.scrape(port, SCRAPE).value("frameloop_sessions_active")).isZero();
+  }
+
+  @Test
+  void aValidTokenInTheQueryStreamsWhenAllowed(Vertx vertx) {
+    int port = startHs256(vertx, true);
     String token = Tokens.hs256(vertx, Tokens.SECRET).sign(claims("alice"));
     // A far-future expiry is "never", not an overflow that closes the session at once.
     String lasting = Tokens.hs256(vertx, Tokens.SECRET).sign(claims("alice").put("exp", 1e16));
-    try (FrameClient header = FrameClient.connect(vertx, port, Map.of("Authorization", "Bearer " + token));
-         FrameClient query = FrameClient.connect(vertx, port, "/frames?access_token=" + token);
+    try (FrameClient query = FrameClient.connect(vertx, port, "/frames?access_token=" + token);
          // Basic credentials for a proxy in front are not ours: the token is looked for elsewhere.
          FrameClient behindProxy = FrameClient.connect(vertx, port, "/frames?access_token=" + lasting,
            Map.of("Authorization", "Basic YWxpY2U6c2VjcmV0"))) {
-      for (FrameClient client : new FrameClient[] {header, query, behindProxy}) {
+      for (FrameClient client : new FrameClient[] {query, behindProxy}) {
         client.sendFramed(1, 0, Images.leftRedRightBlue());
         assertThat(FrameFormat.decode(client.nextBinary()).header().sequence()).isEqualTo(1);
       }
@@ -234,7 +259,7 @@ class SessionAuthTest {
     String forged = Tokens.hs256(vertx, Tokens.OTHER_SECRET).sign(claims("alice"));
     String browserToken = tokens.sign(claims("bob"));
     try {
-      int port = startHs256(vertx);
+      int port = startHs256(vertx, true);
       try (FrameClient client = FrameClient.connect(vertx, port, "/frames?access_token=" + valid)) {
         client.sendFramed(1, 0, Images.leftRedRightBlue());
         client.nextBinary();

@@ -34,7 +34,16 @@ public final class ForkedNode implements AutoCloseable {
 
   /** Starts a worker node and waits (at most 60 s) until it says it is ready. */
   public static ForkedNode startWorker(String name, Map<String, String> environment) throws IOException {
-    return startWorker(name, environment, System.getProperty("java.class.path"));
+    return startWorker(name, environment, System.getProperty("java.class.path"), List.of());
+  }
+
+  /**
+   * A worker node with these JVM options, e.g. {@code -Dhazelcast.max.no.heartbeat.seconds=5} for a
+   * shortened heartbeat.
+   */
+  public static ForkedNode startWorker(String name, Map<String, String> environment, List<String> jvmOptions)
+    throws IOException {
+    return startWorker(name, environment, System.getProperty("java.class.path"), jvmOptions);
   }
 
   /**
@@ -44,13 +53,14 @@ public final class ForkedNode implements AutoCloseable {
   public static ForkedNode startWorkerWithout(String left, String name, Map<String, String> environment) throws IOException {
     String classPath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
       .filter(entry -> !entry.contains(left)).collect(Collectors.joining(File.pathSeparator));
-    return startWorker(name, environment, classPath);
+    return startWorker(name, environment, classPath, List.of());
   }
 
-  private static ForkedNode startWorker(String name, Map<String, String> environment, String classPath) throws IOException {
+  private static ForkedNode startWorker(String name, Map<String, String> environment, String classPath,
+                                        List<String> jvmOptions) throws IOException {
     Map<String, String> env = new HashMap<>(environment);
     env.put("FRAMELOOP_NODE_NAME", name);
-    return start(name, classPath, List.of(Main.class.getName(), "serve", "--cluster", "--role", "worker", "--config",
+    return start(name, classPath, jvmOptions, List.of(Main.class.getName(), "serve", "--cluster", "--role", "worker", "--config",
       "no-config-file.json"), env, "ready");
   }
 
@@ -58,15 +68,16 @@ public final class ForkedNode implements AutoCloseable {
   public static ForkedNode startRogue(String name, List<String> arguments) throws IOException {
     List<String> command = new ArrayList<>(List.of(RogueNode.class.getName()));
     command.addAll(arguments);
-    return start(name, System.getProperty("java.class.path"), command, Map.of(), "rogue node ready");
+    return start(name, System.getProperty("java.class.path"), List.of(), command, Map.of(), "rogue node ready");
   }
 
-  private static ForkedNode start(String name, String classPath, List<String> mainAndArguments, Map<String, String> environment,
-                                  String ready) throws IOException {
+  private static ForkedNode start(String name, String classPath, List<String> jvmOptions, List<String> mainAndArguments,
+                                  Map<String, String> environment, String ready) throws IOException {
     Path log = Path.of("target", name + ".log");
     Files.createDirectories(log.getParent());
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
       "-Xmx256m", "-cp", classPath));
+    command.addAll(jvmOptions);
     command.addAll(mainAndArguments);
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
     builder.environment().putAll(environment);
@@ -98,6 +109,24 @@ public final class ForkedNode implements AutoCloseable {
   public boolean isAlive() {
     return process.isAlive();
   }
+
+  /** SIGSTOP: the node freezes (as in a long GC pause or a suspended VM) until {@link #resume}. */
+  public void pause() throws IOException, InterruptedException {
+    signal("STOP");
+  }
+
+  /** SIGCONT after {@link #pause}. */
+  public void resume() throws IOException, InterruptedException {
+    signal("CONT");
+  }
+
+  private void signal(String name) throws IOException, InterruptedException {
+    Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+    if (kill.waitFor() != 0) {
+      throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
+    }
+  }
+
 
   public String log() throws IOException {
     return Files.readString(log);

@@ -97,6 +97,19 @@ public final class ForkedServer implements AutoCloseable {
     return process.isAlive();
   }
 
+  /**
+   * Dumps the server's live heap (jcmd GC.heap_dump: a full GC first, unreachable objects left out)
+   * to {@code file}, which must not exist yet.
+   */
+  public void dumpLiveHeap(Path file) throws IOException, InterruptedException {
+    Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+      Long.toString(process.pid()), "GC.heap_dump", file.toAbsolutePath().toString()).redirectErrorStream(true).start();
+    String output = new String(jcmd.getInputStream().readAllBytes());
+    if (jcmd.waitFor() != 0 || !Files.exists(file)) {
+      throw new IllegalStateException("jcmd GC.heap_dump failed: " + output);
+    }
+  }
+
   /** The server's heap in use now, from its {@code /metrics}. */
   public long heapUsedBytes() {
     return (long) Metrics.scrape(port).sum("jvm_memory_used_bytes{area=\"heap\"");

@@ -82,9 +82,11 @@ class ClientLibraryPageTest {
     }
   }
 
+  /** Only where the server opts in (allowQueryToken): by default it refuses a query token, which its connection would keep. */
   @Test
-  void theTokenMayTravelInTheQueryInstead(Vertx vertx) {
-    int port = TestServers.start(vertx, TestServers.options(o -> o.getAuthOptions().setAuthJwtSecret(Tokens.SECRET))).actualPort();
+  void theTokenMayTravelInTheQueryWhenTheServerAllowsIt(Vertx vertx) {
+    int port = TestServers.start(vertx, TestServers.options(o -> o.getAuthOptions().setAuthJwtSecret(Tokens.SECRET)
+      .setAllowQueryToken(true))).actualPort();
     String token = Tokens.hs256(vertx, Tokens.SECRET).valid("web-developer");
     try (HeadlessChromium browser = new HeadlessChromium(false)) {
       browser.driver().get("http://127.0.0.1:" + port + "/frameloop.json");

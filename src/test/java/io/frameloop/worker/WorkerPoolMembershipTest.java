@@ -23,7 +23,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * The pool hears of a node that left the cluster ({@link Workers#membersChanged}): the frame a
  * worker of that node holds fails at once as {@code worker_lost} (not after
  * {@code processTimeoutMs}), the worker gets no more frames, and a late announcement of the node
- * does not bring it back. Workers of nodes that remain, and of a node outside any cluster (no
+ * does not bring it back, until the node is a member again (it merged back). Workers of nodes that remain, and of a node outside any cluster (no
  * node id), are kept. One Vert.x instance; the "remote" worker is a consumer that never answers.
  */
 @ExtendWith(VertxExtension.class)
@@ -72,6 +72,13 @@ class WorkerPoolMembershipTest {
     announce(vertx, "kept-node", "id-kept", ADDRESS + ".kept");
     Thread.sleep(200);
     assertThat(pool.health().getInteger("workers")).isEqualTo(2);
+
+    // The node is a member again (it merged back after a pause): its announcements count again.
+    Workers.membersChanged(vertx, List.of("id-kept", "some-front", "id-gone"));
+    waitUntil("the returned node's worker known again", () -> {
+      announce(vertx, "gone-node", "id-gone", ADDRESS + ".silent");
+      return pool.health().getInteger("workers") == 3;
+    });
     pool.close();
   }
 

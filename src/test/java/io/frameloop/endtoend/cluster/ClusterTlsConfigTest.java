@@ -23,7 +23,8 @@ import picocli.CommandLine;
 /**
  * The cluster's TLS settings are checked before anything joins: only some of the three paths, a
  * missing file or one that is no PEM stop start-up with an error that names the key (and never
- * shows a file's contents).
+ * shows a file's contents). Also the Hazelcast settings FrameLoop makes: the cluster name, and how
+ * often a cut-off part looks for the rest.
  */
 class ClusterTlsConfigTest {
 
@@ -100,5 +101,19 @@ class ClusterTlsConfigTest {
     assertThat(Cluster.hazelcastConfig(new ClusterOptions().setClusterName("cams-eu")).getClusterName()).isEqualTo("cams-eu");
     assertThatThrownBy(() -> new FrameLoopOptions(new JsonObject().put("clusterName", "")))
       .hasMessageContaining("'clusterName'");
+  }
+
+  /** A part cut off (a node frozen past the heartbeat) looks for the rest every 5 s, not after 300 and then 120 s. */
+  @Test
+  void splitBrainChecksRunEveryFiveSecondsUnlessASystemPropertySaysOtherwise() {
+    assertThat(Cluster.hazelcastConfig(new ClusterOptions()).getProperty("hazelcast.merge.first.run.delay.seconds")).isEqualTo("5");
+    assertThat(Cluster.hazelcastConfig(new ClusterOptions()).getProperty("hazelcast.merge.next.run.delay.seconds")).isEqualTo("5");
+    System.setProperty("hazelcast.merge.next.run.delay.seconds", "30");
+    try {
+      // Left to the system property: the configuration's value is then the property's.
+      assertThat(Cluster.hazelcastConfig(new ClusterOptions()).getProperty("hazelcast.merge.next.run.delay.seconds")).isEqualTo("30");
+    } finally {
+      System.clearProperty("hazelcast.merge.next.run.delay.seconds");
+    }
   }
 }
