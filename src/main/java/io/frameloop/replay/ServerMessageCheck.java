@@ -13,6 +13,8 @@ import java.util.regex.Pattern;
  */
 final class ServerMessageCheck {
 
+  /** The longest time a stats window may report, ms (a day). */
+  private static final double MAX_MS = 86_400_000;
   private static final Pattern PLAIN_NAME = Pattern.compile("[A-Za-z0-9_-]{1,40}");
 
   private ServerMessageCheck() {
@@ -76,8 +78,8 @@ final class ServerMessageCheck {
       JsonObject times = object(stats, "stats", window);
       if (times != null) {
         count(times, "stats." + window, "count");
-        number(times, "stats." + window, "p50");
-        number(times, "stats." + window, "p99");
+        milliseconds(times, "stats." + window, "p50");
+        milliseconds(times, "stats." + window, "p99");
       }
     }
     JsonArray timings = array(stats, "stats", "timings");
@@ -130,10 +132,17 @@ final class ServerMessageCheck {
     }
   }
 
-  private static void number(JsonObject json, String path, String field) {
+  /** A time the summaries add up (weighted by frames): finite and at most {@link #MAX_MS}, so no sum becomes Infinity, which JSON cannot hold. */
+  private static void milliseconds(JsonObject json, String path, String field) {
     Object value = json.getValue(field);
-    if (json.containsKey(field) && !(value instanceof Number number && Double.isFinite(number.doubleValue()))) {
+    if (!json.containsKey(field)) {
+      return;
+    }
+    if (!(value instanceof Number number)) {
       throw bad(path(path, field), "a number", value);
+    }
+    if (!(number.doubleValue() >= 0 && number.doubleValue() <= MAX_MS)) {
+      throw bad(path(path, field), "milliseconds from 0 to " + (long) MAX_MS, value);
     }
   }
 

@@ -129,6 +129,8 @@ class ReplayHostileServerTest {
       .hasMessageEndingWith("stats.pending: expected a whole number at least 0, got -1");
     assertThatThrownBy(() -> ServerMessageCheck.check(new JsonObject("{\"type\":\"stats\",\"processMs\":{\"p50\":null}}")))
       .hasMessageEndingWith("stats.processMs.p50: expected a number, got null");
+    assertThatThrownBy(() -> ServerMessageCheck.check(new JsonObject("{\"type\":\"stats\",\"queueMs\":{\"count\":1,\"p99\":1e308}}")))
+      .hasMessageEndingWith("stats.queueMs.p99: expected milliseconds from 0 to 86400000, got 1.0E308");
     assertThatThrownBy(() -> ServerMessageCheck.check(new JsonObject("{\"type\":\"error\",\"code\":{},\"message\":\"m\"}")))
       .hasMessageEndingWith("error.code: expected a string, got an object");
     assertThatThrownBy(() -> ServerMessageCheck.check(new JsonObject("{\"type\":\"record\",\"enabled\":\"yes\"}")))
