@@ -275,7 +275,9 @@ public final class ReplayRunner {
       .setURI(url.getRawPath() == null || url.getRawPath().isEmpty() ? "/frames" : url.getRawPath())
       .setSsl(tls)
       .setConnectTimeout(connectTimeout.toMillis())
-      .setIdleTimeout(connectTimeout.toMillis()); // Vert.x's limit on the upgrade's answer
+      // Vert.x's limit on the upgrade's answer, a little after the session's own (which names --connect-timeout):
+      // it only frees the connection of an upgrade given up on.
+      .setIdleTimeout(connectTimeout.toMillis() + CLOSE.toMillis());
     if (token != null) {
       connect.addHeader("Authorization", "Bearer " + token);
     }

@@ -6,6 +6,7 @@ import static io.frameloop.testing.FakeFrameServer.settledStats;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.frameloop.protocol.FrameFormat;
 import io.frameloop.testing.FakeFrameServer;
 import io.frameloop.testing.ReplayCli;
 import io.frameloop.testing.ReplayCli.Outcome;
@@ -97,6 +98,15 @@ class ReplayHostileServerTest {
     run = replay(port, "--duration", "30s", "--fps", "20");
     assertThat(run.exit()).as(run.err()).isEqualTo(1);
     assertThat(run.err()).contains("FAIL: session 0: the server sent a text message that is not a JSON object: stats, but not JSON");
+
+    // Replies must repeat the frame's header: a bare JPEG answer cannot be matched to its frame.
+    port = FakeFrameServer.webSocket(vertx, ws -> {
+      ws.writeTextMessage(HELLO);
+      ws.binaryMessageHandler(frame -> ws.writeBinaryMessage(FrameFormat.decode(frame).payload()));
+    });
+    run = replay(port, "--duration", "30s", "--fps", "20");
+    assertThat(run.exit()).as(run.err()).isEqualTo(1);
+    assertThat(run.err()).contains("FAIL: session 0: the server sent a message the client cannot read: a reply without the FL header");
   }
 
   @Test
