@@ -80,6 +80,8 @@ final class ReplaySession {
   /** Replies before this are left out of the latency figures (the warm-up). */
   private long recordFromNanos;
   private long sequence;
+  /** The last header timestamp sent. */
+  private long lastStamp = Long.MIN_VALUE;
   /** The reply mode of the server's last {@code pipeline} answer (the server's default is {@code image}). */
   private String replyMode = "image";
 
@@ -265,7 +267,7 @@ final class ReplaySession {
     timeline.sent(now);
     sent++;
     bytesUp += FrameFormat.HEADER_LENGTH + jpeg.length();
-    client.sendFrame(seq, now, jpeg);
+    client.sendFrame(seq, stamp(now), jpeg);
   }
 
   /** A frame's VP8 chunk: the stream's own when it follows the last one sent, else (or when asked) a key of it. */
@@ -281,7 +283,7 @@ final class ReplaySession {
     timeline.sent(now);
     sent++;
     bytesUp += FrameFormat.HEADER_LENGTH + chunk.data().length();
-    client.sendChunk(seq, now, chunk.data(), chunk.key());
+    client.sendChunk(seq, stamp(now), chunk.data(), chunk.key());
   }
 
   /** Reports the first failure and stops sending; what follows from a broken server is not read. */
@@ -291,6 +293,15 @@ final class ReplaySession {
       stopSending();
       failureHandler.handle(failure);
     }
+  }
+
+  /**
+   * The header's timestamp for a frame sent at {@code now}: frames a late tick sends together would
+   * share one, so each is at least a nanosecond after the last (a recording's frames keep their order).
+   */
+  private long stamp(long now) {
+    lastStamp = Math.max(now, lastStamp + 1);
+    return lastStamp;
   }
 
   private void onReply(InboundFrame reply) {
