@@ -190,8 +190,9 @@ public final class ReplayCommand implements Callable<Integer> {
     System.out.print(SafeText.forTerminal(text));
   }
 
+  /** The reason may quote the server (an error's message, a close reason): escaped, and cut to a few lines' worth. */
   private static void fail(String why) {
-    System.err.println("FAIL: " + SafeText.forTerminal(why));
+    System.err.println("FAIL: " + SafeText.forTerminal(SafeText.truncate(why, 4 * SafeText.MAX_MESSAGE_CHARS)));
   }
 
   private void configure(ReplayRunner runner, FrameSource frames) {
