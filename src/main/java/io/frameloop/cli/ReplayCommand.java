@@ -4,6 +4,7 @@ import io.frameloop.replay.AdaptiveLines;
 import io.frameloop.replay.FrameSource;
 import io.frameloop.replay.ReplayReport;
 import io.frameloop.replay.ReplayRunner;
+import io.frameloop.replay.SafeText;
 import io.frameloop.replay.report.HtmlReport;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -99,6 +100,10 @@ public final class ReplayCommand implements Callable<Integer> {
   @Option(names = "--json", description = "also write the summary as JSON to this file")
   Path json;
 
+  @Option(names = "--connect-timeout", defaultValue = "10s",
+    description = "how long each session may take to connect, be upgraded and get the server's hello (default: ${DEFAULT-VALUE})")
+  String connectTimeout;
+
   @Option(names = "--max-error-rate", defaultValue = "0.01",
     description = "exit 1 when more than this fraction of sent frames got errors (default: ${DEFAULT-VALUE})")
   double maxErrorRate;
@@ -115,49 +120,58 @@ public final class ReplayCommand implements Callable<Integer> {
     try {
       ReplayReport report;
       ReplayRunner runner = new ReplayRunner(vertx, url, frames, sessions, fps, window, parseDuration(duration),
-        pipelineJson, System.out::println).token(token).warmup(parseDuration(warmup));
+        pipelineJson, System.out::println).token(token).warmup(parseDuration(warmup))
+        .connectTimeout(parseDuration(connectTimeout));
       if (adaptive) {
         runner.adaptive(targetMs);
       }
       try {
         configure(runner, frames);
         report = runner.run().await();
-      } catch (IllegalArgumentException e) {
-        System.err.println("FAIL: " + e.getMessage());
-        return 1;
       } catch (UpgradeRejectedException e) {
-        System.err.println("FAIL: the server refused the session: HTTP " + e.getStatus()
-          + (e.getBody() == null ? "" : " " + e.getBody().toString()) + (e.getStatus() == 401 && token == null
-          ? "\nThe server needs a token: pass --token <JWT> or set FRAMELOOP_TOKEN" : ""));
+        // The body is the server's text: shown cut and with its control characters escaped.
+        fail("the server refused the session: HTTP " + e.getStatus()
+          + (e.getBody() == null ? "" : " " + SafeText.truncate(e.getBody().toString(), SafeText.MAX_MESSAGE_CHARS))
+          + (e.getStatus() == 401 && token == null ? "\nThe server needs a token: pass --token <JWT> or set FRAMELOOP_TOKEN" : ""));
+        return 1;
+      } catch (Exception e) {
+        // A refused argument or pipeline, a server that never answered, one that broke the run: a line, no stack trace.
+        fail(e.getMessage() == null ? e.toString() : e.getMessage());
         return 1;
       }
       System.out.println();
-      System.out.print(report.table());
+      print(report.table());
       JsonArray adaptation = runner.adaptiveSummary();
       if (adaptation != null) {
-        System.out.print(AdaptiveLines.table(adaptation));
+        print(AdaptiveLines.table(adaptation));
       }
       JsonObject videoSummary = runner.videoSummary();
       if (videoSummary != null) {
-        System.out.printf(Locale.ROOT, "video: sent %s%s, replies %s%s%n", videoSummary.getString("send"),
+        print(String.format(Locale.ROOT, "video: sent %s%s, replies %s%s%n", videoSummary.getString("send"),
           videoSummary.containsKey("chunkBytes") ? " (" + videoSummary.getLong("chunkBytes") + " bytes per chunk on average)" : "",
           videoSummary.getString("replyFormat"), videoSummary.containsKey("repliesDecoded") ? " (" + videoSummary.getLong("repliesDecoded")
-            + " decoded to the announced size, " + videoSummary.getLong("repliesFailed") + " not)" : "");
+            + " decoded to the announced size, " + videoSummary.getLong("repliesFailed") + " not)" : ""));
       }
+      // Server strings (drop reasons, op names) may hold lone surrogates, which a UTF-8 writer refuses: replaced.
       if (json != null) {
-        Files.writeString(json, report.toJson().put("adaptive", adaptation).put("video", videoSummary).encodePrettily());
+        Files.writeString(json, SafeText.wellFormed(report.toJson().put("adaptive", adaptation).put("video", videoSummary)
+          .put("failure", runner.failure()).encodePrettily()));
       }
       if (this.report != null) {
-        Files.writeString(this.report, HtmlReport.render(report.toJson(), runner.settings(), runner.timeline().toJson(),
-          runner.latency(), runner.receivedPerSession()));
+        Files.writeString(this.report, SafeText.wellFormed(HtmlReport.render(report.toJson().put("failure", runner.failure()),
+          runner.settings(), runner.timeline().toJson(), runner.latency(), runner.receivedPerSession())));
       }
       if (hgrm != null) {
         try (PrintStream out = new PrintStream(Files.newOutputStream(hgrm), true, StandardCharsets.UTF_8)) {
           runner.latency().outputPercentileDistribution(out, 1000.0); // µs recorded, ms written
         }
       }
+      if (runner.failure() != null) {
+        fail(runner.failure());
+        return 1;
+      }
       if (report.received() == 0) {
-        System.err.println("FAIL: no processed frame came back");
+        fail("no processed frame came back");
         return 1;
       }
       if (report.errors() > maxErrorRate * report.sent()) {
@@ -169,6 +183,16 @@ public final class ReplayCommand implements Callable<Integer> {
     } finally {
       vertx.close().await();
     }
+  }
+
+  /** Text that may hold the server's strings, for the terminal: control characters escaped. */
+  private static void print(String text) {
+    System.out.print(SafeText.forTerminal(text));
+  }
+
+  /** The reason may quote the server (an error's message, a close reason): escaped, and cut to a few lines' worth. */
+  private static void fail(String why) {
+    System.err.println("FAIL: " + SafeText.forTerminal(SafeText.truncate(why, 4 * SafeText.MAX_MESSAGE_CHARS)));
   }
 
   private void configure(ReplayRunner runner, FrameSource frames) {

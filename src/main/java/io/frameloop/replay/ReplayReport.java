@@ -49,10 +49,7 @@ public record ReplayReport(String url, String source, int sessions, int fps, int
       recordedDetections += session.recordedDetectionsCompared;
       detectionsNow += session.detectionsCompared;
       serverIn += Math.max(0, session.serverStats.serverIn());
-      JsonObject sessionDrops = session.serverStats.last().getJsonObject("dropped", new JsonObject());
-      for (String reason : sessionDrops.fieldNames()) {
-        dropped.put(reason, dropped.getLong(reason, 0L) + sessionDrops.getLong(reason));
-      }
+      session.serverStats.dropped().forEach((reason, count) -> dropped.put(reason, dropped.getLong(reason, 0L) + count));
       process.addAll(session.serverStats.processTimes());
       queue.addAll(session.serverStats.queueTimes());
       min = Math.min(min, session.received);

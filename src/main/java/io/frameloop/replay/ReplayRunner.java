@@ -15,18 +15,25 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.SynchronizedHistogram;
 
 /**
  * Runs N replay sessions against a FrameLoop server for a bounded time and reports. Stops by
- * itself: after the duration it stops sending, waits (at most {@link #DRAIN}) for the last replies
- * and the server's final counts, and closes every connection.
+ * itself, whatever the server does: connecting (TCP, upgrade, hello) is bounded by
+ * {@link #connectTimeout}; after the duration it stops sending, waits (at most {@link #DRAIN}) for
+ * the last replies and the server's final counts, and closes every connection (each close at most
+ * {@link #CLOSE}). A session the server breaks (a message of the wrong types, a close mid-run) ends
+ * the run at once: {@link #failure()} says why, and the report covers the run so far.
  */
 public final class ReplayRunner {
 
   static final Duration DRAIN = Duration.ofSeconds(5);
+  /** The longest a connection's close may take (a server that never answers the close frame). */
+  static final Duration CLOSE = Duration.ofSeconds(2);
+  static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
   private final Vertx vertx;
   private final URI url;
@@ -50,6 +57,12 @@ public final class ReplayRunner {
   private VideoFrames videoFrames;
   private List<ReplaySession> sessionsRun = List.of();
   private RunMeters meters;
+  private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+  /** The first failure of a session (set once, from any session's event loop), or null. */
+  private final AtomicReference<String> failure = new AtomicReference<>();
+  /** Ends a run that is measuring at once, skipping the drain (set while measuring). */
+  private volatile Runnable finishEarly = () -> { };
+  private volatile boolean measuring;
 
   /**
    * @param window   unanswered frames per session before it waits; 0 for open loop
@@ -112,6 +125,23 @@ public final class ReplayRunner {
   public ReplayRunner record(boolean record) {
     this.record = record;
     return this;
+  }
+
+  /** How long each session may take to connect, be upgraded and get the server's hello (default 10 s). */
+  public ReplayRunner connectTimeout(Duration connectTimeout) {
+    if (connectTimeout.toMillis() < 1) {
+      throw new IllegalArgumentException("--connect-timeout must be positive, got " + connectTimeout.toMillis() + " ms");
+    }
+    this.connectTimeout = connectTimeout;
+    return this;
+  }
+
+  /**
+   * After {@link #run()}: why a session broke the run (a server message of the wrong types, a close
+   * mid-run), naming the session, e.g. {@code session 2: ... stats.in: expected a number, got "x"}; null when none did.
+   */
+  public String failure() {
+    return failure.get();
   }
 
   /** Sends {@code Authorization: Bearer <token>} with every session's handshake; null for none. */
@@ -236,12 +266,18 @@ public final class ReplayRunner {
     WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions()
       .setMaxFrameSize(64 * 1024 * 1024).setMaxMessageSize(64 * 1024 * 1024)
       .setSsl(tls).setTrustAll(tls).setVerifyHost(false)
+      .setConnectTimeout((int) connectTimeout.toMillis())
+      .setClosingTimeout((int) Math.max(1, CLOSE.toSeconds()))
       .setMaxConnections(sessions + 1));
     WebSocketConnectOptions connect = new WebSocketConnectOptions()
       .setHost(url.getHost())
       .setPort(url.getPort() > 0 ? url.getPort() : (tls ? 443 : 80))
       .setURI(url.getRawPath() == null || url.getRawPath().isEmpty() ? "/frames" : url.getRawPath())
-      .setSsl(tls);
+      .setSsl(tls)
+      .setConnectTimeout(connectTimeout.toMillis())
+      // Vert.x's limit on the upgrade's answer, a little after the session's own (which names --connect-timeout):
+      // it only frees the connection of an upgrade given up on.
+      .setIdleTimeout(connectTimeout.toMillis() + CLOSE.toMillis());
     if (token != null) {
       connect.addHeader("Authorization", "Bearer " + token);
     }
@@ -249,11 +285,14 @@ public final class ReplayRunner {
     Histogram latency = new SynchronizedHistogram(TimeUnit.MINUTES.toMicros(1), 3);
     Histogram added = new SynchronizedHistogram(TimeUnit.MINUTES.toMicros(1), 3);
     StageBreakdown stages = new StageBreakdown();
-    meters = new RunMeters(latency, added, stages, new RunTimeline(duration.toNanos()));
+    meters = new RunMeters(latency, added, stages, new RunTimeline(duration.toNanos()),
+      new CappedNames(CappedNames.MAX_DROP_REASONS, CappedNames.OTHER));
     List<ReplaySession> all = new ArrayList<>();
     sessionsRun = all;
     AdaptiveFrames ladder = adaptiveTargetMs > 0 ? AdaptiveFrames.of(source, fps) : null;
     List<Future<Void>> connected = new ArrayList<>();
+    // Completes with the seconds measured; fails when connecting fails or a session breaks before the run started.
+    Promise<Double> measured = Promise.promise();
     int frames = source.frames().size();
     // Without --pipeline, a recording's sessions start on the recording's own pipeline.
     JsonObject firstPipeline = pipeline != null || source.timing() == null ? pipeline : source.timing().pipeline();
@@ -265,17 +304,33 @@ public final class ReplayRunner {
         ladder == null ? null : new SessionAdaptation(ladder.controller(adaptiveTargetMs, fps), ladder), videoFrames,
         "vp8".equals(replyFormat));
       all.add(session);
-      connected.add(session.connect(client, connect, firstPipeline, record));
+      int index = i;
+      session.failureHandler(e -> {
+        String why = "session " + index + ": " + e.getMessage();
+        if (failure.compareAndSet(null, why)) {
+          if (measuring) {
+            finishEarly.run(); // end the run now, with what it measured
+          } else {
+            measured.tryFail(new IllegalArgumentException(why));
+          }
+        }
+      });
+      connected.add(session.connect(client, connect, firstPipeline, record, connectTimeout.toMillis()));
     }
-    return Future.all(connected)
-      .compose(v -> measure(all))
+    Future.all(connected).onComplete(done -> {
+      if (done.failed()) {
+        measured.tryFail(done.cause());
+      } else if (!measured.future().isComplete()) {
+        measure(all, measured);
+      }
+    });
+    return measured.future()
       .map(seconds -> ReplayReport.of(url.toString(), source, fps, window, seconds, all, latency, added, stages.toJson()))
-      .eventually(() -> Future.join(all.stream().map(ReplaySession::close).toList()).otherwiseEmpty()
-        .compose(v -> client.close()));
+      .eventually(() -> Future.join(all.stream().map(s -> TimeLimits.atMost(vertx, s.close(), CLOSE.toMillis())).toList())
+        .otherwiseEmpty().compose(v -> TimeLimits.atMost(vertx, client.close(), CLOSE.toMillis())));
   }
 
-  private Future<Double> measure(List<ReplaySession> all) {
-    Promise<Double> done = Promise.promise();
+  private void measure(List<ReplaySession> all, Promise<Double> done) {
     long start = System.nanoTime();
     meters.timeline().start(start);
     long interval = TimeUnit.SECONDS.toNanos(1) / fps;
@@ -291,16 +346,19 @@ public final class ReplayRunner {
         vertx.cancelTimer(timers[2]);
         double seconds = (System.nanoTime() - start) / 1e9;
         all.forEach(ReplaySession::stopSending);
-        drain(all, System.nanoTime() + DRAIN.toNanos(), () -> {
-          vertx.cancelTimer(timers[0]);
-          done.complete(seconds);
-        });
+        // A broken run has nothing to wait for; otherwise the last replies, within DRAIN.
+        drain(all, failure.get() != null ? 0 : System.nanoTime() + DRAIN.toNanos(), () -> done.tryComplete(seconds));
       }
     };
+    done.future().onComplete(v -> {
+      for (long timer : timers) {
+        vertx.cancelTimer(timer);
+      }
+    });
     timers[0] = vertx.setPeriodic(1000, id -> {
       long sent = all.stream().mapToLong(s -> s.sent).sum();
       long received = all.stream().mapToLong(s -> s.received).sum();
-      long dropped = all.stream().mapToLong(s -> s.serverStats.last().getLong("droppedTotal", 0L)).sum();
+      long dropped = all.stream().mapToLong(s -> s.serverStats.droppedTotal()).sum();
       long errors = all.stream().mapToLong(s -> s.errors).sum();
       long results = all.stream().mapToLong(s -> s.results).sum();
       long detections = all.stream().mapToLong(s -> s.detections).sum();
@@ -319,13 +377,21 @@ public final class ReplayRunner {
         finish.run();
       }
     });
-    return done.future();
+    finishEarly = finish;
+    measuring = true;
+    if (failure.get() != null) {
+      finish.run(); // a session broke between connecting and now
+    }
   }
 
   /** Waits until every sent frame is accounted for by the server's stats, or the deadline. */
   private void drain(List<ReplaySession> all, long deadline, Runnable then) {
-    boolean settled = all.stream().allMatch(s -> s.serverStats.serverIn() == s.sent && s.serverStats.last().getInteger("pending", 1) == 0
-      && s.received + s.serverStats.last().getLong("droppedTotal", 0L) + s.errors >= s.sent);
+    if (failure.get() != null) {
+      then.run();
+      return;
+    }
+    boolean settled = all.stream().allMatch(s -> s.serverStats.serverIn() == s.sent && s.serverStats.serverPending() == 0
+      && s.received + s.serverStats.droppedTotal() + s.errors >= s.sent);
     if (settled || System.nanoTime() > deadline) {
       then.run();
     } else {

@@ -2,10 +2,12 @@ package io.frameloop.replay;
 
 import io.frameloop.client.FrameLoopClient;
 import io.frameloop.protocol.FrameFormat;
+import io.frameloop.protocol.FrameFormatException;
 import io.frameloop.protocol.InboundFrame;
 import io.frameloop.protocol.ServerMessages;
 import io.frameloop.video.EncodedChunk;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -68,12 +70,18 @@ final class ReplaySession {
   private boolean keyWanted;
   private final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
   private FrameLoopClient client;
+  /** Hears what breaks the session: a server message it cannot read, or the server closing the connection. */
+  private Handler<Throwable> failureHandler = e -> { };
+  /** Set when the run closes the session: a close after it is no failure. */
+  private volatile boolean closing;
   private long timer = -1;
   private boolean sending;
   private long startNanos;
   /** Replies before this are left out of the latency figures (the warm-up). */
   private long recordFromNanos;
   private long sequence;
+  /** The last header timestamp sent. */
+  private long lastStamp = Long.MIN_VALUE;
   /** The reply mode of the server's last {@code pipeline} answer (the server's default is {@code image}). */
   private String replyMode = "image";
 
@@ -126,16 +134,36 @@ final class ReplaySession {
     this.serverStats = new ServerStatsReader(meters);
   }
 
-  /** Connects, sets {@code pipeline} (null: the server's) and, when {@code record}, starts a recording of the session. */
-  Future<Void> connect(WebSocketClient webSocketClient, WebSocketConnectOptions options, JsonObject pipeline, boolean record) {
+  /** Hears, once, what broke the session (then it stops sending); the run ends on it. */
+  ReplaySession failureHandler(Handler<Throwable> handler) {
+    this.failureHandler = handler;
+    return this;
+  }
+
+  /**
+   * Connects, sets {@code pipeline} (null: the server's) and, when {@code record}, starts a recording
+   * of the session. The TCP connection, the upgrade and the server's hello must come within
+   * {@code connectTimeoutMs} together, each answer within {@link #ANSWER_MS}.
+   */
+  Future<Void> connect(WebSocketClient webSocketClient, WebSocketConnectOptions options, JsonObject pipeline, boolean record,
+                       long connectTimeoutMs) {
     client = FrameLoopClient.create(webSocketClient).frameHandler(this::onReply).resultsHandler(this::onResults)
       .messageHandler(this::onControl)
+      .exceptionHandler(e -> broken(new IllegalStateException((e instanceof FrameFormatException ? "the server sent a binary message that is not a frame: " : "")
+        + SafeText.truncate(String.valueOf(e.getMessage()), SafeText.MAX_MESSAGE_CHARS))))
       .closeHandler(v -> {
         pipelineAnswer.tryFail(new IllegalArgumentException("the connection closed before the server answered --pipeline"));
         recordAnswer.tryFail(new IllegalArgumentException("the connection closed before the server answered --record"));
         videoAnswer.tryFail(new IllegalArgumentException("the connection closed before the server answered --video"));
+        if (!closing) {
+          broken(new IllegalStateException("the server closed the connection (status " + client.closeStatusCode()
+            + (client.closeReason() == null ? "" : ", reason " + SafeText.truncate(client.closeReason(), SafeText.MAX_MESSAGE_CHARS)) + ")"));
+        }
       });
-    return client.connect(options).compose(connected -> {
+    Future<FrameLoopClient> opened = TimeLimits.within(vertx, client.connect(options), connectTimeoutMs,
+      () -> new IllegalArgumentException("no hello from the server within " + connectTimeoutMs
+        + " ms of connecting (TCP connection, upgrade and hello; --connect-timeout)"));
+    return opened.compose(connected -> {
       // Per-frame processing times in stats: round trip minus processing, frame by frame.
       connected.setTimings(true);
       JsonObject wanted = replyCheck == null ? pipeline : vp8Replies(pipeline, connected.hello());
@@ -239,7 +267,7 @@ final class ReplaySession {
     timeline.sent(now);
     sent++;
     bytesUp += FrameFormat.HEADER_LENGTH + jpeg.length();
-    client.sendFrame(seq, now, jpeg);
+    client.sendFrame(seq, stamp(now), jpeg);
   }
 
   /** A frame's VP8 chunk: the stream's own when it follows the last one sent, else (or when asked) a key of it. */
@@ -255,10 +283,35 @@ final class ReplaySession {
     timeline.sent(now);
     sent++;
     bytesUp += FrameFormat.HEADER_LENGTH + chunk.data().length();
-    client.sendChunk(seq, now, chunk.data(), chunk.key());
+    client.sendChunk(seq, stamp(now), chunk.data(), chunk.key());
+  }
+
+  /** Reports the first failure and stops sending; what follows from a broken server is not read. */
+  private void broken(Throwable failure) {
+    if (!closing) {
+      closing = true;
+      stopSending();
+      failureHandler.handle(failure);
+    }
+  }
+
+  /**
+   * The header's timestamp for a frame sent at {@code now}: frames a late tick sends together would
+   * share one, so each is at least a nanosecond after the last (a recording's frames keep their order).
+   */
+  private long stamp(long now) {
+    lastStamp = Math.max(now, lastStamp + 1);
+    return lastStamp;
   }
 
   private void onReply(InboundFrame reply) {
+    if (closing) {
+      return;
+    }
+    if (reply.header() == null) {
+      broken(new BadServerMessageException("a reply without the FL header: the answer to a framed frame repeats its header"));
+      return;
+    }
     long now = System.nanoTime();
     int bytes = (reply.header() == null ? 0 : FrameFormat.HEADER_LENGTH) + reply.payload().length();
     bytesDown += bytes;
@@ -269,6 +322,9 @@ final class ReplaySession {
   }
 
   private void onResults(JsonObject message) {
+    if (!checked(message)) {
+      return;
+    }
     long now = System.nanoTime();
     int bytes = message.toBuffer().length(); // as the server encoded it
     bytesDown += bytes;
@@ -324,7 +380,24 @@ final class ReplaySession {
     }
   }
 
+  /** Whether {@code message} may be read: its types are right ({@link ServerMessageCheck}) and the session is not broken. */
+  private boolean checked(JsonObject message) {
+    if (closing) {
+      return false;
+    }
+    try {
+      ServerMessageCheck.check(message);
+      return true;
+    } catch (BadServerMessageException e) {
+      broken(e);
+      return false;
+    }
+  }
+
   private void onControl(JsonObject message) {
+    if (!checked(message)) {
+      return;
+    }
     switch (message.getString("type", "")) {
       case "stats" -> {
         serverStats.read(message, System.nanoTime());
@@ -392,6 +465,7 @@ final class ReplaySession {
   }
 
   Future<Void> close() {
+    closing = true;
     stopSending();
     if (replyCheck != null) {
       replyCheck.close();

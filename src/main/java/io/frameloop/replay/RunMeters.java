@@ -10,6 +10,7 @@ import org.HdrHistogram.Histogram;
  * @param added    round trip minus the server's processing, µs
  * @param stages   the server's time by stage
  * @param timeline the run second by second
+ * @param dropReasons the drop reasons the run keeps apart (the rest counted as {@code other})
  */
-record RunMeters(Histogram latency, Histogram added, StageBreakdown stages, RunTimeline timeline) {
+record RunMeters(Histogram latency, Histogram added, StageBreakdown stages, RunTimeline timeline, CappedNames dropReasons) {
 }

@@ -20,8 +20,10 @@ final class StageBreakdown {
   private static final long MAX_MICROS = TimeUnit.MINUTES.toMicros(1);
   /** Stages by name, in the order first seen (queue, decode, setup, the ops, encode). */
   private final Map<String, Histogram> stages = new LinkedHashMap<>();
+  /** Op names as the server sent them: at most {@link CappedNames#MAX_OP_NAMES} kept apart. */
+  private final CappedNames opNames = new CappedNames(CappedNames.MAX_OP_NAMES, "(other ops)");
 
-  /** One {@code stats.timings} entry: {@code [seq, processing, queue, decode, encode, [[op, µs]...], setup]}. */
+  /** One {@code stats.timings} entry (its types checked): {@code [seq, processing, queue, decode, encode, [[op, µs]...], setup]}. */
   void record(JsonArray timing) {
     if (timing.size() < 6) {
       return; // a server from before per-stage timings
@@ -33,7 +35,7 @@ final class StageBreakdown {
     }
     for (Object op : timing.getJsonArray(5)) {
       JsonArray opTime = (JsonArray) op;
-      record("op " + opTime.getString(0), opTime.getLong(1));
+      record("op " + opNames.of(opTime.getString(0)), opTime.getLong(1));
     }
     record("encode", timing.getLong(4));
   }

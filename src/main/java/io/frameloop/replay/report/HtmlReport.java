@@ -89,7 +89,8 @@ public final class HtmlReport {
     html.append("</table>\n<h2>Summary as JSON</h2>\n<script type=\"application/json\" id=\"summary-json\">")
       .append(scriptSafe(summary.encodePrettily())).append("</script>\n<pre>").append(Html.escape(summary.encodePrettily()))
       .append("</pre>\n</body>\n</html>\n");
-    return html.toString();
+    // The summary's JSON may carry characters XML forbids (U+FFFE, a lone surrogate): the page must still parse.
+    return Html.xmlChars(html.toString());
   }
 
   private static void row(StringBuilder html, String label, String id, Number value) {
