@@ -225,7 +225,7 @@ public final class RecordingReader {
       if (end && pending != null) {
         try {
           frames.add(frame(dir, pending, limits, budget, named));
-        } catch (IllegalArgumentException | IOException e) {
+        } catch (TornRowException | NoSuchFileException e) {
           warnings.add(indexFile + " line " + pending.number() + ": skipped a torn last row (" + e.getMessage()
             + "); the server stopped while writing it");
         }
@@ -257,17 +257,28 @@ public final class RecordingReader {
     return objects;
   }
 
+  /**
+   * What a row looks like when the server stopped while writing it (half a row, its file shorter
+   * than it says): skipped when it is the last. A row that breaks a rule (a link, a FIFO, a file too
+   * large, named twice) is an error wherever it is.
+   */
+  private static final class TornRowException extends IllegalArgumentException {
+    TornRowException(String message) {
+      super(message);
+    }
+  }
+
   private static Frame frame(Path dir, BoundedLines.Line row, Limits limits, Budget budget, Set<String> named)
     throws IOException {
     String[] fields = row.text().split(",", -1);
     String where = dir.resolve(RecordingFormat.INDEX) + " line " + row.number();
     if (fields.length != 5 && fields.length != 6 || !RecordingFormat.FRAME_FILE.matcher(fields[4]).matches()) {
-      throw new IllegalArgumentException(where + ": expected " + RecordingFormat.INDEX_HEADER + " with a file like 000001.jpg");
+      throw new TornRowException(where + ": expected " + RecordingFormat.INDEX_HEADER + " with a file like 000001.jpg");
     }
     FrameKind kind = FrameKind.JPEG; // a version 1 row: no flags
     if (fields.length == 6) {
       kind = Arrays.stream(FrameKind.values()).filter(k -> Integer.toString(k.flags()).equals(fields[5])).findFirst()
-        .orElseThrow(() -> new IllegalArgumentException(where + ": flags " + fields[5] + " are none of 0, 1, 3"));
+        .orElseThrow(() -> new TornRowException(where + ": flags " + fields[5] + " are none of 0, 1, 3"));
     }
     if (!named.add(fields[4])) {
       throw new IllegalArgumentException(where + ": " + fields[4] + " is named by an earlier row too; the server writes"
@@ -288,13 +299,15 @@ public final class RecordingReader {
       try (InputStream in = RegularFiles.open(file, limits.maxFileBytes())) {
         payload = in.readNBytes((int) size + 1); // one more: a file that grew since it was checked is caught
       }
-      if (payload.length != size) {
-        throw new IllegalArgumentException(where + ": " + fields[4] + " has " + (payload.length > size ? "more than " : "")
-          + payload.length + " bytes, the index says " + size);
+      if (payload.length > size) {
+        throw new IllegalArgumentException(where + ": " + fields[4] + " has more than " + size + " bytes, the index says " + size);
+      }
+      if (payload.length < size) {
+        throw new TornRowException(where + ": " + fields[4] + " has " + payload.length + " bytes, the index says " + size);
       }
       return new Frame(sequence, timestamp, arrivalMicros, Buffer.buffer(payload), kind);
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(where + ": " + e.getMessage());
+      throw new TornRowException(where + ": " + e.getMessage());
     }
   }
 }
