@@ -49,6 +49,9 @@ final class RecordingFiles {
     : new FileAttribute<?>[0];
   private static final Set<OpenOption> CREATE_NEW = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
 
+  /** Room above the floor a recording needs to start: one frame of the smallest recording, at least. */
+  static final long START_BYTES = 64 * 1024;
+
   private final Path dir;
   private final FileStore store;
   private final long minFreeBytes;
@@ -101,7 +104,7 @@ final class RecordingFiles {
         + " until some are moved away");
     }
     FileStore store = Files.getFileStore(root);
-    checkFree(store, 0, minFreeBytes);
+    checkFree(store, START_BYTES, minFreeBytes);
     Path dir = root.resolve(id);
     Files.createDirectory(dir, DIRECTORY_ATTRIBUTES);
     RecordingFiles files = new RecordingFiles(dir, store, minFreeBytes, session);
