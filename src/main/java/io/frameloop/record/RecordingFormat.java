@@ -9,7 +9,8 @@ import java.util.regex.Pattern;
  * row per frame, in arrival order, with its header flags: 0 JPEG, 1 video delta, 3 video key),
  * {@code results.jsonl} (each {@code results} message the server sent the session, one JSON object a
  * line, in the order sent) and {@code session.json} (when and by what it was recorded, the pipeline
- * and its changes, the video configurations, the counts). A recording's video starts at a key chunk,
+ * and its changes, the video configurations, the counts), {@code pipelines.jsonl} (each pipeline change as
+ * it happens) and {@code INCOMPLETE} (until {@code session.json} is complete). A recording's video starts at a key chunk,
  * so a replay can too. Plain files any tool reads: an image viewer, a spreadsheet, ffmpeg's image2
  * demuxer, jq.
  */
