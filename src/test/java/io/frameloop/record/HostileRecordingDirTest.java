@@ -3,10 +3,13 @@ package io.frameloop.record;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.frameloop.cli.Main;
 import io.frameloop.replay.FrameSource;
 import io.frameloop.testing.Images;
 import io.vertx.core.buffer.Buffer;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,6 +19,7 @@ import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /**
  * Recording directories built to hurt the replay client ({@code replay --source DIR}): each gives a
@@ -216,5 +220,26 @@ class HostileRecordingDirTest {
     Files.delete(dir.resolve(RecordingFormat.frameFile(1))); // not the last: an error naming the file
     assertThatThrownBy(() -> RecordingReader.read(dir, 1000)).isInstanceOf(IllegalArgumentException.class)
       .hasMessageContaining(RecordingFormat.frameFile(1)).hasMessageContaining("no such file");
+  }
+
+  @Test
+  void theReplayCommandSaysWhatIsWrongAndExitsOne() throws Exception {
+    recording(2);
+    Files.delete(dir.resolve(RecordingFormat.frameFile(2)));
+    Files.createSymbolicLink(dir.resolve(RecordingFormat.frameFile(2)), Path.of("/dev/zero"));
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    PrintStream stderr = System.err;
+    int exit;
+    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    try {
+      exit = new CommandLine(new Main()).execute("replay", "--source", dir.toString(), "--url", "ws://127.0.0.1:9/frames",
+        "--duration", "1s");
+    } finally {
+      System.setErr(stderr);
+    }
+    String printed = err.toString(StandardCharsets.UTF_8);
+    assertThat(exit).as(printed).isEqualTo(1);
+    assertThat(printed).contains("FAIL: --source " + dir).contains(RecordingFormat.frameFile(2)).contains("symbolic link")
+      .doesNotContain("\tat ");
   }
 }
