@@ -30,6 +30,7 @@ public final class Recorder {
   private final RecordingOptions options;
   private final WriterQueue writer;
   private final RecordingBudget budget;
+  private final RecordingUsage usage = new RecordingUsage(); // writer thread only
   /** Recordings started and not yet stopped (their files not yet closed), starting ones among them. */
   private final AtomicInteger running = new AtomicInteger();
   private final Promise<Void> allStopped = Promise.promise();
@@ -84,7 +85,7 @@ public final class Recorder {
       Future<Recording> outcome;
       try {
         Path root = Path.of(options.getRecordDir());
-        if (!budget.measured(RecordingFiles.usage(root))) {
+        if (!budget.measured(usage.measure(root))) {
           throw new RecordingRefusedException("the recordings in the server's recording directory reached"
             + " recordTotalMaxBytes (" + budget.maxBytes() + " bytes); none is deleted, so new recordings are refused"
             + " until some are moved away");

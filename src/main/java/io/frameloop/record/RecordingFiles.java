@@ -14,20 +14,14 @@ import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileStore;
 import java.nio.file.FileSystems;
-import java.nio.file.FileVisitOption;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.EnumSet;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 /**
@@ -116,33 +110,6 @@ final class RecordingFiles {
       removeQuietly(dir, e);
       throw e;
     }
-  }
-
-  /**
-   * What the recordings in {@code root} take, as {@code recordMaxBytes} counts it: every regular
-   * file at least a block ({@link RecordingFormat#MIN_FRAME_FILE_BYTES}); 0 when {@code root} does
-   * not exist yet. Links are not followed.
-   */
-  static long usage(Path root) throws IOException {
-    if (!Files.isDirectory(root)) {
-      return 0;
-    }
-    AtomicLong bytes = new AtomicLong();
-    Files.walkFileTree(root, EnumSet.noneOf(FileVisitOption.class), 2, new SimpleFileVisitor<>() {
-      @Override
-      public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
-        if (attributes.isRegularFile()) {
-          bytes.addAndGet(Math.max(attributes.size(), RecordingFormat.MIN_FRAME_FILE_BYTES));
-        }
-        return FileVisitResult.CONTINUE;
-      }
-
-      @Override
-      public FileVisitResult visitFileFailed(Path file, IOException e) {
-        return FileVisitResult.CONTINUE; // removed meanwhile, or not ours to read: it is not counted
-      }
-    });
-    return bytes.get();
   }
 
   /** @throws RecordingRefusedException when writing {@code bytes} would leave less than {@code minFreeBytes} free */

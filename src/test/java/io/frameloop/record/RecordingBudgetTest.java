@@ -16,6 +16,7 @@ import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
@@ -165,5 +166,30 @@ class RecordingBudgetTest {
     assertThat(options.getRecordTotalMaxBytes()).isEqualTo(1L << 33);
     assertThat(options.getRecordMinFreeBytes()).isZero();
     assertThat(new RecordingOptions(options).toJson().getLong("recordTotalMaxBytes")).isEqualTo(1L << 33);
+  }
+
+  @Test
+  void theMeasureKeepsCompletedRecordingsButSeesEveryChange() throws IOException {
+    RecordingUsage usage = new RecordingUsage();
+    assertThat(usage.measure(recordDir)).as("no directory yet").isZero();
+    Path done = Files.createDirectories(recordDir.resolve("rec-done"));
+    Files.write(done.resolve(RecordingFormat.frameFile(1)), new byte[10_000]);
+    Files.write(done.resolve(RecordingFormat.frameFile(2)), new byte[100]); // counted as a block
+    Path running = Files.createDirectories(recordDir.resolve("rec-running"));
+    Files.write(running.resolve(RecordingFormat.INCOMPLETE), new byte[10]);
+    Files.write(running.resolve(RecordingFormat.RESULTS), new byte[5000]);
+    Files.createSymbolicLink(running.resolve(RecordingFormat.frameFile(1)), Path.of("/dev/zero")); // not followed, not counted
+    assertThat(usage.measure(recordDir)).isEqualTo(10_000 + 4096 + 4096 + 5000);
+    // A running recording's file grows without its directory changing: it is measured again.
+    Files.write(running.resolve(RecordingFormat.RESULTS), new byte[3000], StandardOpenOption.APPEND);
+    assertThat(usage.measure(recordDir)).isEqualTo(10_000 + 4096 + 4096 + 8000);
+    // A completed one with a file added, then one removed whole.
+    Files.write(done.resolve(RecordingFormat.frameFile(3)), new byte[20_000]);
+    assertThat(usage.measure(recordDir)).isEqualTo(30_000 + 4096 + 4096 + 8000);
+    for (Path file : List.of(done.resolve(RecordingFormat.frameFile(1)), done.resolve(RecordingFormat.frameFile(2)),
+      done.resolve(RecordingFormat.frameFile(3)), done)) {
+      Files.delete(file);
+    }
+    assertThat(usage.measure(recordDir)).isEqualTo(4096 + 8000);
   }
 }
