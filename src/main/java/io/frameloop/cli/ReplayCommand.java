@@ -16,6 +16,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.io.UncheckedIOException;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -110,7 +111,13 @@ public final class ReplayCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    FrameSource frames = FrameSource.open(source);
+    FrameSource frames;
+    try {
+      frames = FrameSource.open(source);
+    } catch (IllegalArgumentException | UncheckedIOException e) { // a bad or hostile source: its reason, no stack trace
+      System.err.println("FAIL: --source " + source + ": " + e.getMessage());
+      return 1;
+    }
     JsonObject pipelineJson = pipeline == null ? null : new JsonObject(pipeline);
     System.out.printf(Locale.ROOT, "Replaying %s (%.0f bytes per frame on average) to %s: %d sessions x %s, %s%n",
       frames.description(), frames.averageBytes(), url, sessions,

@@ -29,6 +29,8 @@ public final class Recorder {
   private final Vertx vertx;
   private final RecordingOptions options;
   private final WriterQueue writer;
+  private final RecordingBudget budget;
+  private final RecordingUsage usage = new RecordingUsage(); // writer thread only
   /** Recordings started and not yet stopped (their files not yet closed), starting ones among them. */
   private final AtomicInteger running = new AtomicInteger();
   private final Promise<Void> allStopped = Promise.promise();
@@ -39,6 +41,7 @@ public final class Recorder {
     this.vertx = vertx;
     this.options = options;
     this.writer = writer;
+    this.budget = new RecordingBudget(options.getRecordTotalMaxBytes());
   }
 
   /** A recorder for {@code options}; one that refuses every recording when {@code recordDir} is not set. */
@@ -72,7 +75,7 @@ public final class Recorder {
         : "this server already runs " + options.getRecordMaxSessions() + " recordings (recordMaxSessions): try again later"));
     }
     String id = "rec-" + ZonedDateTime.now(ZoneOffset.UTC).format(ID_TIME) + "-" + HexFormat.of().formatHex(randomBytes());
-    Recording recording = new Recording(writer, id, options.getRecordMaxBytes(), System.nanoTime(), this::stopped);
+    Recording recording = new Recording(writer, budget, id, options.getRecordMaxBytes(), System.nanoTime(), this::stopped);
     JsonObject session = new JsonObject().put("format", RecordingFormat.FORMAT).put("version", RecordingFormat.VERSION)
       .put("id", id).put("server", "FrameLoop " + version()).put("startedAt", ZonedDateTime.now(ZoneOffset.UTC).toString())
       .put("pipeline", pipeline);
@@ -81,7 +84,13 @@ public final class Recorder {
     writer.submit(() -> {
       Future<Recording> outcome;
       try {
-        recording.opened(RecordingFiles.create(Path.of(options.getRecordDir()), id, options.getRecordMaxFiles(), session));
+        Path root = Path.of(options.getRecordDir());
+        if (!budget.measured(usage.measure(root))) {
+          throw new RecordingRefusedException("the recordings in the server's recording directory reached"
+            + " recordTotalMaxBytes (" + budget.maxBytes() + " bytes); none is deleted, so new recordings are refused"
+            + " until some are moved away");
+        }
+        recording.opened(RecordingFiles.create(root, id, options.getRecordMaxFiles(), options.getRecordMinFreeBytes(), session));
         outcome = Future.succeededFuture(recording);
       } catch (RecordingRefusedException e) {
         stopped();

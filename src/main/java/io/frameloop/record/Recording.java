@@ -13,6 +13,7 @@ import java.time.ZonedDateTime;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
  * One running recording. Its session calls {@link #frame}, {@link #results}, {@link #pipelineChange}
@@ -25,6 +26,7 @@ public final class Recording {
   static final int MAX_PIPELINE_CHANGES = 1000;
 
   private final WriterQueue writer;
+  private final RecordingBudget budget;
   private final Runnable onStopped;
   private final String id;
   private final long maxBytes;
@@ -45,8 +47,9 @@ public final class Recording {
   private volatile long resultsSkipped;
   private volatile String failure;
 
-  Recording(WriterQueue writer, String id, long maxBytes, long startNanos, Runnable onStopped) {
+  Recording(WriterQueue writer, RecordingBudget budget, String id, long maxBytes, long startNanos, Runnable onStopped) {
     this.writer = writer;
+    this.budget = budget;
     this.onStopped = onStopped;
     this.id = id;
     this.maxBytes = maxBytes;
@@ -79,18 +82,19 @@ public final class Recording {
       return failure;
     }
     long cost = RecordingFormat.frameCost(jpeg.length());
-    if (acceptedBytes + cost > maxBytes) {
-      return "the recording reached recordMaxBytes (" + maxBytes + " bytes)";
+    String over = reserve(cost);
+    if (over != null) {
+      return over;
     }
     long arrivalMicros = micros(arrivedNanos);
-    if (writer.submitFrame(queuedBytes, jpeg.length(), () -> {
+    if (submit(cost, jpeg.length(), () -> {
       // The writer gets its own copy: it must not depend on what happens to the session's buffer.
       byte[] bytes = jpeg.getBytes();
-      return () -> write(() -> {
+      return () -> {
         files.frame(sequence, clientTimestamp, arrivalMicros, bytes, kind);
         bytesWritten += cost;
         framesWritten++;
-      });
+      };
     })) {
       acceptedBytes += cost;
     } else {
@@ -113,17 +117,18 @@ public final class Recording {
     // Encoded here, once: its size is what the limits count. A results message is small (the server bounds it).
     byte[] json = message.toBuffer().getBytes();
     long cost = RecordingFormat.resultsCost(json.length);
-    if (acceptedBytes + cost > maxBytes) {
-      return "the recording reached recordMaxBytes (" + maxBytes + " bytes)";
+    String over = reserve(cost);
+    if (over != null) {
+      return over;
     }
-    if (writer.submitFrame(queuedBytes, json.length, () -> {
+    if (submit(cost, json.length, () -> {
       byte[] line = Arrays.copyOf(json, json.length + 1);
       line[json.length] = '\n';
-      return () -> write(() -> {
+      return () -> {
         files.results(line);
         bytesWritten += cost;
         resultsWritten++;
-      });
+      };
     })) {
       acceptedBytes += cost;
     } else {
@@ -137,8 +142,15 @@ public final class Recording {
     if (++pipelineChanges > MAX_PIPELINE_CHANGES) {
       return "the session changed its pipeline more than " + MAX_PIPELINE_CHANGES + " times while recording";
     }
+    // Its line in pipelines.jsonl counts like a results line: a session cannot grow the directory unbounded by changes.
+    long cost = RecordingFormat.resultsCost(pipeline.toBuffer().length() + 32);
+    String over = reserve(cost);
+    if (over != null) {
+      return over;
+    }
+    acceptedBytes += cost;
     long arrivalMicros = micros(arrivedNanos);
-    writer.submit(() -> write(() -> files.pipelineChange(arrivalMicros, pipeline)));
+    writer.submit(() -> budget.settled(cost, write(() -> files.pipelineChange(arrivalMicros, pipeline))));
     return null;
   }
 
@@ -156,19 +168,58 @@ public final class Recording {
     return TimeUnit.NANOSECONDS.toMicros(Math.max(0, nanos - startNanos));
   }
 
+  /** Null, or why {@code cost} more would take the recording over {@code recordMaxBytes} or all recordings over {@code recordTotalMaxBytes}. */
+  private String reserve(long cost) {
+    if (acceptedBytes + cost > maxBytes) {
+      return "the recording reached recordMaxBytes (" + maxBytes + " bytes)";
+    }
+    if (!budget.reserve(cost)) {
+      return "the server's recordings together reached recordTotalMaxBytes (" + budget.maxBytes() + " bytes)";
+    }
+    return null;
+  }
+
+  /**
+   * Queues a write of {@code cost} (reserved in the budget) holding {@code bytes} in the queue, made by
+   * {@code work} once the queue has room; false when it has none (the reservation is given back).
+   */
+  private boolean submit(long cost, int bytes, Supplier<FileWork> work) {
+    boolean queued = false;
+    try {
+      queued = writer.submitFrame(queuedBytes, bytes, () -> {
+        FileWork made = work.get();
+        return () -> budget.settled(cost, write(made));
+      });
+      return queued;
+    } finally {
+      if (!queued) {
+        budget.settled(cost, false);
+      }
+    }
+  }
+
   /** An operation whose failure stops the recording (the session hears why with its next frame). */
-  private interface FileWork {
+  interface FileWork {
     void run() throws IOException;
   }
 
-  private void write(FileWork work) {
+  /** Runs {@code work} unless the recording failed already: whether it ran and succeeded. */
+  private boolean write(FileWork work) {
     if (failure != null) {
-      return;
+      return false;
     }
     try {
       work.run();
+      return true;
+    } catch (RecordingRefusedException e) { // the free-space floor: a reason for the client, not a fault
+      if (failure == null) {
+        failure = e.getMessage();
+      }
+      WriterQueue.FAILURES.warn("recording " + id + " stopped: " + e.getMessage());
+      return false;
     } catch (Throwable e) { // even an Error (out of memory): this recording stops, the others go on
       failed(e);
+      return false;
     }
   }
 

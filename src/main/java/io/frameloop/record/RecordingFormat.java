@@ -9,7 +9,8 @@ import java.util.regex.Pattern;
  * row per frame, in arrival order, with its header flags: 0 JPEG, 1 video delta, 3 video key),
  * {@code results.jsonl} (each {@code results} message the server sent the session, one JSON object a
  * line, in the order sent) and {@code session.json} (when and by what it was recorded, the pipeline
- * and its changes, the video configurations, the counts). A recording's video starts at a key chunk,
+ * and its changes, the video configurations, the counts), {@code pipelines.jsonl} (each pipeline change as
+ * it happens) and {@code INCOMPLETE} (until {@code session.json} is complete). A recording's video starts at a key chunk,
  * so a replay can too. Plain files any tool reads: an image viewer, a spreadsheet, ffmpeg's image2
  * demuxer, jq.
  */
@@ -19,9 +20,19 @@ public final class RecordingFormat {
   public static final String SESSION = "session.json";
   /** Absent in recordings made before results existed: read as no results. */
   public static final String RESULTS = "results.jsonl";
+  /**
+   * Each pipeline change as it happened, one JSON object a line ({@code {"arrival_ms":N,"pipeline":{...}}}),
+   * appended at once: a recording whose server was killed still has them. Absent before version 3.
+   */
+  public static final String PIPELINES = "pipelines.jsonl";
+  /** There while {@code session.json} is not complete: the recording runs, or its server was killed or its disk full. */
+  public static final String INCOMPLETE = "INCOMPLETE";
   public static final String FORMAT = "frameloop-recording";
-  /** 2: the index's {@code flags} column, video chunks and {@code videoChanges}. */
-  public static final int VERSION = 2;
+  /**
+   * 2: the index's {@code flags} column, video chunks and {@code videoChanges}; 3: {@code pipelines.jsonl}
+   * and the {@code INCOMPLETE} marker.
+   */
+  public static final int VERSION = 3;
   /** {@code seq} and {@code client_timestamp} are empty for a bare frame (no header). */
   public static final String INDEX_HEADER = "seq,client_timestamp,arrival_ms,bytes,file,flags";
   /** Version 1's index, without {@code flags} (JPEG frames only): still read. */

@@ -21,6 +21,11 @@ public class RecordingOptions {
   public static final long MAX_RECORD_MAX_BYTES = 64L * 1024 * 1024 * 1024;
   public static final int DEFAULT_RECORD_MAX_FILES = 100;
   public static final int DEFAULT_RECORD_MAX_SESSIONS = 8;
+  /** All recordings in {@code recordDir} together: 16 recordings of the default size. */
+  public static final long DEFAULT_RECORD_TOTAL_MAX_BYTES = 16 * DEFAULT_RECORD_MAX_BYTES;
+  public static final long MAX_RECORD_TOTAL_MAX_BYTES = 1024L * 1024 * 1024 * 1024 * 1024;
+  /** The free space a recording leaves the disk of {@code recordDir}, so the server's other files (logs) still fit. */
+  public static final long DEFAULT_RECORD_MIN_FREE_BYTES = 512L * 1024 * 1024;
   /**
    * Frames waiting for the writer (with what their tasks hold), all recordings of a server together,
    * each at most its share; past it frames are skipped.
@@ -31,6 +36,8 @@ public class RecordingOptions {
   private long recordMaxBytes = DEFAULT_RECORD_MAX_BYTES;
   private int recordMaxFiles = DEFAULT_RECORD_MAX_FILES;
   private int recordMaxSessions = DEFAULT_RECORD_MAX_SESSIONS;
+  private long recordTotalMaxBytes = DEFAULT_RECORD_TOTAL_MAX_BYTES;
+  private long recordMinFreeBytes = DEFAULT_RECORD_MIN_FREE_BYTES;
 
   public RecordingOptions() {
   }
@@ -101,6 +108,34 @@ public class RecordingOptions {
   /** Recordings running at once on this server; more are refused. */
   public RecordingOptions setRecordMaxSessions(int recordMaxSessions) {
     this.recordMaxSessions = Ranges.between("recordMaxSessions", recordMaxSessions, 1, 1000);
+    return this;
+  }
+
+  public long getRecordTotalMaxBytes() {
+    return recordTotalMaxBytes;
+  }
+
+  /**
+   * All recordings in {@code recordDir} together, counted as {@code recordMaxBytes} counts (each
+   * file at least a block): a start finds them at this size and is refused, a running recording
+   * that would take them over it stops.
+   */
+  public RecordingOptions setRecordTotalMaxBytes(long recordTotalMaxBytes) {
+    this.recordTotalMaxBytes = Ranges.between("recordTotalMaxBytes", recordTotalMaxBytes, 64 * 1024, MAX_RECORD_TOTAL_MAX_BYTES);
+    return this;
+  }
+
+  public long getRecordMinFreeBytes() {
+    return recordMinFreeBytes;
+  }
+
+  /**
+   * The free space recordings leave on the disk of {@code recordDir}: a start that finds less is
+   * refused, a running recording that would write into it stops (its {@code session.json} is
+   * completed with the reason). 0: none kept, recordings stop when a write fails.
+   */
+  public RecordingOptions setRecordMinFreeBytes(long recordMinFreeBytes) {
+    this.recordMinFreeBytes = Ranges.between("recordMinFreeBytes", recordMinFreeBytes, 0, MAX_RECORD_TOTAL_MAX_BYTES);
     return this;
   }
 }

@@ -2,6 +2,8 @@ package io.frameloop.replay;
 
 import io.frameloop.image.OpenCvLoader;
 import io.frameloop.record.RecordingReader;
+import io.frameloop.record.RegularFiles;
+import io.frameloop.session.SessionOptions;
 import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -37,6 +39,12 @@ public record FrameSource(String description, List<Buffer> frames, RecordedTimin
   static final int MAX_VIDEO_FRAMES = 300;
   /** Frames read from a recording at most. */
   static final int MAX_RECORDED_FRAMES = 100_000;
+  /**
+   * A recording or a directory of JPEGs is read within these: each file at most the server's
+   * default message limit (no larger frame would be taken), all of them within a byte budget.
+   */
+  static final RecordingReader.Limits SOURCE_LIMITS = new RecordingReader.Limits(MAX_RECORDED_FRAMES,
+    SessionOptions.DEFAULT_MAX_MESSAGE_BYTES, RecordingReader.Limits.DEFAULT_MAX_TOTAL_BYTES);
   static final int SYNTHETIC_FRAMES = 60;
   static final int QUALITY = 85;
 
@@ -80,12 +88,24 @@ public record FrameSource(String description, List<Buffer> frames, RecordedTimin
   }
 
   static FrameSource directory(Path dir) {
+    return directory(dir, SOURCE_LIMITS);
+  }
+
+  /** The JPEG files of {@code dir} in name order, regular files only, within {@code limits}. */
+  static FrameSource directory(Path dir, RecordingReader.Limits limits) {
     List<Buffer> frames = new ArrayList<>();
+    long bytes = 0;
     try (Stream<Path> files = Files.list(dir)) {
       for (Path file : files.sorted().toList()) {
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
-        if (name.endsWith(".jpg") || name.endsWith(".jpeg")) {
-          frames.add(Buffer.buffer(Files.readAllBytes(file)));
+        if ((name.endsWith(".jpg") || name.endsWith(".jpeg")) && frames.size() < limits.maxFrames()) {
+          byte[] jpeg = RegularFiles.read(file, limits.maxFileBytes());
+          bytes += jpeg.length;
+          if (bytes > limits.maxTotalBytes()) {
+            throw new IllegalArgumentException("--source " + dir + ": the JPEG files take more than the budget of "
+              + limits.maxTotalBytes() + " bytes");
+          }
+          frames.add(Buffer.buffer(jpeg));
         }
       }
     } catch (IOException e) {
@@ -99,7 +119,13 @@ public record FrameSource(String description, List<Buffer> frames, RecordedTimin
 
   /** A recording, with the times its frames arrived, its pipelines and the results it kept. */
   public static FrameSource recording(Path dir) {
-    RecordingReader.Recorded recorded = RecordingReader.read(dir, MAX_RECORDED_FRAMES);
+    return recording(dir, SOURCE_LIMITS);
+  }
+
+  /** As {@link #recording(Path)}, within {@code limits}; what the reader skipped is printed as a warning. */
+  static FrameSource recording(Path dir, RecordingReader.Limits limits) {
+    RecordingReader.Recorded recorded = RecordingReader.read(dir, limits);
+    recorded.warnings().forEach(warning -> System.err.println("warning: " + warning));
     if (recorded.frames().isEmpty()) {
       throw new IllegalArgumentException("--source " + dir + ": the recording has no frames");
     }
