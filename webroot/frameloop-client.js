@@ -25,6 +25,8 @@
 //   error         detail: {source: 'server' | 'connection' | 'client', code, message, seq?, status?}
 //   close         detail: {code, reason, wasOpen, refused: {status, reason} | null, reconnectInMs: number | null}
 //   reconnecting  detail: {delayMs, attempt}: the next attempt is in delayMs
+//   goaway        detail: the server's goaway ({reason, reconnectAfterMs}): it drains before a restart, and this
+//                 client opens a new session at once (no backoff), setting the pipeline it had again
 //
 // It never touches the DOM. Protocol: docs/PROTOCOL.md; the controller: docs/ADAPTIVE.md.
 
@@ -113,6 +115,7 @@ export class FrameLoopClient extends EventTarget {
     this.sentFrames = new Map(); // seq -> {bytesUp, capturedAt, width, height, quality, reply, resultsBytes} awaiting the reply
     this.replyMode = new ReplyMode();
     this.replyFormat = 'jpeg'; // what replies come as: the hello's, then the last pipeline's
+    this.keptPipeline = null; // the pipeline a move (goaway, 1012) sets again on the next session
   }
 
   /** The reply mode the next frame is sent under: 'image', 'results' or 'both'. */
@@ -257,9 +260,30 @@ export class FrameLoopClient extends EventTarget {
     else this.open();
   }
 
+  // The server drains before a restart (goaway): a new session at once, without backoff, with this
+  // session's pipeline. The old socket is left to the server, which closes it (1012) once it has
+  // answered what it held; its answers are not this client's any more (the new session counts afresh).
+  move() {
+    if (this.state !== 'open') return;
+    clearTimeout(this.reconnectTimer);
+    this.backoff.reset();
+    this.keep();
+    this.socket = null;
+    this.credits.clear();
+    this.sentFrames.clear();
+    this.replyMode.reset();
+    this.open();
+  }
+
+  keep() {
+    if (this.pipeline) this.keptPipeline = { ...this.pipeline };
+  }
+
   async onClose(socket, event, session) {
     if (this.socket === socket) this.socket = null;
     if (session.generation !== this.generation) return; // a newer socket is this client's now
+    const restart = event.code === 1012; // Service Restart: a drain whose goaway went unseen
+    if (restart) this.keep();
     this.credits.clear();
     this.sentFrames.clear();
     this.replyMode.reset(); // the next session starts with the server's pipeline, its hello says which
@@ -283,7 +307,7 @@ export class FrameLoopClient extends EventTarget {
       this.emit('close', detail);
       return;
     }
-    const delay = this.backoff.nextDelayMs();
+    const delay = restart ? 0 : this.backoff.nextDelayMs();
     this.state = 'reconnecting';
     detail.reconnectInMs = delay;
     this.emit('close', detail);
@@ -308,6 +332,7 @@ export class FrameLoopClient extends EventTarget {
   onControl(message, textBytes) {
     switch (message.type) {
       case 'hello':
+        if (this.keptPipeline) message = this.restorePipeline(message);
         this.hello = message;
         if (this.session) this.session.hello = true;
         this.replyMode.hello(message.reply);
@@ -319,6 +344,10 @@ export class FrameLoopClient extends EventTarget {
         break;
       case 'keyframe':
         if (this.video) this.video.requestKey();
+        break;
+      case 'goaway':
+        this.emit('goaway', message);
+        this.move();
         break;
       case 'video':
         this.emit('video', message); // the echo of the client's stream, or "direction":"reply": the VP8 reply stream's size and colour space
@@ -354,6 +383,20 @@ export class FrameLoopClient extends EventTarget {
       default:
         break; // e.g. the answer to timings
     }
+  }
+
+  // After a move: the pipeline kept from the old session is set on the new one, and the hello handed
+  // on says so (the page's controls then show what runs, not the server's default).
+  restorePipeline(hello) {
+    const kept = this.keptPipeline;
+    this.keptPipeline = null;
+    const message = { type: 'pipeline', ops: kept.ops };
+    if (kept.quality !== undefined) message.quality = kept.quality;
+    if (kept.reply !== undefined) message.reply = kept.reply;
+    if (kept.replyFormat !== undefined) message.replyFormat = kept.replyFormat;
+    if (!this.sendJson(message)) return hello;
+    return { ...hello, pipeline: kept.ops, quality: kept.quality ?? hello.quality, reply: kept.reply ?? hello.reply,
+      replyFormat: kept.replyFormat ?? hello.replyFormat };
   }
 
   onReply(data) {

@@ -70,6 +70,7 @@ public final class FrameSession implements FrameScheduler.Turn, MessageAssembler
   private boolean queued;
   private boolean closed;
   private boolean draining; // goaway sent: closes with 1012 once the frames it holds are answered
+  private boolean awaitingPong; // the ping after goaway: until its pong, frames sent before goaway may still arrive
   private long bareReplies;
   private Runnable stopTicks = () -> { };
   private long expiryTimer = -1; // when the session's token expires
@@ -461,13 +462,20 @@ public final class FrameSession implements FrameScheduler.Turn, MessageAssembler
       }
       draining = true;
       answer(ServerMessages.goaway(ServerMessages.GOAWAY_RESTART, 0));
-      closeIfDrained();
+      // The client's pong comes after every frame it sent before it read the goaway (one TCP stream, in
+      // order): those are answered too. A client that never answers is closed when the grace ends.
+      awaitingPong = true;
+      socket.pongHandler(pong -> {
+        awaitingPong = false;
+        closeIfDrained();
+      });
+      socket.writePing(Buffer.buffer("goaway"));
     });
   }
 
   private void closeIfDrained() {
     boolean holdsFrames = processing || queued || waiting != null || video.pending() > 0 || replies.pending() > 0;
-    if (draining && !closed && !holdsFrames) {
+    if (draining && !closed && !awaitingPong && !holdsFrames) {
       closeWith(CloseCodes.SERVICE_RESTART, DRAINED_REASON);
     }
   }
