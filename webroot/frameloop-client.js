@@ -55,6 +55,10 @@ const REFUSAL_TIMEOUT_MS = 5000; // asking why a handshake was refused must not 
 const PROVEN_OPEN_MS = 5000;
 const POLL_MS = 50; // how soon to look again at a camera read on demand that had no frame yet
 const REMEMBERED_FRAMES = 256; // frames the server dropped get no reply: the oldest are forgotten
+// A move (goaway, 1012) whose new socket failed (the draining node answers 503, a restarted one is not
+// up yet) tries again this soon, jittered by half, for at most MOVE_LIMIT_MS; then the backoff.
+const MOVE_RETRY_MS = 200;
+const MOVE_LIMIT_MS = 30000;
 
 export class FrameLoopClient extends EventTarget {
   /**
@@ -116,6 +120,7 @@ export class FrameLoopClient extends EventTarget {
     this.replyMode = new ReplyMode();
     this.replyFormat = 'jpeg'; // what replies come as: the hello's, then the last pipeline's
     this.keptPipeline = null; // the pipeline a move (goaway, 1012) sets again on the next session
+    this.movingSince = null; // when the move began, until the next session's hello
   }
 
   /** The reply mode the next frame is sent under: 'image', 'results' or 'both'. */
@@ -268,6 +273,7 @@ export class FrameLoopClient extends EventTarget {
     clearTimeout(this.reconnectTimer);
     this.backoff.reset();
     this.keep();
+    this.movingSince = this.now();
     this.socket = null;
     this.credits.clear();
     this.sentFrames.clear();
@@ -283,7 +289,10 @@ export class FrameLoopClient extends EventTarget {
     if (this.socket === socket) this.socket = null;
     if (session.generation !== this.generation) return; // a newer socket is this client's now
     const restart = event.code === 1012; // Service Restart: a drain whose goaway went unseen
-    if (restart) this.keep();
+    if (restart) {
+      this.keep();
+      this.movingSince = this.now();
+    }
     this.credits.clear();
     this.sentFrames.clear();
     this.replyMode.reset(); // the next session starts with the server's pipeline, its hello says which
@@ -307,7 +316,9 @@ export class FrameLoopClient extends EventTarget {
       this.emit('close', detail);
       return;
     }
-    const delay = restart ? 0 : this.backoff.nextDelayMs();
+    const moving = this.movingSince !== null && this.now() - this.movingSince < MOVE_LIMIT_MS;
+    const random = this.options.random || Math.random;
+    const delay = restart ? 0 : moving ? Math.round(MOVE_RETRY_MS * (0.5 + random())) : this.backoff.nextDelayMs();
     this.state = 'reconnecting';
     detail.reconnectInMs = delay;
     this.emit('close', detail);
@@ -332,6 +343,7 @@ export class FrameLoopClient extends EventTarget {
   onControl(message, textBytes) {
     switch (message.type) {
       case 'hello':
+        this.movingSince = null;
         if (this.keptPipeline) message = this.restorePipeline(message);
         this.hello = message;
         if (this.session) this.session.hello = true;

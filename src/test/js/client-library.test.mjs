@@ -811,6 +811,32 @@ test('a 1012 close without goaway reconnects at once, keeping the pipeline; anot
   });
 });
 
+test('a move refused by the draining node (503) tries again within a few hundred ms, not the backoff', async () => {
+  const draining = async () => new Response('the server is restarting: try again in a second', { status: 503 });
+  await withFakes(draining, async () => {
+    const client = new FrameLoopClient({ url: 'ws://127.0.0.1:9/frames', backoff: { minMs: 60000, maxMs: 60000 },
+      adaptive: { enabled: false } });
+    const delays = [];
+    client.addEventListener('reconnecting', ({ detail }) => delays.push(detail.delayMs));
+    await client.connect();
+    FakeSocket.made[0].accept();
+    FakeSocket.made[0].onmessage({ data: hello([{ op: 'resize', width: 700 }]) });
+    FakeSocket.made[0].onmessage({ data: JSON.stringify({ type: 'goaway', reason: 'restart', reconnectAfterMs: 0 }) });
+    FakeSocket.made[1].drop(1006); // refused before the upgrade: the client asks why, 503
+    await tick(20);
+    assert.equal(delays.length, 1);
+    assert.ok(delays[0] >= 100 && delays[0] <= 300, 'a short, jittered retry: ' + delays[0]);
+    await tick(350);
+    assert.equal(FakeSocket.made.length, 3, 'it tried again');
+    FakeSocket.made[2].accept();
+    FakeSocket.made[2].onmessage({ data: hello([{ op: 'resize', width: 700 }]) });
+    FakeSocket.made[2].drop(1006); // once moved, a lost connection backs off as always
+    await tick(20);
+    assert.ok(delays.at(-1) >= 30000, 'the backoff again: ' + delays.at(-1));
+    client.close();
+  });
+});
+
 // ---- VideoSender with a fake VideoEncoder (node has none) ---------------------------------------
 
 /** A VideoEncoder the test watches: a key when asked (or forced), deltas otherwise; can drop a frame. */
