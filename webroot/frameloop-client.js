@@ -268,7 +268,7 @@ export class FrameLoopClient extends EventTarget {
   // The server drains before a restart (goaway): a new session at once, without backoff, with this
   // session's pipeline. The old socket is left to the server, which closes it (1012) once it has
   // answered what it held; its answers are not this client's any more (the new session counts afresh).
-  move() {
+  move(afterMs = 0) {
     if (this.state !== 'open') return;
     clearTimeout(this.reconnectTimer);
     this.backoff.reset();
@@ -278,7 +278,12 @@ export class FrameLoopClient extends EventTarget {
     this.credits.clear();
     this.sentFrames.clear();
     this.replyMode.reset();
-    this.open();
+    if (afterMs > 0) {
+      this.state = 'reconnecting';
+      this.reconnectTimer = setTimeout(() => this.open(), afterMs);
+    } else {
+      this.open();
+    }
   }
 
   keep() {
@@ -359,7 +364,7 @@ export class FrameLoopClient extends EventTarget {
         break;
       case 'goaway':
         this.emit('goaway', message);
-        this.move();
+        this.move(Number(message.reconnectAfterMs) || 0);
         break;
       case 'video':
         this.emit('video', message); // the echo of the client's stream, or "direction":"reply": the VP8 reply stream's size and colour space

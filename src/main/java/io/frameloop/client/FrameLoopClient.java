@@ -37,7 +37,8 @@ import io.vertx.core.json.JsonObject;
  * then opens a new session at once with the same connect options, without backoff, sets the last
  * pipeline and timings it sent again, and tells {@link #reconnectHandler}; the old session's last
  * answers still reach the handlers. While the server is unreachable or refuses (503), it tries again
- * every {@link #MOVE_RETRY_MS} ms for at most {@link #MOVE_LIMIT_MS} ms, then closes.
+ * every {@link #MOVE_RETRY_MS} ms for at most {@link #MOVE_LIMIT_MS} ms, then closes. Until the new
+ * session's hello, sends still go to the old session, which may close before it answers them.
  */
 public final class FrameLoopClient {
 
@@ -289,18 +290,23 @@ public final class FrameLoopClient {
     if ("hello".equals(message.getString("type"))) {
       hello.tryComplete(message);
     } else if ("goaway".equals(message.getString("type")) && from == socket) {
-      move(from);
+      move(from, Math.max(0, message.getLong("reconnectAfterMs", 0L)));
     }
   }
 
   /** At once, no backoff: a new session with the same options; the old one may still answer meanwhile. */
-  private void move(ClientWebSocket from) {
+  private void move(ClientWebSocket from, long afterMs) {
     if (moving || closedByCaller || !movesOnRestart || connectOptions == null) {
       return;
     }
     moving = true;
     Vertx vertx = Vertx.currentContext().owner(); // socket handlers run on its event loop
-    attempt(vertx, from, System.nanoTime() + MOVE_LIMIT_MS * 1_000_000);
+    long giveUpAt = System.nanoTime() + (afterMs + MOVE_LIMIT_MS) * 1_000_000;
+    if (afterMs > 0) {
+      vertx.setTimer(afterMs, timer -> attempt(vertx, from, giveUpAt));
+    } else {
+      attempt(vertx, from, giveUpAt);
+    }
   }
 
   private void attempt(Vertx vertx, ClientWebSocket from, long giveUpAt) {
@@ -346,7 +352,7 @@ public final class FrameLoopClient {
     if (!closedByCaller && movesOnRestart && closed.closeStatusCode() != null && closed.closeStatusCode() == CloseCodes.SERVICE_RESTART
       && hello.future().succeeded()) {
       if (!moving) {
-        move(null);
+        move(null, 0);
       }
       return;
     }
