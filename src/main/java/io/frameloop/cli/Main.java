@@ -89,8 +89,8 @@ public final class Main implements Callable<Integer> {
       CountDownLatch stopped = new CountDownLatch(1);
       AtomicReference<FrameLoopVerticle> server = new AtomicReference<>();
       // SIGTERM: the sessions drain first (goaway, their frames answered, 1012, for at most drainGraceMs; with 0 they
-      // get 1001 at once) while the workers still run (undeploying would stop them first, being the verticle's
-      // children), then everything is undeployed, the cluster left, and the process exits.
+      // get 1001 at once) while the HTTP server and the workers still run, then everything is undeployed, the
+      // cluster left, and the process exits.
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         FrameLoopVerticle serving = server.get();
         Future<Void> drained = serving == null || serving.frameLoop() == null ? Future.succeededFuture()

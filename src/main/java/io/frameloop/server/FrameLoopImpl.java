@@ -49,6 +49,8 @@ final class FrameLoopImpl implements FrameLoop {
   private volatile boolean closed;
   /** The one close, however often {@link #close} is called. */
   private Future<Void> closing;
+  /** The sessions' one drain (or close at once), begun by close() or by the workers told to stop. */
+  private Future<Void> sessionsGone;
 
   FrameLoopImpl(Vertx vertx, DeployedParts parts) {
     this.vertx = vertx;
@@ -74,6 +76,10 @@ final class FrameLoopImpl implements FrameLoop {
       () -> closed, workerDeployment, codecName);
     this.probeNetworks = ProbeNetworks.parse("probeNetworks", options.getRouteOptions().getProbeNetworks());
     this.page = PageHandler.create(vertx, options.getRouteOptions());
+    if (options.getDrainGraceMs() > 0) {
+      // Undeploying the verticle that deployed the workers stops them first: they wait for the drain.
+      parts.beforeStop().set(this::endSessions);
+    }
     ActivityLog activity = new ActivityLog(meterRegistry, framesHandler::sessionCount, framesHandler::sessionsOpened);
     this.activityTimer = vertx.setPeriodic(ActivityLog.INTERVAL_MS, timer -> activity.tick());
   }
@@ -201,15 +207,22 @@ final class FrameLoopImpl implements FrameLoop {
     return closing;
   }
 
+  /** Readiness DOWN and no new session at once; then the drain, or with drainGraceMs 0 every session closed now. */
+  private synchronized Future<Void> endSessions() {
+    if (sessionsGone == null) {
+      closed = true;
+      long grace = options.getDrainGraceMs();
+      sessionsGone = grace > 0 ? framesHandler.drain(grace) : framesHandler.close(SHUTDOWN_REASON);
+    }
+    return sessionsGone;
+  }
+
   private Future<Void> closeOnce() {
-    closed = true;
     vertx.cancelTimer(activityTimer);
     // The routes stay while the sessions close or drain: an upgrade meanwhile gets 503, not another route's answer.
     // The workers go whether or not the sessions and recordings closed cleanly, and the address is
     // freed only once they are gone: a FrameLoop that claims it next must not share them.
-    long grace = options.getDrainGraceMs();
-    Future<Void> sessionsGone = grace > 0 ? framesHandler.drain(grace) : framesHandler.close(SHUTDOWN_REASON);
-    return sessionsGone
+    return endSessions()
       .compose(v -> recorder.close())
       .eventually(this::stopWorkers)
       .onComplete(v -> {

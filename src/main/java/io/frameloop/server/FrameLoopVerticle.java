@@ -125,8 +125,8 @@ public class FrameLoopVerticle extends VerticleBase {
 
   /**
    * Sessions first, so that each gets its close with a reason, then the HTTP server. Vert.x stops the
-   * workers (this verticle's children) before this: to drain with frames answered, close
-   * {@link #frameLoop()} first, as the command line does on SIGTERM.
+   * workers (this verticle's children) before this: with {@code drainGraceMs} they begin the drain
+   * and wait for it, so the sessions' frames are still answered.
    */
   @Override
   public Future<?> stop() {

@@ -99,6 +99,25 @@ class DrainTest {
   }
 
   @Test
+  void undeployingTheVerticleDrainsTooItsWorkersWaitingForTheSessions(Vertx vertx) {
+    // Vert.x stops the verticle's children (the workers) before the verticle: they wait for the drain.
+    FrameLoopVerticle server = start(vertx, 30_000, "frameloop.drain-undeploy");
+    Buffer frame = Images.fixture("coffee-640x480.jpg");
+    try (FrameClient client = FrameClient.connect(vertx, server.actualPort())) {
+      client.usePipeline(slow(1500));
+      client.sendFramed(1, 0, frame);
+      client.sendFramed(2, 0, frame);
+      client.nextStats(stats -> stats.getInteger("pending") == 2);
+      client.arrivals();
+      Await.await(vertx.undeploy(server.deploymentID()));
+      Wait.until("the session is closed", client::isClosed);
+      assertThat(client.closeStatus()).isEqualTo(CloseCodes.SERVICE_RESTART);
+      assertThat(client.closeReason()).isEqualTo(FrameSession.DRAINED_REASON);
+      assertThat(client.arrivals()).containsExactly("goaway", "binary", "binary");
+    }
+  }
+
+  @Test
   void anIdleSessionClosesWith1012RightAfterGoaway(Vertx vertx) {
     FrameLoopVerticle server = start(vertx, 30_000, "frameloop.drain-idle");
     try (FrameClient client = FrameClient.connect(vertx, server.actualPort())) {
