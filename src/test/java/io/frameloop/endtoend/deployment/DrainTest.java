@@ -15,6 +15,7 @@ import io.frameloop.testing.CapturedLog;
 import io.frameloop.testing.FrameClient;
 import io.frameloop.testing.Http;
 import io.frameloop.testing.Images;
+import io.frameloop.testing.Metrics;
 import io.frameloop.testing.SlowOpFactory;
 import io.frameloop.testing.TestServers;
 import io.frameloop.testing.Wait;
@@ -81,6 +82,7 @@ class DrainTest {
       assertThat(upgrade.statusCode()).isEqualTo(503);
       assertThat(upgrade.headers().firstValue("Retry-After")).hasValue("1");
       assertThat(upgrade.body()).contains("restarting");
+      assertThat(Metrics.scrape(port).value("frameloop_sessions_rejected_total{reason=\"draining\"}")).isEqualTo(1.0);
       HttpResponse<String> ready = Http.get(port, "/health/ready");
       assertThat(ready.statusCode()).isEqualTo(503);
       assertThat(check(new JsonObject(ready.body()), "accepting").getString("status")).isEqualTo("DOWN");
