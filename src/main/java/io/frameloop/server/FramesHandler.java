@@ -280,11 +280,6 @@ public final class FramesHandler implements Handler<RoutingContext> {
     return drained != null ? CloseCodes.SERVICE_RESTART : CloseCodes.GOING_AWAY;
   }
 
-  /** Whether {@link #drain} began: readiness is DOWN and upgrades get 503 with {@code Retry-After}. */
-  public boolean draining() {
-    return drained != null;
-  }
-
   /**
    * Drains before a restart: refuses new sessions (503, {@code Retry-After: 1}), tells every open
    * one {@code goaway}, and lets each answer the frames it holds and close with 1012; those still
