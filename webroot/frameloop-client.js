@@ -25,6 +25,8 @@
 //   error         detail: {source: 'server' | 'connection' | 'client', code, message, seq?, status?}
 //   close         detail: {code, reason, wasOpen, refused: {status, reason} | null, reconnectInMs: number | null}
 //   reconnecting  detail: {delayMs, attempt}: the next attempt is in delayMs
+//   goaway        detail: the server's goaway ({reason, reconnectAfterMs}): it drains before a restart, and this
+//                 client opens a new session at once (no backoff), setting the pipeline it had again
 //
 // It never touches the DOM. Protocol: docs/PROTOCOL.md; the controller: docs/ADAPTIVE.md.
 
@@ -53,6 +55,10 @@ const REFUSAL_TIMEOUT_MS = 5000; // asking why a handshake was refused must not 
 const PROVEN_OPEN_MS = 5000;
 const POLL_MS = 50; // how soon to look again at a camera read on demand that had no frame yet
 const REMEMBERED_FRAMES = 256; // frames the server dropped get no reply: the oldest are forgotten
+// A move (goaway, 1012) whose new socket failed (the draining node answers 503, a restarted one is not
+// up yet) tries again this soon, jittered by half, for at most MOVE_LIMIT_MS; then the backoff.
+const MOVE_RETRY_MS = 200;
+const MOVE_LIMIT_MS = 30000;
 
 export class FrameLoopClient extends EventTarget {
   /**
@@ -114,6 +120,8 @@ export class FrameLoopClient extends EventTarget {
     this.sentFrames = new Map(); // seq -> {bytesUp, capturedAt, width, height, quality, reply, resultsBytes} awaiting the reply
     this.replyMode = new ReplyMode();
     this.replyFormat = 'jpeg'; // what replies come as: the hello's, then the last pipeline's
+    this.keptPipeline = null; // the pipeline a move (goaway, 1012) sets again on the next session
+    this.movingSince = null; // when the move began, until the next session's hello
   }
 
   /** The reply mode the next frame is sent under: 'image', 'results' or 'both'. */
@@ -258,9 +266,39 @@ export class FrameLoopClient extends EventTarget {
     else this.open();
   }
 
+  // The server drains before a restart (goaway): a new session at once, without backoff, with this
+  // session's pipeline. The old socket is left to the server, which closes it (1012) once it has
+  // answered what it held; its answers are not this client's any more (the new session counts afresh).
+  move(afterMs = 0) {
+    if (this.state !== 'open') return;
+    clearTimeout(this.reconnectTimer);
+    this.backoff.reset();
+    this.keep();
+    this.movingSince = this.now();
+    this.socket = null;
+    this.credits.clear();
+    this.sentFrames.clear();
+    this.replyMode.reset();
+    if (afterMs > 0) {
+      this.state = 'reconnecting';
+      this.reconnectTimer = setTimeout(() => this.open(), afterMs);
+    } else {
+      this.open();
+    }
+  }
+
+  keep() {
+    if (this.pipeline) this.keptPipeline = { ...this.pipeline };
+  }
+
   async onClose(socket, event, session) {
     if (this.socket === socket) this.socket = null;
     if (session.generation !== this.generation) return; // a newer socket is this client's now
+    const restart = event.code === 1012; // Service Restart: a drain whose goaway went unseen
+    if (restart) {
+      this.keep();
+      this.movingSince = this.now();
+    }
     this.credits.clear();
     this.sentFrames.clear();
     this.replyMode.reset(); // the next session starts with the server's pipeline, its hello says which
@@ -284,7 +322,9 @@ export class FrameLoopClient extends EventTarget {
       this.emit('close', detail);
       return;
     }
-    const delay = this.backoff.nextDelayMs();
+    const moving = this.movingSince !== null && this.now() - this.movingSince < MOVE_LIMIT_MS;
+    const random = this.options.random || Math.random;
+    const delay = restart ? 0 : moving ? Math.round(MOVE_RETRY_MS * (0.5 + random())) : this.backoff.nextDelayMs();
     this.state = 'reconnecting';
     detail.reconnectInMs = delay;
     this.emit('close', detail);
@@ -309,6 +349,8 @@ export class FrameLoopClient extends EventTarget {
   onControl(message, textBytes) {
     switch (message.type) {
       case 'hello':
+        this.movingSince = null;
+        if (this.keptPipeline) message = this.restorePipeline(message);
         this.hello = message;
         if (this.session) this.session.hello = true;
         this.replyMode.hello(message.reply);
@@ -320,6 +362,10 @@ export class FrameLoopClient extends EventTarget {
         break;
       case 'keyframe':
         if (this.video) this.video.requestKey();
+        break;
+      case 'goaway':
+        this.emit('goaway', message);
+        this.move(Number(message.reconnectAfterMs) || 0);
         break;
       case 'video':
         this.emit('video', message); // the echo of the client's stream, or "direction":"reply": the VP8 reply stream's size and colour space
@@ -355,6 +401,20 @@ export class FrameLoopClient extends EventTarget {
       default:
         break; // e.g. the answer to timings
     }
+  }
+
+  // After a move: the pipeline kept from the old session is set on the new one, and the hello handed
+  // on says so (the page's controls then show what runs, not the server's default).
+  restorePipeline(hello) {
+    const kept = this.keptPipeline;
+    this.keptPipeline = null;
+    const message = { type: 'pipeline', ops: kept.ops };
+    if (kept.quality !== undefined) message.quality = kept.quality;
+    if (kept.reply !== undefined) message.reply = kept.reply;
+    if (kept.replyFormat !== undefined) message.replyFormat = kept.replyFormat;
+    if (!this.sendJson(message)) return hello;
+    return { ...hello, pipeline: kept.ops, quality: kept.quality ?? hello.quality, reply: kept.reply ?? hello.reply,
+      replyFormat: kept.replyFormat ?? hello.replyFormat };
   }
 
   onReply(data) {

@@ -740,6 +740,103 @@ test('after a server restart the new session starts afresh: nothing in flight, s
   });
 });
 
+const hello = (pipeline) => JSON.stringify({ type: 'hello', version: 1, ops: [], pipeline, quality: 80, reply: 'image',
+  replyFormat: 'jpeg', limits: {} });
+
+test('goaway moves the session at once, without backoff, setting the pipeline it had again; the old socket is left to the server', async () => {
+  await withFakes(pendingFetch().fetch, async () => {
+    // A backoff far longer than the test: a move that waited for it would never open the new socket.
+    const client = new FrameLoopClient({ url: 'ws://127.0.0.1:9/frames', backoff: { minMs: 60000, maxMs: 60000 },
+      adaptive: { enabled: false } });
+    const hellos = [];
+    const closes = [];
+    client.addEventListener('hello', ({ detail }) => hellos.push(detail));
+    client.addEventListener('close', ({ detail }) => closes.push(detail));
+    await client.connect();
+    const old = FakeSocket.made[0];
+    old.accept();
+    old.onmessage({ data: hello([{ op: 'resize', width: 700 }]) });
+    assert.ok(client.setPipeline([{ op: 'gray' }], 70));
+    old.onmessage({ data: JSON.stringify({ type: 'pipeline', ops: [{ op: 'gray' }], quality: 70, reply: 'image', replyFormat: 'jpeg' }) });
+    const jpeg = new Uint8Array([0xFF, 0xD8, 0xFF, 0xD9]);
+    assert.equal(client.send(jpeg), 1);
+
+    old.onmessage({ data: JSON.stringify({ type: 'goaway', reason: 'restart', reconnectAfterMs: 0 }) });
+    assert.equal(FakeSocket.made.length, 2, 'a new socket at once');
+    assert.equal(old.readyState, 1, 'the old one stays for the server to close');
+    assert.equal(client.inFlight, 0, 'the new session counts afresh');
+    const fresh = FakeSocket.made[1];
+    fresh.accept();
+    fresh.onmessage({ data: hello([{ op: 'resize', width: 700 }]) });
+    const resent = fresh.sent.map((m) => typeof m === 'string' ? JSON.parse(m) : m).filter((m) => m.type === 'pipeline');
+    assert.deepEqual(resent, [{ type: 'pipeline', ops: [{ op: 'gray' }], quality: 70, reply: 'image', replyFormat: 'jpeg' }]);
+    assert.deepEqual(hellos.at(-1).pipeline, [{ op: 'gray' }], 'the hello handed on shows the pipeline that runs');
+    assert.equal(hellos.at(-1).quality, 70);
+    old.drop(1012); // the server closes the drained session
+    await tick(20);
+    assert.equal(FakeSocket.made.length, 2, 'the old socket\'s close opens nothing');
+    assert.deepEqual(closes, [], 'and is no close of this client');
+    assert.equal(client.state, 'open');
+    assert.equal(client.send(jpeg), 1, 'seq from 1 on the new session');
+    client.close();
+  });
+});
+
+test('a 1012 close without goaway reconnects at once, keeping the pipeline; another close backs off', async () => {
+  await withFakes(pendingFetch().fetch, async () => {
+    const client = new FrameLoopClient({ url: 'ws://127.0.0.1:9/frames', backoff: { minMs: 60000, maxMs: 60000 },
+      adaptive: { enabled: false } });
+    const reconnecting = [];
+    client.addEventListener('reconnecting', ({ detail }) => reconnecting.push(detail.delayMs));
+    await client.connect();
+    const first = FakeSocket.made[0];
+    first.accept();
+    first.onmessage({ data: hello([{ op: 'resize', width: 700 }]) });
+    client.setPipeline([{ op: 'blur', kernel: 9 }]);
+    first.onmessage({ data: JSON.stringify({ type: 'pipeline', ops: [{ op: 'blur', kernel: 9 }], quality: 80, reply: 'image' }) });
+    first.drop(1012);
+    await tick(20);
+    assert.deepEqual(reconnecting, [0], 'no backoff for a restart');
+    assert.equal(FakeSocket.made.length, 2);
+    const second = FakeSocket.made[1];
+    second.accept();
+    second.onmessage({ data: hello([{ op: 'resize', width: 700 }]) });
+    assert.deepEqual(JSON.parse(second.sent.find((m) => typeof m === 'string' && m.includes('"pipeline"'))).ops, [{ op: 'blur', kernel: 9 }]);
+    second.drop(1001); // a plain shutdown: the backoff as before
+    await tick(20);
+    assert.equal(reconnecting.length, 2);
+    assert.ok(reconnecting[1] >= 30000, 'backs off: ' + reconnecting[1]);
+    assert.equal(FakeSocket.made.length, 2, 'not at once');
+    client.close();
+  });
+});
+
+test('a move refused by the draining node (503) tries again within a few hundred ms, not the backoff', async () => {
+  const draining = async () => new Response('the server is restarting: try again in a second', { status: 503 });
+  await withFakes(draining, async () => {
+    const client = new FrameLoopClient({ url: 'ws://127.0.0.1:9/frames', backoff: { minMs: 60000, maxMs: 60000 },
+      adaptive: { enabled: false } });
+    const delays = [];
+    client.addEventListener('reconnecting', ({ detail }) => delays.push(detail.delayMs));
+    await client.connect();
+    FakeSocket.made[0].accept();
+    FakeSocket.made[0].onmessage({ data: hello([{ op: 'resize', width: 700 }]) });
+    FakeSocket.made[0].onmessage({ data: JSON.stringify({ type: 'goaway', reason: 'restart', reconnectAfterMs: 0 }) });
+    FakeSocket.made[1].drop(1006); // refused before the upgrade: the client asks why, 503
+    await tick(20);
+    assert.equal(delays.length, 1);
+    assert.ok(delays[0] >= 100 && delays[0] <= 300, 'a short, jittered retry: ' + delays[0]);
+    await tick(350);
+    assert.equal(FakeSocket.made.length, 3, 'it tried again');
+    FakeSocket.made[2].accept();
+    FakeSocket.made[2].onmessage({ data: hello([{ op: 'resize', width: 700 }]) });
+    FakeSocket.made[2].drop(1006); // once moved, a lost connection backs off as always
+    await tick(20);
+    assert.ok(delays.at(-1) >= 30000, 'the backoff again: ' + delays.at(-1));
+    client.close();
+  });
+});
+
 // ---- VideoSender with a fake VideoEncoder (node has none) ---------------------------------------
 
 /** A VideoEncoder the test watches: a key when asked (or forced), deltas otherwise; can drop a frame. */

@@ -6,9 +6,11 @@ import io.frameloop.server.FrameLoopBootstrap;
 import io.frameloop.server.FrameLoopOptions;
 import io.frameloop.server.FrameLoopVerticle;
 import io.frameloop.server.Role;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -85,9 +87,15 @@ public final class Main implements Callable<Integer> {
         return 1;
       }
       CountDownLatch stopped = new CountDownLatch(1);
-      // SIGTERM: undeploy (sessions get 1001, workers finish), leave the cluster, exit.
+      AtomicReference<FrameLoopVerticle> server = new AtomicReference<>();
+      // SIGTERM: the sessions drain first (goaway, their frames answered, 1012, for at most drainGraceMs; with 0 they
+      // get 1001 at once) while the HTTP server and the workers still run, then everything is undeployed, the
+      // cluster left, and the process exits.
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        vertx.close().onComplete(ar -> stopped.countDown());
+        FrameLoopVerticle serving = server.get();
+        Future<Void> drained = serving == null || serving.frameLoop() == null ? Future.succeededFuture()
+          : serving.frameLoop().close();
+        drained.eventually(vertx::close).onComplete(ar -> stopped.countDown());
         try {
           stopped.await();
         } catch (InterruptedException e) {
@@ -100,7 +108,9 @@ public final class Main implements Callable<Integer> {
           System.out.println("FrameLoop worker node " + options.getNodeName() + " ready: " + options.effectiveWorkerInstances()
             + " workers on " + options.getWorkerOptions().getAddress());
         } else {
-          vertx.deployVerticle(FrameLoopVerticle.create(options)).await();
+          FrameLoopVerticle serving = FrameLoopVerticle.create(options);
+          server.set(serving);
+          vertx.deployVerticle(serving).await();
         }
       } catch (Exception e) {
         System.err.println("FrameLoop failed to start: " + e.getMessage());

@@ -1,5 +1,6 @@
 package io.frameloop.client;
 
+import io.frameloop.protocol.CloseCodes;
 import io.frameloop.protocol.FrameFormat;
 import io.frameloop.protocol.FrameHeader;
 import io.frameloop.protocol.FrameKind;
@@ -31,6 +32,13 @@ import io.vertx.core.json.JsonObject;
  *   .compose(c -> c.sendPipeline(new JsonObject().put("ops", ops).put("reply", "both")))
  *   .compose(v -> client.sendFrame(1, System.nanoTime(), jpeg));
  * }</pre>
+ *
+ * <p>A server that drains before a restart sends {@code goaway} (and closes with 1012): the client
+ * then opens a new session at once with the same connect options, without backoff, sets the last
+ * pipeline and timings it sent again, and tells {@link #reconnectHandler}; the old session's last
+ * answers still reach the handlers. While the server is unreachable or refuses (503), it tries again
+ * every {@link #MOVE_RETRY_MS} ms for at most {@link #MOVE_LIMIT_MS} ms, then closes. Until the new
+ * session's hello, sends still go to the old session, which may close before it answers them.
  */
 public final class FrameLoopClient {
 
@@ -38,10 +46,25 @@ public final class FrameLoopClient {
   public static final String PATH = "/frames";
   /** Largest message {@link #create(Vertx)} accepts from the server. */
   public static final int MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
+  /** How soon a move (after {@code goaway} or 1012) tries again when the server could not be reached. */
+  public static final long MOVE_RETRY_MS = 200;
+  /** How long a move keeps trying before the client closes for good. */
+  public static final long MOVE_LIMIT_MS = 30_000;
 
-  private final ClientWebSocket socket;
+  private final WebSocketClient client;
   private final WebSocketClient ownedClient;
   private final Promise<JsonObject> hello = Promise.promise();
+  /** The session's socket: sends go there; replaced by a move once the new session's hello came. */
+  private volatile ClientWebSocket socket;
+  private volatile JsonObject currentHello;
+  private WebSocketConnectOptions connectOptions;
+  private volatile boolean moving;
+  private volatile boolean closedByCaller;
+  private volatile boolean movesOnRestart = true;
+  /** What a move sends again on the new session. */
+  private volatile JsonObject lastPipeline;
+  private volatile Boolean lastTimings;
+  private Handler<JsonObject> reconnectHandler;
   private Handler<InboundFrame> frameHandler;
   private Handler<JsonObject> messageHandler;
   private Handler<JsonObject> resultsHandler;
@@ -51,12 +74,18 @@ public final class FrameLoopClient {
   private volatile String closeReason;
 
   private FrameLoopClient(WebSocketClient client, boolean owned) {
-    this.socket = client.webSocket();
+    this.client = client;
     this.ownedClient = owned ? client : null;
-    socket.binaryMessageHandler(this::onBinary);
-    socket.textMessageHandler(this::onText);
-    socket.closeHandler(v -> onClose());
-    socket.exceptionHandler(this::onException);
+    this.socket = wire(client.webSocket());
+  }
+
+  /** Every socket's answers reach the handlers (a draining one's last answers too); only the current one's close counts. */
+  private ClientWebSocket wire(ClientWebSocket ws) {
+    ws.binaryMessageHandler(this::onBinary);
+    ws.textMessageHandler(text -> onText(ws, text));
+    ws.closeHandler(v -> onClose(ws));
+    ws.exceptionHandler(this::onException);
+    return ws;
   }
 
   /** A client on a WebSocket client of its own (messages up to 64 MB), closed with it. */
@@ -77,6 +106,7 @@ public final class FrameLoopClient {
    * connection closes before the hello.
    */
   public Future<FrameLoopClient> connect(WebSocketConnectOptions options) {
+    this.connectOptions = new WebSocketConnectOptions(options);
     return socket.connect(options).compose(ws -> hello.future()).<FrameLoopClient>map(h -> this)
       .onFailure(e -> {
         if (ownedClient != null) {
@@ -120,6 +150,21 @@ public final class FrameLoopClient {
   /** Called once when the connection closes, by either side; {@link #closeStatusCode()} and {@link #closeReason()} say why. */
   public FrameLoopClient closeHandler(Handler<Void> handler) {
     this.closeHandler = handler;
+    return this;
+  }
+
+  /**
+   * Called with the new session's {@code hello} each time the client moved to a new session after
+   * {@code goaway} or 1012 (the last pipeline and timings already sent again on it).
+   */
+  public FrameLoopClient reconnectHandler(Handler<JsonObject> handler) {
+    this.reconnectHandler = handler;
+    return this;
+  }
+
+  /** Whether {@code goaway} and 1012 move the client to a new session (default true); off, they are only passed on. */
+  public FrameLoopClient movesOnRestart(boolean moves) {
+    this.movesOnRestart = moves;
     return this;
   }
 
@@ -174,11 +219,13 @@ public final class FrameLoopClient {
    * normalized pipeline) or an {@code error}.
    */
   public Future<Void> sendPipeline(JsonObject pipeline) {
+    lastPipeline = pipeline.copy();
     return sendText(pipeline.copy().put("type", "pipeline").encode());
   }
 
   /** Switches per-frame timings ({@code "timings":[[seq, processingMicros, queueMicros], ...]}) in {@code stats} on or off. */
   public Future<Void> setTimings(boolean enabled) {
+    lastTimings = enabled;
     return sendText(new JsonObject().put("type", "timings").put("enabled", enabled).encode());
   }
 
@@ -187,13 +234,14 @@ public final class FrameLoopClient {
     return socket.writeTextMessage(message);
   }
 
-  /** The server's {@code hello} (ops, pipeline, quality, limits), or {@code null} before {@link #connect} completes. */
+  /** The current session's {@code hello} (ops, pipeline, quality, limits), or {@code null} before {@link #connect} completes. */
   public JsonObject hello() {
-    return hello.future().result();
+    return currentHello != null ? currentHello : hello.future().result();
   }
 
+  /** Closed for good: a move to a new session does not count. */
   public boolean isClosed() {
-    return socket.isClosed();
+    return socket.isClosed() && !moving;
   }
 
   /** The WebSocket close status (1000 normal, 1001 server shutting down, ...), or {@code null} while open. */
@@ -208,6 +256,7 @@ public final class FrameLoopClient {
 
   /** Closes the connection (and the WebSocket client, if {@link #create(Vertx)} made it). */
   public Future<Void> close() {
+    closedByCaller = true;
     Future<Void> closed = socket.close();
     return ownedClient == null ? closed : closed.eventually(ownedClient::close);
   }
@@ -225,7 +274,7 @@ public final class FrameLoopClient {
     }
   }
 
-  private void onText(String text) {
+  private void onText(ClientWebSocket from, String text) {
     JsonObject message;
     try {
       message = new JsonObject(text);
@@ -240,12 +289,82 @@ public final class FrameLoopClient {
     }
     if ("hello".equals(message.getString("type"))) {
       hello.tryComplete(message);
+    } else if ("goaway".equals(message.getString("type")) && from == socket) {
+      move(from, Math.max(0, message.getLong("reconnectAfterMs", 0L)));
     }
   }
 
-  private void onClose() {
-    closeStatusCode = socket.closeStatusCode();
-    closeReason = socket.closeReason();
+  /** At once, no backoff: a new session with the same options; the old one may still answer meanwhile. */
+  private void move(ClientWebSocket from, long afterMs) {
+    if (moving || closedByCaller || !movesOnRestart || connectOptions == null) {
+      return;
+    }
+    moving = true;
+    Vertx vertx = Vertx.currentContext().owner(); // socket handlers run on its event loop
+    long giveUpAt = System.nanoTime() + (afterMs + MOVE_LIMIT_MS) * 1_000_000;
+    if (afterMs > 0) {
+      vertx.setTimer(afterMs, timer -> attempt(vertx, from, giveUpAt));
+    } else {
+      attempt(vertx, from, giveUpAt);
+    }
+  }
+
+  private void attempt(Vertx vertx, ClientWebSocket from, long giveUpAt) {
+    ClientWebSocket next = wire(client.webSocket());
+    Promise<JsonObject> nextHello = Promise.promise();
+    next.textMessageHandler(text -> {
+      onText(next, text);
+      if (text.contains("\"hello\"")) {
+        nextHello.tryComplete(new JsonObject(text));
+      }
+    });
+    next.connect(connectOptions).compose(ws -> nextHello.future()).onComplete(result -> {
+      if (closedByCaller) {
+        next.close();
+        moving = false;
+      } else if (result.succeeded()) {
+        socket = next;
+        currentHello = result.result();
+        moving = false;
+        if (lastPipeline != null) {
+          sendPipeline(lastPipeline);
+        }
+        if (lastTimings != null) {
+          setTimings(lastTimings);
+        }
+        // The old socket stays: the server closes it (1012) once it has answered what it held.
+        if (reconnectHandler != null) {
+          reconnectHandler.handle(result.result());
+        }
+      } else if (System.nanoTime() - giveUpAt < 0) {
+        vertx.setTimer(MOVE_RETRY_MS, timer -> attempt(vertx, from, giveUpAt));
+      } else {
+        moving = false;
+        finish(socket);
+      }
+    });
+  }
+
+  private void onClose(ClientWebSocket closed) {
+    if (closed != socket) {
+      return; // a socket moved away from
+    }
+    if (!closedByCaller && movesOnRestart && closed.closeStatusCode() != null && closed.closeStatusCode() == CloseCodes.SERVICE_RESTART
+      && hello.future().succeeded()) {
+      if (!moving) {
+        move(null, 0);
+      }
+      return;
+    }
+    if (moving) {
+      return; // the move decides: a new session, or the close once it gives up
+    }
+    finish(closed);
+  }
+
+  private void finish(ClientWebSocket closed) {
+    closeStatusCode = closed.closeStatusCode();
+    closeReason = closed.closeReason();
     hello.tryFail(new IllegalStateException("the connection closed before the server's hello (status "
       + closeStatusCode + ", reason " + closeReason + ")"));
     if (closeHandler != null) {

@@ -17,6 +17,8 @@ public final class CloseCodes {
   public static final short POLICY = 1008;
   /** A message over the size limit (message too big). */
   public static final short TOO_BIG = 1009;
+  /** The server is restarting (a drain): reconnect at once, to another node or to this one when it is back. */
+  public static final short SERVICE_RESTART = 1012;
   /** Too many sessions, for a socket accepted elsewhere (try again later). */
   public static final short TRY_AGAIN_LATER = 1013;
 

@@ -50,6 +50,17 @@ public final class ServerMessages {
       .put("video", video);
   }
 
+  /** Why a {@code goaway} is sent: the server drains before a restart. */
+  public static final String GOAWAY_RESTART = "restart";
+
+  /**
+   * The server drains: the session's held frames are still answered, then it closes with 1012;
+   * the client reconnects after {@code reconnectAfterMs} (0: at once), keeping its pipeline.
+   */
+  public static JsonObject goaway(String reason, long reconnectAfterMs) {
+    return new JsonObject().put("type", "goaway").put("reason", reason).put("reconnectAfterMs", reconnectAfterMs);
+  }
+
   /** The session's video stream after a {@code video} message, normalized: {@code codec}, {@code width}, {@code height}, {@code colorSpace}. */
   public static JsonObject video(JsonObject video) {
     return new JsonObject().put("type", "video").mergeIn(video);

@@ -36,10 +36,10 @@ final class ConfigAliases {
   /** The keys each owner reads: its setters, as its generated converter reads them. */
   static final Map<String, Set<String>> OWNER_KEYS = ownerKeys();
 
-  /** FrameLoopOptions' own keys beside the owners (tlsSelfSigned, pipeline, cluster, nodeName, resultsAddress, trustedProxies), and httpServerOptions. */
+  /** FrameLoopOptions' own keys beside the owners (tlsSelfSigned, pipeline, cluster, nodeName, resultsAddress, trustedProxies, drainGraceMs), and httpServerOptions. */
   // Named here, not read from FrameLoopOptions, which reads this table (ConfigKeysTest checks them against its setters).
   static final Set<String> TOP_LEVEL_KEYS = Set.of("tlsSelfSigned", "pipeline", "cluster", "nodeName", "resultsAddress",
-    "trustedProxies", HTTP_SERVER_OPTIONS);
+    "trustedProxies", "drainGraceMs", HTTP_SERVER_OPTIONS);
 
   /** Every flat key, and its place in the nested form. */
   static final Map<String, List<String>> FLAT_KEYS = flatKeys();

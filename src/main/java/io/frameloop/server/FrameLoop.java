@@ -28,8 +28,9 @@ public interface FrameLoop {
 
   /**
    * Adds the service's routes to a router: the frames WebSocket at {@code framesPath}, Prometheus
-   * metrics at {@code metricsPath} and the health check at {@code healthPath} (each unless
-   * empty; behind the {@code managementToken} when it is set). The page is not among them: see
+   * metrics at {@code metricsPath}, the health check at {@code healthPath} and the liveness and
+   * readiness probes at {@code livenessPath} and {@code readinessPath} (each unless empty; behind the
+   * {@code managementToken} when it is set, the probes not for peers in {@code probeNetworks}). The page is not among them: see
    * {@link #mountPage}.
    *
    * @return the routes added: {@link FrameLoopMount#unmount} removes them; {@link #close} does too
@@ -78,9 +79,12 @@ public interface FrameLoop {
   int sessionCount();
 
   /**
-   * Refuses new sessions (503 for an upgrade meanwhile), closes every open one with 1001 (going
-   * away), lets their recordings finish, undeploys the workers, frees the workers' address and
-   * removes every route {@link #mount} and {@link #mountPage} added; a frame in processing is let go.
+   * Refuses new sessions (503 for an upgrade meanwhile; readiness DOWN) and, with {@code drainGraceMs}
+   * over 0, drains: every session gets {@code goaway}, has the frames it holds answered and closes
+   * with 1012, those left when the grace ends with 1012 then; with 0 every session closes at once
+   * with 1001 (going away) and a frame in processing is let go. Then it lets their recordings finish,
+   * undeploys the workers, frees the workers' address and removes every route {@link #mount} and
+   * {@link #mountPage} added.
    */
   Future<Void> close();
 }

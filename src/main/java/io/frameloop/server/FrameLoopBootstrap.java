@@ -11,6 +11,7 @@ import io.frameloop.pipeline.PipelineSpec;
 import io.frameloop.session.FrameScheduler;
 import io.frameloop.video.VideoSupport;
 import io.frameloop.worker.WorkerOptions;
+import io.frameloop.worker.BeforeStop;
 import io.frameloop.worker.Workers;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -67,15 +68,16 @@ public final class FrameLoopBootstrap {
     // Reads the public key file: not on the event loop. Null when authentication is off.
     Future<TokenAuth> tokens = startup.compose(ready ->
       vertx.executeBlocking(() -> TokenAuth.create(vertx, copy.getAuthOptions())));
+    BeforeStop beforeStop = new BeforeStop();
     Future<String> workerDeployment = tokens.compose(auth ->
-      deployWorkers(vertx, copy, registry, startup.result(), meterRegistry));
+      deployWorkers(vertx, copy, registry, startup.result(), meterRegistry, beforeStop));
     Future<FrameScheduler> scheduler = workerDeployment.compose(id -> FrameScheduler.start(whenFree ->
       Workers.pool(vertx, workers.getAddress(), workers.getProcessTimeoutMs(), workers.getMaxInFlight(), whenFree)));
     return scheduler
       .<FrameLoop>map(started -> {
         logStartup(copy, startup.result());
         DeployedParts parts = new DeployedParts(copy, registry, startup.result().pipeline(), startup.result().codec().name(),
-          tokens.result(), started, meterRegistry, workerDeployment.result(), address, startup.result().video());
+          tokens.result(), started, meterRegistry, workerDeployment.result(), address, startup.result().video(), beforeStop);
         return new FrameLoopImpl(vertx, parts);
       })
       .recover(failure -> {
@@ -128,7 +130,7 @@ public final class FrameLoopBootstrap {
     // A worker node serves no /metrics: its meters go nowhere.
     MeterRegistry unserved = new SimpleMeterRegistry();
     return prepare(vertx, copy, registry)
-      .compose(startup -> deployWorkers(vertx, copy, registry, startup, unserved))
+      .compose(startup -> deployWorkers(vertx, copy, registry, startup, unserved, new BeforeStop()))
       .onSuccess(id -> LOG.log(Level.INFO, "FrameLoop worker node {0}: {1} on {2}",
         copy.getNodeName(), workerVerticles(copy.effectiveWorkerInstances()), copy.getWorkerOptions().getAddress()));
   }
@@ -157,7 +159,7 @@ public final class FrameLoopBootstrap {
 
   /** The worker verticles, or none (a null deployment id) for the front role. */
   private static Future<String> deployWorkers(Vertx vertx, FrameLoopOptions options, OpRegistry registry, Startup startup,
-                                              MeterRegistry meters) {
+                                              MeterRegistry meters, BeforeStop beforeStop) {
     int instances = options.effectiveWorkerInstances();
     if (instances == 0) {
       return Future.succeededFuture();
@@ -172,7 +174,8 @@ public final class FrameLoopBootstrap {
         .register(meters);
       return processor;
     };
-    return Workers.deploy(vertx, options.getWorkerOptions().getAddress(), instances, processors, options.getNodeName());
+    return Workers.deploy(vertx, options.getWorkerOptions().getAddress(), instances, processors, options.getNodeName(),
+      beforeStop);
   }
 
   private static PipelineSpec parseDefaultPipeline(OpRegistry registry, FrameLoopOptions options) {

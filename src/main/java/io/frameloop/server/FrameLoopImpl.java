@@ -43,11 +43,14 @@ final class FrameLoopImpl implements FrameLoop {
   private final FrameLoopHealth health;
   private final PageHandler page;
   private final HostCheckHandler hostCheck;
+  private final ProbeNetworks probeNetworks;
   private final Set<RouteMount> mounts = ConcurrentHashMap.newKeySet();
   private final long activityTimer;
   private volatile boolean closed;
   /** The one close, however often {@link #close} is called. */
   private Future<Void> closing;
+  /** The sessions' one drain (or close at once), begun by close() or by the workers told to stop. */
+  private Future<Void> sessionsGone;
 
   FrameLoopImpl(Vertx vertx, DeployedParts parts) {
     this.vertx = vertx;
@@ -69,8 +72,14 @@ final class FrameLoopImpl implements FrameLoop {
     this.framesHandler = FramesHandler.create(vertx, services, options.getRouteOptions(),
       options.getHttpServerOptions().getHost(), options.getTrustedProxies(), admission);
     metrics.countSessions(framesHandler);
-    this.health = new FrameLoopHealth(vertx, pool, framesHandler::sessionCount, () -> closed, workerDeployment, codecName);
+    this.health = new FrameLoopHealth(vertx, pool, framesHandler::sessionCount, options.getSessionOptions().getMaxSessions(),
+      () -> closed, workerDeployment, codecName);
+    this.probeNetworks = ProbeNetworks.parse("probeNetworks", options.getRouteOptions().getProbeNetworks());
     this.page = PageHandler.create(vertx, options.getRouteOptions());
+    if (options.getDrainGraceMs() > 0) {
+      // Undeploying the verticle that deployed the workers stops them first: they wait for the drain.
+      parts.beforeStop().set(this::endSessions);
+    }
     ActivityLog activity = new ActivityLog(meterRegistry, framesHandler::sessionCount, framesHandler::sessionsOpened);
     this.activityTimer = vertx.setPeriodic(ActivityLog.INTERVAL_MS, timer -> activity.tick());
   }
@@ -96,7 +105,30 @@ final class FrameLoopImpl implements FrameLoop {
     if (!routes.getHealthPath().isEmpty()) {
       added.add(operations(router, routes.getHealthPath()).handler(HealthCheckHandler.createWithHealthChecks(healthChecks())));
     }
+    if (!routes.getLivenessPath().isEmpty()) {
+      added.add(probe(router, routes.getLivenessPath()).handler(HealthCheckHandler.createWithHealthChecks(health.liveness())));
+    }
+    if (!routes.getReadinessPath().isEmpty()) {
+      added.add(probe(router, routes.getReadinessPath()).handler(HealthCheckHandler.createWithHealthChecks(health.readiness())));
+    }
     return remember(added);
+  }
+
+  /** A probe's route: behind the management token like /health, except for peers in probeNetworks. */
+  private Route probe(Router router, String path) {
+    Route route = router.get(path).handler(hostCheck);
+    String managementToken = options.getAuthOptions().getManagementToken();
+    if (managementToken == null) {
+      return route;
+    }
+    ManagementAuthHandler tokenCheck = ManagementAuthHandler.create(managementToken);
+    return route.handler(ctx -> {
+      if (probeNetworks.contains(ctx.request().connection().remoteAddress())) {
+        ctx.next();
+      } else {
+        tokenCheck.handle(ctx);
+      }
+    });
   }
 
   /** An operations endpoint's route: behind the management token when one is set. */
@@ -175,13 +207,22 @@ final class FrameLoopImpl implements FrameLoop {
     return closing;
   }
 
+  /** Readiness DOWN and no new session at once; then the drain, or with drainGraceMs 0 every session closed now. */
+  private synchronized Future<Void> endSessions() {
+    if (sessionsGone == null) {
+      closed = true;
+      long grace = options.getDrainGraceMs();
+      sessionsGone = grace > 0 ? framesHandler.drain(grace) : framesHandler.close(SHUTDOWN_REASON);
+    }
+    return sessionsGone;
+  }
+
   private Future<Void> closeOnce() {
-    closed = true;
     vertx.cancelTimer(activityTimer);
-    // The routes stay while the sessions close: an upgrade meanwhile gets 503, not another route's answer.
+    // The routes stay while the sessions close or drain: an upgrade meanwhile gets 503, not another route's answer.
     // The workers go whether or not the sessions and recordings closed cleanly, and the address is
     // freed only once they are gone: a FrameLoop that claims it next must not share them.
-    return framesHandler.close(SHUTDOWN_REASON)
+    return endSessions()
       .compose(v -> recorder.close())
       .eventually(this::stopWorkers)
       .onComplete(v -> {

@@ -2,6 +2,7 @@ package io.frameloop.server;
 
 import io.frameloop.auth.AuthOptions;
 import io.frameloop.config.ConfigValues;
+import io.frameloop.config.Ranges;
 import io.frameloop.pipeline.ImageLimits;
 import io.frameloop.pipeline.OpSettings;
 import io.frameloop.pipeline.PipelineLimits;
@@ -45,6 +46,8 @@ public class FrameLoopOptions {
     .put("quality", 80);
   /** Where each processed frame's results are published on the local event bus: see {@link #setResultsAddress}. */
   public static final String DEFAULT_RESULTS_ADDRESS = "frameloop.results";
+  /** How long a closing server waits for its sessions to move: see {@link #setDrainGraceMs}. */
+  public static final long DEFAULT_DRAIN_GRACE_MS = 10_000;
   /** The cluster's TLS files, a private key among them: not for the ops. */
   private static final List<String> SECRET_CLUSTER_FILES = List.of("clusterTlsCertPath", "clusterTlsKeyPath", "clusterTlsCaPath");
 
@@ -65,6 +68,7 @@ public class FrameLoopOptions {
   private String nodeName;
   private String resultsAddress = DEFAULT_RESULTS_ADDRESS;
   private List<String> trustedProxies = List.of();
+  private long drainGraceMs = DEFAULT_DRAIN_GRACE_MS;
 
   public FrameLoopOptions() {
   }
@@ -320,6 +324,22 @@ public class FrameLoopOptions {
       throw new IllegalArgumentException("resultsAddress must not be empty");
     }
     this.resultsAddress = resultsAddress;
+    return this;
+  }
+
+  public long getDrainGraceMs() {
+    return drainGraceMs;
+  }
+
+  /**
+   * How long {@code close()} (and SIGTERM) drains before it closes what is left: at once readiness
+   * goes DOWN and upgrades get 503 with {@code Retry-After: 1}; each session gets {@code goaway}, its
+   * held frames are answered and it closes with 1012 (Service Restart), its client reconnecting at
+   * once. Sessions still open when the grace ends are closed with 1012 then. 0: close every session
+   * at once with 1001, as before drains.
+   */
+  public FrameLoopOptions setDrainGraceMs(long drainGraceMs) {
+    this.drainGraceMs = Ranges.atLeast("drainGraceMs", drainGraceMs, 0);
     return this;
   }
 

@@ -123,7 +123,11 @@ public class FrameLoopVerticle extends VerticleBase {
     return host.contains(":") ? "[" + host + "]" : host;
   }
 
-  /** Sessions first, so that each gets a 1001 close with a reason, then the HTTP server. */
+  /**
+   * Sessions first, so that each gets its close with a reason, then the HTTP server. Vert.x stops the
+   * workers (this verticle's children) before this: with {@code drainGraceMs} they begin the drain
+   * and wait for it, so the sessions' frames are still answered.
+   */
   @Override
   public Future<?> stop() {
     Future<Void> sessionsClosed = share == null ? Future.succeededFuture() : SharedFrameLoops.release(share);

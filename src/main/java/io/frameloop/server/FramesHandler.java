@@ -13,6 +13,7 @@ import io.frameloop.worker.RateLimitedLog;
 import io.netty.channel.ChannelHandlerContext;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpHeaders;
@@ -50,6 +51,8 @@ public final class FramesHandler implements Handler<RoutingContext> {
   private final AtomicInteger admitted = new AtomicInteger();
   private final AtomicLong sessionIds = new AtomicLong();
   private volatile String closedReason;
+  /** Set by {@link #drain}: completed once the last session is gone. */
+  private volatile Promise<Void> drained;
 
   private FramesHandler(Vertx vertx, SessionServices services, OriginPolicy originPolicy, HostPolicy hostPolicy,
                         TrustedProxies proxies, SessionAdmission admission) {
@@ -103,7 +106,11 @@ public final class FramesHandler implements Handler<RoutingContext> {
     String origin = ctx.request().getHeader(HttpHeaders.ORIGIN);
     ForwardedRequest client = proxies.resolve(ctx.request());
     String host = client.host();
-    if (closedReason != null) {
+    if (drained != null) {
+      // A client (or a proxy) tries again in a second, on this node when it is back or on another.
+      ctx.response().putHeader(HttpHeaders.RETRY_AFTER, "1");
+      reject(ctx, 503, "draining", "the server is restarting: try again in a second");
+    } else if (closedReason != null) {
       reject(ctx, 503, "shutting_down", "the server is shutting down");
     } else if (!hostPolicy.allows(host)) {
       // Before the Origin check, which takes the page's own origin from this Host.
@@ -199,7 +206,7 @@ public final class FramesHandler implements Handler<RoutingContext> {
       .onSuccess(grant -> {
         if (closedReason != null) {
           admission.release(grant);
-          socket.close(CloseCodes.GOING_AWAY, closedReason);
+          socket.close(closeCode(), closedReason);
         } else if (!admit()) {
           admission.release(grant);
           services.listener().sessionRejected("max_sessions");
@@ -215,7 +222,7 @@ public final class FramesHandler implements Handler<RoutingContext> {
     if (closedReason != null) { // the upgrade finished after close() began
       admitted.decrementAndGet();
       admission.release(grant);
-      socket.close(CloseCodes.GOING_AWAY, closedReason);
+      socket.close(closeCode(), closedReason);
       return;
     }
     socket.setWriteQueueMaxSize(OutboundLimits.of(services.options()).socketWriteQueueMaxSize());
@@ -248,6 +255,10 @@ public final class FramesHandler implements Handler<RoutingContext> {
       admission.release(grant);
       session.close(transportFailure[0] != null ? transportFailure[0] : socket.closeStatusCode() == null ? "connection closed"
         : "client closed " + socket.closeStatusCode() + (socket.closeReason() == null ? "" : " " + socket.closeReason()));
+      Promise<Void> draining = drained;
+      if (draining != null && sessions.isEmpty()) {
+        draining.tryComplete();
+      }
     });
     session.start(vertx);
   }
@@ -279,6 +290,33 @@ public final class FramesHandler implements Handler<RoutingContext> {
   /** Sessions started since the handler was made. */
   int sessionsOpened() {
     return (int) sessionIds.get();
+  }
+
+  /** While draining a socket accepted meanwhile moves on at once (1012); after a plain close it is told the server goes (1001). */
+  private short closeCode() {
+    return drained != null ? CloseCodes.SERVICE_RESTART : CloseCodes.GOING_AWAY;
+  }
+
+  /**
+   * Drains before a restart: refuses new sessions (503, {@code Retry-After: 1}), tells every open
+   * one {@code goaway}, and lets each answer the frames it holds and close with 1012; those still
+   * open after {@code graceMs} are closed with 1012 then. Completes once every session is gone.
+   */
+  public Future<Void> drain(long graceMs) {
+    Promise<Void> done = Promise.promise();
+    drained = done;
+    closedReason = FrameSession.DRAINED_REASON;
+    sessions.forEach(FrameSession::drain);
+    if (sessions.isEmpty()) {
+      done.tryComplete();
+    }
+    long graceTimer = vertx.setTimer(graceMs, timer -> {
+      List<Future<Void>> closing = new ArrayList<>();
+      sessions.forEach(session -> closing.add(session.shutdown(CloseCodes.SERVICE_RESTART, FrameSession.GRACE_OVER_REASON)
+        .otherwiseEmpty()));
+      Future.join(closing).onComplete(all -> done.tryComplete());
+    });
+    return done.future().onComplete(v -> vertx.cancelTimer(graceTimer));
   }
 
   /** Refuses new sessions and closes every open one with 1001 (going away) and the reason. */

@@ -28,11 +28,18 @@ public class RouteOptions {
   public static final List<String> DEFAULT_ALLOWED_HOSTS = List.of();
   public static final String DEFAULT_METRICS_PATH = "/metrics";
   public static final String DEFAULT_HEALTH_PATH = "/health";
+  public static final String DEFAULT_LIVENESS_PATH = "/health/live";
+  public static final String DEFAULT_READINESS_PATH = "/health/ready";
+  /** No network may read the probes without the management token. */
+  public static final List<String> DEFAULT_PROBE_NETWORKS = List.of();
 
   private String framesPath = DEFAULT_FRAMES_PATH;
   private String webroot = DEFAULT_WEBROOT;
   private String metricsPath = DEFAULT_METRICS_PATH;
   private String healthPath = DEFAULT_HEALTH_PATH;
+  private String livenessPath = DEFAULT_LIVENESS_PATH;
+  private String readinessPath = DEFAULT_READINESS_PATH;
+  private List<String> probeNetworks = DEFAULT_PROBE_NETWORKS;
   private List<String> allowedOrigins = DEFAULT_ALLOWED_ORIGINS;
   private List<String> allowedHosts = DEFAULT_ALLOWED_HOSTS;
 
@@ -105,6 +112,47 @@ public class RouteOptions {
   /** Where {@code FrameLoop.mount} serves the health check; empty: not served. */
   public RouteOptions setHealthPath(String healthPath) {
     this.healthPath = path("healthPath", healthPath, true);
+    return this;
+  }
+
+  public String getLivenessPath() {
+    return livenessPath;
+  }
+
+  /**
+   * Where {@code FrameLoop.mount} serves the liveness probe (UP while the process answers: restart
+   * it when DOWN or silent); empty: not served.
+   */
+  public RouteOptions setLivenessPath(String livenessPath) {
+    this.livenessPath = path("livenessPath", livenessPath, true);
+    return this;
+  }
+
+  public String getReadinessPath() {
+    return readinessPath;
+  }
+
+  /**
+   * Where {@code FrameLoop.mount} serves the readiness probe (UP while it takes sessions now: workers
+   * present, not draining, below maxSessions); empty: not served.
+   */
+  public RouteOptions setReadinessPath(String readinessPath) {
+    this.readinessPath = path("readinessPath", readinessPath, true);
+    return this;
+  }
+
+  public List<String> getProbeNetworks() {
+    return probeNetworks;
+  }
+
+  /**
+   * CIDRs (e.g. {@code 10.0.0.0/8}, the orchestrator's network) whose peers read the probes without
+   * the management token; everyone else needs it, as for {@code /health}. The connection's own peer
+   * counts, never a forwarded header.
+   */
+  public RouteOptions setProbeNetworks(List<String> probeNetworks) {
+    ProbeNetworks.parse("probeNetworks", probeNetworks); // refused here, with the key's name, not at start-up
+    this.probeNetworks = List.copyOf(probeNetworks);
     return this;
   }
 

@@ -44,6 +44,10 @@ public final class FrameSession implements FrameScheduler.Turn, MessageAssembler
 
   private static final System.Logger LOG = System.getLogger(FrameSession.class.getName());
   private static final RateLimitedLog WORKER_LOST_LOG = new RateLimitedLog(LOG, 10_000);
+  /** The 1012 close's reason once a draining session has answered its frames. */
+  public static final String DRAINED_REASON = "server restarting: reconnect";
+  /** The 1012 close's reason for a session still open when the drain's grace ended. */
+  public static final String GRACE_OVER_REASON = "server restarting: the drain's grace is over, reconnect";
 
   private final String id;
   private final WebSocketBase socket;
@@ -65,6 +69,8 @@ public final class FrameSession implements FrameScheduler.Turn, MessageAssembler
   private boolean processing;
   private boolean queued;
   private boolean closed;
+  private boolean draining; // goaway sent: closes with 1012 once the frames it holds are answered
+  private boolean awaitingPong; // the ping after goaway: until its pong, frames sent before goaway may still arrive
   private long bareReplies;
   private Runnable stopTicks = () -> { };
   private long expiryTimer = -1; // when the session's token expires
@@ -131,6 +137,7 @@ public final class FrameSession implements FrameScheduler.Turn, MessageAssembler
         && !output.ifReading(recorder.addTo(ServerMessages.stats(stats.report(pending, quality))))) {
         stats.reportSkipped(); // still due: a client that catches up hears the counts at once
       }
+      closeIfDrained();
     }
   }
 
@@ -201,6 +208,7 @@ public final class FrameSession implements FrameScheduler.Turn, MessageAssembler
   @Override
   public void chunkError(String code, long sequence, String message) {
     frameError(code, sequence, message);
+    closeIfDrained();
   }
 
   /** The frame waits for a worker, replacing (dropping as stale) the one that waited. */
@@ -288,6 +296,7 @@ public final class FrameSession implements FrameScheduler.Turn, MessageAssembler
       queued = true;
       services.scheduler().enqueue(this);
     }
+    closeIfDrained();
   }
 
   private void onFailure(Pending frame, Throwable cause) {
@@ -387,16 +396,19 @@ public final class FrameSession implements FrameScheduler.Turn, MessageAssembler
       recorder.results(frame.results());
     }
     stats.output(VideoSupport.VP8, width, height);
+    closeIfDrained();
   }
 
   @Override
   public void dropped(Processed frame, DropReason reason) {
     stats.drop(reason);
+    closeIfDrained();
   }
 
   @Override
   public void failed(Processed frame, String message) {
     frameError(ServerMessages.SERVER_ERROR, frame.frame().frame().sequence(), message);
+    closeIfDrained();
   }
 
   /** Forgets the waiting frame and stops the timer; a frame in processing is let go when it returns. */
@@ -427,9 +439,45 @@ public final class FrameSession implements FrameScheduler.Turn, MessageAssembler
    * called from any thread: the work happens on the session's context.
    */
   public Future<Void> shutdown(String reason) {
+    return shutdown(CloseCodes.GOING_AWAY, reason);
+  }
+
+  /** Closes the WebSocket with {@code code} and the reason at once (a drain's grace is over: 1012). From any thread. */
+  public Future<Void> shutdown(short code, String reason) {
     Promise<Void> closed = Promise.promise();
-    context.runOnContext(v -> closeWith(CloseCodes.GOING_AWAY, reason).onComplete(closed));
+    context.runOnContext(v -> closeWith(code, reason).onComplete(closed));
     return closed.future();
+  }
+
+  /**
+   * The server drains: sends {@code goaway} (the client reconnects at once, elsewhere or here
+   * when the server is back), answers the frames it holds (waiting, in processing, decoding or
+   * encoding, and those still arriving meanwhile), then closes with 1012. From any thread; the
+   * owner hears the close as for any other.
+   */
+  public void drain() {
+    context.runOnContext(v -> {
+      if (closed || draining) {
+        return;
+      }
+      draining = true;
+      answer(ServerMessages.goaway(ServerMessages.GOAWAY_RESTART, 0));
+      // The client's pong comes after every frame it sent before it read the goaway (one TCP stream, in
+      // order): those are answered too. A client that never answers is closed when the grace ends.
+      awaitingPong = true;
+      socket.pongHandler(pong -> {
+        awaitingPong = false;
+        closeIfDrained();
+      });
+      socket.writePing(Buffer.buffer("goaway"));
+    });
+  }
+
+  private void closeIfDrained() {
+    boolean holdsFrames = processing || queued || waiting != null || video.pending() > 0 || replies.pending() > 0;
+    if (draining && !closed && !awaitingPong && !holdsFrames) {
+      closeWith(CloseCodes.SERVICE_RESTART, DRAINED_REASON);
+    }
   }
 
   /**

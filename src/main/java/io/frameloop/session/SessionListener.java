@@ -31,7 +31,7 @@ public interface SessionListener {
   default void stages(StageTimes stages, long queueWaitNanos) {
   }
 
-  /** A WebSocket upgrade refused, by reason: {@code origin}, {@code max_sessions}, {@code shutting_down}. */
+  /** A WebSocket upgrade refused, by reason: {@code origin}, {@code max_sessions}, {@code shutting_down}, {@code draining}. */
   default void sessionRejected(String reason) {
   }
 }

@@ -30,12 +30,15 @@ final class WorkerNodeVerticle extends VerticleBase {
   private final int instances;
   private final Supplier<FrameProcessor> processors;
   private final String nodeName;
+  private final BeforeStop beforeStop;
   /** Each worker's address and when its frame in hand started (epoch ms), or 0. */
   private final Map<String, AtomicLong> workers = new LinkedHashMap<>();
   private MessageConsumer<Object> discover;
   private long heartbeat;
 
-  WorkerNodeVerticle(String address, int instances, Supplier<FrameProcessor> processors, String nodeName) {
+  WorkerNodeVerticle(String address, int instances, Supplier<FrameProcessor> processors, String nodeName,
+                     BeforeStop beforeStop) {
+    this.beforeStop = beforeStop;
     this.address = address;
     this.instances = instances;
     this.processors = processors;
@@ -55,7 +58,7 @@ final class WorkerNodeVerticle extends VerticleBase {
       .setWorkerPoolSize(instances);
     List<Future<String>> deployed = new ArrayList<>();
     workers.forEach((workerAddress, busySince) -> deployed.add(vertx.deployVerticle(
-      new WorkerVerticle(workerAddress, processors, nodeName, busySince), options)));
+      new WorkerVerticle(workerAddress, processors, nodeName, busySince, beforeStop), options)));
     discover = vertx.eventBus().consumer(WorkerProtocol.discoverAddress(address), message -> announce(true));
     return Future.all(deployed).compose(all -> discover.completion()).onSuccess(v -> {
       announce(true);

@@ -25,11 +25,14 @@ final class WorkerVerticle extends VerticleBase {
   private final String nodeName;
   /** When the frame in hand started (epoch ms), or 0: read by the node's announcements. */
   private final AtomicLong busySince;
+  private final BeforeStop beforeStop;
   private final RateLimitedLog failures = new RateLimitedLog(LOG, 10_000);
   private FrameProcessor processor;
   private MessageConsumer<FrameJob> consumer;
 
-  WorkerVerticle(String workerAddress, Supplier<FrameProcessor> processors, String nodeName, AtomicLong busySince) {
+  WorkerVerticle(String workerAddress, Supplier<FrameProcessor> processors, String nodeName, AtomicLong busySince,
+                 BeforeStop beforeStop) {
+    this.beforeStop = beforeStop;
     this.workerAddress = workerAddress;
     this.processors = processors;
     this.nodeName = nodeName;
@@ -71,7 +74,8 @@ final class WorkerVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return consumer.unregister().eventually(() -> {
+    // Frames keep coming while the FrameLoop drains its sessions: only then does this worker stop taking them.
+    return beforeStop.run().compose(v -> consumer.unregister()).eventually(() -> {
       if (processor != null) {
         processor.close();
       }

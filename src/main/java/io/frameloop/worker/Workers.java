@@ -29,7 +29,13 @@ public final class Workers {
    */
   public static Future<String> deploy(Vertx vertx, String address, int instances, Supplier<FrameProcessor> processors,
                                       String nodeName) {
-    return vertx.deployVerticle(new WorkerNodeVerticle(address, instances, processors, nodeName));
+    return deploy(vertx, address, instances, processors, nodeName, new BeforeStop());
+  }
+
+  /** @param beforeStop what the workers wait for when told to stop, before they stop taking frames (a drain) */
+  public static Future<String> deploy(Vertx vertx, String address, int instances, Supplier<FrameProcessor> processors,
+                                      String nodeName, BeforeStop beforeStop) {
+    return vertx.deployVerticle(new WorkerNodeVerticle(address, instances, processors, nodeName, beforeStop));
   }
 
   /**

@@ -12,12 +12,14 @@ public final class TestServers {
   private TestServers() {
   }
 
-  /** Options for tests: loopback, any free port, two workers, fast stats. */
+  /** Options for tests: loopback, any free port, two workers, fast stats, no drain on close. */
   public static FrameLoopOptions options() {
     FrameLoopOptions options = new FrameLoopOptions();
     options.getHttpServerOptions().setHost("127.0.0.1").setPort(0);
     options.getWorkerOptions().setWorkerInstances(2);
     options.getSessionOptions().setStatsIntervalMs(200);
+    // Closed at once (1001) as before drains: a test of the drain sets drainGraceMs itself.
+    options.setDrainGraceMs(0);
     return options;
   }
 
