@@ -14,6 +14,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.healthchecks.HealthChecks;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
@@ -43,7 +44,7 @@ final class FrameLoopImpl implements FrameLoop {
   private final FrameLoopHealth health;
   private final PageHandler page;
   private final HostCheckHandler hostCheck;
-  private final ProbeNetworks probeNetworks;
+  private final IpNetworks probeNetworks;
   private final Set<RouteMount> mounts = ConcurrentHashMap.newKeySet();
   private final long activityTimer;
   private volatile boolean closed;
@@ -74,7 +75,7 @@ final class FrameLoopImpl implements FrameLoop {
     metrics.countSessions(framesHandler);
     this.health = new FrameLoopHealth(vertx, pool, framesHandler::sessionCount, options.getSessionOptions().getMaxSessions(),
       () -> closed, workerDeployment, codecName);
-    this.probeNetworks = ProbeNetworks.parse("probeNetworks", options.getRouteOptions().getProbeNetworks());
+    this.probeNetworks = IpNetworks.parse("probeNetworks", options.getRouteOptions().getProbeNetworks());
     this.page = PageHandler.create(vertx, options.getRouteOptions());
     if (options.getDrainGraceMs() > 0) {
       // Undeploying the verticle that deployed the workers stops them first: they wait for the drain.
@@ -123,7 +124,8 @@ final class FrameLoopImpl implements FrameLoop {
     }
     ManagementAuthHandler tokenCheck = ManagementAuthHandler.create(managementToken);
     return route.handler(ctx -> {
-      if (probeNetworks.contains(ctx.request().connection().remoteAddress())) {
+      SocketAddress peer = ctx.request().connection().remoteAddress(); // the peer itself, never a forwarded address
+      if (peer != null && probeNetworks.contains(peer.hostAddress())) {
         ctx.next();
       } else {
         tokenCheck.handle(ctx);

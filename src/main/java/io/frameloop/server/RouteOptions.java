@@ -151,7 +151,7 @@ public class RouteOptions {
    * counts, never a forwarded header.
    */
   public RouteOptions setProbeNetworks(List<String> probeNetworks) {
-    ProbeNetworks.parse("probeNetworks", probeNetworks); // refused here, with the key's name, not at start-up
+    IpNetworks.parse("probeNetworks", probeNetworks); // refused here, with the key's name, not at start-up
     this.probeNetworks = List.copyOf(probeNetworks);
     return this;
   }
