@@ -4,6 +4,7 @@ import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.KubernetesConfig;
 import com.hazelcast.core.LifecycleEvent;
 import io.frameloop.worker.Workers;
 import io.vertx.core.Future;
@@ -15,8 +16,8 @@ import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.lang.System.Logger.Level;
 
 /**
- * A clustered Vert.x instance on Hazelcast, joined by a TCP/IP member list (no multicast), bound
- * to {@code clusterHost}: the event bus then carries frames between front and worker nodes, with
+ * A clustered Vert.x instance on Hazelcast, joined by a TCP/IP member list (no multicast) or, with
+ * {@code clusterDiscovery} {@code kubernetes}, by Hazelcast's Kubernetes discovery, bound to {@code clusterHost}: the event bus then carries frames between front and worker nodes, with
  * mutual TLS when the {@code clusterTls*} paths are set (see {@link ClusterTls}). When a member
  * leaves or joins, this node's worker pools hear of it at once ({@link Workers#membersChanged}).
  *
@@ -42,10 +43,13 @@ public final class Cluster {
   static final String MERGE_FIRST_RUN_PROPERTY = "hazelcast.merge.first.run.delay.seconds";
   static final String MERGE_NEXT_RUN_PROPERTY = "hazelcast.merge.next.run.delay.seconds";
 
+  /** Hazelcast's Kubernetes discovery property naming the members' Service. */
+  static final String KUBERNETES_SERVICE_NAME = "service-name";
+
   private Cluster() {
   }
 
-  /** The Hazelcast configuration: Vert.x's defaults, with the network from the options. */
+  /** The Hazelcast configuration: Vert.x's defaults, with the network and the way to find members from the options. */
   public static Config hazelcastConfig(ClusterOptions options) {
     Config config = ConfigUtil.loadConfig();
     config.setClusterName(options.getClusterName());
@@ -62,7 +66,16 @@ public final class Cluster {
     JoinConfig join = config.getNetworkConfig().getJoin();
     join.getMulticastConfig().setEnabled(false);
     join.getAutoDetectionConfig().setEnabled(false);
-    join.getTcpIpConfig().setEnabled(true).setMembers(options.getClusterMembers());
+    if (options.getClusterDiscovery() == ClusterDiscovery.kubernetes) {
+      // Hazelcast's built-in plug-in: the API gives the Service's ready endpoints; the member list is not used.
+      join.getTcpIpConfig().setEnabled(false);
+      KubernetesConfig kubernetes = join.getKubernetesConfig().setEnabled(true);
+      if (options.getClusterKubernetesService() != null) {
+        kubernetes.setProperty(KUBERNETES_SERVICE_NAME, options.getClusterKubernetesService());
+      }
+    } else {
+      join.getTcpIpConfig().setEnabled(true).setMembers(options.getClusterMembers());
+    }
     return config;
   }
 

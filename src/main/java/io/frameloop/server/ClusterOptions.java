@@ -20,6 +20,7 @@ public class ClusterOptions {
   public static final String DEFAULT_CLUSTER_HOST = "127.0.0.1";
   public static final int DEFAULT_CLUSTER_PORT = 5701;
   public static final String DEFAULT_CLUSTER_NAME = "frameloop";
+  public static final ClusterDiscovery DEFAULT_CLUSTER_DISCOVERY = ClusterDiscovery.members;
 
   private Role role = DEFAULT_ROLE;
   private String clusterHost = DEFAULT_CLUSTER_HOST;
@@ -27,6 +28,8 @@ public class ClusterOptions {
   private List<String> clusterMembers = List.of(DEFAULT_CLUSTER_HOST + ":" + DEFAULT_CLUSTER_PORT);
   private int eventBusPort;
   private String clusterName = DEFAULT_CLUSTER_NAME;
+  private ClusterDiscovery clusterDiscovery = DEFAULT_CLUSTER_DISCOVERY;
+  private String clusterKubernetesService;
   private String clusterTlsCertPath;
   private String clusterTlsKeyPath;
   private String clusterTlsCaPath;
@@ -114,6 +117,32 @@ public class ClusterOptions {
       throw new IllegalArgumentException("clusterName must not be empty");
     }
     this.clusterName = clusterName;
+    return this;
+  }
+
+  public ClusterDiscovery getClusterDiscovery() {
+    return clusterDiscovery;
+  }
+
+  /** {@code members} (default: the {@code clusterMembers} list) or {@code kubernetes} (Hazelcast's Kubernetes discovery). */
+  public ClusterOptions setClusterDiscovery(ClusterDiscovery clusterDiscovery) {
+    this.clusterDiscovery = Objects.requireNonNull(clusterDiscovery, "clusterDiscovery");
+    return this;
+  }
+
+  public String getClusterKubernetesService() {
+    return clusterKubernetesService;
+  }
+
+  /**
+   * With {@code clusterDiscovery} {@code kubernetes}: the Service whose endpoints are the members (a headless
+   * Service on Hazelcast's port); unset, every Hazelcast endpoint in the namespace.
+   */
+  public ClusterOptions setClusterKubernetesService(String clusterKubernetesService) {
+    if (clusterKubernetesService != null && clusterKubernetesService.isBlank()) {
+      throw new IllegalArgumentException("clusterKubernetesService must not be empty");
+    }
+    this.clusterKubernetesService = clusterKubernetesService;
     return this;
   }
 

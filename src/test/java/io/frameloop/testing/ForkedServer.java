@@ -48,11 +48,7 @@ public final class ForkedServer implements AutoCloseable {
   /** With this class path, e.g. the test's own without an optional dependency's jars. */
   public static ForkedServer start(String name, String maxHeap, Map<String, String> environment, List<String> systemProperties,
                                    String configFile, String classPath) throws IOException {
-    int port;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      port = socket.getLocalPort();
-    }
-    return start(name, maxHeap, environment, systemProperties, configFile, classPath, port);
+    return start(name, maxHeap, environment, systemProperties, configFile, classPath, freePort());
   }
 
   /** On this port, e.g. the one a server that was stopped had: a restart. */
@@ -62,13 +58,30 @@ public final class ForkedServer implements AutoCloseable {
 
   private static ForkedServer start(String name, String maxHeap, Map<String, String> environment, List<String> systemProperties,
                                     String configFile, String classPath, int port) throws IOException {
+    return launch(name, maxHeap, environment, systemProperties, List.of("-cp", classPath, Main.class.getName()), configFile, port);
+  }
+
+  /** The runnable jar as a user runs it, {@code java -jar JAR serve ...}, with no configuration file, on a free port. */
+  public static ForkedServer startJar(String name, String maxHeap, Path jar) throws IOException {
+    return launch(name, maxHeap, Map.of(), List.of(), List.of("-jar", jar.toString()), "no-config-file.json", freePort());
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  /** {@code program}: what follows the JVM's options up to the command line's arguments ({@code -cp ... Main} or {@code -jar ...}). */
+  private static ForkedServer launch(String name, String maxHeap, Map<String, String> environment, List<String> systemProperties,
+                                     List<String> program, String configFile, int port) throws IOException {
     Path log = Path.of("target", name + ".log");
     Files.createDirectories(log.getParent());
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
       "-Xmx" + maxHeap));
     command.addAll(systemProperties);
-    command.addAll(List.of("-cp", classPath, Main.class.getName(),
-      "serve", "--config", configFile, "--host", "127.0.0.1", "--port", Integer.toString(port)));
+    command.addAll(program);
+    command.addAll(List.of("serve", "--config", configFile, "--host", "127.0.0.1", "--port", Integer.toString(port)));
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
     builder.environment().putAll(environment);
     ForkedServer server = new ForkedServer(builder.start(), port, log);
