@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.frameloop.server.ClusterDiscovery;
 import io.frameloop.server.ClusterOptions;
 import io.frameloop.server.FrameLoopOptions;
+import io.frameloop.server.RouteOptions;
 import io.frameloop.testing.CapturedLog;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -32,13 +33,10 @@ class DeploymentManifestsTest {
 
   private static final Path DIRECTORY = Path.of("src", "main", "kubernetes");
 
-  /**
-   * The probe paths and the drain's default grace as contracts.md names them (issue 27; RouteOptions'
-   * livenessPath and readinessPath, top-level drainGraceMs): the drain branch adds them to the server.
-   */
-  static final String LIVENESS_PATH = "/health/live";
-  static final String READINESS_PATH = "/health/ready";
-  static final long DEFAULT_DRAIN_GRACE_MS = 10_000;
+  /** The server's own probe paths and drain grace (ProbesTest shows the server answering them). */
+  static final String LIVENESS_PATH = RouteOptions.DEFAULT_LIVENESS_PATH;
+  static final String READINESS_PATH = RouteOptions.DEFAULT_READINESS_PATH;
+  static final long DEFAULT_DRAIN_GRACE_MS = FrameLoopOptions.DEFAULT_DRAIN_GRACE_MS;
 
   /** What the grace period keeps beyond the preStop sleep and the drain: the JVM's own stop. */
   static final long STOP_MARGIN_SECONDS = 5;
@@ -124,7 +122,7 @@ class DeploymentManifestsTest {
     JsonObject readiness = container().getJsonObject("readinessProbe").getJsonObject("httpGet");
     assertThat(readiness.getString("path")).isEqualTo(READINESS_PATH);
     assertThat(readiness.getString("port")).isEqualTo("http");
-    // The kubelet sends no token: the probes' network is let in (contracts.md: RouteOptions probeNetworks).
+    // The kubelet sends no token: the probes' network is let in (RouteOptions probeNetworks).
     assertThat(env("FRAMELOOP_PROBE_NETWORKS").getString("value")).matches("[0-9a-f.:]+/[0-9]+(,[0-9a-f.:]+/[0-9]+)*");
   }
 
@@ -162,8 +160,6 @@ class DeploymentManifestsTest {
         settings.put(key(name), value);
       }
     }
-    // probeNetworks: contracts.md's RouteOptions setting, which the drain branch adds (until then unknown here).
-    settings.remove("probeNetworks");
     FrameLoopOptions options;
     try (CapturedLog log = CapturedLog.from(Level.WARNING)) {
       options = new FrameLoopOptions(settings);
