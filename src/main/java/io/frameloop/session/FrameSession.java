@@ -63,6 +63,9 @@ public final class FrameSession implements FrameScheduler.Turn, MessageAssembler
   private final VideoInput video;
   private final VideoReplies<Processed> replies;
   private final FrameCosts costs;
+  /** The pipeline and frame size last found within the budget: further frames of that size are not checked again. */
+  private PipelineSpec admittedPipeline;
+  private ImageSize admittedSize;
 
   private Pending waiting;
   private boolean processing;
@@ -223,16 +226,23 @@ public final class FrameSession implements FrameScheduler.Turn, MessageAssembler
   }
 
   /**
-   * The frame waits for a worker, replacing (dropping as stale) the one that waited; a frame predicted
-   * over the frame budget at its size is refused instead, and the one that waited stays.
+   * The frame waits for a worker, replacing (dropping as stale) the one that waited. The first frame
+   * of a pipeline and each frame of another size is checked against the frame budget: one predicted
+   * over it at its size is refused, and the one that waited stays. Frames of a size admitted are not
+   * refused by the prediction again (measured enforcement watches them).
    */
   private void hold(Pending frame) {
     ImageSize size = frame.size();
     double predictedMs = 0;
     if (size != null) {
       control.frameSize(size);
-      predictedMs = costs.predictMs(control.pipeline(), size);
-      if (predictedMs > costs.maxFrameCostMs()) {
+      PipelineSpec pipeline = control.pipeline();
+      predictedMs = costs.predictMs(pipeline, size);
+      boolean admitted = pipeline == admittedPipeline && size.equals(admittedSize);
+      if (!admitted && predictedMs <= costs.maxFrameCostMs()) {
+        admittedPipeline = pipeline;
+        admittedSize = size;
+      } else if (!admitted) {
         long predicted = Math.round(Math.ceil(predictedMs));
         stats.frameError(ServerMessages.OVER_BUDGET);
         answer(ServerMessages.frameError(ServerMessages.OVER_BUDGET, frame.frame().sequence(), "the pipeline is predicted"
