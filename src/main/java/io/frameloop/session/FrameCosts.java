@@ -17,8 +17,14 @@ final class FrameCosts {
   static final int WINDOW = 10;
   /** Frames of the window over the budget that reset the pipeline. */
   static final int MAX_OVERRUNS = 3;
-  /** A frame predicted or measured over this share of the budget is expensive for the scheduler. */
+  /** A frame predicted over this share of the budget is expensive for the scheduler. */
   static final double EXPENSIVE_SHARE = 0.2;
+  /**
+   * So is every frame of a session whose frames lately measured over this share: an op that costs
+   * more than it says. Larger than the predicted share, so that a loaded machine's slower cheap frames
+   * stay cheap.
+   */
+  static final double EXPENSIVE_MEASURED_SHARE = 0.5;
 
   private final CostModel model;
   private final int maxFrameCostMs;
@@ -39,14 +45,21 @@ final class FrameCosts {
     return maxFrameCostMs;
   }
 
-  /** A frame's predicted cost with this pipeline. */
-  double predictMs(PipelineSpec pipeline, ImageSize frame) {
-    return model.predictMs(pipeline, frame);
+  /**
+   * A frame's cost by the figures alone: what a frame of a new size is checked with. The correction
+   * learned from measured times applies when a pipeline is set; applied to each frame it would turn a
+   * loaded machine's slower frames into refusals of frames already admitted.
+   */
+  double modelMs(PipelineSpec pipeline, ImageSize frame) {
+    return model.modelMs(pipeline, frame);
   }
 
-  /** Whether a frame predicted at {@code predictedMs} is expensive: it, or this session's frames lately, over a fifth of the budget. */
-  boolean expensive(double predictedMs) {
-    return Math.max(predictedMs, measuredMs) > maxFrameCostMs * EXPENSIVE_SHARE;
+  /**
+   * Whether a frame predicted at {@code modelMs} is expensive: the prediction over a fifth of the
+   * budget, or this session's frames lately measured over half of it.
+   */
+  boolean expensive(double modelMs) {
+    return modelMs > maxFrameCostMs * EXPENSIVE_SHARE || measuredMs > maxFrameCostMs * EXPENSIVE_MEASURED_SHARE;
   }
 
   /** What {@link #measured} is to be given with a frame sent now. */

@@ -27,11 +27,13 @@ import java.util.function.Function;
  * ({@link #remove}); its turn comes as a lease ({@link Turn#dispatch}), and the lease charges it
  * the processing time of the frame it sends once that frame comes back.
  *
- * <p>Cheap frames are never starved by expensive ones: a frame predicted (or measured) to cost
- * over a fifth of the frame budget is <em>expensive</em>, and expensive frames hold at most all
- * workers but one at once, so with two workers or more one is always kept for the cheap frames.
- * An expensive frame whose turn has come while they hold their share waits (the cheap sessions go
- * first) until one of them comes back.
+ * <p>Cheap frames are never starved by expensive ones: a frame predicted to cost over a fifth of
+ * the frame budget (or of a session whose frames lately measured over half of it) is
+ * <em>expensive</em>. While any open session is cheap (its last frame was, or it has sent none yet)
+ * expensive frames hold at most all workers but one at once, so with two workers or more one is
+ * kept for the cheap frames. An expensive frame whose turn has come while they hold their share
+ * waits (the cheap sessions go first) until one of them comes back. When every session is
+ * expensive, they use every worker.
  *
  * <p>Frames wait in their session (where a newer frame can still replace them), not in the event
  * bus, so what reaches a worker is always the newest frame. Shared by all event loops, hence the
@@ -53,6 +55,8 @@ public final class FrameScheduler {
   private final Set<Turn> expensive = new HashSet<>();
   /** Expensive frames in the workers now. */
   private int expensiveOut;
+  /** The open sessions that are cheap: their last frame was, or they have sent none yet. */
+  private final Set<Turn> cheapSessions = new HashSet<>();
   /** The virtual time of the session served last. */
   private long now;
   /** Set once, when the pool has started: before that no session exists, so nothing is ready. */
@@ -100,6 +104,9 @@ public final class FrameScheduler {
       ready.add(session);
       if (expensiveFrame) {
         expensive.add(session);
+        cheapSessions.remove(session);
+      } else {
+        cheapSessions.add(session);
       }
     }
     pump();
@@ -110,11 +117,17 @@ public final class FrameScheduler {
     return expensiveOut;
   }
 
+  /** A session opened: cheap until it sends an expensive frame. */
+  synchronized void register(Turn session) {
+    cheapSessions.add(session);
+  }
+
   /** Forgets a session that closed. */
   synchronized void remove(Turn session) {
     ready.remove(session);
     used.remove(session);
     expensive.remove(session);
+    cheapSessions.remove(session);
   }
 
   /** Charges a session for the processing time of one of its frames (what its lease does when the frame comes back). */
@@ -150,10 +163,10 @@ public final class FrameScheduler {
     }
   }
 
-  /** Workers expensive frames may hold at once: all but one, when there are two or more. */
+  /** Workers expensive frames may hold at once: all but one while a session is cheap and there are two or more. */
   private int expensiveShare() {
     int capacity = workers.capacity();
-    return capacity >= 2 ? capacity - 1 : capacity;
+    return capacity >= 2 && !cheapSessions.isEmpty() ? capacity - 1 : capacity;
   }
 
   /** The ready session that has used the least time, among the cheap ones only unless {@code anyFrame}; -1 for none. */

@@ -135,6 +135,7 @@ public final class FrameSession implements FrameScheduler.Turn, MessageAssembler
       grant.tenant() == null ? "" : " tenant=" + grant.tenant());
     answer(ServerMessages.hello(services.pipelines().describe(), control.pipeline().toJson(), services.helloLimits(),
       recorder.allowed(), services.video().toJson()));
+    services.scheduler().register(this);
     stopTicks = SessionTicks.every(context, options.getStatsIntervalMs(), this::tick);
     expiryTimer = grant.expiresAtMillis() == 0 ? -1 : vertx.setTimer(Math.max(1, grant.expiresAtMillis()
       - System.currentTimeMillis()), timer -> abandon("token expired: reconnect with a new token"));
@@ -227,23 +228,23 @@ public final class FrameSession implements FrameScheduler.Turn, MessageAssembler
 
   /**
    * The frame waits for a worker, replacing (dropping as stale) the one that waited. The first frame
-   * of a pipeline and each frame of another size is checked against the frame budget: one predicted
-   * over it at its size is refused, and the one that waited stays. Frames of a size admitted are not
-   * refused by the prediction again (measured enforcement watches them).
+   * of a pipeline and each frame of another size is checked against the frame budget by the model's
+   * figures: one predicted over it at its size is refused, and the one that waited stays. Frames of a
+   * size admitted are not checked again (measured enforcement watches them).
    */
   private void hold(Pending frame) {
     ImageSize size = frame.size();
-    double predictedMs = 0;
+    double modelMs = 0;
     if (size != null) {
       control.frameSize(size);
       PipelineSpec pipeline = control.pipeline();
-      predictedMs = costs.predictMs(pipeline, size);
+      modelMs = costs.modelMs(pipeline, size);
       boolean admitted = pipeline == admittedPipeline && size.equals(admittedSize);
-      if (!admitted && predictedMs <= costs.maxFrameCostMs()) {
+      if (!admitted && modelMs <= costs.maxFrameCostMs()) {
         admittedPipeline = pipeline;
         admittedSize = size;
       } else if (!admitted) {
-        long predicted = Math.round(Math.ceil(predictedMs));
+        long predicted = Math.round(Math.ceil(modelMs));
         stats.frameError(ServerMessages.OVER_BUDGET);
         answer(ServerMessages.frameError(ServerMessages.OVER_BUDGET, frame.frame().sequence(), "the pipeline is predicted"
             + " to take " + predicted + " ms for this " + size.width() + "x" + size.height() + " frame, over the budget of "
@@ -258,7 +259,7 @@ public final class FrameSession implements FrameScheduler.Turn, MessageAssembler
     waiting = frame;
     if (!processing && !queued) {
       queued = true;
-      services.scheduler().enqueue(this, costs.expensive(predictedMs));
+      services.scheduler().enqueue(this, costs.expensive(modelMs));
     }
   }
 
@@ -339,7 +340,7 @@ public final class FrameSession implements FrameScheduler.Turn, MessageAssembler
     if (waiting != null && !queued) {
       queued = true;
       ImageSize size = waiting.size();
-      services.scheduler().enqueue(this, costs.expensive(size == null ? 0 : costs.predictMs(control.pipeline(), size)));
+      services.scheduler().enqueue(this, costs.expensive(size == null ? 0 : costs.modelMs(control.pipeline(), size)));
     }
   }
 

@@ -85,22 +85,41 @@ class FrameSchedulerTest {
     for (Session session : List.of(heavyA, heavyB, cheap)) {
       session.scheduler = scheduler;
     }
+    scheduler.enqueue(cheap, false); // cheap frames are coming
+    cheap.held.release();
     scheduler.enqueue(heavyA, true);
     scheduler.enqueue(heavyB, true); // a worker is free, but it is the cheap frames' one
-    assertThat(log).containsExactly("heavyA");
+    assertThat(log).containsExactly("cheap", "heavyA");
     assertThat(scheduler.expensiveOut()).isEqualTo(1);
     scheduler.enqueue(cheap, false);
-    assertThat(log).containsExactly("heavyA", "cheap");
+    assertThat(log).containsExactly("cheap", "heavyA", "cheap");
     cheap.held.release();
     scheduler.enqueue(cheap, false);
-    assertThat(log).as("the cheap session is served again while heavyB waits").containsExactly("heavyA", "cheap", "cheap");
+    assertThat(log).as("the cheap session is served again while heavyB waits").containsExactly("cheap", "heavyA", "cheap", "cheap");
     heavyA.held.release(); // the expensive share comes back: heavyB's turn
-    assertThat(log).containsExactly("heavyA", "cheap", "cheap", "heavyB");
+    assertThat(log).containsExactly("cheap", "heavyA", "cheap", "cheap", "heavyB");
     assertThat(scheduler.expensiveOut()).isEqualTo(1);
     heavyB.held.release();
     cheap.held.release();
     assertThat(scheduler.expensiveOut()).isZero();
     assertThat(scheduler.workers().busy()).isZero();
+  }
+
+  @Test
+  void withNoCheapFrameComingExpensiveFramesUseEveryWorker(Vertx vertx) throws Exception {
+    FrameScheduler scheduler = workers(vertx, "test.scheduler.expensive-only", 2);
+    List<String> log = new ArrayList<>();
+    Session heavyA = new Session("heavyA", 0, log);
+    Session heavyB = new Session("heavyB", 0, log);
+    heavyA.scheduler = scheduler;
+    heavyB.scheduler = scheduler;
+    scheduler.enqueue(heavyA, true);
+    scheduler.enqueue(heavyB, true);
+    assertThat(log).containsExactly("heavyA", "heavyB");
+    assertThat(scheduler.expensiveOut()).isEqualTo(2);
+    heavyA.held.release();
+    heavyB.held.release();
+    assertThat(scheduler.expensiveOut()).isZero();
   }
 
   @Test
