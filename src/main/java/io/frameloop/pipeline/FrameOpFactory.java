@@ -102,7 +102,7 @@ public interface FrameOpFactory {
    * @param params normalized and valid, as for {@link #create}
    */
   default double costMs(JsonObject params, int width, int height) {
-    return DEFAULT_COST_MS_PER_MEGAPIXEL * CostModel.megapixels(width, height);
+    return DEFAULT_COST_MS_PER_MEGAPIXEL * width * (double) height / 1e6;
   }
 
   /** {@link #costMs}'s default for plug-ins. */
