@@ -55,11 +55,14 @@ final class SessionControl {
     frameSize = size;
   }
 
-  /** Back to the server's default pipeline (the session's frames kept exceeding the budget); the answer to send. */
+  /**
+   * Back to the server's default pipeline (the session's frames kept exceeding the budget); the
+   * message to send, a {@code pipeline} that answers no request of the client's, hence its {@code reset}.
+   */
   JsonObject resetPipeline() {
     pipeline = defaultPipeline;
     recorder.pipelineChanged(pipeline.toJson());
-    return ServerMessages.pipeline(pipeline.toJson());
+    return ServerMessages.pipeline(pipeline.toJson()).put("reset", ServerMessages.OVER_BUDGET);
   }
 
   /** The answer to a text message (null: none, the session closed first). */

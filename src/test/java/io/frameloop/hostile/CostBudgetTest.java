@@ -166,6 +166,7 @@ class CostBudgetTest {
       assertThat(told.getString("message")).contains("reset to the server's default");
       JsonObject reset = client.next("pipeline");
       assertThat(reset.getJsonArray("ops")).isEqualTo(defaultOps);
+      assertThat(reset.getString("reset")).isEqualTo("over_budget");
       // Served again at once, with the default pipeline.
       client.sendFramed(100, 0, frame);
       assertThat(FrameFormat.decode(client.nextBinary()).header().sequence()).isEqualTo(100);
