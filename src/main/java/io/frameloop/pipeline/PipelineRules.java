@@ -55,6 +55,14 @@ public record PipelineRules(OpRegistry registry, PipelineLimits limits, ImageLim
     return spec;
   }
 
+  /**
+   * Whether a frame of this size and every image the pipeline makes of it are within the image
+   * limits: only then is its cost checked (the worker refuses the others as {@code bad_frame}).
+   */
+  public boolean withinImageLimits(PipelineSpec spec, ImageSize frame) {
+    return images.allows(frame.width(), frame.height()) && PipelineSizes.firstOverrun(registry, spec, images, frame).isEmpty();
+  }
+
   /** @throws CostBudgetException when a frame of this size is predicted over {@code maxFrameCostMs} */
   public void checkCost(PipelineSpec spec, ImageSize frame) {
     double predicted = costs.predictMs(spec, frame);

@@ -75,8 +75,12 @@ public final class FrameSession implements FrameScheduler.Turn, MessageAssembler
   private Runnable stopTicks = () -> { };
   private long expiryTimer = -1; // when the session's token expires
 
-  /** A frame waiting for a worker: a JPEG, or a video chunk with its decoded picture. */
-  /** @param size the frame's size: the picture's, or the JPEG's declared one; null for a JPEG whose header is bad (the worker says so) */
+  /**
+   * A frame waiting for a worker: a JPEG, or a video chunk with its decoded picture.
+   *
+   * @param size the frame's size: the picture's, or the JPEG's declared one (read once, on arrival); null
+   *             for a JPEG whose header is bad (the worker says so)
+   */
   private record Pending(InboundFrame frame, long arrivedNanos, DecodedPicture picture, ImageSize size) {
 
     static Pending of(InboundFrame frame, long arrivedNanos, DecodedPicture picture) {
@@ -230,14 +234,16 @@ public final class FrameSession implements FrameScheduler.Turn, MessageAssembler
    * The frame waits for a worker, replacing (dropping as stale) the one that waited. The first frame
    * of a pipeline and each frame of another size is checked against the frame budget by the model's
    * figures: one predicted over it at its size is refused, and the one that waited stays. Frames of a
-   * size admitted are not checked again (measured enforcement watches them).
+   * size admitted are not checked again (measured enforcement watches them). A frame over the image
+   * limits is not checked: the worker refuses it.
    */
   private void hold(Pending frame) {
     ImageSize size = frame.size();
     double modelMs = 0;
-    if (size != null) {
+    PipelineSpec pipeline = control.pipeline();
+    // A frame over the image limits is the worker's to refuse, as bad_frame naming the limits.
+    if (size != null && services.pipelines().withinImageLimits(pipeline, size)) {
       control.frameSize(size);
-      PipelineSpec pipeline = control.pipeline();
       modelMs = costs.modelMs(pipeline, size);
       boolean admitted = pipeline == admittedPipeline && size.equals(admittedSize);
       if (!admitted && modelMs <= costs.maxFrameCostMs()) {

