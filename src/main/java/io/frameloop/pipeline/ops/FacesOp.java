@@ -10,6 +10,7 @@ import io.frameloop.pipeline.SimpleOpFactory;
 import io.frameloop.pipeline.ops.faces.DetectedFace;
 import io.frameloop.pipeline.ops.faces.FaceDetector;
 import io.frameloop.pipeline.ops.faces.FaceModels;
+import io.frameloop.pipeline.ops.faces.HaarDetector;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Optional;
@@ -71,12 +72,17 @@ public final class FacesOp implements FrameOp {
   }
 
   /**
-   * A detection's cost: the cascade's is mostly fixed (66 to 79 ms from 640x480 to 4096x2025 measured
-   * by OpCosts), BlazeFace's runs on a fixed-size input (3 to 19 ms).
+   * A detection's cost. The cascade searches a copy of at most {@value HaarDetector#MAX_DETECTION_SIDE}
+   * pixels a side (66 to 79 ms from 640x480 to 4096x2025 measured by OpCosts: about 230 ms per megapixel
+   * searched, and the copy); BlazeFace runs on a fixed-size input (3 to 19 ms).
    */
   static double detectionCostMs(JsonObject params, int width, int height) {
     double megapixels = CostModel.megapixels(width, height);
-    return FaceModels.BLAZEFACE.equals(params.getString("model")) ? 4 + 2 * megapixels : 75 + 2 * megapixels;
+    if (FaceModels.BLAZEFACE.equals(params.getString("model"))) {
+      return 4 + 2 * megapixels;
+    }
+    double scale = Math.min(1, HaarDetector.MAX_DETECTION_SIDE / (double) Math.max(width, height));
+    return 2 + 230 * megapixels * scale * scale + 3 * megapixels;
   }
 
   public static final class Factory extends SimpleOpFactory {
