@@ -40,8 +40,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * too large for its pipeline gets {@code over_budget}; a session whose frames keep measuring over it
  * is told and reset to the default pipeline, and the model learns; and on a 2-worker node a normal
  * 640x480 session beside two sessions at the most expensive pipeline the budget admits (and one
- * trying what it does not) keeps its round trip p95 within 2x its value alone + 50 ms and gets at
- * least 90 % of its frames.
+ * trying what it does not) keeps its round trip p95 within 2x its value alone (measured before and
+ * after, the larger) + 50 ms and gets at least 90 % of its frames.
  */
 @ExtendWith(VertxExtension.class)
 class CostBudgetTest {
@@ -51,8 +51,8 @@ class CostBudgetTest {
   /** The attack: 16 x blur 99, 3-4 s a frame on 4096x2025. */
   private static final JsonObject ATTACK = pipeline(Collections.nCopies(16, op("blur").put("kernel", 99)));
 
-  /** The normal session: a 15 fps camera for about five seconds. */
-  private static final int NORMAL_FRAMES = 75;
+  /** The normal session: a 15 fps camera for about ten seconds (its p95 is then the 8th-worst round trip, not a single stall's). */
+  private static final int NORMAL_FRAMES = 150;
   private static final long NORMAL_INTERVAL_MS = 66;
 
   private static FrameLoopOptions options() {
@@ -185,10 +185,14 @@ class CostBudgetTest {
   }
 
   private static NormalRun normalSession(Vertx vertx, int port, Buffer frame) {
+    return normalSession(vertx, port, frame, NORMAL_FRAMES);
+  }
+
+  private static NormalRun normalSession(Vertx vertx, int port, Buffer frame, int frames) {
     Map<Long, Long> sentAt = new ConcurrentHashMap<>();
     List<Long> roundTrips = new ArrayList<>();
     try (FrameClient client = FrameClient.connect(vertx, port)) {
-      for (long seq = 0; seq < NORMAL_FRAMES; seq++) {
+      for (long seq = 0; seq < frames; seq++) {
         sentAt.put(seq, System.nanoTime());
         client.sendFramed(seq, 0, frame);
         Wait.Deadline next = Wait.Deadline.in(Duration.ofMillis(NORMAL_INTERVAL_MS));
@@ -197,14 +201,14 @@ class CostBudgetTest {
         }
       }
       Wait.Deadline drain = Wait.Deadline.in(Duration.ofSeconds(2));
-      while (!drain.passed() && roundTrips.size() < NORMAL_FRAMES) {
+      while (!drain.passed() && roundTrips.size() < frames) {
         record(client.pollBinary(drain.remaining()), sentAt, roundTrips);
       }
     }
     List<Long> sorted = new ArrayList<>(roundTrips);
     Collections.sort(sorted);
     long p95 = sorted.isEmpty() ? Long.MAX_VALUE : sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(sorted.size() * 0.95) - 1));
-    return new NormalRun(NORMAL_FRAMES, roundTrips.size(), p95);
+    return new NormalRun(frames, roundTrips.size(), p95);
   }
 
   private static void record(Buffer reply, Map<Long, Long> sentAt, List<Long> roundTrips) {
@@ -225,7 +229,7 @@ class CostBudgetTest {
     Buffer normalFrame = Images.fixture("coffee-640x480.jpg");
     Buffer fullHd = frame(FULL_HD);
 
-    normalSession(vertx, port, normalFrame); // warm-up: the JIT, the workers' pipeline caches
+    normalSession(vertx, port, normalFrame, 30); // warm-up: the JIT, the workers' pipeline caches
     NormalRun aloneBefore = normalSession(vertx, port, normalFrame);
 
     List<StreamingSession> attackers = new ArrayList<>();
