@@ -237,7 +237,7 @@ class CostBudgetTest {
       for (int i = 0; i < 2; i++) {
         FrameClient client = FrameClient.connect(vertx, port);
         client.usePipeline(expensive);
-        attackers.add(new StreamingSession(client, fullHd, 300, 100_000)); // a frame waiting whenever its turn comes
+        attackers.add(new StreamingSession(client, fullHd, 100, 100_000)); // a frame waiting whenever its turn comes
       }
       // The third tries what the budget does not admit, then frames too large for what it admits.
       JsonObject error = refused.setPipeline(ATTACK);
