@@ -371,7 +371,9 @@ export class FrameLoopClient extends EventTarget {
         this.emit('video', message); // the echo of the client's stream, or "direction":"reply": the VP8 reply stream's size and colour space
         break;
       case 'pipeline':
-        this.replyMode.answered(message.reply);
+        // A reset (the frames kept over the server's budget) answers no pipeline message of ours.
+        if (message.reset) this.replyMode.reset(message.reply);
+        else this.replyMode.answered(message.reply);
         this.pipeline = message;
         if (message.replyFormat) this.replyFormat = message.replyFormat; // the server's word on what replies come as
         this.emit('pipeline', message);

@@ -31,6 +31,11 @@ export class ReplyMode {
     this.confirmed = known(reply);
   }
 
+  /** The server put the session back on its default pipeline on its own: the pipelines sent since still apply after it. */
+  reset(reply) {
+    this.confirmed = known(reply);
+  }
+
   /** The server refused the oldest pipeline sent: it kept its mode. */
   refused() {
     this.pending.shift();

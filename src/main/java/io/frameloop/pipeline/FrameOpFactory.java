@@ -91,6 +91,24 @@ public interface FrameOpFactory {
   }
 
   /**
+   * What one frame's run of the op is expected to cost, in milliseconds of one worker thread, for a
+   * {@code width x height} input: the session refuses a pipeline whose ops, with the decode and
+   * encode, are predicted over {@code maxFrameCostMs} (see {@link CostModel}). The built-ins answer
+   * from measured figures; the default, {@value #DEFAULT_COST_MS_PER_MEGAPIXEL} ms per megapixel,
+   * is a pass or two over the pixels. An op that costs more should say so: one whose frames keep
+   * taking longer than the budget has its pipeline reset, and the model corrects its prediction
+   * from the times measured.
+   *
+   * @param params normalized and valid, as for {@link #create}
+   */
+  default double costMs(JsonObject params, int width, int height) {
+    return DEFAULT_COST_MS_PER_MEGAPIXEL * width * (double) height / 1e6;
+  }
+
+  /** {@link #costMs}'s default for plug-ins. */
+  double DEFAULT_COST_MS_PER_MEGAPIXEL = 5;
+
+  /**
    * How a point of the op's output image maps back onto its input image: the worker follows these
    * from the last op to the frame the client sent, so that results are in that frame's pixels. The
    * default takes the output as the input scaled to its size (the identity when the size is the same):

@@ -16,7 +16,10 @@ public class PipelineLimits {
 
   public static final int DEFAULT_MAX_OPS = 16;
 
+  public static final int DEFAULT_MAX_FRAME_COST_MS = 250;
+
   private int maxOps = DEFAULT_MAX_OPS;
+  private int maxFrameCostMs = DEFAULT_MAX_FRAME_COST_MS;
 
   public PipelineLimits() {
   }
@@ -48,6 +51,20 @@ public class PipelineLimits {
   /** Ops in one pipeline; a longer pipeline gets {@code bad_pipeline}. */
   public PipelineLimits setMaxOps(int maxOps) {
     this.maxOps = Ranges.between("maxOps", maxOps, 1, 256);
+    return this;
+  }
+
+  public int getMaxFrameCostMs() {
+    return maxFrameCostMs;
+  }
+
+  /**
+   * A frame's cost budget on a worker, in milliseconds: a pipeline predicted over it (see
+   * {@link CostModel}) gets {@code bad_pipeline}, a frame predicted over it {@code over_budget}, and a
+   * session whose frames keep measuring over it has its pipeline reset to the default.
+   */
+  public PipelineLimits setMaxFrameCostMs(int maxFrameCostMs) {
+    this.maxFrameCostMs = Ranges.between("maxFrameCostMs", maxFrameCostMs, 1, 3_600_000);
     return this;
   }
 }

@@ -8,7 +8,12 @@ import io.vertx.core.json.JsonObject;
  * check a client's pipeline before any frame is processed with it. What depends on the frame's
  * size is checked again per frame, from the JPEG header, by the worker's {@link FrameProcessor}.
  */
-public record PipelineRules(OpRegistry registry, PipelineLimits limits, ImageLimits images) {
+public record PipelineRules(OpRegistry registry, PipelineLimits limits, ImageLimits images, CostModel costs) {
+
+  /** With a cost model of its own over {@code registry}. */
+  public PipelineRules(OpRegistry registry, PipelineLimits limits, ImageLimits images) {
+    this(registry, limits, images, new CostModel(registry));
+  }
 
   /**
    * Checks and normalizes {@code {"ops":[...], "quality": N, "reply": "image", "replyFormat": "jpeg"}}; a
@@ -24,8 +29,19 @@ public record PipelineRules(OpRegistry registry, PipelineLimits limits, ImageLim
     return parse(pipeline, defaultQuality, ReplyMode.IMAGE);
   }
 
-  /** {@link #parse(JsonObject, int)}; a missing {@code reply} keeps {@code defaultReply}. */
+  /**
+   * {@link #parse(JsonObject, int)}; a missing {@code reply} keeps {@code defaultReply}. The cost is
+   * checked at {@link CostModel#REFERENCE_FRAME}'s size.
+   */
   public PipelineSpec parse(JsonObject pipeline, int defaultQuality, ReplyMode defaultReply) {
+    return parse(pipeline, defaultQuality, defaultReply, CostModel.REFERENCE_FRAME);
+  }
+
+  /**
+   * {@link #parse(JsonObject, int, ReplyMode)} for a session whose frames are {@code frame}'s size:
+   * refused with a {@link CostBudgetException} when predicted over {@code maxFrameCostMs} at it.
+   */
+  public PipelineSpec parse(JsonObject pipeline, int defaultQuality, ReplyMode defaultReply, ImageSize frame) {
     if (pipeline.getValue("ops") instanceof JsonArray ops && ops.size() > limits.getMaxOps()) {
       throw new PipelineException("too many ops: " + ops.size() + "; a pipeline has at most " + limits.getMaxOps()
         + " (maxOps)");
@@ -35,7 +51,24 @@ public record PipelineRules(OpRegistry registry, PipelineLimits limits, ImageLim
       throw new PipelineException(overrun.describe() + ", over the image limits of " + images.describe()
         + " (and over them for any frame size)");
     });
+    checkCost(spec, frame);
     return spec;
+  }
+
+  /**
+   * Whether a frame of this size and every image the pipeline makes of it are within the image
+   * limits: only then is its cost checked (the worker refuses the others as {@code bad_frame}).
+   */
+  public boolean withinImageLimits(PipelineSpec spec, ImageSize frame) {
+    return images.allows(frame.width(), frame.height()) && PipelineSizes.firstOverrun(registry, spec, images, frame).isEmpty();
+  }
+
+  /** @throws CostBudgetException when a frame of this size is predicted over {@code maxFrameCostMs} */
+  public void checkCost(PipelineSpec spec, ImageSize frame) {
+    double predicted = costs.predictMs(spec, frame);
+    if (predicted > limits.getMaxFrameCostMs()) {
+      throw new CostBudgetException(predicted, limits.getMaxFrameCostMs(), frame);
+    }
   }
 
   /** Every op with its parameters and availability, as sent in {@code hello}. */

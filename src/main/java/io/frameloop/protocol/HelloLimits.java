@@ -15,6 +15,7 @@ public final class HelloLimits {
   private long maxPixels;
   private int maxFps;
   private int maxOps;
+  private int maxFrameCostMs;
   private int maxSessions;
   private int idleTimeoutSeconds;
 
@@ -53,6 +54,11 @@ public final class HelloLimits {
     return this;
   }
 
+  public HelloLimits setMaxFrameCostMs(int maxFrameCostMs) {
+    this.maxFrameCostMs = maxFrameCostMs;
+    return this;
+  }
+
   public HelloLimits setMaxSessions(int maxSessions) {
     this.maxSessions = maxSessions;
     return this;
@@ -72,6 +78,7 @@ public final class HelloLimits {
       .put("maxPixels", maxPixels)
       .put("maxFps", maxFps)
       .put("maxOps", maxOps)
+      .put("maxFrameCostMs", maxFrameCostMs)
       .put("maxSessions", maxSessions)
       .put("idleTimeoutSeconds", idleTimeoutSeconds);
   }

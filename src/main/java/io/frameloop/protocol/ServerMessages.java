@@ -13,6 +13,8 @@ public final class ServerMessages {
   public static final String BAD_FRAME = "bad_frame";
   /** A {@code pipeline} message naming an unknown op or a bad parameter. */
   public static final String BAD_PIPELINE = "bad_pipeline";
+  /** A frame predicted over the frame budget at its size, or frames that kept measuring over it (the pipeline is then reset). */
+  public static final String OVER_BUDGET = "over_budget";
   /** A text message that is not valid JSON, has no known {@code type}, or has fields of the wrong type. */
   public static final String BAD_MESSAGE = "bad_message";
   /** A frame the server failed on (not the frame's fault); the session stays open. */

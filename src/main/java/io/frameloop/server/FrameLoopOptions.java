@@ -134,6 +134,7 @@ public class FrameLoopOptions {
       .setMaxPixels(imageLimits.getMaxPixels())
       .setMaxFps(sessionOptions.getMaxFps())
       .setMaxOps(pipelineLimits.getMaxOps())
+      .setMaxFrameCostMs(pipelineLimits.getMaxFrameCostMs())
       .setMaxSessions(sessionOptions.getMaxSessions())
       .setIdleTimeoutSeconds(sessionOptions.getIdleTimeoutSeconds());
   }

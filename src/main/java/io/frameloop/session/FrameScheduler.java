@@ -7,9 +7,12 @@ import io.frameloop.worker.WorkerPool;
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
 /**
@@ -23,6 +26,14 @@ import java.util.function.Function;
  * <p>A session only says that it has a frame waiting ({@link #enqueue}) and that it closed
  * ({@link #remove}); its turn comes as a lease ({@link Turn#dispatch}), and the lease charges it
  * the processing time of the frame it sends once that frame comes back.
+ *
+ * <p>Cheap frames are never starved by expensive ones: a frame predicted to cost over a fifth of
+ * the frame budget (or of a session whose frames lately measured over half of it) is
+ * <em>expensive</em>. While any open session is cheap (its last frame was, or it has sent none yet)
+ * expensive frames hold at most all workers but one at once, so with two workers or more one is
+ * kept for the cheap frames. An expensive frame whose turn has come while they hold their share
+ * waits (the cheap sessions go first) until one of them comes back. When every session is
+ * expensive, they use every worker.
  *
  * <p>Frames wait in their session (where a newer frame can still replace them), not in the event
  * bus, so what reaches a worker is always the newest frame. Shared by all event loops, hence the
@@ -40,6 +51,12 @@ public final class FrameScheduler {
   private final List<Turn> ready = new ArrayList<>();
   /** Each known session's processing time so far, on one virtual clock (nanoseconds). */
   private final Map<Turn, Long> used = new HashMap<>();
+  /** The ready sessions whose waiting frame is expensive. */
+  private final Set<Turn> expensive = new HashSet<>();
+  /** Expensive frames in the workers now. */
+  private int expensiveOut;
+  /** The open sessions that are cheap: their last frame was, or they have sent none yet. */
+  private final Set<Turn> cheapSessions = new HashSet<>();
   /** The virtual time of the session served last. */
   private long now;
   /** Set once, when the pool has started: before that no session exists, so nothing is ready. */
@@ -70,19 +87,47 @@ public final class FrameScheduler {
     return workers;
   }
 
-  /** Puts a session with a waiting frame in line. */
+  /** Puts a session with a waiting cheap frame in line. */
   void enqueue(Turn session) {
+    enqueue(session, false);
+  }
+
+  /**
+   * Puts a session with a waiting frame in line.
+   *
+   * @param expensiveFrame whether the frame is predicted to cost over a fifth of the budget (it then
+   *                       waits while expensive frames hold all workers but one)
+   */
+  void enqueue(Turn session, boolean expensiveFrame) {
     synchronized (this) {
       used.merge(session, now, Math::max);
       ready.add(session);
+      if (expensiveFrame) {
+        expensive.add(session);
+        cheapSessions.remove(session);
+      } else {
+        cheapSessions.add(session);
+      }
     }
     pump();
+  }
+
+  /** Expensive frames in the workers now. */
+  synchronized int expensiveOut() {
+    return expensiveOut;
+  }
+
+  /** A session opened: cheap until it sends an expensive frame. */
+  synchronized void register(Turn session) {
+    cheapSessions.add(session);
   }
 
   /** Forgets a session that closed. */
   synchronized void remove(Turn session) {
     ready.remove(session);
     used.remove(session);
+    expensive.remove(session);
+    cheapSessions.remove(session);
   }
 
   /** Charges a session for the processing time of one of its frames (what its lease does when the frame comes back). */
@@ -98,26 +143,51 @@ public final class FrameScheduler {
         if (ready.isEmpty() || workers == null) {
           return;
         }
+        int chosen = leastUsed(expensiveOut < expensiveShare());
+        if (chosen < 0) {
+          return; // only expensive frames wait, and they hold their share: the next to come back pumps again
+        }
         Optional<WorkerLease> free = workers.acquire();
         if (free.isEmpty()) {
           return;
         }
-        next = ready.remove(leastUsed());
-        lease = new ChargingLease(free.get(), next);
+        next = ready.remove(chosen);
+        boolean costly = expensive.remove(next);
+        if (costly) {
+          expensiveOut++;
+        }
+        lease = new ChargingLease(free.get(), next, costly);
         now = Math.max(now, used.getOrDefault(next, now));
       }
       next.dispatch(lease);
     }
   }
 
-  private int leastUsed() {
-    int best = 0;
-    for (int i = 1; i < ready.size(); i++) {
-      if (used.getOrDefault(ready.get(i), 0L) < used.getOrDefault(ready.get(best), 0L)) {
+  /** Workers expensive frames may hold at once: all but one while a session is cheap and there are two or more. */
+  private int expensiveShare() {
+    int capacity = workers.capacity();
+    return capacity >= 2 && !cheapSessions.isEmpty() ? capacity - 1 : capacity;
+  }
+
+  /** The ready session that has used the least time, among the cheap ones only unless {@code anyFrame}; -1 for none. */
+  private int leastUsed(boolean anyFrame) {
+    int best = -1;
+    for (int i = 0; i < ready.size(); i++) {
+      Turn turn = ready.get(i);
+      if ((anyFrame || !expensive.contains(turn))
+        && (best < 0 || used.getOrDefault(turn, 0L) < used.getOrDefault(ready.get(best), 0L))) {
         best = i;
       }
     }
     return best;
+  }
+
+  /** An expensive frame came back (or its lease went unused): another may go. */
+  private void expensiveBack() {
+    synchronized (this) {
+      expensiveOut--;
+    }
+    pump();
   }
 
   /** A worker's lease handed to one session: the session is charged when its frame comes back processed. */
@@ -125,10 +195,13 @@ public final class FrameScheduler {
 
     private final WorkerLease worker;
     private final Turn session;
+    /** Held by an expensive frame, until it comes back (set on one thread, read on another). */
+    private final AtomicBoolean expensiveHeld;
 
-    ChargingLease(WorkerLease worker, Turn session) {
+    ChargingLease(WorkerLease worker, Turn session, boolean expensiveFrame) {
       this.worker = worker;
       this.session = session;
+      this.expensiveHeld = new AtomicBoolean(expensiveFrame);
     }
 
     @Override
@@ -138,12 +211,20 @@ public final class FrameScheduler {
         if (result.succeeded()) {
           charge(session, result.result().processingNanos());
         }
+        giveBackShare();
       });
     }
 
     @Override
     public void release() {
       worker.release();
+      giveBackShare();
+    }
+
+    private void giveBackShare() {
+      if (expensiveHeld.compareAndSet(true, false)) {
+        expensiveBack();
+      }
     }
   }
 }

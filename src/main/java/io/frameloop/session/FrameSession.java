@@ -1,9 +1,11 @@
 package io.frameloop.session;
 
+import io.frameloop.image.BadFrameException;
 import io.frameloop.image.JpegInfo;
 import io.frameloop.pipeline.DecodedPicture;
 import io.frameloop.pipeline.FrameJob;
 import io.frameloop.pipeline.FrameResults;
+import io.frameloop.pipeline.ImageSize;
 import io.frameloop.pipeline.PipelineSpec;
 import io.frameloop.pipeline.ProcessedFrame;
 import io.frameloop.pipeline.ReplyMode;
@@ -64,6 +66,10 @@ public final class FrameSession implements FrameScheduler.Turn, MessageAssembler
   private final SessionRecorder recorder;
   private final VideoInput video;
   private final VideoReplies<Processed> replies;
+  private final FrameCosts costs;
+  /** The pipeline and frame size last found within the budget: further frames of that size are not checked again. */
+  private PipelineSpec admittedPipeline;
+  private ImageSize admittedSize;
 
   private Pending waiting;
   private boolean processing;
@@ -75,8 +81,27 @@ public final class FrameSession implements FrameScheduler.Turn, MessageAssembler
   private Runnable stopTicks = () -> { };
   private long expiryTimer = -1; // when the session's token expires
 
-  /** A frame waiting for a worker: a JPEG, or a video chunk with its decoded picture. */
-  private record Pending(InboundFrame frame, long arrivedNanos, DecodedPicture picture) {
+  /**
+   * A frame waiting for a worker: a JPEG, or a video chunk with its decoded picture.
+   *
+   * @param size the frame's size: the picture's, or the JPEG's declared one (read once, on arrival); null
+   *             for a JPEG whose header is bad (the worker says so)
+   */
+  private record Pending(InboundFrame frame, long arrivedNanos, DecodedPicture picture, ImageSize size) {
+
+    static Pending of(InboundFrame frame, long arrivedNanos, DecodedPicture picture) {
+      if (picture != null) {
+        return new Pending(frame, arrivedNanos, picture, new ImageSize(picture.width(), picture.height()));
+      }
+      ImageSize size;
+      try {
+        JpegInfo info = JpegInfo.readHeader(frame.jpeg());
+        size = new ImageSize(info.width(), info.height());
+      } catch (BadFrameException e) {
+        size = null;
+      }
+      return new Pending(frame, arrivedNanos, null, size);
+    }
   }
 
   /** A processed frame whose picture waits for the VP8 reply encoder. */
@@ -106,6 +131,7 @@ public final class FrameSession implements FrameScheduler.Turn, MessageAssembler
       services.video(), replies::keyRequested);
     this.limits = new SessionLimits(options, grant);
     this.replyQuality = new ReplyQuality(options.getWriteQueueMaxBytes());
+    this.costs = new FrameCosts(services.pipelines().costs(), services.pipelines().limits().getMaxFrameCostMs());
   }
 
   /**
@@ -119,6 +145,7 @@ public final class FrameSession implements FrameScheduler.Turn, MessageAssembler
       grant.tenant() == null ? "" : " tenant=" + grant.tenant());
     answer(ServerMessages.hello(services.pipelines().describe(), control.pipeline().toJson(), services.helloLimits(),
       recorder.allowed(), services.video().toJson()));
+    services.scheduler().register(this);
     stopTicks = SessionTicks.every(context, options.getStatsIntervalMs(), this::tick);
     expiryTimer = grant.expiresAtMillis() == 0 ? -1 : vertx.setTimer(Math.max(1, grant.expiresAtMillis()
       - System.currentTimeMillis()), timer -> abandon("token expired: reconnect with a new token"));
@@ -194,14 +221,14 @@ public final class FrameSession implements FrameScheduler.Turn, MessageAssembler
     if (frame.kind().video()) {
       video.chunk(frame, arrived); // decoded in order off the event loop; its picture comes back to picture()
     } else {
-      hold(new Pending(frame, arrived, null));
+      hold(Pending.of(frame, arrived, null));
     }
   }
 
   @Override
   public void picture(InboundFrame chunk, DecodedPicture picture, long arrivedNanos) {
     if (!closed) {
-      hold(new Pending(chunk, arrivedNanos, picture));
+      hold(Pending.of(chunk, arrivedNanos, picture));
     }
   }
 
@@ -211,15 +238,42 @@ public final class FrameSession implements FrameScheduler.Turn, MessageAssembler
     closeIfDrained();
   }
 
-  /** The frame waits for a worker, replacing (dropping as stale) the one that waited. */
+  /**
+   * The frame waits for a worker, replacing (dropping as stale) the one that waited. The first frame
+   * of a pipeline and each frame of another size is checked against the frame budget by the model's
+   * figures: one predicted over it at its size is refused, and the one that waited stays. Frames of a
+   * size admitted are not checked again (measured enforcement watches them). A frame over the image
+   * limits is not checked: the worker refuses it.
+   */
   private void hold(Pending frame) {
+    ImageSize size = frame.size();
+    double modelMs = 0;
+    PipelineSpec pipeline = control.pipeline();
+    // A frame over the image limits is the worker's to refuse, as bad_frame naming the limits.
+    if (size != null && services.pipelines().withinImageLimits(pipeline, size)) {
+      control.frameSize(size);
+      modelMs = costs.modelMs(pipeline, size);
+      boolean admitted = pipeline == admittedPipeline && size.equals(admittedSize);
+      if (!admitted && modelMs <= costs.maxFrameCostMs()) {
+        admittedPipeline = pipeline;
+        admittedSize = size;
+      } else if (!admitted) {
+        long predicted = Math.round(Math.ceil(modelMs));
+        stats.frameError(ServerMessages.OVER_BUDGET);
+        answer(ServerMessages.frameError(ServerMessages.OVER_BUDGET, frame.frame().sequence(), "the pipeline is predicted"
+            + " to take " + predicted + " ms for this " + size.width() + "x" + size.height() + " frame, over the budget of "
+            + costs.maxFrameCostMs() + " ms (maxFrameCostMs): send smaller frames or set a cheaper pipeline")
+          .put("predictedCostMs", predicted).put("maxFrameCostMs", costs.maxFrameCostMs()));
+        return;
+      }
+    }
     if (waiting != null) {
       stats.drop(DropReason.STALE);
     }
     waiting = frame;
     if (!processing && !queued) {
       queued = true;
-      services.scheduler().enqueue(this);
+      services.scheduler().enqueue(this, costs.expensive(modelMs));
     }
   }
 
@@ -277,24 +331,50 @@ public final class FrameSession implements FrameScheduler.Turn, MessageAssembler
     int quality = replyQuality.next(pipeline.quality(), output.unsentBytes(), System.nanoTime());
     FrameJob job = next.picture() == null ? new FrameJob(next.frame().jpeg(), pipeline, quality)
       : FrameJob.ofPicture(next.picture(), pipeline, quality);
-    lease.process(job).onComplete(result -> onProcessed(next, pipeline.reply(), result));
+    int epoch = costs.epoch();
+    lease.process(job).onComplete(result -> onProcessed(next, pipeline, epoch, result));
   }
 
-  /** @param mode the reply mode the frame was processed with (the worker encoded an image or not by it) */
-  private void onProcessed(Pending frame, ReplyMode mode, AsyncResult<ProcessedFrame> result) {
+  /**
+   * @param pipeline the pipeline the frame was processed with (the worker encoded an image or not by its reply mode)
+   * @param epoch    the frame costs' epoch when the frame was sent
+   */
+  private void onProcessed(Pending frame, PipelineSpec pipeline, int epoch, AsyncResult<ProcessedFrame> result) {
     processing = false;
     if (closed) { // the client is gone: the socket is not touched again
       stats.drop(DropReason.CLOSED);
       return;
     }
     if (result.succeeded()) {
-      reply(frame, mode, result.result());
+      reply(frame, pipeline.reply(), result.result());
+      measured(frame, pipeline, epoch, result.result());
     } else {
       onFailure(frame, result.cause());
     }
     if (waiting != null && !queued) {
       queued = true;
-      services.scheduler().enqueue(this);
+      ImageSize size = waiting.size();
+      services.scheduler().enqueue(this, costs.expensive(size == null ? 0 : costs.modelMs(control.pipeline(), size)));
+    }
+  }
+
+  /**
+   * Teaches the cost model what the frame took, and resets the pipeline to the server's default when
+   * the session's frames kept exceeding the budget (the error says so, then the new pipeline).
+   */
+  private void measured(Pending frame, PipelineSpec pipeline, int epoch, ProcessedFrame processed) {
+    ImageSize size = frame.size();
+    long nanos = processed.processingNanos() - processed.stages().setupNanos();
+    if (size == null || closed || !costs.measured(pipeline, size, nanos, epoch)) {
+      return;
+    }
+    stats.controlError(ServerMessages.OVER_BUDGET);
+    answer(ServerMessages.error(ServerMessages.OVER_BUDGET, "frames kept taking longer than the budget of "
+        + costs.maxFrameCostMs() + " ms (maxFrameCostMs): " + FrameCosts.MAX_OVERRUNS + " of the last " + FrameCosts.WINDOW
+        + ", the last " + Math.round(nanos / 1e6) + " ms; the pipeline is reset to the server's default")
+      .put("measuredMs", Math.round(nanos / 1e6)).put("maxFrameCostMs", costs.maxFrameCostMs()));
+    if (!closed) {
+      answer(control.resetPipeline());
     }
     closeIfDrained();
   }
@@ -314,9 +394,8 @@ public final class FrameSession implements FrameScheduler.Turn, MessageAssembler
   }
 
   private void reply(Pending frame, ReplyMode mode, ProcessedFrame processed) {
-    if (frame.picture() == null) {
-      JpegInfo input = JpegInfo.readHeader(frame.frame().jpeg()); // the worker decoded it: its header is sound
-      stats.input("jpeg", input.width(), input.height());
+    if (frame.picture() == null && frame.size() != null) { // the worker decoded it: its header is sound
+      stats.input("jpeg", frame.size().width(), frame.size().height());
     }
     if (processed.picture() != null) {
       replyVideo(frame, mode, processed);

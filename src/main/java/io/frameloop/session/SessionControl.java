@@ -1,5 +1,8 @@
 package io.frameloop.session;
 
+import io.frameloop.pipeline.CostBudgetException;
+import io.frameloop.pipeline.CostModel;
+import io.frameloop.pipeline.ImageSize;
 import io.frameloop.pipeline.PipelineException;
 import io.frameloop.pipeline.PipelineRules;
 import io.frameloop.pipeline.PipelineSpec;
@@ -25,12 +28,16 @@ final class SessionControl {
   private final VideoInput video;
   private final VideoSupport videoSupport;
   private final Runnable keyframeRequested;
+  private final PipelineSpec defaultPipeline;
   private PipelineSpec pipeline;
+  /** The size the session's frames have: a pipeline's cost is checked at it (before any frame, the reference size). */
+  private ImageSize frameSize = CostModel.REFERENCE_FRAME;
 
   /** @param keyframeRequested makes the next VP8 reply chunk a key chunk */
   SessionControl(PipelineRules rules, PipelineSpec pipeline, SessionStats stats, SessionRecorder recorder, VideoInput video,
                  VideoSupport videoSupport, Runnable keyframeRequested) {
     this.rules = rules;
+    this.defaultPipeline = pipeline;
     this.pipeline = pipeline;
     this.stats = stats;
     this.recorder = recorder;
@@ -41,6 +48,21 @@ final class SessionControl {
 
   PipelineSpec pipeline() {
     return pipeline;
+  }
+
+  /** The session's last frame had this size: the next pipeline's cost is checked at it. */
+  void frameSize(ImageSize size) {
+    frameSize = size;
+  }
+
+  /**
+   * Back to the server's default pipeline (the session's frames kept exceeding the budget); the
+   * message to send, a {@code pipeline} that answers no request of the client's, hence its {@code reset}.
+   */
+  JsonObject resetPipeline() {
+    pipeline = defaultPipeline;
+    recorder.pipelineChanged(pipeline.toJson());
+    return ServerMessages.pipeline(pipeline.toJson()).put("reset", ServerMessages.OVER_BUDGET);
   }
 
   /** The answer to a text message (null: none, the session closed first). */
@@ -65,7 +87,7 @@ final class SessionControl {
   private JsonObject applyNow(ClientMessage message) {
     if (message instanceof ClientMessage.SetPipeline request) {
       try {
-        PipelineSpec next = rules.parse(request.pipeline(), pipeline.quality(), pipeline.reply());
+        PipelineSpec next = rules.parse(request.pipeline(), pipeline.quality(), pipeline.reply(), frameSize);
         if (next.vp8Replies() && !videoSupport.encode().contains(VideoSupport.VP8)) {
           return error(ServerMessages.BAD_PIPELINE, "replyFormat 'vp8' is unavailable on this server ("
             + (videoSupport.unavailable() == null ? "no VP8 encoder" : videoSupport.unavailable()) + "): use \"jpeg\"");
@@ -73,6 +95,9 @@ final class SessionControl {
         pipeline = next;
         recorder.pipelineChanged(pipeline.toJson());
         return ServerMessages.pipeline(pipeline.toJson());
+      } catch (CostBudgetException e) {
+        return error(ServerMessages.BAD_PIPELINE, e.getMessage()).put("predictedCostMs", e.predictedCostMs())
+          .put("maxFrameCostMs", e.maxFrameCostMs());
       } catch (PipelineException e) {
         return error(ServerMessages.BAD_PIPELINE, e.getMessage());
       }

@@ -80,6 +80,11 @@ final class WorkerLeases {
     return taken.size();
   }
 
+  /** Frames that may be out at once: the usable workers, or fewer when {@code maxLeases} says so. */
+  synchronized int capacity() {
+    return maxLeases > 0 ? Math.min(maxLeases, slots.size()) : slots.size();
+  }
+
   /** Usable workers. */
   synchronized int size() {
     return slots.size();

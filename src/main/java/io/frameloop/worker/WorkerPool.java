@@ -42,6 +42,11 @@ public final class WorkerPool {
     return leases.acquire();
   }
 
+  /** Frames that may be in the workers at once: one per usable worker, or fewer by {@code maxInFlight}. */
+  public int capacity() {
+    return leases.capacity();
+  }
+
   /** Frames in the workers now. */
   public int busy() {
     return leases.busy();

@@ -172,6 +172,9 @@ class SmallHeapSurvivalTest {
   private static void newFacesPipelinePerFrame(Vertx vertx, int port) {
     try (FrameClient attacker = FrameClient.connect(vertx, port)) {
       Buffer small = Images.jpeg(Images.canvas(64, 64, Images.BLUE, null, null));
+      // Its frames are 64x64 first: the pipelines' cost is checked at that size (at 640x480, 8 cascades are over the budget).
+      attacker.sendFramed(1000, 0, small);
+      assertThat(FrameFormat.decode(attacker.nextBinary()).header().sequence()).isEqualTo(1000);
       for (int seq = 0; seq < 100; seq++) {
         List<JsonObject> steps = new ArrayList<>();
         for (int i = 0; i < 16; i++) {

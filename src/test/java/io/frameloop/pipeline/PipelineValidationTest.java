@@ -225,7 +225,8 @@ class PipelineValidationTest {
     assertThat(new PipelineLimits().setMaxOps(256).getMaxOps()).isEqualTo(256);
     assertThatThrownBy(() -> new PipelineLimits().setMaxOps(0)).hasMessage("maxOps must be between 1 and 256, got 0");
     assertThatThrownBy(() -> new PipelineLimits().setMaxOps(257)).hasMessage("maxOps must be between 1 and 256, got 257");
-    assertThat(new PipelineLimits(new PipelineLimits().setMaxOps(5)).toJson()).isEqualTo(new JsonObject().put("maxOps", 5));
+    assertThat(new PipelineLimits(new PipelineLimits().setMaxOps(5)).toJson())
+      .isEqualTo(new JsonObject().put("maxOps", 5).put("maxFrameCostMs", 250));
   }
 
   @Test

@@ -29,13 +29,13 @@ class ServerMessagesTest {
     JsonArray ops = ops(op("flip"));
     JsonObject pipeline = pipeline(op("gray")).put("quality", 70).put("reply", "results");
     JsonObject hello = ServerMessages.hello(ops, pipeline, new HelloLimits().setMaxMessageBytes(1).setMaxTextMessageBytes(2)
-      .setMaxWidth(3).setMaxHeight(4).setMaxPixels(5L).setMaxFps(6).setMaxOps(7).setMaxSessions(8).setIdleTimeoutSeconds(9), true,
+      .setMaxWidth(3).setMaxHeight(4).setMaxPixels(5L).setMaxFps(6).setMaxOps(7).setMaxFrameCostMs(10).setMaxSessions(8).setIdleTimeoutSeconds(9), true,
       new JsonObject().put("decode", new JsonArray().add("vp8")).put("encode", new JsonArray().add("vp8")));
     assertThat(hello).isEqualTo(new JsonObject()
       .put("type", "hello").put("version", 1).put("ops", ops)
       .put("pipeline", pipeline.getJsonArray("ops")).put("quality", 70).put("reply", "results").put("replyFormat", "jpeg")
       .put("limits", new JsonObject().put("maxMessageBytes", 1).put("maxTextMessageBytes", 2).put("maxWidth", 3)
-        .put("maxHeight", 4).put("maxPixels", 5L).put("maxFps", 6).put("maxOps", 7).put("maxSessions", 8)
+        .put("maxHeight", 4).put("maxPixels", 5L).put("maxFps", 6).put("maxOps", 7).put("maxFrameCostMs", 10).put("maxSessions", 8)
         .put("idleTimeoutSeconds", 9))
       .put("recording", true)
       .put("video", new JsonObject().put("decode", new JsonArray().add("vp8")).put("encode", new JsonArray().add("vp8"))));

@@ -253,11 +253,11 @@ class FrameLoopOptionsTest {
     FrameLoopOptions options = new FrameLoopOptions();
     options.getSessionOptions().setMaxFps(24).setMaxSessions(9).setMaxMessageBytes(2048).setMaxTextMessageBytes(512).setIdleTimeoutSeconds(5);
     options.getImageLimits().setMaxWidth(640).setMaxHeight(480).setMaxPixels(300_000);
-    options.getPipelineLimits().setMaxOps(4);
+    options.getPipelineLimits().setMaxOps(4).setMaxFrameCostMs(300);
     assertThat(ServerMessages.hello(new JsonArray(), FrameLoopOptions.DEFAULT_PIPELINE, options.helloLimits(), false,
       new JsonObject()).getJsonObject("limits")).isEqualTo(new JsonObject().put("maxMessageBytes", 2048).put("maxTextMessageBytes", 512)
       .put("maxWidth", 640).put("maxHeight", 480).put("maxPixels", 300_000L).put("maxFps", 24).put("maxOps", 4)
-      .put("maxSessions", 9).put("idleTimeoutSeconds", 5));
+      .put("maxFrameCostMs", 300).put("maxSessions", 9).put("idleTimeoutSeconds", 5));
   }
 
   @Test

@@ -62,6 +62,78 @@ class FrameSchedulerTest {
     return scheduler;
   }
 
+  /** A scheduler over a pool of {@code workers} workers on one node. */
+  private static FrameScheduler workers(Vertx vertx, String address, int workers) throws Exception {
+    FrameScheduler scheduler = await(FrameScheduler.start(whenFree -> Workers.pool(vertx, address, 10_000, 0, whenFree)));
+    JsonArray announced = new JsonArray();
+    for (int i = 0; i < workers; i++) {
+      announced.add(new JsonObject().put("address", address + ".worker" + i).put("busyMs", 0));
+    }
+    vertx.eventBus().publish(address + ".announce", new JsonObject().put("node", "test").put("up", true).put("workers", announced));
+    Wait.until("the announced workers in the pool", Duration.ofSeconds(10), Duration.ofMillis(10),
+      () -> scheduler.workers().health().getInteger("workers") == workers);
+    return scheduler;
+  }
+
+  @Test
+  void expensiveFramesHoldAllWorkersButOneSoACheapFrameIsServedAtOnce(Vertx vertx) throws Exception {
+    FrameScheduler scheduler = workers(vertx, "test.scheduler.expensive", 2);
+    List<String> log = new ArrayList<>();
+    Session heavyA = new Session("heavyA", 0, log);
+    Session heavyB = new Session("heavyB", 0, log);
+    Session cheap = new Session("cheap", 0, log);
+    for (Session session : List.of(heavyA, heavyB, cheap)) {
+      session.scheduler = scheduler;
+    }
+    scheduler.enqueue(cheap, false); // cheap frames are coming
+    cheap.held.release();
+    scheduler.enqueue(heavyA, true);
+    scheduler.enqueue(heavyB, true); // a worker is free, but it is the cheap frames' one
+    assertThat(log).containsExactly("cheap", "heavyA");
+    assertThat(scheduler.expensiveOut()).isEqualTo(1);
+    scheduler.enqueue(cheap, false);
+    assertThat(log).containsExactly("cheap", "heavyA", "cheap");
+    cheap.held.release();
+    scheduler.enqueue(cheap, false);
+    assertThat(log).as("the cheap session is served again while heavyB waits").containsExactly("cheap", "heavyA", "cheap", "cheap");
+    heavyA.held.release(); // the expensive share comes back: heavyB's turn
+    assertThat(log).containsExactly("cheap", "heavyA", "cheap", "cheap", "heavyB");
+    assertThat(scheduler.expensiveOut()).isEqualTo(1);
+    heavyB.held.release();
+    cheap.held.release();
+    assertThat(scheduler.expensiveOut()).isZero();
+    assertThat(scheduler.workers().busy()).isZero();
+  }
+
+  @Test
+  void withNoCheapFrameComingExpensiveFramesUseEveryWorker(Vertx vertx) throws Exception {
+    FrameScheduler scheduler = workers(vertx, "test.scheduler.expensive-only", 2);
+    List<String> log = new ArrayList<>();
+    Session heavyA = new Session("heavyA", 0, log);
+    Session heavyB = new Session("heavyB", 0, log);
+    heavyA.scheduler = scheduler;
+    heavyB.scheduler = scheduler;
+    scheduler.enqueue(heavyA, true);
+    scheduler.enqueue(heavyB, true);
+    assertThat(log).containsExactly("heavyA", "heavyB");
+    assertThat(scheduler.expensiveOut()).isEqualTo(2);
+    heavyA.held.release();
+    heavyB.held.release();
+    assertThat(scheduler.expensiveOut()).isZero();
+  }
+
+  @Test
+  void withOneWorkerAnExpensiveFrameStillGoes(Vertx vertx) throws Exception {
+    FrameScheduler scheduler = workers(vertx, "test.scheduler.expensive-one", 1);
+    List<String> log = new ArrayList<>();
+    Session heavy = new Session("heavy", 0, log);
+    heavy.scheduler = scheduler;
+    scheduler.enqueue(heavy, true);
+    assertThat(log).containsExactly("heavy");
+    heavy.held.release();
+    assertThat(scheduler.expensiveOut()).isZero();
+  }
+
   @Test
   void aFreedWorkerGoesAtOnceToTheSessionThatWaitedLongestAmongEquals(Vertx vertx) throws Exception {
     FrameScheduler scheduler = oneWorker(vertx, "test.scheduler.ties");

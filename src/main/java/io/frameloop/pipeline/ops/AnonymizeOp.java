@@ -132,6 +132,12 @@ public final class AnonymizeOp implements FrameOp {
       return faces.models().normalize(params);
     }
 
+    /** The detection's, and a little for hiding the faces. */
+    @Override
+    public double costMs(JsonObject params, int width, int height) {
+      return FacesOp.detectionCostMs(params, width, height) + 1;
+    }
+
     @Override
     public FrameOp create(JsonObject params, OpContext context) {
       return new AnonymizeOp(faces.models().detector(params, context), context, params.getString("style").equals("pixelate"),

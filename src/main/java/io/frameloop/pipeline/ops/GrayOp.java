@@ -3,6 +3,7 @@ package io.frameloop.pipeline.ops;
 import io.frameloop.pipeline.FrameOp;
 import io.frameloop.pipeline.OpContext;
 import io.frameloop.pipeline.SimpleOpFactory;
+import io.frameloop.pipeline.CostModel;
 import io.vertx.core.json.JsonObject;
 import org.opencv.core.Mat;
 
@@ -21,6 +22,12 @@ public final class GrayOp extends OutputMatOp {
   public static final class Factory extends SimpleOpFactory {
     public Factory() {
       super("gray", "Convert to greyscale");
+    }
+
+    /** 0.6 ms per megapixel measured (OpCosts). */
+    @Override
+    public double costMs(JsonObject params, int width, int height) {
+      return 0.8 * CostModel.megapixels(width, height);
     }
 
     @Override

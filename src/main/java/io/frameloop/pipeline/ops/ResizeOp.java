@@ -5,6 +5,7 @@ import io.frameloop.pipeline.ImageSize;
 import io.frameloop.pipeline.OpContext;
 import io.frameloop.pipeline.OpParam;
 import io.frameloop.pipeline.SimpleOpFactory;
+import io.frameloop.pipeline.CostModel;
 import io.vertx.core.json.JsonObject;
 import java.util.Optional;
 import org.opencv.core.Mat;
@@ -76,6 +77,13 @@ public final class ResizeOp extends OutputMatOp {
     public ImageSize outputSize(JsonObject params, int width, int height) {
       Size target = targetSize(params.getInteger("width"), params.getInteger("height"), width, height);
       return new ImageSize((int) Math.min(target.width, Integer.MAX_VALUE), (int) Math.min(target.height, Integer.MAX_VALUE));
+    }
+
+    /** About 1 ms per megapixel of the larger of input and output measured (OpCosts). */
+    @Override
+    public double costMs(JsonObject params, int width, int height) {
+      ImageSize output = outputSize(params, width, height);
+      return 1.2 * Math.max(CostModel.megapixels(width, height), CostModel.megapixels(output.width(), output.height()));
     }
 
     @Override

@@ -10,11 +10,13 @@ import io.frameloop.image.OpenCvJpegCodec;
 import io.frameloop.pipeline.FrameJob;
 import io.frameloop.pipeline.FrameProcessor;
 import io.frameloop.pipeline.ImageLimits;
+import io.frameloop.pipeline.ImageSize;
 import io.frameloop.pipeline.OpRegistry;
 import io.frameloop.pipeline.PipelineException;
 import io.frameloop.pipeline.PipelineLimits;
 import io.frameloop.pipeline.PipelineRules;
 import io.frameloop.pipeline.PipelineSpec;
+import io.frameloop.pipeline.ReplyMode;
 import io.frameloop.pipeline.ops.faces.HaarDetector;
 import io.frameloop.testing.Images;
 import io.vertx.core.buffer.Buffer;
@@ -104,7 +106,8 @@ class FacesBudgetTest {
     for (int i = 0; i < 16; i++) {
       steps.add(faces().put("minSize", minSize));
     }
-    return rules.parse(pipeline(steps), 80);
+    // Checked at the frames' size: 16 detections on 64x64 frames fit the cost budget (on 640x480 they do not).
+    return rules.parse(pipeline(steps), 80, ReplyMode.IMAGE, new ImageSize(64, 64));
   }
 
   private static JsonObject faces() {
