@@ -45,6 +45,7 @@ final class FrameLoopImpl implements FrameLoop {
   private final PageHandler page;
   private final HostCheckHandler hostCheck;
   private final IpNetworks probeNetworks;
+  private final TrustedProxies trustedProxies;
   private final Set<RouteMount> mounts = ConcurrentHashMap.newKeySet();
   private final long activityTimer;
   private volatile boolean closed;
@@ -68,8 +69,9 @@ final class FrameLoopImpl implements FrameLoop {
     SessionServices services = new SessionServices(options.getSessionOptions(), pipelines, parts.defaultPipeline(),
       options.helloLimits(), metrics, parts.scheduler(), recorder, ResultsBus.create(vertx, options.getResultsAddress()),
       parts.video());
+    this.trustedProxies = TrustedProxies.of(options.getTrustedProxies());
     this.hostCheck = new HostCheckHandler(new HostPolicy(options.getRouteOptions().getAllowedHosts(),
-      options.getHttpServerOptions().getHost()), TrustedProxies.of(options.getTrustedProxies()));
+      options.getHttpServerOptions().getHost()), trustedProxies);
     this.framesHandler = FramesHandler.create(vertx, services, options.getRouteOptions(),
       options.getHttpServerOptions().getHost(), options.getTrustedProxies(), admission);
     metrics.countSessions(framesHandler);
@@ -115,7 +117,11 @@ final class FrameLoopImpl implements FrameLoop {
     return remember(added);
   }
 
-  /** A probe's route: behind the management token like /health, except for peers in probeNetworks. */
+  /**
+   * A probe's route: behind the management token like /health, except for peers in probeNetworks
+   * that speak for themselves: never a trusted proxy (an ingress in the pod network would let every
+   * client in) and never a request that carries forwarded headers.
+   */
   private Route probe(Router router, String path) {
     Route route = router.get(path).handler(hostCheck);
     String managementToken = options.getAuthOptions().getManagementToken();
@@ -125,7 +131,8 @@ final class FrameLoopImpl implements FrameLoop {
     ManagementAuthHandler tokenCheck = ManagementAuthHandler.create(managementToken);
     return route.handler(ctx -> {
       SocketAddress peer = ctx.request().connection().remoteAddress(); // the peer itself, never a forwarded address
-      if (peer != null && probeNetworks.contains(peer.hostAddress())) {
+      if (peer != null && probeNetworks.contains(peer.hostAddress()) && !trustedProxies.trusts(peer.hostAddress())
+        && !TrustedProxies.carriesForwardedHeaders(ctx.request())) {
         ctx.next();
       } else {
         tokenCheck.handle(ctx);

@@ -46,6 +46,13 @@ final class TrustedProxies {
     return networks.contains(address);
   }
 
+  /** Whether the request names another client or host than its peer, in any of the headers read here. */
+  static boolean carriesForwardedHeaders(HttpServerRequest request) {
+    MultiMap headers = request.headers();
+    return headers.contains("X-Forwarded-For") || headers.contains("Forwarded") || headers.contains("X-Forwarded-Proto")
+      || headers.contains("X-Forwarded-Host");
+  }
+
   /**
    * The request as its client made it: the peer, scheme and Host, unless the peer is trusted; then
    * the rightmost address of the forwarded chain that is not a trusted proxy (each trusted proxy

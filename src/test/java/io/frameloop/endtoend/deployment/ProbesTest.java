@@ -108,6 +108,31 @@ class ProbesTest {
   }
 
   @Test
+  void theProbeNetworksExemptionNeverCoversATrustedProxyOrAForwardedRequest(Vertx vertx) {
+    // Review finding: an ingress inside the pod network, trusted as a proxy, let every client read the probes.
+    int viaProxy = start(vertx, o -> {
+      o.getAuthOptions().setManagementToken(TOKEN);
+      o.getRouteOptions().setProbeNetworks(List.of("127.0.0.0/8"));
+      o.setTrustedProxies(List.of("127.0.0.1"));
+      o.getWorkerOptions().setAddress("frameloop.probes-proxy");
+    });
+    assertThat(Http.get(viaProxy, "/health/ready", Map.of("X-Forwarded-For", "203.0.113.9")).statusCode()).isEqualTo(401);
+    assertThat(Http.get(viaProxy, "/health/live").statusCode()).as("the trusted proxy itself").isEqualTo(401);
+    assertThat(Http.get(viaProxy, "/health/ready", Map.of("Authorization", "Bearer " + TOKEN)).statusCode()).isEqualTo(200);
+
+    int direct = start(vertx, o -> {
+      o.getAuthOptions().setManagementToken(TOKEN);
+      o.getRouteOptions().setProbeNetworks(List.of("127.0.0.0/8"));
+      o.getWorkerOptions().setAddress("frameloop.probes-forwarded");
+    });
+    for (String header : List.of("X-Forwarded-For", "Forwarded", "X-Forwarded-Host", "X-Forwarded-Proto")) {
+      assertThat(Http.get(direct, "/health/ready", Map.of(header, header.equals("Forwarded") ? "for=203.0.113.9" : "203.0.113.9"))
+        .statusCode()).as(header).isEqualTo(401);
+    }
+    assertThat(Http.get(direct, "/health/ready").statusCode()).isEqualTo(200);
+  }
+
+  @Test
   void badProbeSettingsAreRefusedNamingTheKey() {
     for (String bad : List.of("not-an-address", "10.0.0.0/33", "10.0.0.0/x", "example.com/8", "::1/129")) {
       JsonObject config = new JsonObject().put("routeOptions", new JsonObject().put("probeNetworks", new JsonArray().add(bad)));
