@@ -261,6 +261,13 @@ public final class FramesHandler implements Handler<RoutingContext> {
       }
     });
     session.start(vertx);
+    // drain() or close() may have begun between the check above and sessions.add: they set their
+    // reason before walking the sessions, so either they saw this one or it sees their reason here.
+    if (drained != null) {
+      session.drain();
+    } else if (closedReason != null) {
+      session.shutdown(closedReason);
+    }
   }
 
   /**
