@@ -37,9 +37,13 @@ public final class Cluster {
    * How often a member looks for the rest of its cluster and merges into it (Hazelcast's
    * {@code hazelcast.merge.first.run.delay.seconds} and {@code hazelcast.merge.next.run.delay.seconds}, 300
    * and 120 by default): a look is a connection to each configured member missing from the member list,
-   * none when all are there. A system property of that name wins.
+   * none when all are there. A system property of that name wins. With Kubernetes discovery each look
+   * asks the API server for the Service's endpoints, even when every member is there, so that mode
+   * keeps {@link #KUBERNETES_MERGE_CHECK_SECONDS}: a pod frozen that long is usually restarted by its
+   * liveness probe anyway.
    */
   public static final int MERGE_CHECK_SECONDS = 5;
+  static final int KUBERNETES_MERGE_CHECK_SECONDS = 60;
   static final String MERGE_FIRST_RUN_PROPERTY = "hazelcast.merge.first.run.delay.seconds";
   static final String MERGE_NEXT_RUN_PROPERTY = "hazelcast.merge.next.run.delay.seconds";
 
@@ -57,9 +61,10 @@ public final class Cluster {
     config.setProperty("hazelcast.logging.type", "jdk");
     config.setProperty("hazelcast.local.localAddress", options.getClusterHost());
     config.setProperty("hazelcast.socket.bind.any", "false");
+    int mergeCheckSeconds = mergeCheckSeconds(options);
     for (String property : new String[] {MERGE_FIRST_RUN_PROPERTY, MERGE_NEXT_RUN_PROPERTY}) {
       if (System.getProperty(property) == null) {
-        config.setProperty(property, Integer.toString(MERGE_CHECK_SECONDS));
+        config.setProperty(property, Integer.toString(mergeCheckSeconds));
       }
     }
     config.getNetworkConfig().setPort(options.getClusterPort()).setPortAutoIncrement(false);
@@ -77,6 +82,10 @@ public final class Cluster {
       join.getTcpIpConfig().setEnabled(true).setMembers(options.getClusterMembers());
     }
     return config;
+  }
+
+  static int mergeCheckSeconds(ClusterOptions options) {
+    return options.getClusterDiscovery() == ClusterDiscovery.kubernetes ? KUBERNETES_MERGE_CHECK_SECONDS : MERGE_CHECK_SECONDS;
   }
 
   /**
@@ -108,6 +117,8 @@ public final class Cluster {
    * block. Logs when this node finds itself alone (the others left, or removed it after a pause).
    */
   public static void watchMembers(Vertx vertx, HazelcastClusterManager manager) {
+    String next = manager.getHazelcastInstance().getConfig().getProperty(MERGE_NEXT_RUN_PROPERTY);
+    String mergeCheck = System.getProperty(MERGE_NEXT_RUN_PROPERTY, next == null ? "120" : next);
     manager.getHazelcastInstance().getCluster().addMembershipListener(new MembershipListener() {
       @Override
       public void memberAdded(MembershipEvent event) {
@@ -117,9 +128,10 @@ public final class Cluster {
       @Override
       public void memberRemoved(MembershipEvent event) {
         if (event.getMembers().size() == 1 && event.getMembers().iterator().next().localMember()) {
-          LOG.log(Level.WARNING, "this node is alone in its cluster now: {0} left, or removed this node after it was silent"
+          // INFO: the last peer's normal stop (a scale-down, a rolling restart) ends here too.
+          LOG.log(Level.INFO, "this node is alone in its cluster now: {0} left, or removed this node after it was silent"
             + " longer than the heartbeat limit (e.g. a long pause); it looks for the others every {1} s and merges back"
-            + " when it finds them", event.getMember().getAddress(), MERGE_CHECK_SECONDS);
+            + " when it finds them", event.getMember().getAddress(), mergeCheck);
         }
         Workers.membersChanged(vertx, manager.getNodes());
       }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.frameloop.server.Cluster;
+import io.frameloop.server.ClusterDiscovery;
 import io.frameloop.server.ClusterOptions;
 import io.frameloop.server.FrameLoop;
 import io.frameloop.server.FrameLoopOptions;
@@ -108,6 +109,9 @@ class ClusterTlsConfigTest {
   void splitBrainChecksRunEveryFiveSecondsUnlessASystemPropertySaysOtherwise() {
     assertThat(Cluster.hazelcastConfig(new ClusterOptions()).getProperty("hazelcast.merge.first.run.delay.seconds")).isEqualTo("5");
     assertThat(Cluster.hazelcastConfig(new ClusterOptions()).getProperty("hazelcast.merge.next.run.delay.seconds")).isEqualTo("5");
+    // Kubernetes discovery asks the API server at each look: once a minute there.
+    ClusterOptions kubernetes = new ClusterOptions().setClusterDiscovery(ClusterDiscovery.kubernetes);
+    assertThat(Cluster.hazelcastConfig(kubernetes).getProperty("hazelcast.merge.next.run.delay.seconds")).isEqualTo("60");
     System.setProperty("hazelcast.merge.next.run.delay.seconds", "30");
     try {
       // Left to the system property: the configuration's value is then the property's.
