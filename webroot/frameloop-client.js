@@ -32,6 +32,7 @@ import { HEADER_BYTES, SUBPROTOCOL, FLAG_VIDEO, FLAG_KEY, encodeHeader, decodeHe
 import { VideoSender, chooseFormat, probeEncoder, videoRefusal } from './video-sender.js';
 import { Backoff } from './backoff.js';
 import { CreditWindow } from './credit-window.js';
+import { SendPacing } from './send-pacing.js';
 import { Adaptation } from './adaptation.js';
 import { StageTimings } from './stage-timings.js';
 import { CameraCapture } from './camera-capture.js';
@@ -108,7 +109,7 @@ export class FrameLoopClient extends EventTarget {
     this.capturing = false;
     this.pumpTimer = null;
     this.tickTimer = null;
-    this.nextSendAt = -Infinity; // when the next frame may be taken (pace())
+    this.pacing = new SendPacing(); // when the next frame may be taken
     this.seq = 0;
     this.sentFrames = new Map(); // seq -> {bytesUp, capturedAt, width, height, quality, reply, resultsBytes} awaiting the reply
     this.replyMode = new ReplyMode();
@@ -244,7 +245,7 @@ export class FrameLoopClient extends EventTarget {
     this.credits.clear();
     this.sentFrames.clear();
     this.seq = 0;
-    this.nextSendAt = -Infinity; // when the next frame may be taken (pace())
+    this.pacing.reset();
     this.adaptation.sent.clear();
     this.stageTimings = new StageTimings();
     if (this.video) this.video.restart();
@@ -592,7 +593,7 @@ export class FrameLoopClient extends EventTarget {
       this.schedulePump(this.credits.nextExpiryInMs(now)); // a reply (or error) will pump sooner
       return;
     }
-    const wait = this.nextSendAt - now;
+    const wait = this.pacing.waitMs(now);
     if (wait > 0) {
       this.schedulePump(wait);
       return;
@@ -605,18 +606,9 @@ export class FrameLoopClient extends EventTarget {
     this.captureAndSend(this.camera);
   }
 
-  // Send slots are 1000/fps apart from one slot to the next, not from when the last frame went: a camera
-  // frame that comes a little late (timer jitter) must not push every later slot back, or a 30 fps camera
-  // under a 30 fps cap loses a frame each time the delays add up to an interval (27.8 frames/s measured).
-  // After a pause (a full window, no frame) the next slot is half an interval on, so no burst follows it.
-  pace(now) {
-    const interval = 1000 / this.fps;
-    this.nextSendAt = Math.max(this.nextSendAt, now - interval / 2) + interval;
-  }
-
   async captureAndSend(camera) {
     this.capturing = true;
-    this.pace(performance.now());
+    this.pacing.took(performance.now(), this.fps);
     let shot = null;
     let settings;
     try {
