@@ -38,6 +38,7 @@ export class CameraCapture {
     this.frameSource = frameSource;
     this.latest = null; // the newest VideoFrame not taken yet
     this.latestAt = 0; // performance.now() when it arrived
+    this.framesRead = 0; // the track's frames read so far (track-processor): the camera's real rate
     this.stopped = false;
     this.canvas = null;
     const settings = track.getSettings();
@@ -69,6 +70,7 @@ export class CameraCapture {
         if (this.latest) this.latest.close(); // never taken: a newer one replaces it
         this.latest = value;
         this.latestAt = performance.now();
+        this.framesRead++;
         this.frameWidth = value.displayWidth;
         this.frameHeight = value.displayHeight;
         this.onFrame();

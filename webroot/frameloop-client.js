@@ -34,6 +34,7 @@ import { HEADER_BYTES, SUBPROTOCOL, FLAG_VIDEO, FLAG_KEY, encodeHeader, decodeHe
 import { VideoSender, chooseFormat, probeEncoder, videoRefusal } from './video-sender.js';
 import { Backoff } from './backoff.js';
 import { CreditWindow } from './credit-window.js';
+import { SendPacing } from './send-pacing.js';
 import { Adaptation } from './adaptation.js';
 import { StageTimings } from './stage-timings.js';
 import { CameraCapture } from './camera-capture.js';
@@ -115,7 +116,7 @@ export class FrameLoopClient extends EventTarget {
     this.capturing = false;
     this.pumpTimer = null;
     this.tickTimer = null;
-    this.lastSendAt = -Infinity;
+    this.pacing = new SendPacing(); // when the next frame may be taken
     this.seq = 0;
     this.sentFrames = new Map(); // seq -> {bytesUp, capturedAt, width, height, quality, reply, resultsBytes} awaiting the reply
     this.replyMode = new ReplyMode();
@@ -253,7 +254,7 @@ export class FrameLoopClient extends EventTarget {
     this.credits.clear();
     this.sentFrames.clear();
     this.seq = 0;
-    this.lastSendAt = -Infinity;
+    this.pacing.reset();
     this.adaptation.sent.clear();
     this.stageTimings = new StageTimings();
     if (this.video) this.video.restart();
@@ -655,7 +656,7 @@ export class FrameLoopClient extends EventTarget {
       this.schedulePump(this.credits.nextExpiryInMs(now)); // a reply (or error) will pump sooner
       return;
     }
-    const wait = this.lastSendAt + 1000 / this.fps - now;
+    const wait = this.pacing.waitMs(now);
     if (wait > 0) {
       this.schedulePump(wait);
       return;
@@ -670,7 +671,7 @@ export class FrameLoopClient extends EventTarget {
 
   async captureAndSend(camera) {
     this.capturing = true;
-    this.lastSendAt = performance.now();
+    this.pacing.took(performance.now(), this.fps);
     let shot = null;
     let settings;
     try {

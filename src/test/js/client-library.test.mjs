@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { HEADER_BYTES, SUBPROTOCOL, FLAG_VIDEO, FLAG_KEY, encodeHeader, decodeHeader, payloadOf } from '../../../webroot/frame-header.js';
 import { Backoff } from '../../../webroot/backoff.js';
 import { CreditWindow } from '../../../webroot/credit-window.js';
+import { SendPacing } from '../../../webroot/send-pacing.js';
 import { nearestRank, percentile, RecentSamples } from '../../../webroot/percentile.js';
 import { effectiveMaxFps, fitToLimits, fitsInMessage } from '../../../webroot/limits.js';
 import { Adaptation, evenHeight } from '../../../webroot/adaptation.js';
@@ -1258,4 +1259,77 @@ test('VP8 replies: setPipeline sends replyFormat, a switch of format restarts th
     assert.equal(client.replyFormat, 'jpeg');
     client.close();
   });
+});
+
+// A camera at `cameraFps` whose frames come up to `jitterMs` late, and a page that takes the newest frame
+// when pacing allows, for `seconds`: the frames taken, and the shortest gap. A timer fires up to 4 ms late
+// (Chromium clamps nested timers to 4 ms, and the main thread has other work).
+function paced(cameraFps, capFps, jitterMs, seconds, pacingRule) {
+  let seed = 7;
+  const random = () => ((seed = (seed * 48271) % 2147483647) / 2147483647);
+  const arrivals = [];
+  for (let k = 0; k < cameraFps * seconds; k++) arrivals.push(k * 1000 / cameraFps + random() * jitterMs);
+  arrivals.sort((a, b) => a - b);
+  const taken = [];
+  let fresh = false;
+  let timerAt = Infinity;
+  const events = arrivals.map((at) => ({ at, frame: true }));
+  const pump = (now) => {
+    const wait = pacingRule.waitMs(now);
+    if (wait > 0) {
+      timerAt = Math.min(timerAt, now + wait + random() * 4); // setTimeout: never early, up to 4 ms late
+      return;
+    }
+    if (!fresh) return;
+    fresh = false;
+    pacingRule.took(now, capFps);
+    taken.push(now);
+  };
+  let i = 0;
+  while (i < events.length || timerAt !== Infinity) {
+    if (i < events.length && events[i].at <= timerAt) {
+      fresh = true;
+      pump(events[i++].at);
+    } else {
+      const now = timerAt;
+      timerAt = Infinity;
+      pump(now);
+    }
+  }
+  const gaps = taken.slice(1).map((t, k) => t - taken[k]);
+  return { taken: taken.length, shortestGap: Math.min(...gaps) };
+}
+
+// The rule before: the next frame one interval after the last one went.
+class FromLastSend {
+  constructor() { this.last = -Infinity; this.fps = 30; }
+  waitMs(now) { return this.last + 1000 / this.fps - now; }
+  took(now, fps) { this.last = now; this.fps = fps; }
+}
+
+test('a 30 fps camera with timer jitter under a 30 fps cap loses no frame to pacing (the rule before lost about one in ten)', () => {
+  const now = paced(30, 30, 3, 10, new SendPacing());
+  const before = paced(30, 30, 3, 10, new FromLastSend());
+  assert.ok(now.taken >= 298, `taken ${now.taken} of 300`);
+  assert.ok(before.taken < now.taken - 10, `the rule before took ${before.taken}, now ${now.taken}`);
+});
+
+test('a 60 fps camera under a 30 fps cap is held to 30, with no two frames closer than half an interval', () => {
+  const { taken, shortestGap } = paced(60, 30, 3, 10, new SendPacing());
+  // Slots are at least an interval apart; the second comes half an interval after the first.
+  assert.ok(taken <= 302 && taken >= 295, `taken ${taken} in 10 s`);
+  assert.ok(shortestGap >= 1000 / 30 / 2, `shortest gap ${shortestGap} ms`);
+});
+
+test('after a pause the next slot is half an interval on, and reset() lets a frame go at once', () => {
+  const pacing = new SendPacing();
+  assert.ok(pacing.waitMs(0) <= 0);
+  pacing.took(0, 30); // the first after a pause: the next half an interval on
+  assert.equal(pacing.waitMs(0), 1000 / 30 / 2);
+  pacing.took(20, 30); // 3.3 ms after its slot: the next slot keeps the spacing from slot to slot
+  assert.ok(Math.abs(pacing.waitMs(20) - (1000 / 30 / 2 + 1000 / 30 - 20)) < 1e-9, `${pacing.waitMs(20)}`);
+  pacing.took(5000, 30); // long after its slot: no credit saved up for a burst
+  assert.ok(Math.abs(pacing.waitMs(5000) - 1000 / 30 / 2) < 1e-9, `${pacing.waitMs(5000)}`);
+  pacing.reset();
+  assert.ok(pacing.waitMs(5000) <= 0);
 });

@@ -1,6 +1,7 @@
 package io.frameloop.replay;
 
 import io.frameloop.image.OpenCvLoader;
+import io.frameloop.pipeline.DecodedPicture;
 import io.frameloop.record.RecordingReader;
 import io.frameloop.record.RegularFiles;
 import io.frameloop.session.SessionOptions;
@@ -32,8 +33,11 @@ import org.opencv.videoio.Videoio;
  *
  * @param timing  when a recording's frames arrived and its pipelines; null for other sources
  * @param results the results a recording kept ({@code results.jsonl}); null for other sources
+ * @param video   a recording's VP8 stream, sent as recorded with {@code --video vp8} (the frames are then its
+ *                pictures as JPEGs); null for other sources
  */
-public record FrameSource(String description, List<Buffer> frames, RecordedTiming timing, RecordedResults results) {
+public record FrameSource(String description, List<Buffer> frames, RecordedTiming timing, RecordedResults results,
+                          RecordedVideo video) {
 
   /** Frames taken from a video at most; the replay loops over them. */
   static final int MAX_VIDEO_FRAMES = 300;
@@ -56,7 +60,7 @@ public record FrameSource(String description, List<Buffer> frames, RecordedTimin
   }
 
   public FrameSource(String description, List<Buffer> frames) {
-    this(description, frames, null, null);
+    this(description, frames, null, null, null);
   }
 
   /**
@@ -129,18 +133,17 @@ public record FrameSource(String description, List<Buffer> frames, RecordedTimin
     if (recorded.frames().isEmpty()) {
       throw new IllegalArgumentException("--source " + dir + ": the recording has no frames");
     }
-    if (recorded.frames().stream().anyMatch(frame -> frame.kind().video())) {
-      throw new IllegalArgumentException("--source " + dir + ": the recording has video chunks, which the replay client"
-        + " does not send yet");
-    }
+    RecordedVideo video = recorded.frames().stream().anyMatch(frame -> frame.kind().video())
+      ? RecordedVideo.of(recorded, FrameSource::encode) : null;
     RecordedTiming timing = RecordedTiming.of(recorded);
     RecordedResults results = RecordedResults.of(recorded);
-    return new FrameSource(String.format(Locale.ROOT, "recording %s: %d frames over %.1f s, %d pipeline changes, %d results"
+    return new FrameSource(String.format(Locale.ROOT, "recording %s: %d %s over %.1f s, %d pipeline changes, %d results"
         + " messages with %d detections",
       recorded.session().getValue("id", dir.getFileName().toString()), recorded.frames().size(),
+      video == null ? "frames" : "VP8 chunks (" + video.config().width() + "x" + video.config().height() + ")",
       (timing.arrivalMicros()[timing.arrivalMicros().length - 1] - timing.arrivalMicros()[0]) / 1e6, timing.changes().size(),
       results.messages(), results.detections()),
-      recorded.frames().stream().map(RecordingReader.Frame::jpeg).toList(), timing, results);
+      video == null ? recorded.frames().stream().map(RecordingReader.Frame::jpeg).toList() : video.pictures(), timing, results, video);
   }
 
   static FrameSource video(Path file) {
@@ -207,6 +210,17 @@ public record FrameSource(String description, List<Buffer> frames, RecordedTimin
 
   private static Buffer encode(Mat image) {
     return encode(image, QUALITY);
+  }
+
+  /** A decoded video picture as a JPEG frame. */
+  private static Buffer encode(DecodedPicture picture) {
+    Mat image = new Mat(picture.height(), picture.width(), CvType.CV_8UC3);
+    try {
+      image.put(0, 0, picture.bgr());
+      return encode(image);
+    } finally {
+      image.release();
+    }
   }
 
   /** {@code image} as a JPEG at {@code quality} (1-100). */

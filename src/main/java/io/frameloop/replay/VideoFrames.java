@@ -21,7 +21,9 @@ import org.opencv.imgcodecs.Imgcodecs;
  * the first, and a key chunk of every frame for when a session must start again there (its first
  * frame, a frame after one it skipped, a server's {@code keyframe} request). The deltas after such a
  * key were encoded after the stream's own chunk of that frame, so the server's picture is a little
- * off until the next key of the stream: a load test's cost, not a viewer's.
+ * off until the next key of the stream: a load test's cost, not a viewer's. A recording's stream
+ * ({@link RecordedVideo}) is sent as recorded, with its own colour space; only its keys are made here,
+ * from its decoded pictures.
  */
 final class VideoFrames {
 
@@ -33,8 +35,10 @@ final class VideoFrames {
   private final List<Buffer> keys;
   private final int width;
   private final int height;
+  private final ColorSpace colorSpace;
 
-  private VideoFrames(List<EncodedChunk> stream, List<Buffer> keys, int width, int height) {
+  private VideoFrames(List<EncodedChunk> stream, List<Buffer> keys, int width, int height, ColorSpace colorSpace) {
+    this.colorSpace = colorSpace;
     this.stream = stream;
     this.keys = keys;
     this.width = width;
@@ -53,6 +57,8 @@ final class VideoFrames {
         + (support.unavailable() == null ? "no VP8 encoder" : support.unavailable()) + ")");
     }
     OpenCvLoader.load();
+    RecordedVideo recorded = source.video();
+    ColorSpace colorSpace = recorded != null ? recorded.config().colorSpace() : CANVAS;
     List<EncodedChunk> stream = new ArrayList<>();
     List<Buffer> keys = new ArrayList<>();
     Vp8Encoder inOrder = null;
@@ -69,13 +75,14 @@ final class VideoFrames {
             if (width % 2 != 0 || height % 2 != 0) {
               throw new IllegalArgumentException("--video vp8 needs frames of an even width and height, not " + width + "x" + height);
             }
-            inOrder = Vp8Encoder.create(width, height, CANVAS, new Vp8EncoderOptions());
-            keysOnly = Vp8Encoder.create(width, height, CANVAS, new Vp8EncoderOptions());
+            inOrder = Vp8Encoder.create(width, height, colorSpace, new Vp8EncoderOptions());
+            keysOnly = Vp8Encoder.create(width, height, colorSpace, new Vp8EncoderOptions());
           } else if (picture.cols() != width || picture.rows() != height) {
             throw new IllegalArgumentException("--video vp8 needs frames of one size: frame " + i + " is " + picture.cols()
               + "x" + picture.rows() + ", the first " + width + "x" + height);
           }
-          stream.add(inOrder.encode(picture, i % KEY_EVERY == 0));
+          // A recording's stream goes as it came; another source's is encoded here.
+          stream.add(recorded != null ? recorded.chunks().get(i) : inOrder.encode(picture, i % KEY_EVERY == 0));
           keys.add(keysOnly.encode(picture, true).data());
         } finally {
           picture.release();
@@ -89,7 +96,7 @@ final class VideoFrames {
         keysOnly.close();
       }
     }
-    return new VideoFrames(stream, keys, width, height);
+    return new VideoFrames(stream, keys, width, height, colorSpace);
   }
 
   private static Mat decode(Buffer jpeg) {
@@ -108,7 +115,7 @@ final class VideoFrames {
   /** The {@code video} message body that goes before the first chunk. */
   JsonObject config() {
     return new JsonObject().put("codec", VideoSupport.VP8).put("width", width).put("height", height)
-      .put("colorSpace", CANVAS.toJson());
+      .put("colorSpace", colorSpace.toJson());
   }
 
   /** Frame {@code frame}'s chunk in the stream. */
@@ -116,9 +123,10 @@ final class VideoFrames {
     return stream.get(frame);
   }
 
-  /** A key chunk of frame {@code frame}. */
+  /** A key chunk of frame {@code frame}: the stream's own where it is one (the deltas after it then decode exactly). */
   EncodedChunk key(int frame) {
-    return new EncodedChunk(keys.get(frame), true);
+    EncodedChunk own = stream.get(frame);
+    return own.key() ? own : new EncodedChunk(keys.get(frame), true);
   }
 
   double averageBytes() {

@@ -10,6 +10,8 @@ import io.frameloop.pipeline.PipelineRules;
 import io.frameloop.pipeline.PipelineSpec;
 import io.frameloop.session.FrameScheduler;
 import io.frameloop.video.VideoSupport;
+import io.frameloop.worker.RemotePictureFormat;
+import io.frameloop.worker.RemotePictures;
 import io.frameloop.worker.WorkerOptions;
 import io.frameloop.worker.BeforeStop;
 import io.frameloop.worker.Workers;
@@ -72,7 +74,8 @@ public final class FrameLoopBootstrap {
     Future<String> workerDeployment = tokens.compose(auth ->
       deployWorkers(vertx, copy, registry, startup.result(), meterRegistry, beforeStop));
     Future<FrameScheduler> scheduler = workerDeployment.compose(id -> FrameScheduler.start(whenFree ->
-      Workers.pool(vertx, workers.getAddress(), workers.getProcessTimeoutMs(), workers.getMaxInFlight(), whenFree)));
+      Workers.pool(vertx, workers.getAddress(), workers.getProcessTimeoutMs(), workers.getMaxInFlight(), whenFree,
+        remotePictures(copy, startup.result(), meterRegistry))));
     return scheduler
       .<FrameLoop>map(started -> {
         logStartup(copy, startup.result());
@@ -158,6 +161,18 @@ public final class FrameLoopBootstrap {
   }
 
   /** The worker verticles, or none (a null deployment id) for the front role. */
+  /** What decoded pictures travel to remote workers as, with a count of each in {@code frameloop_remote_pictures}. */
+  private static RemotePictures remotePictures(FrameLoopOptions options, Startup startup, MeterRegistry meters) {
+    RemotePictures pictures = new RemotePictures(options.getClusterOptions().getRemotePictureFormat(), startup.codec().factory());
+    for (RemotePictureFormat format : RemotePictureFormat.values()) {
+      Gauge.builder("frameloop.remote.pictures", pictures, sent -> sent.sent(format))
+        .tag("format", format.name())
+        .description("Decoded video pictures this front sent to workers on other nodes, by what they travelled as")
+        .register(meters);
+    }
+    return pictures;
+  }
+
   private static Future<String> deployWorkers(Vertx vertx, FrameLoopOptions options, OpRegistry registry, Startup startup,
                                               MeterRegistry meters, BeforeStop beforeStop) {
     int instances = options.effectiveWorkerInstances();

@@ -19,7 +19,7 @@ final class PageFiles {
    * page to import. {@code PageFilesTest} checks the list against the library's imports.
    */
   static final Set<String> CLIENT_LIBRARY = Set.of("frameloop-client.js", "frame-header.js", "backoff.js",
-    "credit-window.js", "adaptation.js", "adaptive.js", "adaptive-constants.json", "percentile.js", "stage-timings.js",
+    "credit-window.js", "send-pacing.js", "adaptation.js", "adaptive.js", "adaptive-constants.json", "percentile.js", "stage-timings.js",
     "camera-capture.js", "limits.js", "reply-mode.js", "video-sender.js", "video-reply-decoder.js");
 
   private final StaticHandler files;

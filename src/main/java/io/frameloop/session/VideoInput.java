@@ -18,7 +18,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayDeque;
 import java.util.Iterator;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -29,14 +28,13 @@ import java.util.function.Consumer;
  * <p>A chunk the decoder cannot use truly (after a gap in the sequence numbers, a delta with no key
  * before it, a decoder error, a chunk refused or a full decode queue) makes the stream wait for a
  * key chunk: the deltas until then are discarded as {@code awaiting_key}, and the client is sent a
- * {@code keyframe} request, at most once per {@value #KEYFRAME_REQUEST_INTERVAL_MS} ms (a fixed
- * interval standing for a round trip) or sooner once a key arrived. Used on the session's event loop.
+ * {@code keyframe} request, at most once per round trip measured from a request to its key
+ * ({@link KeyRequestPacer}: 500 ms until measured, 50 ms at least) or sooner once a key arrived. Used on the session's event loop.
  */
 final class VideoInput {
 
   /** Chunks waiting for the decoder at most, besides the one it decodes; then the stream restarts at a key. */
   static final int MAX_QUEUED = 4;
-  static final long KEYFRAME_REQUEST_INTERVAL_MS = 500;
   /** The video decode pool's threads: one per core; each decode is about a millisecond. */
   private static final int DECODE_THREADS = Math.max(1, Runtime.getRuntime().availableProcessors());
   private static final String DECODE_POOL = "frameloop-video-decode";
@@ -71,8 +69,7 @@ final class VideoInput {
   /** Why the stream waits for a key, for the next request. */
   private String awaitingReason = ServerMessages.KEYFRAME_NO_KEY;
   private long lastSequence = -1;
-  private long lastRequestNanos;
-  private boolean requested;
+  private final KeyRequestPacer keyRequests = new KeyRequestPacer();
   private boolean closed;
 
   VideoInput(Context context, VideoSupport support, ImageLimits limits, SessionStats stats, Consumer<JsonObject> send,
@@ -132,7 +129,7 @@ final class VideoInput {
     if (frame.kind().key()) { // its own frame tag agrees, or it was refused
       awaitingKey = false;
       sawKey = true;
-      requested = false; // a key arrived: a round trip has passed
+      keyRequests.keyArrived(System.nanoTime()); // a round trip has passed: the next request may go at once
       if (queue.size() >= MAX_QUEUED) {
         // The key replaces the chunks waiting before it: none of them is needed to decode it or what follows.
         queue.forEach(waiting -> stats.drop(DropReason.AWAITING_KEY));
@@ -192,10 +189,7 @@ final class VideoInput {
     awaitingKey = true;
     awaitingReason = reason;
     dropQueuedDeltas();
-    long now = System.nanoTime();
-    if (!requested || now - lastRequestNanos >= TimeUnit.MILLISECONDS.toNanos(KEYFRAME_REQUEST_INTERVAL_MS)) {
-      requested = true;
-      lastRequestNanos = now;
+    if (keyRequests.tryRequest(System.nanoTime())) {
       send.accept(ServerMessages.keyframe(reason, sequence));
     }
   }

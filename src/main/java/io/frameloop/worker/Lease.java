@@ -24,6 +24,7 @@ final class Lease implements WorkerLease {
   private final Consumer<Lease> giveBack;
   private final Consumer<Lease> unreachable;
   private final RateLimitedLog lostLog;
+  private final RemotePictures remotePictures;
   private final Promise<ProcessedFrame> result = Promise.promise();
   private volatile Context context;
   private volatile long sentNanos;
@@ -37,13 +38,14 @@ final class Lease implements WorkerLease {
    * @param unreachable the worker no longer receives: forgets it, and frees the lease
    */
   Lease(Vertx vertx, KnownWorker worker, long processTimeoutMs, Consumer<Lease> giveBack, Consumer<Lease> unreachable,
-        RateLimitedLog lostLog) {
+        RateLimitedLog lostLog, RemotePictures remotePictures) {
     this.vertx = vertx;
     this.worker = worker;
     this.processTimeoutMs = processTimeoutMs;
     this.giveBack = giveBack;
     this.unreachable = unreachable;
     this.lostLog = lostLog;
+    this.remotePictures = remotePictures;
   }
 
   KnownWorker worker() {
@@ -65,6 +67,22 @@ final class Lease implements WorkerLease {
     if (lost) {
       return Future.failedFuture(new ProcessingFailure(ProcessingFailure.Kind.WORKER_LOST, "the worker is gone"));
     }
+    // A remote worker may get a JPEG of a decoded picture, made off the event loop first.
+    remotePictures.forWorker(worker, job).onComplete(ready -> {
+      if (ready.failed()) {
+        giveBack.accept(this);
+        result.tryFail(new ProcessingFailure(ProcessingFailure.Kind.SERVER_ERROR,
+          "could not encode the picture for a remote worker: " + ready.cause().getMessage()));
+      } else if (lost) {
+        result.tryFail(new ProcessingFailure(ProcessingFailure.Kind.WORKER_LOST, "the worker is gone"));
+      } else {
+        send(ready.result());
+      }
+    });
+    return result.future();
+  }
+
+  private void send(FrameJob job) {
     sentNanos = System.nanoTime();
     DeliveryOptions delivery = new DeliveryOptions()
       // The hard limit: past it the frame is given up, but the worker stays taken (see abandoned).
@@ -87,7 +105,6 @@ final class Lease implements WorkerLease {
       }
       result.tryFail(failure);
     });
-    return result.future();
   }
 
   @Override

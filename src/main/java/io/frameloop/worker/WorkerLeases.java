@@ -39,6 +39,7 @@ final class WorkerLeases {
   private final long processTimeoutMs;
   private final int maxLeases;
   private final Runnable whenFree;
+  private final RemotePictures remotePictures;
   private final RateLimitedLog lostLog = new RateLimitedLog(LOG, 10_000);
   /** The usable workers by address, in the order they came. */
   private final Map<String, Slot> slots = new LinkedHashMap<>();
@@ -50,8 +51,9 @@ final class WorkerLeases {
    * @param maxLeases frames out at once; 0: one per usable worker
    * @param whenFree  told whenever a worker may have become free
    */
-  WorkerLeases(Vertx vertx, long processTimeoutMs, int maxLeases, Runnable whenFree) {
+  WorkerLeases(Vertx vertx, long processTimeoutMs, int maxLeases, Runnable whenFree, RemotePictures remotePictures) {
     this.vertx = vertx;
+    this.remotePictures = remotePictures;
     this.processTimeoutMs = processTimeoutMs;
     this.maxLeases = maxLeases;
     this.whenFree = whenFree;
@@ -67,7 +69,7 @@ final class WorkerLeases {
       Slot slot = all.get((cursor + i) % all.size());
       if (slot.lease == null) {
         cursor = (cursor + i + 1) % all.size();
-        slot.lease = new Lease(vertx, slot.worker, processTimeoutMs, this::giveBack, this::unreachable, lostLog);
+        slot.lease = new Lease(vertx, slot.worker, processTimeoutMs, this::giveBack, this::unreachable, lostLog, remotePictures);
         taken.put(slot.lease, slot);
         return Optional.of(slot.lease);
       }

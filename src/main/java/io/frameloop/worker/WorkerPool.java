@@ -15,21 +15,25 @@ public final class WorkerPool {
   private final Vertx vertx;
   private final WorkerLeases leases;
   private final WorkerRoster roster;
+  private final RemotePictures remotePictures;
   private long watchdog = -1;
 
   /**
    * @param maxLeases frames this front has in the workers at once; 0: one per known worker
    * @param whenFree  called (outside any lock) whenever a worker may have become free
    */
-  WorkerPool(Vertx vertx, String address, long processTimeoutMs, int maxLeases, Runnable whenFree) {
+  WorkerPool(Vertx vertx, String address, long processTimeoutMs, int maxLeases, Runnable whenFree,
+             RemotePictures remotePictures) {
     this.vertx = vertx;
-    this.leases = new WorkerLeases(vertx, processTimeoutMs, maxLeases, whenFree);
+    this.remotePictures = remotePictures;
+    this.leases = new WorkerLeases(vertx, processTimeoutMs, maxLeases, whenFree, remotePictures);
     this.roster = new WorkerRoster(vertx, address, leases);
   }
 
   /** Listens to the nodes' announcements and asks every node to announce itself now. */
   Future<WorkerPool> start() {
     WorkerProtocol.registerCodecs(vertx);
+    remotePictures.start(vertx);
     watchdog = vertx.setPeriodic(WorkerNodeVerticle.HEARTBEAT_MS / 2, id -> {
       roster.dropSilent();
       leases.reportStuck();
@@ -60,5 +64,6 @@ public final class WorkerPool {
   public void close() {
     vertx.cancelTimer(watchdog);
     roster.close();
+    remotePictures.close();
   }
 }

@@ -49,7 +49,13 @@ public final class Workers {
    */
   public static Future<WorkerPool> pool(Vertx vertx, String address, long processTimeoutMs, int maxInFlight,
                                         Runnable whenFree) {
-    return new WorkerPool(vertx, address, processTimeoutMs, maxInFlight, whenFree).start();
+    return pool(vertx, address, processTimeoutMs, maxInFlight, whenFree, RemotePictures.raw());
+  }
+
+  /** As above, with what decoded video pictures travel to workers on other nodes as. */
+  public static Future<WorkerPool> pool(Vertx vertx, String address, long processTimeoutMs, int maxInFlight,
+                                        Runnable whenFree, RemotePictures remotePictures) {
+    return new WorkerPool(vertx, address, processTimeoutMs, maxInFlight, whenFree, remotePictures).start();
   }
 
   /**

@@ -27,7 +27,7 @@ public final class VideoLinkBenchmark {
   private static final Duration WAIT = Duration.ofSeconds(40);
 
   private static final String KEEP = """
-    window.replies = []; window.sent = []; window.lastStats = null;
+    window.replies = []; window.sent = []; window.lastStats = null; window.benchClient = client;
     client.addEventListener('frame', ({ detail: f }) => window.replies.push({at: f.receivedAt, rtt: f.roundTripMs, down: f.bytesDown}));
     client.addEventListener('videoChunk', ({ detail: f }) => window.replies.push({at: f.receivedAt, rtt: f.roundTripMs, down: f.bytesDown}));
     client.addEventListener('sent', ({ detail: s }) => window.sent.push({at: performance.now(), bytes: s.bytesUp}));
@@ -36,11 +36,12 @@ public final class VideoLinkBenchmark {
 
   private static final String SINCE = """
     const since = arguments[0];
+    const cameraFps = (window.benchClient.camera.framesRead - arguments[1]) / ((performance.now() - since) / 1000);
     const r = window.replies.filter((x) => x.at >= since);
     const s = window.sent.filter((x) => x.at >= since);
     const rtts = r.map((x) => x.rtt).sort((a, b) => a - b);
     const rank = (p) => rtts[Math.max(0, Math.ceil(p * rtts.length) - 1)];
-    return {fps: r.length / ((performance.now() - since) / 1000), p50: rank(0.5), p95: rank(0.95),
+    return {cameraFps, fps: r.length / ((performance.now() - since) / 1000), p50: rank(0.5), p95: rank(0.95),
             up: s.reduce((sum, x) => sum + x.bytes, 0) / Math.max(1, s.length),
             down: r.reduce((sum, x) => sum + x.down, 0) / Math.max(1, r.length),
             input: window.lastStats && window.lastStats.input ? JSON.stringify(window.lastStats.input) : 'none',
@@ -62,9 +63,9 @@ public final class VideoLinkBenchmark {
     Vertx vertx = Vertx.vertx();
     StringBuilder table = new StringBuilder(String.format(Locale.ROOT,
       "%s, %s pipeline, %d s runs, last 10 s:%n%n"
-        + "| sent as | replies as | frames/s back | round trip p50 / p95 ms | bytes up per frame | bytes down per frame "
+        + "| sent as | replies as | camera frames/s | frames/s back | round trip p50 / p95 ms | bytes up per frame | bytes down per frame "
         + "| stats.input | stats.output | the page's adaptation line | load (1 min) before |%n"
-        + "|---|---|---|---|---|---|---|---|---|---|%n",
+        + "|---|---|---|---|---|---|---|---|---|---|---|%n",
       loopback ? "loopback" : String.format(Locale.ROOT, "%.1f Mbit/s up / %.0f down / %d ms each way", up, down, delayMs),
       flipOnly ? "flip" : "the default", seconds));
     try {
@@ -90,12 +91,13 @@ public final class VideoLinkBenchmark {
           browser.client(KEEP);
           browser.click("start");
           Thread.sleep((seconds - 10) * 1000L);
-          Object since = browser.script("return performance.now()");
+          @SuppressWarnings("unchecked")
+          List<Object> since = (List<Object>) browser.script("return [performance.now(), window.benchClient.camera.framesRead]");
           Thread.sleep(10_000);
           @SuppressWarnings("unchecked")
-          JsonObject r = new JsonObject((Map<String, Object>) browser.script(SINCE, since));
-          String row = String.format(Locale.ROOT, "| %s | %s | %.1f | %.0f / %.0f | %,.0f | %,.0f | %s | %s | %s | %s |%n", r.getString("format"),
-            r.getString("replies"), r.getDouble("fps"), r.getDouble("p50"), r.getDouble("p95"), r.getDouble("up"), r.getDouble("down"),
+          JsonObject r = new JsonObject((Map<String, Object>) browser.script(SINCE, since.get(0), since.get(1)));
+          String row = String.format(Locale.ROOT, "| %s | %s | %.1f | %.1f | %.0f / %.0f | %,.0f | %,.0f | %s | %s | %s | %s |%n", r.getString("format"),
+            r.getString("replies"), r.getDouble("cameraFps"), r.getDouble("fps"), r.getDouble("p50"), r.getDouble("p95"), r.getDouble("up"), r.getDouble("down"),
             r.getString("input"), r.getString("output"), r.getString("state"), load);
           System.out.print(row);
           table.append(row);

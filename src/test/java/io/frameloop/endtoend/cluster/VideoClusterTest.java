@@ -13,22 +13,27 @@ import io.frameloop.server.Role;
 import io.frameloop.testing.ForkedNode;
 import io.frameloop.testing.FrameClient;
 import io.frameloop.testing.Images;
+import io.frameloop.testing.Metrics;
 import io.frameloop.testing.VideoChunks;
 import io.frameloop.testing.Wait;
 import io.frameloop.video.EncodedChunk;
+import io.frameloop.worker.RemotePictureFormat;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.opencv.core.Core;
 import org.opencv.core.Mat;
 
 /**
  * Video through a cluster: the front (this JVM, no workers of its own) decodes the chunks and sends
- * the decoded pictures, as raw pixels, to a worker node whose JVM has no video codec at all (no
- * bytedeco jars on its class path); the replies are the camera's pictures.
+ * the decoded pictures, as a q90 JPEG (the default) or raw pixels ({@code remotePictureFormat}), to a
+ * worker node whose JVM has no video codec at all (no bytedeco jars on its class path); the replies
+ * are the camera's pictures, and the front's {@code frameloop_remote_pictures} counts what travelled.
  */
 class VideoClusterTest {
 
@@ -47,8 +52,9 @@ class VideoClusterTest {
     }
   }
 
-  @Test
-  void aFrontDecodesAndAWorkerWithoutVideoProcessesThePictures() throws Exception {
+  @ParameterizedTest
+  @EnumSource(RemotePictureFormat.class)
+  void aFrontDecodesAndAWorkerWithoutVideoProcessesThePictures(RemotePictureFormat format) throws Exception {
     int workerPort = freePort();
     int frontPort = freePort();
     String members = "127.0.0.1:" + workerPort + ",127.0.0.1:" + frontPort;
@@ -59,7 +65,7 @@ class VideoClusterTest {
 
     FrameLoopOptions options = new FrameLoopOptions().setCluster(true).setNodeName("front");
     options.getHttpServerOptions().setHost("127.0.0.1").setPort(0);
-    options.getClusterOptions().setRole(Role.front).setClusterPort(frontPort).setClusterMembers(List.of(members.split(",")));
+    options.getClusterOptions().setRemotePictureFormat(format).setRole(Role.front).setClusterPort(frontPort).setClusterMembers(List.of(members.split(",")));
     options.getSessionOptions().setMaxFps(0).setStatsIntervalMs(200);
     front = await(Cluster.start(options.getClusterOptions()));
     FrameLoopVerticle verticle = FrameLoopVerticle.create(options);
@@ -79,14 +85,25 @@ class VideoClusterTest {
       for (int i = 1; i < chunks.size(); i++) {
         client.sendBinary(VideoChunks.message(i, 0, chunks.get(i)));
         Mat reply = Images.decode(FrameFormat.decode(client.nextBinary()).jpeg());
-        assertThat(reply.cols()).isEqualTo(640);
-        assertThat(reply.rows()).isEqualTo(480);
-        reply.release();
+        Mat expected = VideoChunks.cameraFrame(i);
+        try {
+          assertThat(reply.cols()).isEqualTo(640);
+          assertThat(reply.rows()).isEqualTo(480);
+          assertThat(Core.PSNR(reply, expected)).as("reply to chunk %d", i).isGreaterThan(25);
+        } finally {
+          reply.release();
+          expected.release();
+        }
       }
       JsonObject stats = client.nextStats(s -> s.getJsonObject("workers").getLong("remote-worker", 0L) >= chunks.size()
         && s.getInteger("pending") == 0);
       assertThat(stats.getJsonObject("workers").fieldNames()).containsExactly("remote-worker");
       assertThat(stats.getJsonObject("input").getString("format")).isEqualTo("vp8");
+      RemotePictureFormat other = format == RemotePictureFormat.raw ? RemotePictureFormat.jpeg : RemotePictureFormat.raw;
+      Metrics metrics = Metrics.scrape(verticle.actualPort());
+      assertThat(metrics.value("frameloop_remote_pictures{format=\"" + format + "\"}"))
+        .as("pictures sent as %s", format).isGreaterThanOrEqualTo(chunks.size());
+      assertThat(metrics.value("frameloop_remote_pictures{format=\"" + other + "\"}")).as("sent as %s", other).isZero();
     }
   }
 

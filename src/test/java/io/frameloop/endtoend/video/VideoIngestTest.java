@@ -166,6 +166,32 @@ class VideoIngestTest {
   }
 
   @Test
+  void aKeyRequestComesAgainAfterTheMeasuredRoundTripNotAfterAFixedHalfSecond(Vertx vertx) throws Exception {
+    try (FrameClient client = FrameClient.connect(vertx, port)) {
+      client.usePipeline(new JsonObject().put("ops", ops()));
+      configure(client);
+      send(client, 0);
+      assertReplyLooksLike(client, 0);
+      send(client, 2); // 1 lost
+      assertThat(client.next("keyframe").getString("reason")).isEqualTo("gap");
+      // Answered at once: the session measures a loopback round trip (a few ms, so its 50 ms floor).
+      client.sendBinary(VideoChunks.message(3, 1003, chunks.get(0)));
+      assertReplyLooksLike(client, 0);
+      client.sendBinary(VideoChunks.message(5, 1005, chunks.get(1))); // 4 lost: asked at once, a key came since
+      assertThat(client.next("keyframe")).isEqualTo(new JsonObject().put("type", "keyframe").put("reason", "gap")
+        .put("seq", 5L));
+      // Unanswered, 300 ms on: more than the measured round trip, less than the old fixed 500 ms.
+      Thread.sleep(300);
+      client.sendBinary(VideoChunks.message(6, 1006, chunks.get(2)));
+      assertThat(client.next("keyframe")).isEqualTo(new JsonObject().put("type", "keyframe").put("reason", "gap")
+        .put("seq", 6L));
+      JsonObject stats = client.quietStats(5); // chunks 0, 2, 3, 5 and 6 came
+      assertThat(stats.getJsonObject("dropped").getLong("awaiting_key")).isEqualTo(3);
+      assertCountsAddUp(stats);
+    }
+  }
+
+  @Test
   void aDeltaBeforeAnyKeyIsDiscardedAndTheKeyIsAskedFor(Vertx vertx) {
     try (FrameClient client = FrameClient.connect(vertx, port)) {
       client.usePipeline(new JsonObject().put("ops", ops()));
