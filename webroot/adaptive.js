@@ -54,6 +54,9 @@ export class AdaptiveController {
     this.limiter = 'none';
     this.changes = 0;
     this.window = this.constants.windowStart;
+    this.probe = null; // the ladder the last decision stepped up ('fps', 'width', 'quality'), until the next decision
+    this.limiterBeforeProbe = 'none';
+    this.probeRepliesOver = 0; // consecutive replies over the target since the probe began
   }
 
   // A reply: its round trip and the bytes of the frame up and of the reply down.
@@ -62,6 +65,7 @@ export class AdaptiveController {
     this.bytesUp += frameBytesUp;
     this.bytesDown += replyBytesDown;
     this.baseMs = Math.min(this.baseMs, roundTripMs);
+    if (this.probe) this.probeRepliesOver = roundTripMs > this.targetMs ? this.probeRepliesOver + 1 : 0;
   }
 
   // A stats message: the server's processing + queue p50 (ms; ignored when negative), its
@@ -82,7 +86,9 @@ export class AdaptiveController {
       this.lastDecisionAt = nowMs;
       return false;
     }
+    if (this.probe && this.probeRepliesOver >= this.constants.probeAbortReplies) return this.undoProbe(nowMs);
     if (nowMs - this.lastDecisionAt < this.constants.decisionMs) return false;
+    this.probe = null; // a whole window at the new step: the rules below judge it
     const rate = this.roundTrips.length * 1000 / (nowMs - this.lastDecisionAt);
     this.lastDecisionAt = nowMs;
     const samples = [...this.roundTrips];
@@ -118,7 +124,9 @@ export class AdaptiveController {
       this.calmWindows++;
       if (this.calmWindows >= this.upHold) {
         this.calmWindows = 0;
-        this.stepUp();
+        this.limiterBeforeProbe = this.limiter;
+        this.probe = this.stepUp();
+        this.probeRepliesOver = 0;
         if (this.atTop) this.limiter = 'none';
         this.noteChange('up', nowMs);
         return true;
@@ -131,8 +139,9 @@ export class AdaptiveController {
 
   // The frames to keep in flight (docs/ADAPTIVE.md, "The send window"). Over the target: as many as
   // the link delivered (rate) within the round trip the target allows, at least one fewer. With
-  // headroom (or no queue on a path longer than the target): one more, as far as the rate can use
-  // it. In between: as it is.
+  // headroom (or no queue on a path longer than the target): one more, up to one more than the rate
+  // keeps in flight over the floor's round trip (Little's law), so that a window never holds more
+  // than one frame of queue beyond what the link carries. In between: as it is.
   windowFor(rate, p95) {
     const c = this.constants;
     const floorMs = Number.isFinite(this.baseMs) ? this.baseMs : 0;
@@ -141,9 +150,26 @@ export class AdaptiveController {
       const carried = Math.floor(rate * Math.max(floorMs, c.headroom * this.targetMs) / 1000);
       next = Math.min(this.window - 1, carried);
     } else if (p95 <= Math.max(c.headroom * this.targetMs, c.queueFactor * floorMs)) {
-      next = Math.min(this.window + 1, Math.ceil(rate * Math.max(floorMs, this.targetMs) / 1000) + 1);
+      next = Math.min(this.window + 1, Math.ceil(rate * floorMs / 1000) + 1);
     }
     return Math.max(c.windowMin, Math.min(c.windowMax, next));
+  }
+
+  // A step up whose first replies each came back over the target: the link did not carry it, and a
+  // whole window at it would put a second of frames over the target. Undone at once, as a failed
+  // probe (the next one waits twice as long); a new window begins.
+  undoProbe(nowMs) {
+    if (this.probe === 'fps') this.fi++;
+    else if (this.probe === 'width') this.wi++;
+    else this.qi++;
+    this.probe = null;
+    this.limiter = this.limiterBeforeProbe;
+    this.upHold = Math.min(this.constants.upHoldMax, this.upHold * 2);
+    this.calmWindows = 0;
+    this.lastDecisionAt = nowMs;
+    this.resetWindow();
+    this.noteChange('down', nowMs);
+    return true;
   }
 
   noteChange(change, nowMs) {
@@ -190,10 +216,18 @@ export class AdaptiveController {
     return true;
   }
 
+  // Returns the ladder it raised.
   stepUp() {
-    if (this.fi > 0) this.fi--;
-    else if (this.wi > 0) this.wi--;
-    else this.qi--;
+    if (this.fi > 0) {
+      this.fi--;
+      return 'fps';
+    }
+    if (this.wi > 0) {
+      this.wi--;
+      return 'width';
+    }
+    this.qi--;
+    return 'quality';
   }
 
   // The round trip's predicted growth from the next step up (bytes ∝ area), or 0 at the top.

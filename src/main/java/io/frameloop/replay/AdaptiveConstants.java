@@ -21,7 +21,7 @@ final class AdaptiveConstants {
 
   private static final Set<String> KEYS = Set.of("defaultTargetMs", "qualityFloor", "qualityStep", "widths", "fpsSteps",
     "decisionMs", "headroom", "qualityGrowth", "jumpFactor", "overWindows", "p95Margin", "queueFactor", "upHoldMin",
-    "upHoldMax", "probeMs", "serverShare", "downlinkSpeedup", "windowStart", "windowMin", "windowMax", "videoBitrateTop",
+    "upHoldMax", "probeMs", "probeAbortReplies", "serverShare", "downlinkSpeedup", "windowStart", "windowMin", "windowMax", "videoBitrateTop",
     "videoBitrateFloor");
 
   /** The constants of the file on the class path, which both controllers run with (after KEYS, which it needs). */
@@ -42,6 +42,7 @@ final class AdaptiveConstants {
   final int upHoldMin;
   final int upHoldMax;
   final long probeMs;
+  final int probeAbortReplies;
   final double serverShare;
   final double downlinkSpeedup;
   final int windowStart;
@@ -73,6 +74,7 @@ final class AdaptiveConstants {
     upHoldMin = json.getInteger("upHoldMin");
     upHoldMax = json.getInteger("upHoldMax");
     probeMs = json.getLong("probeMs");
+    probeAbortReplies = json.getInteger("probeAbortReplies");
     serverShare = json.getDouble("serverShare");
     downlinkSpeedup = json.getDouble("downlinkSpeedup");
     windowStart = json.getInteger("windowStart");
@@ -80,6 +82,9 @@ final class AdaptiveConstants {
     windowMax = json.getInteger("windowMax");
     videoBitrateTop = json.getLong("videoBitrateTop");
     videoBitrateFloor = json.getLong("videoBitrateFloor");
+    if (probeAbortReplies < 1) {
+      throw new IllegalArgumentException(RESOURCE + ": probeAbortReplies must be at least 1");
+    }
     if (windowMin < 1 || windowStart < windowMin || windowMax < windowStart || videoBitrateFloor < 1 || videoBitrateTop < videoBitrateFloor) {
       throw new IllegalArgumentException(RESOURCE + ": needs 1 <= windowMin <= windowStart <= windowMax and 1 <= videoBitrateFloor <= videoBitrateTop");
     }

@@ -25,6 +25,9 @@ public final class AdaptiveController {
 
   private enum Change { NONE, UP, DOWN }
 
+  /** The ladder a step up raised, so that a failed probe lowers that one again. */
+  private enum Ladder { FPS, WIDTH, QUALITY }
+
   private final double targetMs;
   /** Frames go up as VP8 chunks: a downlink limit steps only the frame rate (see {@link #stepDown}). */
   private final boolean video;
@@ -51,6 +54,11 @@ public final class AdaptiveController {
   private Limiter limiter = Limiter.NONE;
   private int changes;
   private int window = CONSTANTS.windowStart;
+  /** The step up of the last decision, until the next decision: a probe that may be undone at once. */
+  private Ladder probe;
+  private Limiter limiterBeforeProbe = Limiter.NONE;
+  /** Consecutive replies over the target since the probe began. */
+  private int probeRepliesOver;
 
   /**
    * @param topQuality the best JPEG quality (0–1), the start; lowered by {@code qualityStep} down to {@code qualityFloor}
@@ -91,6 +99,9 @@ public final class AdaptiveController {
     bytesUp += frameBytesUp;
     bytesDown += replyBytesDown;
     baseMs = Math.min(baseMs, roundTripMs);
+    if (probe != null) {
+      probeRepliesOver = roundTripMs > targetMs ? probeRepliesOver + 1 : 0;
+    }
   }
 
   /**
@@ -118,9 +129,13 @@ public final class AdaptiveController {
       lastDecisionAt = nowMs;
       return false;
     }
+    if (probe != null && probeRepliesOver >= CONSTANTS.probeAbortReplies) {
+      return undoProbe(nowMs);
+    }
     if (nowMs - lastDecisionAt < CONSTANTS.decisionMs) {
       return false;
     }
+    probe = null; // a whole window at the new step: the rules below judge it
     double rate = roundTrips.size() * 1000.0 / (nowMs - lastDecisionAt);
     lastDecisionAt = nowMs;
     List<Double> samples = new ArrayList<>(roundTrips);
@@ -162,7 +177,9 @@ public final class AdaptiveController {
       calmWindows++;
       if (calmWindows >= upHold) {
         calmWindows = 0;
-        stepUp();
+        limiterBeforeProbe = limiter;
+        probe = stepUp();
+        probeRepliesOver = 0;
         if (atTop()) {
           limiter = Limiter.NONE;
         }
@@ -178,8 +195,9 @@ public final class AdaptiveController {
   /**
    * The frames to keep in flight (docs/ADAPTIVE.md, "The send window"). Over the target: as many as
    * the link delivered ({@code rate}) within the round trip the target allows, at least one fewer.
-   * With headroom (or no queue on a path longer than the target): one more, as far as the rate can
-   * use it. In between: as it is.
+   * With headroom (or no queue on a path longer than the target): one more, up to one more than
+   * the rate keeps in flight over the floor's round trip (Little's law), so that a window never
+   * holds more than one frame of queue beyond what the link carries. In between: as it is.
    */
   private int windowFor(double rate, double p95) {
     double floorMs = Double.isInfinite(baseMs) ? 0 : baseMs;
@@ -188,9 +206,30 @@ public final class AdaptiveController {
       int carried = (int) Math.floor(rate * Math.max(floorMs, CONSTANTS.headroom * targetMs) / 1000);
       next = Math.min(window - 1, carried);
     } else if (p95 <= Math.max(CONSTANTS.headroom * targetMs, CONSTANTS.queueFactor * floorMs)) {
-      next = Math.min(window + 1, (int) Math.ceil(rate * Math.max(floorMs, targetMs) / 1000) + 1);
+      next = Math.min(window + 1, (int) Math.ceil(rate * floorMs / 1000) + 1);
     }
     return Math.max(CONSTANTS.windowMin, Math.min(CONSTANTS.windowMax, next));
+  }
+
+  /**
+   * A step up whose first replies each came back over the target: the link did not carry it, and
+   * a whole window at it would put a second of frames over the target. Undone at once, as a failed
+   * probe (the next one waits twice as long); a new window begins.
+   */
+  private boolean undoProbe(double nowMs) {
+    switch (probe) {
+      case FPS -> fi++;
+      case WIDTH -> wi++;
+      case QUALITY -> qi++;
+    }
+    probe = null;
+    limiter = limiterBeforeProbe;
+    upHold = Math.min(CONSTANTS.upHoldMax, upHold * 2);
+    calmWindows = 0;
+    lastDecisionAt = nowMs;
+    resetWindow();
+    noteChange(Change.DOWN, nowMs);
+    return true;
   }
 
   private void noteChange(Change change, double nowMs) {
@@ -241,14 +280,17 @@ public final class AdaptiveController {
     return true;
   }
 
-  private void stepUp() {
+  private Ladder stepUp() {
     if (fi > 0) {
       fi--;
-    } else if (wi > 0) {
-      wi--;
-    } else {
-      qi--;
+      return Ladder.FPS;
     }
+    if (wi > 0) {
+      wi--;
+      return Ladder.WIDTH;
+    }
+    qi--;
+    return Ladder.QUALITY;
   }
 
   /** The round trip's predicted growth from the next step up (bytes ∝ area), or 0 at the top. */

@@ -121,6 +121,24 @@ class AdaptiveControllerTest {
   }
 
   @Test
+  void aProbeTheLinkDoesNotCarryIsUndoneAtItsFirstRepliesNotAfterAWindow() {
+    // 320 wide fits in 100 ms; 480 wide takes 250 (the link's bytes, which the probe's prediction
+    // cannot see in a round trip at its floor). Each probe up to 480 costs its first few replies.
+    Probing sim = new Probing("probe 480", 100, 250).run(40_000);
+    assertThat(sim.probes).as("probes up to 480 wide").hasSizeGreaterThanOrEqualTo(3);
+    for (long[] probe : sim.probes) {
+      // The first wide frame's round trip, the next two frames, the next tick: not the 1 s of a window.
+      assertThat(probe[1] - probe[0]).as("time at 480 wide, probe at " + probe[0]).isLessThanOrEqualTo(250 + 2 * 30 + 100);
+    }
+    assertThat(sim.probes.get(2)[0] - sim.probes.get(1)[0]).as("each failed probe doubles the wait for the next")
+      .isGreaterThan(sim.probes.get(1)[0] - sim.probes.get(0)[0]);
+    // About 13 frames a probe (sent while it lasts), where a whole window at 480 wide would cost 30 or more.
+    assertThat(sim.repliesOver(1_500, 40_000)).as("replies over the target after the first step down").isLessThanOrEqualTo(15L * sim.probes.size());
+    assertThat(sim.controller.width()).isEqualTo(320);
+    assertThat(sim.controller.limiter()).isEqualTo(Limiter.UPLINK);
+  }
+
+  @Test
   void videoBitrateGoesDownBeforeTheWidthAndTheWidthOnlyAtTheFloor() {
     AdaptiveController c = new AdaptiveController(150, 0.8, 640, 30);
     AdaptiveConstants constants = AdaptiveConstants.FROM_CLASS_PATH;
@@ -140,6 +158,71 @@ class AdaptiveControllerTest {
       previous = c.bitrate();
     }
     throw new AssertionError("the width never went down");
+  }
+
+  /**
+   * 30 frames/s pipelined, each frame's round trip set by the width it was sent at ({@code
+   * smallMs} at 320 wide, {@code largeMs} wider), a tick every 100 ms; starts 480 wide at the
+   * quality floor. Records every probe up to 480 wide as {start, end} and the inputs for the
+   * JavaScript controller.
+   */
+  static final class Probing {
+    final String name;
+    final double smallMs;
+    final double largeMs;
+    final AdaptiveController controller = new AdaptiveController(150, AdaptiveController.QUALITY_FLOOR, 480, 30);
+    final JsonArray events = new JsonArray();
+    final List<String> outcomes = new ArrayList<>();
+    final List<long[]> probes = new ArrayList<>();
+    /** {sent at, round trip} per frame. */
+    final List<double[]> frames = new ArrayList<>();
+
+    Probing(String name, double smallMs, double largeMs) {
+      this.name = name;
+      this.smallMs = smallMs;
+      this.largeMs = largeMs;
+    }
+
+    Probing run(long durationMs) {
+      List<double[]> inFlight = new ArrayList<>(); // {sent at, reply at}
+      boolean wide = true;
+      long wideSince = -1;
+      for (long now = 0; now <= durationMs; now += 10) {
+        while (!inFlight.isEmpty() && inFlight.get(0)[1] <= now) {
+          double[] frame = inFlight.remove(0);
+          double rtt = frame[1] - frame[0];
+          frames.add(new double[] {frame[0], rtt});
+          controller.onReply(rtt, 5000, 5000);
+          events.add(new JsonArray().add("reply").add(rtt).add(5000).add(5000));
+        }
+        if (now % 30 == 0) {
+          inFlight.add(new double[] {now, now + (controller.width() > 320 ? largeMs : smallMs)});
+        }
+        if (now % 100 == 0) {
+          boolean changed = controller.tick(now, 0);
+          events.add(new JsonArray().add("tick").add(now).add(0));
+          outcomes.add(Sim.outcome(name, now, changed, controller));
+          boolean wideNow = controller.width() > 320;
+          if (wideNow && !wide) {
+            wideSince = now;
+          } else if (!wideNow && wide && wideSince >= 0) {
+            probes.add(new long[] {wideSince, now});
+          }
+          wide = wideNow;
+        }
+      }
+      return this;
+    }
+
+    long repliesOver(long from, long to) {
+      return frames.stream().filter(f -> f[0] >= from && f[0] < to && f[1] > 150).count();
+    }
+
+    JsonObject trace() {
+      return new JsonObject().put("name", name)
+        .put("controller", new JsonArray().add(150).add(AdaptiveController.QUALITY_FLOOR).add(480).add(30).add(false))
+        .put("events", events);
+    }
   }
 
   /**
@@ -289,6 +372,9 @@ class AdaptiveControllerTest {
       traces.add(p.trace());
       expected.addAll(p.outcomes);
     }
+    Probing probing = new Probing("probe 480", 100, 250).run(40_000);
+    traces.add(probing.trace());
+    expected.addAll(probing.outcomes);
     assertThat(expected.stream().map(line -> new JsonArray(line).getInteger(8)).distinct().toList())
       .as("windows decided in the traces").contains(2, 3, 4).hasSizeGreaterThanOrEqualTo(4);
     // The other settings are exercised, not only set: steps below a 1280 top width and below 60 fps were taken.
